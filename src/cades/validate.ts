@@ -1,0 +1,202 @@
+import * as asn1js from 'asn1js';
+import { DIGEST_OIDS } from '../crypto/algorithms.js';
+import { evaluateAlgorithm } from '../crypto/policy.js';
+import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
+import { OtsEsigError } from '../errors.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import { OID } from '../pki/oids.js';
+import { CertificatePool } from '../pki/pool.js';
+import { CheckList } from '../report/check.js';
+import type { SignatureReport } from '../report/model.js';
+import { equalBytes, toHex } from '../util/bytes.js';
+import type { ValidationContext } from '../validation/options.js';
+import { validateChain } from '../validation/chain.js';
+import { decide } from '../validation/verdict.js';
+import type { EssCertId } from './ess.js';
+import type { CadesSignature, CadesSignerInfo } from './model.js';
+import { summarizeCertificate } from '../report/summary.js';
+
+/** EN 319 102-1 basic signature validation of one SignerInfo: FC, ISC, CV, XCV, SAV. */
+export async function validateCadesSigner(
+  sig: CadesSignature,
+  si: CadesSignerInfo,
+  ctx: ValidationContext,
+): Promise<SignatureReport> {
+  const checks = new CheckList();
+  const warnings: string[] = [];
+  const digestName = DIGEST_OIDS[si.digestAlgorithm.oid] ?? si.digestAlgorithm.oid;
+
+  // --- FC: format checking (RFC 5652 5.3 / 11, EN 319 122-1 CAdES-B) ---
+  let level = 'CAdES-BASELINE-B';
+  let formatOk = true;
+  if (!si.signedAttributesDer) {
+    level = 'CMS';
+    warnings.push('no signed attributes: a plain CMS signature, not CAdES; the signing certificate is not bound by the signature');
+    if (sig.eContentType !== OID.data) {
+      checks.fail('FC', 'fc.signed-attributes', 'eContentType is not id-data, so signed attributes are required (RFC 5652 5.3)', 'FORMAT_FAILURE');
+      formatOk = false;
+    }
+  } else {
+    const once = (oid: string, name: string) => {
+      const a = si.signedAttributes.get(oid);
+      if (!a) {
+        checks.fail('FC', `fc.${name}`, `signed attribute ${name} is missing`, 'FORMAT_FAILURE');
+        return undefined;
+      }
+      if (a.length !== 1 || a[0]!.values.length !== 1) {
+        checks.fail('FC', `fc.${name}`, `signed attribute ${name} must occur once with one value`, 'FORMAT_FAILURE');
+        return undefined;
+      }
+      return a[0]!.values[0];
+    };
+    const ct = once(OID.contentType, 'content-type');
+    const md = once(OID.messageDigest, 'message-digest');
+    if (ct instanceof asn1js.ObjectIdentifier) {
+      const v = ct.valueBlock.toString();
+      if (v === sig.eContentType) checks.pass('FC', 'fc.content-type', `content-type attribute ${v} matches eContentType`);
+      else checks.fail('FC', 'fc.content-type', `content-type attribute ${v} differs from eContentType ${sig.eContentType}`, 'FORMAT_FAILURE');
+    } else if (ct) {
+      checks.fail('FC', 'fc.content-type', 'content-type attribute is not an OBJECT IDENTIFIER', 'FORMAT_FAILURE');
+    }
+    if (md && !(md instanceof asn1js.OctetString)) {
+      checks.fail('FC', 'fc.message-digest', 'message-digest attribute is not an OCTET STRING', 'FORMAT_FAILURE');
+    }
+    formatOk = checks.items.every((c) => c.status === 'PASSED');
+    if (si.essSigningCertificates?.v2 === 'malformed' || si.essSigningCertificates?.v1 === 'malformed') {
+      checks.fail('FC', 'fc.signing-certificate', 'ESS signing-certificate attribute is malformed', 'FORMAT_FAILURE');
+      formatOk = false;
+    }
+    if (!si.essSigningCertificates) {
+      level = 'CMS';
+      warnings.push('no ESS signing-certificate(-v2) attribute: not CAdES-B; the signer certificate is identified by SignerIdentifier only');
+    }
+  }
+  if (formatOk) checks.pass('FC', 'fc.structure', `${level} structure is well formed`);
+
+  // --- ISC: identification of the signing certificate ---
+  const pool = new CertificatePool([...sig.certificates, ...ctx.intermediates].map((certificate) => ({ certificate })));
+  for (const a of ctx.anchors.values()) pool.add(a);
+  const candidates = [...pool.values()].map((x) => x.certificate).filter((c) => matchesSid(c, si));
+  let signer: ParsedCertificate | undefined;
+  const ess = si.essSigningCertificates?.v2 ?? si.essSigningCertificates?.v1;
+  if (candidates.length === 0) {
+    checks.indeterminate('ISC', 'isc.signer-identifier', 'no available certificate matches the SignerIdentifier', 'NO_SIGNING_CERTIFICATE_FOUND');
+  } else if (ess && ess !== 'malformed') {
+    for (const c of candidates) {
+      if (await essMatches(ess[0]!, c, ctx)) {
+        signer = c;
+        break;
+      }
+    }
+    if (signer) {
+      checks.pass('ISC', 'isc.signing-certificate-reference', `ESS signing-certificate${ess[0]!.version === 2 ? '-v2' : ''} digest and issuer/serial match ${signer.subject.text}`);
+    } else {
+      checks.indeterminate(
+        'ISC',
+        'isc.signing-certificate-reference',
+        `no candidate certificate matches the ESS signing-certificate${ess[0]!.version === 2 ? '-v2' : ''} reference`,
+        'NO_SIGNING_CERTIFICATE_FOUND',
+      );
+    }
+  } else if (ess !== 'malformed') {
+    signer = candidates[0];
+    checks.pass('ISC', 'isc.signer-identifier', `SignerIdentifier matches ${signer!.subject.text}`);
+  }
+
+  // --- CV: cryptographic verification ---
+  let resolved: ResolvedSignatureAlgorithm | undefined;
+  const content = sig.eContent ?? ctx.detachedContent;
+  if (sig.eContent && ctx.detachedContent) warnings.push('detached content was supplied but the signature encapsulates its content; the encapsulated content was used');
+  if (!content) {
+    checks.indeterminate('CV', 'cv.signed-data', 'detached signature and no content was supplied', 'SIGNED_DATA_NOT_FOUND');
+  } else if (!ctx.registry.supportsDigest(si.digestAlgorithm.oid)) {
+    checks.indeterminate('CV', 'cv.digest-algorithm', `digest algorithm ${digestName} is not supported by any provider`, 'CRYPTO_CONSTRAINTS_FAILURE');
+  } else {
+    const digest = await ctx.registry.digest(si.digestAlgorithm.oid, content);
+    if (si.signedAttributesDer) {
+      const md = si.signedAttributes.get(OID.messageDigest)?.[0]?.values[0];
+      if (md instanceof asn1js.OctetString) {
+        if (equalBytes(md.valueBlock.valueHexView, digest)) checks.pass('CV', 'cv.message-digest', `${digestName} of the content matches message-digest`);
+        else checks.fail('CV', 'cv.message-digest', `${digestName} of the content ${toHex(digest)} differs from message-digest ${toHex(md.valueBlock.valueHexView)}`, 'HASH_FAILURE');
+      }
+    }
+  }
+  if (signer) {
+    const signedBytes = si.signedAttributesDer ?? content;
+    try {
+      resolved = ctx.registry.resolveSignature({ signatureAlgorithm: si.signatureAlgorithm, digestAlgorithm: si.digestAlgorithm, publicKey: signer.publicKey });
+    } catch (e) {
+      if (!(e instanceof OtsEsigError)) throw e;
+      checks.indeterminate('CV', 'cv.signature-algorithm', e.message, 'CRYPTO_CONSTRAINTS_FAILURE');
+    }
+    if (resolved && signedBytes) {
+      let ok = false;
+      try {
+        ok = await ctx.registry.verify({
+          signatureAlgorithm: si.signatureAlgorithm,
+          digestAlgorithm: si.digestAlgorithm,
+          publicKey: signer.publicKey,
+          data: signedBytes,
+          signature: si.signatureValue,
+        });
+      } catch (e) {
+        warnings.push(`signature verification raised: ${(e as Error).message}`);
+      }
+      if (ok) checks.pass('CV', 'cv.signature-value', `${resolved.name} signature verifies with the signer's ${resolved.key} key`);
+      else checks.fail('CV', 'cv.signature-value', `${resolved.name} signature does not verify with the signer's key`, 'SIG_CRYPTO_FAILURE');
+    }
+  }
+
+  // --- XCV: certificate path at the validation time ---
+  const chain = signer ? await validateChain(signer, pool, ctx, checks, warnings) : undefined;
+
+  // --- SAV: cryptographic constraints of the signature itself ---
+  if (resolved) {
+    const verdict = evaluateAlgorithm(ctx.algorithmPolicy, resolved, ctx.time);
+    if (verdict.acceptable) {
+      checks.pass('SAV', 'sav.crypto-constraints', `${resolved.name} with ${resolved.keyBits}-bit ${resolved.key} key is acceptable`);
+    } else {
+      const sub = verdict.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE';
+      checks.indeterminate('SAV', 'sav.crypto-constraints', `${resolved.name}: ${verdict.reason}`, sub);
+    }
+  }
+
+  const v = decide(checks.items);
+  return {
+    id: `signerInfo[${si.index}]`,
+    format: 'CAdES',
+    level,
+    indication: v.indication,
+    subIndication: v.subIndication,
+    signer: signer ? await summarizeCertificate(signer) : null,
+    chain: chain?.summaries ?? [],
+    signatureAlgorithm: resolved?.name ?? si.signatureAlgorithm.oid,
+    digestAlgorithm: digestName,
+    times: {
+      validationTime: ctx.time.toISOString(),
+      claimedSigningTime: si.claimedSigningTime?.toISOString() ?? null,
+      bestSignatureTime: ctx.time.toISOString(),
+      bestSignatureTimeSource: 'validation-time',
+    },
+    revocation: chain?.revocation ?? [],
+    checks: checks.items,
+    warnings,
+  };
+}
+
+function matchesSid(c: ParsedCertificate, si: CadesSignerInfo): boolean {
+  if (si.sid.type === 'issuerAndSerialNumber') return c.serialNumberHex === si.sid.serialNumberHex && c.issuer.key === si.sid.issuerKey;
+  return c.subjectKeyIdentifier === si.sid.keyIdentifier;
+}
+
+async function essMatches(ref: EssCertId, c: ParsedCertificate, ctx: ValidationContext): Promise<boolean> {
+  if (!ctx.registry.supportsDigest(ref.hashAlgorithmOid)) return false;
+  const h = await ctx.registry.digest(ref.hashAlgorithmOid, c.der);
+  if (!equalBytes(h, ref.certHash)) return false;
+  if (ref.issuerSerial) {
+    if (ref.issuerSerial.serialNumberHex !== c.serialNumberHex) return false;
+    if (ref.issuerSerial.issuerKeys.length && !ref.issuerSerial.issuerKeys.includes(c.issuer.key)) return false;
+  }
+  return true;
+}
+

@@ -1,0 +1,34 @@
+import type { AlgorithmId, DigestName } from './algorithms.js';
+import type { PublicKeyFacts } from './spki.js';
+
+/** One signature verification: the algorithm, the signer's key, the exact signed bytes and the signature. */
+export interface VerifyRequest {
+  readonly signatureAlgorithm: AlgorithmId;
+  /** For algorithms whose OID names no digest (rsaEncryption, ecPublicKey in a SignerInfo). */
+  readonly digestAlgorithm?: AlgorithmId;
+  readonly publicKey: PublicKeyFacts;
+  readonly data: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** What a signature algorithm resolves to, for policy decisions and reports. */
+export interface ResolvedSignatureAlgorithm {
+  readonly name: string;
+  readonly digest: DigestName;
+  readonly key: string;
+  readonly keyBits: number;
+}
+
+/**
+ * A crypto provider implements algorithms by OID. Providers are consulted in
+ * registration order; the first that claims an OID handles it.
+ */
+export interface CryptoProvider {
+  readonly name: string;
+  supportsDigest(oid: string): boolean;
+  digest(oid: string, data: Uint8Array): Promise<Uint8Array>;
+  /** Resolve the algorithm, or undefined when this provider does not implement it. */
+  resolveSignature(req: Omit<VerifyRequest, 'data' | 'signature'>): ResolvedSignatureAlgorithm | undefined;
+  /** Returns false for a wrong signature; throws only for malformed keys or parameters. */
+  verify(req: VerifyRequest): Promise<boolean>;
+}

@@ -1,0 +1,147 @@
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { toArrayBuffer, toHex } from '../util/bytes.js';
+import { CURVE_OIDS, DIGEST_OIDS, SIGNATURE_OIDS, type DigestName } from './algorithms.js';
+import type { CryptoProvider, ResolvedSignatureAlgorithm, VerifyRequest } from './provider.js';
+import { LruCache } from '../util/lru.js';
+
+const RSA_KEY_OIDS = new Set(['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.10']);
+const EC_KEY_OID = '1.2.840.10045.2.1';
+
+interface WebCryptoPlan {
+  resolved: ResolvedSignatureAlgorithm;
+  importParams: RsaHashedImportParams | EcKeyImportParams | Algorithm;
+  verifyParams: Algorithm | EcdsaParams | RsaPssParams;
+  ecdsaCoordinateBytes?: number;
+}
+
+/** The platform's WebCrypto (`globalThis.crypto.subtle`): RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/384/521, Ed25519. */
+export class WebCryptoProvider implements CryptoProvider {
+  readonly name = 'webcrypto';
+  private readonly subtle: SubtleCrypto;
+  private readonly keys = new LruCache<string, Promise<CryptoKey>>(512);
+
+  constructor(subtle: SubtleCrypto = globalThis.crypto.subtle) {
+    this.subtle = subtle;
+  }
+
+  supportsDigest(oid: string): boolean {
+    const name = DIGEST_OIDS[oid];
+    return name !== undefined && name !== 'MD5' && name !== 'SHA-224';
+  }
+
+  async digest(oid: string, data: Uint8Array): Promise<Uint8Array> {
+    return new Uint8Array(await this.subtle.digest(DIGEST_OIDS[oid]!, data as BufferSource));
+  }
+
+  resolveSignature(req: Omit<VerifyRequest, 'data' | 'signature'>): ResolvedSignatureAlgorithm | undefined {
+    return this.plan(req)?.resolved;
+  }
+
+  private plan(req: Omit<VerifyRequest, 'data' | 'signature'>): WebCryptoPlan | undefined {
+    const info = SIGNATURE_OIDS[req.signatureAlgorithm.oid];
+    if (!info) return undefined;
+    const key = req.publicKey;
+    let digest: DigestName | undefined = info.digest ?? (req.digestAlgorithm && DIGEST_OIDS[req.digestAlgorithm.oid]);
+    switch (info.key) {
+      case 'RSA': {
+        if (!RSA_KEY_OIDS.has(key.algorithmOid) || !digest || !this.webDigest(digest)) return undefined;
+        const alg = { name: 'RSASSA-PKCS1-v1_5', hash: digest };
+        // A SignerInfo may say just rsaEncryption; report the effective algorithm.
+        const name = info.digest ? info.name : `${digest.replace('-', '').toLowerCase()}WithRSAEncryption`;
+        return { resolved: { name, digest, key: 'RSA', keyBits: key.bits }, importParams: alg, verifyParams: alg };
+      }
+      case 'RSA-PSS': {
+        if (!RSA_KEY_OIDS.has(key.algorithmOid)) return undefined;
+        const pss = parsePssParams(req.signatureAlgorithm.params);
+        if (!pss || !this.webDigest(pss.hash)) return undefined;
+        digest = pss.hash;
+        return {
+          resolved: { name: info.name, digest, key: 'RSA-PSS', keyBits: key.bits },
+          importParams: { name: 'RSA-PSS', hash: digest } as RsaHashedImportParams,
+          verifyParams: { name: 'RSA-PSS', saltLength: pss.saltLength } as RsaPssParams,
+        };
+      }
+      case 'EC': {
+        const curve = key.parameterOid ? CURVE_OIDS[key.parameterOid] : undefined;
+        if (key.algorithmOid !== EC_KEY_OID || !curve || !digest || !this.webDigest(digest)) return undefined;
+        return {
+          resolved: { name: info.name === 'ecPublicKey' ? `ecdsa-with-${digest.replace('-', '')}` : info.name, digest, key: `EC ${curve.name}`, keyBits: curve.bits },
+          importParams: { name: 'ECDSA', namedCurve: curve.name } as EcKeyImportParams,
+          verifyParams: { name: 'ECDSA', hash: digest } as EcdsaParams,
+          ecdsaCoordinateBytes: Math.ceil(curve.bits / 8),
+        };
+      }
+      case 'Ed25519': {
+        if (key.algorithmOid !== '1.3.101.112') return undefined;
+        return {
+          resolved: { name: 'Ed25519', digest: 'SHA-512', key: 'Ed25519', keyBits: 256 },
+          importParams: { name: 'Ed25519' },
+          verifyParams: { name: 'Ed25519' },
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private webDigest(d: DigestName): boolean {
+    return d === 'SHA-1' || d === 'SHA-256' || d === 'SHA-384' || d === 'SHA-512';
+  }
+
+  async verify(req: VerifyRequest): Promise<boolean> {
+    const plan = this.plan(req);
+    if (!plan) return false;
+    let signature = req.signature;
+    if (plan.ecdsaCoordinateBytes) {
+      const raw = ecdsaDerToRaw(signature, plan.ecdsaCoordinateBytes);
+      if (!raw) return false;
+      signature = raw;
+    }
+    const cacheKey = `${JSON.stringify(plan.importParams)}|${toHex(req.publicKey.spki)}`;
+    let keyPromise = this.keys.get(cacheKey);
+    if (!keyPromise) {
+      keyPromise = this.subtle.importKey('spki', toArrayBuffer(req.publicKey.spki), plan.importParams, false, ['verify']);
+      this.keys.set(cacheKey, keyPromise);
+      keyPromise.catch(() => this.keys.delete(cacheKey));
+    }
+    const cryptoKey = await keyPromise;
+    return this.subtle.verify(plan.verifyParams, cryptoKey, signature as BufferSource, req.data as BufferSource);
+  }
+}
+
+function parsePssParams(der: Uint8Array | undefined): { hash: DigestName; saltLength: number } | undefined {
+  if (!der) return { hash: 'SHA-1', saltLength: 20 };
+  try {
+    const asn = asn1js.fromBER(toArrayBuffer(der));
+    if (asn.offset === -1) return undefined;
+    const params = new pkijs.RSASSAPSSParams({ schema: asn.result });
+    const hash = DIGEST_OIDS[params.hashAlgorithm.algorithmId];
+    const mgfHashId = params.maskGenAlgorithm.algorithmParams
+      ? new pkijs.AlgorithmIdentifier({ schema: params.maskGenAlgorithm.algorithmParams }).algorithmId
+      : '1.3.14.3.2.26';
+    // WebCrypto ties the MGF1 hash to the message hash; other combinations cannot be verified faithfully.
+    if (!hash || DIGEST_OIDS[mgfHashId] !== hash || params.trailerField !== 1) return undefined;
+    return { hash, saltLength: params.saltLength };
+  } catch {
+    return undefined;
+  }
+}
+
+/** ECDSA-Sig-Value (DER SEQUENCE of two INTEGERs) to the fixed-width r||s that WebCrypto expects; undefined if malformed. */
+export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | undefined {
+  const asn = asn1js.fromBER(toArrayBuffer(der));
+  if (asn.offset !== der.length) return undefined;
+  const seq = asn.result;
+  if (!(seq instanceof asn1js.Sequence) || seq.valueBlock.value.length !== 2) return undefined;
+  const out = new Uint8Array(size * 2);
+  for (let i = 0; i < 2; i++) {
+    const int = seq.valueBlock.value[i];
+    if (!(int instanceof asn1js.Integer)) return undefined;
+    let v = int.valueBlock.valueHexView;
+    while (v.length > 1 && v[0] === 0) v = v.subarray(1);
+    if (v.length > size) return undefined;
+    out.set(v, i * size + (size - v.length));
+  }
+  return out;
+}

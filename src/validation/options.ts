@@ -1,0 +1,118 @@
+import { InvalidOptionError, OtsEsigError } from '../errors.js';
+import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/policy.js';
+import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.js';
+import { ParsedCertificate } from '../pki/certificate.js';
+import { certificateCache } from '../pki/cache.js';
+import { ParsedCrl } from '../pki/crl.js';
+import { DEFAULT_PATH_LIMITS, type PathBuildLimits } from '../pki/path-builder.js';
+import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
+import { toBytes } from '../util/bytes.js';
+import { derObjectsFrom } from '../util/pem.js';
+import { DEFAULT_CMS_LIMITS, type CmsLimits } from '../cades/parse.js';
+
+/** A certificate as the caller has it: DER or PEM bytes (one or many PEM blocks), PEM text, or already parsed. */
+export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertificate;
+/** A CRL as DER or PEM bytes, PEM text, or already parsed. */
+export type CrlInput = Uint8Array | ArrayBuffer | string | ParsedCrl;
+
+export interface VerifyOptions {
+  /** Certificates trusted as path ends. The library has no built-in anchors. */
+  readonly trustAnchors?: readonly CertificateInput[];
+  /** Extra certificates for path building (not trusted by themselves). */
+  readonly intermediates?: readonly CertificateInput[];
+  readonly crls?: readonly CrlInput[];
+  /** The signed content, for detached signatures. */
+  readonly detachedContent?: Uint8Array | ArrayBuffer;
+  /** The time validation is done for; defaults to now. */
+  readonly validationTime?: Date;
+  readonly algorithmPolicy?: AlgorithmPolicy;
+  /** Crypto providers; defaults to the platform WebCrypto only. */
+  readonly registry?: AlgorithmRegistry;
+  readonly limits?: Partial<CmsLimits & PathBuildLimits>;
+}
+
+/** Everything a signature validation needs, normalised once per `verify` call. */
+export interface ValidationContext {
+  readonly time: Date;
+  readonly registry: AlgorithmRegistry;
+  readonly algorithmPolicy: AlgorithmPolicy;
+  readonly anchors: CertificatePool<TrustAnchor>;
+  readonly intermediates: readonly ParsedCertificate[];
+  readonly crls: readonly ParsedCrl[];
+  readonly detachedContent?: Uint8Array;
+  readonly cmsLimits: CmsLimits;
+  readonly pathLimits: PathBuildLimits;
+  readonly warnings: string[];
+}
+
+const encoder = new TextEncoder();
+
+function asBytes(input: Uint8Array | ArrayBuffer | string): Uint8Array {
+  return typeof input === 'string' ? encoder.encode(input) : toBytes(input);
+}
+
+export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
+  if (input instanceof ParsedCertificate) return [input];
+  const ders = derObjectsFrom(asBytes(input), ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']);
+  if (ders.length === 0) throw new InvalidOptionError('no certificate found in the given input');
+  return ders.map((d) => {
+    try {
+      return certificateCache.get(d);
+    } catch (e) {
+      throw new InvalidOptionError(`unreadable certificate: ${(e as Error).message}`, { cause: e });
+    }
+  });
+}
+
+export function loadCrls(input: CrlInput): ParsedCrl[] {
+  if (input instanceof ParsedCrl) return [input];
+  const ders = derObjectsFrom(asBytes(input), ['X509 CRL', 'CRL']);
+  if (ders.length === 0) throw new InvalidOptionError('no CRL found in the given input');
+  return ders.map((d) => {
+    try {
+      return ParsedCrl.fromDer(d);
+    } catch (e) {
+      throw new InvalidOptionError(`unreadable CRL: ${(e as Error).message}`, { cause: e });
+    }
+  });
+}
+
+export function createContext(options: VerifyOptions): ValidationContext {
+  const time = options.validationTime ?? new Date();
+  if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw new InvalidOptionError('validationTime is not a valid Date');
+  const warnings: string[] = [];
+  const anchors = new CertificatePool<TrustAnchor>();
+  for (const a of options.trustAnchors ?? []) for (const c of loadCertificates(a)) anchors.add({ certificate: c });
+  if (anchors.size === 0) warnings.push('no trust anchors were supplied: no certificate chain can be trusted');
+  const intermediates = (options.intermediates ?? []).flatMap(loadCertificates);
+  const crls = (options.crls ?? []).flatMap(loadCrls);
+  return {
+    time,
+    registry: options.registry ?? getDefaultRegistry(),
+    algorithmPolicy: options.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
+    anchors,
+    intermediates,
+    crls,
+    detachedContent: options.detachedContent ? toBytes(options.detachedContent) : undefined,
+    cmsLimits: { ...DEFAULT_CMS_LIMITS, ...pick(options.limits, ['maxInputBytes', 'maxCertificates', 'maxSigners']) },
+    pathLimits: { ...DEFAULT_PATH_LIMITS, ...pick(options.limits, ['maxDepth', 'maxCandidates', 'maxPaths']) },
+    warnings,
+  };
+}
+
+function pick<T extends object, K extends keyof T>(o: T | undefined, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  if (!o) return out;
+  for (const k of keys) {
+    const v = o[k];
+    if (v !== undefined) {
+      if (typeof v !== 'number' || !(v > 0)) throw new InvalidOptionError(`limit ${String(k)} must be a positive number`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export function isOtsEsigError(e: unknown): e is OtsEsigError {
+  return e instanceof OtsEsigError;
+}
