@@ -3,17 +3,17 @@ import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import type { SubIndication } from '../report/indication.js';
 import type { KeyUsageName, ParsedCertificate } from './certificate.js';
-import type { ParsedCrl } from './crl.js';
 import { OID } from './oids.js';
 import type { CandidatePath } from './path-builder.js';
-import { crlStatus, type RevocationStatus } from './revocation.js';
+import type { RevocationChecker, RevocationStatus } from './revocation.js';
 import { verifySignedBy } from './signature.js';
 
 export interface PathValidationOptions {
   readonly time: Date;
   readonly registry: AlgorithmRegistry;
   readonly algorithmPolicy: AlgorithmPolicy;
-  readonly crls: readonly ParsedCrl[];
+  /** Answers the revocation status of each certificate; see `pki/revocation.ts` for the CRL-based default. */
+  readonly revocation: RevocationChecker;
   /** The target must have at least one of these key usages when it has a keyUsage extension. */
   readonly targetKeyUsage?: readonly KeyUsageName[];
   /** The target must carry this extended key usage (e.g. id-kp-timeStamping for a TSA). */
@@ -123,7 +123,7 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
       fail(i, 'expired', `expired at ${cert.notAfter.toISOString()}`, 'OUT_OF_BOUNDS_NO_POE');
     }
 
-    const status = await crlStatus(cert, issuer, options.crls, t, options.registry);
+    const status = await options.revocation(cert, issuer, t);
     revocation[i] = status;
     if (status.status === 'revoked') {
       fail(

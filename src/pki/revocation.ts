@@ -9,6 +9,18 @@ export type RevocationStatus =
   | { readonly status: 'revoked'; readonly source: string; readonly revocationTime: Date; readonly reason?: string }
   | { readonly status: 'unknown'; readonly reason: string };
 
+/**
+ * The revocation status of `cert` (issued by `issuer`) at `time`. Implementations
+ * combine sources (CRLs, OCSP, embedded values, online fetching); path validation
+ * only consumes the answer.
+ */
+export type RevocationChecker = (cert: ParsedCertificate, issuer: ParsedCertificate, time: Date) => Promise<RevocationStatus>;
+
+/** A checker over a fixed set of CRLs. */
+export function crlChecker(crls: readonly ParsedCrl[], registry: AlgorithmRegistry): RevocationChecker {
+  return (cert, issuer, time) => crlStatus(cert, issuer, crls, time, registry);
+}
+
 const SUPPORTED_CRL_CRITICAL = new Set<string>(['2.5.29.20' /* cRLNumber */]);
 
 /**

@@ -2,6 +2,7 @@ import { LimitExceededError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { findPath } from '../pki/path.js';
 import { primaryFailure } from '../pki/path-validator.js';
+import { crlChecker } from '../pki/revocation.js';
 import type { CertificatePool } from '../pki/pool.js';
 import type { CheckList } from '../report/check.js';
 import { indicationFor } from '../report/indication.js';
@@ -37,7 +38,7 @@ export async function validateChain(
         time: ctx.time,
         registry: ctx.registry,
         algorithmPolicy: ctx.algorithmPolicy,
-        crls: ctx.crls,
+        revocation: crlChecker(ctx.crls, ctx.registry),
         targetKeyUsage: ['digitalSignature', 'nonRepudiation'],
       },
       ctx.pathLimits,

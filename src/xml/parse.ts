@@ -1,0 +1,51 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { InputFormatError, LimitExceededError } from '../errors.js';
+import { decodeUtf8 } from '../util/bytes.js';
+
+export interface XmlLimits {
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+  readonly maxNodes: number;
+}
+
+export const DEFAULT_XML_LIMITS: XmlLimits = { maxBytes: 32 * 1024 * 1024, maxDepth: 64, maxNodes: 1_000_000 };
+
+/**
+ * Parses untrusted XML into a DOM. Any DOCTYPE is refused before parsing (no
+ * DTD, no entity expansion, no external fetch); every parser error or warning
+ * is fatal, so the tree we verify is the tree a strict signer would have seen.
+ */
+export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT_XML_LIMITS): Document {
+  const size = typeof input === 'string' ? input.length : input.byteLength;
+  if (size > limits.maxBytes) throw new LimitExceededError('xml.bytes', limits.maxBytes);
+  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  if (/<!DOCTYPE/i.test(text)) throw new InputFormatError('XML with a DOCTYPE is refused (no DTDs or entities in signed XML)');
+  if (/<!ENTITY/i.test(text)) throw new InputFormatError('XML with an ENTITY declaration is refused');
+  const problems: string[] = [];
+  const parser = new DOMParser({
+    onError: (level, message) => {
+      problems.push(`${level}: ${message}`);
+    },
+  });
+  let doc: Document;
+  try {
+    doc = parser.parseFromString(text.replace(/^\uFEFF/, ''), 'application/xml') as unknown as Document;
+  } catch (e) {
+    throw new InputFormatError(`malformed XML: ${(e as Error).message}`, { cause: e });
+  }
+  if (problems.length) throw new InputFormatError(`malformed XML: ${problems[0]}`);
+  if (!doc?.documentElement) throw new InputFormatError('XML has no document element');
+  checkShape(doc.documentElement, limits);
+  return doc;
+}
+
+function checkShape(root: Element, limits: XmlLimits): void {
+  let nodes = 0;
+  const stack: [Node, number][] = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (++nodes > limits.maxNodes) throw new LimitExceededError('xml.nodes', limits.maxNodes);
+    if (depth > limits.maxDepth) throw new LimitExceededError('xml.depth', limits.maxDepth);
+    for (let c = node.firstChild; c; c = c.nextSibling) stack.push([c, depth + 1]);
+  }
+}
