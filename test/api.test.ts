@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALGORITHM_POLICY, InputFormatError, InvalidOptionError, verify } from '../src/index.js';
+import { fixture, loadManifest } from './helpers/fixtures.js';
+
+const m = loadManifest();
+const at = new Date(m.validationTime);
+const kzRoot = fixture('pki/kz-root.pem');
+const kzAttached = fixture('cades/kz-attached.p7s');
+
+describe('verify() API', () => {
+  it('gives the same verdict for DER, PEM and base64 input', async () => {
+    const reports = await Promise.all(
+      ['cades/kz-attached.p7s', 'cades/kz-attached.pem', 'cades/kz-attached.b64'].map((f) =>
+        verify(fixture(f), { trustAnchors: [kzRoot], validationTime: at }),
+      ),
+    );
+    for (const r of reports) expect(r.signatures[0]!.indication).toBe('TOTAL-PASSED');
+    expect(new Set(reports.map((r) => r.signatures[0]!.signer!.sha256)).size).toBe(1);
+  });
+
+  it('reports the times used and the chain, signer first', async () => {
+    const r = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at });
+    const s = r.signatures[0]!;
+    expect(s.times.validationTime).toBe(at.toISOString());
+    expect(s.times.claimedSigningTime).toBe('2026-03-01T10:00:00.000Z');
+    expect(s.times.bestSignatureTime).toBe(at.toISOString());
+    expect(s.chain[0]!.sha256).toBe(s.signer!.sha256);
+    expect(s.chain.at(-1)!.subject).toMatch(/KZ Test Root CA/);
+  });
+
+  it('is INDETERMINATE/SIGNED_DATA_NOT_FOUND for a detached signature without content', async () => {
+    const r = await verify(fixture('cades/kz-detached.p7s'), { trustAnchors: [kzRoot], validationTime: at });
+    expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'SIGNED_DATA_NOT_FOUND' });
+  });
+
+  it('is TOTAL-FAILED/HASH_FAILURE for a detached signature over other content', async () => {
+    const r = await verify(fixture('cades/kz-detached.p7s'), {
+      trustAnchors: [kzRoot],
+      validationTime: at,
+      detachedContent: new TextEncoder().encode('not the signed document'),
+    });
+    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE' });
+  });
+
+  it('without trust anchors no chain is trusted, and the report says why', async () => {
+    const r = await verify(kzAttached, { validationTime: at });
+    expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect(r.warnings.join(' ')).toMatch(/no trust anchors/);
+  });
+
+  it('validates at the time asked: the same signature after the signer expired is OUT_OF_BOUNDS_NO_POE', async () => {
+    const r = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: new Date('2031-01-01T00:00:00Z') });
+    expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE' });
+  });
+
+  it('a revoked signer is REVOKED_NO_POE after its revocation date and not before it', async () => {
+    const revoked = fixture('cades/kz-revoked.p7s');
+    const opts = { trustAnchors: [kzRoot], crls: [fixture('crl/kz-ca.crl')] };
+    const after = await verify(revoked, { ...opts, validationTime: new Date('2026-05-15T00:00:00Z') });
+    expect(after.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
+    expect(after.signatures[0]!.revocation[0]).toMatchObject({ status: 'revoked', revocationTime: '2026-02-01T00:00:00.000Z' });
+    const before = await verify(revoked, { ...opts, validationTime: new Date('2026-01-15T00:00:00Z') });
+    expect(before.signatures[0]!.indication).toBe('TOTAL-PASSED');
+    const other = await verify(kzAttached, { ...opts, validationTime: at });
+    expect(other.signatures[0]!.indication).toBe('TOTAL-PASSED');
+    expect(other.signatures[0]!.revocation[0]!.status).toBe('good');
+  });
+
+  it('SHA-1 is rejected by default and accepted when the caller\'s policy allows it', async () => {
+    const sha1 = fixture('cades/kz-sha1.p7s');
+    const strict = await verify(sha1, { trustAnchors: [kzRoot], validationTime: at });
+    expect(strict.signatures[0]!.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+    const lenient = await verify(sha1, {
+      trustAnchors: [kzRoot],
+      validationTime: at,
+      algorithmPolicy: { ...DEFAULT_ALGORITHM_POLICY, digests: { ...DEFAULT_ALGORITHM_POLICY.digests, 'SHA-1': null } },
+    });
+    expect(lenient.signatures[0]!.indication).toBe('TOTAL-PASSED');
+  });
+
+  it('an RSA-1024 signer passes only under a policy that still accepts 1024-bit keys', async () => {
+    const weak = fixture('cades/kz-rsa1024.p7s');
+    const lenient = await verify(weak, {
+      trustAnchors: [kzRoot],
+      validationTime: at,
+      algorithmPolicy: { ...DEFAULT_ALGORITHM_POLICY, keys: { ...DEFAULT_ALGORITHM_POLICY.keys, RSA: [{ minBits: 1024, until: null }] } },
+    });
+    expect(lenient.signatures[0]!.indication).toBe('TOTAL-PASSED');
+  });
+
+  it('throws typed errors for input that is not a signature and for unusable options', async () => {
+    await expect(verify(new Uint8Array(0))).rejects.toBeInstanceOf(InputFormatError);
+    await expect(verify('just some words here')).rejects.toMatchObject({ code: 'ERR_INPUT_FORMAT' });
+    await expect(verify(kzAttached, { trustAnchors: [new TextEncoder().encode('no cert')] })).rejects.toBeInstanceOf(InvalidOptionError);
+    await expect(verify(kzAttached, { validationTime: new Date('nope') })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+  });
+});
