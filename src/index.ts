@@ -13,6 +13,7 @@ export type {
 export type { Check, CheckStatus, BuildingBlock } from './report/check.js';
 export { SUB_INDICATIONS, type Indication, type SubIndication } from './report/indication.js';
 export { formatText } from './report/text.js';
+export { formatEtsiXml } from './report/etsi-xml.js';
 export {
   OtsEsigError,
   InputFormatError,

@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OtsEsigError } from '../errors.js';
 import { formatText } from '../report/text.js';
+import { formatEtsiXml } from '../report/etsi-xml.js';
 import { verify } from '../validation/verify.js';
 import { VERSION } from '../version.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file> [--content FILE] [--trust-anchor CERT]... [--intermediates FILE]...
-                  [--crl FILE]... [--at ISO-8601] [--format json|text]
+                  [--crl FILE]... [--at ISO-8601] [--format json|text|etsi-xml]
   ots-esig --version | --help
 
 Exit status: 0 every signature TOTAL-PASSED, 1 any signature not, 2 usage error or not a signature.`;
@@ -49,7 +50,9 @@ async function runVerify(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('verify takes exactly one signature file');
   const format = values.format;
-  if (format !== 'json' && format !== 'text') throw new UsageError(`--format must be json or text (got "${format}")`);
+  if (format !== 'json' && format !== 'text' && format !== 'etsi-xml') {
+    throw new UsageError(`--format must be json, text or etsi-xml (got "${format}")`);
+  }
   const input = readFile(positionals[0]!, 'signature file');
   const report = await verify(input, {
     detachedContent: values.content ? readFile(values.content, 'content file') : undefined,
@@ -58,7 +61,9 @@ async function runVerify(args: string[]): Promise<number> {
     crls: (values.crl ?? []).map((f) => readFile(f, 'CRL file')),
     validationTime: values.at ? parseTime(values.at) : undefined,
   });
-  process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatText(report));
+  process.stdout.write(
+    format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'etsi-xml' ? formatEtsiXml(report) : formatText(report),
+  );
   return report.signatures.every((s) => s.indication === 'TOTAL-PASSED') ? 0 : 1;
 }
 

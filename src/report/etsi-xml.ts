@@ -1,0 +1,121 @@
+import { fromHex, toBase64 } from '../util/bytes.js';
+import type { Check } from './check.js';
+import { MAIN_INDICATION_URI, subIndicationUri } from './indication.js';
+import type { CertificateSummary, SignatureReport, ValidationReport } from './model.js';
+
+/**
+ * ETSI TS 119 102-2 v1.4.1 validation report (namespace http://uri.etsi.org/19102/v1.4.1#).
+ * Element order follows the XSD's sequences; each certificate appears once as a
+ * ValidationObject (identified by its SHA-256) and is referenced from the chains.
+ */
+export const ETSI_VR_NS = 'http://uri.etsi.org/19102/v1.4.1#';
+const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
+const SHA256_URI = 'http://www.w3.org/2001/04/xmlenc#sha256';
+
+const CHECK_STATUS_URI: Record<Check['status'], string> = {
+  PASSED: 'urn:etsi:019102:mainindication:passed',
+  FAILED: 'urn:etsi:019102:mainindication:failed',
+  INDETERMINATE: 'urn:etsi:019102:mainindication:indeterminate',
+  SKIPPED: 'urn:etsi:019102:mainindication:passed',
+};
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function voId(c: CertificateSummary): string {
+  return `C-${c.sha256.toUpperCase()}`;
+}
+
+export function formatEtsiXml(report: ValidationReport): string {
+  const certs = new Map<string, CertificateSummary>();
+  for (const s of report.signatures) {
+    for (const c of s.chain) certs.set(c.sha256, c);
+    if (s.signer) certs.set(s.signer.sha256, s.signer);
+  }
+  const out: string[] = [];
+  out.push('<?xml version="1.0" encoding="UTF-8"?>');
+  out.push(`<vr:ValidationReport xmlns:vr="${ETSI_VR_NS}" xmlns:ds="${DS_NS}">`);
+  report.signatures.forEach((s) => out.push(...signatureReport(s)));
+  if (certs.size) {
+    out.push('  <vr:SignatureValidationObjects>');
+    for (const c of certs.values()) {
+      out.push(`    <vr:ValidationObject id="${voId(c)}">`);
+      out.push('      <vr:ObjectType>urn:etsi:019102:validationObject:certificate</vr:ObjectType>');
+      out.push('      <vr:ValidationObjectRepresentation>');
+      out.push('        <vr:DigestAlgAndValue>');
+      out.push(`          <ds:DigestMethod Algorithm="${SHA256_URI}"/>`);
+      out.push(`          <ds:DigestValue>${toBase64(fromHex(c.sha256))}</ds:DigestValue>`);
+      out.push('        </vr:DigestAlgAndValue>');
+      out.push('      </vr:ValidationObjectRepresentation>');
+      out.push('    </vr:ValidationObject>');
+    }
+    out.push('  </vr:SignatureValidationObjects>');
+  }
+  out.push('</vr:ValidationReport>');
+  return out.join('\n') + '\n';
+}
+
+function signatureReport(s: SignatureReport): string[] {
+  const o: string[] = [];
+  o.push('  <vr:SignatureValidationReport>');
+  o.push('    <vr:SignatureIdentifier>');
+  o.push('      <vr:HashOnly>false</vr:HashOnly>');
+  o.push('      <vr:DocHashOnly>false</vr:DocHashOnly>');
+  o.push(`      <vr:DAIdentifier>${esc(s.id)}</vr:DAIdentifier>`);
+  o.push('    </vr:SignatureIdentifier>');
+  if (s.checks.length) {
+    o.push('    <vr:ValidationConstraintsEvaluationReport>');
+    for (const c of s.checks) {
+      o.push('      <vr:ValidationConstraint>');
+      o.push(`        <vr:ValidationConstraintIdentifier>urn:ots-esig:constraint:${esc(c.id)}</vr:ValidationConstraintIdentifier>`);
+      o.push('        <vr:ConstraintStatus>');
+      o.push(`          <vr:Status>urn:etsi:019102:constraintStatus:${c.status === 'SKIPPED' ? 'disabled' : 'applied'}</vr:Status>`);
+      o.push('        </vr:ConstraintStatus>');
+      if (c.status !== 'SKIPPED') {
+        o.push('        <vr:ValidationStatus>');
+        o.push(`          <vr:MainIndication>${CHECK_STATUS_URI[c.status]}</vr:MainIndication>`);
+        if (c.subIndication && c.status !== 'PASSED') o.push(`          <vr:SubIndication>${subIndicationUri(c.subIndication)}</vr:SubIndication>`);
+        o.push('        </vr:ValidationStatus>');
+      }
+      o.push('      </vr:ValidationConstraint>');
+    }
+    o.push('    </vr:ValidationConstraintsEvaluationReport>');
+  }
+  o.push('    <vr:ValidationTimeInfo>');
+  o.push(`      <vr:ValidationTime>${s.times.validationTime}</vr:ValidationTime>`);
+  o.push('      <vr:BestSignatureTime>');
+  o.push(`        <vr:POETime>${s.times.bestSignatureTime}</vr:POETime>`);
+  o.push(`        <vr:TypeOfProof>urn:etsi:019102:poetype:${s.times.bestSignatureTimeSource === 'validation-time' ? 'validation' : 'provided'}</vr:TypeOfProof>`);
+  o.push('      </vr:BestSignatureTime>');
+  o.push('    </vr:ValidationTimeInfo>');
+  if (s.times.claimedSigningTime) {
+    o.push('    <vr:SignatureAttributes>');
+    o.push(`      <vr:SigningTime Signed="true"><vr:Time>${s.times.claimedSigningTime}</vr:Time></vr:SigningTime>`);
+    o.push('    </vr:SignatureAttributes>');
+  }
+  if (s.signer) {
+    o.push('    <vr:SignerInformation>');
+    o.push(`      <vr:SignerCertificate VOReference="${voId(s.signer)}"/>`);
+    o.push(`      <vr:Signer>${esc(s.signer.subject)}</vr:Signer>`);
+    o.push('    </vr:SignerInformation>');
+  }
+  o.push('    <vr:SignatureValidationStatus>');
+  o.push(`      <vr:MainIndication>${MAIN_INDICATION_URI[s.indication]}</vr:MainIndication>`);
+  if (s.subIndication) o.push(`      <vr:SubIndication>${subIndicationUri(s.subIndication)}</vr:SubIndication>`);
+  if (s.chain.length) {
+    const [signing, ...rest] = s.chain;
+    const anchor = rest.length ? rest[rest.length - 1] : undefined;
+    o.push('      <vr:AssociatedValidationReportData>');
+    if (anchor) o.push(`        <vr:TrustAnchor VOReference="${voId(anchor)}"/>`);
+    o.push('        <vr:CertificateChain>');
+    o.push(`          <vr:SigningCertificate VOReference="${voId(signing!)}"/>`);
+    for (const c of rest.slice(0, -1)) o.push(`          <vr:IntermediateCertificate VOReference="${voId(c)}"/>`);
+    if (anchor) o.push(`          <vr:TrustAnchor VOReference="${voId(anchor)}"/>`);
+    o.push('        </vr:CertificateChain>');
+    o.push('      </vr:AssociatedValidationReportData>');
+  }
+  o.push('    </vr:SignatureValidationStatus>');
+  o.push('  </vr:SignatureValidationReport>');
+  return o;
+}
