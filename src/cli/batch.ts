@@ -1,0 +1,168 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { OtsEsigError } from '../errors.js';
+import type { ValidationReport } from '../report/model.js';
+import { verify } from '../validation/verify.js';
+import { UsageError } from './errors.js';
+import { readFile } from './io.js';
+import { buildVerifyOptions, type VerifyFlagValues } from './verify-options.js';
+
+export interface FileOutcome {
+  readonly file: string;
+  readonly report?: ValidationReport;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+export interface BatchSummary {
+  readonly files: number;
+  readonly signatures: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly indeterminate: number;
+  /** Files that could not be evaluated at all (not a signature, unreadable). */
+  readonly errors: number;
+}
+
+export const WORKER_ROLE = 'ots-esig-batch-worker';
+
+interface Task {
+  readonly index: number;
+  readonly file: string;
+}
+
+/** Verifies one file; typed library errors become a per-file error, anything else propagates. */
+async function verifyFile(file: string, values: VerifyFlagValues, options?: Awaited<ReturnType<typeof buildVerifyOptions>>): Promise<FileOutcome> {
+  try {
+    const report = await verify(readFile(file, 'signature file'), options ?? (await buildVerifyOptions(values)));
+    return { file, report };
+  } catch (e) {
+    if (e instanceof OtsEsigError) return { file, error: { code: e.code, message: e.message } };
+    if (e instanceof UsageError) return { file, error: { code: 'ERR_READ', message: e.message } };
+    throw e;
+  }
+}
+
+/** Entry point of a worker thread: builds the options once, then verifies the files it is sent. */
+export async function runBatchWorker(port: import('node:worker_threads').MessagePort, values: VerifyFlagValues): Promise<void> {
+  const options = await buildVerifyOptions(values);
+  port.on('message', async (task: Task | null) => {
+    if (task === null) {
+      port.close();
+      return;
+    }
+    try {
+      port.postMessage({ index: task.index, outcome: await verifyFile(task.file, values, options) });
+    } catch (e) {
+      port.postMessage({ index: task.index, outcome: { file: task.file, error: { code: 'ERR_INTERNAL', message: (e as Error).message } } });
+    }
+  });
+}
+
+export interface BatchRun {
+  readonly outcomes: FileOutcome[];
+  readonly summary: BatchSummary;
+}
+
+/**
+ * Verifies many files, in parallel across worker threads when jobs > 1. Results
+ * come back in input order whatever order the workers finish in.
+ */
+export async function runBatch(
+  files: readonly string[],
+  values: VerifyFlagValues,
+  opts: { jobs: number; workerUrl: URL; onProgress?: (done: number, total: number) => void },
+): Promise<BatchRun> {
+  const outcomes: FileOutcome[] = new Array(files.length);
+  const jobs = Math.max(1, Math.min(opts.jobs, files.length));
+  let done = 0;
+  if (jobs === 1) {
+    const options = await buildVerifyOptions(values);
+    for (let i = 0; i < files.length; i++) {
+      outcomes[i] = await verifyFile(files[i]!, values, options);
+      opts.onProgress?.(++done, files.length);
+    }
+  } else {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: jobs }, () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(opts.workerUrl, { workerData: { role: WORKER_ROLE, values } });
+          const feed = () => {
+            if (next < files.length) {
+              const index = next++;
+              worker.postMessage({ index, file: files[index]! } satisfies Task);
+            } else {
+              worker.postMessage(null);
+            }
+          };
+          worker.on('message', (m: { index: number; outcome: FileOutcome }) => {
+            outcomes[m.index] = m.outcome;
+            opts.onProgress?.(++done, files.length);
+            feed();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with code ${code}`))));
+          feed();
+        }),
+      ),
+    );
+  }
+  return { outcomes, summary: summarize(outcomes) };
+}
+
+export function summarize(outcomes: readonly FileOutcome[]): BatchSummary {
+  let signatures = 0;
+  let passed = 0;
+  let failed = 0;
+  let indeterminate = 0;
+  let errors = 0;
+  for (const o of outcomes) {
+    if (!o.report) {
+      errors++;
+      continue;
+    }
+    for (const s of o.report.signatures) {
+      signatures++;
+      if (s.indication === 'TOTAL-PASSED') passed++;
+      else if (s.indication === 'TOTAL-FAILED') failed++;
+      else indeterminate++;
+    }
+  }
+  return { files: outcomes.length, signatures, passed, failed, indeterminate, errors };
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/** A fixed-width summary table for people: one row per file. */
+export function formatBatchText(run: BatchRun): string {
+  const rows = run.outcomes.map((o) => {
+    if (!o.report) return [o.file, '-', 'ERROR', `${o.error!.code}: ${o.error!.message}`];
+    const sigs = o.report.signatures;
+    const verdicts = sigs.map((s) => (s.subIndication ? `${s.indication}/${s.subIndication}` : s.indication));
+    const signers = sigs.map((s) => s.signer?.country ?? '?').join(',');
+    return [o.file, String(sigs.length), [...new Set(verdicts)].join(', '), signers];
+  });
+  const head = ['file', 'sigs', 'verdict', 'detail'];
+  const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  const s = run.summary;
+  return [
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `${s.files} file(s), ${s.signatures} signature(s): ${s.passed} TOTAL-PASSED, ${s.failed} TOTAL-FAILED, ${s.indeterminate} INDETERMINATE, ${s.errors} not evaluable`,
+  ].join('\n') + '\n';
+}
+
+/** A one-line progress bar redrawn in place; only used when stderr is a terminal. */
+export function progressBar(stream: NodeJS.WriteStream): (done: number, total: number) => void {
+  return (done, total) => {
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+    if (done === total) stream.write('\n');
+  };
+}

@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { formatEtsiXml } from '../report/etsi-xml.js';
+import { formatText } from '../report/text.js';
+import { verify } from '../validation/verify.js';
+import { defaultJobs, formatBatchText, progressBar, runBatch } from './batch.js';
+import { UsageError } from './errors.js';
+import { expandSignatureFiles, readFile } from './io.js';
+import { buildVerifyOptions, VERIFY_FLAGS } from './verify-options.js';
+
+const FORMATS = ['json', 'text', 'etsi-xml'] as const;
+
+/**
+ * `ots-esig verify`: one file prints its full report; several files or a
+ * folder run as a batch (worker threads with --jobs, a progress bar on a TTY,
+ * a summary table or JSON at the end).
+ */
+export async function runVerify(args: string[], workerUrl: URL): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { ...VERIFY_FLAGS, format: { type: 'string', default: 'text' }, jobs: { type: 'string' } },
+  });
+  const { format, jobs: jobsFlag, ...flagValues } = values;
+  if (!FORMATS.includes(format as (typeof FORMATS)[number])) {
+    throw new UsageError(`--format must be ${FORMATS.join(', ')} (got "${format}")`);
+  }
+  if (positionals.length === 0) throw new UsageError('verify needs a signature file or folder');
+  let jobs = defaultJobs();
+  if (jobsFlag !== undefined) {
+    jobs = Number(jobsFlag);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be an integer from 1 to 64 (got "${jobsFlag}")`);
+  }
+  const files = expandSignatureFiles(positionals);
+  const single = positionals.length === 1 && files.length === 1 && files[0] === positionals[0];
+
+  if (single) {
+    const report = await verify(readFile(files[0]!, 'signature file'), await buildVerifyOptions(flagValues));
+    process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'etsi-xml' ? formatEtsiXml(report) : formatText(report));
+    return report.signatures.every((s) => s.indication === 'TOTAL-PASSED') ? 0 : 1;
+  }
+
+  if (files.length === 0) throw new UsageError('no signature files found');
+  if (format === 'etsi-xml') throw new UsageError('--format etsi-xml reports one signature file; use json or text for batches');
+  // Fail fast on unusable shared options (bad --at, unreadable anchors) before starting workers.
+  await buildVerifyOptions(flagValues);
+  const run = await runBatch(files, flagValues, {
+    jobs,
+    workerUrl,
+    onProgress: process.stderr.isTTY ? progressBar(process.stderr) : undefined,
+  });
+  process.stdout.write(format === 'json' ? JSON.stringify({ files: run.outcomes, summary: run.summary }, null, 2) + '\n' : formatBatchText(run));
+  const s = run.summary;
+  return s.errors === 0 && s.passed === s.signatures ? 0 : 1;
+}
