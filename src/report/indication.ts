@@ -4,15 +4,18 @@
  */
 export type Indication = 'TOTAL-PASSED' | 'TOTAL-FAILED' | 'INDETERMINATE';
 
-export const SUB_INDICATIONS = [
-  // TOTAL-FAILED
+/** The sub-indications that EN 319 102-1 pairs with TOTAL-FAILED; every other one goes with INDETERMINATE. */
+const TOTAL_FAILED_SUB_INDICATIONS = [
   'FORMAT_FAILURE',
   'HASH_FAILURE',
   'SIG_CRYPTO_FAILURE',
   'REVOKED',
   'EXPIRED',
   'NOT_YET_VALID',
-  // INDETERMINATE
+] as const;
+
+export const SUB_INDICATIONS = [
+  ...TOTAL_FAILED_SUB_INDICATIONS,
   'SIG_CONSTRAINTS_FAILURE',
   'CHAIN_CONSTRAINTS_FAILURE',
   'CERTIFICATE_CHAIN_GENERAL_FAILURE',
@@ -36,15 +39,7 @@ export const SUB_INDICATIONS = [
 
 export type SubIndication = (typeof SUB_INDICATIONS)[number];
 
-/** The sub-indications that EN 319 102-1 pairs with TOTAL-FAILED; every other one goes with INDETERMINATE. */
-const FAILED_SUBS: ReadonlySet<SubIndication> = new Set<SubIndication>([
-  'FORMAT_FAILURE',
-  'HASH_FAILURE',
-  'SIG_CRYPTO_FAILURE',
-  'REVOKED',
-  'EXPIRED',
-  'NOT_YET_VALID',
-]);
+const FAILED_SUBS: ReadonlySet<SubIndication> = new Set<SubIndication>(TOTAL_FAILED_SUB_INDICATIONS);
 
 export function indicationFor(sub: SubIndication): Exclude<Indication, 'TOTAL-PASSED'> {
   return FAILED_SUBS.has(sub) ? 'TOTAL-FAILED' : 'INDETERMINATE';
