@@ -1,3 +1,4 @@
+import { DOMParser } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from './helpers/cli.js';
 import { loadManifest } from './helpers/fixtures.js';
@@ -37,6 +38,17 @@ describe('ots-esig verify on many files', () => {
     const r = runCli(['verify', 'fixtures/cades/kz-attached.p7s', 'fixtures/cades/tr-attached.p7s', 'fixtures/cades/two-signers.p7s', ...common, '--jobs', '2']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/3 file\(s\), 4 signature\(s\): 4 TOTAL-PASSED, 0 TOTAL-FAILED, 0 INDETERMINATE, 0 not evaluable/);
+  });
+
+  it('writes JUnit XML with one case per signature, failures and errors counted', () => {
+    const r = runCli(['verify', 'fixtures/cades/two-signers-one-bad.p7s', 'fixtures/cades/kz-attached.p7s', 'fixtures/cades/garbage.p7s', ...common, '--format', 'junit']);
+    expect(r.status).toBe(1);
+    const doc = new DOMParser().parseFromString(r.stdout, 'application/xml') as unknown as Document;
+    const suite = doc.getElementsByTagName('testsuite')[0]!;
+    expect([suite.getAttribute('tests'), suite.getAttribute('failures'), suite.getAttribute('errors')]).toEqual(['4', '1', '1']);
+    const failure = doc.getElementsByTagName('failure')[0]!;
+    expect(failure.getAttribute('message')).toBe('TOTAL-FAILED/SIG_CRYPTO_FAILURE');
+    expect((failure.parentNode as Element).getAttribute('classname')).toBe('fixtures/cades/two-signers-one-bad.p7s');
   });
 
   it('draws a progress bar that ends on a new line', () => {

@@ -5,6 +5,7 @@ import type { ValidationReport } from '../report/model.js';
 import { verify } from '../validation/verify.js';
 import { UsageError } from './errors.js';
 import { readFile } from './io.js';
+import type { JunitCase } from './junit.js';
 import { buildVerifyOptions, type VerifyFlagValues } from './verify-options.js';
 
 export interface FileOutcome {
@@ -155,6 +156,19 @@ export function formatBatchText(run: BatchRun): string {
     '',
     `${s.files} file(s), ${s.signatures} signature(s): ${s.passed} TOTAL-PASSED, ${s.failed} TOTAL-FAILED, ${s.indeterminate} INDETERMINATE, ${s.errors} not evaluable`,
   ].join('\n') + '\n';
+}
+
+/** One JUnit test case per signature (one error case for a file that is not a signature). */
+export function batchJunitCases(run: BatchRun): JunitCase[] {
+  return run.outcomes.flatMap((o): JunitCase[] => {
+    if (!o.report) return [{ classname: o.file, name: 'signature', error: { message: `${o.error!.code}: ${o.error!.message}` } }];
+    return o.report.signatures.map((s) => {
+      const name = `${s.id}${s.signer ? ` ${s.signer.subject}` : ''}`;
+      if (s.indication === 'TOTAL-PASSED') return { classname: o.file, name };
+      const why = s.checks.filter((c) => c.status !== 'PASSED' && c.status !== 'SKIPPED').map((c) => `${c.block} ${c.id}: ${c.detail}`);
+      return { classname: o.file, name, failure: { message: `${s.indication}${s.subIndication ? `/${s.subIndication}` : ''}`, detail: why.join('\n') } };
+    });
+  });
 }
 
 /** A one-line progress bar redrawn in place; only used when stderr is a terminal. */

@@ -7,7 +7,7 @@ import { runVerify } from './verify-command.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--intermediates FILE]...
-                  [--crl FILE]... [--at ISO-8601] [--format json|text|etsi-xml] [--jobs N]
+                  [--crl FILE]... [--at ISO-8601] [--format json|text|etsi-xml|junit] [--jobs N]
   ots-esig --version | --help
 
 Several files or a folder are verified as a batch across N worker threads, with a summary at the end.

@@ -2,12 +2,13 @@ import { parseArgs } from 'node:util';
 import { formatEtsiXml } from '../report/etsi-xml.js';
 import { formatText } from '../report/text.js';
 import { verify } from '../validation/verify.js';
-import { defaultJobs, formatBatchText, progressBar, runBatch } from './batch.js';
+import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch } from './batch.js';
+import { formatJunit } from './junit.js';
 import { UsageError } from './errors.js';
 import { expandSignatureFiles, readFile } from './io.js';
 import { buildVerifyOptions, VERIFY_FLAGS } from './verify-options.js';
 
-const FORMATS = ['json', 'text', 'etsi-xml'] as const;
+const FORMATS = ['json', 'text', 'etsi-xml', 'junit'] as const;
 
 /**
  * `ots-esig verify`: one file prints its full report; several files or a
@@ -34,7 +35,7 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   const files = expandSignatureFiles(positionals);
   const single = positionals.length === 1 && files.length === 1 && files[0] === positionals[0];
 
-  if (single) {
+  if (single && format !== 'junit') {
     const report = await verify(readFile(files[0]!, 'signature file'), await buildVerifyOptions(flagValues));
     process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'etsi-xml' ? formatEtsiXml(report) : formatText(report));
     return report.signatures.every((s) => s.indication === 'TOTAL-PASSED') ? 0 : 1;
@@ -49,7 +50,13 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
     workerUrl,
     onProgress: process.stderr.isTTY ? progressBar(process.stderr) : undefined,
   });
-  process.stdout.write(format === 'json' ? JSON.stringify({ files: run.outcomes, summary: run.summary }, null, 2) + '\n' : formatBatchText(run));
+  process.stdout.write(
+    format === 'json'
+      ? JSON.stringify({ files: run.outcomes, summary: run.summary }, null, 2) + '\n'
+      : format === 'junit'
+        ? formatJunit('ots-esig verify', batchJunitCases(run))
+        : formatBatchText(run),
+  );
   const s = run.summary;
   return s.errors === 0 && s.passed === s.signatures ? 0 : 1;
 }
