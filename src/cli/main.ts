@@ -4,10 +4,13 @@ import { VERSION } from '../version.js';
 import { runBatchWorker, WORKER_ROLE } from './batch.js';
 import { UsageError } from './errors.js';
 import { runVerify } from './verify-command.js';
+import { runTrustList } from './trust-list-command.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--intermediates FILE]...
                   [--crl FILE]... [--at ISO-8601] [--format json|text|etsi-xml|junit] [--jobs N]
+  ots-esig trust-list lint <list.xml|list.json> [--pin CERT]... [--at ISO-8601] [--warn-days N] [--format text|json|junit]
+  ots-esig trust-list diff <old> <new> [--format text|json|junit]
   ots-esig --version | --help
 
 Several files or a folder are verified as a batch across N worker threads, with a summary at the end.
@@ -20,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'verify':
         return await runVerify(rest, new URL(import.meta.url));
+      case 'trust-list':
+        return await runTrustList(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);

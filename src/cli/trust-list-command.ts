@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { diffTrustLists, formatDiffText, type TrustListDiff } from '../maintain/diff.js';
+import { countBySeverity, type Finding } from '../maintain/findings.js';
+import { lintTrustList } from '../maintain/lint.js';
+import { OtsEsigError } from '../errors.js';
+import { loadTrustLists, type LoadedTrustList } from '../trust/load.js';
+import { UsageError } from './errors.js';
+import { parseTime, readFile } from './io.js';
+import { formatJunit, type JunitCase } from './junit.js';
+
+const FORMATS = ['text', 'json', 'junit'];
+
+function checkFormat(format: string): void {
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.join(', ')} (got "${format}")`);
+}
+
+/** `ots-esig trust-list lint|diff ...` for scheme operators' CI. */
+export async function runTrustList(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'lint') return runLint(rest);
+  if (sub === 'diff') return runDiff(rest);
+  throw new UsageError(sub ? `unknown trust-list command "${sub}" (lint or diff)` : 'trust-list needs a command: lint or diff');
+}
+
+async function load(file: string, time: Date, pins: readonly string[]): Promise<LoadedTrustList> {
+  const set = await loadTrustLists([{ data: readFile(file, 'trust list'), name: file, signingCertificates: pins.map((p) => readFile(p, 'pinned certificate')) }], { time });
+  return set.lists[0]!;
+}
+
+async function runLint(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      pin: { type: 'string', multiple: true },
+      at: { type: 'string' },
+      'warn-days': { type: 'string', default: '30' },
+      format: { type: 'string', default: 'text' },
+    },
+  });
+  checkFormat(values.format);
+  if (positionals.length !== 1) throw new UsageError('trust-list lint takes exactly one list file');
+  const warnDays = Number(values['warn-days']);
+  if (!Number.isInteger(warnDays) || warnDays < 0) throw new UsageError(`--warn-days must be a non-negative integer (got "${values['warn-days']}")`);
+  const time = values.at ? parseTime(values.at) : new Date();
+  const file = positionals[0]!;
+  let findings: Finding[];
+  let header = file;
+  try {
+    const loaded = await load(file, time, values.pin ?? []);
+    header = `${file}: ${loaded.list.id} #${loaded.list.scheme.sequenceNumber}, issued ${loaded.list.scheme.issueDate}, next update ${loaded.list.scheme.nextUpdate ?? 'none'}`;
+    findings = lintTrustList(loaded, { time, warnDays });
+  } catch (e) {
+    // A list that does not even parse is the first thing lint must report, not a usage error.
+    if (!(e instanceof OtsEsigError) || e.code === 'ERR_INVALID_OPTION') throw e;
+    findings = [{ severity: 'error', rule: 'structure', message: e.message }];
+  }
+  const counts = countBySeverity(findings);
+  if (values.format === 'json') {
+    process.stdout.write(JSON.stringify({ file, findings, ...counts }, null, 2) + '\n');
+  } else if (values.format === 'junit') {
+    process.stdout.write(formatJunit(`trust-list lint ${file}`, lintJunit(file, findings)));
+  } else {
+    const lines = [header, ...findings.map((f) => `  ${f.severity.toUpperCase().padEnd(7)} ${f.rule}: ${f.message}${f.where ? ` (${f.where})` : ''}`)];
+    lines.push(`${counts.errors} error(s), ${counts.warnings} warning(s)`);
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return counts.errors ? 1 : 0;
+}
+
+function lintJunit(file: string, findings: readonly Finding[]): JunitCase[] {
+  const cases: JunitCase[] = findings
+    .filter((f) => f.severity !== 'info')
+    .map((f) => ({
+      classname: file,
+      name: `${f.severity} ${f.rule}${f.where ? ` (${f.where})` : ''}`,
+      ...(f.severity === 'error' ? { failure: { message: f.message } } : {}),
+    }));
+  if (!cases.some((c) => c.failure)) cases.unshift({ classname: file, name: 'lint' });
+  return cases;
+}
+
+async function runDiff(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { format: { type: 'string', default: 'text' } },
+  });
+  checkFormat(values.format);
+  if (positionals.length !== 2) throw new UsageError('trust-list diff takes two list files: OLD NEW');
+  // Diff reads content only; whether each issue is well signed is lint's job.
+  const time = new Date();
+  const [a, b] = await Promise.all(positionals.map((f) => load(f, time, [])));
+  const d = diffTrustLists(a!.list, b!.list);
+  if (values.format === 'json') process.stdout.write(JSON.stringify(d, null, 2) + '\n');
+  else if (values.format === 'junit') process.stdout.write(formatJunit(`trust-list diff`, diffJunit(d)));
+  else process.stdout.write(formatDiffText(d));
+  return d.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+function diffJunit(d: TrustListDiff): JunitCase[] {
+  const cls = `${d.old.id} #${d.old.sequenceNumber} -> #${d.new.sequenceNumber}`;
+  const cases: JunitCase[] = d.findings.map((f) => ({
+    classname: cls,
+    name: `${f.rule}${f.where ? ` (${f.where})` : ''}`,
+    ...(f.severity === 'error' ? { failure: { message: f.message } } : {}),
+  }));
+  cases.push({ classname: cls, name: `${d.servicesAdded.length} added, ${d.servicesRemoved.length} removed, ${d.statusChanges.length} status change(s)` });
+  return cases;
+}
