@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { toArrayBuffer, toHex } from '../util/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { algorithmId, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { readName } from '../pki/name.js';
@@ -9,19 +9,22 @@ import { OID } from '../pki/oids.js';
 import { parseSigningCertificate } from './ess.js';
 import type { AttributeMap, CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
 import { certificateCache } from '../pki/cache.js';
+import { cmsLimitsOf, decodeBerWithLimits, DEFAULT_LIMITS } from '../limits.js';
 
+/** The CMS parser's share of `Limits` (src/limits.ts documents each one and its default). */
 export interface CmsLimits {
   readonly maxInputBytes: number;
   readonly maxCertificates: number;
   readonly maxSigners: number;
+  readonly maxAsn1Depth: number;
+  readonly maxAsn1Elements: number;
 }
 
-export const DEFAULT_CMS_LIMITS: CmsLimits = { maxInputBytes: 64 * 1024 * 1024, maxCertificates: 64, maxSigners: 32 };
+export const DEFAULT_CMS_LIMITS: CmsLimits = cmsLimitsOf(DEFAULT_LIMITS);
 
 /** Parses DER ContentInfo(SignedData) into a CadesSignature; anything that is not SignedData is an InputFormatError. */
 export function parseCades(der: Uint8Array, limits: CmsLimits = DEFAULT_CMS_LIMITS): CadesSignature {
-  if (der.length > limits.maxInputBytes) throw new LimitExceededError('cms.inputBytes', limits.maxInputBytes);
-  const asn = asn1js.fromBER(toArrayBuffer(der));
+  const asn = decodeBerWithLimits(der, { maxBytes: limits.maxInputBytes, maxDepth: limits.maxAsn1Depth, maxElements: limits.maxAsn1Elements }, 'cms');
   if (asn.offset === -1) throw new InputFormatError(`not BER/DER: ${asn.result.error || 'decoding failed'}`);
   if (asn.offset !== der.length) throw new InputFormatError(`unexpected ${der.length - asn.offset} bytes after the CMS structure`);
   let contentInfo: pkijs.ContentInfo;

@@ -4,11 +4,13 @@ import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.j
 import { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
 import { ParsedCrl } from '../pki/crl.js';
-import { DEFAULT_PATH_LIMITS, type PathBuildLimits } from '../pki/path-builder.js';
+import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import { toBytes } from '../util/bytes.js';
 import { derObjectsFrom } from '../util/pem.js';
-import { DEFAULT_CMS_LIMITS, type CmsLimits } from '../cades/parse.js';
+import type { CmsLimits } from '../cades/parse.js';
+import type { XmlLimits } from '../xml/parse.js';
+import { cmsLimitsOf, pathLimitsOf, resolveLimits, xmlLimitsOf, type Limits } from '../limits.js';
 
 /** A certificate as the caller has it: DER or PEM bytes (one or many PEM blocks), PEM text, or already parsed. */
 export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertificate;
@@ -23,12 +25,15 @@ export interface VerifyOptions {
   readonly crls?: readonly CrlInput[];
   /** The signed content, for detached signatures. */
   readonly detachedContent?: Uint8Array | ArrayBuffer;
+  /** XAdES with several detached references: content by reference URI (or its last path segment). */
+  readonly detachedFiles?: ReadonlyMap<string, Uint8Array | ArrayBuffer> | Readonly<Record<string, Uint8Array | ArrayBuffer>>;
   /** The time validation is done for; defaults to now. */
   readonly validationTime?: Date;
   readonly algorithmPolicy?: AlgorithmPolicy;
   /** Crypto providers; defaults to the platform WebCrypto only. */
   readonly registry?: AlgorithmRegistry;
-  readonly limits?: Partial<CmsLimits & PathBuildLimits>;
+  /** Resource limits for hostile input; any subset overrides `DEFAULT_LIMITS` (see src/limits.ts). */
+  readonly limits?: Partial<Limits>;
 }
 
 /** Everything a signature validation needs, normalised once per `verify` call. */
@@ -40,8 +45,10 @@ export interface ValidationContext {
   readonly intermediates: readonly ParsedCertificate[];
   readonly crls: readonly ParsedCrl[];
   readonly detachedContent?: Uint8Array;
+  readonly limits: Limits;
   readonly cmsLimits: CmsLimits;
   readonly pathLimits: PathBuildLimits;
+  readonly xmlLimits: XmlLimits;
   readonly warnings: string[];
 }
 
@@ -80,6 +87,7 @@ export function loadCrls(input: CrlInput): ParsedCrl[] {
 export function createContext(options: VerifyOptions): ValidationContext {
   const time = options.validationTime ?? new Date();
   if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw new InvalidOptionError('validationTime is not a valid Date');
+  const limits = resolveLimits(options.limits);
   const warnings: string[] = [];
   const anchors = new CertificatePool<TrustAnchor>();
   for (const a of options.trustAnchors ?? []) for (const c of loadCertificates(a)) anchors.add({ certificate: c });
@@ -94,23 +102,12 @@ export function createContext(options: VerifyOptions): ValidationContext {
     intermediates,
     crls,
     detachedContent: options.detachedContent ? toBytes(options.detachedContent) : undefined,
-    cmsLimits: { ...DEFAULT_CMS_LIMITS, ...pick(options.limits, ['maxInputBytes', 'maxCertificates', 'maxSigners']) },
-    pathLimits: { ...DEFAULT_PATH_LIMITS, ...pick(options.limits, ['maxDepth', 'maxCandidates', 'maxPaths']) },
+    limits,
+    cmsLimits: cmsLimitsOf(limits),
+    pathLimits: pathLimitsOf(limits),
+    xmlLimits: xmlLimitsOf(limits),
     warnings,
   };
-}
-
-function pick<T extends object, K extends keyof T>(o: T | undefined, keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  if (!o) return out;
-  for (const k of keys) {
-    const v = o[k];
-    if (v !== undefined) {
-      if (typeof v !== 'number' || !(v > 0)) throw new InvalidOptionError(`limit ${String(k)} must be a positive number`);
-      out[k] = v;
-    }
-  }
-  return out;
 }
 
 export function isOtsEsigError(e: unknown): e is OtsEsigError {

@@ -1,0 +1,153 @@
+/**
+ * Resource limits for untrusted input, in one place.
+ *
+ * Every signature, certificate, CRL, XML document and download this library
+ * reads comes from someone who may be hostile. Each limit below bounds one
+ * kind of work (bytes held, parser recursion, objects allocated, search
+ * steps, waiting). Exceeding one is never a verdict about the signature: it is
+ * a `LimitExceededError` (code `ERR_LIMIT_EXCEEDED`) naming the limit and its
+ * maximum, so the caller can tell "too big for this configuration" apart from
+ * "invalid". Defaults are sized for real national PKIs (large CRLs, CAdES-LT
+ * with embedded revocation data) while keeping one call within a few hundred
+ * MB of memory and a bounded number of steps.
+ *
+ * Override any subset through `verify(input, { limits: { ... } })`.
+ */
+import * as asn1js from 'asn1js';
+import { InputFormatError, InvalidOptionError, LimitExceededError } from './errors.js';
+import type { CmsLimits } from './cades/parse.js';
+import type { PathBuildLimits } from './pki/path-builder.js';
+import type { XmlLimits } from './xml/parse.js';
+
+export interface Limits {
+  /** Largest signature input accepted, in bytes (CMS or XML, before decoding). Default 64 MiB. */
+  readonly maxInputBytes: number;
+  /**
+   * Deepest ASN.1 nesting of constructed values (including BER parsed inside
+   * OCTET/BIT STRINGs) in a CMS signature. Bounds parser recursion. Default 100
+   * (a CAdES-A with nested time-stamp tokens stays below 40).
+   */
+  readonly maxAsn1Depth: number;
+  /**
+   * Most ASN.1 elements (TLVs) decoded from one CMS signature. Bounds the
+   * objects allocated by the decoder. Default 1,000,000 (room for embedded CRLs
+   * with ~100,000 entries).
+   */
+  readonly maxAsn1Elements: number;
+  /** Most certificates in one SignedData (`certificates` field). Default 64. */
+  readonly maxCertificates: number;
+  /** Most SignerInfos in one SignedData. Default 32. */
+  readonly maxSigners: number;
+  /** Longest certification path searched, in certificates from the signer up (anchor excluded). Default 10. */
+  readonly maxPathDepth: number;
+  /** Most issuer candidates examined across all branches while building paths for one certificate. Default 500. */
+  readonly maxPathCandidates: number;
+  /** Most complete candidate paths validated for one certificate. Default 16. */
+  readonly maxPaths: number;
+  /** Largest XML document accepted, in bytes. Default 32 MiB. */
+  readonly maxXmlBytes: number;
+  /** Deepest XML element nesting. Default 64. */
+  readonly maxXmlDepth: number;
+  /** Most XML nodes (elements, text, comments, ...) in one document. Default 1,000,000. */
+  readonly maxXmlNodes: number;
+  /**
+   * Most ds:Reference elements in one ds:SignedInfo. Each reference may
+   * trigger a dereference, transforms and a canonicalization. Default 100.
+   */
+  readonly maxXmlReferences: number;
+  /** Largest response accepted from a network fetch (OCSP, CRL, AIA, time-stamp), in bytes. Default 16 MiB. */
+  readonly maxDownloadBytes: number;
+  /** Longest wait for one network fetch, in milliseconds. Default 10,000. */
+  readonly downloadTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  maxInputBytes: 64 * 1024 * 1024,
+  maxAsn1Depth: 100,
+  maxAsn1Elements: 1_000_000,
+  maxCertificates: 64,
+  maxSigners: 32,
+  maxPathDepth: 10,
+  maxPathCandidates: 500,
+  maxPaths: 16,
+  maxXmlBytes: 32 * 1024 * 1024,
+  maxXmlDepth: 64,
+  maxXmlNodes: 1_000_000,
+  maxXmlReferences: 100,
+  maxDownloadBytes: 16 * 1024 * 1024,
+  downloadTimeoutMs: 10_000,
+});
+
+const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];
+
+/**
+ * The defaults overridden by `overrides`. Unknown names and values that are not
+ * positive integers are an InvalidOptionError: a typo must not silently leave a
+ * default (or no limit) in place.
+ */
+export function resolveLimits(overrides?: Partial<Limits>): Limits {
+  if (overrides === undefined) return DEFAULT_LIMITS;
+  if (overrides === null || typeof overrides !== 'object') throw new InvalidOptionError('limits must be an object');
+  const out: Record<string, number> = { ...DEFAULT_LIMITS };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) continue;
+    if (!(LIMIT_KEYS as string[]).includes(k)) throw new InvalidOptionError(`unknown limit ${k} (known: ${LIMIT_KEYS.join(', ')})`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new InvalidOptionError(`limit ${k} must be a positive integer`);
+    out[k] = v;
+  }
+  return Object.freeze(out as unknown as Limits);
+}
+
+/** The CMS parser's view of the limits. */
+export function cmsLimitsOf(l: Limits): CmsLimits {
+  return {
+    maxInputBytes: l.maxInputBytes,
+    maxCertificates: l.maxCertificates,
+    maxSigners: l.maxSigners,
+    maxAsn1Depth: l.maxAsn1Depth,
+    maxAsn1Elements: l.maxAsn1Elements,
+  };
+}
+
+/** The path builder's view of the limits. */
+export function pathLimitsOf(l: Limits): PathBuildLimits {
+  return { maxDepth: l.maxPathDepth, maxCandidates: l.maxPathCandidates, maxPaths: l.maxPaths };
+}
+
+/** The secure XML parser's view of the limits. */
+export function xmlLimitsOf(l: Limits): XmlLimits {
+  return { maxBytes: Math.min(l.maxXmlBytes, l.maxInputBytes), maxDepth: l.maxXmlDepth, maxNodes: l.maxXmlNodes };
+}
+
+export interface Asn1DecodeLimits {
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+  readonly maxElements: number;
+}
+
+/**
+ * `asn1js.fromBER` with our limits and typed errors. asn1js (4.x) enforces a
+ * depth, node-count and content-length bound itself but with small defaults
+ * (100 / 10,000 / 16 MiB) and reports a breach as a plain decoding error; here
+ * the bounds are ours and a breach is a LimitExceededError naming them.
+ * `what` prefixes the limit names (`cms.asn1Depth`, ...).
+ */
+export function decodeBerWithLimits(bytes: Uint8Array, limits: Asn1DecodeLimits, what: string): asn1js.FromBerResult {
+  if (bytes.byteLength > limits.maxBytes) throw new LimitExceededError(`${what}.inputBytes`, limits.maxBytes);
+  const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let asn: asn1js.FromBerResult;
+  try {
+    asn = asn1js.fromBER(buf, { maxDepth: limits.maxDepth, maxNodes: limits.maxElements, maxContentLength: limits.maxBytes });
+  } catch (e) {
+    // asn1js recurses per level; the depth bound keeps us far from the stack limit, but never let a RangeError escape.
+    if (e instanceof RangeError) throw new LimitExceededError(`${what}.asn1Depth`, limits.maxDepth, `ASN.1 decoding exhausted the stack: ${e.message}`);
+    throw new InputFormatError(`not BER/DER: ${(e as Error).message}`, { cause: e });
+  }
+  if (asn.offset === -1) {
+    const err = asn.result.error ?? '';
+    if (/nesting depth/i.test(err)) throw new LimitExceededError(`${what}.asn1Depth`, limits.maxDepth);
+    if (/node count/i.test(err)) throw new LimitExceededError(`${what}.asn1Elements`, limits.maxElements);
+    if (/content length/i.test(err)) throw new LimitExceededError(`${what}.inputBytes`, limits.maxBytes);
+  }
+  return asn;
+}
