@@ -54,6 +54,115 @@ export interface SignatureReport {
   readonly revocation: readonly RevocationSummary[];
   readonly checks: readonly Check[];
   readonly warnings: readonly string[];
+  /** Layer 2: whether the relying party recognizes this signature; absent when no recognition policy was given. */
+  readonly recognition?: RecognitionReport;
+}
+
+/** Recognition outcome (DESIGN.md "Verdicts" layer 2); INVALID when the signature is not TOTAL-PASSED. */
+export type RecognitionStatus = 'RECOGNIZED' | 'NOT_RECOGNIZED' | 'INDETERMINATE' | 'INVALID';
+
+/** What a recognition rests on: the relying party's own list, a list-of-lists, or a bilateral agreement. */
+export interface RecognitionBasis {
+  readonly kind: 'national' | 'multilateral' | 'bilateral';
+  /** The trusted list the matched service is on, and its sequence number. */
+  readonly listId: string | null;
+  readonly sequenceNumber: number | null;
+  /** The list-of-lists the list was authenticated through (multilateral). */
+  readonly listOfLists: { readonly id: string; readonly sequenceNumber: number } | null;
+  readonly agreementId: string | null;
+  readonly description: string;
+}
+
+/** The trust service that vouches for the chain, with its status at the best-signature-time. */
+export interface MatchedService {
+  readonly listId: string;
+  readonly sequenceNumber: number;
+  readonly territory: string | null;
+  readonly provider: string;
+  readonly name: string;
+  readonly type: string;
+  /** Status URI in effect at `at`, and the window it held in. */
+  readonly status: string;
+  readonly statusSince: string;
+  readonly statusUntil: string | null;
+  readonly at: IsoTime;
+  readonly matchedCertificate: string;
+  readonly matchedBy: 'certificate' | 'ski' | 'subject-name';
+}
+
+export interface RecognitionEvaluation {
+  readonly basis: RecognitionBasis;
+  readonly status: Exclude<RecognitionStatus, 'INVALID'>;
+  readonly service: MatchedService | null;
+  readonly equivalenceLevel: string | null;
+  /** How the partner's vocabulary was mapped (MRA equivalence / agreement), if it was. */
+  readonly mapping: string | null;
+  readonly reasons: readonly string[];
+}
+
+export interface RecognitionReport {
+  readonly status: RecognitionStatus;
+  readonly relyingParty: string;
+  /** The territory of the list the issuing service is on (else the anchor's / signer's C attribute). */
+  readonly issuerCountry: string | null;
+  /** The time service status and agreement periods were evaluated at: the best-signature-time. */
+  readonly time: IsoTime;
+  readonly basis: RecognitionBasis | null;
+  readonly service: MatchedService | null;
+  /** e.g. `qualified`, `advanced`. */
+  readonly equivalenceLevel: string | null;
+  readonly mapping: string | null;
+  /** Plain-language explanation: why recognized, or every reason it was not. */
+  readonly reasons: readonly string[];
+  /** Every basis that was considered, with its own outcome. */
+  readonly evaluations: readonly RecognitionEvaluation[];
+  /** A TEST list or agreement took part: not for production decisions. */
+  readonly test: boolean;
+}
+
+/** One trusted list as loaded for this run. */
+export interface TrustListSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly territory: string | null;
+  readonly type: string;
+  readonly version: number;
+  readonly sequenceNumber: number;
+  readonly issueDate: IsoTime;
+  readonly nextUpdate: IsoTime | null;
+  readonly format: 'xml' | 'json';
+  readonly sha256: string;
+  /** How the list's content is known to be authentic (see trust/load.ts ListIntegrity). */
+  readonly integrity: 'xades-signature' | 'pinned-digest' | 'caller-trusted' | 'none';
+  readonly signature: { readonly status: string; readonly signer: string | null; readonly detail: string };
+  readonly via: string | null;
+  readonly expired: boolean;
+  readonly usable: boolean;
+  readonly test: boolean;
+  readonly problems: readonly string[];
+}
+
+export interface AgreementSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly parties: readonly string[];
+  readonly direction: 'mutual' | 'one-way';
+  readonly issuerParty: string | null;
+  readonly relyingParty: string | null;
+  readonly effectiveFrom: IsoTime;
+  readonly effectiveUntil: IsoTime | null;
+  readonly test: boolean;
+  readonly sha256: string | null;
+}
+
+/** The trust configuration a run used, so an auditor can reproduce it. */
+export interface TrustReport {
+  readonly relyingParty: string | null;
+  readonly purpose: string | null;
+  readonly lists: readonly TrustListSummary[];
+  readonly agreements: readonly AgreementSummary[];
+  /** Number of CA certificates taken from usable lists as path-building anchors. */
+  readonly anchorsFromLists: number;
 }
 
 export interface ValidationReport {
@@ -62,4 +171,6 @@ export interface ValidationReport {
   readonly signatures: readonly SignatureReport[];
   /** Applies to the whole run: e.g. no trust anchors, test trust lists in use. */
   readonly warnings: readonly string[];
+  /** Trust lists and agreements used; absent when none were given. */
+  readonly trust?: TrustReport;
 }

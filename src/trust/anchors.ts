@@ -1,0 +1,113 @@
+import { certificateCache } from '../pki/cache.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import type { TrustAnchor } from '../pki/pool.js';
+import { fromBase64 } from '../util/bytes.js';
+import type { LoadedTrustList } from './load.js';
+import type { TrustService, TrustServiceProvider } from './model.js';
+import { nameKeyFromCertificate, nameKeyFromString } from './names.js';
+
+/** One service of one loaded list. */
+export interface ServiceRef {
+  readonly list: LoadedTrustList;
+  readonly provider: TrustServiceProvider;
+  readonly service: TrustService;
+}
+
+export interface ServiceMatch extends ServiceRef {
+  /** The chain certificate that matched, and how. */
+  readonly certificate: ParsedCertificate;
+  readonly matchedBy: 'certificate' | 'ski' | 'subject-name';
+}
+
+/**
+ * Services of usable trusted lists indexed by certificate SHA-256, by subject
+ * key identifier and by subject-name key: a chain certificate finds its services
+ * with three map lookups, whatever the number of lists.
+ */
+export class TrustIndex {
+  private readonly byDigest = new Map<string, ServiceRef[]>();
+  private readonly bySki = new Map<string, ServiceRef[]>();
+  private readonly byName = new Map<string, ServiceRef[]>();
+  /** CA certificates of listed services, for path building (trust is decided again by recognition). */
+  readonly anchors: TrustAnchor[] = [];
+  readonly problems: string[] = [];
+
+  static async build(lists: readonly LoadedTrustList[]): Promise<TrustIndex> {
+    const idx = new TrustIndex();
+    const seenAnchor = new Set<string>();
+    for (const list of lists) {
+      if (!list.usable) continue;
+      for (const provider of list.list.providers) {
+        for (const service of provider.services) {
+          const ref: ServiceRef = { list, provider, service };
+          const identities = [service.identity, ...service.history.flatMap((h) => (h.identity ? [h.identity] : []))];
+          const certs = new Set<string>();
+          const skis = new Set<string>();
+          const names = new Set<string>();
+          for (const id of identities) {
+            id.certificates.forEach((c) => certs.add(c));
+            id.skis.forEach((s) => skis.add(s.toLowerCase()));
+            for (const n of id.subjectNames) {
+              const k = nameKeyFromString(n);
+              if (k) names.add(k);
+              else idx.problems.push(`${list.list.id}: unreadable X509SubjectName "${n}" in service ${service.name}`);
+            }
+          }
+          for (const b64 of certs) {
+            let cert: ParsedCertificate;
+            try {
+              cert = certificateCache.get(fromBase64(b64));
+            } catch (e) {
+              idx.problems.push(`${list.list.id}: unreadable certificate in service ${service.name}: ${(e as Error).message}`);
+              continue;
+            }
+            const digest = await cert.fingerprint();
+            push(idx.byDigest, digest, ref);
+            // A certificate identity also answers SKI and name lookups (chain certificates may be re-issued).
+            if (cert.subjectKeyIdentifier) skis.add(cert.subjectKeyIdentifier);
+            if (cert.isCA && !seenAnchor.has(digest)) {
+              seenAnchor.add(digest);
+              idx.anchors.push({ certificate: cert, source: `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}` });
+            }
+          }
+          for (const s of skis) push(idx.bySki, s, ref);
+          for (const n of names) push(idx.byName, n, ref);
+        }
+      }
+    }
+    return idx;
+  }
+
+  /**
+   * Services that identify `cert`: by exact certificate first; a listed SKI
+   * together with a matching subject name next (an SKI alone is a claim any
+   * key holder can copy into a certificate, so the name must agree too when
+   * the service gives one); a bare SKI or bare subject name only when that is
+   * all the service lists.
+   */
+  async lookup(cert: ParsedCertificate): Promise<ServiceMatch[]> {
+    const out: ServiceMatch[] = [];
+    const seen = new Set<ServiceRef>();
+    const add = (refs: ServiceRef[] | undefined, matchedBy: ServiceMatch['matchedBy']): void => {
+      for (const r of refs ?? []) {
+        if (seen.has(r)) continue;
+        seen.add(r);
+        out.push({ ...r, certificate: cert, matchedBy });
+      }
+    };
+    add(this.byDigest.get(await cert.fingerprint()), 'certificate');
+    if (cert.subjectKeyIdentifier) add(this.bySki.get(cert.subjectKeyIdentifier), 'ski');
+    add(this.byName.get(nameKeyFromCertificate(cert.subject)), 'subject-name');
+    return out;
+  }
+
+  get size(): number {
+    return this.byDigest.size + this.bySki.size + this.byName.size;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}

@@ -1,0 +1,181 @@
+import { InvalidOptionError } from '../errors.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import type { AgreementSummary, SignatureReport, TrustListSummary, TrustReport } from '../report/model.js';
+import { certificateCache } from '../pki/cache.js';
+import { fromBase64, toBytes, toHex } from '../util/bytes.js';
+import type { ValidationContext } from '../validation/options.js';
+import { parseAgreementJson, type Agreement } from './agreements.js';
+import { TrustIndex } from './anchors.js';
+import { loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
+import { recognize } from './recognize.js';
+
+/** An agreement file as the caller has it (JSON text or bytes). */
+export interface AgreementInput {
+  readonly data: Uint8Array | ArrayBuffer | string;
+  readonly name?: string;
+}
+
+/** The trust-related part of VerifyOptions. */
+export interface TrustOptions {
+  readonly trustLists?: readonly TrustListInput[] | TrustSet;
+  readonly agreements?: readonly (Agreement | AgreementInput)[];
+  readonly relyingParty?: string;
+  readonly purpose?: string;
+}
+
+export interface PreparedTrust {
+  readonly set: TrustSet;
+  readonly agreements: readonly Agreement[];
+  readonly relyingParty: string | undefined;
+  readonly purpose: string | undefined;
+  readonly report: TrustReport;
+}
+
+function isTrustSet(x: TrustOptions['trustLists']): x is TrustSet {
+  return !!x && !Array.isArray(x) && 'index' in (x as object);
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
+}
+
+/**
+ * Loads the caller's trusted lists and agreements once per `verify` call,
+ * adds the CA certificates of usable lists to the context's anchors, and
+ * records what was used (and every TEST list) in the run's warnings.
+ */
+export async function prepareTrust(options: TrustOptions, ctx: ValidationContext): Promise<PreparedTrust | undefined> {
+  const { relyingParty, purpose } = options;
+  const hasLists = isTrustSet(options.trustLists) || (options.trustLists?.length ?? 0) > 0;
+  const hasAgreements = (options.agreements?.length ?? 0) > 0;
+  if (!hasLists && !hasAgreements && relyingParty === undefined) return undefined;
+  if (relyingParty !== undefined && !/^[A-Z]{2}$/.test(relyingParty)) {
+    throw new InvalidOptionError(`relyingParty must be an ISO 3166 alpha-2 country code in upper case (got "${relyingParty}")`);
+  }
+  if (purpose !== undefined && (typeof purpose !== 'string' || purpose.length === 0)) throw new InvalidOptionError('purpose must be a non-empty string');
+
+  const set: TrustSet = isTrustSet(options.trustLists)
+    ? options.trustLists
+    : hasLists
+      ? await loadTrustLists(options.trustLists as readonly TrustListInput[], { time: ctx.time, registry: ctx.registry })
+      : { lists: [], index: await TrustIndex.build([]), time: ctx.time };
+
+  const agreements: Agreement[] = [];
+  for (const [i, a] of (options.agreements ?? []).entries()) {
+    if ('data' in a) {
+      const bytes = typeof a.data === 'string' ? new TextEncoder().encode(a.data) : toBytes(a.data);
+      const parsed = parseAgreementJson(new TextDecoder().decode(bytes), a.name ?? `agreements[${i}]`);
+      agreements.push({ ...parsed, sha256: await sha256Hex(bytes) });
+    } else agreements.push(a);
+  }
+
+  for (const anchor of set.index.anchors) ctx.anchors.add(anchor);
+  if (ctx.anchors.size === 0) ctx.warnings.push('no trust anchors: no usable trusted list gave a CA certificate and none was supplied directly');
+
+  for (const l of set.lists) {
+    const label = `${l.list.id} seq ${l.list.scheme.sequenceNumber} (${l.name})`;
+    if (l.list.test) ctx.warnings.push(`TEST LIST in use: ${label} is a test trusted list, NOT FOR PRODUCTION decisions`);
+    if (!l.usable) ctx.warnings.push(`trusted list ${label} NOT USED: ${l.signature.detail}`);
+    else if (l.format === 'json') {
+      ctx.warnings.push(
+        l.integrity === 'pinned-digest'
+          ? `trusted list ${label} is a JSON list without signature; its integrity rests on the SHA-256 ${l.sha256} the caller pinned`
+          : `trusted list ${label} is a JSON list without signature, trusted as supplied by the caller (nothing authenticates it)`,
+      );
+    }
+    if (l.expired) ctx.warnings.push(`trusted list ${label} is EXPIRED: NextUpdate ${l.list.scheme.nextUpdate} has passed`);
+  }
+  for (const a of agreements) {
+    if (a.test) ctx.warnings.push(`TEST AGREEMENT in use: ${a.id}, NOT FOR PRODUCTION decisions`);
+  }
+  for (const p of set.index.problems) ctx.warnings.push(p);
+  if (relyingParty === undefined && (hasLists || hasAgreements)) ctx.warnings.push('no relying party given: recognition was not evaluated');
+
+  const lists: TrustListSummary[] = set.lists.map((l) => ({
+    id: l.list.id,
+    name: l.name,
+    territory: l.list.scheme.territory,
+    type: l.list.scheme.type,
+    version: l.list.scheme.version,
+    sequenceNumber: l.list.scheme.sequenceNumber,
+    issueDate: l.list.scheme.issueDate,
+    nextUpdate: l.list.scheme.nextUpdate,
+    format: l.format,
+    sha256: l.sha256,
+    integrity: l.integrity,
+    signature: { ...l.signature },
+    via: l.via ? `${l.via.id} seq ${l.via.sequenceNumber}` : null,
+    expired: l.expired,
+    usable: l.usable,
+    test: l.list.test,
+    problems: l.problems,
+  }));
+  const agreementSummaries: AgreementSummary[] = agreements.map((a) => ({
+    id: a.id,
+    title: a.title,
+    parties: a.parties,
+    direction: a.direction,
+    issuerParty: a.issuerParty,
+    relyingParty: a.relyingParty,
+    effectiveFrom: a.effectiveFrom,
+    effectiveUntil: a.effectiveUntil,
+    test: a.test,
+    sha256: a.sha256 ?? null,
+  }));
+  return {
+    set,
+    agreements,
+    relyingParty,
+    purpose,
+    report: { relyingParty: relyingParty ?? null, purpose: purpose ?? null, lists, agreements: agreementSummaries, anchorsFromLists: set.index.anchors.length },
+  };
+}
+
+/**
+ * Adds the recognition outcome to each signature report. The chain is
+ * resolved from the report's certificate digests against the certificates
+ * the run saw (the signature's own, the caller's, the anchors).
+ */
+export async function addRecognition(
+  signatures: readonly SignatureReport[],
+  trust: PreparedTrust,
+  seen: Iterable<ParsedCertificate>,
+): Promise<SignatureReport[]> {
+  if (trust.relyingParty === undefined) return [...signatures];
+  const byDigest = new Map<string, ParsedCertificate>();
+  for (const c of seen) byDigest.set(await c.fingerprint(), c);
+  const out: SignatureReport[] = [];
+  for (const s of signatures) {
+    const chain = s.chain.map((c) => byDigest.get(c.sha256)).filter((c): c is ParsedCertificate => !!c);
+    const complete = chain.length === s.chain.length;
+    const recognition = await recognize(s, complete ? chain : [], {
+      relyingParty: trust.relyingParty,
+      trust: trust.set,
+      agreements: trust.agreements,
+      ...(trust.purpose !== undefined ? { purpose: trust.purpose } : {}),
+    });
+    out.push({ ...s, recognition });
+  }
+  return out;
+}
+
+const CERT_ELEMENTS: readonly [string, string][] = [
+  ['http://www.w3.org/2000/09/xmldsig#', 'X509Certificate'],
+  ['http://uri.etsi.org/01903/v1.3.2#', 'EncapsulatedX509Certificate'],
+];
+
+/** Every certificate an XML signature document carries (KeyInfo, CertificateValues), for chain resolution only. */
+export function xmlCertificates(doc: Document): ParsedCertificate[] {
+  const out: ParsedCertificate[] = [];
+  for (const [ns, local] of CERT_ELEMENTS) {
+    const els = doc.getElementsByTagNameNS(ns, local);
+    for (let i = 0; i < els.length; i++) {
+      try {
+        out.push(certificateCache.get(fromBase64((els[i]!.textContent ?? '').replace(/\s+/g, ''))));
+      } catch {
+        // unreadable certificates are reported by the signature validation itself
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,197 @@
+import type { AlgorithmRegistry } from '../crypto/registry.js';
+import { certificateCache } from '../pki/cache.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import { fromBase64, toBytes, toHex } from '../util/bytes.js';
+import { loadCertificates, type CertificateInput } from '../validation/options.js';
+import { TrustIndex } from './anchors.js';
+import { TrustListError } from './errors.js';
+import { parseTrustedListJson } from './json.js';
+import { verifyListSignature, type ListSignatureOutcome } from './list-signature.js';
+import type { TrustedList, TslPointer } from './model.js';
+import { parseTrustedListXml } from './tsl-xml.js';
+import { isListOfListsType } from './uris.js';
+
+/** A trusted list as the caller supplies it. */
+export interface TrustListInput {
+  /** XML (TS 119 612) or JSON (trust-list.schema.json) bytes or text. */
+  readonly data: Uint8Array | ArrayBuffer | string;
+  /** For reports: a file name or URL. */
+  readonly name?: string;
+  /**
+   * Certificates allowed to sign this list (for a list-of-lists: the
+   * certificates its operator announced out of band). A national list reached
+   * through a verified list-of-lists needs none: the pointer names its signers.
+   */
+  readonly signingCertificates?: readonly CertificateInput[];
+  /** SHA-256 (hex) the exact bytes must have: how a JSON list's integrity is pinned. */
+  readonly sha256?: string;
+}
+
+/**
+ * How the content of a loaded list is known to be authentic:
+ * - `xades-signature`: its enveloped signature verified with a pinned (or LOTL-announced) certificate;
+ * - `pinned-digest`: (JSON) the bytes match the SHA-256 the caller pinned;
+ * - `caller-trusted`: (JSON) nothing was checked: the caller vouches for the file (e.g. bundled with the application);
+ * - `none`: not established (the list is not used).
+ */
+export type ListIntegrity = 'xades-signature' | 'pinned-digest' | 'caller-trusted' | 'none';
+
+export interface LoadedTrustList {
+  readonly list: TrustedList;
+  readonly name: string;
+  readonly format: 'xml' | 'json';
+  /** SHA-256 (hex) of the bytes loaded. */
+  readonly sha256: string;
+  readonly signature: ListSignatureOutcome;
+  readonly integrity: ListIntegrity;
+  /** The verified list-of-lists that announced this list's signers, if any. */
+  readonly via: { readonly id: string; readonly sequenceNumber: number; readonly pointer: TslPointer } | null;
+  /** NextUpdate is before the time of loading: the content may be stale. */
+  readonly expired: boolean;
+  /** Used for anchors and recognition: integrity established and structure read. */
+  readonly usable: boolean;
+  readonly problems: readonly string[];
+}
+
+export interface TrustSet {
+  readonly lists: readonly LoadedTrustList[];
+  readonly index: TrustIndex;
+  readonly time: Date;
+}
+
+export interface LoadTrustListsOptions {
+  /** The validation time: expiry (NextUpdate) is judged against it. */
+  readonly time: Date;
+  readonly registry?: AlgorithmRegistry;
+}
+
+const encoder = new TextEncoder();
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
+}
+
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf) continue;
+    return b === 0x7b; // '{'
+  }
+  return false;
+}
+
+interface Pending {
+  readonly input: TrustListInput;
+  readonly name: string;
+  readonly format: 'xml' | 'json';
+  readonly sha256: string;
+  readonly list: TrustedList;
+  readonly document?: Document;
+  readonly pinned: ParsedCertificate[];
+  readonly problems: string[];
+}
+
+/**
+ * Loads trusted lists in two passes: first every list whose signers the
+ * caller pinned (typically the list-of-lists), then every list that one of
+ * those verified lists points to, verified with the certificates the pointer
+ * announces. A list whose integrity cannot be established is kept in the
+ * result (so reports can say why) but marked unusable: it contributes no
+ * anchors and no recognition. Throws only on unreadable input or options.
+ */
+export async function loadTrustLists(inputs: readonly TrustListInput[], options: LoadTrustListsOptions): Promise<TrustSet> {
+  const pending: Pending[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const bytes = typeof input.data === 'string' ? encoder.encode(input.data) : toBytes(input.data);
+    const name = input.name ?? `trustLists[${i}]`;
+    const sha256 = await sha256Hex(bytes);
+    const problems: string[] = [];
+    const pinned = (input.signingCertificates ?? []).flatMap(loadCertificates);
+    if (input.sha256 !== undefined && input.sha256.toLowerCase() !== sha256) {
+      throw new TrustListError(`${name}: SHA-256 is ${sha256}, but ${input.sha256} was pinned`);
+    }
+    try {
+      if (looksLikeJson(bytes)) {
+        const list = parseTrustedListJson(new TextDecoder().decode(bytes));
+        pending.push({ input, name, format: 'json', sha256, list, pinned, problems });
+      } else {
+        const parsed = parseTrustedListXml(bytes);
+        problems.push(...parsed.warnings);
+        pending.push({ input, name, format: 'xml', sha256, list: parsed.list, document: parsed.document, pinned, problems });
+      }
+    } catch (e) {
+      if (e instanceof TrustListError) throw new TrustListError(`${name}: ${e.message}`, { cause: e });
+      throw e;
+    }
+  }
+
+  const loaded = new Map<Pending, LoadedTrustList>();
+  const finish = async (p: Pending, pinned: readonly ParsedCertificate[], via: LoadedTrustList['via']): Promise<LoadedTrustList> => {
+    let signature: ListSignatureOutcome;
+    let integrity: ListIntegrity;
+    if (p.format === 'json') {
+      signature = { status: 'NOT_APPLICABLE', signer: null, detail: 'a JSON list carries no signature' };
+      integrity = p.input.sha256 ? 'pinned-digest' : 'caller-trusted';
+    } else {
+      signature = await verifyListSignature(p.document!, pinned, options.registry);
+      integrity = signature.status === 'VALID' ? 'xades-signature' : 'none';
+    }
+    const next = p.list.scheme.nextUpdate;
+    const expired = next !== null && Date.parse(next) < options.time.getTime();
+    const problems = [...p.problems];
+    if (signature.status !== 'VALID' && signature.status !== 'NOT_APPLICABLE') problems.push(`not used: ${signature.detail}`);
+    if (expired) problems.push(`expired: NextUpdate ${next} is before ${options.time.toISOString()}`);
+    if (next === null) problems.push('no NextUpdate: the scheme is closed');
+    return {
+      list: p.list,
+      name: p.name,
+      format: p.format,
+      sha256: p.sha256,
+      signature,
+      integrity,
+      via,
+      expired,
+      usable: integrity !== 'none',
+      problems,
+    };
+  };
+
+  // Pass 1: caller-pinned XML lists and all JSON lists.
+  for (const p of pending) {
+    if (p.format === 'json' || p.pinned.length > 0) loaded.set(p, await finish(p, p.pinned, null));
+  }
+  // Pass 2: lists announced by a usable list-of-lists (one level, as the EU LOTL → TL model).
+  const lotls = [...loaded.values()].filter((l) => l.usable && isListOfListsType(l.list.scheme.type));
+  for (const p of pending) {
+    if (loaded.has(p)) continue;
+    const match = findPointer(lotls, p.list);
+    if (!match) {
+      loaded.set(p, await finish(p, [], null));
+      continue;
+    }
+    const certs = match.pointer.signingCertificates.flatMap((b64) => {
+      try {
+        return [certificateCache.get(fromBase64(b64))];
+      } catch {
+        return [];
+      }
+    });
+    loaded.set(
+      p,
+      await finish(p, certs, { id: match.lotl.list.id, sequenceNumber: match.lotl.list.scheme.sequenceNumber, pointer: match.pointer }),
+    );
+  }
+  const lists = pending.map((p) => loaded.get(p)!);
+  return { lists, index: await TrustIndex.build(lists), time: options.time };
+}
+
+function findPointer(lotls: readonly LoadedTrustList[], list: TrustedList): { lotl: LoadedTrustList; pointer: TslPointer } | undefined {
+  for (const lotl of lotls) {
+    for (const pointer of lotl.list.scheme.pointers) {
+      if (pointer.territory !== list.scheme.territory) continue;
+      if (pointer.type && pointer.type !== list.scheme.type) continue;
+      if (pointer.mimeType && !/xml/i.test(pointer.mimeType)) continue;
+      return { lotl, pointer };
+    }
+  }
+  return undefined;
+}
