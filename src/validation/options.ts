@@ -4,6 +4,7 @@ import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.j
 import { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
 import { ParsedCrl } from '../pki/crl.js';
+import type { RevocationChecker } from '../pki/revocation.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import { toBytes } from '../util/bytes.js';
@@ -11,6 +12,7 @@ import { derObjectsFrom } from '../util/pem.js';
 import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
 import { cmsLimitsOf, pathLimitsOf, resolveLimits, xmlLimitsOf, type Limits } from '../limits.js';
+import type { TrustOptions } from '../trust/context.js';
 
 /** A certificate as the caller has it: DER or PEM bytes (one or many PEM blocks), PEM text, or already parsed. */
 export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertificate;
@@ -34,6 +36,17 @@ export interface VerifyOptions {
   readonly registry?: AlgorithmRegistry;
   /** Resource limits for hostile input; any subset overrides `DEFAULT_LIMITS` (see src/limits.ts). */
   readonly limits?: Partial<Limits>;
+  /**
+   * Trusted lists (ETSI TS 119 612 XML, or the JSON form), or a set already loaded
+   * with `loadTrustLists`. CA certificates of the lists that verify become anchors.
+   */
+  readonly trustLists?: TrustOptions['trustLists'];
+  /** Bilateral recognition agreements (JSON, see trust-lists/agreement.schema.json). */
+  readonly agreements?: TrustOptions['agreements'];
+  /** ISO 3166 alpha-2 country of the relying party; recognition is evaluated only when given. */
+  readonly relyingParty?: string;
+  /** Document type / purpose, checked against agreement constraints. */
+  readonly purpose?: string;
 }
 
 /** Everything a signature validation needs, normalised once per `verify` call. */
@@ -50,6 +63,8 @@ export interface ValidationContext {
   readonly pathLimits: PathBuildLimits;
   readonly xmlLimits: XmlLimits;
   readonly warnings: string[];
+  /** Revocation source for path validation; when absent, a checker over `crls` only. */
+  readonly revocation?: RevocationChecker;
 }
 
 const encoder = new TextEncoder();
@@ -91,7 +106,9 @@ export function createContext(options: VerifyOptions): ValidationContext {
   const warnings: string[] = [];
   const anchors = new CertificatePool<TrustAnchor>();
   for (const a of options.trustAnchors ?? []) for (const c of loadCertificates(a)) anchors.add({ certificate: c });
-  if (anchors.size === 0) warnings.push('no trust anchors were supplied: no certificate chain can be trusted');
+  // With trusted lists the anchors come later (trust/context.ts prepareTrust), which warns if there are none.
+  const listsGiven = Array.isArray(options.trustLists) ? options.trustLists.length > 0 : options.trustLists !== undefined;
+  if (anchors.size === 0 && !listsGiven) warnings.push('no trust anchors were supplied: no certificate chain can be trusted');
   const intermediates = (options.intermediates ?? []).flatMap(loadCertificates);
   const crls = (options.crls ?? []).flatMap(loadCrls);
   return {

@@ -400,3 +400,32 @@ function decodeURIComponentSafe(s: string): string {
     return s;
   }
 }
+
+/**
+ * The octets each ds:Reference of `signatureElement` digests, resolved and
+ * transformed exactly as verification does (null where resolution fails).
+ * For signers and fixture generators; verification never needs it.
+ */
+export async function referenceDigestInputs(
+  doc: Document,
+  signatureElement: Element,
+  opts: { readonly registry?: AlgorithmRegistry; readonly detachedContent?: DetachedContent } = {},
+): Promise<(Uint8Array | null)[]> {
+  const s = readSignatureStructure(signatureElement);
+  const ids = indexIds(doc);
+  const registry = opts.registry ?? getDefaultRegistry();
+  const out: (Uint8Array | null)[] = [];
+  for (let i = 0; i < s.references.length; i++) {
+    const r = await processReference(doc, s, s.references[i]!, i, ids, { key: undefined as never, detachedContent: opts.detachedContent }, registry);
+    out.push(r.digestInput);
+  }
+  return out;
+}
+
+/** Canonical octets of ds:SignedInfo under its CanonicalizationMethod: what SignatureValue signs. */
+export function canonicalSignedInfo(signatureElement: Element): Uint8Array {
+  const s = readSignatureStructure(signatureElement);
+  const c14n = C14N_METHODS[s.canonicalizationMethod];
+  if (!c14n) throw new Error(`unsupported CanonicalizationMethod ${s.canonicalizationMethod}`);
+  return new TextEncoder().encode(canonicalize(s.signedInfo, s.signedInfo, c14n, s.inclusivePrefixes));
+}

@@ -1,4 +1,4 @@
-import { DOMParser } from '@xmldom/xmldom';
+import { DOMParser as XmldomParser } from '@xmldom/xmldom';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { decodeUtf8 } from '../util/bytes.js';
 
@@ -14,6 +14,9 @@ export const DEFAULT_XML_LIMITS: XmlLimits = { maxBytes: 32 * 1024 * 1024, maxDe
  * Parses untrusted XML into a DOM. Any DOCTYPE is refused before parsing (no
  * DTD, no entity expansion, no external fetch); every parser error or warning
  * is fatal, so the tree we verify is the tree a strict signer would have seen.
+ * In browsers the platform DOMParser is used (its errors come back as a
+ * <parsererror> document, which is refused); elsewhere @xmldom/xmldom 0.9, whose
+ * warnings (e.g. an undefined entity kept as text) are fatal here as well.
  */
 export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT_XML_LIMITS): Document {
   const size = typeof input === 'string' ? input.length : input.byteLength;
@@ -21,21 +24,41 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
   const text = typeof input === 'string' ? input : decodeUtf8(input);
   if (/<!DOCTYPE/i.test(text)) throw new InputFormatError('XML with a DOCTYPE is refused (no DTDs or entities in signed XML)');
   if (/<!ENTITY/i.test(text)) throw new InputFormatError('XML with an ENTITY declaration is refused');
+  const source = text.replace(/^\uFEFF/, '');
+  const doc = nativeParser() ? parseNative(source) : parseXmldom(source);
+  if (!doc?.documentElement) throw new InputFormatError('XML has no document element');
+  checkShape(doc.documentElement, limits);
+  return doc;
+}
+
+/** The browser's DOMParser, when running in a window (workers have none). */
+function nativeParser(): { new (): { parseFromString(s: string, type: string): Document } } | undefined {
+  const g = globalThis as { DOMParser?: { new (): { parseFromString(s: string, type: string): Document } }; window?: unknown; document?: unknown };
+  return typeof g.window === 'object' && typeof g.document === 'object' && typeof g.DOMParser === 'function' ? g.DOMParser : undefined;
+}
+
+function parseNative(source: string): Document {
+  const Parser = nativeParser()!;
+  const doc = new Parser().parseFromString(source, 'application/xml');
+  const err = doc.getElementsByTagName('parsererror')[0];
+  if (err) throw new InputFormatError(`malformed XML: ${(err.textContent ?? '').trim().slice(0, 200)}`);
+  return doc;
+}
+
+function parseXmldom(source: string): Document {
   const problems: string[] = [];
-  const parser = new DOMParser({
+  const parser = new XmldomParser({
     onError: (level, message) => {
       problems.push(`${level}: ${message}`);
     },
   });
   let doc: Document;
   try {
-    doc = parser.parseFromString(text.replace(/^\uFEFF/, ''), 'application/xml') as unknown as Document;
+    doc = parser.parseFromString(source, 'application/xml') as unknown as Document;
   } catch (e) {
     throw new InputFormatError(`malformed XML: ${(e as Error).message}`, { cause: e });
   }
   if (problems.length) throw new InputFormatError(`malformed XML: ${problems[0]}`);
-  if (!doc?.documentElement) throw new InputFormatError('XML has no document element');
-  checkShape(doc.documentElement, limits);
   return doc;
 }
 

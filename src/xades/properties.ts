@@ -1,0 +1,268 @@
+/**
+ * Reads XAdES qualifying properties (ETSI EN 319 132-1, XAdES 1.3.2 / 1.4.1
+ * namespaces; 1.1.1 accepted for reading) of one ds:Signature. Pure parsing:
+ * nothing here decides validity; malformed parts are collected in `problems`.
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { readName } from '../pki/name.js';
+import { fromBase64, toArrayBuffer, toHex } from '../util/bytes.js';
+import { child, childElements, children, DSIG_NS, strictText, XADES141_NS } from './dom.js';
+import { XML_DIGEST_OIDS } from './algorithms.js';
+
+export const XADES_NAMESPACES = ['http://uri.etsi.org/01903/v1.3.2#', 'http://uri.etsi.org/01903/v1.1.1#'] as const;
+export const SIGNED_PROPERTIES_TYPE = 'http://uri.etsi.org/01903#SignedProperties';
+/** XAdES 1.1.1 used this variant of the Type URI. */
+export const SIGNED_PROPERTIES_TYPES = new Set([SIGNED_PROPERTIES_TYPE, 'http://uri.etsi.org/01903/v1.1.1#SignedProperties']);
+
+export interface CertReference {
+  readonly version: 1 | 2;
+  readonly digestMethod: string;
+  readonly digestOid: string | undefined;
+  readonly digest: Uint8Array;
+  /** v1: X509IssuerName text and the serial as hex; v2: from the IssuerSerialV2 DER. */
+  readonly issuerSerial?: { readonly issuerKeys: readonly string[]; readonly issuerText?: string; readonly serialNumberHex: string };
+}
+
+export interface EncapsulatedTimeStamp {
+  readonly kind: 'SignatureTimeStamp' | 'ArchiveTimeStamp' | 'SigAndRefsTimeStamp' | 'RefsOnlyTimeStamp' | 'AllDataObjectsTimeStamp' | 'IndividualDataObjectsTimeStamp';
+  readonly element: Element;
+  readonly canonicalizationMethod: string | null;
+  /** DER of the RFC 3161 TimeStampToken (CMS). */
+  readonly token: Uint8Array | null;
+  readonly namespace: string;
+}
+
+export interface QualifyingProperties {
+  readonly element: Element;
+  readonly namespace: string;
+  readonly target: string | null;
+  readonly signedProperties?: Element;
+  readonly signedPropertiesId: string | null;
+  readonly signingTime?: Date;
+  readonly signingTimeText?: string;
+  readonly signingCertificates: readonly CertReference[];
+  readonly signingCertificateVersion: 1 | 2 | null;
+  readonly signaturePolicy?: { readonly implied: boolean; readonly identifier: string | null; readonly digestMethod: string | null; readonly digest: Uint8Array | null };
+  readonly dataObjectFormats: readonly { readonly objectReference: string; readonly mimeType: string | null; readonly encoding: string | null; readonly description: string | null }[];
+  readonly commitmentTypes: readonly string[];
+  readonly unsigned?: Element;
+  readonly timeStamps: readonly EncapsulatedTimeStamp[];
+  readonly certificateValues: readonly Uint8Array[];
+  readonly crlValues: readonly Uint8Array[];
+  readonly ocspValues: readonly Uint8Array[];
+  readonly hasTimeStampValidationData: boolean;
+  readonly problems: readonly string[];
+}
+
+function xadesChild(parent: Element, ns: string, name: string): Element | undefined {
+  return child(parent, ns, name);
+}
+
+/** The xades:QualifyingProperties elements in the ds:Object children of a ds:Signature. */
+export function findQualifyingProperties(signature: Element): Element[] {
+  const out: Element[] = [];
+  for (const obj of children(signature, DSIG_NS, 'Object')) {
+    for (const c of childElements(obj)) {
+      if (c.localName === 'QualifyingProperties' && (XADES_NAMESPACES as readonly string[]).includes(c.namespaceURI ?? '')) out.push(c);
+    }
+  }
+  return out;
+}
+
+export function readQualifyingProperties(qp: Element): QualifyingProperties {
+  const ns = qp.namespaceURI!;
+  const problems: string[] = [];
+  const guard = <T>(what: string, f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      problems.push(`${what}: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
+  const sp = xadesChild(qp, ns, 'SignedProperties');
+  const ssp = sp ? xadesChild(sp, ns, 'SignedSignatureProperties') : undefined;
+  const sdop = sp ? xadesChild(sp, ns, 'SignedDataObjectProperties') : undefined;
+
+  let signingTime: Date | undefined;
+  let signingTimeText: string | undefined;
+  const st = ssp ? xadesChild(ssp, ns, 'SigningTime') : undefined;
+  if (st) {
+    signingTimeText = guard('SigningTime', () => strictText(st).trim());
+    // xs:dateTime; without a zone it is local time of unknown zone — read as UTC and say so.
+    if (signingTimeText) {
+      const withZone = /(Z|[+-]\d\d:\d\d)$/.test(signingTimeText) ? signingTimeText : `${signingTimeText}Z`;
+      const d = new Date(withZone);
+      if (Number.isNaN(d.getTime()) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(signingTimeText)) problems.push(`SigningTime "${signingTimeText}" is not an xs:dateTime`);
+      else signingTime = d;
+    }
+  }
+
+  const signingCertificates: CertReference[] = [];
+  let signingCertificateVersion: 1 | 2 | null = null;
+  const scV2 = ssp ? xadesChild(ssp, ns, 'SigningCertificateV2') : undefined;
+  const scV1 = ssp ? xadesChild(ssp, ns, 'SigningCertificate') : undefined;
+  const sc = scV2 ?? scV1;
+  if (sc) {
+    signingCertificateVersion = scV2 ? 2 : 1;
+    for (const cert of children(sc, ns, 'Cert')) {
+      const ref = guard('SigningCertificate Cert', () => readCertRef(cert, ns, signingCertificateVersion!));
+      if (ref) signingCertificates.push(ref);
+    }
+    if (!signingCertificates.length) problems.push('SigningCertificate has no readable Cert');
+  }
+
+  let signaturePolicy: QualifyingProperties['signaturePolicy'];
+  const spi = ssp ? xadesChild(ssp, ns, 'SignaturePolicyIdentifier') : undefined;
+  if (spi) {
+    const spId = xadesChild(spi, ns, 'SignaturePolicyId');
+    if (!spId) signaturePolicy = { implied: true, identifier: null, digestMethod: null, digest: null };
+    else {
+      const idEl = xadesChild(spId, ns, 'SigPolicyId');
+      const identifier = idEl ? (xadesChild(idEl, ns, 'Identifier')?.textContent?.trim() ?? null) : null;
+      const hash = xadesChild(spId, ns, 'SigPolicyHash');
+      const dm = hash ? child(hash, DSIG_NS, 'DigestMethod')?.getAttribute('Algorithm') ?? null : null;
+      const dv = hash ? child(hash, DSIG_NS, 'DigestValue') : undefined;
+      signaturePolicy = { implied: false, identifier, digestMethod: dm, digest: dv ? (guard('SigPolicyHash', () => fromBase64(strictText(dv))) ?? null) : null };
+    }
+  }
+
+  const dataObjectFormats = (sdop ? children(sdop, ns, 'DataObjectFormat') : []).map((d) => ({
+    objectReference: d.getAttribute('ObjectReference') ?? '',
+    mimeType: xadesChild(d, ns, 'MimeType')?.textContent?.trim() ?? null,
+    encoding: xadesChild(d, ns, 'Encoding')?.textContent?.trim() ?? null,
+    description: xadesChild(d, ns, 'Description')?.textContent?.trim() ?? null,
+  }));
+  const commitmentTypes = (sdop ? children(sdop, ns, 'CommitmentTypeIndication') : []).map((c) => {
+    const id = xadesChild(c, ns, 'CommitmentTypeId');
+    return (id ? xadesChild(id, ns, 'Identifier')?.textContent?.trim() : undefined) ?? '';
+  });
+
+  const timeStamps: EncapsulatedTimeStamp[] = [];
+  const readTs = (el: Element, kind: EncapsulatedTimeStamp['kind']) => {
+    const cm = child(el, DSIG_NS, 'CanonicalizationMethod')?.getAttribute('Algorithm') ?? null;
+    const ets = childElements(el).find((e) => e.localName === 'EncapsulatedTimeStamp');
+    const token = ets ? (guard(`${kind} EncapsulatedTimeStamp`, () => fromBase64(strictText(ets))) ?? null) : null;
+    if (!ets) problems.push(`${kind} without EncapsulatedTimeStamp (XMLTimeStamp is not supported)`);
+    timeStamps.push({ kind, element: el, canonicalizationMethod: cm, token, namespace: el.namespaceURI ?? '' });
+  };
+  if (sdop) {
+    for (const el of children(sdop, ns, 'AllDataObjectsTimeStamp')) readTs(el, 'AllDataObjectsTimeStamp');
+    for (const el of children(sdop, ns, 'IndividualDataObjectsTimeStamp')) readTs(el, 'IndividualDataObjectsTimeStamp');
+  }
+  const up = xadesChild(qp, ns, 'UnsignedProperties');
+  const usp = up ? xadesChild(up, ns, 'UnsignedSignatureProperties') : undefined;
+  const certificateValues: Uint8Array[] = [];
+  const crlValues: Uint8Array[] = [];
+  const ocspValues: Uint8Array[] = [];
+  let hasTimeStampValidationData = false;
+  for (const el of usp ? childElements(usp) : []) {
+    const local = el.localName;
+    const inXades = el.namespaceURI === ns;
+    const in141 = el.namespaceURI === XADES141_NS;
+    if (inXades && (local === 'SignatureTimeStamp' || local === 'SigAndRefsTimeStamp' || local === 'RefsOnlyTimeStamp' || local === 'ArchiveTimeStamp')) readTs(el, local);
+    else if (in141 && local === 'ArchiveTimeStamp') readTs(el, 'ArchiveTimeStamp');
+    else if (inXades && local === 'CertificateValues') {
+      for (const c of children(el, ns, 'EncapsulatedX509Certificate')) {
+        const der = guard('EncapsulatedX509Certificate', () => fromBase64(strictText(c)));
+        if (der) certificateValues.push(der);
+      }
+    } else if (inXades && local === 'RevocationValues') {
+      readRevocationValues(el, ns, crlValues, ocspValues, guard);
+    } else if (in141 && local === 'TimeStampValidationData') {
+      hasTimeStampValidationData = true;
+      const cv = xadesChild(el, ns, 'CertificateValues');
+      for (const c of cv ? children(cv, ns, 'EncapsulatedX509Certificate') : []) {
+        const der = guard('EncapsulatedX509Certificate', () => fromBase64(strictText(c)));
+        if (der) certificateValues.push(der);
+      }
+      const rv = xadesChild(el, ns, 'RevocationValues');
+      if (rv) readRevocationValues(rv, ns, crlValues, ocspValues, guard);
+    }
+  }
+  return {
+    element: qp,
+    namespace: ns,
+    target: qp.getAttribute('Target'),
+    signedProperties: sp,
+    signedPropertiesId: sp?.getAttribute('Id') || null,
+    signingTime,
+    signingTimeText,
+    signingCertificates,
+    signingCertificateVersion,
+    signaturePolicy,
+    dataObjectFormats,
+    commitmentTypes,
+    unsigned: up,
+    timeStamps,
+    certificateValues,
+    crlValues,
+    ocspValues,
+    hasTimeStampValidationData,
+    problems,
+  };
+}
+
+function readRevocationValues(
+  el: Element,
+  ns: string,
+  crls: Uint8Array[],
+  ocsps: Uint8Array[],
+  guard: <T>(what: string, f: () => T) => T | undefined,
+): void {
+  const crlV = child(el, ns, 'CRLValues');
+  for (const c of crlV ? children(crlV, ns, 'EncapsulatedCRLValue') : []) {
+    const der = guard('EncapsulatedCRLValue', () => fromBase64(strictText(c)));
+    if (der) crls.push(der);
+  }
+  const ocspV = child(el, ns, 'OCSPValues');
+  for (const c of ocspV ? children(ocspV, ns, 'EncapsulatedOCSPValue') : []) {
+    const der = guard('EncapsulatedOCSPValue', () => fromBase64(strictText(c)));
+    if (der) ocsps.push(der);
+  }
+}
+
+function readCertRef(cert: Element, ns: string, version: 1 | 2): CertReference {
+  const cd = child(cert, ns, 'CertDigest');
+  if (!cd) throw new Error('Cert without CertDigest');
+  const dm = child(cd, DSIG_NS, 'DigestMethod')?.getAttribute('Algorithm') ?? '';
+  const dvEl = child(cd, DSIG_NS, 'DigestValue');
+  if (!dvEl) throw new Error('CertDigest without DigestValue');
+  const digest = fromBase64(strictText(dvEl));
+  let issuerSerial: CertReference['issuerSerial'];
+  if (version === 1) {
+    const is = child(cert, ns, 'IssuerSerial');
+    if (is) {
+      const name = child(is, DSIG_NS, 'X509IssuerName')?.textContent?.trim() ?? '';
+      const serialText = child(is, DSIG_NS, 'X509SerialNumber')?.textContent?.trim() ?? '';
+      if (!/^-?\d+$/.test(serialText)) throw new Error(`X509SerialNumber "${serialText}" is not an integer`);
+      issuerSerial = { issuerKeys: [], issuerText: name, serialNumberHex: serialHex(BigInt(serialText)) };
+    }
+  } else {
+    const is = child(cert, ns, 'IssuerSerialV2');
+    if (is) {
+      const der = fromBase64(strictText(is));
+      const asn = asn1js.fromBER(toArrayBuffer(der));
+      if (asn.offset === -1) throw new Error('IssuerSerialV2 is not DER');
+      const parsed = new pkijs.IssuerSerial({ schema: asn.result });
+      const keys = parsed.issuer.names.filter((n) => n.type === 4).map((n) => readName(n.value as pkijs.RelativeDistinguishedNames).key);
+      issuerSerial = { issuerKeys: keys, serialNumberHex: toHex(parsed.serialNumber.valueBlock.valueHexView) };
+    }
+  }
+  return { version, digestMethod: dm, digestOid: XML_DIGEST_OIDS[dm], digest, issuerSerial };
+}
+
+/** DER INTEGER content of a serial, as hex, matching ParsedCertificate.serialNumberHex. */
+function serialHex(n: bigint): string {
+  if (n < 0n) {
+    // Two's complement of the minimal length.
+    let bytes = 1;
+    while (-n > 1n << BigInt(bytes * 8 - 1)) bytes++;
+    return ((1n << BigInt(bytes * 8)) + n).toString(16).padStart(bytes * 2, '0');
+  }
+  let h = n.toString(16);
+  if (h.length % 2) h = '0' + h;
+  if (parseInt(h.slice(0, 2), 16) & 0x80) h = '00' + h;
+  return h;
+}

@@ -1,0 +1,302 @@
+/**
+ * EN 319 102-1 basic signature validation of one XAdES (or plain XML-DSig)
+ * signature — FC, ISC, CV, XCV, SAV — producing the same SignatureReport as CAdES.
+ *
+ * Signed-content policy (signature-wrapping defence). A report can only say
+ * "this document is signed" when the signed data is what the caller sees:
+ * every data reference (all but the one to SignedProperties) must be either
+ *   - a detached reference served from caller-supplied content, or
+ *   - `URI=""` / `#id` of the document element (enveloped), or
+ *   - an element inside this signature's own ds:Object when the document
+ *     element IS the ds:Signature (enveloping).
+ * Anything else — content moved into a ds:Object of a signature embedded in a
+ * different document, a sibling/descendant element signed by Id while the
+ * document element is not (internally detached) — gives the check
+ * `fc.signed-content` INDETERMINATE / SIGNED_DATA_NOT_FOUND: the data that is
+ * signed is not the data the caller has. Ambiguous Ids (the same Id on two
+ * elements) are a FORMAT_FAILURE (`fc.unique-ids`). Each reference's coverage is
+ * listed in the `cv.reference[i]` check details.
+ */
+import { evaluateAlgorithm } from '../crypto/policy.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import { certificateCache } from '../pki/cache.js';
+import { CertificatePool } from '../pki/pool.js';
+import { CheckList } from '../report/check.js';
+import type { SignatureReport } from '../report/model.js';
+import { summarizeCertificate } from '../report/summary.js';
+import { equalBytes } from '../util/bytes.js';
+import { validateChain } from '../validation/chain.js';
+import type { ValidationContext } from '../validation/options.js';
+import { decide } from '../validation/verdict.js';
+import { DSIG_NS, indexIds, isAncestorOrSelf } from './dom.js';
+import {
+  findQualifyingProperties,
+  readQualifyingProperties,
+  SIGNED_PROPERTIES_TYPES,
+  type CertReference,
+  type QualifyingProperties,
+} from './properties.js';
+import { keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
+import { XML_SIGNATURE_METHODS } from './algorithms.js';
+import { validateXadesTimestamps, type TimestampOutcome } from './timestamps.js';
+
+export interface XadesValidationInput {
+  readonly doc: Document;
+  readonly signature: Element;
+  /** Position among the document's signatures, for the report id. */
+  readonly index: number;
+  readonly detachedContent?: DetachedContent;
+}
+
+/** The ds:Signature elements of a document that are signatures in their own right (not counter-signatures). */
+export function findSignatures(doc: Document): Element[] {
+  const all = Array.from(doc.getElementsByTagNameNS(DSIG_NS, 'Signature')) as Element[];
+  return all.filter((s) => {
+    for (let p = s.parentNode; p; p = p.parentNode) {
+      const el = p as Element;
+      if (el.localName === 'CounterSignature' || (el.namespaceURI === DSIG_NS && el.localName === 'SignedInfo')) return false;
+    }
+    return true;
+  });
+}
+
+export async function validateXadesSignature(input: XadesValidationInput, ctx: ValidationContext): Promise<SignatureReport> {
+  const { doc, signature } = input;
+  const checks = new CheckList();
+  const warnings: string[] = [];
+  const sigId = signature.getAttribute('Id');
+  const id = sigId ? `Signature[@Id='${sigId}']` : `Signature[${input.index}]`;
+
+  // --- FC: format checking (XML-DSig structure, EN 319 132-1 XAdES-B) ---
+  let structure: SignatureStructure | undefined;
+  let chain: Awaited<ReturnType<typeof validateChain>>;
+  let ts: TimestampOutcome | undefined;
+  let signer: ParsedCertificate | undefined;
+  let xml: XmlSignatureResult | undefined;
+  let level = 'XML-DSig';
+  let qp: QualifyingProperties | undefined;
+  try {
+    structure = readSignatureStructure(signature);
+  } catch (e) {
+    checks.fail('FC', 'fc.structure', `ds:Signature is malformed: ${(e as Error).message}`, 'FORMAT_FAILURE');
+    return finish();
+  }
+  const qpEls = findQualifyingProperties(signature);
+  if (qpEls.length > 1) checks.fail('FC', 'fc.qualifying-properties', `${qpEls.length} QualifyingProperties elements: exactly one is allowed`, 'FORMAT_FAILURE');
+  else if (qpEls.length === 1) {
+    qp = readQualifyingProperties(qpEls[0]!);
+    for (const p of qp.problems) checks.fail('FC', 'fc.qualifying-properties', p, 'FORMAT_FAILURE');
+    if (!sigId || qp.target !== `#${sigId}`) {
+      checks.fail('FC', 'fc.target', `QualifyingProperties Target "${qp.target ?? ''}" does not point at this signature (Id "${sigId ?? ''}")`, 'FORMAT_FAILURE');
+    } else checks.pass('FC', 'fc.target', `QualifyingProperties Target ${qp.target} is this signature`);
+    if (!qp.signedProperties) checks.fail('FC', 'fc.signed-properties', 'QualifyingProperties has no SignedProperties', 'FORMAT_FAILURE');
+    level = levelOf(qp);
+  } else {
+    warnings.push('no XAdES QualifyingProperties: a plain XML-DSig signature; the signing certificate is not bound by the signature');
+  }
+  const ids = indexIds(doc);
+  const duplicates = structure.references
+    .map((r) => r.getAttribute('URI') ?? '')
+    .filter((u) => u.startsWith('#'))
+    .map((u) => u.slice(1).replace(/^xpointer\(id\(['"]([^'"]+)['"]\)\)$/, '$1'))
+    .filter((i) => (ids.get(i)?.length ?? 0) > 1);
+  if (sigId && (ids.get(sigId)?.length ?? 0) > 1) duplicates.push(sigId);
+  if (qp?.signedPropertiesId && (ids.get(qp.signedPropertiesId)?.length ?? 0) > 1) duplicates.push(qp.signedPropertiesId);
+  if (duplicates.length) {
+    checks.fail('FC', 'fc.unique-ids', `Id(s) ${[...new Set(duplicates)].map((d) => `"${d}"`).join(', ')} occur on more than one element: references are ambiguous`, 'FORMAT_FAILURE');
+  }
+
+  // --- ISC: identification of the signing certificate ---
+  const problems: string[] = [];
+  const kiCerts = keyInfoCertificates(structure.keyInfo, problems);
+  for (const p of problems) warnings.push(p);
+  const embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings)) : [];
+  const pool = new CertificatePool([...kiCerts, ...embedded, ...ctx.intermediates].map((certificate) => ({ certificate })));
+  for (const a of ctx.anchors.values()) pool.add(a);
+  const candidates = [...pool.values()].map((x) => x.certificate);
+  if (qp && qp.signingCertificates.length) {
+    const first = qp.signingCertificates[0]!;
+    for (const c of candidates) {
+      if (await certRefMatches(first, c, ctx, warnings)) {
+        signer = c;
+        break;
+      }
+    }
+    const name = first.version === 2 ? 'SigningCertificateV2' : 'SigningCertificate';
+    if (signer) checks.pass('ISC', 'isc.signing-certificate-reference', `${name} digest${first.issuerSerial ? ' and issuer/serial' : ''} match ${signer.subject.text}`);
+    else checks.indeterminate('ISC', 'isc.signing-certificate-reference', `no available certificate matches the ${name} reference`, 'NO_SIGNING_CERTIFICATE_FOUND');
+  } else {
+    if (qp) warnings.push('XAdES SignedProperties carry no SigningCertificate(V2): not XAdES-B; the signer is identified by KeyInfo only');
+    // No signed binding: take the KeyInfo certificate whose key verifies; trust still comes only from XCV.
+    for (const c of kiCerts) {
+      const r = await verifyXmlSignature(doc, signature, { key: c, registry: ctx.registry, detachedContent: input.detachedContent });
+      if (r.signatureValid || !xml) {
+        xml = r;
+        signer = c;
+      }
+      if (r.signatureValid) break;
+    }
+    if (signer) checks.pass('ISC', 'isc.key-info', `signer identified by its ds:KeyInfo certificate ${signer.subject.text} (not bound by a signed property)`);
+    else checks.indeterminate('ISC', 'isc.key-info', 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present', 'NO_SIGNING_CERTIFICATE_FOUND');
+  }
+
+  // --- CV: references and signature value (with the identified certificate only) ---
+  if (signer && !xml) xml = await verifyXmlSignature(doc, signature, { key: signer, registry: ctx.registry, detachedContent: input.detachedContent });
+  if (xml) {
+    for (const r of xml.references) {
+      const what = `reference ${r.index}${r.uri !== null ? ` URI="${r.uri}"` : ''}${r.type ? ` Type=${r.type}` : ''} covers ${r.covered.description}${r.covered.excludesSignature ? ' minus the enveloped signature' : ''}`;
+      if (r.digestOk) checks.pass('CV', `cv.reference[${r.index}]`, `${what}: ${r.digestAlgorithm} digest matches`);
+      else if (r.error?.startsWith('digest mismatch')) checks.fail('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'HASH_FAILURE');
+      else if (r.error?.includes('ambiguous') || r.error?.startsWith('malformed')) checks.fail('FC', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'FORMAT_FAILURE');
+      else checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'SIGNED_DATA_NOT_FOUND');
+    }
+    if (xml.signatureValid) checks.pass('CV', 'cv.signature-value', `${xml.resolvedAlgorithm?.name ?? xml.signedInfoAlgorithm} SignatureValue verifies with the signer's ${xml.resolvedAlgorithm?.key ?? ''} key`);
+    else if (xml.problems.length) checks.fail('FC', 'fc.structure', xml.problems.join('; '), 'FORMAT_FAILURE');
+    else if (!XML_SIGNATURE_METHODS[xml.signedInfoAlgorithm] || /unsupported|not supported|no provider/i.test(xml.signatureError ?? '')) {
+      checks.indeterminate('CV', 'cv.signature-value', xml.signatureError ?? 'unsupported algorithm', 'CRYPTO_CONSTRAINTS_FAILURE');
+    } else checks.fail('CV', 'cv.signature-value', xml.signatureError ?? 'SignatureValue does not verify', 'SIG_CRYPTO_FAILURE');
+
+    // SignedProperties must be signed, by a reference of the XAdES Type that covers exactly that element.
+    if (qp?.signedProperties) {
+      const sp = xml.references.filter((r) => r.covered.element === qp!.signedProperties);
+      const typed = sp.filter((r) => r.type && SIGNED_PROPERTIES_TYPES.has(r.type));
+      if (typed.length === 1) checks.pass('FC', 'fc.signed-properties-reference', `SignedProperties covered by reference ${typed[0]!.index} of Type ${typed[0]!.type}`);
+      else if (sp.length) checks.fail('FC', 'fc.signed-properties-reference', 'SignedProperties is referenced without Type http://uri.etsi.org/01903#SignedProperties', 'FORMAT_FAILURE');
+      else checks.fail('FC', 'fc.signed-properties-reference', 'no ds:Reference covers the SignedProperties: the XAdES properties are not signed', 'FORMAT_FAILURE');
+      for (const r of xml.references) {
+        if (r.type && SIGNED_PROPERTIES_TYPES.has(r.type) && r.covered.element !== qp.signedProperties) {
+          checks.fail('FC', 'fc.signed-properties-reference', `reference ${r.index} has the SignedProperties Type but covers ${r.covered.description}`, 'FORMAT_FAILURE');
+        }
+      }
+    }
+    signedContentPolicy(doc, signature, xml, qp, checks);
+    // DataObjectFormat must point at a data reference of this signature.
+    for (const dof of qp?.dataObjectFormats ?? []) {
+      const target = dof.objectReference.replace(/^#/, '');
+      if (!xml.references.some((r) => r.id === target)) {
+        checks.fail('FC', 'fc.data-object-format', `DataObjectFormat ObjectReference "${dof.objectReference}" names no ds:Reference of this signature`, 'FORMAT_FAILURE');
+      }
+    }
+  }
+
+  // --- XCV: certificate path at the validation time ---
+  chain = signer ? await validateChain(signer, pool, ctx, checks, warnings) : undefined;
+
+  // --- SAV: cryptographic constraints, signature policy ---
+  if (xml?.resolvedAlgorithm) {
+    const v = evaluateAlgorithm(ctx.algorithmPolicy, xml.resolvedAlgorithm, ctx.time);
+    if (v.acceptable) checks.pass('SAV', 'sav.crypto-constraints', `${xml.resolvedAlgorithm.name} with ${xml.resolvedAlgorithm.keyBits}-bit ${xml.resolvedAlgorithm.key} key is acceptable`);
+    else checks.indeterminate('SAV', 'sav.crypto-constraints', `${xml.resolvedAlgorithm.name}: ${v.reason}`, v.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE');
+    for (const r of xml.references) {
+      const d = evaluateAlgorithm(ctx.algorithmPolicy, { ...xml.resolvedAlgorithm, digest: r.digestAlgorithm }, ctx.time);
+      if (!d.acceptable) checks.indeterminate('SAV', `sav.reference-digest[${r.index}]`, `reference ${r.index}: ${d.reason}`, d.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE');
+    }
+  }
+  if (qp?.signaturePolicy) {
+    const p = qp.signaturePolicy;
+    checks.skip('SAV', 'sav.signature-policy', p.implied ? 'SignaturePolicyImplied: the policy is implied by the context and not processed' : `signature policy ${p.identifier ?? '(no identifier)'} is reported but not processed (no policy store)`);
+  }
+
+  // --- time-stamps (T / LT / LTA) ---
+  ts = qp ? await validateXadesTimestamps(qp, xml, signature, ctx, checks, warnings) : undefined;
+
+  return finish();
+
+  async function finish(): Promise<SignatureReport> {
+    const v = decide(checks.items);
+    return {
+      id,
+      format: 'XAdES',
+      level,
+      indication: v.indication,
+      subIndication: v.subIndication,
+      signer: signer ? await summarizeCertificate(signer) : null,
+      chain: chain?.summaries ?? [],
+      signatureAlgorithm: xml?.resolvedAlgorithm?.name ?? structure?.signatureMethod ?? null,
+      digestAlgorithm: xml?.resolvedAlgorithm?.digest ?? null,
+      times: {
+        validationTime: ctx.time.toISOString(),
+        claimedSigningTime: qp?.signingTime?.toISOString() ?? null,
+        bestSignatureTime: ts?.bestSignatureTime?.toISOString() ?? ctx.time.toISOString(),
+        bestSignatureTimeSource: ts?.bestSignatureTime ? 'signature-timestamp' : 'validation-time',
+      },
+      revocation: chain?.revocation ?? [],
+      checks: checks.items,
+      warnings,
+    };
+  }
+}
+
+/** XAdES baseline level as far as the unsigned properties go (EN 319 132-1 clause 6). */
+function levelOf(qp: QualifyingProperties): string {
+  const b = qp.signingCertificates.length > 0 && qp.signingTime !== undefined;
+  if (!b) return 'XAdES-BES';
+  const has = (k: string) => qp.timeStamps.some((t) => t.kind === k);
+  if (has('ArchiveTimeStamp')) return 'XAdES-BASELINE-LTA';
+  if (has('SignatureTimeStamp') && qp.certificateValues.length && (qp.crlValues.length || qp.ocspValues.length)) return 'XAdES-BASELINE-LT';
+  if (has('SignatureTimeStamp')) return 'XAdES-BASELINE-T';
+  return 'XAdES-BASELINE-B';
+}
+
+function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList): void {
+  const data = xml.references.filter((r) => !(qp?.signedProperties && r.covered.element === qp.signedProperties) && !(r.type && SIGNED_PROPERTIES_TYPES.has(r.type)));
+  if (data.length === 0) {
+    checks.fail('FC', 'fc.signed-content', 'no reference signs any data besides the signed properties', 'FORMAT_FAILURE');
+    return;
+  }
+  const enveloping = doc.documentElement === signature;
+  const bad: string[] = [];
+  for (const r of data) {
+    const c = r.covered;
+    if (c.kind === 'unresolved') continue; // already a CV finding
+    if (c.kind === 'detached' || c.isDocumentElement) continue;
+    if (enveloping && c.element && isAncestorOrSelf(signature, c.element)) continue;
+    bad.push(`reference ${r.index} (${r.uri}) covers ${c.description}, ${c.insideSignature ? 'inside the signature while the document element is ' : 'not the document element '}${doc.documentElement.nodeName}`);
+  }
+  if (bad.length) {
+    checks.indeterminate('FC', 'fc.signed-content', `the signed data is not the document the caller has: ${bad.join('; ')}`, 'SIGNED_DATA_NOT_FOUND');
+  } else {
+    const kinds = [...new Set(data.map((r) => (r.covered.kind === 'detached' ? 'detached content' : r.covered.isDocumentElement ? 'the document element' : 'this signature\'s ds:Object')))];
+    checks.pass('FC', 'fc.signed-content', `signed data is ${kinds.join(' and ')}`);
+  }
+}
+
+function tryCert(der: Uint8Array, warnings: string[]): ParsedCertificate[] {
+  try {
+    return [certificateCache.get(der)];
+  } catch (e) {
+    warnings.push(`unreadable embedded certificate: ${(e as Error).message}`);
+    return [];
+  }
+}
+
+/** SigningCertificate(V2) binding (EN 319 132-1 5.2.2): the digest with the element's own algorithm, then issuer/serial. */
+async function certRefMatches(ref: CertReference, c: ParsedCertificate, ctx: ValidationContext, warnings: string[]): Promise<boolean> {
+  if (!ref.digestOid || !ctx.registry.supportsDigest(ref.digestOid)) return false;
+  const h = await ctx.registry.digest(ref.digestOid, c.der);
+  if (!equalBytes(h, ref.digest)) return false;
+  if (ref.issuerSerial) {
+    if (ref.issuerSerial.serialNumberHex !== c.serialNumberHex) {
+      warnings.push(`SigningCertificate digest matches ${c.subject.text} but the serial number differs`);
+      return false;
+    }
+    if (ref.issuerSerial.issuerKeys.length && !ref.issuerSerial.issuerKeys.includes(c.issuer.key)) {
+      warnings.push(`SigningCertificate digest matches ${c.subject.text} but the issuer name differs`);
+      return false;
+    }
+    if (ref.issuerSerial.issuerText !== undefined && normalizeDn(ref.issuerSerial.issuerText) !== normalizeDn(c.issuer.text)) {
+      // X509IssuerName is free-form RFC 2253 text in practice; the digest already pins the certificate.
+      warnings.push(`X509IssuerName "${ref.issuerSerial.issuerText}" is written differently from the certificate issuer "${c.issuer.text}"`);
+    }
+  }
+  return true;
+}
+
+function normalizeDn(s: string): string {
+  return s
+    .split(/\s*[,;]\s*/)
+    .map((p) => p.replace(/\s*=\s*/, '=').toLowerCase().trim())
+    .sort()
+    .join(',');
+}
+

@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Independent cross-check: every B-level positive made by fixtures/gen-xades.ts verifies with libxmlsec1.
+const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const manifest = JSON.parse(readFileSync(`${dir}xades/manifest.json`, 'utf8')) as {
+  samples: { id: string; file: string; xmlsec1: boolean; trustAnchors: string[]; detached: Record<string, string> | null }[];
+};
+let available = false;
+try {
+  execFileSync('xmlsec1', ['--version'], { stdio: 'pipe' });
+  available = true;
+} catch {
+  console.warn('xmlsec1 not installed: XAdES cross-check skipped (apt-get install -y xmlsec1)');
+}
+
+describe.skipIf(!available)('xmlsec1 --verify agrees on the XAdES-B positives', () => {
+  for (const s of manifest.samples.filter((x) => x.xmlsec1)) {
+    it(s.id, () => {
+      const args = [
+        '--verify',
+        '--id-attr:Id', 'http://uri.etsi.org/01903/v1.3.2#:SignedProperties',
+        '--id-attr:Id', 'urn:example:invoice:Invoice',
+        '--enabled-key-data', 'x509',
+        ...s.trustAnchors.flatMap((a) => ['--trusted-pem', a]),
+        '--untrusted-pem', 'pki/kz-ca.pem', '--untrusted-pem', 'pki/tr-ca.pem',
+        '--verification-gmt-time', '2026-06-01+00:00:00',
+        ...Object.entries(s.detached ?? {}).flatMap(([k, v]) => [`--url-map:${k}`, v]),
+        s.file,
+      ];
+      const out = execFileSync('xmlsec1', args, { cwd: dir, stdio: 'pipe' }).toString() + '';
+      expect(out).toBeDefined();
+    });
+  }
+});
