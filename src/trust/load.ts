@@ -6,9 +6,8 @@ import { loadCertificates, type CertificateInput } from '../validation/options.j
 import { TrustIndex } from './anchors.js';
 import { TrustListError } from './errors.js';
 import { parseTrustedListJson } from './json.js';
-import { verifyListSignature, type ListSignatureOutcome } from './list-signature.js';
+import type { ListSignatureOutcome } from './list-signature.js';
 import type { TrustedList, TslPointer } from './model.js';
-import { parseTrustedListXml } from './tsl-xml.js';
 import { isListOfListsType } from './uris.js';
 
 /** A trusted list as the caller supplies it. */
@@ -114,6 +113,9 @@ export async function loadTrustLists(inputs: readonly TrustListInput[], options:
         const list = parseTrustedListJson(new TextDecoder().decode(bytes));
         pending.push({ input, name, format: 'json', sha256, list, pinned, problems });
       } else {
+        // XML lists (and their XML-DSig check below) load the XML stack on demand: JSON-only callers such as
+        // browser portals do not bundle it (`npm run size`).
+        const { parseTrustedListXml } = await import('./tsl-xml.js');
         const parsed = parseTrustedListXml(bytes);
         problems.push(...parsed.warnings);
         pending.push({ input, name, format: 'xml', sha256, list: parsed.list, document: parsed.document, pinned, problems });
@@ -132,6 +134,7 @@ export async function loadTrustLists(inputs: readonly TrustListInput[], options:
       signature = { status: 'NOT_APPLICABLE', signer: null, detail: 'a JSON list carries no signature' };
       integrity = p.input.sha256 ? 'pinned-digest' : 'caller-trusted';
     } else {
+      const { verifyListSignature } = await import('./list-signature.js');
       signature = await verifyListSignature(p.document!, pinned, options.registry);
       integrity = signature.status === 'VALID' ? 'xades-signature' : 'none';
     }
