@@ -1,0 +1,70 @@
+/** The inputs every contender gets, and one function per contender (each does the same job on the same bytes). */
+import { createPublicKey, createHash, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { parseCades } from '../src/cades/parse.js';
+import { verify, type VerifyOptions } from '../src/index.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const read = (rel: string) => new Uint8Array(readFileSync(FIXTURES + rel));
+
+/** The validation time the fixture PKI is valid at (fixtures/manifest.json). */
+export const VALIDATION_TIME = new Date('2026-06-01T00:00:00Z');
+
+export interface BenchCase {
+  readonly id: string;
+  readonly label: string;
+  readonly der: Uint8Array;
+  readonly rootPem: Uint8Array;
+  /** sha256(content) and compare + node:crypto verify of the signature value over the signed attributes. */
+  readonly floor: () => boolean;
+  /** What a pkijs user writes: parse DER → ContentInfo → SignedData, then SignedData.verify with the root as trusted. */
+  readonly pkijsVerify: (checkChain: boolean) => Promise<boolean>;
+  /** ots-esig's public API: parse, integrity, chain, verdict. */
+  readonly otsVerify: () => Promise<boolean>;
+}
+
+export function loadCase(id: string, label: string, file: string, root: string): BenchCase {
+  const der = read(file);
+  const rootPem = read(root);
+  // Setup (untimed): pull out what the floor needs, using a real parse once.
+  const sig = parseCades(der);
+  const si = sig.signers[0]!;
+  const signer = sig.certificates.find(
+    (c) => si.sid.type === 'issuerAndSerialNumber' && c.serialNumberHex === si.sid.serialNumberHex && c.issuer.key === si.sid.issuerKey,
+  );
+  if (!signer || !sig.eContent || !si.signedAttributesDer) throw new Error(`${id}: fixture is not an attached CAdES-B with its signer certificate`);
+  const key: KeyObject = createPublicKey({ key: Buffer.from(signer.publicKey.spki), format: 'der', type: 'spki' });
+  const content = sig.eContent.slice();
+  const signedAttrs = si.signedAttributesDer.slice();
+  const signatureValue = si.signatureValue.slice();
+  const md = (si.signedAttributes.get('1.2.840.113549.1.9.4')![0]!.values[0] as asn1js.OctetString).valueBlock.valueHexView.slice();
+  const floor = () => {
+    const digest = createHash('sha256').update(content).digest();
+    return digest.equals(md) && nodeVerify('sha256', signedAttrs, key, signatureValue);
+  };
+  if (!floor()) throw new Error(`${id}: floor verification failed`);
+
+  const rootDer = pemToDer(rootPem);
+  const rootPkijs = pkijs.Certificate.fromBER(rootDer as BufferSource);
+  const pkijsVerify = async (checkChain: boolean) => {
+    const asn = asn1js.fromBER(der.slice().buffer);
+    const ci = new pkijs.ContentInfo({ schema: asn.result });
+    const sd = new pkijs.SignedData({ schema: ci.content });
+    return (await sd.verify({ signer: 0, trustedCerts: [rootPkijs], checkChain, checkDate: VALIDATION_TIME })) === true;
+  };
+
+  const options: VerifyOptions = { trustAnchors: [rootPem], validationTime: VALIDATION_TIME };
+  const otsVerify = async () => {
+    const r = await verify(der, options);
+    return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';
+  };
+  return { id, label, der, rootPem, floor, pkijsVerify, otsVerify };
+}
+
+export function pemToDer(pem: Uint8Array): Uint8Array {
+  const b64 = new TextDecoder().decode(pem).replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}

@@ -1,0 +1,181 @@
+/**
+ * `npm run bench`: ots-esig against the raw crypto floor and against pkijs, on
+ * the same inputs in the same run; trust-list loading; anchor lookup scaling;
+ * memory. Prints a table with ratios and PASS/FAIL per target and writes
+ * bench/results.json. Not part of `npm test` (timings depend on the machine).
+ *
+ * Environment: BENCH_BATCH (default 1000), BENCH_QUICK=1 for a short run.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { loadCase, VALIDATION_TIME, type BenchCase } from './cases.js';
+import { bestBatch, gc, timeSequential } from './timing.js';
+import { syntheticCaCertificates, trustedListJson } from './synthetic.js';
+import { certificateCache } from '../src/pki/cache.js';
+import { ParsedCertificate } from '../src/pki/certificate.js';
+import { CertificatePool, type TrustAnchor } from '../src/pki/pool.js';
+import { loadTrustLists } from '../src/trust/load.js';
+import { verify } from '../src/index.js';
+import { pemToDer } from './cases.js';
+
+const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
+const QUICK = process.env.BENCH_QUICK === '1';
+const seqOpts = QUICK ? { warmup: 5, minRuns: 20, minMs: 100 } : { warmup: 30, minRuns: 100, minMs: 800 };
+
+interface Row {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly note?: string;
+}
+interface Target {
+  readonly name: string;
+  readonly measured: string;
+  readonly limit: string;
+  readonly pass: boolean;
+}
+const rows: Row[] = [];
+const targets: Target[] = [];
+const row = (name: string, value: number, unit: string, note?: string) => {
+  rows.push({ name, value, unit, note });
+  console.log(`  ${name.padEnd(58)} ${fmt(value).padStart(10)} ${unit}${note ? `  (${note})` : ''}`);
+};
+const target = (name: string, measured: string, limit: string, pass: boolean) => targets.push({ name, measured, limit, pass });
+const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+
+async function signatureBench(c: BenchCase) {
+  console.log(`\n${c.label}  (${c.der.length} bytes)`);
+  const floor = await timeSequential(c.floor, seqOpts);
+  const pk = await timeSequential(() => c.pkijsVerify(false), { ...seqOpts, minRuns: QUICK ? 10 : 50 });
+  const pkChain = await timeSequential(() => c.pkijsVerify(true), { ...seqOpts, minRuns: QUICK ? 10 : 50 });
+  const ots = await timeSequential(c.otsVerify, seqOpts);
+  row(`${c.id} floor: node:crypto sha256 + verify, single`, floor.medianMs, 'ms');
+  row(`${c.id} pkijs parse + SignedData.verify, single`, pk.medianMs, 'ms');
+  row(`${c.id} pkijs parse + verify(checkChain), single`, pkChain.medianMs, 'ms');
+  row(`${c.id} ots-esig verify() full validation, single`, ots.medianMs, 'ms');
+
+  const floorB = await bestBatch(c.floor, BATCH);
+  const pkB = await bestBatch(() => c.pkijsVerify(false), BATCH, 1);
+  const otsB = await bestBatch(c.otsVerify, BATCH);
+  row(`${c.id} floor, batch of ${BATCH}`, floorB, 'ms/sig');
+  row(`${c.id} pkijs parse + verify, batch of ${BATCH}`, pkB, 'ms/sig');
+  row(`${c.id} ots-esig verify(), batch of ${BATCH}`, otsB, 'ms/sig');
+
+  const vsFloor = ots.medianMs / floor.medianMs;
+  const vsPkijs = pk.medianMs / ots.medianMs;
+  const vsFloorB = otsB / floorB;
+  const vsPkijsB = pkB / otsB;
+  row(`${c.id} ratio ots / floor (single | batch)`, vsFloor, 'x', `batch ${fmt(vsFloorB)}x`);
+  row(`${c.id} ratio pkijs / ots (single | batch)`, vsPkijs, 'x', `batch ${fmt(vsPkijsB)}x; with checkChain ${fmt(pkChain.medianMs / ots.medianMs)}x`);
+  target(`${c.id}: ots-esig <= 10x raw crypto floor (single)`, `${fmt(vsFloor)}x`, '<= 10x', vsFloor <= 10);
+  target(`${c.id}: ots-esig <= 10x raw crypto floor (batch ${BATCH})`, `${fmt(vsFloorB)}x`, '<= 10x', vsFloorB <= 10);
+  target(`${c.id}: ots-esig >= 10x faster than pkijs parse+verify (single)`, `${fmt(vsPkijs)}x`, '>= 10x', vsPkijs >= 10);
+  target(`${c.id}: ots-esig >= 10x faster than pkijs parse+verify (batch ${BATCH})`, `${fmt(vsPkijsB)}x`, '>= 10x', vsPkijsB >= 10);
+  return { floor: floor.medianMs, pkijs: pk.medianMs, pkijsChain: pkChain.medianMs, ots: ots.medianMs, floorBatch: floorB, pkijsBatch: pkB, otsBatch: otsB };
+}
+
+async function memoryBench(c: BenchCase) {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  let peak = before;
+  const reports: unknown[] = [];
+  for (let i = 0; i < 1000; i += 100) {
+    const chunk = [];
+    for (let j = 0; j < 100; j++) chunk.push(verify(c.der, { trustAnchors: [c.rootPem], validationTime: VALIDATION_TIME }));
+    reports.push(...(await Promise.all(chunk)));
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }
+  gc();
+  const holding = process.memoryUsage().heapUsed;
+  reports.length = 0;
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  row(`${c.id} heap: peak growth during 1,000 verifications`, (peak - before) / 2 ** 20, 'MiB');
+  row(`${c.id} heap: 1,000 reports held (after gc)`, (holding - before) / 2 ** 20, 'MiB');
+  row(`${c.id} heap: retained after 1,000 verifications (after gc)`, (after - before) / 2 ** 20, 'MiB', 'caches are bounded');
+  return { peakMiB: (peak - before) / 2 ** 20, reportsMiB: (holding - before) / 2 ** 20, retainedMiB: (after - before) / 2 ** 20 };
+}
+
+async function anchorBench(c: BenchCase, synthetic: Uint8Array[]) {
+  console.log('\nAnchor lookup vs number of anchors (CertificatePool.issuersOf of the signer CA; verify() with that many anchors)');
+  const root = ParsedCertificate.fromDer(pemToDer(c.rootPem));
+  const sig = (await import('../src/cades/parse.js')).parseCades(c.der);
+  const ca = sig.certificates.find((x) => x.issuer.key === root.subject.key && !x.isSelfIssued)!;
+  const parsed = synthetic.map((d) => ParsedCertificate.fromDer(d));
+  const out: Record<string, { issuersOfUs: number; verifyMs: number }> = {};
+  for (const n of [1, 1000, 10000]) {
+    const anchors: TrustAnchor[] = [{ certificate: root }, ...parsed.slice(0, n - 1).map((certificate) => ({ certificate }))];
+    const pool = new CertificatePool<TrustAnchor>(anchors);
+    const found = pool.issuersOf(ca);
+    if (found.length !== 1) throw new Error('lookup found the wrong issuers');
+    const lookups = 10_000;
+    const t = performance.now();
+    for (let i = 0; i < lookups; i++) pool.issuersOf(ca);
+    const us = ((performance.now() - t) / lookups) * 1000;
+    const certs = anchors.map((a) => a.certificate);
+    const v = await timeSequential(() => verify(c.der, { trustAnchors: certs, validationTime: VALIDATION_TIME }), { warmup: 3, minRuns: QUICK ? 5 : 20, minMs: QUICK ? 50 : 300 });
+    row(`issuersOf with ${n} anchors`, us, 'us');
+    row(`verify() with ${n} anchors (ParsedCertificate[])`, v.medianMs, 'ms');
+    out[n] = { issuersOfUs: us, verifyMs: v.medianMs };
+  }
+  const flat = out[10000]!.issuersOfUs / out[1]!.issuersOfUs;
+  const flatV = out[10000]!.verifyMs / out[1]!.verifyMs;
+  target('anchor lookup flat: issuersOf 10,000 vs 1 anchors', `${fmt(flat)}x`, '<= 2x', flat <= 2);
+  target('anchor lookup flat: verify() with 10,000 vs 1 anchors', `${fmt(flatV)}x`, '<= 2x', flatV <= 2);
+  return out;
+}
+
+async function trustListBench(synthetic: Uint8Array[]) {
+  console.log('\nTrusted list with 5,000 CA certificates (JSON form, src/trust/load.ts loadTrustLists)');
+  const certs = synthetic.slice(0, 5000);
+  const json = trustedListJson(certs);
+  certificateCache.clear();
+  gc();
+  let t = performance.now();
+  const set = await loadTrustLists([{ data: json, name: 'bench-5000.json' }], { time: VALIDATION_TIME });
+  const loadMs = performance.now() - t;
+  if (set.index.anchors.length !== 5000) throw new Error(`expected 5000 anchors, got ${set.index.anchors.length}`);
+  t = performance.now();
+  const pool = new CertificatePool<TrustAnchor>(set.index.anchors);
+  const poolMs = performance.now() - t;
+  row('load 5,000-certificate trusted list (parse, index, anchors)', loadMs, 'ms', `${(json.length / 2 ** 20).toFixed(1)} MiB JSON, cold certificate cache`);
+  row('build anchor CertificatePool from those 5,000 anchors', poolMs, 'ms');
+  target('5,000-certificate trusted list loads in < 1 s', `${fmt(loadMs + poolMs)} ms`, '< 1000 ms', loadMs + poolMs < 1000);
+  return { loadMs, poolMs, jsonBytes: json.length };
+}
+
+async function main() {
+  console.log(`ots-esig bench — node ${process.version}, ${os.cpus().length}x ${os.cpus()[0]?.model ?? 'cpu'}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  if (!(globalThis as { gc?: unknown }).gc) console.log('(run with --expose-gc for memory figures: npm run bench does)');
+  const rsa = loadCase('rsa2048', 'CAdES-B attached, RSA-2048 end to end (fixtures/cades/az-attached.p7s)', 'cades/az-attached.p7s', 'pki/az-root.pem');
+  const p256 = loadCase('p256', 'CAdES-B attached, ECDSA P-256 (fixtures/cades/kg-attached.p7s)', 'cades/kg-attached.p7s', 'pki/kg-root.pem');
+  const sigs = { rsa2048: await signatureBench(rsa), p256: await signatureBench(p256) };
+  console.log('\nMemory per 1,000 verifications (RSA-2048, heapUsed after forced gc)');
+  const memory = (globalThis as { gc?: unknown }).gc ? await memoryBench(rsa) : null;
+  const tg = performance.now();
+  const synthetic = await syntheticCaCertificates(QUICK ? 5000 : 10000);
+  console.log(`\n(generated ${synthetic.length} synthetic CA certificates in ${fmt(performance.now() - tg)} ms)`);
+  const trustList = await trustListBench(synthetic);
+  const anchors = QUICK ? null : await anchorBench(rsa, synthetic);
+
+  console.log('\nTargets');
+  for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name.padEnd(62)} ${t.measured.padStart(10)}  (${t.limit})`);
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: `${os.cpus().length}x ${os.cpus()[0]?.model ?? ''}`,
+    loadAverage: os.loadavg(),
+    batch: BATCH,
+    quick: QUICK,
+    signatures: sigs,
+    memory,
+    trustList,
+    anchors,
+    rows,
+    targets,
+  };
+  if (!QUICK) writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), JSON.stringify(results, null, 2) + '\n');
+}
+
+await main();

@@ -1,0 +1,49 @@
+/** Timing helpers for `npm run bench`: wall-clock per operation, sequential and as a concurrent batch. */
+
+export interface Timing {
+  /** Median of per-operation times over the sequential runs, ms. */
+  readonly medianMs: number;
+  /** Mean per operation over the sequential runs, ms. */
+  readonly meanMs: number;
+  readonly runs: number;
+}
+
+/** Calls `op` sequentially: `warmup` untimed calls, then until `minRuns` calls and `minMs` elapsed. */
+export async function timeSequential(op: () => unknown, opts: { warmup?: number; minRuns?: number; minMs?: number; maxRuns?: number } = {}): Promise<Timing> {
+  const { warmup = 20, minRuns = 50, minMs = 400, maxRuns = 20_000 } = opts;
+  for (let i = 0; i < warmup; i++) await op();
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < maxRuns && (samples.length < minRuns || performance.now() - start < minMs)) {
+    const t = performance.now();
+    await op();
+    samples.push(performance.now() - t);
+  }
+  const total = samples.reduce((a, b) => a + b, 0);
+  samples.sort((a, b) => a - b);
+  return { medianMs: samples[samples.length >> 1]!, meanMs: total / samples.length, runs: samples.length };
+}
+
+/** Starts `n` operations at once (as a server handling a burst would) and returns the wall time per operation, ms. */
+export async function timeBatch(op: () => unknown, n: number): Promise<number> {
+  const t = performance.now();
+  const all: unknown[] = [];
+  for (let i = 0; i < n; i++) all.push(op());
+  await Promise.all(all);
+  return (performance.now() - t) / n;
+}
+
+/** Best of `repeats` batch runs: the least disturbed by other processes on a shared machine. */
+export async function bestBatch(op: () => unknown, n: number, repeats = 3): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < repeats; i++) best = Math.min(best, await timeBatch(op, n));
+  return best;
+}
+
+export function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) {
+    g();
+    g();
+  }
+}
