@@ -38,7 +38,8 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   if (single && format !== 'junit') {
     const report = await verify(readFile(files[0]!, 'signature file'), await buildVerifyOptions(flagValues));
     process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'etsi-xml' ? formatEtsiXml(report) : formatText(report));
-    return report.signatures.every((s) => s.indication === 'TOTAL-PASSED') ? 0 : 1;
+    // With --relying-party, success also needs every signature RECOGNIZED.
+    return report.signatures.every((s) => s.indication === 'TOTAL-PASSED' && (!s.recognition || s.recognition.status === 'RECOGNIZED')) ? 0 : 1;
   }
 
   if (files.length === 0) throw new UsageError('no signature files found');

@@ -9,6 +9,11 @@ export const VERIFY_FLAGS = {
   intermediates: { type: 'string', multiple: true },
   crl: { type: 'string', multiple: true },
   at: { type: 'string' },
+  'trust-list': { type: 'string', multiple: true },
+  'list-signer': { type: 'string', multiple: true },
+  agreement: { type: 'string', multiple: true },
+  'relying-party': { type: 'string' },
+  purpose: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Values of VERIFY_FLAGS as parseArgs returns them: plain data, so it can be sent to worker threads. */
@@ -21,5 +26,15 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     intermediates: (values.intermediates ?? []).map((f) => readFile(f, 'intermediates file')),
     crls: (values.crl ?? []).map((f) => readFile(f, 'CRL file')),
     validationTime: values.at ? parseTime(values.at) : undefined,
+    // --list-signer pins apply to every --trust-list (typically the list-of-lists operator's certificate);
+    // national lists it points to are verified with the signers its pointers announce.
+    trustLists: (values['trust-list'] ?? []).map((f) => ({
+      data: readFile(f, 'trust list'),
+      name: f,
+      signingCertificates: (values['list-signer'] ?? []).map((c) => readFile(c, 'list signer certificate')),
+    })),
+    agreements: (values.agreement ?? []).map((f) => ({ data: readFile(f, 'agreement'), name: f })),
+    relyingParty: values['relying-party'],
+    purpose: values.purpose,
   };
 }

@@ -1,10 +1,11 @@
-import type { SignatureReport, ValidationReport } from './model.js';
+import type { RecognitionReport, SignatureReport, TrustReport, ValidationReport } from './model.js';
 
 /** A report for people: one block per signature, the verdict first, then why. */
 export function formatText(report: ValidationReport): string {
   const out: string[] = [];
   out.push(`ots-esig ${report.tool.version} — validation time ${report.validationTime}`);
   for (const w of report.warnings) out.push(`! ${w}`);
+  if (report.trust) out.push(...trustBlock(report.trust));
   report.signatures.forEach((s, i) => {
     out.push('');
     out.push(...signatureBlock(s, i));
@@ -34,5 +35,35 @@ function signatureBlock(s: SignatureReport, i: number): string[] {
     for (const c of notPassed) lines.push(`    ${c.status.padEnd(13)} ${c.block} ${c.id}: ${c.detail}`);
   }
   for (const w of s.warnings) lines.push(`  ! ${w}`);
+  if (s.recognition) lines.push(...recognitionBlock(s.recognition));
+  return lines;
+}
+
+function trustBlock(t: TrustReport): string[] {
+  const lines = ['', `Trust: relying party ${t.relyingParty ?? '(none given)'}${t.purpose ? `, purpose ${t.purpose}` : ''}; ${t.anchorsFromLists} anchor(s) from lists`];
+  for (const l of t.lists) {
+    const flags = [l.test ? 'TEST LIST' : null, l.expired ? 'EXPIRED' : null, l.usable ? null : 'NOT USED'].filter(Boolean).join(', ');
+    lines.push(`  list ${l.id} seq ${l.sequenceNumber} v${l.version} (${l.name}): ${l.integrity}${l.via ? ` via ${l.via}` : ''}; next update ${l.nextUpdate ?? 'none'}${flags ? ` [${flags}]` : ''}`);
+    if (!l.usable) lines.push(`    ${l.signature.status}: ${l.signature.detail}`);
+  }
+  for (const a of t.agreements) {
+    const dir = a.direction === 'mutual' ? a.parties.join(' <-> ') : `${a.issuerParty} -> ${a.relyingParty}`;
+    lines.push(`  agreement ${a.id} (${dir}) ${a.effectiveFrom.slice(0, 10)} .. ${a.effectiveUntil?.slice(0, 10) ?? 'open'}${a.test ? ' [TEST]' : ''}`);
+  }
+  return lines;
+}
+
+function recognitionBlock(r: RecognitionReport): string[] {
+  const lines: string[] = [];
+  lines.push(`  Recognition:    ${r.status} in ${r.relyingParty}${r.test ? ' [TEST LISTS - NOT FOR PRODUCTION]' : ''}`);
+  lines.push(`    Issuer country: ${r.issuerCountry ?? 'unknown'}; evaluated at ${r.time}`);
+  if (r.basis) lines.push(`    Basis:          ${r.basis.kind}: ${r.basis.description}`);
+  if (r.service) {
+    lines.push(`    Service:        ${r.service.name} (${r.service.listId} seq ${r.service.sequenceNumber}), ${r.service.type}`);
+    lines.push(`    Status then:    ${r.service.status} since ${r.service.statusSince}${r.service.statusUntil ? ` until ${r.service.statusUntil}` : ''}`);
+  }
+  if (r.equivalenceLevel) lines.push(`    Level:          ${r.equivalenceLevel}`);
+  if (r.mapping) lines.push(`    Mapping:        ${r.mapping}`);
+  for (const reason of r.reasons) lines.push(`    - ${reason}`);
   return lines;
 }

@@ -158,17 +158,25 @@ export async function loadTrustLists(inputs: readonly TrustListInput[], options:
     };
   };
 
-  // Pass 1: caller-pinned XML lists and all JSON lists.
+  // Pass 1: caller-pinned XML lists and all JSON lists. A national list that does not verify with the
+  // caller's pins gets a second chance below with the signers a verified list-of-lists announces for it.
+  const pinnedFailures = new Map<Pending, LoadedTrustList>();
   for (const p of pending) {
-    if (p.format === 'json' || p.pinned.length > 0) loaded.set(p, await finish(p, p.pinned, null));
+    if (p.format === 'json') loaded.set(p, await finish(p, [], null));
+    else if (p.pinned.length > 0) {
+      const r = await finish(p, p.pinned, null);
+      if (r.usable || isListOfListsType(p.list.scheme.type)) loaded.set(p, r);
+      else pinnedFailures.set(p, r);
+    }
   }
   // Pass 2: lists announced by a usable list-of-lists (one level, as the EU LOTL → TL model).
   const lotls = [...loaded.values()].filter((l) => l.usable && isListOfListsType(l.list.scheme.type));
   for (const p of pending) {
     if (loaded.has(p)) continue;
     const match = findPointer(lotls, p.list);
+    const failedPin = pinnedFailures.get(p);
     if (!match) {
-      loaded.set(p, await finish(p, [], null));
+      loaded.set(p, failedPin ?? (await finish(p, [], null)));
       continue;
     }
     const certs = match.pointer.signingCertificates.flatMap((b64) => {
@@ -178,10 +186,8 @@ export async function loadTrustLists(inputs: readonly TrustListInput[], options:
         return [];
       }
     });
-    loaded.set(
-      p,
-      await finish(p, certs, { id: match.lotl.list.id, sequenceNumber: match.lotl.list.scheme.sequenceNumber, pointer: match.pointer }),
-    );
+    const viaLotl = await finish(p, certs, { id: match.lotl.list.id, sequenceNumber: match.lotl.list.scheme.sequenceNumber, pointer: match.pointer });
+    loaded.set(p, viaLotl.usable || !failedPin ? viaLotl : failedPin);
   }
   const lists = pending.map((p) => loaded.get(p)!);
   return { lists, index: await TrustIndex.build(lists), time: options.time };
