@@ -13,6 +13,38 @@ export type {
 export type { Check, CheckStatus, BuildingBlock } from './report/check.js';
 export { SUB_INDICATIONS, type Indication, type SubIndication } from './report/indication.js';
 export { formatText } from './report/text.js';
+export type {
+  RecognitionReport,
+  RecognitionStatus,
+  RecognitionBasis,
+  RecognitionEvaluation,
+  MatchedService,
+  TrustReport,
+  TrustListSummary,
+  AgreementSummary,
+} from './report/model.js';
+// Trusted lists (ETSI TS 119 612 XML / JSON form), agreements and recognition.
+export { loadTrustLists, type TrustListInput, type TrustSet, type LoadedTrustList, type ListIntegrity } from './trust/load.js';
+export type { ListSignatureStatus, ListSignatureOutcome } from './trust/list-signature.js';
+export { parseTrustedListJson, trustedListToJson, TRUST_LIST_JSON_KIND, type TrustListJson } from './trust/json.js';
+export { convertTrustedListXmlToJson } from './trust/convert.js';
+export { parseAgreementJson, type Agreement, type AgreementEquivalence, type AgreementConstraints } from './trust/agreements.js';
+export type { AgreementInput } from './trust/context.js';
+export { recognize, type RecognitionPolicy } from './trust/recognize.js';
+export { serviceStatusAt, type StatusAt } from './trust/status.js';
+export { TrustListError } from './trust/errors.js';
+export type {
+  TrustedList,
+  SchemeInformation,
+  TrustServiceProvider,
+  TrustService,
+  ServiceHistoryInstance,
+  DigitalIdentity,
+  TslPointer,
+  MutualRecognitionInfo,
+  ServiceEquivalence,
+  TrustListProvenance,
+} from './trust/model.js';
 export { formatEtsiXml } from './report/etsi-xml.js';
 export {
   OtsEsigError,
