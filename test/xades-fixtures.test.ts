@@ -10,7 +10,7 @@ interface Sample {
   trustAnchors: string[];
   crls: string[];
   error?: string;
-  expect: { indication: string; subIndication: string | null }[];
+  expect: { indication: string; subIndication: string | null; level?: string; bestSignatureTimeSource?: string }[];
 }
 const dir = new URL('../fixtures/', import.meta.url);
 const read = (p: string) => new Uint8Array(readFileSync(new URL(p, dir)));
@@ -33,7 +33,14 @@ describe('XAdES fixtures (fixtures/xades/manifest.json)', () => {
         return;
       }
       const r = await verify(read(s.file), options(s));
-      expect(r.signatures.map((x) => ({ indication: x.indication, subIndication: x.subIndication }))).toEqual(s.expect);
+      expect(
+        r.signatures.map((x, i) => ({
+          indication: x.indication,
+          subIndication: x.subIndication,
+          ...(s.expect[i]?.level ? { level: x.level } : {}),
+          ...(s.expect[i]?.bestSignatureTimeSource ? { bestSignatureTimeSource: x.times.bestSignatureTimeSource } : {}),
+        })),
+      ).toEqual(s.expect);
       for (const sig of r.signatures) expect(sig.format).toBe('XAdES');
     });
   }
@@ -61,6 +68,20 @@ describe('XAdES fixtures (fixtures/xades/manifest.json)', () => {
     const s = manifest.samples.find((x) => x.id === 'kz-detached-b')!;
     const r = await verify(read(s.file), { ...options(s), detachedFiles: undefined, detachedContent: read('content/document.txt') });
     expect(r.signatures[0]!.indication).toBe('TOTAL-PASSED');
+  });
+
+  it('a time-stamp over other data is ignored with a warning, never used as proof of existence', async () => {
+    const s = manifest.samples.find((x) => x.id === 'kz-enveloped-t-wrong-imprint')!;
+    const [sig] = (await verify(read(s.file), options(s))).signatures;
+    expect(sig!.times.bestSignatureTime).toBe(new Date(manifest.validationTime).toISOString());
+    expect(sig!.checks.find((c) => c.id === 'tst.SignatureTimeStamp[0]')?.detail).toMatch(/message-imprint/);
+    expect(sig!.warnings.join('\n')).toMatch(/SignatureTimeStamp 0 failed validation \(HASH_FAILURE\)/);
+  });
+
+  it('XAdES-T: the signature time-stamp genTime becomes the best-signature-time', async () => {
+    const s = manifest.samples.find((x) => x.id === 'kz-enveloped-t')!;
+    const [sig] = (await verify(read(s.file), options(s))).signatures;
+    expect(sig!.times.bestSignatureTime).toBe('2026-05-15T10:05:00.000Z');
   });
 
   it('without a trust anchor a valid signature is INDETERMINATE, never passed', async () => {

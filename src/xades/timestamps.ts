@@ -1,19 +1,22 @@
 /**
- * XAdES time-stamps (EN 319 132-1 5.3, 5.5): what this module does today is
- * parse each EncapsulatedTimeStamp (RFC 3161 TimeStampToken) and check its
- * message imprint against the XAdES-defined input — for SignatureTimeStamp the
- * canonicalised ds:SignatureValue element. It does NOT yet validate the token's
- * CMS signature nor the TSA's certificate path (that is the RFC 3161 module's
- * job, src/tsp/, not available when this was written), so no time-stamp is
- * used as proof of existence: the best-signature-time stays the validation
- * time and every time-stamp gets a `tst.*` check saying validation was not done.
- * ArchiveTimeStamp inputs (EN 319 132-1 5.5.2) are not computed: reported only.
+ * XAdES time-stamps (EN 319 132-1 5.3, 5.5). Each EncapsulatedTimeStamp
+ * (RFC 3161 TimeStampToken) is validated with the RFC 3161 module (src/tsp/:
+ * token signature, ESS binding, TSA path, genTime) and bound to its XAdES
+ * input: for SignatureTimeStamp the ds:SignatureValue element canonicalised
+ * with the time-stamp's CanonicalizationMethod (default C14N 1.0).
+ *
+ * A time-stamp is used as proof of existence only when it PASSES; the earliest
+ * such SignatureTimeStamp genTime becomes the best-signature-time. A failing
+ * time-stamp does not change the basic signature verdict (it is unsigned data an
+ * attacker could add): it is reported with a SKIPPED check and a warning.
+ * ArchiveTimeStamp / SigAndRefs / RefsOnly inputs (EN 319 132-1 5.5.2) are not
+ * computed yet: their token is validated without binding to data and they are
+ * reported, never used as proof of existence.
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
-import { DIGEST_OIDS } from '../crypto/algorithms.js';
+import { validateTimestampToken } from '../tsp/index.js';
 import type { CheckList } from '../report/check.js';
-import { equalBytes, toArrayBuffer, toHex } from '../util/bytes.js';
+import { certificateCache } from '../pki/cache.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
 import type { ValidationContext } from '../validation/options.js';
 import { C14N_10, C14N_METHODS } from './algorithms.js';
 import { canonicalize } from './c14n.js';
@@ -22,29 +25,8 @@ import type { XmlSignatureResult } from './xmldsig.js';
 import { child, DSIG_NS } from './dom.js';
 
 export interface TimestampOutcome {
-  /** Only set once a time-stamp is fully validated (never, until src/tsp is wired in). */
+  /** Earliest genTime of a SignatureTimeStamp that passed validation. */
   readonly bestSignatureTime?: Date;
-}
-
-interface TstInfoFacts {
-  readonly genTime: Date;
-  readonly hashOid: string;
-  readonly imprint: Uint8Array;
-}
-
-function readToken(der: Uint8Array): TstInfoFacts {
-  const asn = asn1js.fromBER(toArrayBuffer(der));
-  if (asn.offset === -1) throw new Error('not DER');
-  const ci = new pkijs.ContentInfo({ schema: asn.result });
-  if (ci.contentType !== '1.2.840.113549.1.7.2') throw new Error('not a CMS SignedData');
-  const sd = new pkijs.SignedData({ schema: ci.content });
-  if (sd.encapContentInfo.eContentType !== '1.2.840.113549.1.9.16.1.4') throw new Error('eContentType is not id-ct-TSTInfo');
-  const econtent = sd.encapContentInfo.eContent;
-  if (!econtent) throw new Error('TSTInfo is missing');
-  const inner = asn1js.fromBER(econtent.getValue());
-  if (inner.offset === -1) throw new Error('TSTInfo is not DER');
-  const tst = new pkijs.TSTInfo({ schema: inner.result });
-  return { genTime: tst.genTime, hashOid: tst.messageImprint.hashAlgorithm.algorithmId, imprint: tst.messageImprint.hashedMessage.valueBlock.valueHexView };
 }
 
 export async function validateXadesTimestamps(
@@ -56,34 +38,43 @@ export async function validateXadesTimestamps(
   warnings: string[],
 ): Promise<TimestampOutcome> {
   let i = 0;
+  let best: Date | undefined;
+  const extra: ParsedCertificate[] = [];
+  for (const der of qp.certificateValues) {
+    try {
+      extra.push(certificateCache.get(der));
+    } catch {
+      // reported by the signature validation already
+    }
+  }
   for (const ts of qp.timeStamps) {
     const id = `tst.${ts.kind}[${i++}]`;
     if (!ts.token) {
       checks.skip('TST', id, `${ts.kind}: no EncapsulatedTimeStamp to validate`);
       continue;
     }
-    let facts: TstInfoFacts;
+    let input: Uint8Array | undefined;
     try {
-      facts = readToken(ts.token);
+      input = imprintInput(ts, signature);
     } catch (e) {
-      warnings.push(`${ts.kind} is unreadable: ${(e as Error).message}`);
-      checks.skip('TST', id, `${ts.kind}: unreadable time-stamp token (${(e as Error).message}); not used`);
-      continue;
+      warnings.push(`${ts.kind}: time-stamped data could not be computed: ${(e as Error).message}`);
     }
-    const input = imprintInput(ts, signature);
-    let imprint = 'message imprint not checked (input for this time-stamp type is not computed)';
-    if (input !== undefined && ctx.registry.supportsDigest(facts.hashOid)) {
-      const h = await ctx.registry.digest(facts.hashOid, input);
-      imprint = equalBytes(h, facts.imprint)
-        ? `message imprint (${DIGEST_OIDS[facts.hashOid] ?? facts.hashOid}) matches`
-        : `message imprint ${toHex(facts.imprint)} does not match the ${DIGEST_OIDS[facts.hashOid] ?? facts.hashOid} of the time-stamped data ${toHex(h)}`;
-      if (!equalBytes(h, facts.imprint)) warnings.push(`${ts.kind}: ${imprint}`);
+    const v = await validateTimestampToken(ts.token, { ctx, idPrefix: id, certificates: extra, imprint: input ? { data: input } : undefined });
+    const when = v.genTime ? `genTime ${v.genTime.toISOString()}` : 'no genTime';
+    const tsa = v.tsa ? `TSA ${v.tsa.subject.text}` : 'TSA not identified';
+    if (v.status === 'PASSED' && input) {
+      checks.pass('TST', id, `${ts.kind} valid: ${when}, ${tsa}, message imprint over the ${ts.kind === 'SignatureTimeStamp' ? 'canonical ds:SignatureValue' : 'time-stamped data'} matches`);
+      if (ts.kind === 'SignatureTimeStamp' && v.genTime && (!best || v.genTime < best)) best = v.genTime;
+    } else {
+      const why = v.checks.filter((c) => c.status !== 'PASSED').map((c) => `${c.id}: ${c.detail}`);
+      if (!input) why.unshift(`the data a ${ts.kind} covers is not computed by this version, so it is not bound to this signature`);
+      checks.skip('TST', id, `${ts.kind} not used as proof of existence (${v.status}${v.subIndication ? `/${v.subIndication}` : ''}): ${when}, ${tsa}; ${why.join('; ')}`);
+      if (input) warnings.push(`${ts.kind} ${i - 1} failed validation (${v.subIndication ?? v.status}) and was ignored`);
     }
-    checks.skip(
-      'TST',
-      id,
-      `${ts.kind} genTime ${facts.genTime.toISOString()}; ${imprint}; token signature and TSA certificate NOT validated (RFC 3161 validation not wired in), so it is not used as proof of existence`,
-    );
+    for (const w of v.warnings) warnings.push(`${ts.kind}: ${w}`);
+  }
+  if (best && qp.signingTime && qp.signingTime.getTime() > best.getTime()) {
+    checks.indeterminate('TST', 'tst.signing-time-order', `claimed SigningTime ${qp.signingTime.toISOString()} is after the signature time-stamp ${best.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
   }
   if (qp.certificateValues.length || qp.crlValues.length || qp.ocspValues.length) {
     checks.skip(
@@ -92,7 +83,7 @@ export async function validateXadesTimestamps(
       `embedded validation data: ${qp.certificateValues.length} certificate(s) used for path building, ${qp.crlValues.length} CRL(s) and ${qp.ocspValues.length} OCSP response(s) reported but not yet used for revocation`,
     );
   }
-  return {};
+  return { bestSignatureTime: best };
 }
 
 /** The octets a time-stamp's imprint covers, where this module computes them; undefined otherwise. */
