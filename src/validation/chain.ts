@@ -4,7 +4,9 @@ import { findPath } from '../pki/path.js';
 import { primaryFailure } from '../pki/path-validator.js';
 import { crlChecker } from '../pki/revocation.js';
 import type { CertificatePool } from '../pki/pool.js';
-import type { CheckList } from '../report/check.js';
+import type { KeyUsageName } from '../pki/certificate.js';
+import type { RevocationChecker } from '../pki/revocation.js';
+import type { BuildingBlock, CheckList } from '../report/check.js';
 import { indicationFor } from '../report/indication.js';
 import type { CertificateSummary, RevocationSummary } from '../report/model.js';
 import { summarizeCertificate } from '../report/summary.js';
@@ -14,6 +16,21 @@ export interface ChainOutcome {
   readonly chain: readonly ParsedCertificate[];
   readonly summaries: readonly CertificateSummary[];
   readonly revocation: readonly RevocationSummary[];
+}
+
+/** What differs when the same path validation serves another certificate role (e.g. a TSA in the TST block). */
+export interface ChainCheckOptions {
+  /** Building block the checks are recorded under; default XCV. */
+  readonly block?: BuildingBlock;
+  /** Prefix of check ids; default `xcv`. */
+  readonly idPrefix?: string;
+  /** Default: digitalSignature or nonRepudiation (a signer). */
+  readonly targetKeyUsage?: readonly KeyUsageName[];
+  readonly targetExtKeyUsage?: string;
+  /** Revocation source; default the context's (supplied CRLs/OCSP, fetching when enabled). */
+  readonly revocation?: RevocationChecker;
+  /** Time the path is validated at; default the validation time. */
+  readonly time?: Date;
 }
 
 /**
@@ -27,7 +44,10 @@ export async function validateChain(
   ctx: ValidationContext,
   checks: CheckList,
   warnings: string[],
+  opts: ChainCheckOptions = {},
 ): Promise<ChainOutcome | undefined> {
+  const block = opts.block ?? 'XCV';
+  const p = opts.idPrefix ?? 'xcv';
   let outcome;
   try {
     outcome = await findPath(
@@ -35,17 +55,18 @@ export async function validateChain(
       pool,
       ctx.anchors,
       {
-        time: ctx.time,
+        time: opts.time ?? ctx.time,
         registry: ctx.registry,
         algorithmPolicy: ctx.algorithmPolicy,
-        revocation: crlChecker(ctx.crls, ctx.registry),
-        targetKeyUsage: ['digitalSignature', 'nonRepudiation'],
+        revocation: opts.revocation ?? ctx.revocation ?? crlChecker(ctx.crls, ctx.registry),
+        targetKeyUsage: opts.targetKeyUsage ?? ['digitalSignature', 'nonRepudiation'],
+        targetExtKeyUsage: opts.targetExtKeyUsage,
       },
       ctx.pathLimits,
     );
   } catch (e) {
     if (!(e instanceof LimitExceededError)) throw e;
-    checks.indeterminate('XCV', 'xcv.path-building', `path building stopped: ${e.message}`, 'NO_CERTIFICATE_CHAIN_FOUND');
+    checks.indeterminate(block, `${p}.path-building`, `path building stopped: ${e.message}`, 'NO_CERTIFICATE_CHAIN_FOUND');
     return undefined;
   }
   const best = outcome.best;
@@ -53,22 +74,25 @@ export async function validateChain(
     const tried = outcome.tried.length
       ? `; candidates tried: ${outcome.tried.map((r) => `[${r.chain.map((c) => c.subject.text).join(' <- ')}]: ${r.failures.map((f) => f.detail).join('; ')}`).join(' | ')}`
       : '';
-    checks.indeterminate('XCV', 'xcv.path-building', `no path from ${target.subject.text} to a trust anchor${tried}`, 'NO_CERTIFICATE_CHAIN_FOUND');
+    checks.indeterminate(block, `${p}.path-building`, `no path from ${target.subject.text} to a trust anchor${tried}`, 'NO_CERTIFICATE_CHAIN_FOUND');
     return undefined;
   }
   if (best.valid) {
-    checks.pass('XCV', 'xcv.path', `valid path of ${best.chain.length} certificates to anchor ${best.chain[best.chain.length - 1]!.subject.text}`);
+    checks.pass(block, `${p}.path`, `valid path of ${best.chain.length} certificates to anchor ${best.chain[best.chain.length - 1]!.subject.text}`);
   } else {
     const primary = primaryFailure(best)!;
     for (const f of [primary, ...best.failures.filter((x) => x !== primary)]) {
       const status = indicationFor(f.subIndication) === 'TOTAL-FAILED' ? 'FAILED' : 'INDETERMINATE';
-      checks.add({ id: `xcv.${f.kind}`, block: 'XCV', status, detail: `${f.subject}: ${f.detail}`, subIndication: f.subIndication });
+      checks.add({ id: `${p}.${f.kind}`, block, status, detail: `${f.subject}: ${f.detail}`, subIndication: f.subIndication });
     }
   }
   const revocation: RevocationSummary[] = [];
   best.revocation.forEach((r, i) => {
     const c = best.chain[i]!;
-    if (r.status === 'unknown') warnings.push(`revocation status of ${c.subject.text} not checked: ${r.reason}`);
+    if (r.status === 'unknown' && r.tryLater) {
+      // Revocation data was sought (online) and could not be had: never a pass (EN 319 102-1 5.2.6 TRY_LATER).
+      checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} unavailable: ${r.reason}`, 'TRY_LATER');
+    } else if (r.status === 'unknown') warnings.push(`revocation status of ${c.subject.text} not checked: ${r.reason}`);
     else if (r.status === 'good' && !r.fresh) warnings.push(`revocation data for ${c.subject.text} is past its nextUpdate`);
     revocation.push({
       certificate: c.subject.text,
