@@ -1,0 +1,91 @@
+import { verify, type VerifyOptions } from 'ots-esig';
+import { renderError, renderReport } from './render.js';
+import { loadPilotTrust, type PilotTrust } from './trust.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const form = $<HTMLFormElement>('verify-form');
+const signatureInput = $<HTMLInputElement>('signature');
+const contentInput = $<HTMLInputElement>('content');
+const timeInput = $<HTMLInputElement>('validation-time');
+const status = $<HTMLParagraphElement>('status');
+const results = $<HTMLElement>('results');
+const banner = $<HTMLParagraphElement>('trust-banner');
+
+const trust: Promise<PilotTrust> = loadPilotTrust();
+trust.then(
+  (t) => {
+    if (t.test) {
+      banner.textContent = `⚠ ${t.note}`;
+      banner.hidden = false;
+    }
+    if (t.validationTime && !timeInput.value) timeInput.value = t.validationTime;
+    document.body.dataset.trust = 'ready';
+  },
+  (e: unknown) => {
+    status.textContent = `Trust lists could not be loaded: ${(e as Error).message}`;
+    document.body.dataset.trust = 'failed';
+  },
+);
+
+function showFileName(input: HTMLInputElement, target: string): void {
+  $(target).textContent = input.files?.[0] ? `${input.files[0].name} (${input.files[0].size} bytes)` : '';
+}
+signatureInput.addEventListener('change', () => showFileName(signatureInput, 'signature-name'));
+contentInput.addEventListener('change', () => showFileName(contentInput, 'content-name'));
+
+// Dropping a file anywhere on a drop zone puts it in that zone's input.
+for (const [zone, input, name] of [['drop-signature', signatureInput, 'signature-name'], ['drop-content', contentInput, 'content-name']] as const) {
+  const el = $(zone);
+  el.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    el.classList.add('over');
+  });
+  el.addEventListener('dragleave', () => el.classList.remove('over'));
+  el.addEventListener('drop', (e) => {
+    e.preventDefault();
+    el.classList.remove('over');
+    if (e.dataTransfer?.files.length) {
+      input.files = e.dataTransfer.files;
+      showFileName(input, name);
+    }
+  });
+}
+
+function validationTime(): Date | undefined {
+  const v = timeInput.value.trim();
+  if (!v) return undefined;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) throw Object.assign(new Error(`"${v}" is not an ISO 8601 time`), { code: 'ERR_INVALID_OPTION' });
+  return new Date(t);
+}
+
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const file = signatureInput.files?.[0];
+  if (!file) return;
+  results.replaceChildren();
+  status.textContent = 'Checking…';
+  document.body.dataset.state = 'busy';
+  try {
+    const t = await trust;
+    const content = contentInput.files?.[0];
+    const purpose = $<HTMLInputElement>('purpose').value.trim();
+    const options: VerifyOptions = {
+      trustLists: t.trustLists,
+      agreements: t.agreements,
+      relyingParty: $<HTMLSelectElement>('relying-party').value,
+      ...(purpose ? { purpose } : {}),
+      ...(content ? { detachedContent: new Uint8Array(await content.arrayBuffer()) } : {}),
+      validationTime: validationTime(),
+    };
+    const started = performance.now();
+    const report = await verify(new Uint8Array(await file.arrayBuffer()), options);
+    status.textContent = `Checked ${file.name} in ${Math.round(performance.now() - started)} ms.`;
+    results.replaceChildren(renderReport(report));
+  } catch (err) {
+    status.textContent = '';
+    results.replaceChildren(renderError(err));
+  } finally {
+    document.body.dataset.state = 'done';
+  }
+});

@@ -1,0 +1,139 @@
+import type { CertificateSummary, Check, SignatureReport, ValidationReport } from 'ots-esig';
+
+type Child = Node | string | null | undefined | false;
+
+/** Builds elements with text nodes only: every string shown may come from an untrusted signature. */
+export function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+const VERDICT_CLASS: Record<string, string> = { 'TOTAL-PASSED': 'ok', 'TOTAL-FAILED': 'bad', INDETERMINATE: 'warn' };
+const RECOGNITION_CLASS: Record<string, string> = { RECOGNIZED: 'ok', NOT_RECOGNIZED: 'bad', INVALID: 'bad', INDETERMINATE: 'warn' };
+
+const VERDICT_TEXT: Record<string, string> = {
+  'TOTAL-PASSED': 'The signature is valid',
+  'TOTAL-FAILED': 'The signature is NOT valid',
+  INDETERMINATE: 'The signature could not be confirmed',
+};
+
+function verdict(sig: SignatureReport): HTMLElement {
+  const label = sig.subIndication ? `${sig.indication} / ${sig.subIndication}` : sig.indication;
+  return h(
+    'div',
+    { class: `verdict ${VERDICT_CLASS[sig.indication] ?? 'warn'}`, 'data-testid': 'verdict', 'data-indication': sig.indication, 'data-sub-indication': sig.subIndication ?? '' },
+    h('span', { class: 'verdict-text' }, VERDICT_TEXT[sig.indication] ?? sig.indication),
+    h('code', { class: 'verdict-code' }, label),
+  );
+}
+
+function recognition(sig: SignatureReport): HTMLElement {
+  const r = sig.recognition;
+  if (!r) return h('div', { class: 'recognition none', 'data-testid': 'recognition', 'data-status': '' }, 'Recognition not evaluated (no relying party or trust lists).');
+  const basis = r.basis ? `${r.basis.kind}: ${r.basis.description}` : null;
+  return h(
+    'div',
+    { class: `recognition ${RECOGNITION_CLASS[r.status] ?? 'warn'}`, 'data-testid': 'recognition', 'data-status': r.status },
+    h('div', { class: 'recognition-head' }, h('strong', {}, r.status.replace('_', ' ')), ` for relying party ${r.relyingParty}`, r.issuerCountry ? ` · issuer country ${r.issuerCountry}` : '', r.equivalenceLevel ? ` · level ${r.equivalenceLevel}` : ''),
+    basis && h('div', { class: 'muted' }, basis),
+    r.service && h('div', { class: 'muted' }, `service: ${r.service.name} (${r.service.provider}), status ${short(r.service.status)} at ${r.service.at}`),
+    r.test && h('div', { class: 'test-tag' }, 'TEST trust data'),
+  );
+}
+
+function short(uri: string): string {
+  return uri.slice(uri.lastIndexOf('/') + 1);
+}
+
+function certLine(c: CertificateSummary, role: string): HTMLElement {
+  return h(
+    'li',
+    {},
+    h('span', { class: 'role' }, role),
+    h('span', { class: 'dn' }, c.subject),
+    h('span', { class: 'muted' }, ` valid ${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}`),
+  );
+}
+
+function chain(sig: SignatureReport): HTMLElement {
+  if (sig.chain.length === 0) return h('p', { class: 'muted' }, 'No certificate chain to a trust anchor was built.');
+  return h('ol', { class: 'chain', 'data-testid': 'chain' }, ...sig.chain.map((c, i) => certLine(c, i === 0 ? 'signer' : i === sig.chain.length - 1 ? 'trust anchor' : 'CA')));
+}
+
+function reasons(sig: SignatureReport): HTMLElement | null {
+  const items: HTMLElement[] = sig.checks
+    .filter((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE')
+    .map((c) => h('li', { class: c.status === 'FAILED' ? 'bad' : 'warn' }, h('code', {}, c.subIndication ?? c.status), ' ', c.detail));
+  if (sig.recognition && sig.recognition.status !== 'RECOGNIZED' && sig.recognition.status !== 'INVALID') {
+    for (const r of sig.recognition.reasons) items.push(h('li', { class: 'warn' }, h('code', {}, 'not recognized'), ' ', r));
+  }
+  return items.length ? h('div', {}, h('h3', {}, 'Reasons'), h('ul', { class: 'reasons', 'data-testid': 'reasons' }, ...items)) : null;
+}
+
+function notes(sig: SignatureReport): HTMLElement | null {
+  if (sig.warnings.length === 0) return null;
+  return h('div', {}, h('h3', {}, 'Notes'), h('ul', { class: 'reasons notes' }, ...sig.warnings.map((w) => h('li', { class: 'muted' }, w))));
+}
+
+function checksTable(checks: readonly Check[]): HTMLElement {
+  return h(
+    'details',
+    { class: 'checks' },
+    h('summary', {}, `All ${checks.length} checks`),
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'block'), h('th', {}, 'check'), h('th', {}, 'result'), h('th', {}, 'detail'))),
+      h('tbody', {}, ...checks.map((c) => h('tr', { class: c.status.toLowerCase() }, h('td', {}, c.block), h('td', {}, h('code', {}, c.id)), h('td', {}, c.status), h('td', {}, c.detail)))),
+    ),
+  );
+}
+
+function facts(sig: SignatureReport): HTMLElement {
+  const row = (k: string, v: string | null | undefined) => v && h('div', { class: 'fact' }, h('dt', {}, k), h('dd', {}, v));
+  return h(
+    'dl',
+    { class: 'facts' },
+    row('Signed by', sig.signer?.subject ?? 'unknown'),
+    row('Issuer', sig.signer?.issuer),
+    row('Format', `${sig.format} · ${sig.level}`),
+    row('Algorithm', [sig.signatureAlgorithm, sig.digestAlgorithm].filter(Boolean).join(' / ') || null),
+    row('Claimed signing time', sig.times.claimedSigningTime ?? 'none'),
+    row('Best signature time', `${sig.times.bestSignatureTime} (${sig.times.bestSignatureTimeSource})`),
+  );
+}
+
+function signatureCard(sig: SignatureReport): HTMLElement {
+  return h(
+    'article',
+    { class: 'card result', 'data-testid': 'signature' },
+    h('div', { class: 'result-head' }, verdict(sig), recognition(sig)),
+    facts(sig),
+    h('h3', {}, 'Certificate chain'),
+    chain(sig),
+    reasons(sig),
+    notes(sig),
+    checksTable(sig.checks),
+  );
+}
+
+export function renderReport(report: ValidationReport): HTMLElement {
+  const lists = report.trust?.lists ?? [];
+  const trustLine = lists.length ? ` · ${lists.filter((l) => l.usable).length}/${lists.length} trust lists usable` : '';
+  return h(
+    'div',
+    {},
+    h('p', { class: 'muted' }, `${report.signatures.length} signature(s) · validated at ${report.validationTime} · ${report.tool.name} ${report.tool.version}${trustLine}`),
+    ...report.signatures.map(signatureCard),
+    // Run-level notes (mostly about the trust data in use) come after the verdicts, folded.
+    report.warnings.length > 0 &&
+      h('details', { class: 'card run-notes' }, h('summary', {}, `${report.warnings.length} notes about this run and its trust data`), h('ul', {}, ...report.warnings.map((w) => h('li', {}, w)))),
+  );
+}
+
+export function renderError(e: unknown): HTMLElement {
+  const err = e as { code?: string; message?: string };
+  return h('div', { class: 'card error', 'data-testid': 'error', 'data-code': err.code ?? '' }, h('strong', {}, err.code ?? 'Error'), ' ', err.message ?? String(e));
+}

@@ -1,0 +1,125 @@
+/**
+ * The document portal (examples/portal) in real headless Chromium: the page is
+ * built with Vite, served from 127.0.0.1, and a person's steps are replayed —
+ * pick a signature, a relying party and the validation time, press "Check".
+ * The library runs in the page with WebCrypto and the native DOMParser only.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`browser-portal: skipped — no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+
+const manifest = JSON.parse(readFileSync(join(root, 'fixtures/manifest.json'), 'utf8')) as { validationTime: string };
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+
+/** A static file server for the built page, on a random loopback port. */
+function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
+    if (!file.startsWith(dir) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
+}
+
+describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
+  let dist: string;
+  let server: Server;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const { build } = await import('vite');
+    dist = mkdtempSync(join(tmpdir(), 'ots-portal-'));
+    await build({ configFile: join(root, 'examples/portal/vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+    ({ server, url } = await serve(dist));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    });
+    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+    await page.goto(url);
+    await page.waitForSelector('body[data-trust="ready"]', { timeout: 20_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((ok) => (server ? server.close(ok) : ok(undefined)));
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  async function check(fixture: string, relyingParty: string): Promise<{ indication: string | null; subIndication: string | null; recognition: string | null }> {
+    await page.setInputFiles('#signature', join(root, fixture));
+    await page.selectOption('#relying-party', relyingParty);
+    await page.fill('#validation-time', manifest.validationTime);
+    await page.evaluate(() => delete document.body.dataset.state);
+    await page.click('#verify-button');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+    const verdict = page.locator('[data-testid=verdict]').first();
+    return {
+      indication: await verdict.getAttribute('data-indication'),
+      subIndication: await verdict.getAttribute('data-sub-indication'),
+      recognition: await page.locator('[data-testid=recognition]').first().getAttribute('data-status'),
+    };
+  }
+
+  it('uses only the platform: no xmldom/Node polyfills shipped, trust lists loaded from the page origin', async () => {
+    const banner = await page.textContent('#trust-banner');
+    expect(banner).toMatch(/TEST/);
+    expect(await page.inputValue('#validation-time')).toBe(manifest.validationTime);
+    expect(await page.evaluate(() => typeof (globalThis as { Buffer?: unknown }).Buffer)).toBe('undefined');
+  });
+
+  it('shows a valid KZ signature as TOTAL-PASSED and RECOGNIZED for a KZ relying party, with its chain', async () => {
+    const r = await check('fixtures/cades/kz-attached.p7s', 'KZ');
+    expect(r).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'RECOGNIZED' });
+    expect(await page.locator('[data-testid=chain] li').count()).toBe(3);
+    expect(await page.textContent('[data-testid=verdict]')).toContain('The signature is valid');
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-results/portal-kz-valid.png'), fullPage: true });
+  });
+
+  it('shows the same signature as NOT_RECOGNIZED for a relying party with no basis (AZ), still TOTAL-PASSED', async () => {
+    const r = await check('fixtures/cades/kz-attached.p7s', 'AZ');
+    expect(r).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'NOT_RECOGNIZED' });
+    expect(await page.textContent('[data-testid=reasons]')).toMatch(/no basis to recognize KZ/);
+  });
+
+  it('shows tampered content as TOTAL-FAILED / HASH_FAILURE with the reason', async () => {
+    const r = await check('fixtures/cades/kz-tampered-content.p7s', 'KZ');
+    expect(r).toEqual({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE', recognition: 'INVALID' });
+    expect(await page.textContent('[data-testid=reasons]')).toContain('HASH_FAILURE');
+    await page.screenshot({ path: join(root, 'test-results/portal-kz-tampered.png'), fullPage: true });
+  });
+
+  it('reports input that is not a signature as an error with its code, not a verdict', async () => {
+    await page.setInputFiles('#signature', join(root, 'fixtures/cades/garbage.p7s'));
+    await page.evaluate(() => delete document.body.dataset.state);
+    await page.click('#verify-button');
+    await page.waitForSelector('body[data-state="done"]');
+    expect(await page.locator('[data-testid=verdict]').count()).toBe(0);
+    expect(await page.getAttribute('[data-testid=error]', 'data-code')).toBe('ERR_INPUT_FORMAT');
+  });
+
+  it('raised no page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
