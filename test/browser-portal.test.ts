@@ -41,6 +41,7 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  const scripts: string[] = [];
 
   beforeAll(async () => {
     const { build } = await import('vite');
@@ -53,6 +54,9 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
+    });
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
     });
@@ -66,8 +70,13 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
     if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
-  async function check(fixture: string, relyingParty: string): Promise<{ indication: string | null; subIndication: string | null; recognition: string | null }> {
+  async function check(
+    fixture: string,
+    relyingParty: string,
+    content?: string,
+  ): Promise<{ indication: string | null; subIndication: string | null; recognition: string | null }> {
     await page.setInputFiles('#signature', join(root, fixture));
+    await page.setInputFiles('#content', content ? [join(root, content)] : []);
     await page.selectOption('#relying-party', relyingParty);
     await page.fill('#validation-time', manifest.validationTime);
     await page.evaluate(() => delete document.body.dataset.state);
@@ -97,10 +106,11 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
     await page.screenshot({ path: join(root, 'test-results/portal-kz-valid.png'), fullPage: true });
   });
 
-  it('shows the same signature as NOT_RECOGNIZED for a relying party with no basis (AZ), still TOTAL-PASSED', async () => {
-    const r = await check('fixtures/cades/kz-attached.p7s', 'AZ');
-    expect(r).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'NOT_RECOGNIZED' });
-    expect(await page.textContent('[data-testid=reasons]')).toMatch(/no basis to recognize KZ/);
+  it('shows the recognition decision per relying party: multilateral for AZ, none for the observer TM', async () => {
+    expect(await check('fixtures/cades/kz-attached.p7s', 'AZ')).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'RECOGNIZED' });
+    expect(await page.textContent('[data-testid=recognition]')).toMatch(/multilateral/);
+    expect(await check('fixtures/cades/kz-attached.p7s', 'TM')).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'NOT_RECOGNIZED' });
+    expect(await page.textContent('[data-testid=reasons]')).toMatch(/TM/);
   });
 
   it('shows tampered content as TOTAL-FAILED / HASH_FAILURE with the reason', async () => {
@@ -108,6 +118,31 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
     expect(r).toEqual({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE', recognition: 'INVALID' });
     expect(await page.textContent('[data-testid=reasons]')).toContain('HASH_FAILURE');
     await page.screenshot({ path: join(root, 'test-results/portal-kz-tampered.png'), fullPage: true });
+  });
+
+  it('checks a detached CAdES signature against the dropped document', async () => {
+    const r = await check('fixtures/cades/kz-detached.p7s', 'KZ', 'fixtures/content/document.txt');
+    expect(r).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'RECOGNIZED' });
+  });
+
+  it('has not downloaded the XML/XAdES code for CAdES work (lazy chunks)', () => {
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((s) => /xmldsig|validate|parse|tsl-xml/.test(s))).toEqual([]);
+  });
+
+  it('validates XAdES with the native DOMParser: enveloped valid, tampered, and a DOCTYPE refused', async () => {
+    expect(await check('fixtures/xades/kz-enveloped-b.xml', 'KZ')).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'RECOGNIZED' });
+    expect(scripts.some((s) => /xmldsig/.test(s))).toBe(true);
+    expect(await check('fixtures/xades/kz-enveloped-tampered-content.xml', 'KZ')).toEqual({
+      indication: 'TOTAL-FAILED',
+      subIndication: 'HASH_FAILURE',
+      recognition: 'INVALID',
+    });
+    await page.setInputFiles('#signature', join(root, 'fixtures/xades/xxe-doctype.xml'));
+    await page.evaluate(() => delete document.body.dataset.state);
+    await page.click('#verify-button');
+    await page.waitForSelector('body[data-state="done"]');
+    expect(await page.getAttribute('[data-testid=error]', 'data-code')).toBe('ERR_INPUT_FORMAT');
   });
 
   it('reports input that is not a signature as an error with its code, not a verdict', async () => {
