@@ -158,12 +158,13 @@ export async function loadTrustLists(inputs: readonly TrustListInput[], options:
     };
   };
 
-  // Pass 1: caller-pinned XML lists and all JSON lists. A national list that does not verify with the
+  // Pass 1: caller-pinned XML lists and JSON lists-of-lists. A national list that does not verify with the
   // caller's pins gets a second chance below with the signers a verified list-of-lists announces for it.
   const pinnedFailures = new Map<Pending, LoadedTrustList>();
   for (const p of pending) {
-    if (p.format === 'json') loaded.set(p, await finish(p, [], null));
-    else if (p.pinned.length > 0) {
+    if (p.format === 'json') {
+      if (isListOfListsType(p.list.scheme.type)) loaded.set(p, await finish(p, [], null));
+    } else if (p.pinned.length > 0) {
       const r = await finish(p, p.pinned, null);
       if (r.usable || isListOfListsType(p.list.scheme.type)) loaded.set(p, r);
       else pinnedFailures.set(p, r);
@@ -174,6 +175,12 @@ export async function loadTrustLists(inputs: readonly TrustListInput[], options:
   for (const p of pending) {
     if (loaded.has(p)) continue;
     const match = findPointer(lotls, p.list);
+    if (p.format === 'json') {
+      // No signature to check: the list-of-lists only places it in the scheme (territory and type); its
+      // integrity stays what the caller established for the file.
+      loaded.set(p, await finish(p, [], match ? { id: match.lotl.list.id, sequenceNumber: match.lotl.list.scheme.sequenceNumber, pointer: match.pointer } : null));
+      continue;
+    }
     const failedPin = pinnedFailures.get(p);
     if (!match) {
       loaded.set(p, failedPin ?? (await finish(p, [], null)));

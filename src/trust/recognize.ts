@@ -231,7 +231,7 @@ export async function recognize(report: SignatureReport, chain: readonly ParsedC
       equivalenceLevel: null,
       mapping: null,
       reasons: [
-        `no certificate of the chain (anchor ${anchor?.subject.text ?? 'none'}) is a service on a usable trusted list; an anchor given directly is trusted for validation but gives no recognition basis`,
+        `none of the chain's certificates (anchor ${anchor?.subject.text ?? 'none'}) is listed as a service on a usable trusted list; an anchor given directly is trusted for validation but gives no recognition basis`,
       ],
       evaluations: [],
     };
