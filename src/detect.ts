@@ -18,7 +18,13 @@ export function detectInput(bytes: Uint8Array): DetectedInput {
   if (bytes[start] === 0x3c /* < */) return { kind: 'xml', bytes };
   const text = decodeUtf8(bytes.subarray(start, Math.min(bytes.length, start + 64)));
   if (text.startsWith('-----BEGIN ')) {
-    const blocks = parsePem(decodeUtf8(bytes));
+    let blocks: ReturnType<typeof parsePem>;
+    try {
+      blocks = parsePem(decodeUtf8(bytes));
+    } catch (e) {
+      // Bad base64 inside a PEM block (found by the fuzzer: it escaped as a TypeError).
+      throw new InputFormatError(`PEM block is not valid base64: ${(e as Error).message}`, { cause: e });
+    }
     const cms = blocks.find((b) => CMS_PEM_LABELS.has(b.label));
     if (!cms) {
       const labels = blocks.map((b) => b.label).join(', ') || 'none complete';

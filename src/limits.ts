@@ -52,7 +52,7 @@ export interface Limits {
   readonly maxXmlNodes: number;
   /**
    * Most ds:Reference elements in one ds:SignedInfo. Each reference may
-   * trigger a dereference, transforms and a canonicalization. Default 100.
+   * trigger a dereference, transforms and a canonicalization. Default 64.
    */
   readonly maxXmlReferences: number;
   /** Largest response accepted from a network fetch (OCSP, CRL, AIA, time-stamp), in bytes. Default 16 MiB. */
@@ -73,7 +73,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxXmlBytes: 32 * 1024 * 1024,
   maxXmlDepth: 64,
   maxXmlNodes: 1_000_000,
-  maxXmlReferences: 100,
+  maxXmlReferences: 64,
   maxDownloadBytes: 16 * 1024 * 1024,
   downloadTimeoutMs: 10_000,
 });

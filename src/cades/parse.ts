@@ -88,10 +88,13 @@ function rawCertificateBytes(signedDataSeq: asn1js.Sequence): Uint8Array[] {
 }
 
 function octetStringContent(os: asn1js.OctetString): Uint8Array {
+  if (os.idBlock.tagClass !== 1 || os.idBlock.tagNumber !== 4) throw new InputFormatError('eContent is not an OCTET STRING');
   if (!os.idBlock.isConstructed) return os.valueBlock.valueHexView;
   // BER constructed OCTET STRING (indefinite-length streaming): the content is the concatenation of its segments.
   const parts: Uint8Array[] = [];
   const collect = (b: asn1js.BaseBlock) => {
+    // Every segment must itself be an OCTET STRING (X.690 8.7.3); anything else would crash the concatenation.
+    if (b.idBlock.tagClass !== 1 || b.idBlock.tagNumber !== 4) throw new InputFormatError('a segment of a constructed OCTET STRING is not an OCTET STRING');
     const v = (b as asn1js.OctetString).valueBlock;
     if (b.idBlock.isConstructed) for (const x of (v as unknown as { value: asn1js.BaseBlock[] }).value) collect(x);
     else parts.push(v.valueHexView);
@@ -110,6 +113,8 @@ function octetStringContent(os: asn1js.OctetString): Uint8Array {
 function attributeMap(attrs: pkijs.SignedAndUnsignedAttributes | undefined): AttributeMap {
   const m = new Map<string, pkijs.Attribute[]>();
   for (const a of attrs?.attributes ?? []) {
+    // pkijs leaves `values` undefined for a malformed attribute; an empty list lets FC report it instead of a TypeError.
+    if (!Array.isArray(a.values)) a.values = [];
     const list = m.get(a.type);
     if (list) list.push(a);
     else m.set(a.type, [a]);

@@ -1,0 +1,88 @@
+/**
+ * The seed corpus: every fixture signature named by a fixture manifest
+ * (fixtures/manifest.json for CAdES, fixtures/<area>/manifest.json for the
+ * others), with the verify() options its manifest gives, and the baseline:
+ * the "signed tuples" of every unmutated signature that is TOTAL-PASSED.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verify, type VerifyOptions } from '../../src/index.js';
+import { donorNodes } from './mutate-asn1.js';
+import { signedTupleKey } from './oracle.js';
+import type { TlvNode } from './tlv.js';
+
+export interface Seed {
+  readonly id: string;
+  readonly file: string;
+  /** How structure-aware mutations read it: DER CMS, XML, or text-encoded CMS (byte mutations only). */
+  readonly kind: 'cms' | 'xml' | 'text';
+  readonly bytes: Uint8Array;
+  readonly options: VerifyOptions;
+  /** Baseline outcome, e.g. `TOTAL-PASSED` or `error:ERR_INPUT_FORMAT`. */
+  baseline: string;
+}
+
+export interface Corpus {
+  readonly seeds: readonly Seed[];
+  /** Signed tuples of the TOTAL-PASSED unmutated signatures: the only ones a mutation may reproduce and pass. */
+  readonly validTuples: ReadonlySet<string>;
+  readonly donors: readonly TlvNode[];
+}
+
+interface ManifestSample {
+  readonly id: string;
+  readonly file: string;
+  readonly content?: string | null;
+  readonly detached?: Readonly<Record<string, string>> | null;
+  readonly trustAnchors?: readonly string[];
+  readonly intermediates?: readonly string[];
+  readonly crls?: readonly string[];
+}
+
+export function manifestPaths(fixtures: string): string[] {
+  const out = [join(fixtures, 'manifest.json')].filter(existsSync);
+  for (const d of readdirSync(fixtures, { withFileTypes: true })) {
+    const m = join(fixtures, d.name, 'manifest.json');
+    if (d.isDirectory() && existsSync(m)) out.push(m);
+  }
+  return out;
+}
+
+export async function loadCorpus(fixtures: string): Promise<Corpus> {
+  const read = (rel: string) => new Uint8Array(readFileSync(join(fixtures, rel)));
+  const seeds: Seed[] = [];
+  for (const path of manifestPaths(fixtures)) {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { validationTime: string; samples: ManifestSample[] };
+    for (const s of m.samples) {
+      const bytes = read(s.file);
+      const kind = s.file.endsWith('.xml') ? 'xml' : bytes[0] === 0x30 ? 'cms' : 'text';
+      const detachedFiles = s.detached ? Object.fromEntries(Object.entries(s.detached).map(([k, v]) => [k, read(v)])) : undefined;
+      const options: VerifyOptions = {
+        validationTime: new Date(m.validationTime),
+        trustAnchors: (s.trustAnchors ?? []).map(read),
+        intermediates: (s.intermediates ?? []).map(read),
+        crls: (s.crls ?? []).map(read),
+        detachedContent: s.content ? read(s.content) : undefined,
+        ...(detachedFiles ? { detachedFiles } : {}),
+      };
+      seeds.push({ id: s.id, file: s.file, kind, bytes, options, baseline: '' });
+    }
+  }
+  const validTuples = new Set<string>();
+  for (const seed of seeds) {
+    try {
+      const r = await verify(seed.bytes, seed.options);
+      seed.baseline = r.signatures.map((x) => x.indication).join('+') || 'no-signatures';
+      for (const sig of r.signatures) {
+        if (sig.indication !== 'TOTAL-PASSED') continue;
+        const key = await signedTupleKey(seed.bytes, sig, seed.options);
+        if (!key) throw new Error(`fuzz oracle cannot compute the signed tuple of unmutated ${seed.id} ${sig.id}`);
+        validTuples.add(key);
+      }
+    } catch (e) {
+      seed.baseline = `error:${(e as { code?: string }).code ?? (e as Error).name}`;
+    }
+  }
+  const donors = seeds.filter((s) => s.kind === 'cms').flatMap((s) => donorNodes(s.bytes, 150));
+  return { seeds, validTuples, donors };
+}

@@ -1,0 +1,96 @@
+/**
+ * "Signed bytes intact": the fuzz oracle's definition of when a mutated input
+ * may still legitimately be TOTAL-PASSED. It is computed from the *mutated*
+ * input, independently of the validator's verdict, and compared with the
+ * tuples of the unmutated valid samples.
+ *
+ * CAdES (per SignerInfo): the DER of the signed attributes (or none), the
+ *   signature value, the signed content (eContent, else the detached content),
+ *   and the DER of the signing certificate the report names — which must be
+ *   present in the mutated SignedData or the caller's certificates. Everything
+ *   else (unsigned attributes, unused certificates, algorithm identifiers that
+ *   the signature does not cover, BER/DER framing of unsigned parts) may change.
+ * XAdES (per ds:Signature): the canonical ds:SignedInfo octets, the decoded
+ *   SignatureValue, the signing certificate, and for every ds:Reference the
+ *   octets it digests *and where they come from* (the XPath of the covered
+ *   element, or the detached name) — so a moved/wrapped signed element is
+ *   never "intact" even though its digest still matches.
+ */
+import { parseCades } from '../../src/cades/parse.js';
+import { detectInput } from '../../src/detect.js';
+import type { SignatureReport, VerifyOptions } from '../../src/index.js';
+import { loadCertificates } from '../../src/validation/options.js';
+import { toBytes, toHex } from '../../src/util/bytes.js';
+import { parseXml } from '../../src/xml/parse.js';
+import { findSignatures } from '../../src/xades/validate.js';
+import { canonicalSignedInfo, verifyXmlSignature, keyInfoCertificates } from '../../src/xades/xmldsig.js';
+import { xpathOf, DSIG_NS, child } from '../../src/xades/dom.js';
+import type { ParsedCertificate } from '../../src/pki/certificate.js';
+
+async function sha256(b: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>)));
+}
+
+/** The signed tuple of one signature report's signature in `input`, or undefined when it cannot be established. */
+export async function signedTupleKey(input: Uint8Array, report: SignatureReport, options: VerifyOptions): Promise<string | undefined> {
+  if (!report.signer) return undefined;
+  try {
+    const detected = detectInput(input);
+    if (detected.kind === 'cms') return await cadesTuple(detected.der, report, options);
+    return await xadesTuple(detected.bytes, report, options);
+  } catch {
+    return undefined;
+  }
+}
+
+function callerCertificates(options: VerifyOptions): ParsedCertificate[] {
+  return [...(options.trustAnchors ?? []), ...(options.intermediates ?? [])].flatMap((c) => loadCertificates(c));
+}
+
+async function cadesTuple(der: Uint8Array, report: SignatureReport, options: VerifyOptions): Promise<string | undefined> {
+  const m = /^signerInfo\[(\d+)\]$/.exec(report.id);
+  if (!m) return undefined;
+  const sig = parseCades(der);
+  const si = sig.signers[Number(m[1])];
+  if (!si) return undefined;
+  const certs = [...sig.certificates, ...callerCertificates(options)];
+  let signerDer: Uint8Array | undefined;
+  for (const c of certs) if ((await sha256(c.der)) === report.signer!.sha256) signerDer = c.der;
+  if (!signerDer) return undefined;
+  const content = sig.eContent ?? (options.detachedContent ? toBytes(options.detachedContent) : new Uint8Array());
+  return [
+    'cades',
+    await sha256(si.signedAttributesDer ?? new Uint8Array()),
+    await sha256(si.signatureValue),
+    await sha256(content),
+    await sha256(signerDer),
+  ].join(':');
+}
+
+async function xadesTuple(xml: Uint8Array, report: SignatureReport, options: VerifyOptions): Promise<string | undefined> {
+  const doc = parseXml(xml);
+  const sigs = findSignatures(doc);
+  const byId = /^Signature\[@Id='(.*)'\]$/.exec(report.id);
+  const byIndex = /^Signature\[(\d+)\]$/.exec(report.id);
+  const matches = byId ? sigs.filter((s) => s.getAttribute('Id') === byId[1]) : byIndex ? [sigs[Number(byIndex[1])]] : [];
+  if (matches.length !== 1 || !matches[0]) return undefined;
+  const sigEl = matches[0];
+  const problems: string[] = [];
+  const certs = [...keyInfoCertificates(child(sigEl, DSIG_NS, 'KeyInfo'), problems), ...callerCertificates(options)];
+  let signer: ParsedCertificate | undefined;
+  for (const c of certs) if ((await sha256(c.der)) === report.signer!.sha256) signer = c;
+  if (!signer) return undefined;
+  const detached = (options as { detachedFiles?: Record<string, Uint8Array> }).detachedFiles;
+  const res = await verifyXmlSignature(doc, sigEl, {
+    key: signer,
+    detachedContent: detached ? new Map(Object.entries(detached)) : options.detachedContent ? toBytes(options.detachedContent) : undefined,
+  });
+  const sv = child(sigEl, DSIG_NS, 'SignatureValue')?.textContent?.replace(/\s+/g, '') ?? '';
+  const parts = ['xades', await sha256(canonicalSignedInfo(sigEl)), sv, await sha256(signer.der)];
+  for (const r of res.references) {
+    if (!r.digestInput) return undefined;
+    const where = r.covered.element ? xpathOf(r.covered.element) : `${r.covered.kind}:${r.uri ?? ''}`;
+    parts.push(`${where}=${await sha256(r.digestInput)}`);
+  }
+  return parts.join(':');
+}
