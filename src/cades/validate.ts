@@ -15,6 +15,12 @@ import { decide } from '../validation/verdict.js';
 import type { EssCertId } from './ess.js';
 import type { CadesSignature, CadesSignerInfo } from './model.js';
 import { summarizeCertificate } from '../report/summary.js';
+import { readEmbeddedValidationData } from '../revocation/cms-values.js';
+import { revocationChecker } from '../revocation/checker.js';
+import { pastSignatureValidation, validateSignatureTimestamps } from '../validation/poe.js';
+
+/** id-aa-ets-archiveTimestampV3 (EN 319 122-1 5.5.3). */
+const ATS_V3 = '0.4.0.1733.2.4';
 
 /** EN 319 102-1 basic signature validation of one SignerInfo: FC, ISC, CV, XCV, SAV. */
 export async function validateCadesSigner(
@@ -74,7 +80,10 @@ export async function validateCadesSigner(
   if (formatOk) checks.pass('FC', 'fc.structure', `${level} structure is well formed`);
 
   // --- ISC: identification of the signing certificate ---
-  const pool = new CertificatePool([...sig.certificates, ...ctx.intermediates].map((certificate) => ({ certificate })));
+  // CAdES-LT validation data (certValues, revocationValues, RevocationInfoChoices): material, verified before use.
+  const embedded = readEmbeddedValidationData(sig, si);
+  for (const p of embedded.problems) warnings.push(p);
+  const pool = new CertificatePool([...sig.certificates, ...embedded.certificates, ...ctx.intermediates].map((certificate) => ({ certificate })));
   for (const a of ctx.anchors.values()) pool.add(a);
   const candidates = [...pool.values()].map((x) => x.certificate).filter((c) => matchesSid(c, si));
   let signer: ParsedCertificate | undefined;
@@ -148,7 +157,19 @@ export async function validateCadesSigner(
   }
 
   // --- XCV: certificate path at the validation time ---
-  const chain = signer ? await validateChain(signer, pool, ctx, checks, warnings) : undefined;
+  const sigCtx: ValidationContext = {
+    ...ctx,
+    revocation: revocationChecker({
+      registry: ctx.registry,
+      crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...embedded.crls.map((crl) => ({ crl, origin: 'embedded' as const }))],
+      ocsps: [
+        ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
+        ...embedded.ocsps.map((response) => ({ response, origin: 'embedded' as const })),
+      ],
+      fetcher: ctx.fetcher,
+    }),
+  };
+  const chain = signer ? await validateChain(signer, pool, sigCtx, checks, warnings) : undefined;
 
   // --- SAV: cryptographic constraints of the signature itself ---
   if (resolved) {
@@ -159,6 +180,19 @@ export async function validateCadesSigner(
       const sub = verdict.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE';
       checks.indeterminate('SAV', 'sav.crypto-constraints', `${resolved.name}: ${verdict.reason}`, sub);
     }
+  }
+
+  // --- signature time-stamps (CAdES-T: imprint over the SignatureValue octets) and past signature validation ---
+  const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => new Uint8Array(x.valueBeforeDecodeView)));
+  const tsts = await validateSignatureTimestamps(tstTokens, si.signatureValue, sigCtx, [...sig.certificates, ...embedded.certificates], checks, warnings);
+  if (tsts.poe) {
+    const used = tsts.results.find((r) => r.genTime?.getTime() === tsts.poe!.getTime());
+    pastSignatureValidation({ checks, poe: tsts.poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, accuracyMs: used?.accuracyMs, ctx: sigCtx });
+    if (level === 'CAdES-BASELINE-B') level = embedded.locations.length ? 'CAdES-BASELINE-LT' : 'CAdES-BASELINE-T';
+  }
+  if (si.unsignedAttributes.has(ATS_V3)) {
+    checks.skip('TST', 'tst.archive-timestamp-v3', 'archive-time-stamp-v3 present; its ats-hash-index-v3 imprint is not computed by this version, so it is not used as proof of existence');
+    warnings.push('archive-time-stamp-v3 not validated (not implemented): CAdES-LTA protection is not relied on');
   }
 
   const v = decide(checks.items);
@@ -175,10 +209,11 @@ export async function validateCadesSigner(
     times: {
       validationTime: ctx.time.toISOString(),
       claimedSigningTime: si.claimedSigningTime?.toISOString() ?? null,
-      bestSignatureTime: ctx.time.toISOString(),
-      bestSignatureTimeSource: 'validation-time',
+      bestSignatureTime: (tsts.poe ?? ctx.time).toISOString(),
+      bestSignatureTimeSource: tsts.poe ? 'signature-timestamp' : 'validation-time',
     },
     revocation: chain?.revocation ?? [],
+    ...(tsts.summaries.length ? { timestamps: tsts.summaries } : {}),
     checks: checks.items,
     warnings,
   };

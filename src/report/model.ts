@@ -35,6 +35,22 @@ export interface RevocationSummary {
   readonly source: string | null;
   readonly revocationTime: IsoTime | null;
   readonly detail: string | null;
+  /** Which kind of data answered, where it came from, and when it was issued (good answers). */
+  readonly kind?: 'crl' | 'ocsp' | null;
+  readonly origin?: 'embedded' | 'supplied' | 'fetched' | null;
+  readonly thisUpdate?: IsoTime | null;
+}
+
+/** One time-stamp of a signature and what came of validating it (RFC 3161, EN 319 102-1 5.4). */
+export interface TimestampSummary {
+  readonly type: 'signature-timestamp' | 'archive-timestamp';
+  readonly status: 'PASSED' | 'FAILED' | 'INDETERMINATE';
+  readonly subIndication: SubIndication | null;
+  readonly genTime: IsoTime | null;
+  readonly tsa: string | null;
+  /** True when the time-stamp served as proof of existence (best-signature-time). */
+  readonly usedAsPoe: boolean;
+  readonly checks: readonly Check[];
 }
 
 export interface SignatureReport {
@@ -52,6 +68,8 @@ export interface SignatureReport {
   readonly digestAlgorithm: string | null;
   readonly times: SignatureTimes;
   readonly revocation: readonly RevocationSummary[];
+  /** Time-stamps found on the signature (absent when it has none). */
+  readonly timestamps?: readonly TimestampSummary[];
   readonly checks: readonly Check[];
   readonly warnings: readonly string[];
   /** Layer 2: whether the relying party recognizes this signature; absent when no recognition policy was given. */

@@ -1,12 +1,12 @@
 import { LimitExceededError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { findPath } from '../pki/path.js';
-import { primaryFailure } from '../pki/path-validator.js';
+import { primaryFailure, type PathFailure } from '../pki/path-validator.js';
 import { crlChecker } from '../pki/revocation.js';
 import type { CertificatePool } from '../pki/pool.js';
 import type { KeyUsageName } from '../pki/certificate.js';
-import type { RevocationChecker } from '../pki/revocation.js';
-import type { BuildingBlock, CheckList } from '../report/check.js';
+import type { RevocationChecker, RevocationStatus } from '../pki/revocation.js';
+import type { BuildingBlock, Check, CheckList } from '../report/check.js';
 import { indicationFor } from '../report/indication.js';
 import type { CertificateSummary, RevocationSummary } from '../report/model.js';
 import { summarizeCertificate } from '../report/summary.js';
@@ -16,6 +16,10 @@ export interface ChainOutcome {
   readonly chain: readonly ParsedCertificate[];
   readonly summaries: readonly CertificateSummary[];
   readonly revocation: readonly RevocationSummary[];
+  /** Each path failure with the check it produced, so past signature validation (validation/poe.ts) can revisit it. */
+  readonly failures: readonly { readonly failure: PathFailure; readonly check: Check }[];
+  /** Revocation status per certificate, same order as `chain` (the anchor has none). */
+  readonly revocationStatuses: readonly RevocationStatus[];
 }
 
 /** What differs when the same path validation serves another certificate role (e.g. a TSA in the TST block). */
@@ -77,13 +81,16 @@ export async function validateChain(
     checks.indeterminate(block, `${p}.path-building`, `no path from ${target.subject.text} to a trust anchor${tried}`, 'NO_CERTIFICATE_CHAIN_FOUND');
     return undefined;
   }
+  const failures: { failure: PathFailure; check: Check }[] = [];
   if (best.valid) {
     checks.pass(block, `${p}.path`, `valid path of ${best.chain.length} certificates to anchor ${best.chain[best.chain.length - 1]!.subject.text}`);
   } else {
     const primary = primaryFailure(best)!;
     for (const f of [primary, ...best.failures.filter((x) => x !== primary)]) {
       const status = indicationFor(f.subIndication) === 'TOTAL-FAILED' ? 'FAILED' : 'INDETERMINATE';
-      checks.add({ id: `${p}.${f.kind}`, block, status, detail: `${f.subject}: ${f.detail}`, subIndication: f.subIndication });
+      const check: Check = { id: `${p}.${f.kind}`, block, status, detail: `${f.subject}: ${f.detail}`, subIndication: f.subIndication };
+      checks.add(check);
+      failures.push({ failure: f, check });
     }
   }
   const revocation: RevocationSummary[] = [];
@@ -100,7 +107,10 @@ export async function validateChain(
       source: r.status === 'unknown' ? null : r.source,
       revocationTime: r.status === 'revoked' ? r.revocationTime.toISOString() : null,
       detail: r.status === 'unknown' ? r.reason : r.status === 'revoked' ? (r.reason ?? null) : null,
+      kind: r.status === 'unknown' ? null : (r.kind ?? null),
+      origin: r.status === 'unknown' ? null : (r.origin ?? null),
+      thisUpdate: r.status === 'good' ? r.thisUpdate.toISOString() : null,
     });
   });
-  return { chain: best.chain, summaries: await Promise.all(best.chain.map(summarizeCertificate)), revocation };
+  return { chain: best.chain, summaries: await Promise.all(best.chain.map(summarizeCertificate)), revocation, failures, revocationStatuses: best.revocation };
 }

@@ -5,9 +5,12 @@ import { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
 import { ParsedCrl } from '../pki/crl.js';
 import type { RevocationChecker } from '../pki/revocation.js';
+import { Fetcher, type FetchFunction, type FetcherOptions } from '../net/fetcher.js';
+import { ParsedOcspResponse } from '../revocation/ocsp.js';
+import { revocationChecker } from '../revocation/checker.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
-import { toBytes } from '../util/bytes.js';
+import { fromBase64, toBytes } from '../util/bytes.js';
 import { derObjectsFrom } from '../util/pem.js';
 import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
@@ -47,7 +50,21 @@ export interface VerifyOptions {
   readonly relyingParty?: string;
   /** Document type / purpose, checked against agreement constraints. */
   readonly purpose?: string;
+  /** OCSP responses (OCSPResponse or BasicOCSPResponse, DER or PEM/base64 text) to use as revocation data. */
+  readonly ocspResponses?: readonly OcspInput[];
+  /**
+   * Fetch revocation data (OCSP from the certificate's AIA, CRLs from its distribution points) with
+   * `globalThis.fetch` when supplied data has no fresh answer. Off by default: validation is offline.
+   */
+  readonly online?: boolean;
+  /** A caller-supplied `fetch`-like function (or a configured Fetcher); implies online fetching. */
+  readonly fetcher?: FetchFunction | Fetcher;
+  /** Time and size limits of online fetching. */
+  readonly fetchLimits?: Pick<FetcherOptions, 'timeoutMs' | 'maxBytes'>;
 }
+
+/** An OCSP response as DER, PEM/base64 text, or already parsed. */
+export type OcspInput = Uint8Array | ArrayBuffer | string | ParsedOcspResponse;
 
 /** Everything a signature validation needs, normalised once per `verify` call. */
 export interface ValidationContext {
@@ -65,6 +82,10 @@ export interface ValidationContext {
   readonly warnings: string[];
   /** Revocation source for path validation; when absent, a checker over `crls` only. */
   readonly revocation?: RevocationChecker;
+  /** Caller-supplied OCSP responses. */
+  readonly ocspResponses?: readonly ParsedOcspResponse[];
+  /** Present only when online fetching is enabled. */
+  readonly fetcher?: Fetcher;
 }
 
 const encoder = new TextEncoder();
@@ -99,6 +120,21 @@ export function loadCrls(input: CrlInput): ParsedCrl[] {
   });
 }
 
+export function loadOcspResponse(input: OcspInput): ParsedOcspResponse {
+  if (input instanceof ParsedOcspResponse) return input;
+  let der = typeof input === 'string' ? undefined : toBytes(input);
+  if (der === undefined || (der.length > 0 && der[0] !== 0x30)) {
+    const text = typeof input === 'string' ? input : new TextDecoder().decode(der);
+    const pem = derObjectsFrom(encoder.encode(text), ['OCSP RESPONSE']);
+    der = pem[0] ?? fromBase64(text.replace(/\s+/g, ''));
+  }
+  try {
+    return ParsedOcspResponse.fromDer(der);
+  } catch (e) {
+    throw new InvalidOptionError(`unreadable OCSP response: ${(e as Error).message}`, { cause: e });
+  }
+}
+
 export function createContext(options: VerifyOptions): ValidationContext {
   const time = options.validationTime ?? new Date();
   if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw new InvalidOptionError('validationTime is not a valid Date');
@@ -111,9 +147,26 @@ export function createContext(options: VerifyOptions): ValidationContext {
   if (anchors.size === 0 && !listsGiven) warnings.push('no trust anchors were supplied: no certificate chain can be trusted');
   const intermediates = (options.intermediates ?? []).flatMap(loadCertificates);
   const crls = (options.crls ?? []).flatMap(loadCrls);
+  const ocspResponses = (options.ocspResponses ?? []).map(loadOcspResponse);
+  const registry = options.registry ?? getDefaultRegistry();
+  const fetcher =
+    options.fetcher instanceof Fetcher
+      ? options.fetcher
+      : options.fetcher || options.online
+        ? new Fetcher({ fetch: options.fetcher, ...options.fetchLimits })
+        : undefined;
+  const revocation = revocationChecker({
+    registry,
+    crls: crls.map((crl) => ({ crl, origin: 'supplied' as const })),
+    ocsps: ocspResponses.map((response) => ({ response, origin: 'supplied' as const })),
+    fetcher,
+  });
   return {
+    revocation,
+    ocspResponses,
+    fetcher,
     time,
-    registry: options.registry ?? getDefaultRegistry(),
+    registry,
     algorithmPolicy: options.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
     anchors,
     intermediates,

@@ -1,0 +1,179 @@
+/**
+ * One RevocationChecker over every revocation source: CRLs and OCSP responses
+ * embedded in the signature or supplied by the caller, and — only when the
+ * caller enabled it — fetched online (OCSP from the AIA, then the CRL from the
+ * CRL distribution points).
+ *
+ * Precedence, for the status of a certificate at time T:
+ *  1. Only data whose signature and issuer authorization verify is considered
+ *     (CRL: signed by the issuing CA with cRLSign; OCSP: see ocsp.ts). Anything
+ *     else is ignored and named in the reason — a forged "good" counts for nothing.
+ *  2. A verified revocation at or before T wins over any "good", from any
+ *     source (CRL or OCSP alike); the earliest revocation time is reported.
+ *  3. Otherwise a verified statement that the certificate was not revoked at T
+ *     — a CRL or OCSP response issued at/after T not listing it (or listing it
+ *     with a later revocation date), or one valid at T — gives `good`; among
+ *     those the most recently issued is reported. Data issued *after* T counts:
+ *     that is what makes past validation possible (EN 319 102-1 5.6.2).
+ *  4. With no fresh answer and online access enabled, OCSP then CRL are fetched
+ *     and rules 2–3 applied again; a failed fetch with no other answer is
+ *     `unknown` with `tryLater` (INDETERMINATE/TRY_LATER, never a pass).
+ *  5. Else a lapsed "good" (past nextUpdate) is returned as `good` with
+ *     `fresh: false`; else `unknown`.
+ */
+import * as pkijs from 'pkijs';
+import type { AlgorithmRegistry } from '../crypto/registry.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import { ParsedCrl } from '../pki/crl.js';
+import { OID } from '../pki/oids.js';
+import { crlStatus, type RevocationChecker, type RevocationStatus } from '../pki/revocation.js';
+import type { Fetcher } from '../net/fetcher.js';
+import { buildOcspRequest, ocspAnswer, ParsedOcspResponse } from './ocsp.js';
+
+export type RevocationOrigin = 'embedded' | 'supplied' | 'fetched';
+
+export interface RevocationSources {
+  readonly registry: AlgorithmRegistry;
+  readonly crls?: readonly { readonly crl: ParsedCrl; readonly origin: RevocationOrigin }[];
+  readonly ocsps?: readonly { readonly response: ParsedOcspResponse; readonly origin: RevocationOrigin }[];
+  /** Enables online fetching (rule 4). */
+  readonly fetcher?: Fetcher;
+}
+
+const ACCESS_OCSP = '1.3.6.1.5.5.7.48.1';
+
+type Good = Extract<RevocationStatus, { status: 'good' }>;
+type Revoked = Extract<RevocationStatus, { status: 'revoked' }>;
+
+export function revocationChecker(src: RevocationSources): RevocationChecker {
+  const crls = [...(src.crls ?? [])];
+  const ocsps = [...(src.ocsps ?? [])];
+  const registry = src.registry;
+
+  const crlOnly: RevocationChecker = (c, i, t) => evaluate(c, i, t, false);
+
+  async function evaluate(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, allowFetch: boolean): Promise<RevocationStatus> {
+    // RFC 6960 4.2.2.2.1: a responder certificate with id-pkix-ocsp-nocheck is trusted for its lifetime.
+    if (cert.extension(OID.ocspNoCheck) && (cert.extKeyUsage ?? []).includes(OID.kpOcspSigning)) {
+      return { status: 'good', source: 'id-pkix-ocsp-nocheck (OCSP responder certificate)', thisUpdate: cert.notBefore, nextUpdate: cert.notAfter, fresh: true };
+    }
+    const reasons: string[] = [];
+    const revoked: Revoked[] = [];
+    const good: Good[] = [];
+    await collect(cert, issuer, time, reasons, revoked, good);
+    let fetchFailure: string | undefined;
+    if (allowFetch && src.fetcher && revoked.length === 0 && !good.some((g) => g.fresh)) {
+      fetchFailure = await fetchFor(cert, issuer, src.fetcher, reasons);
+      revoked.length = 0;
+      good.length = 0;
+      await collect(cert, issuer, time, reasons, revoked, good);
+    }
+    if (revoked.length) return revoked.reduce((a, b) => (b.revocationTime < a.revocationTime ? b : a));
+    const fresh = good.filter((g) => g.fresh);
+    const pick = (gs: Good[]) => gs.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
+    if (fresh.length) return pick(fresh);
+    if (allowFetch && src.fetcher) {
+      // Online checking was asked for and gave no fresh, verified answer: the status is not known now.
+      const why = fetchFailure ?? (good.length ? 'only revocation data past its nextUpdate' : 'no verified revocation data');
+      return { status: 'unknown', reason: [why, ...reasons].join('; '), tryLater: true };
+    }
+    if (good.length) return pick(good);
+    return { status: 'unknown', reason: reasons.length ? reasons.join('; ') : 'no CRL or OCSP response for this certificate' };
+  }
+
+  async function collect(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, reasons: string[], revoked: Revoked[], good: Good[]) {
+    const t = time.getTime();
+    for (const { crl, origin } of crls) {
+      if (crl.issuer.key !== issuer.subject.key) continue;
+      // crlStatus only reads CRLs issued up to the time it is given; a later CRL also speaks about `time`
+      // (it lists every revocation still in force, with its date), so ask it at the CRL's own thisUpdate.
+      const at = crl.thisUpdate.getTime() > t ? crl.thisUpdate : time;
+      const st = await crlStatus(cert, issuer, [crl], at, registry);
+      if (st.status === 'unknown') {
+        reasons.push(st.reason);
+        continue;
+      }
+      const base = { kind: 'crl' as const, origin };
+      if (st.status === 'revoked' && st.revocationTime.getTime() <= t) revoked.push({ ...st, ...base });
+      else {
+        const fresh = crl.thisUpdate.getTime() >= t || !crl.nextUpdate || crl.nextUpdate.getTime() >= t;
+        const revLater = st.status === 'revoked' ? `; revoked later, at ${st.revocationTime.toISOString()}` : '';
+        good.push({ status: 'good', source: `${st.source}${revLater}`, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, fresh, ...base });
+      }
+    }
+    for (const { response, origin } of ocsps) {
+      const a = await ocspAnswer(response, cert, issuer, time, {
+        registry,
+        responderStatus: async (r, i, at) => {
+          const s = await crlOnly(r, i, at);
+          return s.status === 'unknown' ? undefined : s.status;
+        },
+      });
+      if (!a.applies) {
+        if (!a.reason.startsWith('no SingleResponse')) reasons.push(`OCSP response ignored: ${a.reason}`);
+        continue;
+      }
+      const source = `OCSP ${a.responder} producedAt ${a.producedAt.toISOString()}`;
+      const base = { kind: 'ocsp' as const, origin, producedAt: a.producedAt };
+      if (a.status === 'revoked') revoked.push({ status: 'revoked', source, revocationTime: a.revocationTime!, reason: a.reason, ...base });
+      else {
+        const later = a.revocationTime ? `; revoked later, at ${a.revocationTime.toISOString()}` : '';
+        good.push({ status: 'good', source: `${source}${later}`, thisUpdate: a.thisUpdate, nextUpdate: a.nextUpdate, fresh: a.fresh, ...base });
+      }
+    }
+  }
+
+  /** Fetches OCSP (AIA) then CRLs (CDP) into the pools; returns a failure description when nothing usable came back. */
+  async function fetchFor(cert: ParsedCertificate, issuer: ParsedCertificate, fetcher: Fetcher, reasons: string[]): Promise<string | undefined> {
+    const failures: string[] = [];
+    let got = false;
+    const urls = accessUrls(cert);
+    for (const url of urls.ocsp) {
+      try {
+        const body = await fetcher.post(url, await buildOcspRequest(cert, issuer, registry), 'application/ocsp-request', 'application/ocsp-response');
+        ocsps.push({ response: ParsedOcspResponse.fromDer(body), origin: 'fetched' });
+        got = true;
+        break;
+      } catch (e) {
+        failures.push(`OCSP ${url}: ${(e as Error).message}`);
+      }
+    }
+    for (const url of urls.crl) {
+      try {
+        const body = await fetcher.get(url, 'application/pkix-crl');
+        crls.push({ crl: ParsedCrl.fromDer(body), origin: 'fetched' });
+        got = true;
+        break;
+      } catch (e) {
+        failures.push(`CRL ${url}: ${(e as Error).message}`);
+      }
+    }
+    if (!urls.ocsp.length && !urls.crl.length) failures.push('certificate names no OCSP responder (AIA) or CRL distribution point');
+    reasons.push(...failures);
+    return got ? undefined : `online revocation data unavailable (${failures.join('; ')})`;
+  }
+
+  return (cert, issuer, time) => evaluate(cert, issuer, time, true);
+}
+
+/** OCSP responder URLs (AIA id-ad-ocsp) and CRL distribution point URLs of a certificate, http(s) only. */
+export function accessUrls(cert: ParsedCertificate): { ocsp: string[]; crl: string[] } {
+  const ocsp: string[] = [];
+  const crl: string[] = [];
+  const isHttp = (u: unknown): u is string => typeof u === 'string' && /^https?:\/\//i.test(u);
+  for (const e of cert.raw.extensions ?? []) {
+    const pv = e.parsedValue as unknown;
+    if (e.extnID === OID.authorityInfoAccess && pv instanceof pkijs.InfoAccess) {
+      for (const ad of pv.accessDescriptions) {
+        if (ad.accessMethod === ACCESS_OCSP && ad.accessLocation.type === 6 && isHttp(ad.accessLocation.value)) ocsp.push(ad.accessLocation.value);
+      }
+    }
+    if (e.extnID === OID.cRLDistributionPoints && pv instanceof pkijs.CRLDistributionPoints) {
+      for (const dp of pv.distributionPoints) {
+        const names = Array.isArray(dp.distributionPoint) ? dp.distributionPoint : [];
+        for (const n of names) if (n.type === 6 && isHttp(n.value)) crl.push(n.value);
+      }
+    }
+  }
+  return { ocsp, crl };
+}

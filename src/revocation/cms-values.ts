@@ -1,0 +1,84 @@
+/**
+ * Validation data embedded in a CMS signature (CAdES-LT, EN 319 122-1 5.5):
+ * SignedData.certificates / crls (RevocationInfoChoices, with OCSP responses as
+ * OtherRevocationInfoFormat id-ri-ocsp-response, RFC 5940) and the unsigned
+ * attributes id-aa-ets-certValues / id-aa-ets-revocationValues. Embedded data
+ * is only *material*: each item is still verified before it counts.
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import { certificateCache } from '../pki/cache.js';
+import { ParsedCrl } from '../pki/crl.js';
+import { ParsedOcspResponse } from './ocsp.js';
+
+export const CMS_VALUE_OIDS = {
+  certValues: '1.2.840.113549.1.9.16.2.23',
+  revocationValues: '1.2.840.113549.1.9.16.2.24',
+  riOcspResponse: '1.3.6.1.5.5.7.16.2',
+} as const;
+
+export interface EmbeddedValidationData {
+  readonly certificates: readonly ParsedCertificate[];
+  readonly crls: readonly ParsedCrl[];
+  readonly ocsps: readonly ParsedOcspResponse[];
+  /** Items that could not be read, for warnings. */
+  readonly problems: readonly string[];
+  /** Where revocation data was found, e.g. `SignedData.crls`, `revocationValues`. */
+  readonly locations: readonly string[];
+}
+
+const der = (b: asn1js.BaseBlock): Uint8Array => b.valueBeforeDecodeView.slice();
+
+export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerInfo): EmbeddedValidationData {
+  const certificates: ParsedCertificate[] = [];
+  const crls: ParsedCrl[] = [...sig.crls];
+  const ocsps: ParsedOcspResponse[] = [];
+  const problems: string[] = [];
+  const locations = new Set<string>();
+  if (sig.crls.length) locations.add('SignedData.crls');
+
+  for (const c of sig.raw.crls ?? []) {
+    if (c instanceof pkijs.OtherRevocationInfoFormat && c.otherRevInfoFormat === CMS_VALUE_OIDS.riOcspResponse) {
+      try {
+        ocsps.push(ParsedOcspResponse.fromDer(der(c.otherRevInfo as asn1js.BaseBlock)));
+        locations.add('SignedData.crls');
+      } catch (e) {
+        problems.push(`unreadable OCSP response in SignedData.crls: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  for (const a of si.unsignedAttributes.get(CMS_VALUE_OIDS.certValues) ?? []) {
+    for (const v of a.values) {
+      for (const c of (v as asn1js.Sequence).valueBlock?.value ?? []) {
+        try {
+          certificates.push(certificateCache.get(der(c)));
+        } catch (e) {
+          problems.push(`unreadable certificate in certValues: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  for (const a of si.unsignedAttributes.get(CMS_VALUE_OIDS.revocationValues) ?? []) {
+    for (const v of a.values) {
+      for (const tagged of (v as asn1js.Sequence).valueBlock?.value ?? []) {
+        if (tagged.idBlock.tagClass !== 3) continue;
+        const list = (tagged as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence | undefined;
+        for (const item of list?.valueBlock?.value ?? []) {
+          try {
+            if (tagged.idBlock.tagNumber === 0) crls.push(ParsedCrl.fromDer(der(item)));
+            else if (tagged.idBlock.tagNumber === 1) ocsps.push(ParsedOcspResponse.fromDer(der(item)));
+            else continue;
+            locations.add('revocationValues');
+          } catch (e) {
+            problems.push(`unreadable item in revocationValues: ${(e as Error).message}`);
+          }
+        }
+      }
+    }
+  }
+  return { certificates, crls, ocsps, problems, locations: [...locations] };
+}

@@ -1,0 +1,270 @@
+/**
+ * OCSP (RFC 6960) responses: parsing, and our own validation of one response
+ * for one certificate. pkijs' BasicOCSPResponse.verify / chain engine is not
+ * used: it accepted a forged "good" (research notes 1.4). Here a response
+ * counts only if its signature verifies with the key of an authorized
+ * responder — the issuing CA itself, or a certificate the CA issued with
+ * id-kp-OCSPSigning (RFC 6960 4.2.2.2) that carries id-pkix-ocsp-nocheck or is
+ * itself shown unrevoked — and its CertID names exactly this certificate.
+ */
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { InputFormatError } from '../errors.js';
+import type { AlgorithmId } from '../crypto/algorithms.js';
+import { algorithmId, type ParsedCertificate } from '../pki/certificate.js';
+import { certificateCache } from '../pki/cache.js';
+import { readName, type DistinguishedName } from '../pki/name.js';
+import { OID } from '../pki/oids.js';
+import type { AlgorithmRegistry } from '../crypto/registry.js';
+import { verifySignedBy } from '../pki/signature.js';
+import { equalBytes, toArrayBuffer, toHex } from '../util/bytes.js';
+
+const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
+const SHA1 = '1.3.14.3.2.26';
+
+export interface OcspSingleResponse {
+  readonly hashAlgorithmOid: string;
+  readonly issuerNameHash: Uint8Array;
+  readonly issuerKeyHash: Uint8Array;
+  readonly serialNumberHex: string;
+  readonly status: 'good' | 'revoked' | 'unknown';
+  readonly revocationTime?: Date;
+  readonly reason?: string;
+  readonly thisUpdate: Date;
+  readonly nextUpdate?: Date;
+}
+
+export type ResponderId = { readonly byName: DistinguishedName } | { readonly byKeyHex: string };
+
+const REASONS = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', 'unused', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise'];
+
+/** A BasicOCSPResponse read once; `der` is the BasicOCSPResponse (what CAdES revocationValues hold). */
+export class ParsedOcspResponse {
+  readonly der: Uint8Array;
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: AlgorithmId;
+  readonly signatureValue: Uint8Array;
+  readonly responderId: ResponderId;
+  readonly producedAt: Date;
+  readonly certificates: readonly ParsedCertificate[];
+  readonly responses: readonly OcspSingleResponse[];
+
+  private constructor(der: Uint8Array, basic: pkijs.BasicOCSPResponse, certs: ParsedCertificate[]) {
+    this.der = der;
+    const rd = basic.tbsResponseData;
+    this.tbs = rd.tbsView;
+    this.signatureAlgorithm = algorithmId(basic.signatureAlgorithm);
+    this.signatureValue = basic.signature.valueBlock.valueHexView;
+    this.responderId =
+      rd.responderID instanceof pkijs.RelativeDistinguishedNames
+        ? { byName: readName(rd.responderID) }
+        : { byKeyHex: toHex((rd.responderID as asn1js.OctetString).valueBlock.valueHexView) };
+    this.producedAt = rd.producedAt;
+    this.certificates = certs;
+    this.responses = rd.responses.map((r) => {
+      const cs = r.certStatus as asn1js.BaseBlock;
+      const tag = cs.idBlock.tagClass === 3 ? cs.idBlock.tagNumber : -1;
+      let revocationTime: Date | undefined;
+      let reason: string | undefined;
+      if (tag === 1) {
+        const inner = (cs as asn1js.Constructed).valueBlock.value;
+        const t = inner[0];
+        if (t instanceof asn1js.GeneralizedTime) revocationTime = t.toDate();
+        else throw new InputFormatError('OCSP revoked status without revocationTime');
+        const rs = inner[1] as asn1js.Constructed | undefined;
+        const e = rs?.valueBlock?.value?.[0];
+        if (e instanceof asn1js.Enumerated) reason = REASONS[e.valueBlock.valueDec] ?? String(e.valueBlock.valueDec);
+      }
+      return {
+        hashAlgorithmOid: r.certID.hashAlgorithm.algorithmId,
+        issuerNameHash: r.certID.issuerNameHash.valueBlock.valueHexView,
+        issuerKeyHash: r.certID.issuerKeyHash.valueBlock.valueHexView,
+        serialNumberHex: toHex(r.certID.serialNumber.valueBlock.valueHexView),
+        status: tag === 0 ? 'good' : tag === 1 ? 'revoked' : 'unknown',
+        revocationTime,
+        reason,
+        thisUpdate: r.thisUpdate,
+        nextUpdate: r.nextUpdate,
+      } satisfies OcspSingleResponse;
+    });
+  }
+
+  /** Accepts an OCSPResponse (must be `successful` with a basic response) or a bare BasicOCSPResponse. */
+  static fromDer(input: Uint8Array): ParsedOcspResponse {
+    const asn = asn1js.fromBER(toArrayBuffer(input));
+    if (asn.offset === -1 || asn.offset !== input.length) throw new InputFormatError('OCSP response is not DER');
+    const seq = asn.result as asn1js.Sequence;
+    let basicDer = input;
+    let basicAsn: asn1js.BaseBlock = seq;
+    if (seq.valueBlock?.value?.[0] instanceof asn1js.Enumerated) {
+      let resp: pkijs.OCSPResponse;
+      try {
+        resp = new pkijs.OCSPResponse({ schema: seq });
+      } catch (e) {
+        throw new InputFormatError(`malformed OCSPResponse: ${(e as Error).message}`, { cause: e });
+      }
+      const st = resp.responseStatus.valueBlock.valueDec;
+      if (st !== 0) throw new InputFormatError(`OCSP responseStatus ${st} is not successful`);
+      if (!resp.responseBytes || resp.responseBytes.responseType !== ID_PKIX_OCSP_BASIC) throw new InputFormatError('OCSP response is not id-pkix-ocsp-basic');
+      basicDer = resp.responseBytes.response.valueBlock.valueHexView.slice();
+      const inner = asn1js.fromBER(toArrayBuffer(basicDer));
+      if (inner.offset === -1) throw new InputFormatError('BasicOCSPResponse is not DER');
+      basicAsn = inner.result;
+    }
+    let basic: pkijs.BasicOCSPResponse;
+    try {
+      basic = new pkijs.BasicOCSPResponse({ schema: basicAsn });
+    } catch (e) {
+      throw new InputFormatError(`malformed BasicOCSPResponse: ${(e as Error).message}`, { cause: e });
+    }
+    // Embedded certificates from the parsed tree, as received (never re-encoded).
+    const certs: ParsedCertificate[] = [];
+    for (const el of (basicAsn as asn1js.Sequence).valueBlock.value) {
+      if (el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 0) {
+        const list = (el as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence | undefined;
+        for (const c of list?.valueBlock.value ?? []) {
+          try {
+            certs.push(certificateCache.get(c.valueBeforeDecodeView.slice()));
+          } catch {
+            /* an unreadable certificate cannot authorize anything */
+          }
+        }
+      }
+    }
+    return new ParsedOcspResponse(basicDer, basic, certs);
+  }
+}
+
+/** What one OCSP response says about one certificate at the time in question. */
+export type OcspAnswer =
+  | { readonly applies: false; readonly reason: string }
+  | {
+      readonly applies: true;
+      /** `good` also when revoked only after the time in question. */
+      readonly status: 'good' | 'revoked';
+      readonly revocationTime?: Date;
+      readonly reason?: string;
+      readonly thisUpdate: Date;
+      readonly nextUpdate?: Date;
+      readonly producedAt: Date;
+      /** Issued after the time in question, or valid at it (thisUpdate ≤ time ≤ nextUpdate). */
+      readonly fresh: boolean;
+      readonly responder: string;
+    };
+
+export interface OcspCheckEnvironment {
+  readonly registry: AlgorithmRegistry;
+  /**
+   * Status of a delegated responder certificate without id-pkix-ocsp-nocheck
+   * (from CRLs); `undefined` when nothing is known, which rejects the response.
+   */
+  readonly responderStatus?: (responder: ParsedCertificate, issuer: ParsedCertificate, at: Date) => Promise<'good' | 'revoked' | undefined>;
+}
+
+/** SHA-1 (or the CertID's algorithm) over the issuer key BIT STRING contents, as RFC 6960 CertID and ResponderID byKey use. */
+async function keyHash(registry: AlgorithmRegistry, hashOid: string, cert: ParsedCertificate): Promise<Uint8Array> {
+  return registry.digest(hashOid, cert.raw.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
+}
+
+async function responderMatches(registry: AlgorithmRegistry, id: ResponderId, c: ParsedCertificate): Promise<boolean> {
+  if ('byName' in id) return id.byName.key === c.subject.key;
+  return toHex(await keyHash(registry, SHA1, c)) === id.byKeyHex;
+}
+
+/** Validates `resp` and reads its answer for `cert` (issued by `issuer`) at `time`. */
+export async function ocspAnswer(
+  resp: ParsedOcspResponse,
+  cert: ParsedCertificate,
+  issuer: ParsedCertificate,
+  time: Date,
+  env: OcspCheckEnvironment,
+): Promise<OcspAnswer> {
+  const { registry } = env;
+  // 1. CertID: exactly this certificate of exactly this issuer.
+  let single: OcspSingleResponse | undefined;
+  for (const r of resp.responses) {
+    if (r.serialNumberHex !== cert.serialNumberHex || !registry.supportsDigest(r.hashAlgorithmOid)) continue;
+    if (!equalBytes(await registry.digest(r.hashAlgorithmOid, issuer.subjectDer), r.issuerNameHash)) continue;
+    if (!equalBytes(await keyHash(registry, r.hashAlgorithmOid, issuer), r.issuerKeyHash)) continue;
+    single = r;
+    break;
+  }
+  if (!single) return { applies: false, reason: 'no SingleResponse with a CertID for this certificate and issuer' };
+  if (single.status === 'unknown') return { applies: false, reason: 'responder answered "unknown"' };
+
+  // 2. Responder authorization and signature (RFC 6960 4.2.2.2).
+  let signer: ParsedCertificate | undefined;
+  let responderText: string;
+  if (await responderMatches(registry, resp.responderId, issuer)) {
+    signer = issuer;
+    responderText = `the issuing CA ${issuer.subject.text}`;
+  } else {
+    const problems: string[] = [];
+    for (const c of resp.certificates) {
+      if (!(await responderMatches(registry, resp.responderId, c))) continue;
+      if (c.issuer.key !== issuer.subject.key) {
+        problems.push(`${c.subject.text} is not issued by ${issuer.subject.text}`);
+        continue;
+      }
+      const sig = await verifySignedBy(registry, c, issuer);
+      if (!sig.ok) {
+        problems.push(`${c.subject.text} is not signed by the issuing CA (${sig.reason})`);
+        continue;
+      }
+      if (!(c.extKeyUsage ?? []).includes(OID.kpOcspSigning)) {
+        problems.push(`${c.subject.text} lacks extendedKeyUsage id-kp-OCSPSigning`);
+        continue;
+      }
+      if (!c.isValidAt(resp.producedAt)) {
+        problems.push(`${c.subject.text} was not valid at producedAt ${resp.producedAt.toISOString()}`);
+        continue;
+      }
+      if (!c.extension(OID.ocspNoCheck)) {
+        const st = await env.responderStatus?.(c, issuer, resp.producedAt);
+        if (st !== 'good') {
+          problems.push(`${c.subject.text} has no id-pkix-ocsp-nocheck and its own status is ${st ?? 'unknown'}`);
+          continue;
+        }
+      }
+      signer = c;
+      break;
+    }
+    if (!signer) {
+      return { applies: false, reason: `responder not authorized by ${issuer.subject.text}${problems.length ? `: ${problems.join('; ')}` : ': no matching responder certificate'}` };
+    }
+    responderText = `delegated responder ${signer.subject.text}`;
+  }
+  const sig = await verifySignedBy(registry, { tbs: resp.tbs, signatureAlgorithm: resp.signatureAlgorithm, signatureValue: resp.signatureValue }, signer);
+  if (!sig.ok) return { applies: false, reason: `response signature does not verify with ${responderText}'s key (${sig.reason})` };
+
+  // 3. Time: the status at `time`, and whether the response is fresh for it.
+  const t = time.getTime();
+  const revokedAtTime = single.status === 'revoked' && single.revocationTime!.getTime() <= t;
+  // A revocation (at any time) is a definite statement about every time before and after it; a "good" only
+  // covers up to its nextUpdate, unless it was issued after the time in question.
+  const fresh = single.status === 'revoked' || single.thisUpdate.getTime() >= t || !single.nextUpdate || single.nextUpdate.getTime() >= t;
+  return {
+    applies: true,
+    status: revokedAtTime ? 'revoked' : 'good',
+    revocationTime: single.revocationTime,
+    reason: single.reason,
+    thisUpdate: single.thisUpdate,
+    nextUpdate: single.nextUpdate,
+    producedAt: resp.producedAt,
+    fresh,
+    responder: responderText,
+  };
+}
+
+/** DER OCSPRequest for one certificate (SHA-1 CertID, as responders universally accept). */
+export async function buildOcspRequest(cert: ParsedCertificate, issuer: ParsedCertificate, registry: AlgorithmRegistry): Promise<Uint8Array> {
+  const certID = new pkijs.CertID({
+    hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: SHA1, algorithmParams: new asn1js.Null() }),
+    issuerNameHash: new asn1js.OctetString({ valueHex: toArrayBuffer(await registry.digest(SHA1, issuer.subjectDer)) }),
+    issuerKeyHash: new asn1js.OctetString({ valueHex: toArrayBuffer(await keyHash(registry, SHA1, issuer)) }),
+    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(cert.raw.serialNumber.valueBlock.valueHexView) }),
+  });
+  const req = new pkijs.OCSPRequest();
+  req.tbsRequest.requestList = [new pkijs.Request({ reqCert: certID })];
+  return new Uint8Array(req.toSchema(true).toBER(false));
+}

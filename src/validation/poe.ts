@@ -1,0 +1,152 @@
+/**
+ * Proof of existence and past signature validation (EN 319 102-1 5.5 / 5.6.2.4).
+ *
+ * XCV runs at the validation time, so a signer certificate that has since
+ * expired or been revoked gives *_NO_POE sub-indications. A valid signature
+ * time-stamp proves the signature existed at its genTime (the best-signature-
+ * time); this step re-decides each such finding at that time:
+ *  - REVOKED_NO_POE / REVOKED_CA_NO_POE: POE before the revocation → passed;
+ *    signer revoked at or before the POE → TOTAL-FAILED/REVOKED (a CA's stays
+ *    INDETERMINATE/REVOKED_CA_NO_POE);
+ *  - OUT_OF_BOUNDS_NO_POE: POE inside the certificate's validity → passed;
+ *    before it → NOT_YET_VALID; after it → unchanged;
+ *  - CRYPTO_CONSTRAINTS_FAILURE_NO_POE: POE before the algorithm's cut-off → passed.
+ * A claimed signing-time after the time-stamp is TIMESTAMP_ORDER_FAILURE.
+ * Original XCV/SAV checks are kept in the report, marked as resolved by PSV.
+ */
+import { evaluateAlgorithm } from '../crypto/policy.js';
+import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import type { Check, CheckList } from '../report/check.js';
+import type { TimestampSummary } from '../report/model.js';
+import { validateTimestampToken, type TimestampValidation } from '../tsp/validate.js';
+import type { ChainOutcome } from './chain.js';
+import type { ValidationContext } from './options.js';
+
+export interface SignatureTimestampsOutcome {
+  /** Earliest genTime of a valid signature time-stamp. */
+  readonly poe?: Date;
+  readonly summaries: readonly TimestampSummary[];
+  readonly results: readonly TimestampValidation[];
+}
+
+/**
+ * Validates the signature time-stamps (imprint over `timestampedData`) and
+ * records one TST check each. An invalid time-stamp does not fail the
+ * signature: it is not used as proof of existence (SKIPPED, with a warning).
+ */
+export async function validateSignatureTimestamps(
+  tokens: readonly Uint8Array[],
+  timestampedData: Uint8Array,
+  ctx: ValidationContext,
+  certificates: readonly ParsedCertificate[],
+  checks: CheckList,
+  warnings: string[],
+): Promise<SignatureTimestampsOutcome> {
+  const summaries: TimestampSummary[] = [];
+  const results: TimestampValidation[] = [];
+  let poe: Date | undefined;
+  for (const [i, der] of tokens.entries()) {
+    const id = `tst.signature-timestamp[${i}]`;
+    const r = await validateTimestampToken(der, { imprint: { data: timestampedData }, ctx, idPrefix: id, certificates });
+    results.push(r);
+    const used = r.status === 'PASSED' && r.genTime !== undefined;
+    if (used) {
+      checks.pass('TST', id, `signature time-stamp of ${r.genTime!.toISOString()} by ${r.tsa?.subject.text} is valid: proof of existence`);
+      if (!poe || r.genTime!.getTime() < poe.getTime()) poe = r.genTime;
+    } else {
+      const bad = r.checks.find((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
+      const why = `${r.status}/${r.subIndication}${bad ? ` (${bad.id}: ${bad.detail})` : ''}`;
+      checks.skip('TST', id, `signature time-stamp is not valid, ${why}; not used as proof of existence`);
+      warnings.push(`signature time-stamp ${i} ignored: ${why}`);
+    }
+    for (const w of r.warnings) warnings.push(`signature time-stamp ${i}: ${w}`);
+    summaries.push({
+      type: 'signature-timestamp',
+      status: r.status,
+      subIndication: r.subIndication,
+      genTime: r.genTime?.toISOString() ?? null,
+      tsa: r.tsa?.subject.text ?? null,
+      usedAsPoe: false,
+      checks: r.checks,
+    });
+  }
+  return {
+    poe,
+    results,
+    summaries: summaries.map((s) => ({ ...s, usedAsPoe: poe !== undefined && s.status === 'PASSED' && s.genTime === poe.toISOString() })),
+  };
+}
+
+export interface PastSignatureValidationInput {
+  readonly checks: CheckList;
+  readonly poe: Date;
+  readonly chain?: ChainOutcome;
+  readonly signatureAlgorithm?: ResolvedSignatureAlgorithm;
+  readonly claimedSigningTime?: Date;
+  /** Tolerance of the time-stamp (its accuracy), for the signing-time order check. */
+  readonly accuracyMs?: number;
+  readonly ctx: ValidationContext;
+}
+
+/** Re-decides the *_NO_POE findings of XCV and SAV at the proof-of-existence time (see module comment). */
+export function pastSignatureValidation(input: PastSignatureValidationInput): void {
+  const { checks, poe, chain } = input;
+  const at = poe.toISOString();
+  const resolve = (check: Check, outcome: 'PASSED' | 'FAILED' | 'INDETERMINATE', detail: string, sub?: Check['subIndication']) => {
+    const i = checks.items.indexOf(check);
+    if (i >= 0) checks.items[i] = { ...check, status: 'SKIPPED', detail: `${check.detail} — at the validation time; re-decided by past signature validation (psv.*)` };
+    if (outcome === 'PASSED') checks.pass('PSV', `psv.${check.id}`, detail);
+    else if (outcome === 'FAILED') checks.fail('PSV', `psv.${check.id}`, detail, sub!);
+    else checks.indeterminate('PSV', `psv.${check.id}`, detail, sub!);
+  };
+
+  if (input.claimedSigningTime && input.claimedSigningTime.getTime() > poe.getTime() + (input.accuracyMs ?? 0)) {
+    checks.indeterminate(
+      'PSV',
+      'psv.timestamp-order',
+      `claimed signing-time ${input.claimedSigningTime.toISOString()} is after the signature time-stamp ${at}`,
+      'TIMESTAMP_ORDER_FAILURE',
+    );
+  }
+
+  for (const { failure: f, check } of chain?.failures ?? []) {
+    const cert = chain!.chain[f.certificateIndex]!;
+    switch (f.subIndication) {
+      case 'REVOKED_NO_POE':
+      case 'REVOKED_CA_NO_POE': {
+        const st = chain!.revocationStatuses[f.certificateIndex];
+        if (!st || st.status !== 'revoked') break;
+        if (poe.getTime() < st.revocationTime.getTime()) {
+          resolve(check, 'PASSED', `${cert.subject.text}: proof of existence at ${at} precedes its revocation at ${st.revocationTime.toISOString()}`);
+        } else if (f.subIndication === 'REVOKED_NO_POE') {
+          resolve(check, 'FAILED', `${cert.subject.text}: revoked at ${st.revocationTime.toISOString()}, before the earliest proof of existence ${at}`, 'REVOKED');
+        } else {
+          resolve(check, 'INDETERMINATE', `${cert.subject.text}: CA revoked at ${st.revocationTime.toISOString()}, not after the proof of existence ${at}`, 'REVOKED_CA_NO_POE');
+        }
+        break;
+      }
+      case 'OUT_OF_BOUNDS_NO_POE':
+        if (poe.getTime() < cert.notBefore.getTime()) {
+          resolve(check, 'FAILED', `${cert.subject.text}: proof of existence ${at} precedes the certificate (valid from ${cert.notBefore.toISOString()})`, 'NOT_YET_VALID');
+        } else if (poe.getTime() <= cert.notAfter.getTime()) {
+          resolve(check, 'PASSED', `${cert.subject.text}: expired at ${cert.notAfter.toISOString()}, after the proof of existence ${at}`);
+        }
+        break;
+      case 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE':
+        if (f.until && poe.getTime() < f.until.getTime()) {
+          resolve(check, 'PASSED', `${cert.subject.text}: algorithm acceptable until ${f.until.toISOString()}, proof of existence ${at} is earlier`);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  // SAV: the signature's own algorithm, judged at the POE.
+  const sav = checks.items.find((c) => c.id === 'sav.crypto-constraints' && c.subIndication === 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  if (sav && input.signatureAlgorithm) {
+    const v = evaluateAlgorithm(input.ctx.algorithmPolicy, input.signatureAlgorithm, poe);
+    if (v.acceptable) resolve(sav, 'PASSED', `${input.signatureAlgorithm.name} was acceptable at the proof of existence ${at}`);
+  }
+}
