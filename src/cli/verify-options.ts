@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { VerifyOptions } from '../validation/options.js';
+import { loadTrustLists } from '../trust/load.js';
 import { parseTime, readFile } from './io.js';
 
 /** The flags of `ots-esig verify` that shape validation (shared by the single-file and batch paths). */
@@ -20,19 +21,28 @@ export const VERIFY_FLAGS = {
 export type VerifyFlagValues = { [K in keyof typeof VERIFY_FLAGS]?: (typeof VERIFY_FLAGS)[K] extends { multiple: true } ? string[] : string };
 
 export async function buildVerifyOptions(values: VerifyFlagValues): Promise<VerifyOptions> {
+  const validationTime = values.at ? parseTime(values.at) : undefined;
+  const listFiles = values['trust-list'] ?? [];
+  // Lists are loaded (and their signatures checked) once here, not once per signature of a batch.
+  const trustLists = listFiles.length
+    ? await loadTrustLists(
+        listFiles.map((f) => ({
+          data: readFile(f, 'trust list'),
+          name: f,
+          signingCertificates: (values['list-signer'] ?? []).map((c) => readFile(c, 'list signer certificate')),
+        })),
+        { time: validationTime ?? new Date() },
+      )
+    : undefined;
   return {
     detachedContent: values.content ? readFile(values.content, 'content file') : undefined,
     trustAnchors: (values['trust-anchor'] ?? []).map((f) => readFile(f, 'trust anchor')),
     intermediates: (values.intermediates ?? []).map((f) => readFile(f, 'intermediates file')),
     crls: (values.crl ?? []).map((f) => readFile(f, 'CRL file')),
-    validationTime: values.at ? parseTime(values.at) : undefined,
+    validationTime,
     // --list-signer pins apply to every --trust-list (typically the list-of-lists operator's certificate);
     // national lists it points to are verified with the signers its pointers announce.
-    trustLists: (values['trust-list'] ?? []).map((f) => ({
-      data: readFile(f, 'trust list'),
-      name: f,
-      signingCertificates: (values['list-signer'] ?? []).map((c) => readFile(c, 'list signer certificate')),
-    })),
+    ...(trustLists ? { trustLists } : {}),
     agreements: (values.agreement ?? []).map((f) => ({ data: readFile(f, 'agreement'), name: f })),
     relyingParty: values['relying-party'],
     purpose: values.purpose,
