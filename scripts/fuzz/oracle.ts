@@ -13,8 +13,10 @@
  * XAdES (per ds:Signature): the canonical ds:SignedInfo octets, the decoded
  *   SignatureValue, the signing certificate, and for every ds:Reference the
  *   octets it digests *and where they come from* (the XPath of the covered
- *   element, or the detached name) — so a moved/wrapped signed element is
- *   never "intact" even though its digest still matches.
+ *   element — relative to the ds:Signature when inside it, since moving the
+ *   whole enveloped signature elsewhere changes nothing signed — or the
+ *   detached name), so a moved/wrapped signed element is never "intact" even
+ *   though its digest still matches.
  */
 import { parseCades } from '../../src/cades/parse.js';
 import { detectInput } from '../../src/detect.js';
@@ -89,8 +91,22 @@ async function xadesTuple(xml: Uint8Array, report: SignatureReport, options: Ver
   const parts = ['xades', await sha256(canonicalSignedInfo(sigEl)), sv, await sha256(signer.der)];
   for (const r of res.references) {
     if (!r.digestInput) return undefined;
-    const where = r.covered.element ? xpathOf(r.covered.element) : `${r.covered.kind}:${r.uri ?? ''}`;
+    const where = r.covered.element ? locate(sigEl, r.covered.element) : `${r.covered.kind}:${r.uri ?? ''}`;
     parts.push(`${where}=${await sha256(r.digestInput)}`);
   }
   return parts.join(':');
+}
+
+/** Where a covered element is: an element-only path from the signature when inside it, else its document XPath. */
+function locate(signature: Element, el: Element): string {
+  const steps: string[] = [];
+  for (let n: Node | null = el; n; n = n.parentNode) {
+    if (n === signature) return `signature:/${steps.join('/')}`;
+    if (n.nodeType !== 1) break;
+    const e = n as Element;
+    let k = 1;
+    for (let c = e.previousSibling; c; c = c.previousSibling) if (c.nodeType === 1 && (c as Element).localName === e.localName && (c as Element).namespaceURI === e.namespaceURI) k++;
+    steps.unshift(`{${e.namespaceURI ?? ''}}${e.localName}[${k}]`);
+  }
+  return xpathOf(el);
 }
