@@ -252,6 +252,43 @@ describe('JSON lists', () => {
   });
 });
 
+describe('time: a service withdrawn after the time-stamp still supports the signature', () => {
+  // XAdES-T (fixtures/xades/kz-enveloped-t.xml): the signature time-stamp proves existence at
+  // 2026-05-15T10:05Z, before the validation time 2026-06-01; the B-level twin has no such proof.
+  const kzListWithdrawnAt = (withdrawn: string): TrustListInput => {
+    const l = JSON.parse(text('trust-lists/json/kz-tl.json'));
+    const svc = l.providers[0].services[0];
+    svc.history = [{ type: svc.type, name: svc.name, status: svc.status, statusStartingTime: svc.statusStartingTime, additionalServiceInformation: svc.additionalServiceInformation, qualifiers: [] }];
+    svc.status = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/withdrawn';
+    svc.statusStartingTime = withdrawn;
+    return { data: JSON.stringify(l), name: `kz-withdrawn-${withdrawn.slice(0, 10)}.json` };
+  };
+  const run = async (file: string, withdrawn: string) => {
+    const report = await verify(read(`fixtures/xades/${file}`), {
+      trustLists: [kzListWithdrawnAt(withdrawn)],
+      crls: [read('fixtures/crl/kz-ca-empty.crl')],
+      relyingParty: 'KZ',
+      validationTime: MANIFEST_TIME,
+    });
+    return report.signatures[0]!;
+  };
+
+  it.each([
+    ['kz-enveloped-t.xml', '2026-05-20T00:00:00Z', 'RECOGNIZED', 'signature-timestamp', /granted$/],
+    ['kz-enveloped-t.xml', '2026-05-10T00:00:00Z', 'NOT_RECOGNIZED', 'signature-timestamp', /withdrawn$/],
+    ['kz-enveloped-b.xml', '2026-05-20T00:00:00Z', 'NOT_RECOGNIZED', 'validation-time', /withdrawn$/],
+  ])('%s, service withdrawn at %s: %s', async (file, withdrawn, status, source, serviceStatus) => {
+    const s = await run(file, withdrawn);
+    expect(s.indication).toBe('TOTAL-PASSED');
+    expect(s.times.bestSignatureTimeSource).toBe(source);
+    expect(s.recognition!.time).toBe(s.times.bestSignatureTime);
+    expect(s.recognition!.status).toBe(status);
+    expect(s.recognition!.service!.status).toMatch(serviceStatus);
+    if (status === 'NOT_RECOGNIZED') expect(s.recognition!.reasons.join(' ')).toMatch(/withdrawn at the best-signature-time/);
+    else expect(s.recognition!.basis!.kind).toBe('national');
+  });
+});
+
 describe('reports', () => {
   it('the text report shows the trust configuration, TEST markers and the recognition section', async () => {
     const { report } = await recognition('kg', {
