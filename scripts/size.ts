@@ -29,7 +29,7 @@ export const xmldomAbsent: Plugin = {
   },
 };
 
-interface Measured {
+export interface Measured {
   readonly label: string;
   /** Code loaded when the entry is imported: the entry chunk and the chunks it imports statically. */
   readonly minified: number;
@@ -42,7 +42,7 @@ interface Measured {
 }
 
 /** Bundles one entry with code splitting, as Vite/webpack do, so lazy imports become their own chunks. */
-async function measure(label: string, source: string): Promise<Measured> {
+export async function measure(label: string, source: string): Promise<Measured> {
   const dir = mkdtempSync(join(tmpdir(), 'ots-esig-size-'));
   try {
     const entry = join(dir, 'entry.ts');

@@ -1,0 +1,70 @@
+/**
+ * The browser path, checked structurally: what a bundler pulls in for a
+ * CAdES-only portal (no XML stack, no Node built-ins, no xmldom), and that the
+ * package's `exports` send browser bundlers to the browser build. Sizes are
+ * `npm run size`'s job; here only what must never be in the bundle.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { measure } from '../scripts/size.js';
+
+const root = resolve(import.meta.dirname, '..');
+const src = (p: string) => JSON.stringify(resolve(root, p));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+describe('browser bundle', () => {
+  it('src/ outside src/cli/ imports no Node built-ins and uses no Buffer', () => {
+    const offenders = sourceFiles(join(root, 'src'))
+      .filter((f) => !relative(root, f).startsWith('src/cli/'))
+      .filter((f) => /from\s+['"]node:|require\(|\bBuffer\b|\bprocess\./.test(readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')));
+    expect(offenders.map((f) => relative(root, f))).toEqual([]);
+  });
+
+  it('a CAdES-only import carries no XML library; XAdES comes in only when imported, and never xmldom', async () => {
+    const cades = await measure('cades', `export { verify, formatText } from ${src('src/index.ts')};`);
+    expect(cades.xmlPackages).toEqual([]);
+    // The lazily loaded chunks (first XML input) do hold the XML-DSig stack.
+    expect(cades.totalGzip).toBeGreaterThan(cades.gzip);
+    const both = await measure('cades+xades', `export { verify } from ${src('src/index.ts')};\nexport { validateXadesSignature } from ${src('src/xades/validate.ts')};`);
+    expect(both.xmlPackages).toContain('xmldsigjs');
+    expect(both.xmlPackages).not.toContain('@xmldom/xmldom');
+  });
+
+  it('package.json exports put "browser" before "import"/"require", with types first', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    const keys = Object.keys(pkg.exports['.']!);
+    expect(keys[0]).toBe('types');
+    expect(keys.indexOf('browser')).toBeGreaterThan(0);
+    expect(keys.indexOf('browser')).toBeLessThan(keys.indexOf('import'));
+    expect(keys.indexOf('import')).toBeLessThan(keys.indexOf('require'));
+  });
+
+  // Needs `npm run build` (npm test runs it before vitest).
+  it.skipIf(!existsSync(join(root, 'dist/browser/index.js')))('esbuild resolves `ots-esig` to dist/browser for the browser and to dist/index.js for Node', async () => {
+    const inputsFor = async (platform: 'browser' | 'node') => {
+      const r = await build({
+        stdin: { contents: `export { verify } from 'ots-esig';`, resolveDir: root },
+        bundle: true,
+        write: false,
+        metafile: true,
+        platform,
+        format: 'esm',
+        logLevel: 'error',
+        external: ['pkijs', 'asn1js', 'xmldsigjs', ...(platform === 'node' ? ['@xmldom/xmldom'] : [])],
+      });
+      return Object.keys(r.metafile.inputs);
+    };
+    const browser = await inputsFor('browser');
+    expect(browser.some((i) => i.startsWith('dist/browser/'))).toBe(true);
+    expect(browser.some((i) => i.includes('@xmldom'))).toBe(false);
+    const node = await inputsFor('node');
+    expect(node).toContain('dist/index.js');
+  });
+});
