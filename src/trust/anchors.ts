@@ -79,11 +79,10 @@ export class TrustIndex {
   }
 
   /**
-   * Services that identify `cert`: by exact certificate first; a listed SKI
-   * together with a matching subject name next (an SKI alone is a claim any
-   * key holder can copy into a certificate, so the name must agree too when
-   * the service gives one); a bare SKI or bare subject name only when that is
-   * all the service lists.
+   * Services that identify `cert`, each once: by exact certificate (SHA-256),
+   * then by subject key identifier, then by subject name. SKI and name matches
+   * say nothing about the key by themselves; recognize() accepts them only when
+   * the chain's anchor certificate is itself on the same list.
    */
   async lookup(cert: ParsedCertificate): Promise<ServiceMatch[]> {
     const out: ServiceMatch[] = [];

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import type { AgreementSummary, SignatureReport, TrustListSummary, TrustReport } from '../report/model.js';
+import type { AgreementSummary, RecognitionReport, SignatureReport, TrustListSummary, TrustReport } from '../report/model.js';
 import { certificateCache } from '../pki/cache.js';
 import { fromBase64, toBytes, toHex } from '../util/bytes.js';
 import type { ValidationContext } from '../validation/options.js';
@@ -147,8 +147,12 @@ export async function addRecognition(
   const out: SignatureReport[] = [];
   for (const s of signatures) {
     const chain = s.chain.map((c) => byDigest.get(c.sha256)).filter((c): c is ParsedCertificate => !!c);
-    const complete = chain.length === s.chain.length;
-    const recognition = await recognize(s, complete ? chain : [], {
+    if (chain.length !== s.chain.length && s.indication === 'TOTAL-PASSED') {
+      // Cannot happen with the validators in this library (every chain certificate comes from the run); kept explicit.
+      out.push({ ...s, recognition: unresolvedChain(s, trust) });
+      continue;
+    }
+    const recognition = await recognize(s, chain, {
       relyingParty: trust.relyingParty,
       trust: trust.set,
       agreements: trust.agreements,
@@ -157,6 +161,22 @@ export async function addRecognition(
     out.push({ ...s, recognition });
   }
   return out;
+}
+
+function unresolvedChain(s: SignatureReport, trust: PreparedTrust): RecognitionReport {
+  return {
+    status: 'INDETERMINATE',
+    relyingParty: trust.relyingParty!,
+    issuerCountry: s.chain[s.chain.length - 1]?.country ?? s.signer?.country ?? null,
+    time: s.times.bestSignatureTime,
+    basis: null,
+    service: null,
+    equivalenceLevel: null,
+    mapping: null,
+    reasons: ['the validated chain could not be resolved to certificates for trust-list lookup'],
+    evaluations: [],
+    test: trust.set.lists.some((l) => l.usable && l.list.test) || trust.agreements.some((a) => a.test),
+  };
 }
 
 const CERT_ELEMENTS: readonly [string, string][] = [
