@@ -63,7 +63,8 @@ export async function measure(label: string, source: string): Promise<Measured> 
     });
     const bytes = new Map(result.outputFiles.map((f) => [relative(process.cwd(), f.path), f.contents]));
     const outputs = result.metafile.outputs;
-    const entryOut = Object.keys(outputs).find((o) => outputs[o]!.entryPoint);
+    // Dynamic-import targets are entry points in the metafile too: pick the output of our own entry.
+    const entryOut = Object.keys(outputs).find((o) => outputs[o]!.entryPoint?.endsWith('entry.ts'));
     if (!entryOut) throw new Error('esbuild produced no entry chunk');
     const eager = new Set<string>();
     const visit = (o: string) => {
