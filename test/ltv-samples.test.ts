@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verify } from '../src/index.js';
+import { FIXTURES, fixture } from './helpers/fixtures.js';
+
+interface LtvSample {
+  id: string;
+  file: string;
+  description: string;
+  indication: string;
+  subIndication: string | null;
+  level: string;
+  bestSignatureTime: string | null;
+  crls: string[];
+  ocspResponses: string[];
+}
+const manifest = JSON.parse(readFileSync(join(FIXTURES, 'ltv/manifest.json'), 'utf8')) as {
+  validationTime: string;
+  trustAnchors: string[];
+  samples: LtvSample[];
+};
+const validationTime = new Date(manifest.validationTime);
+
+async function run(s: Pick<LtvSample, 'file' | 'crls' | 'ocspResponses'>, extra: Record<string, unknown> = {}) {
+  const r = await verify(fixture(s.file), {
+    trustAnchors: manifest.trustAnchors.map(fixture),
+    crls: s.crls.map(fixture),
+    ocspResponses: s.ocspResponses.map(fixture),
+    validationTime,
+    ...extra,
+  });
+  return r.signatures[0]!;
+}
+
+describe('CAdES-T / -LT samples (EN 319 102-1 past signature validation)', () => {
+  for (const s of manifest.samples) {
+    it(`${s.id}: ${s.description} → ${s.indication}${s.subIndication ? `/${s.subIndication}` : ''}`, async () => {
+      const r = await run(s);
+      expect({ indication: r.indication, subIndication: r.subIndication, level: r.level }).toEqual({
+        indication: s.indication,
+        subIndication: s.subIndication,
+        level: s.level,
+      });
+      if (s.bestSignatureTime) {
+        expect(r.times.bestSignatureTime).toBe(s.bestSignatureTime);
+        expect(r.times.bestSignatureTimeSource).toBe('signature-timestamp');
+      } else {
+        expect(r.times.bestSignatureTime).toBe(validationTime.toISOString());
+        expect(r.times.bestSignatureTimeSource).toBe('validation-time');
+      }
+    });
+  }
+
+  it('the revoked-after-timestamp signature keeps the XCV finding visible, re-decided by PSV', async () => {
+    const r = await run(manifest.samples.find((s) => s.id === 'revoked-after-ts')!);
+    const xcv = r.checks.find((c) => c.id === 'xcv.revoked')!;
+    expect(xcv.status).toBe('SKIPPED');
+    expect(xcv.detail).toMatch(/past signature validation/);
+    const psv = r.checks.find((c) => c.id === 'psv.xcv.revoked')!;
+    expect(psv.status).toBe('PASSED');
+    expect(psv.detail).toMatch(/precedes its revocation at 2026-02-01/);
+    expect(r.timestamps?.[0]).toMatchObject({ type: 'signature-timestamp', status: 'PASSED', usedAsPoe: true, genTime: '2026-01-15T10:00:05.000Z' });
+    expect(r.revocation[0]).toMatchObject({ status: 'revoked', kind: 'crl', origin: 'supplied', revocationTime: '2026-02-01T00:00:00.000Z' });
+  });
+
+  it('a time-stamp with a wrong imprint is reported and not used', async () => {
+    const r = await run(manifest.samples.find((s) => s.id === 'bad-imprint')!);
+    expect(r.timestamps?.[0]).toMatchObject({ status: 'FAILED', subIndication: 'HASH_FAILURE', usedAsPoe: false });
+    expect(r.checks.find((c) => c.id === 'tst.signature-timestamp[0]')?.status).toBe('SKIPPED');
+    expect(r.warnings.join('\n')).toMatch(/signature time-stamp 0 ignored/);
+  });
+
+  it('an untrusted TSA gives no proof of existence', async () => {
+    const r = await run(manifest.samples.find((s) => s.id === 'untrusted-tsa')!);
+    expect(r.timestamps?.[0]).toMatchObject({ status: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', usedAsPoe: false });
+  });
+
+  it('CAdES-LT: embedded revocation data is used without any supplied data', async () => {
+    for (const id of ['cades-lt', 'cades-lt-values']) {
+      const r = await run({ file: `ltv/${id}.p7s`, crls: [], ocspResponses: [] });
+      expect(r.indication).toBe('TOTAL-PASSED');
+      expect(r.revocation[0]).toMatchObject({ status: 'good', origin: 'embedded' });
+    }
+  });
+
+  it('CAdES-LT: an embedded OCSP response answers when it is the only data (validated at its own time)', async () => {
+    // At 2026-03-02 the embedded OCSP (thisUpdate 2026-03-01T10:10, nextUpdate 03-08) is fresh; the embedded CRL
+    // (thisUpdate 2026-05-01) is also issued after that time. The most recent one is reported.
+    const r = await run({ file: 'ltv/cades-lt.p7s', crls: [], ocspResponses: [] }, { validationTime: new Date('2026-03-02T00:00:00Z') });
+    expect(r.indication).toBe('TOTAL-PASSED');
+    expect(r.revocation[0]!.origin).toBe('embedded');
+  });
+
+  it('without the time-stamp attribute the same signer is only INDETERMINATE (the POE made the difference)', async () => {
+    const r = await run({ file: 'ltv/expired-no-ts.p7s', crls: ['crl/kz-ca-empty.crl'], ocspResponses: [] });
+    expect(r.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
+  });
+
+  it('a later CRL that lists the signer with a later revocation date proves it unrevoked at an earlier time', async () => {
+    // Validation time before the revocation: the CRL (issued 2026-05-01, after that time) is still evidence.
+    const r = await run({ file: 'ltv/revoked-no-ts.p7s', crls: ['crl/kz-ca.crl'], ocspResponses: [] }, { validationTime: new Date('2026-01-20T00:00:00Z') });
+    expect(r.indication).toBe('TOTAL-PASSED');
+    expect(r.revocation[0]).toMatchObject({ status: 'good', kind: 'crl' });
+    expect(r.revocation[0]!.source).toMatch(/revoked later, at 2026-02-01/);
+  });
+});
