@@ -1,0 +1,5 @@
+export { GostProvider, describeGostKey } from './provider.js';
+export { GOST_ALGORITHM_POLICY } from './policy.js';
+export { GOST_CURVES, GOST_DIGESTS, GOST_KEYS, GOST_SIGNATURES } from './oids.js';
+export type { GostDigestName, GostKeyFamily, GostSignatureLayout } from './oids.js';
+export { readGostPublicKey, type GostPublicKey } from './keys.js';

@@ -1,0 +1,91 @@
+/**
+ * GOST algorithm identifiers: the Russian arc (RFC 4357, RFC 4491, RFC 9215)
+ * and Kazakhstan's own arc 1.2.398.3.10 used by the National Certification
+ * Authority (НУЦ РК / ҰКО). Only mappings proven on real material are listed
+ * for the KZ arc: each names the certificate or CRL it was verified on.
+ */
+
+/** Which engine parameters a digest OID means. */
+export interface GostDigestSpec {
+  /** Name used in reports and in AlgorithmPolicy.digests. */
+  readonly name: GostDigestName;
+  readonly version: 1994 | 2012;
+  readonly length: 256 | 512;
+  /** GOST 28147-89 S-box of GOST R 34.11-94 (node-gost-crypto names). */
+  readonly sBox?: 'D-A' | 'D-TEST';
+}
+
+export type GostDigestName = 'Streebog-256' | 'Streebog-512' | 'GOST R 34.11-94' | 'GOST 34.311-95';
+
+export const GOST_DIGESTS: Readonly<Record<string, GostDigestSpec>> = {
+  // id-tc26-gost3411-12-256 / -512 (RFC 9215 §2)
+  '1.2.643.7.1.1.2.2': { name: 'Streebog-256', version: 2012, length: 256 },
+  '1.2.643.7.1.1.2.3': { name: 'Streebog-512', version: 2012, length: 512 },
+  // id-GostR3411-94 with the CryptoPro parameter set (RFC 4357 §10.2)
+  '1.2.643.2.2.9': { name: 'GOST R 34.11-94', version: 1994, length: 256, sBox: 'D-A' },
+  // KZ GOST 34.311-95: GOST R 34.11-94 with the *test* S-box — the NCA GOST root 2015
+  // self-signature verifies with it and not with the CryptoPro S-box.
+  '1.2.398.3.10.1.3.1.1.0': { name: 'GOST 34.311-95', version: 1994, length: 256, sBox: 'D-TEST' },
+  // KZ arc digest of the GOST 34.10-2015 512-bit keys (digest parameter of nca_gost2022_test's key).
+  '1.2.398.3.10.1.3.3': { name: 'Streebog-512', version: 2012, length: 512 },
+};
+
+/**
+ * How the signature value is laid out. RFC 4491/9215: s‖r, each big-endian
+ * (equivalently, the byte-reversed little-endian r‖s). Kazakhstan's NCA: r‖s,
+ * each little-endian — proven on root_gost_2015 and the GOST TEST 2022 CRL.
+ */
+export type GostSignatureLayout = 'rfc4491' | 'kz';
+
+export interface GostKeySpec {
+  /** Key family, the name AlgorithmPolicy.keys is keyed by. */
+  readonly family: GostKeyFamily;
+  readonly bits: 256 | 512;
+  readonly layout: GostSignatureLayout;
+}
+
+export type GostKeyFamily = 'GOST R 34.10-2001' | 'GOST R 34.10-2012' | 'GOST 34.310-2004' | 'GOST 34.10-2015';
+
+export const GOST_KEYS: Readonly<Record<string, GostKeySpec>> = {
+  '1.2.643.2.2.19': { family: 'GOST R 34.10-2001', bits: 256, layout: 'rfc4491' },
+  '1.2.643.7.1.1.1.1': { family: 'GOST R 34.10-2012', bits: 256, layout: 'rfc4491' },
+  '1.2.643.7.1.1.1.2': { family: 'GOST R 34.10-2012', bits: 512, layout: 'rfc4491' },
+  '1.2.398.3.10.1.1.1.1': { family: 'GOST 34.310-2004', bits: 256, layout: 'kz' },
+  '1.2.398.3.10.1.1.2.2': { family: 'GOST 34.10-2015', bits: 512, layout: 'kz' },
+};
+
+/** A signature algorithm OID: the key it needs and the digest it implies. */
+export interface GostSignatureSpec {
+  readonly name: string;
+  readonly keyOid: string;
+  readonly digestOid: string;
+}
+
+export const GOST_SIGNATURES: Readonly<Record<string, GostSignatureSpec>> = {
+  '1.2.643.2.2.3': { name: 'GOST R 34.10-2001 with GOST R 34.11-94', keyOid: '1.2.643.2.2.19', digestOid: '1.2.643.2.2.9' },
+  '1.2.643.7.1.1.3.2': { name: 'GOST R 34.10-2012-256 with Streebog-256', keyOid: '1.2.643.7.1.1.1.1', digestOid: '1.2.643.7.1.1.2.2' },
+  '1.2.643.7.1.1.3.3': { name: 'GOST R 34.10-2012-512 with Streebog-512', keyOid: '1.2.643.7.1.1.1.2', digestOid: '1.2.643.7.1.1.2.3' },
+  '1.2.398.3.10.1.1.1.2': { name: 'GOST 34.310-2004 with GOST 34.311-95 (KZ)', keyOid: '1.2.398.3.10.1.1.1.1', digestOid: '1.2.398.3.10.1.3.1.1.0' },
+  '1.2.398.3.10.1.1.2.3.2': { name: 'GOST 34.10-2015-512 with GOST 34.11-2015-512 (KZ)', keyOid: '1.2.398.3.10.1.1.2.2', digestOid: '1.2.398.3.10.1.3.3' },
+};
+
+/**
+ * Elliptic-curve parameter sets → node-gost-crypto curve names. Twisted-Edwards
+ * sets (id-tc26-gost-3410-12-256-paramSetA, -512-paramSetC) are absent: the
+ * engine does not implement them, so such keys are reported unsupported.
+ */
+export const GOST_CURVES: Readonly<Record<string, { readonly curve: string; readonly name: string }>> = {
+  '1.2.643.2.2.35.0': { curve: 'S-256-TEST', name: 'id-GostR3410-2001-TestParamSet' },
+  '1.2.643.2.2.35.1': { curve: 'S-256-A', name: 'id-GostR3410-2001-CryptoPro-A-ParamSet' },
+  '1.2.643.2.2.35.2': { curve: 'S-256-B', name: 'id-GostR3410-2001-CryptoPro-B-ParamSet' },
+  '1.2.643.2.2.35.3': { curve: 'S-256-C', name: 'id-GostR3410-2001-CryptoPro-C-ParamSet' },
+  '1.2.643.2.2.36.0': { curve: 'S-256-A', name: 'id-GostR3410-2001-CryptoPro-XchA-ParamSet' },
+  '1.2.643.2.2.36.1': { curve: 'S-256-C', name: 'id-GostR3410-2001-CryptoPro-XchB-ParamSet' },
+  '1.2.643.7.1.2.1.2.0': { curve: 'T-512-TEST', name: 'id-tc26-gost-3410-12-512-paramSetTest' },
+  '1.2.643.7.1.2.1.2.1': { curve: 'T-512-A', name: 'id-tc26-gost-3410-12-512-paramSetA' },
+  '1.2.643.7.1.2.1.2.2': { curve: 'T-512-B', name: 'id-tc26-gost-3410-12-512-paramSetB' },
+  // KZ arc: the CryptoPro-A curve (NCA GOST root 2015 self-signature verifies on it).
+  '1.2.398.3.10.1.1.1.1.1': { curve: 'S-256-A', name: 'KZ GOST 34.310-2004 paramset 1 (CryptoPro-A curve)' },
+  // KZ arc: the tc26 512 paramSetA curve (GOST TEST 2022 CRL verifies on it).
+  '1.2.398.3.10.1.1.2.2.1': { curve: 'T-512-A', name: 'KZ GOST 34.10-2015 512 paramset 1 (tc26 512 paramSetA curve)' },
+};
