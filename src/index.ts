@@ -1,6 +1,7 @@
 // Public API. Everything not exported here is internal and may change.
 export { verify, type SignatureInput } from './validation/verify.js';
 export type { VerifyOptions, CertificateInput, CrlInput } from './validation/options.js';
+export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { loadCertificates, loadCrls } from './validation/options.js';
 export type {
   ValidationReport,

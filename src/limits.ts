@@ -55,9 +55,12 @@ export interface Limits {
    * trigger a dereference, transforms and a canonicalization. Default 64.
    */
   readonly maxXmlReferences: number;
-  /** Largest response accepted from a network fetch (OCSP, CRL, AIA, time-stamp), in bytes. Default 16 MiB. */
+  /**
+   * Largest response accepted from a network fetch (OCSP, CRL, AIA), in bytes. Default 4 MiB.
+   * Applies to the opt-in fetcher (src/net/fetcher.ts); `fetchLimits.maxBytes` still overrides it.
+   */
   readonly maxDownloadBytes: number;
-  /** Longest wait for one network fetch, in milliseconds. Default 10,000. */
+  /** Longest wait for one network fetch, in milliseconds. Default 5,000 (`fetchLimits.timeoutMs` still overrides it). */
   readonly downloadTimeoutMs: number;
 }
 
@@ -74,8 +77,8 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxXmlDepth: 64,
   maxXmlNodes: 1_000_000,
   maxXmlReferences: 64,
-  maxDownloadBytes: 16 * 1024 * 1024,
-  downloadTimeoutMs: 10_000,
+  maxDownloadBytes: 4 * 1024 * 1024,
+  downloadTimeoutMs: 5_000,
 });
 
 const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];

@@ -153,7 +153,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
     options.fetcher instanceof Fetcher
       ? options.fetcher
       : options.fetcher || options.online
-        ? new Fetcher({ fetch: options.fetcher, ...options.fetchLimits })
+        ? new Fetcher({ fetch: options.fetcher, timeoutMs: limits.downloadTimeoutMs, maxBytes: limits.maxDownloadBytes, ...options.fetchLimits })
         : undefined;
   const revocation = revocationChecker({
     registry,

@@ -1,7 +1,7 @@
 import { parseCades } from '../cades/parse.js';
 import { validateCadesSigner } from '../cades/validate.js';
 import { detectInput } from '../detect.js';
-import { InputFormatError } from '../errors.js';
+import { InputFormatError, LimitExceededError } from '../errors.js';
 import type { SignatureReport, ValidationReport } from '../report/model.js';
 import { toBytes } from '../util/bytes.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
@@ -21,6 +21,7 @@ export type SignatureInput = Uint8Array | ArrayBuffer | string;
 export async function verify(input: SignatureInput, options: VerifyOptions = {}): Promise<ValidationReport> {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : toBytes(input);
   const ctx = createContext(options);
+  if (bytes.byteLength > ctx.limits.maxInputBytes) throw new LimitExceededError('input.bytes', ctx.limits.maxInputBytes);
   const detected = detectInput(bytes);
   const trust = await prepareTrust(options, ctx);
   const seen: ParsedCertificate[] = [...ctx.intermediates, ...[...ctx.anchors.values()].map((a) => a.certificate)];
@@ -37,7 +38,7 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
       import('../xades/validate.js'),
       import('../xml/parse.js'),
     ]);
-    const doc = parseXml(detected.bytes);
+    const doc = parseXml(detected.bytes, ctx.xmlLimits);
     const found = findSignatures(doc);
     if (found.length === 0) throw new InputFormatError('XML input contains no ds:Signature');
     seen.push(...xmlCertificates(doc));
