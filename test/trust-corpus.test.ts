@@ -3,6 +3,7 @@
 // on real lists. Skipped when the corpus is not mounted.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadTrustLists } from '../src/trust/load.js';
 import { verifyListSignature } from '../src/trust/list-signature.js';
@@ -11,7 +12,8 @@ import { serviceStatusAt } from '../src/trust/status.js';
 import { TrustListError } from '../src/trust/errors.js';
 import { loadCertificates } from '../src/validation/options.js';
 
-const CORPUS = '/work/shared/corpus/dss';
+// ../shared/corpus next to the repository, or OTS_CORPUS (as scripts/conformance does).
+const CORPUS = join(process.env.OTS_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url)), 'dss');
 const have = existsSync(join(CORPUS, 'tl', 'eu-lotl-seq248.xml'));
 const tl = (f: string): Uint8Array => readFileSync(join(CORPUS, 'tl', f));
 const cert = (f: string) => loadCertificates(readFileSync(join(CORPUS, 'certs', f)));
