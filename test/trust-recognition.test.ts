@@ -240,6 +240,21 @@ describe('JSON lists', () => {
     expect(repealed.reasons.join(' ')).toMatch(/QCForESig .* is repealed/);
   });
 
+  it("a relying party's own list of recognized foreign lists (LOTL whose territory is the party) is a basis for that party only", async () => {
+    const own = JSON.parse(text('trust-lists/json/ots-lotl.json'));
+    own.id = 'AZ:LOTL';
+    own.scheme.territory = 'AZ';
+    own.scheme.pointers = own.scheme.pointers.filter((p: { territory: string }) => p.territory === 'TR');
+    const lists = [{ data: JSON.stringify(own), name: 'az-lotl.json' }, ...jsonLists(['tr-tl'])];
+    const az = (await recognition('tr', { trustLists: lists, relyingParty: 'AZ' })).r;
+    expect(az.status).toBe('RECOGNIZED');
+    expect(az.basis).toMatchObject({ kind: 'multilateral', listOfLists: { id: 'AZ:LOTL', sequenceNumber: 3 } });
+    expect(az.equivalenceLevel).toBe('advanced');
+    const kz = (await recognition('tr', { trustLists: lists, relyingParty: 'KZ' })).r;
+    expect(kz.status).toBe('NOT_RECOGNIZED');
+    expect(kz.reasons.join(' ')).toMatch(/KZ is not a member of AZ:LOTL/);
+  });
+
   it('rejects JSON that deviates from the schema (unknown property, bad time, bad kind)', async () => {
     const base = JSON.parse(text('trust-lists/json/az-tl.json'));
     const variants = [

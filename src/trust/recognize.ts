@@ -159,8 +159,14 @@ function agreementMeaning(a: Agreement, s: StatusAt, t: Date, signer: ParsedCert
   };
 }
 
+/**
+ * A relying party takes part in a list of lists when the list points to the
+ * party's own list (a multilateral scheme such as the OTS or EU LOTL), or when
+ * it is the party's own list of recognized foreign lists (its SchemeTerritory
+ * is the party: the bilateral MRA-LOTL arrangement of the EU pilot).
+ */
 function isMember(lotl: LoadedTrustList, country: string): boolean {
-  return lotl.list.scheme.pointers.some((p) => p.territory === country);
+  return lotl.list.scheme.territory === country || lotl.list.scheme.pointers.some((p) => p.territory === country);
 }
 
 function describeService(m: ServiceMatch, s: StatusAt, t: Date): MatchedService {
