@@ -5,6 +5,7 @@ import { runBatchWorker, WORKER_ROLE } from './batch.js';
 import { UsageError } from './errors.js';
 import { runVerify } from './verify-command.js';
 import { runTrustList } from './trust-list-command.js';
+import { runRegress } from './regress-command.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--intermediates FILE]...
@@ -12,6 +13,8 @@ const USAGE = `Usage:
                   [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--relying-party CC] [--purpose P]
   ots-esig trust-list lint <list.xml|list.json> [--pin CERT]... [--at ISO-8601] [--warn-days N] [--format text|json|junit]
   ots-esig trust-list diff <old> <new> [--format text|json|junit]
+  ots-esig regress --trust-list NEW... [--baseline OLD... | --expect MANIFEST] [--write-expect FILE]
+                   [verify flags: --list-signer, --agreement, --relying-party, --at ...] [--format text|json|junit] CORPUS_DIR
   ots-esig --version | --help
 
 Recognition: --trust-list takes TS 119 612 XML or JSON lists; --list-signer pins certificates allowed to sign
@@ -30,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runVerify(rest, new URL(import.meta.url));
       case 'trust-list':
         return await runTrustList(rest);
+      case 'regress':
+        return await runRegress(rest, new URL(import.meta.url));
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);

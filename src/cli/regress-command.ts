@@ -1,0 +1,88 @@
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compareSnapshots, formatRegressionText, snapshotReport, type CorpusSnapshot, type RegressionChange } from '../maintain/regress.js';
+import { defaultJobs, runBatch } from './batch.js';
+import { UsageError } from './errors.js';
+import { expandSignatureFiles, readFile } from './io.js';
+import { formatJunit, type JunitCase } from './junit.js';
+import { buildVerifyOptions, VERIFY_FLAGS, type VerifyFlagValues } from './verify-options.js';
+
+/**
+ * `ots-esig regress`: re-verify a corpus with a new trust list and show whose
+ * verdict or recognition changes, against the old list (--baseline) or a
+ * manifest of expected outcomes (--expect). What a CI job runs before
+ * publishing a list: exit 1 when anything changed unexpectedly.
+ */
+export async function runRegress(args: string[], workerUrl: URL): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      ...VERIFY_FLAGS,
+      baseline: { type: 'string', multiple: true },
+      expect: { type: 'string' },
+      'write-expect': { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      jobs: { type: 'string' },
+    },
+  });
+  const { baseline, expect, 'write-expect': writeExpect, format, jobs: jobsFlag, ...flags } = values;
+  if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit (got "${format}")`);
+  if (positionals.length !== 1) throw new UsageError('regress takes one corpus folder');
+  if (!flags['trust-list']?.length) throw new UsageError('regress needs --trust-list (the new list)');
+  if (!!baseline === !!expect && !writeExpect) throw new UsageError('regress needs exactly one of --baseline OLD or --expect MANIFEST (or --write-expect FILE)');
+  const jobs = jobsFlag === undefined ? defaultJobs() : Number(jobsFlag);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be an integer from 1 to 64 (got "${jobsFlag}")`);
+  const corpus = positionals[0]!;
+  const files = expandSignatureFiles([corpus]);
+  if (files.length === 0) throw new UsageError(`no signature files in ${corpus}`);
+
+  const snapshot = async (v: VerifyFlagValues): Promise<CorpusSnapshot> => {
+    await buildVerifyOptions(v); // unusable options (bad list, bad --at) are usage errors before any work
+    const run = await runBatch(files, v, { jobs, workerUrl });
+    const snap: CorpusSnapshot = {};
+    for (const o of run.outcomes) snap[relative(corpus, o.file)] = o.report ? snapshotReport(o.report) : { error: o.error!.code };
+    return snap;
+  };
+
+  const after = await snapshot(flags);
+  if (writeExpect) writeFileSync(writeExpect, JSON.stringify({ relyingParty: flags['relying-party'] ?? null, cases: after }, null, 2) + '\n');
+  let before: CorpusSnapshot | undefined;
+  let against = '';
+  if (baseline) {
+    before = await snapshot({ ...flags, 'trust-list': baseline });
+    against = `baseline ${baseline.join(', ')}`;
+  } else if (expect) {
+    let manifest: { cases?: CorpusSnapshot };
+    try {
+      manifest = JSON.parse(new TextDecoder().decode(readFile(expect, 'manifest')));
+    } catch (e) {
+      throw new UsageError(`--expect ${expect} is not JSON: ${(e as Error).message}`);
+    }
+    if (!manifest.cases || typeof manifest.cases !== 'object') throw new UsageError(`--expect ${expect} has no "cases" object`);
+    before = manifest.cases;
+    against = `expectations ${expect}`;
+  }
+  if (!before) {
+    process.stdout.write(`${files.length} file(s) verified; expectations written to ${writeExpect}\n`);
+    return 0;
+  }
+  const changes = compareSnapshots(before, after);
+  if (format === 'json') process.stdout.write(JSON.stringify({ against, files: files.length, changes }, null, 2) + '\n');
+  else if (format === 'junit') process.stdout.write(formatJunit('ots-esig regress', junitCases(after, changes)));
+  else process.stdout.write(formatRegressionText(changes, files.length, against));
+  return changes.length ? 1 : 0;
+}
+
+function junitCases(after: CorpusSnapshot, changes: readonly RegressionChange[]): JunitCase[] {
+  return Object.keys(after)
+    .sort()
+    .map((file) => {
+      const mine = changes.filter((c) => c.file === file);
+      return mine.length
+        ? { classname: 'regress', name: file, failure: { message: `${mine.length} change(s)`, detail: JSON.stringify(mine, null, 2) } }
+        : { classname: 'regress', name: file };
+    });
+}
