@@ -38,6 +38,7 @@ import {
 } from './properties.js';
 import { keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
 import { XML_SIGNATURE_METHODS } from './algorithms.js';
+import { keyValueKeys } from './keyvalue.js';
 import { validateXadesTimestamps, type TimestampOutcome } from './timestamps.js';
 
 export interface XadesValidationInput {
@@ -86,9 +87,14 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   else if (qpEls.length === 1) {
     qp = readQualifyingProperties(qpEls[0]!);
     for (const p of qp.problems) checks.fail('FC', 'fc.qualifying-properties', p, 'FORMAT_FAILURE');
-    if (!sigId || qp.target !== `#${sigId}`) {
-      checks.fail('FC', 'fc.target', `QualifyingProperties Target "${qp.target ?? ''}" does not point at this signature (Id "${sigId ?? ''}")`, 'FORMAT_FAILURE');
-    } else checks.pass('FC', 'fc.target', `QualifyingProperties Target ${qp.target} is this signature`);
+    if (sigId && qp.target === `#${sigId}`) checks.pass('FC', 'fc.target', `QualifyingProperties Target ${qp.target} is this signature`);
+    else {
+      // The properties are bound structurally all the same: they are read only from this
+      // signature's own ds:Object and SignedProperties must be covered by its SignedInfo.
+      // Real-world signers get Target wrong (DSS accepts e.g. "#Signature" for Id "signature").
+      checks.skip('FC', 'fc.target', `QualifyingProperties Target "${qp.target ?? ''}" does not name this signature (Id "${sigId ?? ''}"); accepted because they sit in this signature's ds:Object`);
+      warnings.push(`QualifyingProperties Target "${qp.target ?? ''}" does not match the signature Id "${sigId ?? ''}"`);
+    }
     if (!qp.signedProperties) checks.fail('FC', 'fc.signed-properties', 'QualifyingProperties has no SignedProperties', 'FORMAT_FAILURE');
     level = levelOf(qp);
   } else {
@@ -137,7 +143,18 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       if (r.signatureValid) break;
     }
     if (signer) checks.pass('ISC', 'isc.key-info', `signer identified by its ds:KeyInfo certificate ${signer.subject.text} (not bound by a signed property)`);
-    else checks.indeterminate('ISC', 'isc.key-info', 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present', 'NO_SIGNING_CERTIFICATE_FOUND');
+    else {
+      checks.indeterminate('ISC', 'isc.key-info', 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present', 'NO_SIGNING_CERTIFICATE_FOUND');
+      // A bare public key identifies nobody, but checking it tells the caller whether the signature is intact.
+      for (const key of await keyValueKeys(structure.keyInfo)) {
+        const r = await verifyXmlSignature(doc, signature, { key, registry: ctx.registry, detachedContent: input.detachedContent });
+        if (r.signatureValid || !xml) xml = r;
+        if (r.signatureValid) {
+          warnings.push('the signature verifies with the public key in ds:KeyValue, which is not bound to any certificate: intact, signer unknown');
+          break;
+        }
+      }
+    }
   }
 
   // --- CV: references and signature value (with the identified certificate only) ---
@@ -239,7 +256,20 @@ function levelOf(qp: QualifyingProperties): string {
 }
 
 function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList): void {
-  const data = xml.references.filter((r) => !(qp?.signedProperties && r.covered.element === qp.signedProperties) && !(r.type && SIGNED_PROPERTIES_TYPES.has(r.type)));
+  // References to the signature's own parts (SignedProperties, KeyInfo, SignatureValue...) protect
+  // the signature, they are not signed data; only ds:Object content can be data inside it.
+  const inOwnObject = (el: Element | null) => {
+    for (let n: Node | null = el; n && n !== signature; n = n.parentNode) {
+      if (n.parentNode === signature) return (n as Element).namespaceURI === DSIG_NS && (n as Element).localName === 'Object';
+    }
+    return false;
+  };
+  const data = xml.references.filter(
+    (r) =>
+      !(qp?.signedProperties && r.covered.element === qp.signedProperties) &&
+      !(r.type && SIGNED_PROPERTIES_TYPES.has(r.type)) &&
+      !(r.covered.element && r.covered.insideSignature && !inOwnObject(r.covered.element) && r.covered.element !== signature),
+  );
   if (data.length === 0) {
     checks.fail('FC', 'fc.signed-content', 'no reference signs any data besides the signed properties', 'FORMAT_FAILURE');
     return;
@@ -250,7 +280,9 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
     const c = r.covered;
     if (c.kind === 'unresolved') continue; // already a CV finding
     if (c.kind === 'detached' || c.isDocumentElement) continue;
-    if (enveloping && c.element && isAncestorOrSelf(signature, c.element)) continue;
+    // Enveloping: the data is a ds:Object child of this signature, or an element directly in one
+    // (a ds:Object re-parented deeper, e.g. under a wrapper, is the DSS "fake object" XSW).
+    if (enveloping && c.element && isDirectObjectData(signature, c.element)) continue;
     bad.push(`reference ${r.index} (${r.uri}) covers ${c.description}, ${c.insideSignature ? 'inside the signature while the document element is ' : 'not the document element '}${doc.documentElement.nodeName}`);
   }
   if (bad.length) {
@@ -259,6 +291,12 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
     const kinds = [...new Set(data.map((r) => (r.covered.kind === 'detached' ? 'detached content' : r.covered.isDocumentElement ? 'the document element' : 'this signature\'s ds:Object')))];
     checks.pass('FC', 'fc.signed-content', `signed data is ${kinds.join(' and ')}`);
   }
+}
+
+function isDirectObjectData(signature: Element, el: Element): boolean {
+  const isObject = (n: Node | null) => !!n && (n as Element).namespaceURI === DSIG_NS && (n as Element).localName === 'Object';
+  if (isObject(el) && el.parentNode === signature) return true;
+  return isObject(el.parentNode) && el.parentNode!.parentNode === signature;
 }
 
 function tryCert(der: Uint8Array, warnings: string[]): ParsedCertificate[] {
@@ -275,17 +313,13 @@ async function certRefMatches(ref: CertReference, c: ParsedCertificate, ctx: Val
   if (!ref.digestOid || !ctx.registry.supportsDigest(ref.digestOid)) return false;
   const h = await ctx.registry.digest(ref.digestOid, c.der);
   if (!equalBytes(h, ref.digest)) return false;
+  // The digest pins the certificate; issuer/serial is a hint (DSS treats a mismatch as a warning,
+  // and real signers write IssuerSerialV2 names in reversed RDN order).
   if (ref.issuerSerial) {
-    if (ref.issuerSerial.serialNumberHex !== c.serialNumberHex) {
-      warnings.push(`SigningCertificate digest matches ${c.subject.text} but the serial number differs`);
-      return false;
-    }
-    if (ref.issuerSerial.issuerKeys.length && !ref.issuerSerial.issuerKeys.includes(c.issuer.key)) {
-      warnings.push(`SigningCertificate digest matches ${c.subject.text} but the issuer name differs`);
-      return false;
-    }
-    if (ref.issuerSerial.issuerText !== undefined && normalizeDn(ref.issuerSerial.issuerText) !== normalizeDn(c.issuer.text)) {
-      // X509IssuerName is free-form RFC 2253 text in practice; the digest already pins the certificate.
+    if (ref.issuerSerial.serialNumberHex !== c.serialNumberHex) warnings.push(`SigningCertificate digest matches ${c.subject.text} but the IssuerSerial serial number differs`);
+    else if (ref.issuerSerial.issuerKeys.length && !ref.issuerSerial.issuerKeys.includes(c.issuer.key)) {
+      warnings.push(`SigningCertificate digest matches ${c.subject.text} but the IssuerSerial issuer name is written differently from ${c.issuer.text}`);
+    } else if (ref.issuerSerial.issuerText !== undefined && normalizeDn(ref.issuerSerial.issuerText) !== normalizeDn(c.issuer.text)) {
       warnings.push(`X509IssuerName "${ref.issuerSerial.issuerText}" is written differently from the certificate issuer "${c.issuer.text}"`);
     }
   }

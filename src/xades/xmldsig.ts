@@ -355,8 +355,19 @@ async function processReference(
       } else if (alg === BASE64_TRANSFORM) {
         const text = data.kind === 'nodes' ? (data.node.textContent ?? '') : decodeUtf8(data.bytes);
         data = { kind: 'octets', bytes: fromBase64(text) };
+      } else if (alg === XPATH_TRANSFORM && isNotAncestorOrSelfSignature(t)) {
+        // The one XPath expression XAdES signers use (EN 319 132-1 examples, DSS):
+        // not(ancestor-or-self::ds:Signature) drops every ds:Signature subtree.
+        if (data.kind !== 'nodes') throw new Error('XPath transform on octets');
+        const clone = data.node.cloneNode(true);
+        const root = clone.nodeType === 9 ? (clone as Document) : clone;
+        const sigs = (root as Element | Document).getElementsByTagNameNS(DSIG_NS, 'Signature');
+        for (const sig of Array.from(sigs)) sig.parentNode?.removeChild(sig);
+        if (clone.nodeType === 1 && is(clone as Element, DSIG_NS, 'Signature')) throw new Error('XPath transform removes the whole referenced node');
+        data = { ...data, node: clone };
+        covered = { ...covered, excludesSignature: true };
       } else if (alg === XPATH_TRANSFORM || alg === XPATH_FILTER2) {
-        throw new Error(`transform ${alg} is not supported`);
+        throw new Error(`transform ${alg} is not supported (only XPath not(ancestor-or-self::ds:Signature))`);
       } else {
         throw new Error(`unknown transform ${alg || '(no Algorithm)'}`);
       }
@@ -371,6 +382,13 @@ async function processReference(
   const actual = await registry.digest(digestOid, data.bytes);
   if (equalBytes(actual, expected)) return result(true, null, data.bytes);
   return result(false, `digest mismatch: computed ${toBase64(actual)}, DigestValue ${toBase64(expected)}`, data.bytes);
+}
+
+function isNotAncestorOrSelfSignature(transform: Element): boolean {
+  const xp = child(transform, DSIG_NS, 'XPath');
+  if (!xp) return false;
+  const m = /^not\(\s*ancestor-or-self::([A-Za-z_][\w.-]*):Signature\s*\)$/.exec((xp.textContent ?? '').trim());
+  return !!m && xp.lookupNamespaceURI(m[1]!) === DSIG_NS;
 }
 
 function detachedBytes(content: DetachedContent | undefined, uri: string | null, referenceCount: number): Uint8Array | undefined {
