@@ -145,6 +145,22 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
     expect(await page.getAttribute('[data-testid=error]', 'data-code')).toBe('ERR_INPUT_FORMAT');
   });
 
+  it('accepts a signature dropped on the drop zone', async () => {
+    const bytes = [...readFileSync(join(root, 'fixtures/cades/kg-attached.p7s'))];
+    await page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'dropped.p7s'));
+      document.getElementById('drop-signature')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    expect(await page.textContent('#signature-name')).toMatch(/^dropped\.p7s/);
+    await page.setInputFiles('#content', []);
+    await page.evaluate(() => delete document.body.dataset.state);
+    await page.click('#verify-button');
+    await page.waitForSelector('body[data-state="done"]');
+    expect(await page.getAttribute('[data-testid=verdict]', 'data-indication')).toBe('TOTAL-PASSED');
+    expect(await page.textContent('[data-testid=signature]')).toContain('KG');
+  });
+
   it('reports input that is not a signature as an error with its code, not a verdict', async () => {
     await page.setInputFiles('#signature', join(root, 'fixtures/cades/garbage.p7s'));
     await page.evaluate(() => delete document.body.dataset.state);
