@@ -37,6 +37,7 @@ interface ManifestSample {
   readonly trustAnchors?: readonly string[];
   readonly intermediates?: readonly string[];
   readonly crls?: readonly string[];
+  readonly ocspResponses?: readonly string[];
 }
 
 export function manifestPaths(fixtures: string): string[] {
@@ -52,16 +53,20 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
   const read = (rel: string) => new Uint8Array(readFileSync(join(fixtures, rel)));
   const seeds: Seed[] = [];
   for (const path of manifestPaths(fixtures)) {
-    const m = JSON.parse(readFileSync(path, 'utf8')) as { validationTime: string; samples: ManifestSample[] };
+    // A manifest may give trust anchors once for all its samples (fixtures/ltv).
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { validationTime: string; trustAnchors?: readonly string[]; samples: ManifestSample[] };
+    // Manifests of another shape (fixtures/gost: samples by file name, needing an optional provider) are not fuzzed.
+    if (!Array.isArray(m.samples)) continue;
     for (const s of m.samples) {
       const bytes = read(s.file);
       const kind = s.file.endsWith('.xml') ? 'xml' : bytes[0] === 0x30 ? 'cms' : 'text';
       const detachedFiles = s.detached ? Object.fromEntries(Object.entries(s.detached).map(([k, v]) => [k, read(v)])) : undefined;
       const options: VerifyOptions = {
         validationTime: new Date(m.validationTime),
-        trustAnchors: (s.trustAnchors ?? []).map(read),
+        trustAnchors: (s.trustAnchors ?? m.trustAnchors ?? []).map(read),
         intermediates: (s.intermediates ?? []).map(read),
         crls: (s.crls ?? []).map(read),
+        ocspResponses: (s.ocspResponses ?? []).map(read),
         detachedContent: s.content ? read(s.content) : undefined,
         ...(detachedFiles ? { detachedFiles } : {}),
       };
