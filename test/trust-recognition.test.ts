@@ -105,6 +105,7 @@ describe('list integrity and freshness', () => {
     const t = new Date('2028-01-01T00:00:00Z');
     const { report, r } = await recognition('az', { trustLists: [lotl(), national('az'), national('tr')], relyingParty: 'TR', validationTime: t });
     expect(r.status).toBe('INDETERMINATE');
+    expect(r.reasons.join(' ')).toMatch(/OTS:LOTL seq 3 expired \(NextUpdate 2027-10-01/);
     expect(r.reasons.join(' ')).toMatch(/AZ:TL seq 5 expired \(NextUpdate 2027-10-01/);
     expect(report.trust!.lists.every((l) => l.expired)).toBe(true);
     expect(report.warnings.some((w) => /AZ:TL seq 5 .* is EXPIRED/.test(w))).toBe(true);

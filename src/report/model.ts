@@ -79,9 +79,12 @@ export interface SignatureReport {
 /** Recognition outcome (DESIGN.md "Verdicts" layer 2); INVALID when the signature is not TOTAL-PASSED. */
 export type RecognitionStatus = 'RECOGNIZED' | 'NOT_RECOGNIZED' | 'INDETERMINATE' | 'INVALID';
 
-/** What a recognition rests on: the relying party's own list, a list-of-lists, or a bilateral agreement. */
+/**
+ * What a recognition rests on: the relying party's own list, a list-of-lists, or a bilateral
+ * agreement; `none` marks the evaluation that found no basis for a listed service.
+ */
 export interface RecognitionBasis {
-  readonly kind: 'national' | 'multilateral' | 'bilateral';
+  readonly kind: 'national' | 'multilateral' | 'bilateral' | 'none';
   /** The trusted list the matched service is on, and its sequence number. */
   readonly listId: string | null;
   readonly sequenceNumber: number | null;

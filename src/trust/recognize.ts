@@ -186,7 +186,7 @@ function describeService(m: ServiceMatch, s: StatusAt, t: Date): MatchedService 
   };
 }
 
-const ORDER = { national: 0, multilateral: 1, bilateral: 2 } as const;
+const ORDER = { national: 0, multilateral: 1, bilateral: 2, none: 3 } as const;
 
 /**
  * Decides whether `policy.relyingParty` recognizes a validated signature
@@ -249,10 +249,12 @@ export async function recognize(report: SignatureReport, chain: readonly ParsedC
     const X = L.list.scheme.territory ?? '??';
     const listBasis = { listId: L.list.id, sequenceNumber: L.list.scheme.sequenceNumber };
     const s = serviceStatusAt(m.service, t);
-    const bases: { basis: RecognitionBasis; evaluate: (s: StatusAt) => Outcome }[] = [];
+    // Each basis with the lists it rests on (all must be fresh for a firm answer).
+    const bases: { basis: RecognitionBasis; restsOn: LoadedTrustList[]; evaluate: (s: StatusAt) => Outcome }[] = [];
     if (X === R) {
       bases.push({
         basis: { kind: 'national', ...listBasis, listOfLists: L.via ? { id: L.via.id, sequenceNumber: L.via.sequenceNumber } : null, agreementId: null, description: `${R}'s own trusted list ${L.list.id} seq ${L.list.scheme.sequenceNumber}` },
+        restsOn: [L],
         evaluate: etsiMeaning,
       });
     }
@@ -267,21 +269,22 @@ export async function recognize(report: SignatureReport, chain: readonly ParsedC
       };
       if (lotl && isMember(lotl, R)) {
         const mra = L.via.pointer.mra;
-        bases.push({ basis, evaluate: (st) => (mra ? mraMeaning(mra, st, t) : etsiMeaning(st)) });
+        bases.push({ basis, restsOn: [lotl, L], evaluate: (st) => (mra ? mraMeaning(mra, st, t) : etsiMeaning(st)) });
       } else {
-        evaluations.push({ basis, status: 'NOT_RECOGNIZED', service: s ? describeService(m, s, t) : null, equivalenceLevel: null, mapping: null, reasons: [`${R} is not a member of ${L.via.id} (no list of ${R} is pointed to)`] });
+        evaluations.push({ basis, status: 'NOT_RECOGNIZED', service: s ? describeService(m, s, t) : null, equivalenceLevel: null, mapping: null, reasons: [`${R} is not a member of ${L.via.id} (it neither points to a list of ${R} nor is ${R}'s own list)`] });
       }
     }
     for (const a of policy.agreements) {
       if (!agreementCovers(a, R, X)) continue;
       bases.push({
         basis: { kind: 'bilateral', ...listBasis, listOfLists: L.via ? { id: L.via.id, sequenceNumber: L.via.sequenceNumber } : null, agreementId: a.id, description: `agreement ${a.id} (${a.direction === 'mutual' ? `${a.parties.join(' <-> ')}` : `${a.issuerParty} -> ${a.relyingParty}`})` },
+        restsOn: [L],
         evaluate: (st) => agreementMeaning(a, st, t, chain[0]!, report, policy.purpose),
       });
     }
     if (bases.length === 0 && !(L.via && X !== R)) {
       evaluations.push({
-        basis: { kind: 'bilateral', ...listBasis, listOfLists: null, agreementId: null, description: `${X}'s list ${L.list.id} seq ${L.list.scheme.sequenceNumber}` },
+        basis: { kind: 'none', ...listBasis, listOfLists: null, agreementId: null, description: `${X}'s list ${L.list.id} seq ${L.list.scheme.sequenceNumber}` },
         status: 'NOT_RECOGNIZED',
         service: s ? describeService(m, s, t) : null,
         equivalenceLevel: null,
@@ -291,8 +294,13 @@ export async function recognize(report: SignatureReport, chain: readonly ParsedC
     }
     for (const b of bases) {
       let out: Outcome;
+      const stale = b.restsOn.filter((x) => x.expired);
       if (!s) out = notRecognized(`the service ${m.service.name} was not yet listed at the best-signature-time ${t.toISOString()}`);
-      else if (L.expired) out = indeterminate(`trusted list ${L.list.id} seq ${L.list.scheme.sequenceNumber} expired (NextUpdate ${L.list.scheme.nextUpdate}); the service status cannot be confirmed`);
+      else if (stale.length) {
+        out = indeterminate(
+          ...stale.map((x) => `trusted list ${x.list.id} seq ${x.list.scheme.sequenceNumber} expired (NextUpdate ${x.list.scheme.nextUpdate}); the service status cannot be confirmed`),
+        );
+      }
       else out = b.evaluate(s);
       evaluations.push({ basis: b.basis, service: s ? describeService(m, s, t) : null, ...out });
     }
