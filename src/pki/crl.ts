@@ -4,6 +4,7 @@ import { InputFormatError } from '../errors.js';
 import { toArrayBuffer, toHex } from '../util/bytes.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import { algorithmId } from './certificate.js';
+import { readGeneralNames, type GeneralNameValue } from './general-name.js';
 import { readName, type DistinguishedName } from './name.js';
 import { OID } from './oids.js';
 
@@ -12,9 +13,13 @@ export interface CrlEntry {
   readonly revocationDate: Date;
   /** RFC 5280 CRLReason name, when present. */
   readonly reason?: string;
+  /** Name key of the certificate issuer the entry is for (the CRL issuer unless an indirect CRL says otherwise). */
+  readonly certificateIssuerKeys: readonly string[];
+  /** OIDs of critical entry extensions we do not process: the entry (and so the CRL) cannot be relied on. */
+  readonly unknownCriticalExtensions: readonly string[];
 }
 
-const CRL_REASONS = [
+export const CRL_REASONS = [
   'unspecified',
   'keyCompromise',
   'cACompromise',
@@ -28,7 +33,55 @@ const CRL_REASONS = [
   'aACompromise',
 ];
 
-/** A CRL parsed once: issuer, update times, the revoked serials indexed for O(1) lookup. */
+/** ReasonFlags bits 1..8 (keyCompromise .. aACompromise); bit 0 "unused" is never a reason to cover. */
+export const ALL_REASONS = 0x1fe;
+
+/**
+ * ReasonFlags from the content octets of a BIT STRING (first octet = unused
+ * bits): bit i of the result is ReasonFlags bit i (bit 0 = most significant bit of the first octet).
+ */
+export function reasonFlags(content: Uint8Array): number {
+  let mask = 0;
+  for (let i = 0; i < 9; i++) {
+    const byte = content[1 + (i >> 3)];
+    if (byte !== undefined && (byte & (0x80 >> (i & 7))) !== 0) mask |= 1 << i;
+  }
+  return mask;
+}
+
+/** RFC 5280 5.2.5 issuingDistributionPoint, decoded. */
+export interface IssuingDistributionPoint {
+  /** fullName, or nameRelativeToCRLIssuer resolved against the CRL issuer (as a directoryName). */
+  readonly names?: readonly GeneralNameValue[];
+  readonly onlyContainsUserCerts: boolean;
+  readonly onlyContainsCACerts: boolean;
+  readonly onlyContainsAttributeCerts: boolean;
+  /** ReasonFlags mask; ALL_REASONS when onlySomeReasons is absent. */
+  readonly onlySomeReasons: number;
+  readonly indirectCRL: boolean;
+  /** DER of the extension value, to compare a delta CRL's scope with its base. */
+  readonly der: string;
+}
+
+/** DistributionPointName resolved to general names; a relative name is appended to `issuer` (RFC 5280 4.2.1.13). */
+export function distributionPointNames(dp: pkijs.DistributionPointName | undefined, issuer: pkijs.RelativeDistinguishedNames): GeneralNameValue[] | undefined {
+  if (!dp) return undefined;
+  if (Array.isArray(dp)) return readGeneralNames(dp);
+  const full = new pkijs.RelativeDistinguishedNames({ typesAndValues: [...issuer.typesAndValues, ...dp.typesAndValues] });
+  return [{ kind: 'directory', value: readName(full) }];
+}
+
+const CRL_EXTENSIONS_PROCESSED = new Set<string>([
+  OID.cRLNumber,
+  OID.deltaCRLIndicator,
+  OID.issuingDistributionPoint,
+  OID.authorityKeyIdentifier,
+  OID.freshestCRL,
+  OID.issuerAltName,
+]);
+const ENTRY_EXTENSIONS_PROCESSED = new Set<string>([OID.reasonCode, OID.invalidityDate, OID.certificateIssuer]);
+
+/** A CRL parsed once: issuer, update times, scope, the revoked serials indexed for O(1) lookup. */
 export class ParsedCrl {
   readonly der: Uint8Array;
   readonly raw: pkijs.CertificateRevocationList;
@@ -40,8 +93,17 @@ export class ParsedCrl {
   readonly signatureValue: Uint8Array;
   readonly authorityKeyIdentifier?: string;
   readonly isDelta: boolean;
+  /** cRLNumber as a decimal string (big integers kept exact). */
+  readonly crlNumber?: bigint;
+  /** deltaCRLIndicator: the cRLNumber of the base CRL a delta CRL updates. */
+  readonly baseCrlNumber?: bigint;
+  readonly issuingDistributionPoint?: IssuingDistributionPoint;
   readonly criticalExtensions: readonly string[];
-  private readonly entries: Map<string, CrlEntry>;
+  /** Critical CRL extensions this module does not process: the CRL must not be used (RFC 5280 5.2). */
+  readonly unsupportedCriticalExtensions: readonly string[];
+  /** Decoding problems that make the CRL unusable (malformed extensions). */
+  readonly problems: readonly string[];
+  private readonly entries: Map<string, CrlEntry[]>;
 
   private constructor(der: Uint8Array, raw: pkijs.CertificateRevocationList) {
     this.der = der;
@@ -53,30 +115,73 @@ export class ParsedCrl {
     this.signatureAlgorithm = algorithmId(raw.signatureAlgorithm);
     this.signatureValue = raw.signatureValue.valueBlock.valueHexView;
     const crit: string[] = [];
+    const unsupported: string[] = [];
+    const problems: string[] = [];
     let delta = false;
     for (const e of raw.crlExtensions?.extensions ?? []) {
       if (e.critical) crit.push(e.extnID);
-      if (e.extnID === OID.deltaCRLIndicator) delta = true;
-      if (e.extnID === OID.authorityKeyIdentifier) {
-        const pv = e.parsedValue as unknown;
-        if (pv instanceof pkijs.AuthorityKeyIdentifier && pv.keyIdentifier) {
-          this.authorityKeyIdentifier = toHex(pv.keyIdentifier.valueBlock.valueHexView);
-        }
+      if (e.critical && !CRL_EXTENSIONS_PROCESSED.has(e.extnID)) unsupported.push(e.extnID);
+      const pv = e.parsedValue as unknown;
+      switch (e.extnID) {
+        case OID.deltaCRLIndicator:
+          delta = true;
+          this.baseCrlNumber = readInteger(e.extnValue.valueBlock.valueHexView);
+          if (this.baseCrlNumber === undefined) problems.push('deltaCRLIndicator is malformed');
+          break;
+        case OID.cRLNumber:
+          this.crlNumber = readInteger(e.extnValue.valueBlock.valueHexView);
+          if (this.crlNumber === undefined) problems.push('cRLNumber is malformed');
+          break;
+        case OID.authorityKeyIdentifier:
+          if (pv instanceof pkijs.AuthorityKeyIdentifier && pv.keyIdentifier) this.authorityKeyIdentifier = toHex(pv.keyIdentifier.valueBlock.valueHexView);
+          break;
+        case OID.issuingDistributionPoint:
+          if (pv instanceof pkijs.IssuingDistributionPoint) {
+            this.issuingDistributionPoint = {
+              names: distributionPointNames(pv.distributionPoint, raw.issuer),
+              onlyContainsUserCerts: pv.onlyContainsUserCerts === true,
+              onlyContainsCACerts: pv.onlyContainsCACerts === true,
+              onlyContainsAttributeCerts: pv.onlyContainsAttributeCerts === true,
+              onlySomeReasons: onlySomeReasonsOf(e.extnValue.valueBlock.valueHexView) ?? ALL_REASONS,
+              indirectCRL: pv.indirectCRL === true,
+              der: toHex(e.extnValue.valueBlock.valueHexView),
+            };
+          } else problems.push('issuingDistributionPoint is malformed');
+          break;
       }
     }
     this.isDelta = delta;
     this.criticalExtensions = crit;
+    this.unsupportedCriticalExtensions = unsupported;
+    this.problems = problems;
     this.entries = new Map();
+    // In an indirect CRL each entry's certificate issuer defaults to the previous entry's (RFC 5280 5.3.3).
+    let currentIssuer = [this.issuer.key];
     for (const rc of raw.revokedCertificates ?? []) {
       const serial = toHex(rc.userCertificate.valueBlock.valueHexView);
       let reason: string | undefined;
+      const unknownCritical: string[] = [];
       for (const e of rc.crlEntryExtensions?.extensions ?? []) {
+        const pv = e.parsedValue as unknown;
+        if (e.critical && !ENTRY_EXTENSIONS_PROCESSED.has(e.extnID)) unknownCritical.push(e.extnID);
         if (e.extnID === OID.reasonCode) {
-          const pv = e.parsedValue as unknown;
           if (pv instanceof asn1js.Enumerated) reason = CRL_REASONS[pv.valueBlock.valueDec] ?? String(pv.valueBlock.valueDec);
+        } else if (e.extnID === OID.certificateIssuer && this.issuingDistributionPoint?.indirectCRL) {
+          const names = pv instanceof pkijs.GeneralNames ? readGeneralNames(pv.names) : [];
+          const keys = names.flatMap((n) => (n.kind === 'directory' ? [n.value.key] : []));
+          if (keys.length) currentIssuer = keys;
         }
       }
-      this.entries.set(serial, { serialNumberHex: serial, revocationDate: rc.revocationDate.value, reason });
+      const entry: CrlEntry = {
+        serialNumberHex: serial,
+        revocationDate: rc.revocationDate.value,
+        reason,
+        certificateIssuerKeys: currentIssuer,
+        unknownCriticalExtensions: unknownCritical,
+      };
+      const list = this.entries.get(serial);
+      if (list) list.push(entry);
+      else this.entries.set(serial, [entry]);
     }
   }
 
@@ -92,11 +197,45 @@ export class ParsedCrl {
     return new ParsedCrl(input, raw);
   }
 
-  entryFor(serialNumberHex: string): CrlEntry | undefined {
-    return this.entries.get(serialNumberHex);
+  /**
+   * The entry for a serial number; with `certificateIssuerKey`, only an entry
+   * for a certificate of that issuer (indirect CRLs list several issuers' serials).
+   */
+  entryFor(serialNumberHex: string, certificateIssuerKey?: string): CrlEntry | undefined {
+    const list = this.entries.get(serialNumberHex);
+    if (!list) return undefined;
+    if (certificateIssuerKey === undefined) return list[0];
+    return list.find((e) => e.certificateIssuerKeys.includes(certificateIssuerKey));
+  }
+
+  /** Whether any entry carries a critical extension we do not process. */
+  get hasUnknownCriticalEntryExtension(): boolean {
+    for (const list of this.entries.values()) for (const e of list) if (e.unknownCriticalExtensions.length) return true;
+    return false;
   }
 
   get size(): number {
-    return this.entries.size;
+    let n = 0;
+    for (const list of this.entries.values()) n += list.length;
+    return n;
   }
+}
+
+function readInteger(der: Uint8Array): bigint | undefined {
+  const asn = asn1js.fromBER(toArrayBuffer(der));
+  if (asn.offset === -1 || !(asn.result instanceof asn1js.Integer)) return undefined;
+  const hex = toHex(asn.result.valueBlock.valueHexView);
+  return hex ? BigInt('0x' + hex) : 0n;
+}
+
+/** onlySomeReasons [3] of an IssuingDistributionPoint, read from the DER (pkijs keeps only one octet of it). */
+function onlySomeReasonsOf(der: Uint8Array): number | undefined {
+  const asn = asn1js.fromBER(toArrayBuffer(der));
+  if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
+  for (const el of asn.result.valueBlock.value) {
+    if (el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 3) {
+      return reasonFlags(new Uint8Array((el as asn1js.Primitive).valueBlock.valueHexView));
+    }
+  }
+  return undefined;
 }

@@ -1,5 +1,7 @@
 import type * as pkijs from 'pkijs';
 import { toHex } from '../util/bytes.js';
+import { InputFormatError } from '../errors.js';
+import { oid, sequence, set, type Asn1Node } from '../util/asn1-tree.js';
 
 const SHORT_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -21,6 +23,8 @@ const SHORT_NAMES: Record<string, string> = {
 export interface NameAttribute {
   readonly type: string;
   readonly value: string;
+  /** `type=value` compared per RFC 5280 7.1 (RFC 4518 case folding and insignificant space handling). */
+  readonly matchKey: string;
 }
 
 /**
@@ -43,18 +47,45 @@ function attributeValueText(value: unknown): { text: string; isString: boolean }
   return { text: hex ? '#' + toHex(hex) : '', isString: false };
 }
 
-function normalizeForMatch(s: string): string {
-  return s.trim().replace(/\s+/g, ' ').toLowerCase();
+/**
+ * RFC 4518 string preparation, the part that matters for real names: Unicode
+ * NFKC, case folding, and insignificant space handling (leading/trailing
+ * space dropped, inner runs collapsed to one space).
+ */
+export function normalizeForMatch(s: string): string {
+  return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 export function readName(name: pkijs.RelativeDistinguishedNames): DistinguishedName {
-  // pkijs flattens RDNs; multi-valued RDNs are rare in this domain and are kept as separate attributes.
+  return nameFromAttributes(name.typesAndValues);
+}
+
+/**
+ * The same DistinguishedName read straight from a decoded Name (SEQUENCE OF
+ * SET OF AttributeTypeAndValue), without building pkijs objects; throws
+ * InputFormatError when the structure is not a Name.
+ */
+export function readNameNode(node: Asn1Node, what: string): DistinguishedName {
+  const tvs: { type: string; value: unknown }[] = [];
+  for (const rdn of sequence(node, what)) {
+    for (const atv of set(rdn, what)) {
+      const parts = sequence(atv, what);
+      if (parts.length !== 2) throw new InputFormatError(`${what}: AttributeTypeAndValue must have a type and a value`);
+      tvs.push({ type: oid(parts[0], what), value: parts[1] });
+    }
+  }
+  return nameFromAttributes(tvs);
+}
+
+function nameFromAttributes(typesAndValues: readonly { readonly type: string; readonly value: unknown }[]): DistinguishedName {
+  // Multi-valued RDNs are flattened (as pkijs does); they are rare in this domain and kept as separate attributes.
   const rdns: NameAttribute[][] = [];
   const keyParts: string[] = [];
-  for (const tv of name.typesAndValues) {
+  for (const tv of typesAndValues) {
     const { text, isString } = attributeValueText(tv.value);
-    rdns.push([{ type: tv.type, value: text }]);
-    keyParts.push(`${tv.type}=${isString ? normalizeForMatch(text) : text}`);
+    const matchKey = `${tv.type}=${isString ? normalizeForMatch(text) : text}`;
+    rdns.push([{ type: tv.type, value: text, matchKey }]);
+    keyParts.push(matchKey);
   }
   const textOut = [...rdns]
     .reverse()
@@ -70,4 +101,21 @@ function escapeRdnValue(v: string): string {
 export function nameAttribute(name: DistinguishedName, type: string): string | undefined {
   for (const rdn of name.rdns) for (const a of rdn) if (a.type === type) return a.value;
   return undefined;
+}
+
+/** Attributes in order (the RDN sequence flattened), as match keys. */
+export function nameMatchKeys(name: DistinguishedName): string[] {
+  return name.rdns.flatMap((rdn) => rdn.map((a) => a.matchKey));
+}
+
+/** RFC 5280 4.2.1.10 directoryName subtree: `base` is a prefix of `name` (an empty base is everything). */
+export function isWithinSubtree(name: DistinguishedName, base: DistinguishedName): boolean {
+  const n = nameMatchKeys(name);
+  const b = nameMatchKeys(base);
+  if (b.length > n.length) return false;
+  return b.every((k, i) => n[i] === k);
+}
+
+export function isEmptyName(name: DistinguishedName): boolean {
+  return name.rdns.length === 0;
 }

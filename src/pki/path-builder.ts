@@ -1,5 +1,5 @@
 import { LimitExceededError } from '../errors.js';
-import { equalBytes } from '../util/bytes.js';
+import { bytesKey, equalBytes } from '../util/bytes.js';
 import type { ParsedCertificate } from './certificate.js';
 import type { CertificatePool, TrustAnchor } from './pool.js';
 
@@ -20,20 +20,54 @@ export interface PathBuildLimits {
 
 export const DEFAULT_PATH_LIMITS: PathBuildLimits = { maxDepth: 10, maxCandidates: 500, maxPaths: 16 };
 
+/** Why a branch of the search ended without reaching an anchor, for reports. */
+export interface DeadEnd {
+  /** Target first. */
+  readonly certificates: readonly ParsedCertificate[];
+  readonly reason: string;
+}
+
+export interface PathSearch {
+  readonly paths: CandidatePath[];
+  readonly deadEnds: DeadEnd[];
+}
+
+/** Subject name plus key: two certificates with both equal are the same CA for loop detection (RFC 4158 2.4.2). */
+function logicalCa(c: ParsedCertificate): string {
+  return `${c.subject.key}|${bytesKey(c.publicKey.spki)}`;
+}
+
+/**
+ * Orders candidate issuers: exact AKI/SKI match first, then those without a
+ * key identifier to compare, newest first within each group (a stable, useful
+ * order when a CA has rolled its key or is cross-certified).
+ */
+function ranked<T extends { readonly certificate: ParsedCertificate }>(cert: ParsedCertificate, list: T[]): T[] {
+  const aki = cert.authorityKeyIdentifier;
+  const score = (c: ParsedCertificate) => (aki && c.subjectKeyIdentifier === aki ? 0 : 1);
+  return [...list].sort((a, b) => score(a.certificate) - score(b.certificate) || b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime());
+}
+
 /**
  * Depth-first enumeration of every path from `target` to an anchor through the
- * pool, by name chaining with AKI/SKI filtering. It checks no signatures: the
- * validator does, so a failing path can still be reported. Loops are cut by
- * never revisiting a certificate on the current branch; work is bounded.
+ * pool, by name chaining with AKI/SKI filtering (RFC 4158). It checks no
+ * signatures: the validator does, so a failing path can still be reported.
+ * Loops are cut by never revisiting a CA (same subject and key) on the current
+ * branch, which also stops cycles through re-issued or cross certificates;
+ * total work is bounded by `limits.maxCandidates` (LimitExceededError beyond).
  */
-export function buildPaths(
+export function searchPaths(
   target: ParsedCertificate,
   pool: CertificatePool,
   anchors: CertificatePool<TrustAnchor>,
   limits: PathBuildLimits = DEFAULT_PATH_LIMITS,
-): CandidatePath[] {
+): PathSearch {
   const paths: CandidatePath[] = [];
+  const deadEnds: DeadEnd[] = [];
   let examined = 0;
+  const count = () => {
+    if (++examined > limits.maxCandidates) throw new LimitExceededError('pathBuilding.candidates', limits.maxCandidates);
+  };
 
   const direct = anchors.find(target);
   if (direct) paths.push({ certificates: [], anchor: direct });
@@ -41,21 +75,40 @@ export function buildPaths(
   const walk = (chain: ParsedCertificate[]): void => {
     if (paths.length >= limits.maxPaths) return;
     const current = chain[chain.length - 1]!;
-    for (const anchor of anchors.issuersOf(current)) {
-      if (++examined > limits.maxCandidates) throw new LimitExceededError('pathBuilding.candidates', limits.maxCandidates);
-      if (anchor.certificate === current) continue;
+    let extended = false;
+    for (const anchor of ranked(current, anchors.issuersOf(current))) {
+      count();
+      if (anchor.certificate === current || equalBytes(anchor.certificate.der, current.der)) continue;
       paths.push({ certificates: [...chain], anchor });
+      extended = true;
       if (paths.length >= limits.maxPaths) return;
     }
-    if (chain.length >= limits.maxDepth) return;
-    if (current.isSelfIssued && !current.isCA) return;
-    for (const { certificate: issuer } of pool.issuersOf(current)) {
-      if (++examined > limits.maxCandidates) throw new LimitExceededError('pathBuilding.candidates', limits.maxCandidates);
-      if (chain.some((c) => c === issuer || equalBytes(c.der, issuer.der))) continue;
-      if (anchors.has(issuer)) continue; // reached as an anchor above
-      walk([...chain, issuer]);
+    if (chain.length >= limits.maxDepth) {
+      if (!extended) deadEnds.push({ certificates: [...chain], reason: `depth limit ${limits.maxDepth} reached` });
+      return;
     }
+    if (current.isSelfIssued && !current.isCA && chain.length > 1) return;
+    const seen = new Set(chain.map(logicalCa));
+    for (const { certificate: issuer } of ranked(current, pool.issuersOf(current))) {
+      count();
+      if (seen.has(logicalCa(issuer))) continue;
+      if (anchors.has(issuer)) continue; // reached as an anchor above
+      extended = true;
+      walk([...chain, issuer]);
+      if (paths.length >= limits.maxPaths) return;
+    }
+    if (!extended) deadEnds.push({ certificates: [...chain], reason: `no issuer for ${current.issuer.text} among the supplied certificates or trust anchors` });
   };
   walk([target]);
-  return paths;
+  return { paths, deadEnds };
+}
+
+/** The candidate paths only (see `searchPaths`). */
+export function buildPaths(
+  target: ParsedCertificate,
+  pool: CertificatePool,
+  anchors: CertificatePool<TrustAnchor>,
+  limits: PathBuildLimits = DEFAULT_PATH_LIMITS,
+): CandidatePath[] {
+  return searchPaths(target, pool, anchors, limits).paths;
 }

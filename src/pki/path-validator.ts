@@ -3,8 +3,11 @@ import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import type { SubIndication } from '../report/indication.js';
 import type { KeyUsageName, ParsedCertificate } from './certificate.js';
+import { checkNameConstraints, constrainedNames, readNameConstraints, type NameConstraintSet } from './name-constraints.js';
 import { OID } from './oids.js';
 import type { CandidatePath } from './path-builder.js';
+import { processPolicies, readPolicyInfo, type CertificatePolicyInfo } from './policy-tree.js';
+import { profileIssues } from './profile.js';
 import type { RevocationChecker, RevocationStatus } from './revocation.js';
 import { verifySignedBy } from './signature.js';
 
@@ -18,6 +21,27 @@ export interface PathValidationOptions {
   readonly targetKeyUsage?: readonly KeyUsageName[];
   /** The target must carry this extended key usage (e.g. id-kp-timeStamping for a TSA). */
   readonly targetExtKeyUsage?: string;
+  /**
+   * RFC 5280 6.1.1 (c) user-initial-policy-set: the certificate policy OIDs the
+   * relying party accepts (e.g. those an agreement requires). Default anyPolicy.
+   */
+  readonly initialPolicySet?: readonly string[];
+  /** RFC 5280 6.1.1 (f) initial-explicit-policy: the path must be valid for at least one policy of the set. */
+  readonly requireExplicitPolicy?: boolean;
+  /** RFC 5280 6.1.1 (e) initial-policy-mapping-inhibit. */
+  readonly inhibitPolicyMapping?: boolean;
+  /** RFC 5280 6.1.1 (g) initial-any-policy-inhibit. */
+  readonly inhibitAnyPolicy?: boolean;
+  /**
+   * Strict mode: also enforce the RFC 5280 section 4 MUSTs addressed to issuing
+   * CAs (criticality rules, AKI/SKI presence, keyCertSign only with cA) and
+   * treat the trust anchor's certificate as a certificate, as OpenSSL does:
+   * its validity period, basicConstraints cA, keyUsage keyCertSign and
+   * critical extensions count. Off by default, because deployed e-signature
+   * PKIs (and trusted lists, whose anchors may outlive their certificates)
+   * break some of these rules without that being a security problem.
+   */
+  readonly strict?: boolean;
 }
 
 export type PathFailureKind =
@@ -31,7 +55,10 @@ export type PathFailureKind =
   | 'key-usage'
   | 'extended-key-usage'
   | 'critical-extension'
-  | 'crypto-constraints';
+  | 'crypto-constraints'
+  | 'name-constraints'
+  | 'policy'
+  | 'malformed';
 
 export interface PathFailure {
   readonly kind: PathFailureKind;
@@ -54,13 +81,13 @@ export interface PathValidationResult {
   readonly failures: readonly PathFailure[];
   /** Revocation status of each non-anchor certificate, same order as `chain`. */
   readonly revocation: readonly RevocationStatus[];
+  /** Certificate policies the path is valid for (RFC 5280 6.1.5 valid_policy_tree leaves); empty when none. */
+  readonly policies: readonly string[];
 }
 
 /**
  * Extensions this validator processes. Anything else marked critical makes the
- * path fail (RFC 5280 4.2). Name constraints and the policy extensions are
- * deliberately not listed until they are enforced: accepting them unprocessed
- * would be accepting silently.
+ * path fail (RFC 5280 4.2).
  */
 const PROCESSED_EXTENSIONS = new Set<string>([
   OID.subjectKeyIdentifier,
@@ -71,6 +98,10 @@ const PROCESSED_EXTENSIONS = new Set<string>([
   OID.subjectAltName,
   OID.issuerAltName,
   OID.certificatePolicies,
+  OID.policyMappings,
+  OID.policyConstraints,
+  OID.inhibitAnyPolicy,
+  OID.nameConstraints,
   OID.cRLDistributionPoints,
   OID.freshestCRL,
   OID.authorityInfoAccess,
@@ -78,7 +109,15 @@ const PROCESSED_EXTENSIONS = new Set<string>([
   OID.ocspNoCheck,
 ]);
 
-/** RFC 5280 6.1 basic path validation of one candidate path at `options.time`, collecting every failure. */
+/**
+ * RFC 5280 6.1 path validation of one candidate path at `options.time`,
+ * collecting every failure rather than stopping at the first (reports list
+ * them all). Trust anchor handling: the anchor's name constraints and
+ * pathLenConstraint are applied (as OpenSSL does; RFC 5280 6.2 leaves this to
+ * the relying party), its policies are not (the anchor is not part of the path
+ * in RFC 5280's model); with `strict` its validity, cA bit, keyUsage and
+ * critical extensions count too.
+ */
 export async function validatePath(path: CandidatePath, options: PathValidationOptions): Promise<PathValidationResult> {
   const chain = [...path.certificates, path.anchor.certificate];
   const failures: PathFailure[] = [];
@@ -86,11 +125,60 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
   const fail = (i: number, kind: PathFailureKind, detail: string, sub: SubIndication, until?: Date) =>
     failures.push({ kind, certificateIndex: i, subject: chain[i]!.subject.text, detail, subIndication: sub, until });
   const t = options.time;
+  const strict = options.strict === true;
   let broken = false;
+  const anchorIndex = chain.length - 1;
+  const anchor = path.anchor.certificate;
+  const n = path.certificates.length;
+
+  const checkProfile = (i: number, role: 'target' | 'ca' | 'anchor') => {
+    const c = chain[i]!;
+    const selfSigned = c.isSelfIssued && (i === anchorIndex || (chain[i + 1] !== undefined && chain[i + 1]!.der === c.der));
+    for (const issue of profileIssues(c, role, role === 'anchor' ? c.isSelfIssued : selfSigned)) {
+      if (issue.level === 'structure' || strict) fail(i, 'malformed', issue.detail, 'CERTIFICATE_CHAIN_GENERAL_FAILURE');
+    }
+  };
+  const checkValidity = (i: number) => {
+    const cert = chain[i]!;
+    if (t.getTime() < cert.notBefore.getTime()) {
+      fail(i, 'not-yet-valid', `not valid before ${cert.notBefore.toISOString()}`, 'NOT_YET_VALID');
+    } else if (t.getTime() > cert.notAfter.getTime()) {
+      fail(i, 'expired', `expired at ${cert.notAfter.toISOString()}`, 'OUT_OF_BOUNDS_NO_POE');
+    }
+  };
+  const checkCritical = (i: number) => {
+    for (const ext of chain[i]!.extensions) {
+      if (ext.critical && !PROCESSED_EXTENSIONS.has(ext.oid)) {
+        fail(i, 'critical-extension', `unsupported critical extension ${ext.oid}`, 'CERTIFICATE_CHAIN_GENERAL_FAILURE');
+      }
+    }
+  };
+
+  // The anchor: its name constraints bind the whole path; strict mode checks it as a certificate.
+  const constraintSets: NameConstraintSet[] = [];
+  const addConstraints = (i: number) => {
+    try {
+      const nc = readNameConstraints(chain[i]!);
+      if (nc) constraintSets.push(nc);
+    } catch (e) {
+      fail(i, 'name-constraints', (e as Error).message, 'CHAIN_CONSTRAINTS_FAILURE');
+    }
+  };
+  if (n > 0) addConstraints(anchorIndex);
+  if (strict) {
+    checkValidity(anchorIndex);
+    checkCritical(anchorIndex);
+    checkProfile(anchorIndex, n > 0 ? 'anchor' : 'target');
+    if (n > 0 && !anchor.isCA) fail(anchorIndex, 'basic-constraints', 'trust anchor certificate is not a CA (basicConstraints cA)', 'CHAIN_CONSTRAINTS_FAILURE');
+    if (n > 0 && anchor.keyUsage && !anchor.keyUsage.has('keyCertSign')) {
+      fail(anchorIndex, 'key-usage', 'trust anchor certificate lacks keyUsage keyCertSign', 'CHAIN_CONSTRAINTS_FAILURE');
+    }
+  }
 
   // Walk from the certificate below the anchor down to the target (RFC 5280 processes in that order).
-  let maxPathLength = path.certificates.length;
-  for (let i = path.certificates.length - 1; i >= 0; i--) {
+  let maxPathLength = n;
+  const policyPath: CertificatePolicyInfo[] = [];
+  for (let i = n - 1; i >= 0; i--) {
     const cert = chain[i]!;
     const issuer = chain[i + 1]!;
     const isTarget = i === 0;
@@ -117,11 +205,8 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
       }
     }
 
-    if (t.getTime() < cert.notBefore.getTime()) {
-      fail(i, 'not-yet-valid', `not valid before ${cert.notBefore.toISOString()}`, 'NOT_YET_VALID');
-    } else if (t.getTime() > cert.notAfter.getTime()) {
-      fail(i, 'expired', `expired at ${cert.notAfter.toISOString()}`, 'OUT_OF_BOUNDS_NO_POE');
-    }
+    checkValidity(i);
+    checkProfile(i, isTarget ? 'target' : 'ca');
 
     const status = await options.revocation(cert, issuer, t);
     revocation[i] = status;
@@ -134,11 +219,20 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
       );
     }
 
-    for (const ext of cert.extensions) {
-      if (ext.critical && !PROCESSED_EXTENSIONS.has(ext.oid)) {
-        fail(i, 'critical-extension', `unsupported critical extension ${ext.oid}`, 'CERTIFICATE_CHAIN_GENERAL_FAILURE');
-      }
+    // RFC 5280 6.1.3 (b), (c): self-issued intermediates are exempt from name constraints.
+    if (isTarget || !cert.isSelfIssued) {
+      const reason = checkNameConstraints(constrainedNames(cert), constraintSets);
+      if (reason) fail(i, 'name-constraints', reason, 'CHAIN_CONSTRAINTS_FAILURE');
     }
+
+    try {
+      policyPath.push(readPolicyInfo(cert));
+    } catch (e) {
+      fail(i, 'policy', (e as Error).message, 'CHAIN_CONSTRAINTS_FAILURE');
+      policyPath.push({ selfIssued: cert.isSelfIssued });
+    }
+
+    checkCritical(i);
 
     if (!isTarget) {
       if (!cert.isCA) {
@@ -155,19 +249,31 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
       if (cert.keyUsage && !cert.keyUsage.has('keyCertSign')) {
         fail(i, 'key-usage', 'CA certificate lacks keyUsage keyCertSign', 'CHAIN_CONSTRAINTS_FAILURE');
       }
+      addConstraints(i);
     }
   }
 
-  // RFC 5280 lets a trust anchor's own constraints be ignored; its pathLen we do apply (what relying parties expect).
-  const anchor = path.anchor.certificate;
+  // The anchor's pathLenConstraint bounds the non-self-issued intermediates below it.
   const anchorPl = anchor.basicConstraints?.pathLenConstraint;
   const intermediates = path.certificates.slice(1).filter((c) => !c.isSelfIssued).length;
   if (anchorPl !== undefined && intermediates > anchorPl) {
-    fail(chain.length - 1, 'path-length', `trust anchor pathLenConstraint ${anchorPl} allows fewer CAs below it`, 'CHAIN_CONSTRAINTS_FAILURE');
+    fail(anchorIndex, 'path-length', `trust anchor pathLenConstraint ${anchorPl} allows fewer CAs below it`, 'CHAIN_CONSTRAINTS_FAILURE');
+  }
+
+  let policies: readonly string[] = [];
+  if (n > 0) {
+    const outcome = processPolicies(policyPath, {
+      initialPolicySet: options.initialPolicySet,
+      initialExplicitPolicy: options.requireExplicitPolicy,
+      initialPolicyMappingInhibit: options.inhibitPolicyMapping,
+      initialAnyPolicyInhibit: options.inhibitAnyPolicy,
+    });
+    if (outcome.ok) policies = outcome.policies;
+    else fail(n - 1 - outcome.index, 'policy', outcome.reason, 'CHAIN_CONSTRAINTS_FAILURE');
   }
 
   const target = chain[0]!;
-  if (path.certificates.length > 0) {
+  if (n > 0 || strict) {
     if (options.targetKeyUsage && target.keyUsage && !options.targetKeyUsage.some((u) => target.keyUsage!.has(u))) {
       fail(0, 'key-usage', `keyUsage lacks ${options.targetKeyUsage.join(' or ')} (has ${[...target.keyUsage].join(', ') || 'none'})`, 'CHAIN_CONSTRAINTS_FAILURE');
     }
@@ -176,7 +282,7 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
     }
   }
 
-  return { valid: failures.length === 0, chain, anchorSource: path.anchor.source, broken, failures, revocation };
+  return { valid: failures.length === 0, chain, anchorSource: path.anchor.source, broken, failures, revocation, policies };
 }
 
 /** Order in which one failure outranks another when a path has several (most fundamental first). */

@@ -1,6 +1,6 @@
 import type { ParsedCertificate } from './certificate.js';
-import { buildPaths, DEFAULT_PATH_LIMITS, type PathBuildLimits } from './path-builder.js';
-import { primaryFailure, validatePath, type PathValidationOptions, type PathValidationResult } from './path-validator.js';
+import { DEFAULT_PATH_LIMITS, searchPaths, type DeadEnd, type PathBuildLimits } from './path-builder.js';
+import { validatePath, type PathValidationOptions, type PathValidationResult } from './path-validator.js';
 import type { CertificatePool, TrustAnchor } from './pool.js';
 
 export interface PathOutcome {
@@ -8,9 +8,14 @@ export interface PathOutcome {
   readonly best?: PathValidationResult;
   /** Every candidate examined, for the report when none validates. */
   readonly tried: readonly PathValidationResult[];
+  /** Branches that never reached a trust anchor, with the reason. */
+  readonly deadEnds: readonly DeadEnd[];
 }
 
-/** Builds every candidate path and returns the first valid one, else the least-failing unbroken one. */
+/**
+ * Builds every candidate path (bounded by `limits`, LimitExceededError beyond)
+ * and returns the first valid one, else the unbroken one with the fewest failures.
+ */
 export async function findPath(
   target: ParsedCertificate,
   pool: CertificatePool,
@@ -19,15 +24,24 @@ export async function findPath(
   limits: PathBuildLimits = DEFAULT_PATH_LIMITS,
 ): Promise<PathOutcome> {
   const tried: PathValidationResult[] = [];
-  for (const candidate of buildPaths(target, pool, anchors, limits)) {
+  const { paths, deadEnds } = searchPaths(target, pool, anchors, limits);
+  for (const candidate of paths) {
     const result = await validatePath(candidate, options);
     tried.push(result);
-    if (result.valid) return { best: result, tried };
+    if (result.valid) return { best: result, tried, deadEnds };
   }
   const unbroken = tried.filter((r) => !r.broken);
-  if (unbroken.length === 0) return { tried };
-  // Prefer the path whose worst failure is least fundamental, then the one with fewest failures.
-  const rank = (r: PathValidationResult) => r.failures.length;
-  const best = unbroken.reduce((a, b) => (rank(b) < rank(a) ? b : a));
-  return { best: best && primaryFailure(best) ? best : unbroken[0], tried };
+  if (unbroken.length === 0) return { tried, deadEnds };
+  const best = unbroken.reduce((a, b) => (b.failures.length < a.failures.length ? b : a));
+  return { best, tried, deadEnds };
+}
+
+/** One line per candidate tried and per dead end, for "no valid path" reports. */
+export function describeCandidates(outcome: PathOutcome): string[] {
+  return [
+    ...outcome.tried.map(
+      (r) => `[${r.chain.map((c) => c.subject.text).join(' <- ')}]: ${r.valid ? 'valid' : r.failures.map((f) => `${f.subject}: ${f.detail}`).join('; ')}`,
+    ),
+    ...outcome.deadEnds.map((d) => `[${d.certificates.map((c) => c.subject.text).join(' <- ')}]: ${d.reason}`),
+  ];
 }

@@ -1,6 +1,13 @@
+import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/policy.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
+import * as pkijs from 'pkijs';
 import type { ParsedCertificate } from './certificate.js';
-import type { ParsedCrl } from './crl.js';
+import { ALL_REASONS, distributionPointNames, reasonFlags, type ParsedCrl } from './crl.js';
+import type { GeneralNameValue } from './general-name.js';
+import { nameInSubtree } from './name-constraints.js';
+import { OID } from './oids.js';
+import type { CertificatePool, TrustAnchor } from './pool.js';
+import { readName as readNameOf } from './name.js';
 import { verifySignedBy } from './signature.js';
 
 /** What is known about one certificate's revocation status, and from which source. */
@@ -24,18 +31,90 @@ export interface RevocationProvenance {
  */
 export type RevocationChecker = (cert: ParsedCertificate, issuer: ParsedCertificate, time: Date) => Promise<RevocationStatus>;
 
-/** A checker over a fixed set of CRLs. */
-export function crlChecker(crls: readonly ParsedCrl[], registry: AlgorithmRegistry): RevocationChecker {
-  return (cert, issuer, time) => crlStatus(cert, issuer, crls, time, registry);
+/**
+ * Where to find and how to validate a CRL signer that is not the certificate's
+ * issuer (RFC 5280 6.3.3 (f): separate CRL-signing keys, indirect CRLs).
+ * Without it only CRLs signed by the issuer itself count.
+ */
+export interface CrlSignerContext {
+  /** Candidate CRL signer certificates (typically the same pool path building uses). */
+  readonly certificates?: Iterable<ParsedCertificate>;
+  /** Anchors the CRL signer's own path must reach. */
+  readonly anchors?: CertificatePool<TrustAnchor>;
+  readonly algorithmPolicy?: AlgorithmPolicy;
+  /** Nesting of CRL-signer validations (each may need CRLs itself); default 3. */
+  readonly maxDepth?: number;
 }
 
-const SUPPORTED_CRL_CRITICAL = new Set<string>(['2.5.29.20' /* cRLNumber */]);
+/** A checker over a fixed set of CRLs. */
+export function crlChecker(crls: readonly ParsedCrl[], registry: AlgorithmRegistry, context: CrlSignerContext = {}): RevocationChecker {
+  return (cert, issuer, time) => crlStatus(cert, issuer, crls, time, registry, context);
+}
+
+/** RFC 5280 4.2.1.13 distribution points of a certificate (names, reasons, cRLIssuer), decoded. */
+interface CertDistributionPoint {
+  readonly names?: readonly GeneralNameValue[];
+  readonly reasons: number;
+  readonly crlIssuer?: readonly GeneralNameValue[];
+}
+
+function distributionPointsOf(cert: ParsedCertificate): CertDistributionPoint[] | undefined {
+  const ext = cert.raw.extensions?.find((e) => e.extnID === OID.cRLDistributionPoints);
+  const pv = ext?.parsedValue as unknown;
+  if (!(pv instanceof pkijs.CRLDistributionPoints)) return undefined;
+  return pv.distributionPoints.map((dp) => ({
+    names: distributionPointNames(dp.distributionPoint, dp.cRLIssuer?.length ? dp.cRLIssuer[0]!.value : cert.raw.issuer),
+    reasons: dp.reasons ? reasonFlags(new Uint8Array(dp.reasons.valueBlock.valueHexView)) : ALL_REASONS,
+    crlIssuer: dp.cRLIssuer ? readGenerals(dp.cRLIssuer) : undefined,
+  }));
+}
+
+function readGenerals(list: pkijs.GeneralName[]): GeneralNameValue[] {
+  return list.flatMap((g) => (g.type === 4 && g.value instanceof pkijs.RelativeDistinguishedNames ? [{ kind: 'directory' as const, value: readNameOf(g.value) }] : []));
+}
+
+const sameName = (a: GeneralNameValue, b: GeneralNameValue) =>
+  a.kind === b.kind && nameInSubtree(a, b) === true && nameInSubtree(b, a) === true;
+const anyCommon = (a: readonly GeneralNameValue[], b: readonly GeneralNameValue[]) => a.some((x) => b.some((y) => sameName(x, y)));
 
 /**
- * Status of `cert` (issued by `issuer`) at `time` from caller-supplied CRLs.
- * A CRL counts only if its issuer name matches, its signature verifies with the
- * issuer's key, it has been issued at or before `time`, and it has no critical
- * extension we do not process (delta/indirect/partitioned CRLs come later).
+ * Whether `crl` covers `cert` (RFC 5280 6.3.3 (b)), and for which reasons.
+ * Returns the ReasonFlags mask covered, or a string saying why it is out of scope.
+ */
+function scopeOf(crl: ParsedCrl, cert: ParsedCertificate, dps: CertDistributionPoint[] | undefined): number | string {
+  const idp = crl.issuingDistributionPoint;
+  const crlIssuerName: GeneralNameValue = { kind: 'directory', value: crl.issuer };
+  const direct = crl.issuer.key === cert.issuer.key;
+  // Distribution points that name this CRL's issuer (directly, or as cRLIssuer for an indirect CRL).
+  const dpCandidates: CertDistributionPoint[] = (dps ?? [{ reasons: ALL_REASONS }]).filter((dp) =>
+    dp.crlIssuer ? idp?.indirectCRL === true && anyCommon(dp.crlIssuer, [crlIssuerName]) : direct,
+  );
+  if (dpCandidates.length === 0) return direct ? 'the certificate names another CRL issuer' : `CRL issuer ${crl.issuer.text} is not the certificate's issuer nor named as its cRLIssuer`;
+  if (idp?.onlyContainsUserCerts && cert.isCA) return 'CRL only covers end-entity certificates';
+  if (idp?.onlyContainsCACerts && !cert.isCA) return 'CRL only covers CA certificates';
+  if (idp?.onlyContainsAttributeCerts) return 'CRL only covers attribute certificates';
+  let reasons = 0;
+  for (const dp of dpCandidates) {
+    if (idp?.names) {
+      const dpNames = dp.names ?? dp.crlIssuer;
+      if (!dpNames || !anyCommon(idp.names, dpNames)) continue;
+    }
+    reasons |= dp.reasons;
+  }
+  if (reasons === 0) return 'distribution point names do not match the CRL issuingDistributionPoint';
+  return reasons & (idp?.onlySomeReasons ?? ALL_REASONS);
+}
+
+/**
+ * Status of `cert` (issued by `issuer`) at `time` from caller-supplied CRLs,
+ * following RFC 5280 6.3: a CRL counts when it is in the certificate's scope
+ * (issuer or indirect cRLIssuer, issuingDistributionPoint names, user/CA-only,
+ * reasons), its signer is the issuer or a certificate from `context` that
+ * validates to the same anchors with keyUsage cRLSign, its signature verifies,
+ * it was issued at or before `time`, it carries cRLNumber and no critical
+ * extension (CRL or entry) we do not process. Delta CRLs are applied over the
+ * newest complete CRL of the same scope whose number they are based on. The
+ * status is `good` only when the usable CRLs cover every reason code.
  */
 export async function crlStatus(
   cert: ParsedCertificate,
@@ -43,42 +122,151 @@ export async function crlStatus(
   crls: readonly ParsedCrl[],
   time: Date,
   registry: AlgorithmRegistry,
+  context: CrlSignerContext = {},
 ): Promise<RevocationStatus> {
   const reasons: string[] = [];
-  let best: RevocationStatus | undefined;
+  const dps = distributionPointsOf(cert);
+  const usable: { crl: ParsedCrl; covers: number }[] = [];
+  const deltas: ParsedCrl[] = [];
   for (const crl of crls) {
-    if (crl.issuer.key !== issuer.subject.key) continue;
-    if (crl.authorityKeyIdentifier && issuer.subjectKeyIdentifier && crl.authorityKeyIdentifier !== issuer.subjectKeyIdentifier) continue;
-    const unsupported = crl.criticalExtensions.filter((o) => !SUPPORTED_CRL_CRITICAL.has(o));
-    if (unsupported.length) {
-      reasons.push(`CRL from ${crl.issuer.text} has unsupported critical extension(s) ${unsupported.join(', ')}`);
+    const scope = scopeOf(crl, cert, dps);
+    if (typeof scope === 'string') {
+      if (crl.issuer.key === cert.issuer.key) reasons.push(`CRL from ${crl.issuer.text}: ${scope}`);
       continue;
     }
-    if (issuer.keyUsage && !issuer.keyUsage.has('cRLSign')) {
-      reasons.push(`CRL issuer ${issuer.subject.text} lacks keyUsage cRLSign`);
+    const problem = await unusable(crl, issuer, crls, time, registry, context);
+    if (problem) {
+      reasons.push(`CRL from ${crl.issuer.text} thisUpdate ${crl.thisUpdate.toISOString()}: ${problem}`);
       continue;
     }
-    const sig = await verifySignedBy(registry, crl, issuer);
-    if (!sig.ok) {
-      reasons.push(`CRL from ${crl.issuer.text} has an invalid signature (${sig.reason})`);
-      continue;
-    }
-    if (crl.thisUpdate.getTime() > time.getTime()) {
-      reasons.push(`CRL from ${crl.issuer.text} was issued after the time in question`);
-      continue;
-    }
-    const entry = crl.entryFor(cert.serialNumberHex);
+    if (crl.isDelta) deltas.push(crl);
+    else usable.push({ crl, covers: scope });
+  }
+  if (usable.length === 0) return { status: 'unknown', reason: reasons.length ? reasons.join('; ') : 'no CRL from this issuer was supplied' };
+
+  // Newest complete CRL per scope (issuer + issuingDistributionPoint).
+  const newest = new Map<string, { crl: ParsedCrl; covers: number }>();
+  for (const u of usable) {
+    const k = `${u.crl.issuer.key}|${u.crl.issuingDistributionPoint?.der ?? ''}`;
+    const cur = newest.get(k);
+    if (!cur || u.crl.thisUpdate > cur.crl.thisUpdate) newest.set(k, u);
+  }
+  let covered = 0;
+  let fresh = true;
+  let latest: ParsedCrl | undefined;
+  const issuerKey = cert.issuer.key;
+  for (const { crl, covers } of newest.values()) {
     const source = `CRL ${crl.issuer.text} thisUpdate ${crl.thisUpdate.toISOString()}`;
-    if (entry && entry.reason !== 'removeFromCRL') {
-      if (entry.revocationDate.getTime() <= time.getTime()) {
-        return { status: 'revoked', source, revocationTime: entry.revocationDate, reason: entry.reason };
+    const delta = deltas
+      .filter((d) => d.issuer.key === crl.issuer.key && (d.issuingDistributionPoint?.der ?? '') === (crl.issuingDistributionPoint?.der ?? ''))
+      .filter((d) => d.baseCrlNumber !== undefined && crl.crlNumber !== undefined && d.baseCrlNumber <= crl.crlNumber && (d.crlNumber ?? 0n) > crl.crlNumber)
+      .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
+    if (delta) {
+      const de = delta.entryFor(cert.serialNumberHex, issuerKey);
+      if (de && de.reason !== 'removeFromCRL' && de.revocationDate.getTime() <= time.getTime()) {
+        return { status: 'revoked', source: `delta ${source}`, revocationTime: de.revocationDate, reason: de.reason };
       }
-      // Revoked later than the time in question: good at that time, but only this CRL says so.
+      if (delta.nextUpdate && delta.nextUpdate.getTime() < time.getTime()) fresh = false;
+      if (de?.reason === 'removeFromCRL') {
+        covered |= covers;
+        continue;
+      }
     }
-    const fresh = !crl.nextUpdate || crl.nextUpdate.getTime() >= time.getTime();
-    if (!best || (best.status === 'good' && crl.thisUpdate > best.thisUpdate)) {
-      best = { status: 'good', source, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, fresh };
+    const entry = crl.entryFor(cert.serialNumberHex, issuerKey);
+    if (entry && entry.reason !== 'removeFromCRL' && entry.revocationDate.getTime() <= time.getTime()) {
+      return { status: 'revoked', source, revocationTime: entry.revocationDate, reason: entry.reason };
+    }
+    covered |= covers;
+    if (crl.nextUpdate && crl.nextUpdate.getTime() < time.getTime()) fresh = false;
+    if (!latest || crl.thisUpdate > latest.thisUpdate) latest = crl;
+  }
+  if ((covered & ALL_REASONS) !== ALL_REASONS || !latest) {
+    return { status: 'unknown', reason: ['the usable CRLs do not cover every revocation reason', ...reasons].join('; ') };
+  }
+  return {
+    status: 'good',
+    source: `CRL ${latest.issuer.text} thisUpdate ${latest.thisUpdate.toISOString()}`,
+    thisUpdate: latest.thisUpdate,
+    nextUpdate: latest.nextUpdate,
+    fresh,
+  };
+}
+
+const SIGNER_DEPTH = new WeakMap<CrlSignerContext, number>();
+
+/** Why `crl` cannot be relied on for `cert`, or undefined when it can. */
+async function unusable(
+  crl: ParsedCrl,
+  issuer: ParsedCertificate,
+  allCrls: readonly ParsedCrl[],
+  time: Date,
+  registry: AlgorithmRegistry,
+  context: CrlSignerContext,
+): Promise<string | undefined> {
+  if (crl.problems.length) return crl.problems.join('; ');
+  if (crl.unsupportedCriticalExtensions.length) return `unsupported critical extension(s) ${crl.unsupportedCriticalExtensions.join(', ')}`;
+  if (crl.hasUnknownCriticalEntryExtension) return 'an entry has an unsupported critical extension';
+  if (crl.crlNumber === undefined) return 'no cRLNumber (RFC 5280 5.2.3 requires it)';
+  if (crl.thisUpdate.getTime() > time.getTime()) return 'issued after the time in question';
+  return crlSignerProblem(crl, issuer, allCrls, time, registry, context);
+}
+
+async function crlSignerProblem(
+  crl: ParsedCrl,
+  issuer: ParsedCertificate,
+  allCrls: readonly ParsedCrl[],
+  time: Date,
+  registry: AlgorithmRegistry,
+  context: CrlSignerContext,
+): Promise<string | undefined> {
+  const problems: string[] = [];
+  // The certificate's issuer signs its own CRLs in the usual case.
+  if (crl.issuer.key === issuer.subject.key && (!crl.authorityKeyIdentifier || !issuer.subjectKeyIdentifier || crl.authorityKeyIdentifier === issuer.subjectKeyIdentifier)) {
+    if (issuer.keyUsage && !issuer.keyUsage.has('cRLSign')) problems.push(`issuer ${issuer.subject.text} lacks keyUsage cRLSign`);
+    else {
+      const sig = await verifySignedBy(registry, crl, issuer);
+      if (sig.ok) return undefined;
+      problems.push(`signature by the issuer does not verify (${sig.reason})`);
     }
   }
-  return best ?? { status: 'unknown', reason: reasons.length ? reasons.join('; ') : 'no CRL from this issuer was supplied' };
+  // Otherwise a separate CRL signer, which must itself validate to the anchors.
+  if (!context.certificates || !context.anchors) return problems.join('; ') || 'not signed by the certificate issuer';
+  const depth = SIGNER_DEPTH.get(context) ?? 0;
+  if (depth >= (context.maxDepth ?? 3)) return 'CRL signer validation nested too deep';
+  const certs = [...context.certificates];
+  const anchorCerts = [...context.anchors.values()].map((a) => a.certificate);
+  for (const signer of [...certs, ...anchorCerts]) {
+    if (signer === issuer || signer.subject.key !== crl.issuer.key) continue;
+    if (crl.authorityKeyIdentifier && signer.subjectKeyIdentifier && crl.authorityKeyIdentifier !== signer.subjectKeyIdentifier) continue;
+    if (signer.keyUsage && !signer.keyUsage.has('cRLSign')) {
+      problems.push(`candidate signer ${signer.subject.text} lacks cRLSign`);
+      continue;
+    }
+    const sig = await verifySignedBy(registry, crl, signer);
+    if (!sig.ok) continue;
+    if (context.anchors.has(signer)) return undefined;
+    // Validate the signer's own path, revocation included, one level deeper.
+    const { findPath } = await import('./path.js');
+    const { CertificatePool: Pool } = await import('./pool.js');
+    SIGNER_DEPTH.set(context, depth + 1);
+    try {
+      const outcome = await findPath(signer, new Pool(certs.map((certificate) => ({ certificate }))), context.anchors, {
+        time,
+        registry,
+        algorithmPolicy: context.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
+        revocation: (c, i, t) => crlStatus(c, i, allCrls, t, registry, context),
+      });
+      const best = outcome.best;
+      if (!best?.valid) {
+        problems.push(`CRL signer ${signer.subject.text} does not validate`);
+        continue;
+      }
+      const unknown = best.revocation.find((r) => r?.status === 'unknown');
+      if (unknown?.status === 'unknown') problems.push(`CRL signer ${signer.subject.text}: revocation unknown (${unknown.reason})`);
+      else return undefined;
+    } finally {
+      SIGNER_DEPTH.set(context, depth);
+    }
+  }
+  return problems.join('; ') || `no certificate of CRL issuer ${crl.issuer.text} verifies its signature`;
 }

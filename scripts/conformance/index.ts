@@ -1,0 +1,8 @@
+import { limboSuite } from './limbo.js';
+import { pkitsSuite } from './pkits.js';
+import { dssXmldsigSuite } from './dss-xmldsig.js';
+import { otsRootsSuite } from './ots-roots.js';
+import type { Suite } from './types.js';
+
+/** Every external suite the runner knows; add new ones here. */
+export const suites: Suite[] = [limboSuite, pkitsSuite, dssXmldsigSuite, otsRootsSuite];

@@ -1,0 +1,148 @@
+import * as pkijs from 'pkijs';
+import type { ParsedCertificate } from './certificate.js';
+import { generalNameText, readGeneralName, readGeneralNames, type GeneralNameValue } from './general-name.js';
+import { isEmptyName, isWithinSubtree } from './name.js';
+import { OID } from './oids.js';
+
+/** PKCS #9 emailAddress attribute (legacy e-mail in subject DNs, RFC 5280 4.2.1.6). */
+const EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
+
+/** The subtrees one CA certificate's nameConstraints extension imposes (RFC 5280 4.2.1.10). */
+export interface NameConstraintSet {
+  /** Undefined when the extension has no permittedSubtrees. */
+  readonly permitted?: readonly GeneralNameValue[];
+  readonly excluded: readonly GeneralNameValue[];
+  /** Subject of the imposing certificate, for messages. */
+  readonly imposedBy: string;
+}
+
+/**
+ * The nameConstraints of `cert`, or undefined when it has none. Throws a plain
+ * Error when the extension is present but cannot be read (the caller fails the path).
+ */
+export function readNameConstraints(cert: ParsedCertificate): NameConstraintSet | undefined {
+  const ext = cert.raw.extensions?.find((e) => e.extnID === OID.nameConstraints);
+  if (!ext) return undefined;
+  const pv = ext.parsedValue as unknown;
+  if (!(pv instanceof pkijs.NameConstraints)) throw new Error('nameConstraints extension is malformed');
+  const bases = (subtrees: pkijs.GeneralSubtree[] | undefined) =>
+    (subtrees ?? []).map((s) => readGeneralName(s.base) ?? ({ kind: 'other', tag: s.base.type } as const));
+  if (!pv.permittedSubtrees?.length && !pv.excludedSubtrees?.length) throw new Error('nameConstraints extension is empty');
+  return {
+    permitted: pv.permittedSubtrees?.length ? bases(pv.permittedSubtrees) : undefined,
+    excluded: bases(pv.excludedSubtrees),
+    imposedBy: cert.subject.text,
+  };
+}
+
+/** The names of `cert` that name constraints apply to: subject DN, subjectAltName entries, emailAddress attributes. */
+export function constrainedNames(cert: ParsedCertificate): GeneralNameValue[] {
+  const out: GeneralNameValue[] = [];
+  if (!isEmptyName(cert.subject)) out.push({ kind: 'directory', value: cert.subject });
+  for (const rdn of cert.subject.rdns) for (const a of rdn) if (a.type === EMAIL_ADDRESS) out.push({ kind: 'rfc822', value: a.value });
+  const san = cert.raw.extensions?.find((e) => e.extnID === OID.subjectAltName);
+  if (san) {
+    const pv = san.parsedValue as unknown;
+    if (pv instanceof pkijs.AltName) out.push(...readGeneralNames(pv.altNames));
+    else out.push({ kind: 'other', tag: -1 });
+  }
+  return out;
+}
+
+/** Whether `name` lies in the subtree `base`; undefined when the forms cannot be compared (unsupported form). */
+export function nameInSubtree(name: GeneralNameValue, base: GeneralNameValue): boolean | undefined {
+  if (name.kind !== base.kind) return false;
+  switch (base.kind) {
+    case 'dns':
+      return dnsInSubtree((name as typeof base).value, base.value);
+    case 'rfc822':
+      return emailInSubtree((name as typeof base).value, base.value);
+    case 'uri':
+      return uriInSubtree((name as typeof base).value, base.value);
+    case 'ip':
+      return ipInSubtree((name as typeof base).value, base.value);
+    case 'directory':
+      return isWithinSubtree((name as typeof base).value, base.value);
+    case 'other':
+      return (name as typeof base).tag === base.tag ? undefined : false;
+  }
+}
+
+/**
+ * Checks the names of a certificate against every constraint set in force.
+ * Returns a reason when a name is outside a permitted subtree, inside an
+ * excluded one, or of a form we cannot compare against a constraint on it.
+ */
+export function checkNameConstraints(names: readonly GeneralNameValue[], sets: readonly NameConstraintSet[]): string | undefined {
+  for (const set of sets) {
+    for (const name of names) {
+      for (const ex of set.excluded) {
+        const r = nameInSubtree(name, ex);
+        if (r === undefined) return `${generalNameText(name)}: cannot evaluate excluded subtree of this form (imposed by ${set.imposedBy})`;
+        if (r) return `${generalNameText(name)} is in excluded subtree ${generalNameText(ex)} (imposed by ${set.imposedBy})`;
+      }
+      if (!set.permitted) continue;
+      const sameForm = set.permitted.filter((p) => p.kind === name.kind && (p.kind !== 'other' || (name.kind === 'other' && p.tag === name.tag)));
+      if (sameForm.length === 0) continue; // no permitted subtree of this form: unconstrained
+      let inside = false;
+      for (const p of sameForm) {
+        const r = nameInSubtree(name, p);
+        if (r === undefined) return `${generalNameText(name)}: cannot evaluate permitted subtree of this form (imposed by ${set.imposedBy})`;
+        if (r) inside = true;
+      }
+      if (!inside) return `${generalNameText(name)} is not in any permitted subtree (imposed by ${set.imposedBy})`;
+    }
+  }
+  return undefined;
+}
+
+function stripDot(s: string): string {
+  return s.endsWith('.') ? s.slice(0, -1) : s;
+}
+
+/** DNS: `example.com` covers it and every subdomain; `.example.com` only subdomains; empty covers all. */
+export function dnsInSubtree(name: string, base: string): boolean {
+  const n = stripDot(name.toLowerCase());
+  const b = stripDot(base.toLowerCase());
+  if (b === '') return true;
+  if (b.startsWith('.')) return n.endsWith(b) && n.length > b.length;
+  return n === b || n.endsWith('.' + b);
+}
+
+/** rfc822: `user@host` one mailbox, `host` every mailbox at that host, `.domain` every host below it. */
+export function emailInSubtree(name: string, base: string): boolean {
+  const at = name.lastIndexOf('@');
+  if (at < 0) return false;
+  const local = name.slice(0, at);
+  const host = name.slice(at + 1).toLowerCase();
+  if (base.includes('@')) {
+    const bat = base.lastIndexOf('@');
+    return local === base.slice(0, bat) && host === base.slice(bat + 1).toLowerCase();
+  }
+  const b = base.toLowerCase();
+  if (b === '') return true;
+  if (b.startsWith('.')) return host.endsWith(b) && host.length > b.length;
+  return host === b;
+}
+
+/** URI: compared by host (`host` exact, `.domain` below it); a URI without a host is outside every subtree. */
+export function uriInSubtree(name: string, base: string): boolean {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(name);
+  if (!m || !m[1]) return false;
+  const host = stripDot(m[1].toLowerCase());
+  const b = stripDot(base.toLowerCase());
+  if (b.startsWith('.')) return host.endsWith(b) && host.length > b.length;
+  return host === b;
+}
+
+/** iPAddress: base is address||mask (8 bytes IPv4, 32 bytes IPv6); names of the other family never match. */
+export function ipInSubtree(name: Uint8Array, base: Uint8Array): boolean {
+  if (base.length !== 8 && base.length !== 32) return false;
+  const len = base.length / 2;
+  if (name.length !== len) return false;
+  for (let i = 0; i < len; i++) {
+    const mask = base[len + i]!;
+    if ((name[i]! & mask) !== (base[i]! & mask)) return false;
+  }
+  return true;
+}
