@@ -15,7 +15,7 @@
  *     with a later revocation date), or one valid at T — gives `good`; among
  *     those the most recently issued is reported. Data issued *after* T counts:
  *     that is what makes past validation possible (EN 319 102-1 5.6.2).
- *  4. With no fresh answer and online access enabled, OCSP then CRL are fetched
+ *  4. With no fresh answer, online access enabled and an AIA OCSP or CDP URL in the certificate, OCSP then CRL are fetched
  *     and rules 2–3 applied again; a failed fetch with no other answer is
  *     `unknown` with `tryLater` (INDETERMINATE/TRY_LATER, never a pass).
  *  5. Else a lapsed "good" (past nextUpdate) is returned as `good` with
@@ -27,7 +27,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { OID } from '../pki/oids.js';
 import { crlStatus, type RevocationChecker, type RevocationStatus } from '../pki/revocation.js';
-import type { Fetcher } from '../net/fetcher.js';
+import { FetchError, type Fetcher } from '../net/fetcher.js';
 import { buildOcspRequest, ocspAnswer, ParsedOcspResponse } from './ocsp.js';
 
 export type RevocationOrigin = 'embedded' | 'supplied' | 'fetched';
@@ -62,18 +62,30 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     const good: Good[] = [];
     await collect(cert, issuer, time, reasons, revoked, good);
     let fetchFailure: string | undefined;
-    if (allowFetch && src.fetcher && revoked.length === 0 && !good.some((g) => g.fresh)) {
-      fetchFailure = await fetchFor(cert, issuer, src.fetcher, reasons);
-      revoked.length = 0;
-      good.length = 0;
-      await collect(cert, issuer, time, reasons, revoked, good);
+    let fetched = false;
+    if (allowFetch && src.fetcher && revoked.length === 0 && !good.some((g) => g.fresh) && hasAccessUrls(cert)) {
+      fetched = true;
+      // OCSP first; the CRL only when OCSP gave no fresh verified answer.
+      const failures: string[] = [];
+      for (const kind of ['ocsp', 'crl'] as const) {
+        const got = await fetchFor(kind, cert, issuer, src.fetcher, failures);
+        if (!got) continue;
+        revoked.length = 0;
+        good.length = 0;
+        const r: string[] = [];
+        await collect(cert, issuer, time, r, revoked, good);
+        for (const x of r) if (!reasons.includes(x)) reasons.push(x);
+        if (revoked.length || good.some((g) => g.fresh)) break;
+      }
+      if (!revoked.length && !good.some((g) => g.fresh) && failures.length) fetchFailure = `online revocation data unavailable (${failures.join('; ')})`;
     }
     if (revoked.length) return revoked.reduce((a, b) => (b.revocationTime < a.revocationTime ? b : a));
     const fresh = good.filter((g) => g.fresh);
     const pick = (gs: Good[]) => gs.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
     if (fresh.length) return pick(fresh);
-    if (allowFetch && src.fetcher) {
-      // Online checking was asked for and gave no fresh, verified answer: the status is not known now.
+    if (fetched) {
+      // Online checking was tried and gave no fresh, verified answer: the status is not known now.
+      // (A certificate naming no responder or CRL location has nothing to try later: plain `unknown` below.)
       const why = fetchFailure ?? (good.length ? 'only revocation data past its nextUpdate' : 'no verified revocation data');
       return { status: 'unknown', reason: [why, ...reasons].join('; '), tryLater: true };
     }
@@ -123,37 +135,32 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     }
   }
 
-  /** Fetches OCSP (AIA) then CRLs (CDP) into the pools; returns a failure description when nothing usable came back. */
-  async function fetchFor(cert: ParsedCertificate, issuer: ParsedCertificate, fetcher: Fetcher, reasons: string[]): Promise<string | undefined> {
-    const failures: string[] = [];
-    let got = false;
-    const urls = accessUrls(cert);
-    for (const url of urls.ocsp) {
+  /** Fetches an OCSP response (AIA) or a CRL (CDP) into the pools; true when something was added. */
+  async function fetchFor(kind: 'ocsp' | 'crl', cert: ParsedCertificate, issuer: ParsedCertificate, fetcher: Fetcher, failures: string[]): Promise<boolean> {
+    const urls = accessUrls(cert)[kind];
+    for (const url of urls) {
       try {
-        const body = await fetcher.post(url, await buildOcspRequest(cert, issuer, registry), 'application/ocsp-request', 'application/ocsp-response');
-        ocsps.push({ response: ParsedOcspResponse.fromDer(body), origin: 'fetched' });
-        got = true;
-        break;
+        if (kind === 'ocsp') {
+          const body = await fetcher.post(url, await buildOcspRequest(cert, issuer, registry), 'application/ocsp-request', 'application/ocsp-response');
+          ocsps.push({ response: ParsedOcspResponse.fromDer(body), origin: 'fetched' });
+        } else {
+          const body = await fetcher.get(url, 'application/pkix-crl');
+          crls.push({ crl: ParsedCrl.fromDer(body), origin: 'fetched' });
+        }
+        return true;
       } catch (e) {
-        failures.push(`OCSP ${url}: ${(e as Error).message}`);
+        failures.push(`${kind.toUpperCase()} ${e instanceof FetchError ? e.message : `${url}: ${(e as Error).message}`}`);
       }
     }
-    for (const url of urls.crl) {
-      try {
-        const body = await fetcher.get(url, 'application/pkix-crl');
-        crls.push({ crl: ParsedCrl.fromDer(body), origin: 'fetched' });
-        got = true;
-        break;
-      } catch (e) {
-        failures.push(`CRL ${url}: ${(e as Error).message}`);
-      }
-    }
-    if (!urls.ocsp.length && !urls.crl.length) failures.push('certificate names no OCSP responder (AIA) or CRL distribution point');
-    reasons.push(...failures);
-    return got ? undefined : `online revocation data unavailable (${failures.join('; ')})`;
+    return false;
   }
 
   return (cert, issuer, time) => evaluate(cert, issuer, time, true);
+}
+
+function hasAccessUrls(cert: ParsedCertificate): boolean {
+  const u = accessUrls(cert);
+  return u.ocsp.length > 0 || u.crl.length > 0;
 }
 
 /** OCSP responder URLs (AIA id-ad-ocsp) and CRL distribution point URLs of a certificate, http(s) only. */

@@ -6,7 +6,6 @@
  * is only *material*: each item is still verified before it counts.
  */
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
@@ -39,10 +38,10 @@ export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerI
   const locations = new Set<string>();
   if (sig.crls.length) locations.add('SignedData.crls');
 
-  for (const c of sig.raw.crls ?? []) {
-    if (c instanceof pkijs.OtherRevocationInfoFormat && c.otherRevInfoFormat === CMS_VALUE_OIDS.riOcspResponse) {
+  for (const c of sig.otherRevocationInfo) {
+    if (c.format === CMS_VALUE_OIDS.riOcspResponse) {
       try {
-        ocsps.push(ParsedOcspResponse.fromDer(der(c.otherRevInfo as asn1js.BaseBlock)));
+        ocsps.push(ParsedOcspResponse.fromDer(der(c.info as asn1js.BaseBlock)));
         locations.add('SignedData.crls');
       } catch (e) {
         problems.push(`unreadable OCSP response in SignedData.crls: ${(e as Error).message}`);
