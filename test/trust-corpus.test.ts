@@ -144,6 +144,14 @@ describe.skipIf(!have)('real trusted lists (EU DSS corpus)', () => {
     expect(eq.invalidStatuses.pointing).toEqual(['http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/withdrawn']);
   });
 
+  it('checks the signature profile per TL version (v6: SigningCertificateV2, v5: SigningCertificate)', () => {
+    for (const f of ['fi-tl-v6-seq49.xml', 'fi-tl-v5-seq49.xml', 'ie-tl-seq18.xml']) expect(parseTrustedListXml(tl(f)).warnings, f).toEqual([]);
+    const v6AsV1 = new TextDecoder().decode(tl('fi-tl-v6-seq49.xml')).replace(/SigningCertificateV2/g, 'SigningCertificate');
+    expect(parseTrustedListXml(v6AsV1).warnings).toEqual(['TS 119 612 v6 list: its signature has no xades:SigningCertificateV2']);
+    const v5AsV2 = new TextDecoder().decode(tl('fi-tl-v5-seq49.xml')).replace(/SigningCertificate>/g, 'SigningCertificateV2>');
+    expect(parseTrustedListXml(v5AsV2).warnings).toEqual(['TS 119 612 v5 list: its signature has no xades:SigningCertificate']);
+  });
+
   it('every corpus list parses (the ECDSA-brainpool TL is an older v3 list and says so)', () => {
     for (const f of ['eu-lotl-pivot-341.xml', 'fi-tl-v5-invalid-xml.xml', 'tl-ecdsa-brainpool.xml']) {
       expect(() => parseTrustedListXml(tl(f)), f).not.toThrow();

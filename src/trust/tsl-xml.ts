@@ -50,6 +50,7 @@ export function parseTrustedListXml(input: Uint8Array | string, limits: XmlLimit
 
   const scheme = readScheme(required(root, T, 'SchemeInformation', 'TrustServiceStatusList'));
   if (scheme.version !== 5 && scheme.version !== 6) warnings.push(`TSLVersionIdentifier ${scheme.version} (5 or 6 expected)`);
+  if (signatures.length === 1) warnings.push(...signatureProfileFindings(signatures[0]!, scheme.version));
   const tspList = child(root, T, 'TrustServiceProviderList');
   const providers = tspList ? childElements(tspList, T, 'TrustServiceProvider').map(readProvider) : [];
   const kind = isListOfListsType(scheme.type) ? 'LOTL' : 'TL';
@@ -63,6 +64,17 @@ export function parseTrustedListXml(input: Uint8Array | string, limits: XmlLimit
     document: doc,
     warnings,
   };
+}
+
+/**
+ * The signing-certificate reference the TL version requires (as DSS's TLStructureVerifier):
+ * v6 (TS 119 612 v2.4.1) lists use xades:SigningCertificateV2, v5 lists xades:SigningCertificate.
+ */
+function signatureProfileFindings(signature: Element, version: number): string[] {
+  const has = (local: string): boolean => signature.getElementsByTagNameNS(NS.xades, local).length > 0;
+  if (version === 6 && !has('SigningCertificateV2')) return ['TS 119 612 v6 list: its signature has no xades:SigningCertificateV2'];
+  if (version === 5 && !has('SigningCertificate')) return ['TS 119 612 v5 list: its signature has no xades:SigningCertificate'];
+  return [];
 }
 
 function uris(el: Element | undefined): string[] {
