@@ -221,3 +221,16 @@ describe('anchor index', () => {
     expect(await set.index.lookup(rootCert)).toEqual([]);
   });
 });
+
+describe('public API', () => {
+  it('exports the trust layer from the package entry', async () => {
+    const api = await import('../src/index.js');
+    for (const name of ['loadTrustLists', 'parseTrustedListJson', 'trustedListToJson', 'convertTrustedListXmlToJson', 'parseAgreementJson', 'recognize', 'serviceStatusAt', 'TrustListError']) {
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+    }
+    // Loading a list is explicit: nothing is trusted by importing the library.
+    const set = await api.loadTrustLists([], { time: T });
+    expect(set.lists).toEqual([]);
+    expect(set.index.anchors).toEqual([]);
+  });
+});
