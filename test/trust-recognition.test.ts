@@ -236,6 +236,13 @@ describe('JSON lists', () => {
     expect(mapped.status).toBe('RECOGNIZED');
     expect(mapped.equivalenceLevel).toBe('qualified');
     expect(mapped.mapping).toMatch(/RootCA-Qualified \/ .*active -> http:\/\/uri.etsi.org\/TrstSvc\/Svctype\/CA\/QC \/ .*granted \(QCForESig/);
+    const twice = mra('enacted');
+    const ambiguous = await run({ ...twice, equivalences: [...twice.equivalences, { ...twice.equivalences[0]!, legalIdentifier: 'QCForESeal' }] });
+    expect(ambiguous.status).toBe('INDETERMINATE');
+    expect(ambiguous.reasons.join(' ')).toMatch(/2 enacted equivalences match .* the mapping is ambiguous/);
+    const future = await run({ ...twice, equivalences: [{ ...twice.equivalences[0]!, statusStartingTime: '2026-01-01T00:00:00Z' }] });
+    expect(future.status).toBe('NOT_RECOGNIZED');
+    expect(future.reasons.join(' ')).toMatch(/no enacted equivalence covers service type/);
     const repealed = await run(mra('repealed'));
     expect(repealed.status).toBe('NOT_RECOGNIZED');
     expect(repealed.reasons.join(' ')).toMatch(/QCForESig .* is repealed/);
