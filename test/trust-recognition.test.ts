@@ -354,6 +354,13 @@ describe('CLI', () => {
     expect(rep.trust.lists.map((l: { id: string }) => l.id)).toEqual(['OTS:LOTL', 'AZ:TL', 'TR:TL', 'HU:TL']);
   });
 
+  it('a batch exits 1 when any signature is not recognized, 0 when all are', () => {
+    const files = ['fixtures/cades/az-attached.p7s', 'fixtures/cades/tr-attached.p7s'];
+    const lists = ['--trust-list', 'trust-lists/json/az-tl.json', '--trust-list', 'trust-lists/json/tr-tl.json', '--relying-party', 'AZ', '--at', MANIFEST_TIME.toISOString(), '--jobs', '1'];
+    expect(runCli(['verify', ...files, ...lists]).status).toBe(1);
+    expect(runCli(['verify', ...files, ...lists, '--agreement', 'trust-lists/agreements/az-tr-mutual.json']).status).toBe(0);
+  });
+
   it('rejects a malformed --relying-party as a usage error (exit 2)', () => {
     const r = runCli(['verify', 'fixtures/cades/az-attached.p7s', ...common, '--relying-party', 'Turkey']);
     expect(r.status).toBe(2);

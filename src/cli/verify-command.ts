@@ -59,5 +59,6 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
         : formatBatchText(run),
   );
   const s = run.summary;
-  return s.errors === 0 && s.passed === s.signatures ? 0 : 1;
+  const unrecognized = run.outcomes.some((o) => o.report?.signatures.some((sg) => sg.recognition && sg.recognition.status !== 'RECOGNIZED'));
+  return s.errors === 0 && s.passed === s.signatures && !unrecognized ? 0 : 1;
 }
