@@ -112,6 +112,14 @@ describe.skipIf(!have)('real trusted lists (EU DSS corpus)', () => {
     expect(services('fi-tl-v5-seq49.xml')).toEqual([19]);
     // Same services in both versions: the model does not depend on the TL version.
     expect(fi6.providers).toEqual(fi5.providers);
+    // Extensions: Qualifications qualifiers, AdditionalServiceInformation, SKI (hex) and subject-name identities.
+    const fiServices = fi6.providers.flatMap((p) => p.services);
+    const q = 'http://uri.etsi.org/TrstSvc/TrustedList/SvcInfoExt/';
+    expect(new Set(fiServices.flatMap((x) => [...x.qualifiers, ...x.history.flatMap((h) => h.qualifiers)]))).toEqual(new Set([`${q}QCForESig`, `${q}QCForWSA`]));
+    expect(fiServices.some((x) => x.additionalServiceInformation.includes(`${q}ForeSignatures`))).toBe(true);
+    expect(fiServices.filter((x) => x.identity.skis.length > 0).every((x) => x.identity.skis.every((k) => /^[0-9a-f]{40}$/.test(k)))).toBe(true);
+    expect(fiServices.some((x) => x.identity.subjectNames.some((n) => /C=FI/.test(n)))).toBe(true);
+    expect(ie.providers.flatMap((p) => p.services).some((x) => x.qualifiers.includes(`${q}QCWithQSCD`))).toBe(true);
   });
 
   it('takes a real service status at a time from its ServiceHistory', () => {
