@@ -10,6 +10,7 @@ import { verifyListSignature } from '../src/trust/list-signature.js';
 import { parseTrustedListXml } from '../src/trust/tsl-xml.js';
 import { serviceStatusAt } from '../src/trust/status.js';
 import { TrustListError } from '../src/trust/errors.js';
+import { nameKeyFromCertificate, nameKeyFromString } from '../src/trust/names.js';
 import { loadCertificates } from '../src/validation/options.js';
 
 // ../shared/corpus next to the repository, or OTS_CORPUS (as scripts/conformance does).
@@ -89,6 +90,31 @@ describe.skipIf(!have)('real trusted lists (EU DSS corpus)', () => {
     const later = await loadTrustLists([{ data: tl('eu-lotl-seq248.xml'), signingCertificates: cert('eu-lotl-248-signer.pem') }], { time: new Date('2021-01-01T00:00:00Z') });
     expect(later.lists[0]!.expired).toBe(true);
     expect(later.lists[0]!.problems.join(' ')).toMatch(/expired/);
+  });
+
+  it('indexes real services: every IE service certificate is found by certificate; listed subject names match exactly or not at all', async () => {
+    const set = await loadTrustLists(
+      [{ data: tl('eu-lotl-seq248.xml'), signingCertificates: cert('eu-lotl-248-signer.pem') }, { data: tl('ie-tl-seq18.xml') }],
+      { time: new Date('2020-01-01T00:00:00Z') },
+    );
+    const ie = set.lists[1]!.list;
+    let checked = 0;
+    const nameMismatches: string[] = [];
+    for (const svc of ie.providers.flatMap((p) => p.services)) {
+      for (const b64 of svc.identity.certificates) {
+        const c = loadCertificates(`-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`)[0]!;
+        const found = await set.index.lookup(c);
+        expect(found[0]!.service).toBe(svc);
+        expect(found[0]!.matchedBy).toBe('certificate');
+        for (const n of svc.identity.subjectNames) if (nameKeyFromString(n) !== nameKeyFromCertificate(c.subject)) nameMismatches.push(n);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(4);
+    // Real lists are not always exact: this X509SubjectName leaves out the certificate's organizationIdentifier,
+    // so names are matched exactly (never by subset) and the certificate identity is what anchors.
+    expect(nameMismatches).toEqual(['CN=TrustPro Qualified Root CA 1,OU=QTSP,O=TrustPro QTSP Ltd,L=Dublin,C=IE']);
+    expect(set.index.problems).toEqual([]);
   });
 
   it('DK seq 21 verifies with its previous signing certificate (as DSS asserts) and not with the wrong one', async () => {
