@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { verify, type VerifyOptions } from '../../src/index.js';
 import { donorNodes } from './mutate-asn1.js';
 import { signedTupleKey } from './oracle.js';
-import type { TlvNode } from './tlv.js';
+import { parseTlv, serialize, type TlvNode } from './tlv.js';
+import { parseForMutation, serializeXml } from './mutate-xml.js';
 
 export interface Seed {
   readonly id: string;
@@ -88,6 +89,53 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
       seed.baseline = `error:${(e as { code?: string }).code ?? (e as Error).name}`;
     }
   }
+  // A signature that fails only because of unsigned data (a time-stamp contradicting the claimed
+  // signing-time, say) is a valid signature once that data is gone: its signed bytes may pass.
+  for (const seed of seeds) {
+    const stripped = withoutUnsignedData(seed);
+    if (!stripped) continue;
+    try {
+      const r = await verify(stripped, seed.options);
+      for (const sig of r.signatures) {
+        if (sig.indication !== 'TOTAL-PASSED') continue;
+        const key = await signedTupleKey(stripped, sig, seed.options);
+        if (key) validTuples.add(key);
+      }
+    } catch {
+      /* not verifiable without its unsigned data: adds nothing */
+    }
+  }
   const donors = seeds.filter((s) => s.kind === 'cms').flatMap((s) => donorNodes(s.bytes, 150));
   return { seeds, validTuples, donors };
+}
+
+/** The seed with every unsigned attribute (CMS SignerInfo [1]) or xades:UnsignedProperties removed; undefined if it has none. */
+export function withoutUnsignedData(seed: Seed): Uint8Array | undefined {
+  if (seed.kind === 'cms') {
+    const root = parseTlv(seed.bytes);
+    const signedData = root?.children?.[1]?.children?.[0];
+    const signerInfos = signedData?.children?.[signedData.children.length - 1];
+    if (!root || !signedData || !signerInfos?.children) return undefined;
+    let changed = false;
+    for (const si of signerInfos.children) {
+      const kids = si.children ?? [];
+      if (kids.length && kids[kids.length - 1]!.tag[0] === 0xa1) {
+        si.children = kids.slice(0, -1);
+        si.original = null;
+        changed = true;
+      }
+    }
+    if (!changed) return undefined;
+    for (const n of [root, root.children![1]!, signedData, signerInfos]) n.original = null;
+    return serialize(root);
+  }
+  if (seed.kind === 'xml') {
+    const doc = parseForMutation(new TextDecoder().decode(seed.bytes));
+    if (!doc) return undefined;
+    const ups = Array.from(doc.getElementsByTagNameNS('*', 'UnsignedProperties'));
+    if (!ups.length) return undefined;
+    for (const u of ups) u.parentNode?.removeChild(u);
+    return new TextEncoder().encode(serializeXml(doc));
+  }
+  return undefined;
 }

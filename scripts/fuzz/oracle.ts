@@ -28,6 +28,7 @@ import { findSignatures } from '../../src/xades/validate.js';
 import { canonicalSignedInfo, verifyXmlSignature, keyInfoCertificates } from '../../src/xades/xmldsig.js';
 import { xpathOf, DSIG_NS, child } from '../../src/xades/dom.js';
 import type { ParsedCertificate } from '../../src/pki/certificate.js';
+import { allNodes, parseTlv, serialize } from './tlv.js';
 
 async function sha256(b: Uint8Array): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>)));
@@ -58,6 +59,8 @@ async function cadesTuple(der: Uint8Array, report: SignatureReport, options: Ver
   const certs = [...sig.certificates, ...callerCertificates(options)];
   let signerDer: Uint8Array | undefined;
   for (const c of certs) if ((await sha256(c.der)) === report.signer!.sha256) signerDer = c.der;
+  // Or anywhere else in the input (CAdES-LT certValues, a time-stamp token's certificates).
+  if (!signerDer) signerDer = await findEmbedded(der, report.signer!.sha256);
   if (!signerDer) return undefined;
   const content = sig.eContent ?? (options.detachedContent ? toBytes(options.detachedContent) : new Uint8Array());
   return [
@@ -109,4 +112,16 @@ function locate(signature: Element, el: Element): string {
     steps.unshift(`{${e.namespaceURI ?? ''}}${e.localName}[${k}]`);
   }
   return xpathOf(el);
+}
+
+/** A DER element of `der` whose SHA-256 is `sha256Hex` (certificates are SEQUENCEs of a few hundred bytes or more). */
+async function findEmbedded(der: Uint8Array, sha256Hex: string): Promise<Uint8Array | undefined> {
+  const root = parseTlv(der);
+  if (!root) return undefined;
+  for (const { node } of allNodes(root)) {
+    if (node.tag[0] !== 0x30 || !node.children || node.children.length < 3) continue;
+    const bytes = serialize(node);
+    if (bytes.length >= 200 && (await sha256(bytes)) === sha256Hex) return bytes;
+  }
+  return undefined;
 }
