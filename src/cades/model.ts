@@ -1,3 +1,4 @@
+import type * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
@@ -37,5 +38,10 @@ export interface CadesSignature {
   readonly eContent?: Uint8Array;
   readonly certificates: readonly ParsedCertificate[];
   readonly crls: readonly ParsedCrl[];
+  /**
+   * SignedData.crls entries of the OtherRevocationInfoFormat choice ([1]), e.g. OCSP
+   * responses (RFC 5940 id-ri-ocsp-response): the format OID and the undecoded value.
+   */
+  readonly otherRevocationInfo: readonly { readonly format: string; readonly info: asn1js.AsnType }[];
   readonly signers: readonly CadesSignerInfo[];
 }

@@ -2,9 +2,10 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { toHex } from '../util/bytes.js';
-import { algorithmId, ParsedCertificate } from '../pki/certificate.js';
+import { algorithmIdOf, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
-import { readName } from '../pki/name.js';
+import { readNameNode } from '../pki/name.js';
+import { elementsOf, encodingOf, explicit, integer, isContext, octetString, oid, primitiveContent, sequence, set, type Asn1Node } from '../util/asn1-tree.js';
 import { OID } from '../pki/oids.js';
 import { parseSigningCertificate } from './ess.js';
 import type { AttributeMap, CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
@@ -22,69 +23,117 @@ export interface CmsLimits {
 
 export const DEFAULT_CMS_LIMITS: CmsLimits = cmsLimitsOf(DEFAULT_LIMITS);
 
-/** Parses DER ContentInfo(SignedData) into a CadesSignature; anything that is not SignedData is an InputFormatError. */
+/**
+ * Parses DER ContentInfo(SignedData) into a CadesSignature; anything that is not SignedData is an InputFormatError.
+ *
+ * asn1js decodes the bytes once; the fields are then read by walking that tree
+ * (src/util/asn1-tree.ts) rather than through pkijs.ContentInfo/SignedData,
+ * whose schema comparison cost several times the decoding itself. The pkijs
+ * objects stay available as `raw` and are built only when someone reads them.
+ */
 export function parseCades(der: Uint8Array, limits: CmsLimits = DEFAULT_CMS_LIMITS): CadesSignature {
   const asn = decodeBerWithLimits(der, { maxBytes: limits.maxInputBytes, maxDepth: limits.maxAsn1Depth, maxElements: limits.maxAsn1Elements }, 'cms');
   if (asn.offset === -1) throw new InputFormatError(`not BER/DER: ${asn.result.error || 'decoding failed'}`);
   if (asn.offset !== der.length) throw new InputFormatError(`unexpected ${der.length - asn.offset} bytes after the CMS structure`);
-  let contentInfo: pkijs.ContentInfo;
+  let signedDataNode: Asn1Node;
   try {
-    contentInfo = new pkijs.ContentInfo({ schema: asn.result });
+    const ci = sequence(asn.result, 'ContentInfo');
+    if (ci.length !== 2) throw new InputFormatError('ContentInfo must have contentType and content');
+    const contentType = oid(ci[0], 'ContentInfo contentType');
+    if (contentType !== OID.signedData) throw new NotSignedData(`CMS content type ${contentType} is not signedData`);
+    signedDataNode = explicit(ci[1], 0, 'ContentInfo content');
   } catch (e) {
+    if (e instanceof NotSignedData) throw new InputFormatError(e.message);
     throw new InputFormatError(`not a CMS ContentInfo: ${(e as Error).message}`, { cause: e });
   }
-  if (contentInfo.contentType !== OID.signedData) {
-    throw new InputFormatError(`CMS content type ${contentInfo.contentType} is not signedData`);
-  }
-  let signed: pkijs.SignedData;
+  let sd: SignedDataNodes;
   try {
-    signed = new pkijs.SignedData({ schema: contentInfo.content });
+    sd = readSignedData(signedDataNode);
   } catch (e) {
     throw new InputFormatError(`malformed SignedData: ${(e as Error).message}`, { cause: e });
   }
-  if (signed.signerInfos.length === 0) throw new InputFormatError('SignedData has no SignerInfo');
-  if (signed.signerInfos.length > limits.maxSigners) throw new LimitExceededError('cms.signers', limits.maxSigners);
+  if (sd.signerInfos.length === 0) throw new InputFormatError('SignedData has no SignerInfo');
+  if (sd.signerInfos.length > limits.maxSigners) throw new LimitExceededError('cms.signers', limits.maxSigners);
 
-  const certBytes = rawCertificateBytes(contentInfo.content as asn1js.Sequence);
-  if (certBytes.length > limits.maxCertificates) throw new LimitExceededError('cms.certificates', limits.maxCertificates);
+  // Only plain Certificate choices (universal SEQUENCE); attribute/other certificate choices are tagged.
+  const certNodes = sd.certificates.filter((c) => c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16);
+  if (certNodes.length > limits.maxCertificates) throw new LimitExceededError('cms.certificates', limits.maxCertificates);
   const certificates: ParsedCertificate[] = [];
-  for (const b of certBytes) {
+  certNodes.forEach((c, i) => {
     try {
-      certificates.push(certificateCache.get(b));
-    } catch {
-      // An unparsable embedded certificate cannot be a signing certificate; it is simply not in the pool.
+      // The exact bytes as decoded (never re-encoded); the cache copies them only when it parses a new certificate.
+      certificates.push(certificateCache.get(encodingOf(c)));
+    } catch (e) {
+      // A CertificateSet element that is not a Certificate makes the SignedData malformed (as pkijs's schema check did).
+      throw new InputFormatError(`malformed SignedData: certificates[${i}]: ${(e as Error).message}`, { cause: e });
     }
-  }
+  });
   const crls: ParsedCrl[] = [];
-  for (const c of signed.crls ?? []) {
-    if (c instanceof pkijs.CertificateRevocationList) {
+  const otherRevocationInfo: { format: string; info: Asn1Node }[] = [];
+  for (const c of sd.crls) {
+    if (isContext(c, 1)) {
+      // OtherRevocationInfoFormat ::= SEQUENCE { otherRevInfoFormat OID, otherRevInfo ANY }, here [1] IMPLICIT.
       try {
-        crls.push(ParsedCrl.fromDer(new Uint8Array(c.toSchema().toBER(false))));
+        const parts = elementsOf(c, 'OtherRevocationInfoFormat');
+        if (parts.length === 2) otherRevocationInfo.push({ format: oid(parts[0], 'otherRevInfoFormat'), info: parts[1]! });
       } catch {
-        /* ignored like an unparsable certificate */
+        /* ignored like an unparsable CRL */
       }
+      continue;
+    }
+    // CertificateList is a universal SEQUENCE.
+    if (c.idBlock.tagClass !== 1 || c.idBlock.tagNumber !== 16) continue;
+    try {
+      crls.push(ParsedCrl.fromDer(encodingOf(c).slice()));
+    } catch {
+      /* ignored like an unparsable certificate */
     }
   }
 
-  const eci = signed.encapContentInfo;
-  const eContent = eci.eContent ? octetStringContent(eci.eContent) : undefined;
-  const signers = signed.signerInfos.map((si, index) => readSignerInfo(si, index));
-  return { format: 'CAdES', der, raw: signed, eContentType: eci.eContentType, eContent, certificates, crls, signers };
+  const signers = sd.signerInfos.map((si, index) => readSignerInfo(si, index));
+  let raw: pkijs.SignedData | undefined;
+  return {
+    format: 'CAdES',
+    der,
+    get raw(): pkijs.SignedData {
+      return (raw ??= new pkijs.SignedData({ schema: signedDataNode }));
+    },
+    eContentType: sd.eContentType,
+    eContent: sd.eContent,
+    certificates,
+    crls,
+    otherRevocationInfo,
+    signers,
+  };
 }
 
-/** The DER of each certificate in SignedData.certificates, read from the parsed tree (not re-encoded). */
-function rawCertificateBytes(signedDataSeq: asn1js.Sequence): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const el of signedDataSeq.valueBlock.value) {
-    if (el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 0) {
-      const inner = (el as asn1js.Constructed).valueBlock.value ?? [];
-      for (const c of inner) {
-        // Only plain Certificate choices (universal SEQUENCE); attribute/other certificate choices are tagged.
-        if (c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16) out.push(c.valueBeforeDecodeView.slice());
-      }
-    }
-  }
-  return out;
+class NotSignedData extends Error {}
+
+interface SignedDataNodes {
+  readonly eContentType: string;
+  readonly eContent?: Uint8Array;
+  readonly certificates: readonly Asn1Node[];
+  readonly crls: readonly Asn1Node[];
+  readonly signerInfos: readonly Asn1Node[];
+}
+
+/** RFC 5652 5.1 SignedData: version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos. */
+function readSignedData(node: Asn1Node): SignedDataNodes {
+  const sd = sequence(node, 'SignedData');
+  let i = 0;
+  integer(sd[i++], 'version');
+  for (const a of set(sd[i++], 'digestAlgorithms')) algorithmIdOf(a, 'digestAlgorithms');
+  const eci = sequence(sd[i++], 'encapContentInfo');
+  if (eci.length < 1 || eci.length > 2) throw new InputFormatError('encapContentInfo must have eContentType and optional eContent');
+  const eContentType = oid(eci[0], 'eContentType');
+  const eContent = eci[1] ? octetStringContent(explicit(eci[1], 0, 'eContent') as asn1js.OctetString) : undefined;
+  let certificates: Asn1Node[] = [];
+  let crls: Asn1Node[] = [];
+  if (isContext(sd[i], 0)) certificates = elementsOf(sd[i++], 'certificates');
+  if (isContext(sd[i], 1)) crls = elementsOf(sd[i++], 'crls');
+  const signerInfos = set(sd[i++], 'signerInfos');
+  if (i !== sd.length) throw new InputFormatError('unexpected element after signerInfos');
+  return { eContentType, eContent, certificates, crls, signerInfos };
 }
 
 function octetStringContent(os: asn1js.OctetString): Uint8Array {
@@ -110,35 +159,59 @@ function octetStringContent(os: asn1js.OctetString): Uint8Array {
   return out;
 }
 
-function attributeMap(attrs: pkijs.SignedAndUnsignedAttributes | undefined): AttributeMap {
+/** SignedAttributes / UnsignedAttributes: SET OF Attribute { attrType, attrValues SET OF ANY }. */
+function attributeMap(node: Asn1Node | undefined): AttributeMap {
   const m = new Map<string, pkijs.Attribute[]>();
-  for (const a of attrs?.attributes ?? []) {
-    // pkijs leaves `values` undefined for a malformed attribute; an empty list lets FC report it instead of a TypeError.
-    if (!Array.isArray(a.values)) a.values = [];
-    const list = m.get(a.type);
-    if (list) list.push(a);
-    else m.set(a.type, [a]);
+  if (!node) return m;
+  for (const a of elementsOf(node, 'SignerInfo attributes')) {
+    const parts = sequence(a, 'Attribute');
+    const type = oid(parts[0], 'Attribute attrType');
+    // A malformed attrValues becomes an empty list, which FC reports (rather than a TypeError later).
+    const values = parts.length === 2 && parts[1] instanceof asn1js.Set && parts[1].idBlock.isConstructed ? parts[1].valueBlock.value : [];
+    const attribute = new pkijs.Attribute({ type, values });
+    const list = m.get(type);
+    if (list) list.push(attribute);
+    else m.set(type, [attribute]);
   }
   return m;
 }
 
-function readSignerInfo(si: pkijs.SignerInfo, index: number): CadesSignerInfo {
+/** RFC 5652 5.3 SignerInfo: version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature, [1] unsignedAttrs. */
+function readSignerInfo(node: Asn1Node, index: number): CadesSignerInfo {
+  const what = `SignerInfo[${index}]`;
+  const p = sequence(node, what);
+  let j = 0;
+  integer(p[j++], `${what} version`);
+  const sidNode = p[j++];
   let sid: SignerIdentifier;
-  if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
-    const name = readName(si.sid.issuer);
+  if (sidNode instanceof asn1js.Sequence) {
+    const ias = sequence(sidNode, `${what} issuerAndSerialNumber`);
+    if (ias.length !== 2) throw new InputFormatError(`${what}: issuerAndSerialNumber must have issuer and serialNumber`);
+    const name = readNameNode(ias[0]!, `${what} issuer`);
     sid = {
       type: 'issuerAndSerialNumber',
       issuerKey: name.key,
       issuerText: name.text,
-      serialNumberHex: toHex(si.sid.serialNumber.valueBlock.valueHexView),
+      serialNumberHex: toHex(integer(ias[1], `${what} serialNumber`).valueBlock.valueHexView),
     };
-  } else {
-    const ski = si.sid as asn1js.Constructed | asn1js.OctetString;
-    const view = ski instanceof asn1js.OctetString ? ski.valueBlock.valueHexView : ((ski.valueBlock.value[0] as asn1js.OctetString)?.valueBlock.valueHexView ?? new Uint8Array());
+  } else if (isContext(sidNode, 0)) {
+    // [0] IMPLICIT SubjectKeyIdentifier; tolerate the constructed (EXPLICIT-looking) form pkijs also accepted.
+    const view = sidNode!.idBlock.isConstructed
+      ? octetString(elementsOf(sidNode, `${what} subjectKeyIdentifier`)[0], `${what} subjectKeyIdentifier`).valueBlock.valueHexView
+      : primitiveContent(sidNode, `${what} subjectKeyIdentifier`);
     sid = { type: 'subjectKeyIdentifier', keyIdentifier: toHex(view) };
+  } else {
+    throw new InputFormatError(`${what}: sid is neither issuerAndSerialNumber nor [0] subjectKeyIdentifier`);
   }
-  const signedAttributes = attributeMap(si.signedAttrs);
-  const unsignedAttributes = attributeMap(si.unsignedAttrs);
+  const digestAlgorithm = algorithmIdOf(p[j++], `${what} digestAlgorithm`);
+  const signedAttrsNode = isContext(p[j], 0) ? p[j++] : undefined;
+  const signatureAlgorithm = algorithmIdOf(p[j++], `${what} signatureAlgorithm`);
+  const signatureValue = octetStringContent(octetString(p[j++], `${what} signature`));
+  const unsignedAttrsNode = isContext(p[j], 1) ? p[j++] : undefined;
+  if (j !== p.length) throw new InputFormatError(`${what}: unexpected element`);
+
+  const signedAttributes = attributeMap(signedAttrsNode);
+  const unsignedAttributes = attributeMap(unsignedAttrsNode);
   let claimedSigningTime: Date | undefined;
   const st = signedAttributes.get(OID.signingTime)?.[0]?.values[0];
   if (st instanceof asn1js.UTCTime || st instanceof asn1js.GeneralizedTime) claimedSigningTime = st.toDate();
@@ -151,14 +224,23 @@ function readSignerInfo(si: pkijs.SignerInfo, index: number): CadesSignerInfo {
   };
   const v2 = ess(OID.signingCertificateV2, 2);
   const v1 = ess(OID.signingCertificate, 1);
+  let signedAttributesDer: Uint8Array | undefined;
+  if (signedAttrsNode) {
+    // The signature covers the DER of the attributes with the SET tag, not the [0] IMPLICIT tag (RFC 5652 5.4).
+    signedAttributesDer = encodingOf(signedAttrsNode).slice();
+    signedAttributesDer[0] = 0x31;
+  }
+  let raw: pkijs.SignerInfo | undefined;
   return {
     index,
-    raw: si,
+    get raw(): pkijs.SignerInfo {
+      return (raw ??= new pkijs.SignerInfo({ schema: node }));
+    },
     sid,
-    digestAlgorithm: algorithmId(si.digestAlgorithm),
-    signatureAlgorithm: algorithmId(si.signatureAlgorithm),
-    signatureValue: si.signature.valueBlock.valueHexView,
-    signedAttributesDer: si.signedAttrs ? new Uint8Array(si.signedAttrs.encodedValue) : undefined,
+    digestAlgorithm,
+    signatureAlgorithm,
+    signatureValue,
+    signedAttributesDer,
     signedAttributes,
     unsignedAttributes,
     claimedSigningTime,

@@ -2,6 +2,7 @@ import * as asn1js from 'asn1js';
 import { toArrayBuffer } from '../util/bytes.js';
 import { CURVE_OIDS } from './algorithms.js';
 import { InputFormatError } from '../errors.js';
+import { bitString as bitStringOf, oid, sequence } from '../util/asn1-tree.js';
 
 /** The facts about a public key that policy and providers need, read once from SubjectPublicKeyInfo DER. */
 export interface PublicKeyFacts {
@@ -18,19 +19,26 @@ export interface PublicKeyFacts {
 export function readPublicKey(spki: Uint8Array): PublicKeyFacts {
   const parsed = asn1js.fromBER(toArrayBuffer(spki));
   if (parsed.offset === -1) throw new InputFormatError('unparsable SubjectPublicKeyInfo');
-  const seq = parsed.result as asn1js.Sequence;
-  const alg = seq.valueBlock.value[0] as asn1js.Sequence | undefined;
-  const bitString = seq.valueBlock.value[1] as asn1js.BitString | undefined;
-  const oidBlock = alg?.valueBlock?.value?.[0];
-  if (!(oidBlock instanceof asn1js.ObjectIdentifier) || !(bitString instanceof asn1js.BitString)) {
-    throw new InputFormatError('malformed SubjectPublicKeyInfo');
-  }
-  const algorithmOid = oidBlock.valueBlock.toString();
-  const paramBlock = alg!.valueBlock.value[1];
+  return readPublicKeyNode(parsed.result, spki);
+}
+
+/**
+ * The same facts from an already decoded SubjectPublicKeyInfo (e.g. inside a
+ * certificate's tree); `spki` is its exact encoding, kept for key import and
+ * as the key's identity, so nothing is re-encoded.
+ */
+export function readPublicKeyNode(node: asn1js.AsnType, spki: Uint8Array): PublicKeyFacts {
+  const what = 'SubjectPublicKeyInfo';
+  const parts = sequence(node, what);
+  const alg = sequence(parts[0], `${what} algorithm`);
+  const bitString = bitStringOf(parts[1], `${what} subjectPublicKey`);
+  if (parts.length !== 2 || alg.length < 1 || alg.length > 2) throw new InputFormatError(`malformed ${what}`);
+  const algorithmOid = oid(alg[0], `${what} algorithm`);
+  const paramBlock = alg[1];
   let parameterOid: string | undefined;
   let parametersDer: Uint8Array | undefined;
   if (paramBlock instanceof asn1js.ObjectIdentifier) parameterOid = paramBlock.valueBlock.toString();
-  else if (paramBlock && !(paramBlock instanceof asn1js.Null)) parametersDer = new Uint8Array(paramBlock.toBER());
+  else if (paramBlock && !(paramBlock instanceof asn1js.Null)) parametersDer = paramBlock.valueBeforeDecodeView.slice();
 
   let bits = 0;
   if (algorithmOid === '1.2.840.113549.1.1.1' || algorithmOid === '1.2.840.113549.1.1.10') {

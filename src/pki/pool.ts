@@ -1,5 +1,4 @@
 import type { ParsedCertificate } from './certificate.js';
-import { bytesKey as derIdentity } from '../util/bytes.js';
 
 /** A trust anchor: a certificate the caller trusts, optionally labelled with where that trust comes from. */
 export interface TrustAnchor {
@@ -22,7 +21,7 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
 
   add(item: T): void {
     const c = item.certificate;
-    const derKey = derIdentity(c.der);
+    const derKey = c.derKey;
     if (this.byDer.has(derKey)) return;
     this.byDer.set(derKey, item);
     const list = this.bySubject.get(c.subject.key);
@@ -40,11 +39,11 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
   }
 
   has(cert: ParsedCertificate): boolean {
-    return this.byDer.has(derIdentity(cert.der));
+    return this.byDer.has(cert.derKey);
   }
 
   find(cert: ParsedCertificate): T | undefined {
-    return this.byDer.get(derIdentity(cert.der));
+    return this.byDer.get(cert.derKey);
   }
 
   get size(): number {
