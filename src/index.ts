@@ -1,6 +1,9 @@
 // Public API. Everything not exported here is internal and may change.
 export { verify, type SignatureInput } from './validation/verify.js';
-export type { VerifyOptions, CertificateInput, CrlInput } from './validation/options.js';
+export type { VerifyOptions, CertificateInput, CrlInput, OcspInput } from './validation/options.js';
+export { validateTimestampToken, parseTimestampToken, type TimestampValidation, type TimestampedData, type TimestampToken, type TstInfo } from './tsp/index.js';
+export { ParsedOcspResponse } from './revocation/ocsp.js';
+export { Fetcher, FetchError, type FetchFunction, type FetchResponseLike, type FetcherOptions } from './net/fetcher.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { loadCertificates, loadCrls } from './validation/options.js';
 export type {
@@ -9,6 +12,7 @@ export type {
   SignatureTimes,
   CertificateSummary,
   RevocationSummary,
+  TimestampSummary,
   IsoTime,
 } from './report/model.js';
 export type { Check, CheckStatus, BuildingBlock } from './report/check.js';

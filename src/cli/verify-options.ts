@@ -9,6 +9,10 @@ export const VERIFY_FLAGS = {
   'trust-anchor': { type: 'string', multiple: true },
   intermediates: { type: 'string', multiple: true },
   crl: { type: 'string', multiple: true },
+  /** OCSP responses (DER) to use as revocation data. */
+  ocsp: { type: 'string', multiple: true },
+  /** Fetch OCSP / CRLs named in the certificates (AIA, CDP) when no fresh supplied or embedded data answers. */
+  online: { type: 'boolean' },
   at: { type: 'string' },
   'trust-list': { type: 'string', multiple: true },
   'list-signer': { type: 'string', multiple: true },
@@ -18,7 +22,9 @@ export const VERIFY_FLAGS = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Values of VERIFY_FLAGS as parseArgs returns them: plain data, so it can be sent to worker threads. */
-export type VerifyFlagValues = { [K in keyof typeof VERIFY_FLAGS]?: (typeof VERIFY_FLAGS)[K] extends { multiple: true } ? string[] : string };
+export type VerifyFlagValues = {
+  [K in keyof typeof VERIFY_FLAGS]?: (typeof VERIFY_FLAGS)[K] extends { multiple: true } ? string[] : (typeof VERIFY_FLAGS)[K] extends { type: 'boolean' } ? boolean : string;
+};
 
 export async function buildVerifyOptions(values: VerifyFlagValues): Promise<VerifyOptions> {
   const validationTime = values.at ? parseTime(values.at) : undefined;
@@ -39,6 +45,8 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     trustAnchors: (values['trust-anchor'] ?? []).map((f) => readFile(f, 'trust anchor')),
     intermediates: (values.intermediates ?? []).map((f) => readFile(f, 'intermediates file')),
     crls: (values.crl ?? []).map((f) => readFile(f, 'CRL file')),
+    ocspResponses: (values.ocsp ?? []).map((f) => readFile(f, 'OCSP response file')),
+    online: values.online === true,
     validationTime,
     // --list-signer pins apply to every --trust-list (typically the list-of-lists operator's certificate);
     // national lists it points to are verified with the signers its pointers announce.

@@ -29,6 +29,19 @@ function signatureBlock(s: SignatureReport, i: number): string[] {
     lines.push('  Chain:');
     for (const c of s.chain) lines.push(`    - ${c.subject}  [${c.notBefore.slice(0, 10)} .. ${c.notAfter.slice(0, 10)}]`);
   }
+  for (const t of s.timestamps ?? []) {
+    lines.push(
+      `  Time-stamp:     ${t.type} ${t.genTime ?? '?'} by ${t.tsa ?? 'unidentified TSA'}: ${t.status}${t.subIndication ? ` / ${t.subIndication}` : ''}${t.usedAsPoe ? ' (proof of existence)' : ''}`,
+    );
+  }
+  if (s.revocation.length) {
+    lines.push('  Revocation:');
+    for (const r of s.revocation) {
+      const how = r.status === 'unknown' ? `not established${r.detail ? ` (${r.detail})` : ''}` : `${r.status}${r.revocationTime ? ` since ${r.revocationTime}` : ''}`;
+      const from = r.source ? ` — ${r.origin ? `${r.origin}: ` : ''}${r.source}` : '';
+      lines.push(`    - ${r.certificate}: ${how}${from}`);
+    }
+  }
   const notPassed = s.checks.filter((c) => c.status !== 'PASSED');
   if (notPassed.length) {
     lines.push('  Why:');
