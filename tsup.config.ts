@@ -3,7 +3,11 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // `gost` is the optional sub-path export `ots-esig/gost`: a separate bundle, so the main entry
+    // (and the browser build) never carries the GOST engine. node-gost-crypto is bundled into it
+    // (a build-time dependency); its modules read Node's `global`, mapped to `globalThis` here so
+    // the bundle runs in browsers without polyfills.
+    entry: { index: 'src/index.ts', gost: 'src/gost.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
@@ -12,6 +16,10 @@ export default defineConfig([
     platform: 'neutral',
     splitting: false,
     treeshake: true,
+    noExternal: ['node-gost-crypto'],
+    esbuildOptions(options) {
+      options.define = { ...options.define, global: 'globalThis' };
+    },
   },
   {
     // Browser build (package.json `exports` condition "browser"): WebCrypto and the native

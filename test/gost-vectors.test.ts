@@ -103,6 +103,16 @@ describe('RFC 9215 appendix A example certificates (X.509 encoding: key x‖y li
     });
   }
 
+  it('takes Node Buffers (views into a shared pool) and leaves the caller\'s signature bytes untouched', async () => {
+    const cert = ParsedCertificate.fromDer(fromHex(examples['A.1 (256-bit)']));
+    const pooled = (b: Uint8Array) => Buffer.from(toHex(b), 'hex'); // small Buffers live inside a larger pool ArrayBuffer
+    const signature = pooled(cert.signatureValue);
+    const before = toHex(signature);
+    const ok = await new GostProvider().verify({ signatureAlgorithm: cert.signatureAlgorithm, publicKey: cert.publicKey, data: pooled(cert.tbs), signature });
+    expect(ok).toBe(true);
+    expect(toHex(signature)).toBe(before);
+  });
+
   it('without the provider the same certificate is unsupported, naming the OID', async () => {
     const cert = ParsedCertificate.fromDer(fromHex(examples['A.1 (256-bit)']));
     const r = await verifySignedBy(new AlgorithmRegistry(), cert, cert);

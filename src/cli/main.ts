@@ -11,6 +11,7 @@ const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--intermediates FILE]...
                   [--crl FILE]... [--ocsp FILE]... [--online] [--at ISO-8601] [--format json|text|etsi-xml|junit] [--jobs N]
                   [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--relying-party CC] [--purpose P]
+                  [--algorithms gost]
   ots-esig trust-list lint <list.xml|list.json> [--pin CERT]... [--at ISO-8601] [--warn-days N] [--format text|json|junit]
   ots-esig trust-list diff <old> <new> [--format text|json|junit]
   ots-esig regress --trust-list NEW... [--baseline OLD... | --expect MANIFEST] [--write-expect FILE]
@@ -21,6 +22,8 @@ Recognition: --trust-list takes TS 119 612 XML or JSON lists; --list-signer pins
 them (a list-of-lists' operator; lists it points to are checked with the signers it announces); --agreement
 takes bilateral agreement JSON; --relying-party CC evaluates RECOGNIZED / NOT_RECOGNIZED / INDETERMINATE / INVALID.
 There are no built-in anchors. The pilot lists in trust-lists/ are TEST lists.
+--algorithms gost adds GOST R 34.10-2012/Streebog, GOST R 34.10-2001 and the Kazakhstan NCA GOST profiles
+(and a policy accepting them); without it, GOST signatures are INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE.
 Revocation: --crl / --ocsp supply CRLs and OCSP responses (DER); data embedded in the signature is used too.
 --online fetches OCSP (AIA) and CRLs (distribution points) when nothing fresh answers; offline by default.
 Several files or a folder are verified as a batch across N worker threads, with a summary at the end.

@@ -2,6 +2,8 @@ import type { ParseArgsConfig } from 'node:util';
 import type { VerifyOptions } from '../validation/options.js';
 import { loadTrustLists } from '../trust/load.js';
 import { parseTime, readFile } from './io.js';
+import { InvalidOptionError } from '../errors.js';
+import { AlgorithmRegistry } from '../crypto/registry.js';
 
 /** The flags of `ots-esig verify` that shape validation (shared by the single-file and batch paths). */
 export const VERIFY_FLAGS = {
@@ -19,6 +21,8 @@ export const VERIFY_FLAGS = {
   agreement: { type: 'string', multiple: true },
   'relying-party': { type: 'string' },
   purpose: { type: 'string' },
+  /** Optional crypto providers to register, e.g. `--algorithms gost` (GOST R 34.10-2012 and the KZ NCA profiles). */
+  algorithms: { type: 'string', multiple: true },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** Values of VERIFY_FLAGS as parseArgs returns them: plain data, so it can be sent to worker threads. */
@@ -40,7 +44,9 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
         { time: validationTime ?? new Date() },
       )
     : undefined;
+  const algorithms = await loadAlgorithms(values.algorithms ?? []);
   return {
+    ...algorithms,
     detachedContent: values.content ? readFile(values.content, 'content file') : undefined,
     trustAnchors: (values['trust-anchor'] ?? []).map((f) => readFile(f, 'trust anchor')),
     intermediates: (values.intermediates ?? []).map((f) => readFile(f, 'intermediates file')),
@@ -55,4 +61,13 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     relyingParty: values['relying-party'],
     purpose: values.purpose,
   };
+}
+
+/** `--algorithms gost[,…]`: a registry with the optional providers (loaded only when asked for) and their policy. */
+async function loadAlgorithms(names: readonly string[]): Promise<Pick<VerifyOptions, 'registry' | 'algorithmPolicy'>> {
+  const wanted = new Set(names.flatMap((n) => n.split(',')).map((n) => n.trim().toLowerCase()).filter(Boolean));
+  if (wanted.size === 0) return {};
+  for (const n of wanted) if (n !== 'gost') throw new InvalidOptionError(`--algorithms: unknown provider "${n}" (known: gost)`);
+  const { GostProvider, GOST_ALGORITHM_POLICY } = await import('../crypto/gost/index.js');
+  return { registry: new AlgorithmRegistry().register(new GostProvider()), algorithmPolicy: GOST_ALGORITHM_POLICY };
 }

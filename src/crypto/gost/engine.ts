@@ -10,8 +10,9 @@ import type { GostDigestSpec } from './oids.js';
  * little-endian integer; callers convert other layouts before calling.
  */
 
+/** A fresh, exactly-sized ArrayBuffer (Node Buffers are views into a shared pool, and Buffer#slice does not copy). */
 function ab(bytes: Uint8Array): ArrayBuffer {
-  return bytes.slice().buffer as ArrayBuffer;
+  return new Uint8Array(bytes).buffer as ArrayBuffer;
 }
 
 export interface GostCurveUse {
