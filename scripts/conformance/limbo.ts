@@ -47,7 +47,8 @@ const EKU: Record<string, string> = {
  */
 function notApplicable(c: LimboCase): string | undefined {
   if (c.id.startsWith('webpki::')) return 'Web PKI (CA/B Forum) profile rule, not RFC 5280';
-  const pedantic = c.features.find((f) => f.startsWith('pedantic-') && f !== 'pedantic-rfc5280');
+  // pedantic-rfc5280 (cross-signed-root-missing-aki) contradicts cve::cve-2024-0567, which trusts a cross-signed root without AKI.
+  const pedantic = c.features.find((f) => f.startsWith('pedantic-'));
   if (pedantic) return `limbo feature ${pedantic}`;
   return undefined;
 }

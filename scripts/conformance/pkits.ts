@@ -35,9 +35,9 @@ async function runCase(dir: string, c: PkitsCase): Promise<{ ok: boolean; detail
   let outcome: PathOutcome | undefined;
   try {
     const anchors = new CertificatePool<TrustAnchor>([{ certificate: cert('TrustAnchorRootCertificate.crt') }]);
-    const others = [...c.other_certs, ...(c.path_intermediates ?? [])].map(cert);
+    const others = [...(c.other_certs ?? []), ...(c.path_intermediates ?? [])].map(cert);
     const pool = new CertificatePool(others.map((certificate) => ({ certificate })));
-    const crls = ['TrustAnchorRootCRL.crl', ...c.crls].map(crl);
+    const crls = ['TrustAnchorRootCRL.crl', ...(c.crls ?? [])].map(crl);
     outcome = await findPath(cert(c.cert), pool, anchors, {
       time: VALIDATION_TIME,
       registry,
@@ -47,7 +47,6 @@ async function runCase(dir: string, c: PkitsCase): Promise<{ ok: boolean; detail
       requireExplicitPolicy: c.params?.initial_explicit_policy,
       inhibitPolicyMapping: c.params?.initial_policy_mapping_inhibit,
       inhibitAnyPolicy: c.params?.initial_any_policy_inhibit,
-      strict: true,
     });
     const best = outcome.best;
     if (!best?.valid) return { ok: false, detail: explain(outcome) };
@@ -76,8 +75,17 @@ export const pkitsSuite: Suite = {
     const cases = JSON.parse(readFileSync(file, 'utf8')) as PkitsCase[];
     let passed = 0;
     let failed = 0;
+    let skipped = 0;
+    const skippedReasons: Record<string, number> = {};
     const disagreements: Disagreement[] = [];
     for (const c of cases) {
+      // 4.1.4-4.1.6 are DSA-signed; the default registry is WebCrypto, which has no DSA.
+      if (/_dsa_/.test(c.name)) {
+        skipped++;
+        const why = 'DSA signatures (no DSA provider in the WebCrypto registry)';
+        skippedReasons[why] = (skippedReasons[why] ?? 0) + 1;
+        continue;
+      }
       const expected = c.error ? 'FAILURE' : 'SUCCESS';
       const r = await runCase(dir, c);
       const got = r.ok ? 'SUCCESS' : 'FAILURE';
@@ -87,6 +95,6 @@ export const pkitsSuite: Suite = {
         disagreements.push({ id: `${c.id} ${c.name}`, expected, got, detail: r.detail });
       }
     }
-    return { passed, failed, skipped: 0, disagreements };
+    return { passed, failed, skipped, skippedReasons, disagreements };
   },
 };

@@ -71,6 +71,29 @@ export function distributionPointNames(dp: pkijs.DistributionPointName | undefin
   return [{ kind: 'directory', value: readName(full) }];
 }
 
+/**
+ * Decodes the [0] distributionPoint field (DistributionPointName CHOICE inside)
+ * of a DistributionPoint or IssuingDistributionPoint. pkijs drops the
+ * nameRelativeToCRLIssuer form, so this reads the DER itself.
+ */
+export function readDistributionPointName(field: asn1js.AsnType): pkijs.DistributionPointName | undefined {
+  const inner = (field as asn1js.Constructed).valueBlock?.value as asn1js.AsnType[] | undefined;
+  const choice = inner?.[0] as asn1js.Constructed | undefined;
+  if (!choice || choice.idBlock.tagClass !== 3) return undefined;
+  const parts = (choice.valueBlock.value ?? []) as asn1js.AsnType[];
+  if (choice.idBlock.tagNumber === 0) return parts.map((g) => new pkijs.GeneralName({ schema: g }));
+  if (choice.idBlock.tagNumber === 1) return new pkijs.RelativeDistinguishedNames({ schema: new asn1js.Sequence({ value: [new asn1js.Set({ value: parts })] }) });
+  return undefined;
+}
+
+/** The distributionPoint names of an IssuingDistributionPoint extension value (DER). */
+function idpNames(der: Uint8Array, issuer: pkijs.RelativeDistinguishedNames): GeneralNameValue[] | undefined {
+  const asn = asn1js.fromBER(toArrayBuffer(der));
+  if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
+  const field = asn.result.valueBlock.value.find((el) => el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 0);
+  return field ? distributionPointNames(readDistributionPointName(field), issuer) : undefined;
+}
+
 const CRL_EXTENSIONS_PROCESSED = new Set<string>([
   OID.cRLNumber,
   OID.deltaCRLIndicator,
@@ -129,6 +152,7 @@ export class ParsedCrl {
           if (this.baseCrlNumber === undefined) problems.push('deltaCRLIndicator is malformed');
           break;
         case OID.cRLNumber:
+          if (e.critical) problems.push('cRLNumber is marked critical (RFC 5280 5.2.3: non-critical)');
           this.crlNumber = readInteger(e.extnValue.valueBlock.valueHexView);
           if (this.crlNumber === undefined) problems.push('cRLNumber is malformed');
           break;
@@ -138,7 +162,7 @@ export class ParsedCrl {
         case OID.issuingDistributionPoint:
           if (pv instanceof pkijs.IssuingDistributionPoint) {
             this.issuingDistributionPoint = {
-              names: distributionPointNames(pv.distributionPoint, raw.issuer),
+              names: idpNames(e.extnValue.valueBlock.valueHexView, raw.issuer),
               onlyContainsUserCerts: pv.onlyContainsUserCerts === true,
               onlyContainsCACerts: pv.onlyContainsCACerts === true,
               onlyContainsAttributeCerts: pv.onlyContainsAttributeCerts === true,

@@ -28,11 +28,16 @@ export function readNameConstraints(cert: ParsedCertificate): NameConstraintSet 
   const bases = (subtrees: pkijs.GeneralSubtree[] | undefined) =>
     (subtrees ?? []).map((s) => readGeneralName(s.base) ?? ({ kind: 'other', tag: s.base.type } as const));
   if (!pv.permittedSubtrees?.length && !pv.excludedSubtrees?.length) throw new Error('nameConstraints extension is empty');
-  return {
+  const set = {
     permitted: pv.permittedSubtrees?.length ? bases(pv.permittedSubtrees) : undefined,
     excluded: bases(pv.excludedSubtrees),
     imposedBy: cert.subject.text,
   };
+  for (const base of [...(set.permitted ?? []), ...set.excluded]) {
+    const bad = invalidConstraint(base);
+    if (bad) throw new Error(`nameConstraints has an invalid subtree: ${bad}`);
+  }
+  return set;
 }
 
 /** The names of `cert` that name constraints apply to: subject DN, subjectAltName entries, emailAddress attributes. */
@@ -74,10 +79,18 @@ export function nameInSubtree(name: GeneralNameValue, base: GeneralNameValue): b
  * excluded one, or of a form we cannot compare against a constraint on it.
  */
 export function checkNameConstraints(names: readonly GeneralNameValue[], sets: readonly NameConstraintSet[]): string | undefined {
+  // Bounded work on hostile certificates (OpenSSL uses the same bound): names x subtrees comparisons.
+  const work = names.length * sets.reduce((n, s) => n + s.excluded.length + (s.permitted?.length ?? 0), 0);
+  if (work > MAX_NAME_CHECKS) return `${names.length} names against ${work / Math.max(1, names.length)} subtrees exceeds the ${MAX_NAME_CHECKS} comparisons allowed`;
   for (const set of sets) {
     for (const name of names) {
+      const bad = set.permitted?.some((p) => p.kind === name.kind) || set.excluded.some((p) => p.kind === name.kind) ? invalidName(name) : undefined;
+      if (bad) return `${generalNameText(name)} is malformed and cannot be checked against name constraints (${bad}; imposed by ${set.imposedBy})`;
+    }
+    for (const name of names) {
       for (const ex of set.excluded) {
-        const r = nameInSubtree(name, ex);
+        const direct = nameInSubtree(name, ex);
+        const r = direct === undefined ? undefined : direct || (name.kind === 'dns' && ex.kind === 'dns' && wildcardCouldMatch(name.value, ex.value));
         if (r === undefined) return `${generalNameText(name)}: cannot evaluate excluded subtree of this form (imposed by ${set.imposedBy})`;
         if (r) return `${generalNameText(name)} is in excluded subtree ${generalNameText(ex)} (imposed by ${set.imposedBy})`;
       }
@@ -145,4 +158,67 @@ export function ipInSubtree(name: Uint8Array, base: Uint8Array): boolean {
     if ((name[i]! & mask) !== (base[i]! & mask)) return false;
   }
   return true;
+}
+
+/** Comparisons of names against subtrees allowed for one certificate (as OpenSSL's NAME_CHECK_MAX). */
+export const MAX_NAME_CHECKS = 1 << 20;
+
+const LDH_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+function isHostname(s: string): boolean {
+  const h = stripDot(s);
+  return h.length > 0 && h.length <= 253 && h.split('.').every((l) => LDH_LABEL.test(l));
+}
+
+/** Why a constraint's base is not a valid subtree of its form (RFC 5280 4.2.1.10), or undefined. */
+export function invalidConstraint(base: GeneralNameValue): string | undefined {
+  switch (base.kind) {
+    case 'dns':
+      return base.value === '' || isHostname(base.value) ? undefined : `dNSName ${JSON.stringify(base.value)}`;
+    case 'rfc822': {
+      const v = base.value;
+      const at = v.lastIndexOf('@');
+      const host = at >= 0 ? v.slice(at + 1) : v.startsWith('.') ? v.slice(1) : v;
+      if (at === 0 || (at > 0 && v.slice(0, at).includes('@'))) return `rfc822Name ${JSON.stringify(v)}`;
+      return v === '' || isHostname(host) ? undefined : `rfc822Name ${JSON.stringify(v)}`;
+    }
+    case 'ip': {
+      if (base.value.length !== 8 && base.value.length !== 32) return `iPAddress of ${base.value.length} octets`;
+      const mask = base.value.slice(base.value.length / 2);
+      let bits = '';
+      for (const b of mask) bits += b.toString(2).padStart(8, '0');
+      return /^1*0*$/.test(bits) ? undefined : 'iPAddress mask is not a prefix';
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Why a certificate name is malformed for its form, or undefined (checked only where a constraint of that form applies). */
+export function invalidName(name: GeneralNameValue): string | undefined {
+  switch (name.kind) {
+    case 'dns': {
+      const v = name.value.startsWith('*.') ? name.value.slice(2) : name.value;
+      return isHostname(v) ? undefined : 'not a valid DNS name';
+    }
+    case 'rfc822': {
+      const at = name.value.lastIndexOf('@');
+      if (at <= 0) return 'not a mailbox';
+      const local = name.value.slice(0, at);
+      return !local.includes('@') && isHostname(name.value.slice(at + 1)) ? undefined : 'not a valid mailbox';
+    }
+    case 'ip':
+      return name.value.length === 4 || name.value.length === 16 ? undefined : 'iPAddress of a wrong length';
+    default:
+      return undefined;
+  }
+}
+
+/** A wildcard name (`*.example.com`) could stand for `base` (RFC 9525): excluded subtrees must then exclude it. */
+function wildcardCouldMatch(name: string, base: string): boolean {
+  if (!name.startsWith('*.')) return false;
+  const suffix = stripDot(name.slice(2).toLowerCase());
+  const b = stripDot(base.toLowerCase()).replace(/^\./, '');
+  const dot = b.indexOf('.');
+  return dot > 0 && b.slice(dot + 1) === suffix;
 }

@@ -83,7 +83,9 @@ export function searchPaths(
       extended = true;
       if (paths.length >= limits.maxPaths) return;
     }
-    if (chain.length >= limits.maxDepth) {
+    // Self-issued certificates (key rollover) do not count toward the depth, as for pathLenConstraint; a hard cap still applies.
+    const depth = chain.filter((c, i) => i === 0 || !c.isSelfIssued).length;
+    if (depth >= limits.maxDepth || chain.length >= 2 * limits.maxDepth) {
       if (!extended) deadEnds.push({ certificates: [...chain], reason: `depth limit ${limits.maxDepth} reached` });
       return;
     }

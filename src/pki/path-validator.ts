@@ -133,16 +133,18 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
 
   const checkProfile = (i: number, role: 'target' | 'ca' | 'anchor') => {
     const c = chain[i]!;
-    const selfSigned = c.isSelfIssued && (i === anchorIndex || (chain[i + 1] !== undefined && chain[i + 1]!.der === c.der));
-    for (const issue of profileIssues(c, role, role === 'anchor' ? c.isSelfIssued : selfSigned)) {
+    // A trust anchor is trusted as configured, so it needs no authorityKeyIdentifier even when cross-signed.
+    for (const issue of profileIssues(c, role, i === anchorIndex)) {
       if (issue.level === 'structure' || strict) fail(i, 'malformed', issue.detail, 'CERTIFICATE_CHAIN_GENERAL_FAILURE');
     }
   };
   const checkValidity = (i: number) => {
     const cert = chain[i]!;
-    if (t.getTime() < cert.notBefore.getTime()) {
+    // X.509 times have whole seconds: compare at that granularity (a time within notAfter's second is inside).
+    const secs = Math.floor(t.getTime() / 1000);
+    if (secs < Math.floor(cert.notBefore.getTime() / 1000)) {
       fail(i, 'not-yet-valid', `not valid before ${cert.notBefore.toISOString()}`, 'NOT_YET_VALID');
-    } else if (t.getTime() > cert.notAfter.getTime()) {
+    } else if (secs > Math.floor(cert.notAfter.getTime() / 1000)) {
       fail(i, 'expired', `expired at ${cert.notAfter.toISOString()}`, 'OUT_OF_BOUNDS_NO_POE');
     }
   };

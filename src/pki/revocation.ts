@@ -1,8 +1,10 @@
 import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/policy.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
+import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { toArrayBuffer } from '../util/bytes.js';
 import type { ParsedCertificate } from './certificate.js';
-import { ALL_REASONS, distributionPointNames, reasonFlags, type ParsedCrl } from './crl.js';
+import { ALL_REASONS, distributionPointNames, readDistributionPointName, reasonFlags, type ParsedCrl } from './crl.js';
 import type { GeneralNameValue } from './general-name.js';
 import { nameInSubtree } from './name-constraints.js';
 import { OID } from './oids.js';
@@ -58,15 +60,41 @@ interface CertDistributionPoint {
   readonly crlIssuer?: readonly GeneralNameValue[];
 }
 
+/**
+ * cRLDistributionPoints of a certificate, decoded here rather than by pkijs,
+ * which drops distribution points named relative to the CRL issuer.
+ * Undefined when the extension is absent or unreadable.
+ */
 function distributionPointsOf(cert: ParsedCertificate): CertDistributionPoint[] | undefined {
-  const ext = cert.raw.extensions?.find((e) => e.extnID === OID.cRLDistributionPoints);
-  const pv = ext?.parsedValue as unknown;
-  if (!(pv instanceof pkijs.CRLDistributionPoints)) return undefined;
-  return pv.distributionPoints.map((dp) => ({
-    names: distributionPointNames(dp.distributionPoint, dp.cRLIssuer?.length ? dp.cRLIssuer[0]!.value : cert.raw.issuer),
-    reasons: dp.reasons ? reasonFlags(new Uint8Array(dp.reasons.valueBlock.valueHexView)) : ALL_REASONS,
-    crlIssuer: dp.cRLIssuer ? readGenerals(dp.cRLIssuer) : undefined,
-  }));
+  const ext = cert.extension(OID.cRLDistributionPoints);
+  if (!ext) return undefined;
+  const asn = asn1js.fromBER(toArrayBuffer(ext.value));
+  if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
+  const out: CertDistributionPoint[] = [];
+  for (const dp of asn.result.valueBlock.value) {
+    if (!(dp instanceof asn1js.Sequence)) return undefined;
+    let dpName: pkijs.DistributionPointName | undefined;
+    let reasons = ALL_REASONS;
+    let crlIssuer: pkijs.GeneralName[] | undefined;
+    for (const el of dp.valueBlock.value) {
+      if (el.idBlock.tagClass !== 3) return undefined;
+      const inner = (el as asn1js.Constructed).valueBlock.value as asn1js.AsnType[] | undefined;
+      if (el.idBlock.tagNumber === 0) {
+        dpName = readDistributionPointName(el);
+      } else if (el.idBlock.tagNumber === 1) {
+        reasons = reasonFlags(new Uint8Array((el as asn1js.Primitive).valueBlock.valueHexView));
+      } else if (el.idBlock.tagNumber === 2 && inner) {
+        crlIssuer = inner.map((g) => new pkijs.GeneralName({ schema: g }));
+      }
+    }
+    const issuerDn = crlIssuer?.find((g) => g.type === 4)?.value as pkijs.RelativeDistinguishedNames | undefined;
+    out.push({
+      names: distributionPointNames(dpName, issuerDn ?? cert.raw.issuer),
+      reasons,
+      crlIssuer: crlIssuer?.length ? readGenerals(crlIssuer) : undefined,
+    });
+  }
+  return out;
 }
 
 function readGenerals(list: pkijs.GeneralName[]): GeneralNameValue[] {
@@ -156,6 +184,7 @@ export async function crlStatus(
   let latest: ParsedCrl | undefined;
   const issuerKey = cert.issuer.key;
   for (const { crl, covers } of newest.values()) {
+    if (!latest || crl.thisUpdate > latest.thisUpdate) latest = crl;
     const source = `CRL ${crl.issuer.text} thisUpdate ${crl.thisUpdate.toISOString()}`;
     const delta = deltas
       .filter((d) => d.issuer.key === crl.issuer.key && (d.issuingDistributionPoint?.der ?? '') === (crl.issuingDistributionPoint?.der ?? ''))
@@ -169,6 +198,7 @@ export async function crlStatus(
       if (delta.nextUpdate && delta.nextUpdate.getTime() < time.getTime()) fresh = false;
       if (de?.reason === 'removeFromCRL') {
         covered |= covers;
+        if (crl.nextUpdate && crl.nextUpdate.getTime() < time.getTime()) fresh = false;
         continue;
       }
     }
@@ -178,7 +208,6 @@ export async function crlStatus(
     }
     covered |= covers;
     if (crl.nextUpdate && crl.nextUpdate.getTime() < time.getTime()) fresh = false;
-    if (!latest || crl.thisUpdate > latest.thisUpdate) latest = crl;
   }
   if ((covered & ALL_REASONS) !== ALL_REASONS || !latest) {
     return { status: 'unknown', reason: ['the usable CRLs do not cover every revocation reason', ...reasons].join('; ') };
@@ -193,6 +222,7 @@ export async function crlStatus(
 }
 
 const SIGNER_DEPTH = new WeakMap<CrlSignerContext, number>();
+const SIGNERS_IN_PROGRESS = new WeakMap<CrlSignerContext, Set<ParsedCertificate>>();
 
 /** Why `crl` cannot be relied on for `cert`, or undefined when it can. */
 async function unusable(
@@ -245,10 +275,15 @@ async function crlSignerProblem(
     const sig = await verifySignedBy(registry, crl, signer);
     if (!sig.ok) continue;
     if (context.anchors.has(signer)) return undefined;
+    // The signer's own path is being validated further up: a CRL it signed may speak for itself (indirect CRLs covering their issuer).
+    const inProgress = SIGNERS_IN_PROGRESS.get(context) ?? new Set<ParsedCertificate>();
+    if (inProgress.has(signer)) return undefined;
     // Validate the signer's own path, revocation included, one level deeper.
     const { findPath } = await import('./path.js');
     const { CertificatePool: Pool } = await import('./pool.js');
     SIGNER_DEPTH.set(context, depth + 1);
+    inProgress.add(signer);
+    SIGNERS_IN_PROGRESS.set(context, inProgress);
     try {
       const outcome = await findPath(signer, new Pool(certs.map((certificate) => ({ certificate }))), context.anchors, {
         time,
@@ -266,6 +301,7 @@ async function crlSignerProblem(
       else return undefined;
     } finally {
       SIGNER_DEPTH.set(context, depth);
+      inProgress.delete(signer);
     }
   }
   return problems.join('; ') || `no certificate of CRL issuer ${crl.issuer.text} verifies its signature`;
