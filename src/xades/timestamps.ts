@@ -9,9 +9,9 @@
  * such SignatureTimeStamp genTime becomes the best-signature-time. A failing
  * time-stamp does not change the basic signature verdict (it is unsigned data an
  * attacker could add): it is reported with a SKIPPED check and a warning.
- * ArchiveTimeStamp / SigAndRefs / RefsOnly inputs (EN 319 132-1 5.5.2) are not
- * computed yet: their token is validated without binding to data and they are
- * reported, never used as proof of existence.
+ * ArchiveTimeStamp inputs are computed (archiveTimestampInput); SigAndRefs /
+ * RefsOnly (XAdES-X) and data-object time-stamps are not: their token is
+ * validated without binding to data and reported, never used as proof of existence.
  */
 import { validateTimestampToken } from '../tsp/index.js';
 import type { CheckList } from '../report/check.js';
@@ -22,23 +22,24 @@ import { C14N_10, C14N_METHODS } from './algorithms.js';
 import { canonicalize } from './c14n.js';
 import type { EncapsulatedTimeStamp, QualifyingProperties } from './properties.js';
 import type { XmlSignatureResult } from './xmldsig.js';
-import { child, DSIG_NS } from './dom.js';
+import { child, childElements, DSIG_NS, is, isAncestorOrSelf, XADES141_NS } from './dom.js';
 
 export interface TimestampOutcome {
-  /** Earliest genTime of a SignatureTimeStamp that passed validation. */
+  /** Earliest genTime of a signature or archive time-stamp that passed validation. */
   readonly bestSignatureTime?: Date;
+  readonly bestSignatureTimeSource?: 'signature-timestamp' | 'archive-timestamp';
 }
 
 export async function validateXadesTimestamps(
   qp: QualifyingProperties,
-  _xml: XmlSignatureResult | undefined,
+  xml: XmlSignatureResult | undefined,
   signature: Element,
   ctx: ValidationContext,
   checks: CheckList,
   warnings: string[],
 ): Promise<TimestampOutcome> {
   let i = 0;
-  let best: Date | undefined;
+  let best: { time: Date; source: 'signature-timestamp' | 'archive-timestamp' } | undefined;
   const extra: ParsedCertificate[] = [];
   for (const der of qp.certificateValues) {
     try {
@@ -55,7 +56,8 @@ export async function validateXadesTimestamps(
     }
     let input: Uint8Array | undefined;
     try {
-      input = imprintInput(ts, signature);
+      if (ts.kind === 'SignatureTimeStamp') input = signatureTimestampInput(ts, signature);
+      else if (ts.kind === 'ArchiveTimeStamp' && xml) input = archiveTimestampInput(ts, signature, qp, xml.references.map((r) => r.digestInput));
     } catch (e) {
       warnings.push(`${ts.kind}: time-stamped data could not be computed: ${(e as Error).message}`);
     }
@@ -64,7 +66,9 @@ export async function validateXadesTimestamps(
     const tsa = v.tsa ? `TSA ${v.tsa.subject.text}` : 'TSA not identified';
     if (v.status === 'PASSED' && input) {
       checks.pass('TST', id, `${ts.kind} valid: ${when}, ${tsa}, message imprint over the ${ts.kind === 'SignatureTimeStamp' ? 'canonical ds:SignatureValue' : 'time-stamped data'} matches`);
-      if (ts.kind === 'SignatureTimeStamp' && v.genTime && (!best || v.genTime < best)) best = v.genTime;
+      if (v.genTime && (ts.kind === 'SignatureTimeStamp' || ts.kind === 'ArchiveTimeStamp') && (!best || v.genTime < best.time)) {
+        best = { time: v.genTime, source: ts.kind === 'SignatureTimeStamp' ? 'signature-timestamp' : 'archive-timestamp' };
+      }
     } else {
       const why = v.checks.filter((c) => c.status !== 'PASSED').map((c) => `${c.id}: ${c.detail}`);
       if (!input) why.unshift(`the data a ${ts.kind} covers is not computed by this version, so it is not bound to this signature`);
@@ -73,8 +77,8 @@ export async function validateXadesTimestamps(
     }
     for (const w of v.warnings) warnings.push(`${ts.kind}: ${w}`);
   }
-  if (best && qp.signingTime && qp.signingTime.getTime() > best.getTime()) {
-    checks.indeterminate('TST', 'tst.signing-time-order', `claimed SigningTime ${qp.signingTime.toISOString()} is after the signature time-stamp ${best.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
+  if (best && qp.signingTime && qp.signingTime.getTime() > best.time.getTime()) {
+    checks.indeterminate('TST', 'tst.signing-time-order', `claimed SigningTime ${qp.signingTime.toISOString()} is after the time-stamp ${best.time.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
   }
   if (qp.certificateValues.length || qp.crlValues.length || qp.ocspValues.length) {
     checks.skip(
@@ -83,15 +87,66 @@ export async function validateXadesTimestamps(
       `embedded validation data: ${qp.certificateValues.length} certificate(s) used for path building, ${qp.crlValues.length} CRL(s) and ${qp.ocspValues.length} OCSP response(s) reported but not yet used for revocation`,
     );
   }
-  return { bestSignatureTime: best };
+  return { bestSignatureTime: best?.time, bestSignatureTimeSource: best?.source };
 }
 
-/** The octets a time-stamp's imprint covers, where this module computes them; undefined otherwise. */
-function imprintInput(ts: EncapsulatedTimeStamp, signature: Element): Uint8Array | undefined {
-  if (ts.kind !== 'SignatureTimeStamp') return undefined;
+/** SignatureTimeStamp input (EN 319 132-1 5.3): ds:SignatureValue canonicalised with the time-stamp's method. */
+export function signatureTimestampInput(ts: EncapsulatedTimeStamp, signature: Element): Uint8Array | undefined {
   const sv = child(signature, DSIG_NS, 'SignatureValue');
-  if (!sv) return undefined;
   const method = C14N_METHODS[ts.canonicalizationMethod ?? C14N_10];
-  if (!method) return undefined;
+  if (!sv || !method) return undefined;
   return new TextEncoder().encode(canonicalize(sv, sv, method));
+}
+
+/**
+ * ArchiveTimeStamp input (XAdES 1.3.2 clause 7.7.1; EN 319 132-1 5.5.2.2 for the
+ * 1.4.1 element): the octets of every ds:Reference after its transforms, then
+ * ds:SignedInfo, ds:SignatureValue, ds:KeyInfo, every unsigned signature property
+ * before this time-stamp, and the ds:Object elements (see below), each
+ * canonicalised with the time-stamp's CanonicalizationMethod. Checked against
+ * the DSS LTA samples (1.3.2 and 1.4.1, enveloped and enveloping): their
+ * message imprints match.
+ */
+export function archiveTimestampInput(
+  ts: EncapsulatedTimeStamp,
+  signature: Element,
+  qp: QualifyingProperties,
+  referenceInputs: readonly (Uint8Array | null)[],
+): Uint8Array | undefined {
+  const method = C14N_METHODS[ts.canonicalizationMethod ?? C14N_10];
+  if (!method || referenceInputs.some((r) => r === null)) return undefined;
+  const parts: Uint8Array[] = [...(referenceInputs as Uint8Array[])];
+  const enc = new TextEncoder();
+  const c14n = (el: Element) => parts.push(enc.encode(canonicalize(el, el, method)));
+  for (const name of ['SignedInfo', 'SignatureValue', 'KeyInfo']) {
+    const el = child(signature, DSIG_NS, name);
+    if (el) c14n(el);
+  }
+  const usp = ts.element.parentNode as Element;
+  for (const el of childElements(usp)) {
+    if (el === ts.element) break;
+    c14n(el);
+  }
+  // ds:Object elements other than the one holding QualifyingProperties: all of them for the
+  // EN 319 132-1 (1.4.1) element, only those no ds:Reference points at for the 1.3.2 one —
+  // what DSS computes and what the DSS LTA samples' message imprints confirm for both.
+  const referenced = new Set<string>();
+  const si = child(signature, DSIG_NS, 'SignedInfo');
+  for (const r of si ? childElements(si) : []) {
+    const uri = r.getAttribute('URI');
+    if (uri?.startsWith('#')) referenced.add(uri.slice(1));
+  }
+  const v141 = ts.namespace === XADES141_NS;
+  for (const obj of childElements(signature).filter((e) => is(e, DSIG_NS, 'Object'))) {
+    if (isAncestorOrSelf(obj, qp.element)) continue;
+    if (!v141 && referenced.has(obj.getAttribute('Id') ?? '\0')) continue;
+    c14n(obj);
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }

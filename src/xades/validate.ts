@@ -235,7 +235,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
         validationTime: ctx.time.toISOString(),
         claimedSigningTime: qp?.signingTime?.toISOString() ?? null,
         bestSignatureTime: ts?.bestSignatureTime?.toISOString() ?? ctx.time.toISOString(),
-        bestSignatureTimeSource: ts?.bestSignatureTime ? 'signature-timestamp' : 'validation-time',
+        bestSignatureTimeSource: ts?.bestSignatureTimeSource ?? 'validation-time',
       },
       revocation: chain?.revocation ?? [],
       checks: checks.items,
