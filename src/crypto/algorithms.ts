@@ -50,6 +50,19 @@ export const CURVE_OIDS: Readonly<Record<string, { name: string; bits: number }>
   '1.3.132.0.35': { name: 'P-521', bits: 521 },
 };
 
+/**
+ * GOST public-key algorithms (RFC 4491 / RFC 9215 and Kazakhstan's NCA arc
+ * 1.2.398.3.10) → key size. Only for PublicKeyFacts; verification needs the
+ * optional GOST provider (`ots-esig/gost`).
+ */
+export const GOST_KEY_BITS: Readonly<Record<string, number>> = {
+  '1.2.643.2.2.19': 256,
+  '1.2.643.7.1.1.1.1': 256,
+  '1.2.643.7.1.1.1.2': 512,
+  '1.2.398.3.10.1.1.1.1': 256,
+  '1.2.398.3.10.1.1.2.2': 512,
+};
+
 /** An AlgorithmIdentifier reduced to what the crypto layer needs. */
 export interface AlgorithmId {
   readonly oid: string;

@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import { toArrayBuffer } from '../util/bytes.js';
-import { CURVE_OIDS } from './algorithms.js';
+import { CURVE_OIDS, GOST_KEY_BITS } from './algorithms.js';
 import { InputFormatError } from '../errors.js';
 import { bitString as bitStringOf, oid, sequence } from '../util/asn1-tree.js';
 
@@ -38,7 +38,12 @@ export function readPublicKeyNode(node: asn1js.AsnType, spki: Uint8Array): Publi
   let parameterOid: string | undefined;
   let parametersDer: Uint8Array | undefined;
   if (paramBlock instanceof asn1js.ObjectIdentifier) parameterOid = paramBlock.valueBlock.toString();
-  else if (paramBlock && !(paramBlock instanceof asn1js.Null)) parametersDer = paramBlock.valueBeforeDecodeView.slice();
+  else if (paramBlock && !(paramBlock instanceof asn1js.Null)) {
+    parametersDer = paramBlock.valueBeforeDecodeView.slice();
+    // GOST keys: parameters are SEQUENCE { publicKeyParamSet, digestParamSet?, ... }; the first names the curve.
+    const first = paramBlock instanceof asn1js.Sequence ? paramBlock.valueBlock.value[0] : undefined;
+    if (GOST_KEY_BITS[algorithmOid] && first instanceof asn1js.ObjectIdentifier) parameterOid = first.valueBlock.toString();
+  }
 
   let bits = 0;
   if (algorithmOid === '1.2.840.113549.1.1.1' || algorithmOid === '1.2.840.113549.1.1.10') {
@@ -54,6 +59,8 @@ export function readPublicKeyNode(node: asn1js.AsnType, spki: Uint8Array): Publi
     bits = CURVE_OIDS[parameterOid]!.bits;
   } else if (algorithmOid === '1.3.101.112') {
     bits = 256;
+  } else if (GOST_KEY_BITS[algorithmOid]) {
+    bits = GOST_KEY_BITS[algorithmOid]!;
   }
   return { algorithmOid, parameterOid, parametersDer, bits, spki };
 }
