@@ -108,6 +108,56 @@ describe('JSON Schemas in trust-lists/', () => {
   });
 });
 
+describe('hand-authored JSON lists', () => {
+  const azRoot = Buffer.from(loadCertificates(read('fixtures/pki/az-root.pem'))[0]!.der).toString('base64');
+  const minimal = {
+    kind: 'ots-esig/trusted-list',
+    jsonVersion: 1,
+    id: 'AZ:hand',
+    test: true,
+    scheme: {
+      version: 6,
+      sequenceNumber: 1,
+      type: 'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/AZlist',
+      operatorName: 'hand-written TEST list',
+      territory: 'AZ',
+      issueDate: '2026-01-01T00:00:00Z',
+      nextUpdate: '2027-01-01T00:00:00Z',
+    },
+    providers: [
+      {
+        name: 'AZ Test CA',
+        services: [
+          {
+            type: 'http://uri.etsi.org/TrstSvc/Svctype/CA/QC',
+            name: 'AZ Test Root CA',
+            identity: { certificates: [azRoot] },
+            status: 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted',
+            statusStartingTime: '2024-01-01T00:00:00Z',
+          },
+        ],
+      },
+    ],
+  };
+
+  it('only the essentials are required; the rest defaults (schema and library agree)', async () => {
+    expect(validate('trust-lists/trust-list.schema.json', minimal)).toEqual([]);
+    const list = parseTrustedListJson(minimal);
+    expect(list.providers[0]!.services[0]!.history).toEqual([]);
+    expect(list.scheme.pointers).toEqual([]);
+    const { verify } = await import('../src/validation/verify.js');
+    const r = await verify(read('fixtures/cades/az-attached.p7s'), { trustLists: [{ data: JSON.stringify(minimal) }], relyingParty: 'AZ', validationTime: T });
+    expect(r.signatures[0]!.recognition!.status).toBe('RECOGNIZED');
+    expect(r.signatures[0]!.recognition!.basis!.kind).toBe('national');
+  });
+
+  it('a list carrying the TEST scheme rule is a test list whatever its flag says', () => {
+    const hidden = { ...minimal, test: false, scheme: { ...minimal.scheme, schemeTypeCommunityRules: ['urn:ots-esig:schemerules:TEST'] } };
+    expect(parseTrustedListJson(hidden).test).toBe(true);
+    expect(parseTrustedListJson({ ...minimal, test: false }).test).toBe(false);
+  });
+});
+
 describe('XML and JSON forms', () => {
   it.each(['ots-lotl', 'az-tl', 'kg-tl', 'tr-tl'])('%s: the committed JSON is the XML list plus provenance (SHA-256 of the signed XML)', async (name) => {
     const xml = read(`trust-lists/${name}.xml`);

@@ -1,5 +1,6 @@
 import { TrustListError } from './errors.js';
 import {
+  TEST_LIST_RULE,
   TRUST_LIST_JSON_VERSION,
   type DigitalIdentity,
   type MutualRecognitionInfo,
@@ -81,6 +82,17 @@ class Reader {
   strs(v: unknown): string[] {
     return this.arr(v, (r, x) => r.str(x));
   }
+  /** Optional list (hand-authored files may leave it out): absent = empty. */
+  optStrs(v: unknown): string[] {
+    return v === undefined ? [] : this.strs(v);
+  }
+  optArr<T>(v: unknown, each: (r: Reader, x: unknown) => T): T[] {
+    return v === undefined ? [] : this.arr(v, each);
+  }
+  /** Optional nullable string: absent = null. */
+  optStrOrNull(v: unknown): string | null {
+    return v === undefined ? null : this.strOrNull(v);
+  }
   bool(v: unknown): boolean {
     if (typeof v !== 'boolean') this.fail('must be true or false');
     return v as boolean;
@@ -91,44 +103,44 @@ const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const HEX = /^[0-9a-f]+$/;
 
 function identity(r: Reader, v: unknown): DigitalIdentity {
-  const o = r.obj(v, ['certificates', 'subjectNames', 'skis']);
+  const o = r.obj(v, [], ['certificates', 'subjectNames', 'skis']);
   return {
-    certificates: r.at('certificates').arr(o.certificates, (rr, x) => (B64.test(rr.str(x)) ? (x as string) : rr.fail('must be base64 DER'))),
-    subjectNames: r.at('subjectNames').strs(o.subjectNames),
-    skis: r.at('skis').arr(o.skis, (rr, x) => (HEX.test(rr.str(x)) ? (x as string) : rr.fail('must be lower-case hex'))),
+    certificates: r.at('certificates').optArr(o.certificates, (rr, x) => (B64.test(rr.str(x)) ? (x as string) : rr.fail('must be base64 DER'))),
+    subjectNames: r.at('subjectNames').optStrs(o.subjectNames),
+    skis: r.at('skis').optArr(o.skis, (rr, x) => (HEX.test(rr.str(x)) ? (x as string) : rr.fail('must be lower-case hex'))),
   };
 }
 
 function history(r: Reader, v: unknown): ServiceHistoryInstance {
-  const o = r.obj(v, ['type', 'name', 'status', 'statusStartingTime', 'additionalServiceInformation', 'qualifiers'], ['identity']);
+  const o = r.obj(v, ['type', 'status', 'statusStartingTime'], ['name', 'identity', 'additionalServiceInformation', 'qualifiers']);
   return {
     type: r.at('type').str(o.type),
-    name: r.at('name').str(o.name),
+    name: o.name === undefined ? '' : r.at('name').str(o.name),
     status: r.at('status').str(o.status),
     statusStartingTime: r.at('statusStartingTime').time(o.statusStartingTime),
-    additionalServiceInformation: r.at('additionalServiceInformation').strs(o.additionalServiceInformation),
-    qualifiers: r.at('qualifiers').strs(o.qualifiers),
+    additionalServiceInformation: r.at('additionalServiceInformation').optStrs(o.additionalServiceInformation),
+    qualifiers: r.at('qualifiers').optStrs(o.qualifiers),
     ...(o.identity !== undefined ? { identity: identity(r.at('identity'), o.identity) } : {}),
   };
 }
 
 function service(r: Reader, v: unknown): TrustService {
-  const o = r.obj(v, ['type', 'name', 'identity', 'status', 'statusStartingTime', 'additionalServiceInformation', 'qualifiers', 'history']);
+  const o = r.obj(v, ['type', 'name', 'identity', 'status', 'statusStartingTime'], ['additionalServiceInformation', 'qualifiers', 'history']);
   return {
     type: r.at('type').str(o.type),
     name: r.at('name').str(o.name),
     identity: identity(r.at('identity'), o.identity),
     status: r.at('status').str(o.status),
     statusStartingTime: r.at('statusStartingTime').time(o.statusStartingTime),
-    additionalServiceInformation: r.at('additionalServiceInformation').strs(o.additionalServiceInformation),
-    qualifiers: r.at('qualifiers').strs(o.qualifiers),
-    history: r.at('history').arr(o.history, history).sort((a, b) => Date.parse(b.statusStartingTime) - Date.parse(a.statusStartingTime)),
+    additionalServiceInformation: r.at('additionalServiceInformation').optStrs(o.additionalServiceInformation),
+    qualifiers: r.at('qualifiers').optStrs(o.qualifiers),
+    history: r.at('history').optArr(o.history, history).sort((a, b) => Date.parse(b.statusStartingTime) - Date.parse(a.statusStartingTime)),
   };
 }
 
 function provider(r: Reader, v: unknown): TrustServiceProvider {
-  const o = r.obj(v, ['name', 'tradeNames', 'services']);
-  return { name: r.at('name').str(o.name), tradeNames: r.at('tradeNames').strs(o.tradeNames), services: r.at('services').arr(o.services, service) };
+  const o = r.obj(v, ['name', 'services'], ['tradeNames']);
+  return { name: r.at('name').str(o.name), tradeNames: r.at('tradeNames').optStrs(o.tradeNames), services: r.at('services').arr(o.services, service) };
 }
 
 function svcTypes(r: Reader, v: unknown): { type: string; additionalServiceInformation: string[] }[] {
@@ -170,24 +182,25 @@ function mra(r: Reader, v: unknown): MutualRecognitionInfo {
 }
 
 function pointer(r: Reader, v: unknown): TslPointer {
-  const o = r.obj(v, ['location', 'territory', 'type', 'mimeType', 'operatorName', 'schemeTypeCommunityRules', 'signingCertificates'], ['mra']);
+  const o = r.obj(v, ['location', 'territory', 'signingCertificates'], ['type', 'mimeType', 'operatorName', 'schemeTypeCommunityRules', 'mra']);
   return {
     location: r.at('location').str(o.location),
     territory: r.at('territory').strOrNull(o.territory),
-    type: r.at('type').strOrNull(o.type),
-    mimeType: r.at('mimeType').strOrNull(o.mimeType),
-    operatorName: r.at('operatorName').strOrNull(o.operatorName),
-    schemeTypeCommunityRules: r.at('schemeTypeCommunityRules').strs(o.schemeTypeCommunityRules),
+    type: r.at('type').optStrOrNull(o.type),
+    mimeType: r.at('mimeType').optStrOrNull(o.mimeType),
+    operatorName: r.at('operatorName').optStrOrNull(o.operatorName),
+    schemeTypeCommunityRules: r.at('schemeTypeCommunityRules').optStrs(o.schemeTypeCommunityRules),
     signingCertificates: r.at('signingCertificates').arr(o.signingCertificates, (rr, x) => (B64.test(rr.str(x)) ? (x as string) : rr.fail('must be base64 DER'))),
     ...(o.mra !== undefined ? { mra: mra(r.at('mra'), o.mra) } : {}),
   };
 }
 
-const SCHEME_KEYS = [
-  'version', 'sequenceNumber', 'type', 'operatorName', 'schemeName', 'territory', 'statusDeterminationApproach',
-  'schemeTypeCommunityRules', 'schemeInformationUris', 'policyOrLegalNotice', 'historicalInformationPeriod',
-  'issueDate', 'nextUpdate', 'distributionPoints', 'pointers',
-] as const;
+const SCHEME_KEYS = ['version', 'sequenceNumber', 'type', 'operatorName', 'territory', 'issueDate', 'nextUpdate'];
+/** May be left out of hand-authored files: lists default to empty, texts to null/"". */
+const SCHEME_OPTIONAL_KEYS = [
+  'schemeName', 'statusDeterminationApproach', 'schemeTypeCommunityRules', 'schemeInformationUris',
+  'policyOrLegalNotice', 'historicalInformationPeriod', 'distributionPoints', 'pointers',
+];
 
 /** Reads the JSON form (text or parsed value), checking every field; throws TrustListError on any deviation. */
 export function parseTrustedListJson(input: string | unknown): TrustedList {
@@ -204,7 +217,7 @@ export function parseTrustedListJson(input: string | unknown): TrustedList {
   if (o.kind !== TRUST_LIST_JSON_KIND) r.at('kind').fail(`must be "${TRUST_LIST_JSON_KIND}"`);
   if (o.jsonVersion !== TRUST_LIST_JSON_VERSION) r.at('jsonVersion').fail(`unsupported version ${String(o.jsonVersion)} (this library reads ${TRUST_LIST_JSON_VERSION})`);
   const rs = r.at('scheme');
-  const s = rs.obj(o.scheme, SCHEME_KEYS);
+  const s = rs.obj(o.scheme, SCHEME_KEYS, SCHEME_OPTIONAL_KEYS);
   const hip = s.historicalInformationPeriod;
   let provenance: TrustListProvenance | undefined;
   if (o.provenance !== undefined) {
@@ -221,25 +234,27 @@ export function parseTrustedListJson(input: string | unknown): TrustedList {
       convertedAt: rp.at('convertedAt').time(p.convertedAt),
     };
   }
+  const rules = rs.at('schemeTypeCommunityRules').optStrs(s.schemeTypeCommunityRules);
   return {
     id: r.at('id').str(o.id),
-    test: r.at('test').bool(o.test),
+    // The TEST scheme rule cannot be overridden by the flag: a test list stays one.
+    test: r.at('test').bool(o.test) || rules.includes(TEST_LIST_RULE),
     scheme: {
       version: rs.at('version').int(s.version),
       sequenceNumber: rs.at('sequenceNumber').int(s.sequenceNumber),
       type: rs.at('type').str(s.type),
       operatorName: rs.at('operatorName').str(s.operatorName),
-      schemeName: rs.at('schemeName').str(s.schemeName),
+      schemeName: s.schemeName === undefined ? '' : rs.at('schemeName').str(s.schemeName),
       territory: rs.at('territory').strOrNull(s.territory),
-      statusDeterminationApproach: rs.at('statusDeterminationApproach').strOrNull(s.statusDeterminationApproach),
-      schemeTypeCommunityRules: rs.at('schemeTypeCommunityRules').strs(s.schemeTypeCommunityRules),
-      schemeInformationUris: rs.at('schemeInformationUris').strs(s.schemeInformationUris),
-      policyOrLegalNotice: rs.at('policyOrLegalNotice').strOrNull(s.policyOrLegalNotice),
-      historicalInformationPeriod: hip === null ? null : rs.at('historicalInformationPeriod').int(hip),
+      statusDeterminationApproach: rs.at('statusDeterminationApproach').optStrOrNull(s.statusDeterminationApproach),
+      schemeTypeCommunityRules: rules,
+      schemeInformationUris: rs.at('schemeInformationUris').optStrs(s.schemeInformationUris),
+      policyOrLegalNotice: rs.at('policyOrLegalNotice').optStrOrNull(s.policyOrLegalNotice),
+      historicalInformationPeriod: hip === null || hip === undefined ? null : rs.at('historicalInformationPeriod').int(hip),
       issueDate: rs.at('issueDate').time(s.issueDate),
       nextUpdate: rs.at('nextUpdate').timeOrNull(s.nextUpdate),
-      distributionPoints: rs.at('distributionPoints').strs(s.distributionPoints),
-      pointers: rs.at('pointers').arr(s.pointers, pointer),
+      distributionPoints: rs.at('distributionPoints').optStrs(s.distributionPoints),
+      pointers: rs.at('pointers').optArr(s.pointers, pointer),
     },
     providers: r.at('providers').arr(o.providers, provider),
     ...(provenance ? { provenance } : {}),
