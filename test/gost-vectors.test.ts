@@ -41,6 +41,23 @@ describe('GOST R 34.11-2012 (Streebog), RFC 6986 section 10 examples', () => {
   });
 });
 
+describe('GOST R 34.11-94 (RFC 5831 section 7 examples with the test S-box; CryptoPro S-box values as OpenSSL md_gost94)', () => {
+  const enc = (t: string) => new TextEncoder().encode(t);
+  const KZ_34_311 = GOST_DIGESTS['1.2.398.3.10.1.3.1.1.0']!; // KZ GOST 34.311-95 = R 34.11-94 with the test S-box
+  const CRYPTOPRO = GOST_DIGESTS['1.2.643.2.2.9']!;
+  it('test S-box: the 32- and 50-byte examples, empty and "a"', () => {
+    expect(toHex(gostDigest(KZ_34_311, enc('This is message, length=32 bytes')))).toBe('b1c466d37519b82e8319819ff32595e047a28cb6f83eff1c6916a815a637fffa');
+    expect(toHex(gostDigest(KZ_34_311, enc('Suppose the original message has length = 50 bytes')))).toBe('471aba57a60a770d3a76130635c1fbea4ef14de51f78b4ae57dd893b62f55208');
+    expect(toHex(gostDigest(KZ_34_311, enc('')))).toBe('ce85b99cc46752fffee35cab9a7b0278abb4c2d2055cff685af4912c49490f8d');
+    expect(toHex(gostDigest(KZ_34_311, enc('a')))).toBe('d42c539e367c66e9c88a801f6649349c21871b4344c6a573f849fdce62f314dd');
+  });
+  it('CryptoPro S-box (id-GostR3411-94-CryptoProParamSet)', () => {
+    expect(toHex(gostDigest(CRYPTOPRO, enc('This is message, length=32 bytes')))).toBe('2cefc2f7b7bdc514e18ea57fa74ff357e7fa17d652c75f69cb1be7893ede48eb');
+    expect(toHex(gostDigest(CRYPTOPRO, enc('Suppose the original message has length = 50 bytes')))).toBe('c3730c5cbccacf915ac292676f21e8bd4ef75331d9405e5f1a61dc3130a65011');
+    expect(toHex(gostDigest(CRYPTOPRO, enc('')))).toBe('981e5f3ca30c841487830f84fb433e13ac1101569b9c13584ac483234cd656c0');
+  });
+});
+
 describe('GOST R 34.10-2012, RFC 7091 appendix A (the standard\'s examples)', () => {
   it('A.1 (256-bit, test curve): signing with the example nonce gives the example r, s, and it verifies', () => {
     const use = { curve: 'S-256-TEST', bits: 256 as const };
