@@ -104,4 +104,21 @@ describe('CAdES-T / -LT samples (EN 319 102-1 past signature validation)', () =>
     expect(r.revocation[0]).toMatchObject({ status: 'good', kind: 'crl' });
     expect(r.revocation[0]!.source).toMatch(/revoked later, at 2026-02-01/);
   });
+
+  it('CAdES-LTA: the archive-time-stamp-v3 is validated (ats-hash-index-v3 imprint, TSA path)', async () => {
+    const r = await run({ file: 'ltv/cades-lta.p7s', crls: [], ocspResponses: [] });
+    expect(r.level).toBe('CAdES-BASELINE-LTA');
+    expect(r.timestamps?.map((t) => [t.type, t.status])).toEqual([
+      ['signature-timestamp', 'PASSED'],
+      ['archive-timestamp', 'PASSED'],
+    ]);
+    expect(r.timestamps?.[1]?.genTime).toBe('2026-04-01T00:00:00.000Z');
+    expect(r.checks.find((c) => c.id === 'tst.archive-timestamp[0]')?.status).toBe('PASSED');
+  });
+
+  it('CAdES-LTA: removing an archived certificate breaks the archive time-stamp (reported, not used)', async () => {
+    const r = await run({ file: 'ltv/lta-missing-cert.p7s', crls: [], ocspResponses: [] });
+    expect(r.timestamps?.[1]).toMatchObject({ type: 'archive-timestamp', status: 'FAILED', subIndication: 'HASH_FAILURE' });
+    expect(r.warnings.join('\n')).toMatch(/archived certificate referenced by ats-hash-index-v3 is missing/);
+  });
 });

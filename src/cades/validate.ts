@@ -17,10 +17,8 @@ import type { CadesSignature, CadesSignerInfo } from './model.js';
 import { summarizeCertificate } from '../report/summary.js';
 import { readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { revocationChecker } from '../revocation/checker.js';
-import { pastSignatureValidation, validateSignatureTimestamps } from '../validation/poe.js';
-
-/** id-aa-ets-archiveTimestampV3 (EN 319 122-1 5.5.3). */
-const ATS_V3 = '0.4.0.1733.2.4';
+import { pastSignatureValidation, validateArchiveTimestamps, validateSignatureTimestamps } from '../validation/poe.js';
+import { ATS_V3_OID } from '../tsp/atsv3.js';
 
 /** EN 319 102-1 basic signature validation of one SignerInfo: FC, ISC, CV, XCV, SAV. */
 export async function validateCadesSigner(
@@ -190,9 +188,22 @@ export async function validateCadesSigner(
     pastSignatureValidation({ checks, poe: tsts.poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, accuracyMs: used?.accuracyMs, ctx: sigCtx });
     if (level === 'CAdES-BASELINE-B') level = embedded.locations.length ? 'CAdES-BASELINE-LT' : 'CAdES-BASELINE-T';
   }
-  if (si.unsignedAttributes.has(ATS_V3)) {
-    checks.skip('TST', 'tst.archive-timestamp-v3', 'archive-time-stamp-v3 present; its ats-hash-index-v3 imprint is not computed by this version, so it is not used as proof of existence');
-    warnings.push('archive-time-stamp-v3 not validated (not implemented): CAdES-LTA protection is not relied on');
+  // --- archive-time-stamp-v3 (CAdES-LTA) ---
+  let poe = tsts.poe;
+  let poeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp' = poe ? 'signature-timestamp' : 'validation-time';
+  const archive = content ? await validateArchiveTimestamps(sig, si, content, sigCtx, [...sig.certificates, ...embedded.certificates], checks, warnings) : undefined;
+  if (archive?.earliest) {
+    if (tsts.poe && archive.earliest.getTime() < tsts.poe.getTime()) {
+      checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archive.earliest.toISOString()} precedes the signature time-stamp ${tsts.poe.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
+    }
+    if (!poe) {
+      poe = archive.earliest;
+      poeSource = 'archive-timestamp';
+      pastSignatureValidation({ checks, poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, ctx: sigCtx });
+    }
+    if (level === 'CAdES-BASELINE-LT') level = 'CAdES-BASELINE-LTA';
+  } else if (!content && si.unsignedAttributes.has(ATS_V3_OID)) {
+    checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
   }
 
   const v = decide(checks.items);
@@ -209,11 +220,11 @@ export async function validateCadesSigner(
     times: {
       validationTime: ctx.time.toISOString(),
       claimedSigningTime: si.claimedSigningTime?.toISOString() ?? null,
-      bestSignatureTime: (tsts.poe ?? ctx.time).toISOString(),
-      bestSignatureTimeSource: tsts.poe ? 'signature-timestamp' : 'validation-time',
+      bestSignatureTime: (poe ?? ctx.time).toISOString(),
+      bestSignatureTimeSource: poeSource,
     },
     revocation: chain?.revocation ?? [],
-    ...(tsts.summaries.length ? { timestamps: tsts.summaries } : {}),
+    ...(tsts.summaries.length || archive?.summaries.length ? { timestamps: [...tsts.summaries, ...(archive?.summaries ?? [])] } : {}),
     checks: checks.items,
     warnings,
   };
@@ -226,7 +237,7 @@ function matchesSid(c: ParsedCertificate, si: CadesSignerInfo): boolean {
 
 async function essMatches(ref: EssCertId, c: ParsedCertificate, ctx: ValidationContext): Promise<boolean> {
   if (!ctx.registry.supportsDigest(ref.hashAlgorithmOid)) return false;
-  const h = await ctx.registry.digest(ref.hashAlgorithmOid, c.der);
+  const h = await c.digest(ctx.registry, ref.hashAlgorithmOid);
   if (!equalBytes(h, ref.certHash)) return false;
   if (ref.issuerSerial) {
     if (ref.issuerSerial.serialNumberHex !== c.serialNumberHex) return false;

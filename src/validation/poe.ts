@@ -20,6 +20,9 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import type { Check, CheckList } from '../report/check.js';
 import type { TimestampSummary } from '../report/model.js';
 import { validateTimestampToken, type TimestampValidation } from '../tsp/validate.js';
+import { parseTimestampToken } from '../tsp/token.js';
+import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
+import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ChainOutcome } from './chain.js';
 import type { ValidationContext } from './options.js';
 
@@ -149,4 +152,73 @@ export function pastSignatureValidation(input: PastSignatureValidationInput): vo
     const v = evaluateAlgorithm(input.ctx.algorithmPolicy, input.signatureAlgorithm, poe);
     if (v.acceptable) resolve(sav, 'PASSED', `${input.signatureAlgorithm.name} was acceptable at the proof of existence ${at}`);
   }
+}
+
+/**
+ * Validates each archive-time-stamp-v3 of `si` (imprint per EN 319 122-1 5.5.3, see tsp/atsv3.ts).
+ * Like signature time-stamps, an invalid one is reported and ignored, never fatal.
+ */
+export async function validateArchiveTimestamps(
+  sig: CadesSignature,
+  si: CadesSignerInfo,
+  content: Uint8Array,
+  ctx: ValidationContext,
+  certificates: readonly ParsedCertificate[],
+  checks: CheckList,
+  warnings: string[],
+): Promise<{ readonly earliest?: Date; readonly summaries: readonly TimestampSummary[] }> {
+  const summaries: TimestampSummary[] = [];
+  let earliest: Date | undefined;
+  let i = 0;
+  for (const attr of si.unsignedAttributes.get(ATS_V3_OID) ?? []) {
+    for (const value of attr.values) {
+      const id = `tst.archive-timestamp[${i++}]`;
+      const der = new Uint8Array(value.valueBeforeDecodeView);
+      let r: TimestampValidation;
+      let reason: string | undefined;
+      let token;
+      try {
+        token = parseTimestampToken(der);
+      } catch (e) {
+        reason = `unreadable token: ${(e as Error).message}`;
+      }
+      const input = token ? await archiveTimestampV3Input(sig, si, value, token, content, ctx.registry) : undefined;
+      if (input && !input.ok) reason = input.reason;
+      if (reason || !input?.ok) {
+        checks.skip('TST', id, `archive-time-stamp-v3 is not valid (${reason}); not used as proof of existence`);
+        warnings.push(`archive time-stamp ${i - 1} ignored: ${reason}`);
+        summaries.push({
+          type: 'archive-timestamp',
+          status: 'FAILED',
+          subIndication: 'HASH_FAILURE',
+          genTime: token?.tstInfo.genTime.toISOString() ?? null,
+          tsa: null,
+          usedAsPoe: false,
+          checks: [{ id: `${id}.message-imprint`, block: 'TST', status: 'FAILED', detail: reason ?? 'not computed', subIndication: 'HASH_FAILURE' }],
+        });
+        continue;
+      }
+      r = await validateTimestampToken(der, { imprint: { data: input.data }, ctx, idPrefix: id, certificates });
+      const ok = r.status === 'PASSED' && r.genTime !== undefined;
+      if (ok) {
+        checks.pass('TST', id, `archive-time-stamp-v3 of ${r.genTime!.toISOString()} by ${r.tsa?.subject.text} covers the signature, its time-stamps and validation data`);
+        if (!earliest || r.genTime!.getTime() < earliest.getTime()) earliest = r.genTime;
+      } else {
+        const bad = r.checks.find((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
+        const why = `${r.status}/${r.subIndication}${bad ? ` (${bad.id}: ${bad.detail})` : ''}`;
+        checks.skip('TST', id, `archive-time-stamp-v3 is not valid, ${why}; not used as proof of existence`);
+        warnings.push(`archive time-stamp ${i - 1} ignored: ${why}`);
+      }
+      summaries.push({
+        type: 'archive-timestamp',
+        status: r.status,
+        subIndication: r.subIndication,
+        genTime: r.genTime?.toISOString() ?? null,
+        tsa: r.tsa?.subject.text ?? null,
+        usedAsPoe: false,
+        checks: r.checks,
+      });
+    }
+  }
+  return { earliest, summaries };
 }
