@@ -41,7 +41,8 @@ export async function signedTupleKey(input: Uint8Array, report: SignatureReport,
     const detected = detectInput(input);
     if (detected.kind === 'cms') return await cadesTuple(detected.der, report, options);
     return await xadesTuple(detected.bytes, report, options);
-  } catch {
+  } catch (e) {
+    if (process.env.OTS_FUZZ_DEBUG) console.error('oracle:', e);
     return undefined;
   }
 }
@@ -117,11 +118,20 @@ function locate(signature: Element, el: Element): string {
 /** A DER element of `der` whose SHA-256 is `sha256Hex` (certificates are SEQUENCEs of a few hundred bytes or more). */
 async function findEmbedded(der: Uint8Array, sha256Hex: string): Promise<Uint8Array | undefined> {
   const root = parseTlv(der);
-  if (!root) return undefined;
-  for (const { node } of allNodes(root)) {
-    if (node.tag[0] !== 0x30 || !node.children || node.children.length < 3) continue;
-    const bytes = serialize(node);
-    if (bytes.length >= 200 && (await sha256(bytes)) === sha256Hex) return bytes;
+  if (root) {
+    for (const { node } of allNodes(root)) {
+      if (node.tag[0] !== 0x30 || !node.children || node.children.length < 3) continue;
+      const bytes = serialize(node);
+      if (bytes.length >= 200 && (await sha256(bytes)) === sha256Hex) return bytes;
+    }
+  }
+  // The outer structure may be broken while a certificate inside is intact: try every `30 82 LL LL`.
+  for (let i = 0; i + 4 < der.length; i++) {
+    if (der[i] !== 0x30 || der[i + 1] !== 0x82) continue;
+    const end = i + 4 + ((der[i + 2]! << 8) | der[i + 3]!);
+    if (end > der.length) continue;
+    const bytes = der.subarray(i, end);
+    if ((await sha256(bytes)) === sha256Hex) return bytes;
   }
   return undefined;
 }
