@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verify } from '../src/index.js';
+import { DEFAULT_ALGORITHM_POLICY, verify } from '../src/index.js';
 import { FIXTURES, fixture } from './helpers/fixtures.js';
 
 interface LtvSample {
@@ -120,5 +120,29 @@ describe('CAdES-T / -LT samples (EN 319 102-1 past signature validation)', () =>
     const r = await run({ file: 'ltv/lta-missing-cert.p7s', crls: [], ocspResponses: [] });
     expect(r.timestamps?.[1]).toMatchObject({ type: 'archive-timestamp', status: 'FAILED', subIndication: 'HASH_FAILURE' });
     expect(r.warnings.join('\n')).toMatch(/archived certificate referenced by ats-hash-index-v3 is missing/);
+  });
+
+  describe('crypto constraints with a dated cut-off (RSA-1024 signer)', () => {
+    const policy = (until: string) => ({
+      ...DEFAULT_ALGORITHM_POLICY,
+      keys: { ...DEFAULT_ALGORITHM_POLICY.keys, RSA: [{ minBits: 2048, until: null }, { minBits: 1024, until }] },
+    });
+    const crls = ['crl/kz-ca-empty.crl'];
+
+    it('a POE before the cut-off rescues the signature', async () => {
+      const r = await run({ file: 'ltv/rsa1024-ts.p7s', crls, ocspResponses: [] }, { algorithmPolicy: policy('2026-04-01T00:00:00Z') });
+      expect(r.indication).toBe('TOTAL-PASSED');
+      expect(r.checks.find((c) => c.id === 'psv.sav.crypto-constraints')?.status).toBe('PASSED');
+    });
+
+    it('without a time-stamp → CRYPTO_CONSTRAINTS_FAILURE_NO_POE', async () => {
+      const r = await run({ file: 'ltv/rsa1024-no-ts.p7s', crls, ocspResponses: [] }, { algorithmPolicy: policy('2026-04-01T00:00:00Z') });
+      expect(r.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+    });
+
+    it('a POE after the cut-off does not rescue it', async () => {
+      const r = await run({ file: 'ltv/rsa1024-ts.p7s', crls, ocspResponses: [] });
+      expect(r.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+    });
   });
 });
