@@ -110,9 +110,14 @@ export async function runOtsRoots(corpus: string): Promise<OtsRootsDetail | unde
     record('tamper', id, 'FAILURE', t.ok ? 'SUCCESS' : 'FAILURE', '');
     if (isGost(obj.signatureAlgorithm.oid)) {
       const p = await verifySignedBy(plain, obj, issuer);
-      const named = !p.ok && p.unsupported === true && p.reason.includes(obj.signatureAlgorithm.oid);
-      record('no-provider', id, 'FAILURE', p.ok ? 'SUCCESS' : 'FAILURE', p.ok ? 'verified without the GOST provider' : named ? '' : `not reported as unsupported with the OID: ${p.reason}`);
-      if (!p.ok && !named) disagreements.push({ id: `no-provider ${id}`, expected: 'FAILURE', got: 'FAILURE', detail: `reason does not name ${obj.signatureAlgorithm.oid}: ${p.reason}` });
+      if (p.ok) record('no-provider', id, 'FAILURE', 'SUCCESS', 'verified without the GOST provider');
+      else if (p.unsupported === true && p.reason.includes(obj.signatureAlgorithm.oid)) record('no-provider', id, 'FAILURE', 'FAILURE', '');
+      else {
+        // Refused, but not as "unsupported, naming the OID": a wrong reason counts against us too.
+        (counts['no-provider'] ??= { passed: 0, failed: 0 }).failed++;
+        disagreements.push({ id: `no-provider ${id}`, expected: 'FAILURE', got: 'FAILURE', detail: `not reported as unsupported naming ${obj.signatureAlgorithm.oid}: ${p.reason}` });
+        lines.push(`FAIL no-provider ${id}: ${p.reason}`);
+      }
     }
     return r.ok;
   };
