@@ -141,6 +141,11 @@ describe('list integrity and freshness', () => {
     expect(set.index.anchors).toHaveLength(0);
   });
 
+  it('list parsing is bounded by the caller\'s XML limits (ERR_LIMIT_EXCEEDED)', async () => {
+    await expect(loadTrustLists([national('az', true)], { time: T, xmlLimits: { maxBytes: 1000, maxDepth: 64, maxNodes: 1_000_000 } })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED' });
+    await expect(verify(sig('az'), { trustLists: [national('az', true)], limits: { maxXmlDepth: 4 } })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED' });
+  });
+
   it('a list the list-of-lists points to under another territory is not authenticated by that pointer', async () => {
     // The HU list is not on the OTS list of lists: loading it next to the LOTL without a pin leaves it unusable.
     const set = await loadTrustLists([lotl(), national('hu')], { time: T });

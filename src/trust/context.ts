@@ -57,7 +57,7 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
   const set: TrustSet = isTrustSet(options.trustLists)
     ? options.trustLists
     : hasLists
-      ? await loadTrustLists(options.trustLists as readonly TrustListInput[], { time: ctx.time, registry: ctx.registry })
+      ? await loadTrustLists(options.trustLists as readonly TrustListInput[], { time: ctx.time, registry: ctx.registry, xmlLimits: ctx.xmlLimits })
       : { lists: [], index: await TrustIndex.build([]), time: ctx.time };
 
   const agreements: Agreement[] = [];

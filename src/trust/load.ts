@@ -8,6 +8,7 @@ import { TrustListError } from './errors.js';
 import { parseTrustedListJson } from './json.js';
 import type { ListSignatureOutcome } from './list-signature.js';
 import type { TrustedList, TslPointer } from './model.js';
+import type { XmlLimits } from '../xml/parse.js';
 import { isListOfListsType } from './uris.js';
 
 /** A trusted list as the caller supplies it. */
@@ -62,6 +63,8 @@ export interface LoadTrustListsOptions {
   /** The validation time: expiry (NextUpdate) is judged against it. */
   readonly time: Date;
   readonly registry?: AlgorithmRegistry;
+  /** Bounds for parsing XML lists (defaults: DEFAULT_XML_LIMITS); lists are untrusted input until verified. */
+  readonly xmlLimits?: XmlLimits;
 }
 
 const encoder = new TextEncoder();
@@ -116,7 +119,7 @@ export async function loadTrustLists(inputs: readonly TrustListInput[], options:
         // XML lists (and their XML-DSig check below) load the XML stack on demand: JSON-only callers such as
         // browser portals do not bundle it (`npm run size`).
         const { parseTrustedListXml } = await import('./tsl-xml.js');
-        const parsed = parseTrustedListXml(bytes);
+        const parsed = parseTrustedListXml(bytes, options.xmlLimits);
         problems.push(...parsed.warnings);
         pending.push({ input, name, format: 'xml', sha256, list: parsed.list, document: parsed.document, pinned, problems });
       }
