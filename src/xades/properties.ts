@@ -52,6 +52,9 @@ export interface QualifyingProperties {
   readonly crlValues: readonly Uint8Array[];
   readonly ocspValues: readonly Uint8Array[];
   readonly hasTimeStampValidationData: boolean;
+  /** xades:CertificateValues / RevocationValues directly in UnsignedSignatureProperties (what makes XAdES-LT). */
+  readonly hasCertificateValues: boolean;
+  readonly hasRevocationValues: boolean;
   readonly problems: readonly string[];
 }
 
@@ -157,6 +160,8 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
   const crlValues: Uint8Array[] = [];
   const ocspValues: Uint8Array[] = [];
   let hasTimeStampValidationData = false;
+  let hasCertificateValues = false;
+  let hasRevocationValues = false;
   for (const el of usp ? childElements(usp) : []) {
     const local = el.localName;
     const inXades = el.namespaceURI === ns;
@@ -164,11 +169,13 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
     if (inXades && (local === 'SignatureTimeStamp' || local === 'SigAndRefsTimeStamp' || local === 'RefsOnlyTimeStamp' || local === 'ArchiveTimeStamp')) readTs(el, local);
     else if (in141 && local === 'ArchiveTimeStamp') readTs(el, 'ArchiveTimeStamp');
     else if (inXades && local === 'CertificateValues') {
+      hasCertificateValues = true;
       for (const c of children(el, ns, 'EncapsulatedX509Certificate')) {
         const der = guard('EncapsulatedX509Certificate', () => fromBase64(strictText(c)));
         if (der) certificateValues.push(der);
       }
     } else if (inXades && local === 'RevocationValues') {
+      hasRevocationValues = true;
       readRevocationValues(el, ns, crlValues, ocspValues, guard);
     } else if (in141 && local === 'TimeStampValidationData') {
       hasTimeStampValidationData = true;
@@ -200,6 +207,8 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
     crlValues,
     ocspValues,
     hasTimeStampValidationData,
+    hasCertificateValues,
+    hasRevocationValues,
     problems,
   };
 }

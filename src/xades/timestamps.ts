@@ -6,7 +6,8 @@
  * with the time-stamp's CanonicalizationMethod (default C14N 1.0).
  *
  * A time-stamp is used as proof of existence only when it PASSES; the earliest
- * such SignatureTimeStamp genTime becomes the best-signature-time. A failing
+ * signature or archive time-stamp genTime becomes the best-signature-time and
+ * drives past signature validation (src/validation/poe.ts). A failing
  * time-stamp does not change the basic signature verdict (it is unsigned data an
  * attacker could add): it is reported with a SKIPPED check and a warning.
  * ArchiveTimeStamp inputs are computed (archiveTimestampInput); SigAndRefs /
@@ -15,6 +16,7 @@
  */
 import { validateTimestampToken } from '../tsp/index.js';
 import type { CheckList } from '../report/check.js';
+import type { TimestampSummary } from '../report/model.js';
 import { certificateCache } from '../pki/cache.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import type { ValidationContext } from '../validation/options.js';
@@ -28,6 +30,9 @@ export interface TimestampOutcome {
   /** Earliest genTime of a signature or archive time-stamp that passed validation. */
   readonly bestSignatureTime?: Date;
   readonly bestSignatureTimeSource?: 'signature-timestamp' | 'archive-timestamp';
+  /** Accuracy of the time-stamp that gave the best-signature-time, for the signing-time order check. */
+  readonly accuracyMs?: number;
+  readonly summaries: readonly TimestampSummary[];
 }
 
 export async function validateXadesTimestamps(
@@ -39,7 +44,8 @@ export async function validateXadesTimestamps(
   warnings: string[],
 ): Promise<TimestampOutcome> {
   let i = 0;
-  let best: { time: Date; source: 'signature-timestamp' | 'archive-timestamp' } | undefined;
+  let best: { time: Date; source: 'signature-timestamp' | 'archive-timestamp'; accuracyMs?: number } | undefined;
+  const summaries: TimestampSummary[] = [];
   const extra: ParsedCertificate[] = [];
   for (const der of qp.certificateValues) {
     try {
@@ -67,7 +73,7 @@ export async function validateXadesTimestamps(
     if (v.status === 'PASSED' && input) {
       checks.pass('TST', id, `${ts.kind} valid: ${when}, ${tsa}, message imprint over the ${ts.kind === 'SignatureTimeStamp' ? 'canonical ds:SignatureValue' : 'time-stamped data'} matches`);
       if (v.genTime && (ts.kind === 'SignatureTimeStamp' || ts.kind === 'ArchiveTimeStamp') && (!best || v.genTime < best.time)) {
-        best = { time: v.genTime, source: ts.kind === 'SignatureTimeStamp' ? 'signature-timestamp' : 'archive-timestamp' };
+        best = { time: v.genTime, source: ts.kind === 'SignatureTimeStamp' ? 'signature-timestamp' : 'archive-timestamp', accuracyMs: v.accuracyMs };
       }
     } else {
       const why = v.checks.filter((c) => c.status !== 'PASSED').map((c) => `${c.id}: ${c.detail}`);
@@ -76,18 +82,25 @@ export async function validateXadesTimestamps(
       if (input) warnings.push(`${ts.kind} ${i - 1} failed validation (${v.subIndication ?? v.status}) and was ignored`);
     }
     for (const w of v.warnings) warnings.push(`${ts.kind}: ${w}`);
+    if (ts.kind === 'SignatureTimeStamp' || ts.kind === 'ArchiveTimeStamp') {
+      summaries.push({
+        type: ts.kind === 'SignatureTimeStamp' ? 'signature-timestamp' : 'archive-timestamp',
+        status: input ? v.status : 'INDETERMINATE',
+        subIndication: input ? v.subIndication : (v.subIndication ?? 'SIGNED_DATA_NOT_FOUND'),
+        genTime: v.genTime?.toISOString() ?? null,
+        tsa: v.tsa?.subject.text ?? null,
+        usedAsPoe: false,
+        checks: v.checks,
+      });
+    }
   }
-  if (best && qp.signingTime && qp.signingTime.getTime() > best.time.getTime()) {
-    checks.indeterminate('TST', 'tst.signing-time-order', `claimed SigningTime ${qp.signingTime.toISOString()} is after the time-stamp ${best.time.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
-  }
-  if (qp.certificateValues.length || qp.crlValues.length || qp.ocspValues.length) {
-    checks.skip(
-      'RFC',
-      'rfc.embedded-validation-data',
-      `embedded validation data: ${qp.certificateValues.length} certificate(s) used for path building, ${qp.crlValues.length} CRL(s) and ${qp.ocspValues.length} OCSP response(s) reported but not yet used for revocation`,
-    );
-  }
-  return { bestSignatureTime: best?.time, bestSignatureTimeSource: best?.source };
+  const at = best?.time.toISOString();
+  return {
+    bestSignatureTime: best?.time,
+    bestSignatureTimeSource: best?.source,
+    accuracyMs: best?.accuracyMs,
+    summaries: summaries.map((x) => ({ ...x, usedAsPoe: at !== undefined && x.status === 'PASSED' && x.genTime === at && x.type === best!.source })),
+  };
 }
 
 /** SignatureTimeStamp input (EN 319 132-1 5.3): ds:SignatureValue canonicalised with the time-stamp's method. */

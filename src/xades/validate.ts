@@ -26,6 +26,10 @@ import type { SignatureReport } from '../report/model.js';
 import { summarizeCertificate } from '../report/summary.js';
 import { equalBytes } from '../util/bytes.js';
 import { validateChain } from '../validation/chain.js';
+import { pastSignatureValidation } from '../validation/poe.js';
+import { ParsedCrl } from '../pki/crl.js';
+import { ParsedOcspResponse } from '../revocation/ocsp.js';
+import { revocationChecker } from '../revocation/checker.js';
 import type { ValidationContext } from '../validation/options.js';
 import { decide } from '../validation/verdict.js';
 import { DSIG_NS, indexIds, isAncestorOrSelf } from './dom.js';
@@ -196,8 +200,40 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     }
   }
 
-  // --- XCV: certificate path at the validation time ---
-  chain = signer ? await validateChain(signer, pool, ctx, checks, warnings) : undefined;
+  // --- XCV: certificate path at the validation time, with embedded XAdES-LT revocation data ---
+  const embeddedCrls: ParsedCrl[] = [];
+  const embeddedOcsps: ParsedOcspResponse[] = [];
+  for (const der of qp?.crlValues ?? []) {
+    try {
+      embeddedCrls.push(ParsedCrl.fromDer(der));
+    } catch (e) {
+      warnings.push(`unreadable EncapsulatedCRLValue: ${(e as Error).message}`);
+    }
+  }
+  for (const der of qp?.ocspValues ?? []) {
+    try {
+      embeddedOcsps.push(ParsedOcspResponse.fromDer(der));
+    } catch (e) {
+      warnings.push(`unreadable EncapsulatedOCSPValue: ${(e as Error).message}`);
+    }
+  }
+  // Embedded data is material only: each CRL / OCSP response is verified by the checker before it counts.
+  const sigCtx: ValidationContext =
+    embeddedCrls.length || embeddedOcsps.length
+      ? {
+          ...ctx,
+          revocation: revocationChecker({
+            registry: ctx.registry,
+            crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...embeddedCrls.map((crl) => ({ crl, origin: 'embedded' as const }))],
+            ocsps: [
+              ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
+              ...embeddedOcsps.map((response) => ({ response, origin: 'embedded' as const })),
+            ],
+            fetcher: ctx.fetcher,
+          }),
+        }
+      : ctx;
+  chain = signer ? await validateChain(signer, pool, sigCtx, checks, warnings) : undefined;
 
   // --- SAV: cryptographic constraints, signature policy ---
   if (xml?.resolvedAlgorithm) {
@@ -214,8 +250,19 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     checks.skip('SAV', 'sav.signature-policy', p.implied ? 'SignaturePolicyImplied: the policy is implied by the context and not processed' : `signature policy ${p.identifier ?? '(no identifier)'} is reported but not processed (no policy store)`);
   }
 
-  // --- time-stamps (T / LT / LTA) ---
-  ts = qp ? await validateXadesTimestamps(qp, xml, signature, ctx, checks, warnings) : undefined;
+  // --- time-stamps (T / LT / LTA) and past signature validation at the proof of existence ---
+  ts = qp ? await validateXadesTimestamps(qp, xml, signature, sigCtx, checks, warnings) : undefined;
+  if (ts?.bestSignatureTime) {
+    pastSignatureValidation({
+      checks,
+      poe: ts.bestSignatureTime,
+      chain,
+      signatureAlgorithm: xml?.resolvedAlgorithm ?? undefined,
+      claimedSigningTime: qp?.signingTime,
+      accuracyMs: ts.accuracyMs,
+      ctx: sigCtx,
+    });
+  }
 
   return finish();
 
@@ -238,6 +285,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
         bestSignatureTimeSource: ts?.bestSignatureTimeSource ?? 'validation-time',
       },
       revocation: chain?.revocation ?? [],
+      ...(ts?.summaries.length ? { timestamps: ts.summaries } : {}),
       checks: checks.items,
       warnings,
     };
@@ -250,7 +298,7 @@ function levelOf(qp: QualifyingProperties): string {
   if (!b) return 'XAdES-BES';
   const has = (k: string) => qp.timeStamps.some((t) => t.kind === k);
   if (has('ArchiveTimeStamp')) return 'XAdES-BASELINE-LTA';
-  if (has('SignatureTimeStamp') && qp.certificateValues.length && (qp.crlValues.length || qp.ocspValues.length)) return 'XAdES-BASELINE-LT';
+  if (has('SignatureTimeStamp') && qp.hasCertificateValues && qp.hasRevocationValues) return 'XAdES-BASELINE-LT';
   if (has('SignatureTimeStamp')) return 'XAdES-BASELINE-T';
   return 'XAdES-BASELINE-B';
 }
