@@ -1,7 +1,8 @@
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import { toHex } from '../util/bytes.js';
-import { readName } from '../pki/name.js';
+import { readNameNode } from '../pki/name.js';
+import { InputFormatError } from '../errors.js';
+import { explicit, integer, sequence } from '../util/asn1-tree.js';
 import { DIGEST_OID_BY_NAME } from '../crypto/algorithms.js';
 
 /** One ESSCertID / ESSCertIDv2 (RFC 2634 / RFC 5035): a hash of the signing certificate and optionally its issuer+serial. */
@@ -36,11 +37,7 @@ export function parseSigningCertificate(value: asn1js.AsnType, version: 1 | 2): 
     let issuerSerial: EssCertId['issuerSerial'];
     if (parts[1] !== undefined) {
       try {
-        const is = new pkijs.IssuerSerial({ schema: parts[1] });
-        const keys = is.issuer.names
-          .filter((n) => n.type === 4)
-          .map((n) => readName(n.value as pkijs.RelativeDistinguishedNames).key);
-        issuerSerial = { issuerKeys: keys, serialNumberHex: toHex(is.serialNumber.valueBlock.valueHexView) };
+        issuerSerial = readIssuerSerial(parts[1]);
       } catch {
         return undefined;
       }
@@ -48,4 +45,21 @@ export function parseSigningCertificate(value: asn1js.AsnType, version: 1 | 2): 
     out.push({ version, hashAlgorithmOid, certHash: hash.valueBlock.valueHexView, issuerSerial });
   }
   return out.length ? out : undefined;
+}
+
+/**
+ * IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER, issuerUID OPTIONAL } read
+ * from the decoded tree (pkijs.IssuerSerial's schema comparison cost more than the whole CMS decode).
+ * Only directoryName ([4] EXPLICIT Name) issuers can match a certificate; other GeneralName forms are skipped.
+ */
+function readIssuerSerial(node: asn1js.AsnType): { issuerKeys: string[]; serialNumberHex: string } {
+  const what = 'ESS IssuerSerial';
+  const parts = sequence(node, what);
+  if (parts.length < 2 || parts.length > 3) throw new InputFormatError(`${what}: expected issuer and serialNumber`);
+  const issuerKeys: string[] = [];
+  for (const gn of sequence(parts[0], `${what} issuer`)) {
+    if (gn.idBlock.tagClass !== 3) throw new InputFormatError(`${what}: a GeneralName must be context-tagged`);
+    if (gn.idBlock.tagNumber === 4) issuerKeys.push(readNameNode(explicit(gn, 4, `${what} directoryName`), `${what} directoryName`).key);
+  }
+  return { issuerKeys, serialNumberHex: toHex(integer(parts[1], `${what} serialNumber`).valueBlock.valueHexView) };
 }

@@ -1,9 +1,10 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { toArrayBuffer, toHex } from '../util/bytes.js';
+import { bytesKey, toArrayBuffer } from '../util/bytes.js';
 import { CURVE_OIDS, DIGEST_OIDS, SIGNATURE_OIDS, type DigestName } from './algorithms.js';
 import type { CryptoProvider, ResolvedSignatureAlgorithm, VerifyRequest } from './provider.js';
 import { LruCache } from '../util/lru.js';
+import type { PublicKeyFacts } from './spki.js';
 
 const RSA_KEY_OIDS = new Set(['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.10']);
 const EC_KEY_OID = '1.2.840.10045.2.1';
@@ -20,6 +21,7 @@ export class WebCryptoProvider implements CryptoProvider {
   readonly name = 'webcrypto';
   private readonly subtle: SubtleCrypto;
   private readonly keys = new LruCache<string, Promise<CryptoKey>>(512);
+  private readonly keysByFacts = new WeakMap<PublicKeyFacts, Map<string, Promise<CryptoKey>>>();
 
   constructor(subtle: SubtleCrypto = globalThis.crypto.subtle) {
     this.subtle = subtle;
@@ -89,6 +91,31 @@ export class WebCryptoProvider implements CryptoProvider {
     return d === 'SHA-1' || d === 'SHA-256' || d === 'SHA-384' || d === 'SHA-512';
   }
 
+  /**
+   * The CryptoKey for `key` with `params`, imported once. Keys of parsed
+   * certificates are found by object identity (no per-call work on the SPKI
+   * bytes); other keys by their exact bytes in a bounded LRU.
+   */
+  private importedKey(key: PublicKeyFacts, params: WebCryptoPlan['importParams']): Promise<CryptoKey> {
+    const paramsKey = importParamsKey(params);
+    let byParams = this.keysByFacts.get(key);
+    let p = byParams?.get(paramsKey);
+    if (p) return p;
+    const lruKey = `${paramsKey}|${bytesKey(key.spki)}`;
+    p = this.keys.get(lruKey);
+    if (!p) {
+      p = this.subtle.importKey('spki', toArrayBuffer(key.spki), params, false, ['verify']);
+      this.keys.set(lruKey, p);
+      p.catch(() => {
+        this.keys.delete(lruKey);
+        this.keysByFacts.get(key)?.delete(paramsKey);
+      });
+    }
+    if (!byParams) this.keysByFacts.set(key, (byParams = new Map()));
+    byParams.set(paramsKey, p);
+    return p;
+  }
+
   async verify(req: VerifyRequest): Promise<boolean> {
     const plan = this.plan(req);
     if (!plan) return false;
@@ -98,16 +125,15 @@ export class WebCryptoProvider implements CryptoProvider {
       if (!raw) return false;
       signature = raw;
     }
-    const cacheKey = `${JSON.stringify(plan.importParams)}|${toHex(req.publicKey.spki)}`;
-    let keyPromise = this.keys.get(cacheKey);
-    if (!keyPromise) {
-      keyPromise = this.subtle.importKey('spki', toArrayBuffer(req.publicKey.spki), plan.importParams, false, ['verify']);
-      this.keys.set(cacheKey, keyPromise);
-      keyPromise.catch(() => this.keys.delete(cacheKey));
-    }
-    const cryptoKey = await keyPromise;
+    const cryptoKey = await this.importedKey(req.publicKey, plan.importParams);
     return this.subtle.verify(plan.verifyParams, cryptoKey, signature as BufferSource, req.data as BufferSource);
   }
+}
+
+/** The import parameters as a short string: the algorithm name plus the hash or curve it is bound to. */
+function importParamsKey(p: WebCryptoPlan['importParams']): string {
+  const q = p as { name: string; hash?: string; namedCurve?: string };
+  return `${q.name}/${q.hash ?? q.namedCurve ?? ''}`;
 }
 
 function parsePssParams(der: Uint8Array | undefined): { hash: DigestName; saltLength: number } | undefined {

@@ -1,6 +1,8 @@
 import { LruCache } from '../util/lru.js';
 import { ParsedCertificate } from './certificate.js';
-import { equalBytes } from '../util/bytes.js';
+import { bytesKey, equalBytes } from '../util/bytes.js';
+import { ParsedCrl } from './crl.js';
+import type { PublicKeyFacts } from '../crypto/spki.js';
 
 /** Entries per hash bucket: a collision is checked byte for byte; crafted collisions cannot grow a bucket beyond this. */
 const BUCKET_LIMIT = 4;
@@ -37,3 +39,43 @@ function fnv1a(bytes: Uint8Array): number {
 }
 
 export const certificateCache = new CertificateCache();
+
+/** At most this many issuer keys remembered per signed object (a crafted pool cannot grow it further). */
+const KEYS_PER_OBJECT = 16;
+
+/**
+ * Outcomes of verifying a certificate's or CRL's signature with a given
+ * public key. The outcome depends only on the signed object's bytes, the key
+ * and the providers doing the math, so it is computed once per (object, key,
+ * provider set) and shared by later and concurrent validations. Everything
+ * that depends on time, policy, revocation or the path (validity periods,
+ * algorithm cut-offs, constraints) is still evaluated by every validation.
+ * Entries live as long as the (cached, immutable) certificate/CRL objects.
+ */
+const signatureOutcomes = new WeakMap<object, Map<string, Promise<boolean>>>();
+const spkiKeys = new WeakMap<PublicKeyFacts, string>();
+
+export function verifiedOnce(
+  obj: object,
+  publicKey: PublicKeyFacts,
+  providers: string,
+  verify: () => Promise<boolean>,
+): Promise<boolean> {
+  // Only parsed, immutable objects qualify: a plain object could change between calls.
+  if (!(obj instanceof ParsedCertificate) && !(obj instanceof ParsedCrl)) return verify();
+  let spki = spkiKeys.get(publicKey);
+  if (spki === undefined) spkiKeys.set(publicKey, (spki = bytesKey(publicKey.spki)));
+  const key = `${providers}|${spki}`;
+  let outcomes = signatureOutcomes.get(obj);
+  if (!outcomes) signatureOutcomes.set(obj, (outcomes = new Map()));
+  let p = outcomes.get(key);
+  if (!p) {
+    if (outcomes.size >= KEYS_PER_OBJECT) outcomes.clear();
+    p = verify();
+    outcomes.set(key, p);
+    const remembered = outcomes;
+    // A provider failure is not an outcome: forget it so a later call tries again.
+    p.catch(() => remembered.delete(key));
+  }
+  return p;
+}

@@ -80,6 +80,7 @@ export class ParsedCertificate {
   private sha256?: Promise<string>;
   private pkijsCertificate?: pkijs.Certificate;
   private exactKey?: string;
+  private digests?: Map<string, Promise<Uint8Array>>;
 
   private constructor(der: Uint8Array, root: Asn1Node) {
     const what = 'X.509 certificate';
@@ -213,6 +214,22 @@ export class ParsedCertificate {
 
   isValidAt(t: Date): boolean {
     return t.getTime() >= this.notBefore.getTime() && t.getTime() <= this.notAfter.getTime();
+  }
+
+  /**
+   * Digest of the DER with the algorithm `oid` (ESS certificate references,
+   * CertIDs), computed once per certificate and algorithm: a batch signed
+   * with the same certificate hashes it once, not once per signature.
+   */
+  digest(registry: { digest(oid: string, data: Uint8Array): Promise<Uint8Array> }, oid: string): Promise<Uint8Array> {
+    const memo = (this.digests ??= new Map());
+    let d = memo.get(oid);
+    if (!d) {
+      d = registry.digest(oid, this.der);
+      memo.set(oid, d);
+      d.catch(() => memo.delete(oid));
+    }
+    return d;
   }
 
   /** SHA-256 of the DER, hex; the identity used in reports, caches and trust lists. */

@@ -3,6 +3,7 @@ import type { AlgorithmId } from '../crypto/algorithms.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import type { PublicKeyFacts } from '../crypto/spki.js';
 import { OtsEsigError } from '../errors.js';
+import { verifiedOnce } from './cache.js';
 
 /** Anything signed the X.509 way: to-be-signed bytes, an algorithm and a signature value. */
 export interface SignedObject {
@@ -30,7 +31,10 @@ export async function verifySignedBy(
     throw e;
   }
   try {
-    const ok = await registry.verify({ ...req, data: obj.tbs, signature: obj.signatureValue });
+    // Certificate/CRL signature outcomes are computed once per (object, key, providers): see pki/cache.ts.
+    const ok = await verifiedOnce(obj, signer.publicKey, registry.providerNames.join(','), () =>
+      registry.verify({ ...req, data: obj.tbs, signature: obj.signatureValue }),
+    );
     return ok ? { ok: true, algorithm } : { ok: false, reason: 'signature does not verify', algorithm };
   } catch (e) {
     return { ok: false, reason: `signature could not be verified: ${(e as Error).message}`, algorithm };
