@@ -1,6 +1,6 @@
 import { LimitExceededError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import { findPath } from '../pki/path.js';
+import { describeCandidates, findPath } from '../pki/path.js';
 import { primaryFailure, type PathFailure } from '../pki/path-validator.js';
 import { crlChecker } from '../pki/revocation.js';
 import type { CertificatePool } from '../pki/pool.js';
@@ -62,9 +62,14 @@ export async function validateChain(
         time: opts.time ?? ctx.time,
         registry: ctx.registry,
         algorithmPolicy: ctx.algorithmPolicy,
-        revocation: opts.revocation ?? ctx.revocation ?? crlChecker(ctx.crls, ctx.registry),
+        revocation:
+          opts.revocation ??
+          ctx.revocation ??
+          crlChecker(ctx.crls, ctx.registry, { certificates: [...pool.values()].map((p) => p.certificate), anchors: ctx.anchors, algorithmPolicy: ctx.algorithmPolicy }),
         targetKeyUsage: opts.targetKeyUsage ?? ['digitalSignature', 'nonRepudiation'],
         targetExtKeyUsage: opts.targetExtKeyUsage,
+        initialPolicySet: ctx.acceptablePolicies,
+        requireExplicitPolicy: ctx.acceptablePolicies ? true : undefined,
       },
       ctx.pathLimits,
     );
@@ -75,9 +80,8 @@ export async function validateChain(
   }
   const best = outcome.best;
   if (!best) {
-    const tried = outcome.tried.length
-      ? `; candidates tried: ${outcome.tried.map((r) => `[${r.chain.map((c) => c.subject.text).join(' <- ')}]: ${r.failures.map((f) => f.detail).join('; ')}`).join(' | ')}`
-      : '';
+    const candidates = describeCandidates(outcome);
+    const tried = candidates.length ? `; candidates tried: ${candidates.join(' | ')}` : '';
     checks.indeterminate(block, `${p}.path-building`, `no path from ${target.subject.text} to a trust anchor${tried}`, 'NO_CERTIFICATE_CHAIN_FOUND');
     return undefined;
   }

@@ -34,6 +34,12 @@ export interface VerifyOptions {
   readonly detachedFiles?: ReadonlyMap<string, Uint8Array | ArrayBuffer> | Readonly<Record<string, Uint8Array | ArrayBuffer>>;
   /** The time validation is done for; defaults to now. */
   readonly validationTime?: Date;
+  /**
+   * Certificate policy OIDs the relying party accepts (e.g. those an agreement
+   * requires). When given, a signer's path must be valid for at least one of
+   * them: RFC 5280 6.1 with this user-initial-policy-set and initial-explicit-policy.
+   */
+  readonly acceptablePolicies?: readonly string[];
   readonly algorithmPolicy?: AlgorithmPolicy;
   /** Crypto providers; defaults to the platform WebCrypto only. */
   readonly registry?: AlgorithmRegistry;
@@ -82,6 +88,8 @@ export interface ValidationContext {
   readonly warnings: string[];
   /** Revocation source for path validation; when absent, a checker over `crls` only. */
   readonly revocation?: RevocationChecker;
+  /** VerifyOptions.acceptablePolicies, checked as OIDs. */
+  readonly acceptablePolicies?: readonly string[];
   /** Caller-supplied OCSP responses. */
   readonly ocspResponses?: readonly ParsedOcspResponse[];
   /** Present only when online fetching is enabled. */
@@ -147,6 +155,13 @@ export function createContext(options: VerifyOptions): ValidationContext {
   if (anchors.size === 0 && !listsGiven) warnings.push('no trust anchors were supplied: no certificate chain can be trusted');
   const intermediates = (options.intermediates ?? []).flatMap(loadCertificates);
   const crls = (options.crls ?? []).flatMap(loadCrls);
+  const acceptablePolicies = options.acceptablePolicies;
+  if (acceptablePolicies !== undefined) {
+    if (!Array.isArray(acceptablePolicies) || acceptablePolicies.length === 0) throw new InvalidOptionError('acceptablePolicies must be a non-empty list of policy OIDs');
+    for (const oid of acceptablePolicies) {
+      if (typeof oid !== 'string' || !/^[0-2](\.(0|[1-9]\d*))+$/.test(oid)) throw new InvalidOptionError(`acceptablePolicies: ${JSON.stringify(oid)} is not an OID`);
+    }
+  }
   const ocspResponses = (options.ocspResponses ?? []).map(loadOcspResponse);
   const registry = options.registry ?? getDefaultRegistry();
   const fetcher =
@@ -162,6 +177,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
     fetcher,
   });
   return {
+    acceptablePolicies,
     revocation,
     ocspResponses,
     fetcher,
