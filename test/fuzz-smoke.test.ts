@@ -101,3 +101,16 @@ describe('fuzz findings (regressions)', () => {
     expect(r.signatures[0]!.indication).not.toBe('TOTAL-PASSED');
   });
 });
+
+describe('fuzz findings still open (reported to the XAdES owner; see scripts/fuzz/FINDINGS.md)', () => {
+  // `it.fails`: passes while the bug is there. When it is fixed this turns red — change it to `it`.
+  it.fails('XAdES: QualifyingProperties wrapped inside ds:Object are ignored, so a wrong signed SigningCertificateV2 no longer stops TOTAL-PASSED', async () => {
+    const xm = loadManifest('xades/manifest.json');
+    const s = xm.samples.find((x) => x.id === 'kz-enveloped-wrong-signing-cert')!;
+    const xml = new TextDecoder().decode(fixture(s.file));
+    const wrapped = xml.replace('<xades:QualifyingProperties', '<Wrapper><xades:QualifyingProperties').replace('</xades:QualifyingProperties>', '</xades:QualifyingProperties></Wrapper>');
+    expect(wrapped).not.toBe(xml);
+    const r = await verify(wrapped, optionsFor(xm, s));
+    expect(r.signatures[0]!.indication).not.toBe('TOTAL-PASSED');
+  });
+});
