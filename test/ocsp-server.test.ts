@@ -82,6 +82,8 @@ beforeAll(async () => {
     if (req.url === '/kz-ca.crl') {
       hits.crl++;
       res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(fixture('ltv/crl/kz-ca-aia.crl'));
+    } else if (req.url === '/kz-ca.cer') {
+      res.writeHead(200, { 'content-type': 'application/x-pem-file' }).end(fixture('pki/kz-ca.pem'));
     } else if (req.url === '/big') {
       res.writeHead(200);
       res.end(Buffer.alloc(2 * 1024 * 1024, 0x30));
@@ -117,7 +119,7 @@ function routed(ports: { ocsp?: number; crl?: number; crlPath?: string }): Fetch
   };
 }
 
-async function check(sample: 'aia-good' | 'aia-revoked', fetcher?: FetchFunction | Fetcher, extra: Record<string, unknown> = {}) {
+async function check(sample: 'aia-good' | 'aia-revoked' | 'aia-no-chain', fetcher?: FetchFunction | Fetcher, extra: Record<string, unknown> = {}) {
   const r = await verify(fixture(`ltv/${sample}.p7s`), { trustAnchors: [fixture('pki/kz-root.pem')], fetcher, ...extra });
   return r.signatures[0]!;
 }
@@ -191,6 +193,20 @@ describe('online revocation (opt-in) against local OCSP / CRL servers', () => {
     expect(s.indication).toBe('TOTAL-PASSED');
     expect(hits.ocsp).toBe(after);
     expect(f.log.filter((l) => l.startsWith('POST http://ocsp.kz.test/'))).toHaveLength(1);
+  });
+});
+
+describe('AIA caIssuers', () => {
+  it('offline, a signature without its intermediate has no chain', async () => {
+    const s = await check('aia-no-chain');
+    expect(s.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
+  });
+
+  it('online, the missing issuer is fetched from the AIA and the path validates', async () => {
+    const s = await check('aia-no-chain', routed({ ocsp: ocspPort, crl: crlPort }));
+    expect(s.indication).toBe('TOTAL-PASSED');
+    expect(s.chain.map((c) => c.subject)).toHaveLength(3);
+    expect(s.warnings.join('\n')).toMatch(/fetched issuer certificate CN=KZ Test Issuing CA.* from http:\/\/crl.kz.test\/kz-ca.cer/);
   });
 });
 

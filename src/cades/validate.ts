@@ -19,6 +19,7 @@ import { readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { revocationChecker } from '../revocation/checker.js';
 import { pastSignatureValidation, validateArchiveTimestamps, validateSignatureTimestamps } from '../validation/poe.js';
 import { ATS_V3_OID } from '../tsp/atsv3.js';
+import { fetchMissingIssuers } from '../net/aia.js';
 
 /** EN 319 102-1 basic signature validation of one SignerInfo: FC, ISC, CV, XCV, SAV. */
 export async function validateCadesSigner(
@@ -167,6 +168,7 @@ export async function validateCadesSigner(
       fetcher: ctx.fetcher,
     }),
   };
+  if (signer && ctx.fetcher) warnings.push(...(await fetchMissingIssuers(signer, pool, ctx.anchors, ctx.fetcher, ctx.pathLimits.maxDepth)));
   const chain = signer ? await validateChain(signer, pool, sigCtx, checks, warnings) : undefined;
 
   // --- SAV: cryptographic constraints of the signature itself ---
