@@ -130,6 +130,18 @@ describe('RFC 9215 appendix A example certificates (X.509 encoding: key x‖y li
     expect(toHex(signature)).toBe(before);
   });
 
+  it('A.2 (twisted-Edwards id-tc26-gost-3410-12-256-paramSetA, which the engine lacks): unsupported naming the parameter set, not a pass', async () => {
+    const cert = ParsedCertificate.fromDer(
+      fromHex(
+        '308201253081d3a00302010202010a300a06082a8503070101030230123110300e060355040313074578616d706c653020170d3031303130313030303030305a180f32303530313233313030303030305a30123110300e060355040313074578616d706c65305e301706082a85030701010101300b06092a85030701020101010343000440742795d4bee884ddf2850fec03ea3faf1844e01d9da60b645093a55e26dfc39978f596cf4d4d0c6cf1d18943d94493d16b9ec0a16d512d2e127cc4691a6318e2a3133011300f0603551d130101ff040530030101ff300a06082a85030701010302034100140b4da9124b09cb0d5ce928ee874273a310129492ec0e29369e3b791248578c1d0e1da5be347c6f1b5256c7aeac200ad64ac77a6f5b3a0e097318e7ae6ee769',
+      ),
+    );
+    expect(cert.publicKey).toMatchObject({ parameterOid: '1.2.643.7.1.2.1.1.1', bits: 256 });
+    const r = await verifySignedBy(registry, cert, cert);
+    expect(r).toMatchObject({ ok: false, unsupported: true });
+    expect(r.ok ? '' : r.reason).toContain('1.2.643.7.1.2.1.1.1');
+  });
+
   it('without the provider the same certificate is unsupported, naming the OID', async () => {
     const cert = ParsedCertificate.fromDer(fromHex(examples['A.1 (256-bit)']));
     const r = await verifySignedBy(new AlgorithmRegistry(), cert, cert);
