@@ -30,8 +30,10 @@ export interface Limits {
   readonly maxAsn1Depth: number;
   /**
    * Most ASN.1 elements (TLVs) decoded from one CMS signature. Bounds the
-   * objects allocated by the decoder. Default 1,000,000 (room for embedded CRLs
-   * with ~100,000 entries).
+   * objects allocated by the decoder: asn1js needs about 1 KB of heap and 13 µs
+   * per element, so a 3 MB input of tiny elements would otherwise cost ~1 GB.
+   * Default 200,000 (~200 MB worst case; room for embedded CRLs of ~25,000
+   * entries — raise it for CAdES-LT/-A with national-size CRLs).
    */
   readonly maxAsn1Elements: number;
   /** Most certificates in one SignedData (`certificates` field). Default 64. */
@@ -67,7 +69,7 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxInputBytes: 64 * 1024 * 1024,
   maxAsn1Depth: 100,
-  maxAsn1Elements: 1_000_000,
+  maxAsn1Elements: 200_000,
   maxCertificates: 64,
   maxSigners: 32,
   maxPathDepth: 10,

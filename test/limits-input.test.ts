@@ -62,7 +62,7 @@ describe('limits: configuration', () => {
     expect(DEFAULT_LIMITS).toMatchObject({
       maxInputBytes: 64 * 1024 * 1024,
       maxAsn1Depth: 100,
-      maxAsn1Elements: 1_000_000,
+      maxAsn1Elements: 200_000,
       maxCertificates: 64,
       maxSigners: 32,
       maxPathDepth: 10,
