@@ -6,7 +6,7 @@ import { validateTimestampToken } from '../src/tsp/index.js';
 import { createContext } from '../src/validation/options.js';
 import { parseXml } from '../src/xml/parse.js';
 import { findQualifyingProperties, readQualifyingProperties } from '../src/xades/properties.js';
-import { archiveTimestampInput, signatureTimestampInput } from '../src/xades/timestamps.js';
+import { archiveTimestampInput, sigAndRefsTimestampInput, signatureTimestampInput } from '../src/xades/timestamps.js';
 import { findSignatures } from '../src/xades/validate.js';
 import { referenceDigestInputs } from '../src/xades/xmldsig.js';
 
@@ -22,7 +22,14 @@ async function imprints(file: string): Promise<string[]> {
   const ctx = createContext({});
   const out: string[] = [];
   for (const ts of qp.timeStamps) {
-    const input = ts.kind === 'SignatureTimeStamp' ? signatureTimestampInput(ts, sig) : ts.kind === 'ArchiveTimeStamp' ? archiveTimestampInput(ts, sig, qp, refs) : undefined;
+    const input =
+      ts.kind === 'SignatureTimeStamp'
+        ? signatureTimestampInput(ts, sig)
+        : ts.kind === 'ArchiveTimeStamp'
+          ? archiveTimestampInput(ts, sig, qp, refs)
+          : ts.kind === 'SigAndRefsTimeStamp'
+            ? sigAndRefsTimestampInput(ts, sig)
+            : undefined;
     if (!input) continue;
     const v = await validateTimestampToken(ts.token!, { ctx, imprint: { data: input } });
     out.push(`${ts.kind}:${v.checks.find((c) => c.id.endsWith('message-imprint'))?.status}`);
@@ -39,6 +46,11 @@ describe.skipIf(!existsSync(dss))('XAdES time-stamp inputs agree with DSS-made s
   for (const f of ['xades-enveloping-T.xml', 'xades-T-with-tsvd.xml']) {
     it(f, async () => {
       expect(await imprints(f)).toEqual(['SignatureTimeStamp:PASSED']);
+    });
+  }
+  for (const f of ['xades-enveloping-XL.xml', 'xades-enveloping-X-level.xml']) {
+    it(`${f} (XAdES-X SigAndRefsTimeStamp)`, async () => {
+      expect(await imprints(f)).toEqual(['SignatureTimeStamp:PASSED', 'SigAndRefsTimeStamp:PASSED']);
     });
   }
   it('invalid-xades-lta-corrupted-cert.xml: the archive time-stamp no longer matches (DSS: A-level not valid)', async () => {

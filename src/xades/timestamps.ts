@@ -10,8 +10,8 @@
  * drives past signature validation (src/validation/poe.ts). A failing
  * time-stamp does not change the basic signature verdict (it is unsigned data an
  * attacker could add): it is reported with a SKIPPED check and a warning.
- * ArchiveTimeStamp inputs are computed (archiveTimestampInput); SigAndRefs /
- * RefsOnly (XAdES-X) and data-object time-stamps are not: their token is
+ * ArchiveTimeStamp and SigAndRefsTimeStamp inputs are computed; RefsOnly and
+ * data-object time-stamps are not: their token is
  * validated without binding to data and reported, never used as proof of existence.
  */
 import { validateTimestampToken } from '../tsp/index.js';
@@ -64,6 +64,7 @@ export async function validateXadesTimestamps(
     try {
       if (ts.kind === 'SignatureTimeStamp') input = signatureTimestampInput(ts, signature);
       else if (ts.kind === 'ArchiveTimeStamp' && xml) input = archiveTimestampInput(ts, signature, qp, xml.references.map((r) => r.digestInput));
+      else if (ts.kind === 'SigAndRefsTimeStamp') input = sigAndRefsTimestampInput(ts, signature);
     } catch (e) {
       warnings.push(`${ts.kind}: time-stamped data could not be computed: ${(e as Error).message}`);
     }
@@ -111,6 +112,45 @@ export function signatureTimestampInput(ts: EncapsulatedTimeStamp, signature: El
   return new TextEncoder().encode(canonicalize(sv, sv, method));
 }
 
+const SIG_AND_REFS_COVERED = new Set([
+  'SignatureTimeStamp',
+  'CompleteCertificateRefs',
+  'CompleteRevocationRefs',
+  'AttributeCertificateRefs',
+  'AttributeRevocationRefs',
+  'CompleteCertificateRefsV2',
+  'AttributeCertificateRefsV2',
+]);
+
+/**
+ * SigAndRefsTimeStamp input (XAdES 1.3.2 7.5.1, "explicit" mode): ds:SignatureValue,
+ * then the signature time-stamps and the complete/attribute certificate and
+ * revocation references that precede it, each canonicalised. Reported only (XAdES-X
+ * is not a baseline level); never used as proof of existence.
+ */
+export function sigAndRefsTimestampInput(ts: EncapsulatedTimeStamp, signature: Element): Uint8Array | undefined {
+  const method = C14N_METHODS[ts.canonicalizationMethod ?? C14N_10];
+  const sv = child(signature, DSIG_NS, 'SignatureValue');
+  if (!method || !sv) return undefined;
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [enc.encode(canonicalize(sv, sv, method))];
+  for (const el of childElements(ts.element.parentNode as Element)) {
+    if (el === ts.element) break;
+    if (SIG_AND_REFS_COVERED.has(el.localName)) parts.push(enc.encode(canonicalize(el, el, method)));
+  }
+  return concat(parts);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
 /**
  * ArchiveTimeStamp input (XAdES 1.3.2 clause 7.7.1; EN 319 132-1 5.5.2.2 for the
  * 1.4.1 element): the octets of every ds:Reference after its transforms, then
@@ -155,11 +195,5 @@ export function archiveTimestampInput(
     if (!v141 && referenced.has(obj.getAttribute('Id') ?? '\0')) continue;
     c14n(obj);
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(parts);
 }
