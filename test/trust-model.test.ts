@@ -284,3 +284,29 @@ describe('public API', () => {
     expect(set.index.anchors).toEqual([]);
   });
 });
+
+describe('certificate facts used by agreement constraints', () => {
+  it('reads certificate policy OIDs and key families', async () => {
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(globalThis.crypto);
+    const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+    const keys = (await crypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const withPolicies = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '01',
+      name: 'CN=policy test',
+      notBefore: new Date('2025-01-01T00:00:00Z'),
+      notAfter: new Date('2026-01-01T00:00:00Z'),
+      keys,
+      signingAlgorithm: alg,
+      extensions: [new x509.CertificatePolicyExtension(['1.2.398.3.3.2.1', '0.4.0.194112.1.2'])],
+    });
+    const c = loadCertificates(new Uint8Array(withPolicies.rawData))[0]!;
+    const { certificatePolicies, keyFamily } = await import('../src/trust/cert-facts.js');
+    expect(certificatePolicies(c)).toEqual(['1.2.398.3.3.2.1', '0.4.0.194112.1.2']);
+    expect(keyFamily(c)).toBe('EC');
+    const az = loadCertificates(read('fixtures/pki/az-signer.pem'))[0]!;
+    expect(certificatePolicies(az)).toEqual([]);
+    expect(keyFamily(az)).toBe('RSA');
+  });
+});

@@ -1,4 +1,3 @@
-import * as pkijs from 'pkijs';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import type {
   MatchedService,
@@ -8,6 +7,7 @@ import type {
   SignatureReport,
 } from '../report/model.js';
 import { agreementCovers, agreementInForce, type Agreement } from './agreements.js';
+import { certificatePolicies, keyFamily } from './cert-facts.js';
 import type { ServiceMatch } from './anchors.js';
 import type { LoadedTrustList, TrustSet } from './load.js';
 import type { MutualRecognitionInfo } from './model.js';
@@ -83,31 +83,6 @@ function mraMeaning(mra: MutualRecognitionInfo, s: StatusAt, t: Date): Outcome {
     mapping: `${s.type} / ${s.status} -> ${target} / ${e.validStatuses.pointing[0] ?? '?'} (${e.legalIdentifier}, enacted ${e.statusStartingTime})`,
     reasons: [`${shortUri(s.status)} service (${when(s)}) equivalent to ${shortType(target)} under ${e.legalIdentifier}`],
   };
-}
-
-const POLICY_OID = '2.5.29.32';
-
-function certificatePolicies(c: ParsedCertificate): string[] | 'malformed' {
-  const ext = c.raw.extensions?.find((e) => e.extnID === POLICY_OID);
-  if (!ext) return [];
-  const v = ext.parsedValue as unknown;
-  if (!(v instanceof pkijs.CertificatePolicies)) return 'malformed';
-  return v.certificatePolicies.map((p) => p.policyIdentifier);
-}
-
-function keyFamily(c: ParsedCertificate): string {
-  switch (c.publicKey.algorithmOid) {
-    case '1.2.840.113549.1.1.1':
-      return 'RSA';
-    case '1.2.840.113549.1.1.10':
-      return 'RSA-PSS';
-    case '1.2.840.10045.2.1':
-      return 'EC';
-    case '1.3.101.112':
-      return 'Ed25519';
-    default:
-      return c.publicKey.algorithmOid;
-  }
 }
 
 function agreementMeaning(a: Agreement, s: StatusAt, t: Date, signer: ParsedCertificate, report: SignatureReport, purpose: string | undefined): Outcome {
