@@ -1,6 +1,6 @@
 import GostSign from 'node-gost-crypto/lib/gostSign.js';
 import GostDigest from 'node-gost-crypto/lib/gostDigest.js';
-import type { GostDigestSpec } from './oids.js';
+import type { GostCurveParams, GostDigestSpec } from './oids.js';
 
 /**
  * The arithmetic, from node-gost-crypto (pure JS, no Node built-ins). Only its
@@ -16,7 +16,10 @@ function ab(bytes: Uint8Array): ArrayBuffer {
 }
 
 export interface GostCurveUse {
+  /** node-gost-crypto curve name, or a label for `params`. */
   readonly curve: string;
+  /** Explicit curve parameters, for curves the engine has no name for. */
+  readonly params?: GostCurveParams;
   readonly bits: 256 | 512;
   /** Undefined: the data is already the digest (test vectors). */
   readonly digest?: GostDigestSpec;
@@ -28,7 +31,7 @@ function signer(use: GostCurveUse, ukm?: Uint8Array): GostSign {
     // The engine derives the hash version from this: 2001 → GOST R 34.11-94, 2012 → Streebog of the key's length.
     version: use.digest?.version === 1994 ? 2001 : 2012,
     length: use.bits,
-    namedCurve: use.curve,
+    ...(use.params ? { curve: use.params } : { namedCurve: use.curve }),
     hash: use.digest ? { name: 'GOST R 34.11', version: use.digest.version, length: use.digest.length, sBox: use.digest.sBox } : undefined,
     ukm: ukm ? ab(ukm) : undefined,
   });

@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import type { PublicKeyFacts } from '../spki.js';
 import { toArrayBuffer } from '../../util/bytes.js';
-import { GOST_CURVES, GOST_KEYS, type GostKeySpec } from './oids.js';
+import { GOST_CURVES, GOST_KEYS, type GostCurveParams, type GostKeySpec } from './oids.js';
 
 /** A GOST public key as the engine needs it. */
 export interface GostPublicKey {
@@ -11,6 +11,7 @@ export interface GostPublicKey {
   readonly paramSetOid: string;
   /** node-gost-crypto curve name; undefined when the parameter set is not implemented. */
   readonly curve?: string;
+  readonly curveParams?: GostCurveParams;
   /** digestParamSet OID, when the parameters carry one. */
   readonly digestParamOid?: string;
   /** x‖y, little-endian (the encoding inside the OCTET STRING, as RFC 4491 and the KZ NCA both store it). */
@@ -45,5 +46,5 @@ export function readGostPublicKey(key: PublicKeyFacts): GostPublicKey | undefine
   const octets = asn1js.fromBER(toArrayBuffer(inner));
   if (octets.offset === inner.length && octets.result instanceof asn1js.OctetString) xy = octets.result.valueBlock.valueHexView.slice();
   if (!xy || xy.length !== size) return undefined;
-  return { spec, keyOid: key.algorithmOid, paramSetOid, curve: GOST_CURVES[paramSetOid]?.curve, digestParamOid, xy };
+  return { spec, keyOid: key.algorithmOid, paramSetOid, curve: GOST_CURVES[paramSetOid]?.curve, curveParams: GOST_CURVES[paramSetOid]?.params, digestParamOid, xy };
 }

@@ -5,6 +5,7 @@ declare module 'node-gost-crypto/lib/gostSign.js' {
     version?: 1994 | 2001 | 2012;
     length?: 256 | 512;
     namedCurve?: string;
+    curve?: { p: string; a: string; b: string; q: string; x: string; y: string };
     hash?: { name: string; version: 1994 | 2012; length?: number; sBox?: string };
     /** Fixed nonce k (test vectors only). */
     ukm?: ArrayBuffer;

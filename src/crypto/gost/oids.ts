@@ -69,18 +69,46 @@ export const GOST_SIGNATURES: Readonly<Record<string, GostSignatureSpec>> = {
   '1.2.398.3.10.1.1.2.3.2': { name: 'GOST 34.10-2015-512 with GOST 34.11-2015-512 (KZ)', keyOid: '1.2.398.3.10.1.1.2.2', digestOid: '1.2.398.3.10.1.3.3' },
 };
 
+/** Short Weierstrass parameters (big-endian hex) for curves the engine has no name for. */
+export interface GostCurveParams {
+  readonly p: string;
+  readonly a: string;
+  readonly b: string;
+  readonly q: string;
+  readonly x: string;
+  readonly y: string;
+}
+
 /**
- * Elliptic-curve parameter sets → node-gost-crypto curve names. Twisted-Edwards
- * sets (id-tc26-gost-3410-12-256-paramSetA, -512-paramSetC) are absent: the
- * engine does not implement them, so such keys are reported unsupported.
+ * id-tc26-gost-3410-12-256-paramSetA (RFC 7836 A.2), a twisted-Edwards curve
+ * used here in its Weierstrass form; RFC 9215 example A.2 verifies on it.
  */
-export const GOST_CURVES: Readonly<Record<string, { readonly curve: string; readonly name: string }>> = {
+const TC26_256_A: GostCurveParams = {
+  p: 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97',
+  a: 'C2173F1513981673AF4892C23035A27CE25E2013BF95AA33B22C656F277E7335',
+  b: '295F9BAE7428ED9CCC20E7C359A9D41A22FCCD9108E17BF7BA9337A6F8AE9513',
+  q: '400000000000000000000000000000000FD8CDDFC87B6635C115AF556C360C67',
+  x: '91E38443A5E82C0D880923425712B2BB658B9196932E02C78B2582FE742DAA28',
+  y: '32879423AB1A0375895786C4BB46E9565FDE0B5344766740AF268ADB32322E5C',
+};
+
+/**
+ * Elliptic-curve parameter sets → node-gost-crypto curve names (or explicit
+ * parameters). id-tc26-gost-3410-12-512-paramSetC is absent: no test vector
+ * here to check its parameters on, so such keys are reported unsupported.
+ */
+export const GOST_CURVES: Readonly<Record<string, { readonly curve: string; readonly name: string; readonly params?: GostCurveParams }>> = {
   '1.2.643.2.2.35.0': { curve: 'S-256-TEST', name: 'id-GostR3410-2001-TestParamSet' },
   '1.2.643.2.2.35.1': { curve: 'S-256-A', name: 'id-GostR3410-2001-CryptoPro-A-ParamSet' },
   '1.2.643.2.2.35.2': { curve: 'S-256-B', name: 'id-GostR3410-2001-CryptoPro-B-ParamSet' },
   '1.2.643.2.2.35.3': { curve: 'S-256-C', name: 'id-GostR3410-2001-CryptoPro-C-ParamSet' },
   '1.2.643.2.2.36.0': { curve: 'S-256-A', name: 'id-GostR3410-2001-CryptoPro-XchA-ParamSet' },
   '1.2.643.2.2.36.1': { curve: 'S-256-C', name: 'id-GostR3410-2001-CryptoPro-XchB-ParamSet' },
+  '1.2.643.7.1.2.1.1.1': { curve: 'TC26-256-A', name: 'id-tc26-gost-3410-12-256-paramSetA', params: TC26_256_A },
+  // RFC 9215 section 3: tc26 256 paramSetB/C/D are the CryptoPro A/B/C curves.
+  '1.2.643.7.1.2.1.1.2': { curve: 'S-256-A', name: 'id-tc26-gost-3410-12-256-paramSetB' },
+  '1.2.643.7.1.2.1.1.3': { curve: 'S-256-B', name: 'id-tc26-gost-3410-12-256-paramSetC' },
+  '1.2.643.7.1.2.1.1.4': { curve: 'S-256-C', name: 'id-tc26-gost-3410-12-256-paramSetD' },
   '1.2.643.7.1.2.1.2.0': { curve: 'T-512-TEST', name: 'id-tc26-gost-3410-12-512-paramSetTest' },
   '1.2.643.7.1.2.1.2.1': { curve: 'T-512-A', name: 'id-tc26-gost-3410-12-512-paramSetA' },
   '1.2.643.7.1.2.1.2.2': { curve: 'T-512-B', name: 'id-tc26-gost-3410-12-512-paramSetB' },

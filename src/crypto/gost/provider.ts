@@ -57,7 +57,7 @@ export class GostProvider implements CryptoProvider {
     const { key } = plan;
     // RFC 4491 stores s‖r big-endian = the reverse of the engine's little-endian r‖s; the KZ NCA stores r‖s little-endian.
     const sig = key.spec.layout === 'rfc4491' ? Uint8Array.from(req.signature).reverse() : req.signature;
-    return gostVerifyLE({ curve: key.curve!, bits: key.spec.bits, digest: GOST_DIGESTS[plan.signature.digestOid] }, key.xy, sig, req.data);
+    return gostVerifyLE({ curve: key.curve!, params: key.curveParams, bits: key.spec.bits, digest: GOST_DIGESTS[plan.signature.digestOid] }, key.xy, sig, req.data);
   }
 }
 
