@@ -90,7 +90,8 @@ const DSS_UNSCORED: Record<string, string> = {
 /** Independent third opinions recorded for the disagreements (checked by hand, 2026-11-29). */
 const DSS_NOTES: Record<string, string> = {
   'cades/cades-broken-sig-tst.p7m': '`openssl cms -verify -noverify` also rejects the SignerInfo signature (RSA verify failure): ots-esig agrees with OpenSSL, not with the DSS assertion',
-  'cades/dss646-cades-A-detached.csig': '`openssl cms -verify -noverify -content dss-646-document.pdf` succeeds: ots-esig agrees with OpenSSL; the DSS test may use other content',
+  'cades/dss646-cades-A-detached.csig':
+    'its SignedAttributes are stored in non-DER order (SET not sorted): verified over the received bytes (as OpenSSL does, `openssl cms -verify -noverify -content dss-646-document.pdf` succeeds) the signature holds; DSS/BouncyCastle re-encode to DER first and fail',
 };
 
 function dssExpectation(file: string, text: string): 'valid' | 'invalid' | 'unasserted' {
