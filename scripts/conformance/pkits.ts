@@ -9,7 +9,7 @@ import { crlChecker } from '../../src/pki/revocation.js';
 import { algorithmPolicy, explain, registry } from './common.js';
 import type { Disagreement, Suite, SuiteResult } from './types.js';
 
-interface PkitsCase {
+export interface PkitsCase {
   id: string;
   name: string;
   cert: string;
@@ -29,7 +29,7 @@ interface PkitsCase {
 /** The harness settings pyhanko-certvalidator's PKITS tests use (see the corpus README). */
 const VALIDATION_TIME = new Date('2022-05-01T00:00:00Z');
 
-async function runCase(dir: string, c: PkitsCase): Promise<{ ok: boolean; detail: string }> {
+export async function runPkitsCase(dir: string, c: PkitsCase): Promise<{ ok: boolean; detail: string }> {
   const cert = (f: string) => ParsedCertificate.fromDer(new Uint8Array(readFileSync(join(dir, 'certs', f))));
   const crl = (f: string) => ParsedCrl.fromDer(new Uint8Array(readFileSync(join(dir, 'crls', f))));
   let outcome: PathOutcome | undefined;
@@ -87,7 +87,7 @@ export const pkitsSuite: Suite = {
         continue;
       }
       const expected = c.error ? 'FAILURE' : 'SUCCESS';
-      const r = await runCase(dir, c);
+      const r = await runPkitsCase(dir, c);
       const got = r.ok ? 'SUCCESS' : 'FAILURE';
       if (got === expected) passed++;
       else {
