@@ -133,7 +133,16 @@ export function pastSignatureValidation(input: PastSignatureValidationInput): vo
         if (poe.getTime() < cert.notBefore.getTime()) {
           resolve(check, 'FAILED', `${cert.subject.text}: proof of existence ${at} precedes the certificate (valid from ${cert.notBefore.toISOString()})`, 'NOT_YET_VALID');
         } else if (poe.getTime() <= cert.notAfter.getTime()) {
-          resolve(check, 'PASSED', `${cert.subject.text}: expired at ${cert.notAfter.toISOString()}, after the proof of existence ${at}`);
+          const st = chain!.revocationStatuses[f.certificateIndex];
+          // A CA may drop expired certificates from its CRLs (no ExpiredCertsOnCRL processing here):
+          // "good" from data issued after the expiry is weaker evidence; say so.
+          const weak = st?.status === 'good' && st.thisUpdate.getTime() > cert.notAfter.getTime();
+          resolve(
+            check,
+            'PASSED',
+            `${cert.subject.text}: expired at ${cert.notAfter.toISOString()}, after the proof of existence ${at}` +
+              (weak ? `; note: its revocation status comes from data issued after it expired (${st.source})` : ''),
+          );
         }
         break;
       case 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE':
