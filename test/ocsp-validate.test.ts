@@ -59,6 +59,16 @@ describe('OCSP responses as revocation data (RFC 6960, own validation)', () => {
     expect(s.revocation[0]!.detail).toMatch(/lacks extendedKeyUsage id-kp-OCSPSigning/);
   });
 
+  it('a delegated responder without id-pkix-ocsp-nocheck counts only when its own status is known good', async () => {
+    const alone = await check('cades/kz-attached.p7s', { ocsp: ['kz-signer-good-by-checked-responder'] });
+    expect(alone.revocation[0]!.status).toBe('unknown');
+    expect(alone.revocation[0]!.detail).toMatch(/no id-pkix-ocsp-nocheck and its own status is unknown/);
+    // The issuing CA's CRL (not listing the responder) settles the responder's status; the OCSP answer then counts.
+    const withCrl = await check('cades/kz-attached.p7s', { ocsp: ['kz-signer-good-by-checked-responder'], crls: ['crl/kz-ca-empty.crl'], time: new Date('2026-05-20T00:00:00Z') });
+    expect(withCrl.indication).toBe('TOTAL-PASSED');
+    expect(withCrl.revocation[0]).toMatchObject({ status: 'good', kind: 'ocsp' });
+  });
+
   it('a response past its nextUpdate is reported as not fresh', async () => {
     const s = await check('cades/kz-attached.p7s', { ocsp: ['kz-signer-good-stale'] });
     expect(s.revocation[0]).toMatchObject({ status: 'good', kind: 'ocsp' });
