@@ -50,7 +50,11 @@ export interface Limits {
   readonly maxXmlBytes: number;
   /** Deepest XML element nesting. Default 64. */
   readonly maxXmlDepth: number;
-  /** Most XML nodes (elements, text, comments, ...) in one document. Default 1,000,000. */
+  /**
+   * Most XML nodes (elements, text, comments, ...) in one document, counted
+   * before the DOM is built (xmldom needs ~1 KB of heap per node). Default
+   * 250,000 (~250 MB worst case).
+   */
   readonly maxXmlNodes: number;
   /**
    * Most ds:Reference elements in one ds:SignedInfo. Each reference may
@@ -77,7 +81,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxPaths: 16,
   maxXmlBytes: 32 * 1024 * 1024,
   maxXmlDepth: 64,
-  maxXmlNodes: 1_000_000,
+  maxXmlNodes: 250_000,
   maxXmlReferences: 64,
   maxDownloadBytes: 4 * 1024 * 1024,
   downloadTimeoutMs: 5_000,

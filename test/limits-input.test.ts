@@ -70,7 +70,7 @@ describe('limits: configuration', () => {
       maxPaths: 16,
       maxXmlBytes: 32 * 1024 * 1024,
       maxXmlDepth: 64,
-      maxXmlNodes: 1_000_000,
+      maxXmlNodes: 250_000,
       maxXmlReferences: 64,
       maxDownloadBytes: 4 * 1024 * 1024,
       downloadTimeoutMs: 5_000,
@@ -148,6 +148,20 @@ describe('limits: XML input', () => {
     await expectLimit(verify(xml(), xo({ maxXmlBytes: 500 })), 'xml.bytes', 500);
     await expectLimit(verify(xml(), xo({ maxXmlDepth: 4 })), 'xml.depth', 4);
     await expectLimit(verify(xml(), xo({ maxXmlNodes: 20 })), 'xml.nodes', 20);
+  });
+
+  it('a flood of tiny elements is refused before a DOM is built (no GBs of heap)', async () => {
+    const flood = `<r xmlns:ds="http://www.w3.org/2000/09/xmldsig#">${'<a/>'.repeat(400_000)}<ds:Signature/></r>`;
+    const t0 = performance.now();
+    await expectLimit(verify(flood), 'xml.nodes', 250_000);
+    expect(performance.now() - t0).toBeLessThan(3_000); // parsing it would take ~6 s and ~400 MB
+  });
+
+  it('comments, CDATA, PIs and quoted ">" do not confuse the pre-scan', async () => {
+    const r = await verify(fixture('xades/kz-enveloped-b.xml'), xo({ maxXmlNodes: 250_000 }));
+    expect(r.signatures[0]!.indication).toBe('TOTAL-PASSED');
+    const tricky = `<?xml version="1.0"?><!-- <a><a><a> --><r a="x>y" b='<'><![CDATA[<b><b>]]><c/></r>`;
+    await expect(verify(tricky, { limits: { maxXmlDepth: 2 } })).rejects.toMatchObject({ code: 'ERR_INPUT_FORMAT' }); // no ds:Signature, not a depth error
   });
 
   it('deeply nested XML is refused by the default depth limit', async () => {
