@@ -46,6 +46,9 @@ describe('verifyXmlSignature (XML-DSig core)', () => {
     const b = await verifyXmlSignature(doc, sig, { key: cert('tr-signer') });
     expect([a.signatureValid, a.referencesValid, b.signatureValid, b.referencesValid]).toEqual([true, true, true, true]);
     expect((globalThis.crypto as unknown as { name?: string }).name).toBeUndefined();
+    // xmldsigjs' Application.setEngine is never called, so pkijs 4 keeps its own engine.
+    const pkijs = await import('pkijs');
+    expect(pkijs.getEngine().crypto).toBeInstanceOf(pkijs.CryptoEngine);
   });
 
   it('a digest mismatch is a false result, not a throw', async () => {

@@ -250,6 +250,9 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     checks.skip('SAV', 'sav.signature-policy', p.implied ? 'SignaturePolicyImplied: the policy is implied by the context and not processed' : `signature policy ${p.identifier ?? '(no identifier)'} is reported but not processed (no policy store)`);
   }
 
+  const counter = qp?.unsigned ? qp.unsigned.getElementsByTagNameNS(qp.namespace, 'CounterSignature').length : 0;
+  if (counter) warnings.push(`${counter} CounterSignature(s) present: not validated by this version`);
+
   // --- time-stamps (T / LT / LTA) and past signature validation at the proof of existence ---
   ts = qp ? await validateXadesTimestamps(qp, xml, signature, sigCtx, checks, warnings) : undefined;
   if (ts?.bestSignatureTime) {

@@ -353,7 +353,8 @@ async function processReference(
         const method = { ...c14n, withComments: c14n.withComments && data.withComments };
         data = { kind: 'octets', bytes: new TextEncoder().encode(canonicalize(data.node, data.original, method, incl)) };
       } else if (alg === BASE64_TRANSFORM) {
-        const text = data.kind === 'nodes' ? (data.node.textContent ?? '') : decodeUtf8(data.bytes);
+        const node = data.kind === 'nodes' ? (data.node.nodeType === 9 ? (data.node as Document).documentElement : data.node) : undefined;
+        const text = node ? (node.textContent ?? '') : decodeUtf8((data as { bytes: Uint8Array }).bytes);
         data = { kind: 'octets', bytes: fromBase64(text) };
       } else if (alg === XPATH_TRANSFORM && isNotAncestorOrSelfSignature(t)) {
         // The one XPath expression XAdES signers use (EN 319 132-1 examples, DSS):
