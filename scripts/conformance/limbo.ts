@@ -15,7 +15,7 @@ import { derObjectsFrom } from '../../src/util/pem.js';
 import { algorithmPolicy, explain, registry } from './common.js';
 import type { Disagreement, Suite, SuiteResult } from './types.js';
 
-interface LimboCase {
+export interface LimboCase {
   id: string;
   features: string[];
   validation_kind: 'SERVER' | 'CLIENT';
@@ -27,6 +27,7 @@ interface LimboCase {
   extended_key_usage: string[];
   expected_result: 'SUCCESS' | 'FAILURE';
   expected_peer_name: { kind: 'DNS' | 'IP' | 'RFC822'; value: string } | null;
+  expected_peer_names?: { kind: 'DNS' | 'IP' | 'RFC822'; value: string }[];
   max_chain_depth: number | null;
   crls: string[];
 }
@@ -102,7 +103,7 @@ function peerNameMatches(cert: ParsedCertificate, peer: NonNullable<LimboCase['e
   });
 }
 
-async function runCase(c: LimboCase): Promise<{ ok: boolean; detail: string }> {
+export async function runLimboCase(c: LimboCase): Promise<{ ok: boolean; detail: string }> {
   let outcome: PathOutcome | undefined;
   try {
     const anchors = new CertificatePool<TrustAnchor>(c.trusted_certs.flatMap(pem).map((certificate) => ({ certificate })));
@@ -133,8 +134,8 @@ async function runCase(c: LimboCase): Promise<{ ok: boolean; detail: string }> {
       const r = best.revocation[0];
       return { ok: false, detail: `leaf revocation ${r?.status}: ${r && r.status === 'unknown' ? r.reason : ''}` };
     }
-    if (c.expected_peer_name && !peerNameMatches(target, c.expected_peer_name)) {
-      return { ok: false, detail: `peer name ${c.expected_peer_name.value} does not match the certificate` };
+    for (const peer of [...(c.expected_peer_name ? [c.expected_peer_name] : []), ...(c.expected_peer_names ?? [])]) {
+      if (!peerNameMatches(target, peer)) return { ok: false, detail: `peer name ${peer.value} does not match the certificate` };
     }
     return { ok: true, detail: 'valid path' };
   } catch (e) {
@@ -162,7 +163,7 @@ export const limboSuite: Suite = {
         skippedReasons[na] = (skippedReasons[na] ?? 0) + 1;
         continue;
       }
-      const r = await runCase(c);
+      const r = await runLimboCase(c);
       const got = r.ok ? 'SUCCESS' : 'FAILURE';
       if (got === c.expected_result) passed++;
       else {
