@@ -4,7 +4,7 @@ import type { AgreementSummary, RecognitionReport, SignatureReport, TrustListSum
 import { certificateCache } from '../pki/cache.js';
 import { fromBase64, toBytes, toHex } from '../util/bytes.js';
 import type { ValidationContext } from '../validation/options.js';
-import { parseAgreementJson, type Agreement } from './agreements.js';
+import { AGREEMENT_JSON_KIND, parseAgreementJson, type Agreement } from './agreements.js';
 import { TrustIndex } from './anchors.js';
 import { loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
 import { recognize } from './recognize.js';
@@ -66,7 +66,17 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
       const bytes = typeof a.data === 'string' ? new TextEncoder().encode(a.data) : toBytes(a.data);
       const parsed = parseAgreementJson(new TextDecoder().decode(bytes), a.name ?? `agreements[${i}]`);
       agreements.push({ ...parsed, sha256: await sha256Hex(bytes) });
-    } else agreements.push(a);
+    } else {
+      // An object handed over in code is validated like a file: a malformed one must not reach recognition.
+      const { sha256, ...fields } = a as Agreement & Record<string, unknown>;
+      // A parsed mutual Agreement carries issuerParty/relyingParty as null; the JSON form omits them.
+      const present = Object.fromEntries(
+        Object.entries(fields).filter(([k, v]) => !((k === 'issuerParty' || k === 'relyingParty') && (v === null || v === undefined))),
+      );
+      const json = 'kind' in present ? present : { kind: AGREEMENT_JSON_KIND, jsonVersion: 1, ...present };
+      const parsed = parseAgreementJson(json, a.id ? `agreement ${String(a.id)}` : `agreements[${i}]`);
+      agreements.push(sha256 === undefined ? parsed : { ...parsed, sha256 });
+    }
   }
 
   for (const anchor of set.index.anchors) ctx.anchors.add(anchor);

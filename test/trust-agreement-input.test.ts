@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { verify } from '../src/index.js';
+import { parseAgreementJson } from '../src/trust/agreements.js';
+import { fixture, loadManifest } from './helpers/fixtures.js';
+
+const at = new Date(loadManifest().validationTime);
+const raw = JSON.parse(readFileSync('trust-lists/agreements/az-tr-mutual.json', 'utf8'));
+const lists = ['az-tl.xml', 'tr-tl.xml'].map((f) => ({ data: readFileSync(`trust-lists/${f}`), name: f, signingCertificates: [fixture(`pki/${f.slice(0, 2)}-tl-operator.pem`)] }));
+
+async function recognitionWith(agreement: unknown) {
+  const r = await verify(fixture('cades/az-attached.p7s'), {
+    validationTime: at,
+    trustLists: lists,
+    agreements: [agreement as never],
+    relyingParty: 'TR',
+  });
+  return r.signatures[0]!.recognition!;
+}
+
+describe('agreements given as objects in code', () => {
+  it('a raw agreement JSON object and an already parsed agreement recognize like the file does', async () => {
+    const fromFile = await recognitionWith({ data: readFileSync('trust-lists/agreements/az-tr-mutual.json'), name: 'az-tr' });
+    expect(fromFile.status).toBe('RECOGNIZED');
+    expect((await recognitionWith(raw)).status).toBe('RECOGNIZED');
+    expect((await recognitionWith(parseAgreementJson(raw))).status).toBe('RECOGNIZED');
+  });
+
+  it('a malformed object is a typed error, not a crash inside recognition', async () => {
+    const { constraints: _c, ...noConstraints } = raw;
+    await expect(recognitionWith({ ...raw, equivalences: [] })).rejects.toMatchObject({ code: 'ERR_TRUST_LIST' });
+    await expect(recognitionWith({ ...noConstraints, id: 7 })).rejects.toMatchObject({ code: 'ERR_TRUST_LIST' });
+  });
+});
