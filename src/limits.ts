@@ -38,7 +38,7 @@ export interface Limits {
   readonly maxAsn1Elements: number;
   /** Most certificates in one SignedData (`certificates` field). Default 64. */
   readonly maxCertificates: number;
-  /** Most SignerInfos in one SignedData. Default 32. */
+  /** Most SignerInfos in one SignedData, and most (non-counter) ds:Signatures in one XML document. Default 32. */
   readonly maxSigners: number;
   /** Longest certification path searched, in certificates from the signer up (anchor excluded). Default 10. */
   readonly maxPathDepth: number;

@@ -138,6 +138,8 @@ describe('limits: path building', () => {
 describe('limits: XML input', () => {
   const xs = (id: string) => xadesManifest.samples.find((s) => s.id === id)!;
   const xml = () => fixture('xades/kz-enveloped-b.xml');
+  /** The sample with a second (unsigned, bogus) ds:Signature next to the first. */
+  const doubled = () => new TextDecoder().decode(xml()).replace('</inv:Invoice>', '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/></inv:Invoice>');
   const xo = (limits: VerifyOptions['limits']): VerifyOptions => ({ ...optionsFor(xadesManifest, xs('kz-enveloped-b')), limits });
 
   it('the unconstrained sample passes', async () => {
@@ -162,6 +164,10 @@ describe('limits: XML input', () => {
     expect(r.signatures[0]!.indication).toBe('TOTAL-PASSED');
     const tricky = `<?xml version="1.0"?><!-- <a><a><a> --><r a="x>y" b='<'><![CDATA[<b><b>]]><c/></r>`;
     await expect(verify(tricky, { limits: { maxXmlDepth: 2 } })).rejects.toMatchObject({ code: 'ERR_INPUT_FORMAT' }); // no ds:Signature, not a depth error
+  });
+
+  it('signatures per XML document (maxSigners)', async () => {
+    await expectLimit(verify(xml(), xo({ maxSigners: 1 })).then(() => verify(doubled(), xo({ maxSigners: 1 }))), 'xml.signatures', 1);
   });
 
   it('deeply nested XML is refused by the default depth limit', async () => {

@@ -24,7 +24,8 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
   if (bytes.byteLength > ctx.limits.maxInputBytes) throw new LimitExceededError('input.bytes', ctx.limits.maxInputBytes);
   const detected = detectInput(bytes);
   const trust = await prepareTrust(options, ctx);
-  const seen: ParsedCertificate[] = [...ctx.intermediates, ...[...ctx.anchors.values()].map((a) => a.certificate)];
+  // Certificates recognition may look at; the anchors are added only when recognition runs (not per call).
+  const seen: ParsedCertificate[] = [...ctx.intermediates];
   let signatures: SignatureReport[];
   if (detected.kind === 'cms') {
     const sig = parseCades(detected.der, ctx.cmsLimits);
@@ -41,12 +42,18 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     const doc = parseXml(detected.bytes, ctx.xmlLimits);
     const found = findSignatures(doc);
     if (found.length === 0) throw new InputFormatError('XML input contains no ds:Signature');
+    // Each signature may canonicalize the whole document: their number is bounded like CMS SignerInfos.
+    if (found.length > ctx.limits.maxSigners) throw new LimitExceededError('xml.signatures', ctx.limits.maxSigners);
     seen.push(...xmlCertificates(doc));
     const detachedContent = xmlDetachedContent(options, ctx.detachedContent);
     signatures = [];
     for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent }, ctx));
   }
-  if (trust) signatures = await addRecognition(signatures, trust, seen);
+  if (trust) {
+    const anchorCerts = [...ctx.anchors.values()].map((a) => a.certificate);
+    seen.splice(ctx.intermediates.length, 0, ...anchorCerts);
+    signatures = await addRecognition(signatures, trust, seen);
+  }
   return {
     tool: { name: 'ots-esig', version: VERSION },
     validationTime: ctx.time.toISOString(),
