@@ -116,6 +116,20 @@ describe('CAdES-T / -LT samples (EN 319 102-1 past signature validation)', () =>
     expect(r.checks.find((c) => c.id === 'tst.archive-timestamp[0]')?.status).toBe('PASSED');
   });
 
+  it('CAdES-LTA in 2031, after the signer and the signature TSA expired: the archive time-stamp keeps it valid', async () => {
+    const later = { validationTime: new Date('2031-01-01T00:00:00Z') };
+    const lta = await run({ file: 'ltv/cades-lta.p7s', crls: [], ocspResponses: [] }, later);
+    expect(lta.indication).toBe('TOTAL-PASSED');
+    expect(lta.times.bestSignatureTime).toBe('2026-03-01T10:00:05.000Z');
+    expect(lta.checks.find((c) => c.id === 'tst.signature-timestamp[0]')?.detail).toMatch(/validated at the archive time-stamp 2026-04-01/);
+    expect(lta.checks.find((c) => c.id === 'psv.xcv.expired')?.status).toBe('PASSED');
+    // The same signature without the archive time-stamp has no usable proof any more.
+    const lt = await run({ file: 'ltv/cades-lt.p7s', crls: [], ocspResponses: [] }, later);
+    expect(lt.indication).toBe('INDETERMINATE');
+    expect(lt.subIndication).toBe('OUT_OF_BOUNDS_NO_POE');
+    expect(lt.timestamps?.[0]).toMatchObject({ status: 'INDETERMINATE', subIndication: 'OUT_OF_BOUNDS_NO_POE', usedAsPoe: false });
+  });
+
   it('CAdES-LTA: removing an archived certificate breaks the archive time-stamp (reported, not used)', async () => {
     const r = await run({ file: 'ltv/lta-missing-cert.p7s', crls: [], ocspResponses: [] });
     expect(r.timestamps?.[1]).toMatchObject({ type: 'archive-timestamp', status: 'FAILED', subIndication: 'HASH_FAILURE' });

@@ -83,7 +83,10 @@ export async function validateCadesSigner(
   const embedded = readEmbeddedValidationData(sig, si);
   for (const p of embedded.problems) warnings.push(p);
   const pool = new CertificatePool([...sig.certificates, ...embedded.certificates, ...ctx.intermediates].map((certificate) => ({ certificate })));
-  for (const a of ctx.anchors.values()) pool.add(a);
+  // Path building and CRL-issuer search consult ctx.anchors through its own index; the pool only needs the
+  // anchors the SignerIdentifier names (a directly trusted signer), looked up without scanning every anchor.
+  const sidAnchors = si.sid.type === 'issuerAndSerialNumber' ? ctx.anchors.withIssuerSerial(si.sid.issuerKey, si.sid.serialNumberHex) : ctx.anchors.withSubjectKeyIdentifier(si.sid.keyIdentifier);
+  for (const a of sidAnchors) pool.add(a);
   const candidates = [...pool.values()].map((x) => x.certificate).filter((c) => matchesSid(c, si));
   let signer: ParsedCertificate | undefined;
   const ess = si.essSigningCertificates?.v2 ?? si.essSigningCertificates?.v1;
@@ -182,30 +185,32 @@ export async function validateCadesSigner(
     }
   }
 
+  // --- archive-time-stamp-v3 (CAdES-LTA), first: it is the POE for the signature time-stamps' own validation ---
+  const certsForTst = [...sig.certificates, ...embedded.certificates];
+  const archive = content ? await validateArchiveTimestamps(sig, si, content, sigCtx, certsForTst, checks, warnings) : undefined;
+  if (!content && si.unsignedAttributes.has(ATS_V3_OID)) {
+    checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
+  }
+
   // --- signature time-stamps (CAdES-T: imprint over the SignatureValue octets) and past signature validation ---
   const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => new Uint8Array(x.valueBeforeDecodeView)));
-  const tsts = await validateSignatureTimestamps(tstTokens, si.signatureValue, sigCtx, [...sig.certificates, ...embedded.certificates], checks, warnings);
-  if (tsts.poe) {
-    const used = tsts.results.find((r) => r.genTime?.getTime() === tsts.poe!.getTime());
-    pastSignatureValidation({ checks, poe: tsts.poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, accuracyMs: used?.accuracyMs, ctx: sigCtx });
-    if (level === 'CAdES-BASELINE-B') level = embedded.locations.length ? 'CAdES-BASELINE-LT' : 'CAdES-BASELINE-T';
-  }
-  // --- archive-time-stamp-v3 (CAdES-LTA) ---
+  const tsts = await validateSignatureTimestamps(tstTokens, si.signatureValue, sigCtx, certsForTst, checks, warnings, archive?.earliest);
   let poe = tsts.poe;
   let poeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp' = poe ? 'signature-timestamp' : 'validation-time';
-  const archive = content ? await validateArchiveTimestamps(sig, si, content, sigCtx, [...sig.certificates, ...embedded.certificates], checks, warnings) : undefined;
+  if (!poe && archive?.earliest) {
+    poe = archive.earliest;
+    poeSource = 'archive-timestamp';
+  }
+  if (poe) {
+    const used = tsts.results.find((r) => r.genTime?.getTime() === poe!.getTime());
+    pastSignatureValidation({ checks, poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, accuracyMs: used?.accuracyMs, ctx: sigCtx });
+  }
+  if (tsts.poe && level === 'CAdES-BASELINE-B') level = embedded.locations.length ? 'CAdES-BASELINE-LT' : 'CAdES-BASELINE-T';
   if (archive?.earliest) {
     if (tsts.poe && archive.earliest.getTime() < tsts.poe.getTime()) {
       checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archive.earliest.toISOString()} precedes the signature time-stamp ${tsts.poe.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
     }
-    if (!poe) {
-      poe = archive.earliest;
-      poeSource = 'archive-timestamp';
-      pastSignatureValidation({ checks, poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, ctx: sigCtx });
-    }
     if (level === 'CAdES-BASELINE-LT') level = 'CAdES-BASELINE-LTA';
-  } else if (!content && si.unsignedAttributes.has(ATS_V3_OID)) {
-    checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
   }
 
   const v = decide(checks.items);

@@ -45,17 +45,32 @@ export async function validateSignatureTimestamps(
   certificates: readonly ParsedCertificate[],
   checks: CheckList,
   warnings: string[],
+  /** A later proof of existence for the tokens themselves (an archive time-stamp's genTime). */
+  tokenPoe?: Date,
 ): Promise<SignatureTimestampsOutcome> {
   const summaries: TimestampSummary[] = [];
   const results: TimestampValidation[] = [];
   let poe: Date | undefined;
   for (const [i, der] of tokens.entries()) {
     const id = `tst.signature-timestamp[${i}]`;
-    const r = await validateTimestampToken(der, { imprint: { data: timestampedData }, ctx, idPrefix: id, certificates });
+    let r = await validateTimestampToken(der, { imprint: { data: timestampedData }, ctx, idPrefix: id, certificates });
+    let atPoe = false;
+    // A TSA certificate expired/revoked since, or an algorithm past its cut-off: the token is judged at the archive POE.
+    if (r.status !== 'PASSED' && tokenPoe && r.genTime && r.genTime.getTime() <= tokenPoe.getTime() && onlyNoPoeFailures(r)) {
+      const again = await validateTimestampToken(der, { imprint: { data: timestampedData }, ctx, idPrefix: id, certificates, time: tokenPoe });
+      if (again.status === 'PASSED') {
+        r = again;
+        atPoe = true;
+      }
+    }
     results.push(r);
     const used = r.status === 'PASSED' && r.genTime !== undefined;
     if (used) {
-      checks.pass('TST', id, `signature time-stamp of ${r.genTime!.toISOString()} by ${r.tsa?.subject.text} is valid: proof of existence`);
+      checks.pass(
+        'TST',
+        id,
+        `signature time-stamp of ${r.genTime!.toISOString()} by ${r.tsa?.subject.text} is valid${atPoe ? ` (its TSA path validated at the archive time-stamp ${tokenPoe!.toISOString()})` : ''}: proof of existence`,
+      );
       if (!poe || r.genTime!.getTime() < poe.getTime()) poe = r.genTime;
     } else {
       const bad = r.checks.find((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
@@ -79,6 +94,14 @@ export async function validateSignatureTimestamps(
     results,
     summaries: summaries.map((s) => ({ ...s, usedAsPoe: poe !== undefined && s.status === 'PASSED' && s.genTime === poe.toISOString() })),
   };
+}
+
+const NO_POE_SUBS = new Set(['OUT_OF_BOUNDS_NO_POE', 'OUT_OF_BOUNDS_NOT_REVOKED', 'REVOKED_NO_POE', 'REVOKED_CA_NO_POE', 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE']);
+
+/** True when every non-passing check of a token is of the kind an earlier proof of existence can resolve. */
+function onlyNoPoeFailures(r: TimestampValidation): boolean {
+  const bad = r.checks.filter((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
+  return bad.length > 0 && bad.every((c) => c.subIndication !== undefined && NO_POE_SUBS.has(c.subIndication));
 }
 
 export interface PastSignatureValidationInput {
