@@ -80,6 +80,8 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   let xml: XmlSignatureResult | undefined;
   let level = 'XML-DSig';
   let qp: QualifyingProperties | undefined;
+  /** The SignedProperties read are the ones this signature covers: only then is SigningTime reported. */
+  let propertiesSigned = false;
   try {
     structure = readSignatureStructure(signature);
   } catch (e) {
@@ -181,7 +183,10 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     if (qp?.signedProperties) {
       const sp = xml.references.filter((r) => r.covered.element === qp!.signedProperties);
       const typed = sp.filter((r) => r.type && SIGNED_PROPERTIES_TYPES.has(r.type));
-      if (typed.length === 1) checks.pass('FC', 'fc.signed-properties-reference', `SignedProperties covered by reference ${typed[0]!.index} of Type ${typed[0]!.type}`);
+      if (typed.length === 1) {
+        checks.pass('FC', 'fc.signed-properties-reference', `SignedProperties covered by reference ${typed[0]!.index} of Type ${typed[0]!.type}`);
+        propertiesSigned = typed[0]!.digestOk;
+      }
       else if (sp.length) checks.fail('FC', 'fc.signed-properties-reference', 'SignedProperties is referenced without Type http://uri.etsi.org/01903#SignedProperties', 'FORMAT_FAILURE');
       else checks.fail('FC', 'fc.signed-properties-reference', 'no ds:Reference covers the SignedProperties: the XAdES properties are not signed', 'FORMAT_FAILURE');
       for (const r of xml.references) {
@@ -283,7 +288,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       digestAlgorithm: xml?.resolvedAlgorithm?.digest ?? null,
       times: {
         validationTime: ctx.time.toISOString(),
-        claimedSigningTime: qp?.signingTime?.toISOString() ?? null,
+        claimedSigningTime: propertiesSigned ? (qp?.signingTime?.toISOString() ?? null) : null,
         bestSignatureTime: ts?.bestSignatureTime?.toISOString() ?? ctx.time.toISOString(),
         bestSignatureTimeSource: ts?.bestSignatureTimeSource ?? 'validation-time',
       },
