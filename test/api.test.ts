@@ -18,6 +18,23 @@ describe('verify() API', () => {
     expect(new Set(reports.map((r) => r.signatures[0]!.signer!.sha256)).size).toBe(1);
   });
 
+  it('reads a Buffer that is a view into a larger shared pool (as fs and sockets hand them over)', async () => {
+    const pool = Buffer.alloc(kzAttached.length + 8192, 0x41);
+    pool.set(kzAttached, 100);
+    const view = pool.subarray(100, 100 + kzAttached.length);
+    const detachedPool = Buffer.alloc(4096, 0x42);
+    const content = fixture('content/document.txt');
+    detachedPool.set(content, 7);
+    const r = await verify(view, { trustAnchors: [kzRoot], validationTime: at });
+    expect(r.signatures[0]!.indication).toBe('TOTAL-PASSED');
+    const d = await verify(fixture('cades/kz-detached.p7s'), {
+      trustAnchors: [kzRoot],
+      validationTime: at,
+      detachedContent: detachedPool.subarray(7, 7 + content.length),
+    });
+    expect(d.signatures[0]!.indication).toBe('TOTAL-PASSED');
+  });
+
   it('reports the times used and the chain, signer first', async () => {
     const r = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at });
     const s = r.signatures[0]!;

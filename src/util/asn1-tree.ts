@@ -1,4 +1,5 @@
 import * as asn1js from 'asn1js';
+import { toArrayBuffer } from './bytes.js';
 import { InputFormatError } from '../errors.js';
 
 /**
@@ -91,8 +92,7 @@ export function encodingOf(node: Asn1Node): Uint8Array {
 
 /** Decodes a complete DER/BER value held in `bytes` (no trailing data) or throws InputFormatError. */
 export function decodeWhole(bytes: Uint8Array, what: string): Asn1Node {
-  const buf = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
-  const asn = asn1js.fromBER(buf as ArrayBuffer);
+  const asn = asn1js.fromBER(toArrayBuffer(bytes));
   if (asn.offset === -1) return fail(what, asn.result.error || 'not BER/DER');
   if (asn.offset !== bytes.byteLength) fail(what, `${bytes.byteLength - asn.offset} bytes of trailing data`);
   return asn.result;
