@@ -14,6 +14,9 @@ export interface TrustAnchor {
 export class CertificatePool<T extends { readonly certificate: ParsedCertificate } = { readonly certificate: ParsedCertificate }> {
   private readonly bySubject = new Map<string, T[]>();
   private readonly byDer = new Map<string, T>();
+  /** By issuer name key + serial, and by SKI: how a CMS SignerIdentifier names a certificate. */
+  private readonly byIssuerSerial = new Map<string, T[]>();
+  private readonly bySki = new Map<string, T[]>();
 
   constructor(items: Iterable<T> = []) {
     for (const it of items) this.add(it);
@@ -24,9 +27,19 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
     const derKey = c.derKey;
     if (this.byDer.has(derKey)) return;
     this.byDer.set(derKey, item);
-    const list = this.bySubject.get(c.subject.key);
-    if (list) list.push(item);
-    else this.bySubject.set(c.subject.key, [item]);
+    push(this.bySubject, c.subject.key, item);
+    push(this.byIssuerSerial, `${c.issuer.key}|${c.serialNumberHex}`, item);
+    if (c.subjectKeyIdentifier) push(this.bySki, c.subjectKeyIdentifier, item);
+  }
+
+  /** Items with this issuer name key and serial number (hex), without scanning the pool. */
+  withIssuerSerial(issuerKey: string, serialNumberHex: string): readonly T[] {
+    return this.byIssuerSerial.get(`${issuerKey}|${serialNumberHex}`) ?? [];
+  }
+
+  /** Items whose subjectKeyIdentifier (hex) is `ski`. */
+  withSubjectKeyIdentifier(ski: string): readonly T[] {
+    return this.bySki.get(ski) ?? [];
   }
 
   /** Items whose subject matches `issuerKey` and whose SKI (if both sides have one) equals `aki`. */
@@ -53,4 +66,10 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
   values(): IterableIterator<T> {
     return this.byDer.values();
   }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
 }
