@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
 import { loadCorpus, type Corpus } from '../scripts/fuzz/corpus.js';
 import { BAD_OUTCOMES, fuzzOne, mutationFor, Tally } from '../scripts/fuzz/engine.js';
-import { signedTupleKey } from '../scripts/fuzz/oracle.js';
+import { independentlyVerified, signedTupleKey } from '../scripts/fuzz/oracle.js';
 import { parseTlv, serialize } from '../scripts/fuzz/tlv.js';
 import { FIXTURES, fixture, loadManifest, optionsFor } from './helpers/fixtures.js';
 
@@ -52,6 +52,16 @@ describe('fuzz harness', () => {
     for (const n of [root, root.children![1]!, sd, sd.children![sd.children!.length - 1]!, si, sig]) n.original = null;
     const key = await signedTupleKey(serialize(root), report, optionsFor(m, s));
     expect(key && corpus.validTuples.has(key)).toBeFalsy();
+  });
+
+  it('the independent check (Node crypto) rejects a corrupted signature value and accepts a genuine one', async () => {
+    const m = loadManifest();
+    const s = m.samples.find((x) => x.id === 'two-signers-one-bad')!;
+    const bytes = fixture(s.file);
+    const r = await verify(bytes, optionsFor(m, s));
+    expect(r.signatures.map((x) => x.indication)).toEqual(['TOTAL-PASSED', 'TOTAL-FAILED']);
+    expect(await independentlyVerified(bytes, r.signatures[0]!, optionsFor(m, s))).toBe(true);
+    expect(await independentlyVerified(bytes, r.signatures[1]!, optionsFor(m, s))).toBe(false);
   });
 
   it('300 seeded mutants: no crash, no timeout, no false accept', async () => {

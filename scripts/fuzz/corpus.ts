@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verify, type VerifyOptions } from '../../src/index.js';
 import { donorNodes } from './mutate-asn1.js';
-import { signedTupleKey } from './oracle.js';
+import { cadesSignedDataKey, signedTupleKey } from './oracle.js';
 import { parseTlv, serialize, type TlvNode } from './tlv.js';
 import { parseForMutation, serializeXml } from './mutate-xml.js';
 
@@ -27,6 +27,8 @@ export interface Corpus {
   readonly seeds: readonly Seed[];
   /** Signed tuples of the TOTAL-PASSED unmutated signatures: the only ones a mutation may reproduce and pass. */
   readonly validTuples: ReadonlySet<string>;
+  /** Signed data (no signature value) of every fixture CAdES signer: a repaired signature over it may pass if it verifies independently. */
+  readonly signedData: ReadonlySet<string>;
   readonly donors: readonly TlvNode[];
 }
 
@@ -75,11 +77,14 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
     }
   }
   const validTuples = new Set<string>();
+  const signedData = new Set<string>();
   for (const seed of seeds) {
     try {
       const r = await verify(seed.bytes, seed.options);
       seed.baseline = r.signatures.map((x) => x.indication).join('+') || 'no-signatures';
       for (const sig of r.signatures) {
+        const data = await cadesSignedDataKey(seed.bytes, sig, seed.options);
+        if (data) signedData.add(data);
         if (sig.indication !== 'TOTAL-PASSED') continue;
         const key = await signedTupleKey(seed.bytes, sig, seed.options);
         if (!key) throw new Error(`fuzz oracle cannot compute the signed tuple of unmutated ${seed.id} ${sig.id}`);
@@ -106,7 +111,7 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
     }
   }
   const donors = seeds.filter((s) => s.kind === 'cms').flatMap((s) => donorNodes(s.bytes, 150));
-  return { seeds, validTuples, donors };
+  return { seeds, validTuples, signedData, donors };
 }
 
 /** The seed with every unsigned attribute (CMS SignerInfo [1]) or xades:UnsignedProperties removed; undefined if it has none. */

@@ -18,7 +18,9 @@
  *   detached name), so a moved/wrapped signed element is never "intact" even
  *   though its digest still matches.
  */
+import { createPublicKey, verify as nodeVerify, X509Certificate } from 'node:crypto';
 import { parseCades } from '../../src/cades/parse.js';
+import { DIGEST_OIDS } from '../../src/crypto/algorithms.js';
 import { detectInput } from '../../src/detect.js';
 import type { SignatureReport, VerifyOptions } from '../../src/index.js';
 import { loadCertificates } from '../../src/validation/options.js';
@@ -134,4 +136,42 @@ async function findEmbedded(der: Uint8Array, sha256Hex: string): Promise<Uint8Ar
     if ((await sha256(bytes)) === sha256Hex) return bytes;
   }
   return undefined;
+}
+
+/**
+ * The signed data of a CAdES signer *without* its signature value: signed
+ * attributes, content and signing certificate. Negative fixtures made by
+ * corrupting a genuine signature (a flipped bit) can be repaired by a mutation
+ * that flips it back; such an input passes legitimately. It is accepted by the
+ * harness only when (a) its signed data equals that of a fixture signer and
+ * (b) the signature value verifies under the signer's key with Node's own
+ * crypto — code independent of the library's verification path.
+ */
+export async function cadesSignedDataKey(input: Uint8Array, report: SignatureReport, options: VerifyOptions): Promise<string | undefined> {
+  const k = await signedTupleKey(input, report, options);
+  if (!k?.startsWith('cades:')) return undefined;
+  const [, attrs, , content, cert] = k.split(':');
+  return `cades-data:${attrs}:${content}:${cert}`;
+}
+
+export async function independentlyVerified(input: Uint8Array, report: SignatureReport, options: VerifyOptions): Promise<boolean> {
+  try {
+    const detected = detectInput(input);
+    if (detected.kind !== 'cms' || !report.signer) return false;
+    const m = /^signerInfo\[(\d+)\]$/.exec(report.id);
+    const sig = parseCades(detected.der);
+    const si = m ? sig.signers[Number(m[1])] : undefined;
+    if (!si?.signedAttributesDer) return false;
+    const certDer = [...sig.certificates.map((c) => c.der), ...callerCertificates(options).map((c) => c.der)];
+    let signer: Uint8Array | undefined;
+    for (const c of certDer) if ((await sha256(c)) === report.signer.sha256) signer = c;
+    signer ??= await findEmbedded(detected.der, report.signer.sha256);
+    if (!signer) return false;
+    const hash = DIGEST_OIDS[si.digestAlgorithm.oid];
+    if (!hash) return false;
+    const key = createPublicKey(new X509Certificate(signer).publicKey.export({ type: 'spki', format: 'pem' }));
+    return nodeVerify(hash.replace('-', '').toLowerCase(), si.signedAttributesDer, key, si.signatureValue);
+  } catch {
+    return false;
+  }
 }
