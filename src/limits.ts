@@ -59,6 +59,9 @@ export interface Limits {
   /**
    * Most ds:Reference elements in one ds:SignedInfo. Each reference may
    * trigger a dereference, transforms and a canonicalization. Default 64.
+   * TODO(XAdES owner): pass `maxReferences: ctx.limits.maxXmlReferences` to
+   * `verifyXmlSignature` in src/xades/validate.ts; until then its own default
+   * (also 64) applies and this setting is not read.
    */
   readonly maxXmlReferences: number;
   /**
