@@ -212,14 +212,25 @@ describe('AIA caIssuers', () => {
 
 describe('Fetcher limits', () => {
   it('refuses a response larger than maxBytes', async () => {
-    const f = new Fetcher({ fetch: routed({}), maxBytes: 64 * 1024 });
+    const f = new Fetcher({ fetch: routed({}), maxBytes: 64 * 1024, allowPrivateNetwork: true });
     await expect(f.get(`http://127.0.0.1:${crlPort}/big`, '*/*')).rejects.toThrow(FetchError);
     await expect(f.get(`http://127.0.0.1:${crlPort}/big`, '*/*')).rejects.toMatchObject({ code: 'ERR_FETCH', message: expect.stringMatching(/limit/) });
   });
 
   it('refuses non-HTTP schemes and reports HTTP errors', async () => {
-    const f = new Fetcher({ fetch: routed({}) });
+    const f = new Fetcher({ fetch: routed({}), allowPrivateNetwork: true });
     await expect(f.get('file:///etc/passwd', '*/*')).rejects.toMatchObject({ code: 'ERR_FETCH' });
     await expect(f.get(`http://127.0.0.1:${crlPort}/missing`, '*/*')).rejects.toThrow(/HTTP 404/);
+  });
+});
+
+describe('Fetcher and untrusted URLs', () => {
+  it('refuses loopback, private and link-local hosts by default (URLs come from certificates)', async () => {
+    const before = hits.crl;
+    const f = new Fetcher({ fetch: routed({}) });
+    for (const u of [`http://127.0.0.1:${crlPort}/kz-ca.crl`, 'http://localhost/x', 'http://169.254.169.254/latest', 'http://10.1.2.3/', 'http://[::1]/', 'http://192.168.0.1/']) {
+      await expect(f.get(u, '*/*')).rejects.toThrow(/local or private/);
+    }
+    expect(hits.crl).toBe(before);
   });
 });

@@ -33,6 +33,13 @@ export interface FetcherOptions {
   readonly cacheEntries?: number;
   /** How long a cached response is reused, default 5 minutes. */
   readonly cacheTtlMs?: number;
+  /**
+   * URLs come from certificates, i.e. from untrusted input: by default a URL whose host is
+   * `localhost` or a literal loopback / private / link-local IP address is refused (SSRF).
+   * Names that *resolve* to such addresses are not detected here: a server-side deployment
+   * should also egress-filter, or pass a `fetch` that does.
+   */
+  readonly allowPrivateNetwork?: boolean;
 }
 
 /** A request that could not be answered (network, timeout, HTTP status, size). Callers turn it into TRY_LATER. */
@@ -49,6 +56,7 @@ export class Fetcher {
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
   private readonly ttl: number;
+  private readonly allowPrivate: boolean;
   private readonly cache: LruCache<string, { at: number; body: Promise<Uint8Array> }>;
   /** URLs asked, for the report and tests. */
   readonly log: string[] = [];
@@ -60,6 +68,7 @@ export class Fetcher {
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.maxBytes = opts.maxBytes ?? 4 * 1024 * 1024;
     this.ttl = opts.cacheTtlMs ?? 5 * 60 * 1000;
+    this.allowPrivate = opts.allowPrivateNetwork === true;
     this.cache = new LruCache(opts.cacheEntries ?? 256);
   }
 
@@ -91,6 +100,7 @@ export class Fetcher {
       throw new FetchError(url, 'not a URL');
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new FetchError(url, `scheme ${parsed.protocol} is not fetched`);
+    if (!this.allowPrivate && isPrivateHost(parsed.hostname)) throw new FetchError(url, 'host is local or private; not fetched (allowPrivateNetwork is off)');
     this.log.push(`${init.method} ${url}`);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
@@ -136,4 +146,22 @@ export class Fetcher {
     }
     return out;
   }
+}
+
+/** `localhost`, or a literal IPv4/IPv6 address in a loopback, private, link-local or unspecified range. */
+export function isPrivateHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (h.includes(':')) {
+    if (h === '::' || h === '::1') return true;
+    if (/^f[cd]/.test(h) || /^fe[89ab]/.test(h)) return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+    if (mapped) return isPrivateHost(mapped[1]!);
+  }
+  return false;
 }

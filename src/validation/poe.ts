@@ -26,6 +26,9 @@ import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ChainOutcome } from './chain.js';
 import type { ValidationContext } from './options.js';
 
+/** Each time-stamp costs a path validation: a hostile file must not make that unbounded. */
+const MAX_TIMESTAMPS = 8;
+
 export interface SignatureTimestampsOutcome {
   /** Earliest genTime of a valid signature time-stamp. */
   readonly poe?: Date;
@@ -51,7 +54,8 @@ export async function validateSignatureTimestamps(
   const summaries: TimestampSummary[] = [];
   const results: TimestampValidation[] = [];
   let poe: Date | undefined;
-  for (const [i, der] of tokens.entries()) {
+  if (tokens.length > MAX_TIMESTAMPS) warnings.push(`${tokens.length} signature time-stamps: only the first ${MAX_TIMESTAMPS} are validated`);
+  for (const [i, der] of tokens.slice(0, MAX_TIMESTAMPS).entries()) {
     const id = `tst.signature-timestamp[${i}]`;
     let r = await validateTimestampToken(der, { imprint: { data: timestampedData }, ctx, idPrefix: id, certificates });
     let atPoe = false;
@@ -204,6 +208,10 @@ export async function validateArchiveTimestamps(
   let i = 0;
   for (const attr of si.unsignedAttributes.get(ATS_V3_OID) ?? []) {
     for (const value of attr.values) {
+      if (i >= MAX_TIMESTAMPS) {
+        warnings.push(`more than ${MAX_TIMESTAMPS} archive time-stamps: the rest are not validated`);
+        return { earliest, summaries };
+      }
       const id = `tst.archive-timestamp[${i++}]`;
       const der = new Uint8Array(value.valueBeforeDecodeView);
       let r: TimestampValidation;
