@@ -34,6 +34,8 @@ describe('GOST CAdES-BES (GOST R 34.10-2012-256, Streebog-256) with the GOST pro
     const s = await one('gost-attached.p7s', gost);
     expect(s.indication, notPassed(s)).toBe('TOTAL-PASSED');
     expect(s.checks.find((c) => c.id === 'cv.signature-value')?.detail).toMatch(/GOST R 34\.10-2012-256 with Streebog-256/);
+    // Reports name the digest, not its OID, when the provider knows it.
+    expect(s.digestAlgorithm).toBe('Streebog-256');
   });
 
   it('detached sample with its content: TOTAL-PASSED (the CRL signed with GOST counts too: revocation good)', async () => {

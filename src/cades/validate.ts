@@ -1,5 +1,4 @@
 import * as asn1js from 'asn1js';
-import { DIGEST_OIDS } from '../crypto/algorithms.js';
 import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { OtsEsigError } from '../errors.js';
@@ -29,7 +28,7 @@ export async function validateCadesSigner(
 ): Promise<SignatureReport> {
   const checks = new CheckList();
   const warnings: string[] = [];
-  const digestName = DIGEST_OIDS[si.digestAlgorithm.oid] ?? si.digestAlgorithm.oid;
+  const digestName = ctx.registry.digestName(si.digestAlgorithm.oid);
 
   // --- FC: format checking (RFC 5652 5.3 / 11, EN 319 122-1 CAdES-B) ---
   let level = 'CAdES-BASELINE-B';

@@ -26,6 +26,8 @@ export interface ResolvedSignatureAlgorithm {
 export interface CryptoProvider {
   readonly name: string;
   supportsDigest(oid: string): boolean;
+  /** A readable name for a digest OID this provider implements (for reports), if it has one. */
+  digestName?(oid: string): string | undefined;
   digest(oid: string, data: Uint8Array): Promise<Uint8Array>;
   /** Resolve the algorithm, or undefined when this provider does not implement it. */
   resolveSignature(req: Omit<VerifyRequest, 'data' | 'signature'>): ResolvedSignatureAlgorithm | undefined;

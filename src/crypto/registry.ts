@@ -29,9 +29,14 @@ export class AlgorithmRegistry {
     return this.providers.some((p) => p.supportsDigest(oid));
   }
 
+  /** The digest's name for reports: the standard table first, then any provider's own name, else the OID. */
+  digestName(oid: string): string {
+    return DIGEST_OIDS[oid] ?? this.providers.map((p) => p.digestName?.(oid)).find((n) => n !== undefined) ?? oid;
+  }
+
   async digest(oid: string, data: Uint8Array): Promise<Uint8Array> {
     const p = this.providers.find((x) => x.supportsDigest(oid));
-    if (!p) throw new UnsupportedAlgorithmError(oid, `no provider implements digest algorithm ${DIGEST_OIDS[oid] ?? oid}`);
+    if (!p) throw new UnsupportedAlgorithmError(oid, `no provider implements digest algorithm ${this.digestName(oid)}`);
     return p.digest(oid, data);
   }
 

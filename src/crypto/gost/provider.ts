@@ -24,6 +24,10 @@ export class GostProvider implements CryptoProvider {
     return oid in GOST_DIGESTS;
   }
 
+  digestName(oid: string): string | undefined {
+    return GOST_DIGESTS[oid]?.name;
+  }
+
   async digest(oid: string, data: Uint8Array): Promise<Uint8Array> {
     const spec = GOST_DIGESTS[oid];
     if (!spec) throw new Error(`gost provider: unknown digest ${oid}`);
