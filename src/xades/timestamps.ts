@@ -10,8 +10,8 @@
  * drives past signature validation (src/validation/poe.ts). A failing
  * time-stamp does not change the basic signature verdict (it is unsigned data an
  * attacker could add): it is reported with a SKIPPED check and a warning.
- * ArchiveTimeStamp and SigAndRefsTimeStamp inputs are computed; RefsOnly and
- * data-object time-stamps are not: their token is
+ * ArchiveTimeStamp, SigAndRefsTimeStamp and AllDataObjectsTimeStamp inputs are
+ * computed; RefsOnly and IndividualDataObjectsTimeStamp are not: their token is
  * validated without binding to data and reported, never used as proof of existence.
  */
 import { validateTimestampToken } from '../tsp/index.js';
@@ -22,7 +22,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import type { ValidationContext } from '../validation/options.js';
 import { C14N_10, C14N_METHODS } from './algorithms.js';
 import { canonicalize } from './c14n.js';
-import type { EncapsulatedTimeStamp, QualifyingProperties } from './properties.js';
+import { SIGNED_PROPERTIES_TYPES, type EncapsulatedTimeStamp, type QualifyingProperties } from './properties.js';
 import type { XmlSignatureResult } from './xmldsig.js';
 import { child, childElements, DSIG_NS, is, isAncestorOrSelf, XADES141_NS } from './dom.js';
 
@@ -65,6 +65,7 @@ export async function validateXadesTimestamps(
       if (ts.kind === 'SignatureTimeStamp') input = signatureTimestampInput(ts, signature);
       else if (ts.kind === 'ArchiveTimeStamp' && xml) input = archiveTimestampInput(ts, signature, qp, xml.references.map((r) => r.digestInput));
       else if (ts.kind === 'SigAndRefsTimeStamp') input = sigAndRefsTimestampInput(ts, signature);
+      else if (ts.kind === 'AllDataObjectsTimeStamp' && xml) input = allDataObjectsTimestampInput(xml.references.map((r) => ({ type: r.type, input: r.digestInput })));
     } catch (e) {
       warnings.push(`${ts.kind}: time-stamped data could not be computed: ${(e as Error).message}`);
     }
@@ -110,6 +111,17 @@ export function signatureTimestampInput(ts: EncapsulatedTimeStamp, signature: El
   const method = C14N_METHODS[ts.canonicalizationMethod ?? C14N_10];
   if (!sv || !method) return undefined;
   return new TextEncoder().encode(canonicalize(sv, sv, method));
+}
+
+/**
+ * AllDataObjectsTimeStamp input (XAdES 1.3.2 7.2.9): the octets of every ds:Reference
+ * except the one to SignedProperties, in SignedInfo order. A proof of existence of
+ * the signed data (not of the signature): reported only.
+ */
+export function allDataObjectsTimestampInput(refs: readonly { readonly type: string | null; readonly input: Uint8Array | null }[]): Uint8Array | undefined {
+  const data = refs.filter((r) => !(r.type && SIGNED_PROPERTIES_TYPES.has(r.type)));
+  if (data.some((r) => r.input === null)) return undefined;
+  return concat(data.map((r) => r.input!));
 }
 
 const SIG_AND_REFS_COVERED = new Set([
