@@ -10,9 +10,10 @@ const at = new Date('2026-06-01T00:00:00Z');
 const ocsp = (name: string) => fixture(`ltv/ocsp/${name}.der`);
 const cert = (p: string): ParsedCertificate => loadCertificates(fixture(p))[0]!;
 
-async function check(file: string, opts: { ocsp?: string[]; crls?: string[]; time?: Date } = {}) {
+async function check(file: string, opts: { ocsp?: string[]; crls?: string[]; time?: Date; intermediates?: string[] } = {}) {
   const r = await verify(fixture(file), {
     trustAnchors: [fixture('pki/kz-root.pem')],
+    intermediates: (opts.intermediates ?? []).map(fixture),
     ocspResponses: (opts.ocsp ?? []).map(ocsp),
     crls: (opts.crls ?? []).map(fixture),
     validationTime: opts.time ?? at,
@@ -67,6 +68,13 @@ describe('OCSP responses as revocation data (RFC 6960, own validation)', () => {
     const withCrl = await check('cades/kz-attached.p7s', { ocsp: ['kz-signer-good-by-checked-responder'], crls: ['crl/kz-ca-empty.crl'], time: new Date('2026-05-20T00:00:00Z') });
     expect(withCrl.indication).toBe('TOTAL-PASSED');
     expect(withCrl.revocation[0]).toMatchObject({ status: 'good', kind: 'ocsp' });
+  });
+
+  it('a response that omits the responder certificate is checked with one supplied elsewhere', async () => {
+    const without = await check('cades/kz-attached.p7s', { ocsp: ['kz-signer-good-nocerts'] });
+    expect(without.revocation[0]!.status).toBe('unknown');
+    const withCert = await check('cades/kz-attached.p7s', { ocsp: ['kz-signer-good-nocerts'], intermediates: ['ltv/pki/kz-ocsp.pem'] });
+    expect(withCert.revocation[0]).toMatchObject({ status: 'good', kind: 'ocsp' });
   });
 
   it('a response past its nextUpdate is reported as not fresh', async () => {

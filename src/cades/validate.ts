@@ -168,6 +168,7 @@ export async function validateCadesSigner(
         ...embedded.ocsps.map((response) => ({ response, origin: 'embedded' as const })),
       ],
       fetcher: ctx.fetcher,
+      certificates: [...sig.certificates, ...embedded.certificates, ...ctx.intermediates],
     }),
   };
   if (signer && ctx.fetcher) warnings.push(...(await fetchMissingIssuers(signer, pool, ctx.anchors, ctx.fetcher, ctx.pathLimits.maxDepth)));

@@ -36,6 +36,8 @@ export interface RevocationSources {
   readonly registry: AlgorithmRegistry;
   readonly crls?: readonly { readonly crl: ParsedCrl; readonly origin: RevocationOrigin }[];
   readonly ocsps?: readonly { readonly response: ParsedOcspResponse; readonly origin: RevocationOrigin }[];
+  /** Certificates a delegated OCSP responder certificate may be taken from when a response omits it. */
+  readonly certificates?: readonly ParsedCertificate[];
   /** Enables online fetching (rule 4). */
   readonly fetcher?: Fetcher;
 }
@@ -116,6 +118,7 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     for (const { response, origin } of ocsps) {
       const a = await ocspAnswer(response, cert, issuer, time, {
         registry,
+        certificates: src.certificates,
         responderStatus: async (r, i, at) => {
           const s = await crlOnly(r, i, at);
           return s.status === 'unknown' ? undefined : s.status;

@@ -159,6 +159,8 @@ export interface OcspCheckEnvironment {
    * (from CRLs); `undefined` when nothing is known, which rejects the response.
    */
   readonly responderStatus?: (responder: ParsedCertificate, issuer: ParsedCertificate, at: Date) => Promise<'good' | 'revoked' | undefined>;
+  /** Where else a delegated responder's certificate may be found (e.g. the signature's certificates). */
+  readonly certificates?: readonly ParsedCertificate[];
 }
 
 /** SHA-1 (or the CertID's algorithm) over the issuer key BIT STRING contents, as RFC 6960 CertID and ResponderID byKey use. */
@@ -200,7 +202,7 @@ export async function ocspAnswer(
     responderText = `the issuing CA ${issuer.subject.text}`;
   } else {
     const problems: string[] = [];
-    for (const c of resp.certificates) {
+    for (const c of [...resp.certificates, ...(env.certificates ?? [])]) {
       if (!(await responderMatches(registry, resp.responderId, c))) continue;
       if (c.issuer.key !== issuer.subject.key) {
         problems.push(`${c.subject.text} is not issued by ${issuer.subject.text}`);
