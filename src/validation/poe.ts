@@ -222,7 +222,12 @@ export async function validateArchiveTimestamps(
       } catch (e) {
         reason = `unreadable token: ${(e as Error).message}`;
       }
-      const input = token ? await archiveTimestampV3Input(sig, si, value, token, content, ctx.registry) : undefined;
+      let input: Awaited<ReturnType<typeof archiveTimestampV3Input>> | undefined;
+      try {
+        input = token ? await archiveTimestampV3Input(sig, si, value, token, content, ctx.registry) : undefined;
+      } catch (e) {
+        reason = `archive input not computable: ${(e as Error).message}`;
+      }
       if (input && !input.ok) reason = input.reason;
       if (reason || !input?.ok) {
         checks.skip('TST', id, `archive-time-stamp-v3 is not valid (${reason}); not used as proof of existence`);
