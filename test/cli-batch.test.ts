@@ -51,6 +51,16 @@ describe('ots-esig verify on many files', () => {
     expect((failure.parentNode as Element).getAttribute('classname')).toBe('fixtures/cades/two-signers-one-bad.p7s');
   });
 
+  it('shows the recognition decision per file and counts RECOGNIZED signatures', () => {
+    const r = runCli([
+      'verify', 'fixtures/cades/kz-attached.p7s', 'fixtures/cades/tm-attached.p7s', '--at', m.validationTime, '--jobs', '2',
+      '--trust-list', 'trust-lists/ots-lotl.xml', '--trust-list', 'trust-lists/kz-tl.xml', '--list-signer', 'fixtures/pki/ots-lotl-operator.pem', '--relying-party', 'TR',
+    ]);
+    expect(r.status).toBe(1); // TM has no list: not trusted, so not every signature passes
+    expect(r.stdout).toMatch(/kz-attached\.p7s\s+1\s+TOTAL-PASSED\s+KZ RECOGNIZED in TR/);
+    expect(r.stdout).toMatch(/; 1 RECOGNIZED\n$/);
+  });
+
   it('draws a progress bar that ends on a new line', () => {
     let out = '';
     const bar = progressBar({ write: (x: string) => ((out += x), true) } as unknown as NodeJS.WriteStream);

@@ -22,6 +22,8 @@ export interface BatchSummary {
   readonly indeterminate: number;
   /** Files that could not be evaluated at all (not a signature, unreadable). */
   readonly errors: number;
+  /** Signatures RECOGNIZED by the relying party; present only when recognition was asked for. */
+  readonly recognized?: number;
 }
 
 export const WORKER_ROLE = 'ots-esig-batch-worker';
@@ -117,6 +119,7 @@ export function summarize(outcomes: readonly FileOutcome[]): BatchSummary {
   let failed = 0;
   let indeterminate = 0;
   let errors = 0;
+  let recognized: number | undefined;
   for (const o of outcomes) {
     if (!o.report) {
       errors++;
@@ -127,9 +130,10 @@ export function summarize(outcomes: readonly FileOutcome[]): BatchSummary {
       if (s.indication === 'TOTAL-PASSED') passed++;
       else if (s.indication === 'TOTAL-FAILED') failed++;
       else indeterminate++;
+      if (s.recognition) recognized = (recognized ?? 0) + (s.recognition.status === 'RECOGNIZED' ? 1 : 0);
     }
   }
-  return { files: outcomes.length, signatures, passed, failed, indeterminate, errors };
+  return { files: outcomes.length, signatures, passed, failed, indeterminate, errors, ...(recognized !== undefined ? { recognized } : {}) };
 }
 
 export function defaultJobs(): number {
@@ -142,8 +146,9 @@ export function formatBatchText(run: BatchRun): string {
     if (!o.report) return [o.file, '-', 'ERROR', `${o.error!.code}: ${o.error!.message}`];
     const sigs = o.report.signatures;
     const verdicts = sigs.map((s) => (s.subIndication ? `${s.indication}/${s.subIndication}` : s.indication));
-    const signers = sigs.map((s) => s.signer?.country ?? '?').join(',');
-    return [o.file, String(sigs.length), [...new Set(verdicts)].join(', '), signers];
+    // Signer country, and the recognition decision when a relying party was given.
+    const detail = sigs.map((s) => `${s.signer?.country ?? '?'}${s.recognition ? ` ${s.recognition.status} in ${s.recognition.relyingParty}` : ''}`).join(', ');
+    return [o.file, String(sigs.length), [...new Set(verdicts)].join(', '), detail];
   });
   const head = ['file', 'sigs', 'verdict', 'detail'];
   const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
@@ -154,7 +159,8 @@ export function formatBatchText(run: BatchRun): string {
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    `${s.files} file(s), ${s.signatures} signature(s): ${s.passed} TOTAL-PASSED, ${s.failed} TOTAL-FAILED, ${s.indeterminate} INDETERMINATE, ${s.errors} not evaluable`,
+    `${s.files} file(s), ${s.signatures} signature(s): ${s.passed} TOTAL-PASSED, ${s.failed} TOTAL-FAILED, ${s.indeterminate} INDETERMINATE, ${s.errors} not evaluable` +
+      (s.recognized !== undefined ? `; ${s.recognized} RECOGNIZED` : ''),
   ].join('\n') + '\n';
 }
 
