@@ -6,7 +6,6 @@ import { toArrayBuffer } from '../util/bytes.js';
 import type { ParsedCertificate } from './certificate.js';
 import { ALL_REASONS, distributionPointNames, readDistributionPointName, reasonFlags, type ParsedCrl } from './crl.js';
 import type { GeneralNameValue } from './general-name.js';
-import { nameInSubtree } from './name-constraints.js';
 import { OID } from './oids.js';
 import type { CertificatePool, TrustAnchor } from './pool.js';
 import { readName as readNameOf } from './name.js';
@@ -101,8 +100,22 @@ function readGenerals(list: pkijs.GeneralName[]): GeneralNameValue[] {
   return list.flatMap((g) => (g.type === 4 && g.value instanceof pkijs.RelativeDistinguishedNames ? [{ kind: 'directory' as const, value: readNameOf(g.value) }] : []));
 }
 
-const sameName = (a: GeneralNameValue, b: GeneralNameValue) =>
-  a.kind === b.kind && nameInSubtree(a, b) === true && nameInSubtree(b, a) === true;
+/** Exact equality of two general names (distribution point matching, RFC 5280 6.3.3 (b)(2)). */
+function sameName(a: GeneralNameValue, b: GeneralNameValue): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'directory':
+      return a.value.key === (b as typeof a).value.key;
+    case 'ip':
+      return a.value.length === (b as typeof a).value.length && a.value.every((x, i) => x === (b as typeof a).value[i]);
+    case 'dns':
+      return a.value.toLowerCase() === (b as typeof a).value.toLowerCase();
+    case 'other':
+      return false;
+    default:
+      return a.value === (b as typeof a).value;
+  }
+}
 const anyCommon = (a: readonly GeneralNameValue[], b: readonly GeneralNameValue[]) => a.some((x) => b.some((y) => sameName(x, y)));
 
 /**
