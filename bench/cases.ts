@@ -6,6 +6,8 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { parseCades } from '../src/cades/parse.js';
 import { verify, type VerifyOptions } from '../src/index.js';
+import { AlgorithmRegistry } from '../src/crypto/registry.js';
+import { NodeCryptoProvider } from '../src/crypto/node-provider.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const read = (rel: string) => new Uint8Array(readFileSync(FIXTURES + rel));
@@ -24,7 +26,11 @@ export interface BenchCase {
   readonly pkijsVerify: (checkChain: boolean) => Promise<boolean>;
   /** ots-esig's public API: parse, integrity, chain, verdict. */
   readonly otsVerify: () => Promise<boolean>;
+  /** The same, with the Node adapter (node:crypto) as the registry: what a Node application would pass. */
+  readonly otsVerifyNode: () => Promise<boolean>;
 }
+
+const nodeRegistry = new AlgorithmRegistry([new NodeCryptoProvider()]);
 
 export function loadCase(id: string, label: string, file: string, root: string): BenchCase {
   const der = read(file);
@@ -61,7 +67,12 @@ export function loadCase(id: string, label: string, file: string, root: string):
     const r = await verify(der, options);
     return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';
   };
-  return { id, label, der, rootPem, floor, pkijsVerify, otsVerify };
+  const nodeOptions: VerifyOptions = { ...options, registry: nodeRegistry };
+  const otsVerifyNode = async () => {
+    const r = await verify(der, nodeOptions);
+    return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';
+  };
+  return { id, label, der, rootPem, floor, pkijsVerify, otsVerify, otsVerifyNode };
 }
 
 export function pemToDer(pem: Uint8Array): Uint8Array {

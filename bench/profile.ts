@@ -1,6 +1,6 @@
 /**
  * A workload for `node --cpu-prof --import tsx bench/profile.ts [rsa|p256|list]`:
- * repeated verify() of one fixture (or a 5,000-certificate list load), so the
+ * repeated verify() of one fixture ([rsa|p256][-node]) (or a 5,000-certificate list load), so the
  * profile shows where validation time goes. Summarise with bench/top.mjs.
  */
 import { loadCase, VALIDATION_TIME } from './cases.js';
@@ -15,8 +15,10 @@ if (what === 'list') {
   await loadTrustLists([{ data: json }], { time: VALIDATION_TIME });
   console.log(`list load ${(performance.now() - t).toFixed(0)} ms`);
 } else {
-  const c = what === 'p256' ? loadCase('p256', '', 'cades/kg-attached.p7s', 'pki/kg-root.pem') : loadCase('rsa', '', 'cades/az-attached.p7s', 'pki/az-root.pem');
+  const c0 = what.startsWith('p256') ? loadCase('p256', '', 'cades/kg-attached.p7s', 'pki/kg-root.pem') : loadCase('rsa', '', 'cades/az-attached.p7s', 'pki/az-root.pem');
+  // `rsa-node` / `p256-node`: the same with the NodeCryptoProvider registry.
+  const op = what.endsWith('-node') ? c0.otsVerifyNode : c0.otsVerify;
   const t = performance.now();
-  for (let i = 0; i < n; i++) if (!(await c.otsVerify())) throw new Error('verification failed');
+  for (let i = 0; i < n; i++) if (!(await op())) throw new Error('verification failed');
   console.log(`${what}: ${((performance.now() - t) / n).toFixed(3)} ms per verify()`);
 }

@@ -52,18 +52,22 @@ async function signatureBench(c: BenchCase) {
   const pkChain = await timeSequential(() => c.pkijsVerify(true), { ...seqOpts, minRuns: QUICK ? 10 : 50 });
   const ots = await timeSequential(c.otsVerify, seqOpts);
   const decode = await timeSequential(() => asn1js.fromBER(c.der.slice().buffer), seqOpts);
+  const otsNode = await timeSequential(c.otsVerifyNode, seqOpts);
   row(`${c.id} floor: node:crypto sha256 + verify, single`, floor.medianMs, 'ms');
   row(`${c.id} pkijs parse + SignedData.verify, single`, pk.medianMs, 'ms');
   row(`${c.id} pkijs parse + verify(checkChain), single`, pkChain.medianMs, 'ms');
   row(`${c.id} ots-esig verify() full validation, single`, ots.medianMs, 'ms');
+  row(`${c.id} ots-esig verify() with NodeCryptoProvider, single`, otsNode.medianMs, 'ms');
   row(`${c.id} (asn1js.fromBER of the CMS alone: the decoder's share)`, decode.medianMs, 'ms', `${fmt(decode.medianMs / floor.medianMs)}x floor`);
 
   const floorB = await bestBatch(c.floor, BATCH);
   const pkB = await bestBatch(() => c.pkijsVerify(false), BATCH, 1);
   const otsB = await bestBatch(c.otsVerify, BATCH);
+  const otsNodeB = await bestBatch(c.otsVerifyNode, BATCH);
   row(`${c.id} floor, batch of ${BATCH} (${BATCH_CONCURRENCY} in flight)`, floorB, 'ms/sig');
   row(`${c.id} pkijs parse + verify, batch of ${BATCH}`, pkB, 'ms/sig');
   row(`${c.id} ots-esig verify(), batch of ${BATCH}`, otsB, 'ms/sig');
+  row(`${c.id} ots-esig verify() NodeCryptoProvider, batch of ${BATCH}`, otsNodeB, 'ms/sig');
 
   const vsFloor = ots.medianMs / floor.medianMs;
   const vsPkijs = pk.medianMs / ots.medianMs;
@@ -71,11 +75,18 @@ async function signatureBench(c: BenchCase) {
   const vsPkijsB = pkB / otsB;
   row(`${c.id} ratio ots / floor (single | batch)`, vsFloor, 'x', `batch ${fmt(vsFloorB)}x`);
   row(`${c.id} ratio pkijs / ots (single | batch)`, vsPkijs, 'x', `batch ${fmt(vsPkijsB)}x; with checkChain ${fmt(pkChain.medianMs / ots.medianMs)}x`);
+  const n1 = otsNode.medianMs / floor.medianMs;
+  const n2 = pk.medianMs / otsNode.medianMs;
+  const n3 = otsNodeB / floorB;
+  const n4 = pkB / otsNodeB;
+  row(`${c.id} NodeCryptoProvider: ots / floor | pkijs / ots`, n1, 'x', `pkijs/ots ${fmt(n2)}x; batch ${fmt(n3)}x | ${fmt(n4)}x`);
   target(`${c.id}: ots-esig <= 10x raw crypto floor (single)`, `${fmt(vsFloor)}x`, '<= 10x', vsFloor <= 10);
   target(`${c.id}: ots-esig <= 10x raw crypto floor (batch ${BATCH})`, `${fmt(vsFloorB)}x`, '<= 10x', vsFloorB <= 10);
   target(`${c.id}: ots-esig >= 10x faster than pkijs parse+verify (single)`, `${fmt(vsPkijs)}x`, '>= 10x', vsPkijs >= 10);
   target(`${c.id}: ots-esig >= 10x faster than pkijs parse+verify (batch ${BATCH})`, `${fmt(vsPkijsB)}x`, '>= 10x', vsPkijsB >= 10);
-  return { floor: floor.medianMs, decode: decode.medianMs, pkijs: pk.medianMs, pkijsChain: pkChain.medianMs, ots: ots.medianMs, floorBatch: floorB, pkijsBatch: pkB, otsBatch: otsB };
+  target(`${c.id}: with NodeCryptoProvider <= 10x floor (single | batch)`, `${fmt(n1)}x | ${fmt(n3)}x`, '<= 10x', n1 <= 10 && n3 <= 10);
+  target(`${c.id}: with NodeCryptoProvider >= 10x faster than pkijs (single | batch)`, `${fmt(n2)}x | ${fmt(n4)}x`, '>= 10x', n2 >= 10 && n4 >= 10);
+  return { otsNode: otsNode.medianMs, otsNodeBatch: otsNodeB, floor: floor.medianMs, decode: decode.medianMs, pkijs: pk.medianMs, pkijsChain: pkChain.medianMs, ots: ots.medianMs, floorBatch: floorB, pkijsBatch: pkB, otsBatch: otsB };
 }
 
 async function memoryBench(c: BenchCase) {

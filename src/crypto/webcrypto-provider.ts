@@ -9,7 +9,7 @@ import type { PublicKeyFacts } from './spki.js';
 const RSA_KEY_OIDS = new Set(['1.2.840.113549.1.1.1', '1.2.840.113549.1.1.10']);
 const EC_KEY_OID = '1.2.840.10045.2.1';
 
-interface WebCryptoPlan {
+export interface WebCryptoPlan {
   resolved: ResolvedSignatureAlgorithm;
   importParams: RsaHashedImportParams | EcKeyImportParams | Algorithm;
   verifyParams: Algorithm | EcdsaParams | RsaPssParams;
@@ -18,7 +18,7 @@ interface WebCryptoPlan {
 
 /** The platform's WebCrypto (`globalThis.crypto.subtle`): RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/384/521, Ed25519. */
 export class WebCryptoProvider implements CryptoProvider {
-  readonly name = 'webcrypto';
+  readonly name: string = 'webcrypto';
   private readonly subtle: SubtleCrypto;
   private readonly keys = new LruCache<string, Promise<CryptoKey>>(512);
   private readonly keysByFacts = new WeakMap<PublicKeyFacts, Map<string, Promise<CryptoKey>>>();
@@ -40,7 +40,7 @@ export class WebCryptoProvider implements CryptoProvider {
     return this.plan(req)?.resolved;
   }
 
-  private plan(req: Omit<VerifyRequest, 'data' | 'signature'>): WebCryptoPlan | undefined {
+  protected plan(req: Omit<VerifyRequest, 'data' | 'signature'>): WebCryptoPlan | undefined {
     const info = SIGNATURE_OIDS[req.signatureAlgorithm.oid];
     if (!info) return undefined;
     const key = req.publicKey;

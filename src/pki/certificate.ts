@@ -80,6 +80,7 @@ export class ParsedCertificate {
   private sha256?: Promise<string>;
   private pkijsCertificate?: pkijs.Certificate;
   private exactKey?: string;
+  private exactSpkiKey?: string;
   private digests?: Map<string, Promise<Uint8Array>>;
 
   private constructor(der: Uint8Array, root: Asn1Node) {
@@ -185,6 +186,11 @@ export class ParsedCertificate {
   /** The pkijs object, for the rare caller that needs a field not read above (built on first use). */
   get raw(): pkijs.Certificate {
     return (this.pkijsCertificate ??= new pkijs.Certificate({ schema: decodeWhole(this.der, 'X.509 certificate') }));
+  }
+
+  /** The SubjectPublicKeyInfo DER as an exact string key (same key, different certificates), computed once. */
+  get spkiKey(): string {
+    return (this.exactSpkiKey ??= bytesKey(this.publicKey.spki));
   }
 
   /** The DER as an exact string key (for Maps), computed once per instance. */

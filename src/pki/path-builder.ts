@@ -1,5 +1,5 @@
 import { LimitExceededError } from '../errors.js';
-import { bytesKey, equalBytes } from '../util/bytes.js';
+import { equalBytes } from '../util/bytes.js';
 import type { ParsedCertificate } from './certificate.js';
 import type { CertificatePool, TrustAnchor } from './pool.js';
 
@@ -34,7 +34,7 @@ export interface PathSearch {
 
 /** Subject name plus key: two certificates with both equal are the same CA for loop detection (RFC 4158 2.4.2). */
 function logicalCa(c: ParsedCertificate): string {
-  return `${c.subject.key}|${bytesKey(c.publicKey.spki)}`;
+  return `${c.subject.key}|${c.spkiKey}`;
 }
 
 /**
