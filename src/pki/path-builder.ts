@@ -10,7 +10,11 @@ export interface CandidatePath {
 }
 
 export interface PathBuildLimits {
-  /** Maximum certificates between target and anchor (inclusive of target). */
+  /**
+   * Maximum certificates between target and anchor (inclusive of target).
+   * Self-issued CA certificates (key rollover) are not counted, as for
+   * pathLenConstraint; a branch never exceeds twice this many certificates.
+   */
   readonly maxDepth: number;
   /** Maximum issuer candidates examined in total, across all branches. */
   readonly maxCandidates: number;
