@@ -159,4 +159,10 @@ describe('CAdES-T / -LT samples (EN 319 102-1 past signature validation)', () =>
       expect(r.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
     });
   });
+
+  it('a content-time-stamp is reported as such (a lower bound on the signing time, not a POE)', async () => {
+    const r = await run({ file: 'ltv/content-ts-after-revocation.p7s', crls: ['crl/kz-ca.crl'], ocspResponses: [] });
+    expect(r.timestamps?.[0]).toMatchObject({ type: 'content-timestamp', status: 'PASSED', usedAsPoe: false, genTime: '2026-03-01T09:00:00.000Z' });
+    expect(r.checks.find((c) => c.id === 'psv.xcv.revoked')).toMatchObject({ status: 'FAILED', subIndication: 'REVOKED' });
+  });
 });

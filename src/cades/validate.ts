@@ -16,7 +16,17 @@ import type { CadesSignature, CadesSignerInfo } from './model.js';
 import { summarizeCertificate } from '../report/summary.js';
 import { readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { revocationChecker } from '../revocation/checker.js';
-import { pastSignatureValidation, validateArchiveTimestamps, validateSignatureTimestamps } from '../validation/poe.js';
+import { contentTimestampRules, pastSignatureValidation, validateArchiveTimestamps, validateSignatureTimestamps } from '../validation/poe.js';
+import type { TimestampValidation } from '../tsp/validate.js';
+
+/** id-aa-ets-contentTimestamp (EN 319 122-1 5.2.8). */
+const CONTENT_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.20';
+
+/** The latest genTime of the valid content time-stamps: the tightest lower bound on the signing time. */
+function latest(results: readonly TimestampValidation[]): Date {
+  const ok = results.filter((r) => r.status === 'PASSED' && r.genTime).map((r) => r.genTime!.getTime());
+  return new Date(Math.max(...ok));
+}
 import { ATS_V3_OID } from '../tsp/atsv3.js';
 import { fetchMissingIssuers } from '../net/aia.js';
 
@@ -195,6 +205,9 @@ export async function validateCadesSigner(
   // --- signature time-stamps (CAdES-T: imprint over the SignatureValue octets) and past signature validation ---
   const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => new Uint8Array(x.valueBeforeDecodeView)));
   const tsts = await validateSignatureTimestamps(tstTokens, si.signatureValue, sigCtx, certsForTst, checks, warnings, archive?.earliest);
+  // --- content-time-stamp (signed attribute, imprint over the content): a lower bound on the signing time ---
+  const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => new Uint8Array(x.valueBeforeDecodeView)));
+  const cts = ctsTokens.length && content ? await validateSignatureTimestamps(ctsTokens, content, sigCtx, certsForTst, checks, warnings, archive?.earliest, 'content-timestamp') : undefined;
   let poe = tsts.poe;
   let poeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp' = poe ? 'signature-timestamp' : 'validation-time';
   if (!poe && archive?.earliest) {
@@ -205,6 +218,7 @@ export async function validateCadesSigner(
     const used = tsts.results.find((r) => r.genTime?.getTime() === poe!.getTime());
     pastSignatureValidation({ checks, poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, accuracyMs: used?.accuracyMs, ctx: sigCtx });
   }
+  if (cts?.poe) contentTimestampRules({ checks, contentTime: latest(cts.results), signatureTimestampTime: tsts.poe, chain });
   if (tsts.poe && level === 'CAdES-BASELINE-B') level = embedded.locations.length ? 'CAdES-BASELINE-LT' : 'CAdES-BASELINE-T';
   if (archive?.earliest) {
     if (tsts.poe && archive.earliest.getTime() < tsts.poe.getTime()) {
@@ -231,7 +245,9 @@ export async function validateCadesSigner(
       bestSignatureTimeSource: poeSource,
     },
     revocation: chain?.revocation ?? [],
-    ...(tsts.summaries.length || archive?.summaries.length ? { timestamps: [...tsts.summaries, ...(archive?.summaries ?? [])] } : {}),
+    ...(tsts.summaries.length || archive?.summaries.length || cts?.summaries.length
+      ? { timestamps: [...(cts?.summaries ?? []), ...tsts.summaries, ...(archive?.summaries ?? [])] }
+      : {}),
     checks: checks.items,
     warnings,
   };

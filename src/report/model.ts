@@ -43,7 +43,7 @@ export interface RevocationSummary {
 
 /** One time-stamp of a signature and what came of validating it (RFC 3161, EN 319 102-1 5.4). */
 export interface TimestampSummary {
-  readonly type: 'signature-timestamp' | 'archive-timestamp';
+  readonly type: 'content-timestamp' | 'signature-timestamp' | 'archive-timestamp';
   readonly status: 'PASSED' | 'FAILED' | 'INDETERMINATE';
   readonly subIndication: SubIndication | null;
   readonly genTime: IsoTime | null;

@@ -50,13 +50,15 @@ export async function validateSignatureTimestamps(
   warnings: string[],
   /** A later proof of existence for the tokens themselves (an archive time-stamp's genTime). */
   tokenPoe?: Date,
+  kind: 'signature-timestamp' | 'content-timestamp' = 'signature-timestamp',
 ): Promise<SignatureTimestampsOutcome> {
+  const label = kind === 'content-timestamp' ? 'content time-stamp' : 'signature time-stamp';
   const summaries: TimestampSummary[] = [];
   const results: TimestampValidation[] = [];
   let poe: Date | undefined;
-  if (tokens.length > MAX_TIMESTAMPS) warnings.push(`${tokens.length} signature time-stamps: only the first ${MAX_TIMESTAMPS} are validated`);
+  if (tokens.length > MAX_TIMESTAMPS) warnings.push(`${tokens.length} ${label}s: only the first ${MAX_TIMESTAMPS} are validated`);
   for (const [i, der] of tokens.slice(0, MAX_TIMESTAMPS).entries()) {
-    const id = `tst.signature-timestamp[${i}]`;
+    const id = `tst.${kind}[${i}]`;
     let r = await validateTimestampToken(der, { imprint: { data: timestampedData }, ctx, idPrefix: id, certificates });
     let atPoe = false;
     // A TSA certificate expired/revoked since, or an algorithm past its cut-off: the token is judged at the archive POE.
@@ -73,18 +75,18 @@ export async function validateSignatureTimestamps(
       checks.pass(
         'TST',
         id,
-        `signature time-stamp of ${r.genTime!.toISOString()} by ${r.tsa?.subject.text} is valid${atPoe ? ` (its TSA path validated at the archive time-stamp ${tokenPoe!.toISOString()})` : ''}: proof of existence`,
+        `${label} of ${r.genTime!.toISOString()} by ${r.tsa?.subject.text} is valid${atPoe ? ` (its TSA path validated at the archive time-stamp ${tokenPoe!.toISOString()})` : ''}: proof of existence`,
       );
       if (!poe || r.genTime!.getTime() < poe.getTime()) poe = r.genTime;
     } else {
       const bad = r.checks.find((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
       const why = `${r.status}/${r.subIndication}${bad ? ` (${bad.id}: ${bad.detail})` : ''}`;
-      checks.skip('TST', id, `signature time-stamp is not valid, ${why}; not used as proof of existence`);
-      warnings.push(`signature time-stamp ${i} ignored: ${why}`);
+      checks.skip('TST', id, `${label} is not valid, ${why}; not used`);
+      warnings.push(`${label} ${i} ignored: ${why}`);
     }
-    for (const w of r.warnings) warnings.push(`signature time-stamp ${i}: ${w}`);
+    for (const w of r.warnings) warnings.push(`${label} ${i}: ${w}`);
     summaries.push({
-      type: 'signature-timestamp',
+      type: kind,
       status: r.status,
       subIndication: r.subIndication,
       genTime: r.genTime?.toISOString() ?? null,
@@ -96,7 +98,7 @@ export async function validateSignatureTimestamps(
   return {
     poe,
     results,
-    summaries: summaries.map((s) => ({ ...s, usedAsPoe: poe !== undefined && s.status === 'PASSED' && s.genTime === poe.toISOString() })),
+    summaries: summaries.map((s) => ({ ...s, usedAsPoe: kind === 'signature-timestamp' && poe !== undefined && s.status === 'PASSED' && s.genTime === poe.toISOString() })),
   };
 }
 
@@ -119,17 +121,46 @@ export interface PastSignatureValidationInput {
   readonly ctx: ValidationContext;
 }
 
-/** Re-decides the *_NO_POE findings of XCV and SAV at the proof-of-existence time (see module comment). */
-export function pastSignatureValidation(input: PastSignatureValidationInput): void {
-  const { checks, poe, chain } = input;
-  const at = poe.toISOString();
-  const resolve = (check: Check, outcome: 'PASSED' | 'FAILED' | 'INDETERMINATE', detail: string, sub?: Check['subIndication']) => {
+/** Replaces an XCV/SAV finding by the PSV decision about it (the original stays in the report, SKIPPED). */
+function resolver(checks: CheckList) {
+  return (check: Check, outcome: 'PASSED' | 'FAILED' | 'INDETERMINATE', detail: string, sub?: Check['subIndication']) => {
     const i = checks.items.indexOf(check);
     if (i >= 0) checks.items[i] = { ...check, status: 'SKIPPED', detail: `${check.detail} — at the validation time; re-decided by past signature validation (psv.*)` };
     if (outcome === 'PASSED') checks.pass('PSV', `psv.${check.id}`, detail);
     else if (outcome === 'FAILED') checks.fail('PSV', `psv.${check.id}`, detail, sub!);
     else checks.indeterminate('PSV', `psv.${check.id}`, detail, sub!);
   };
+}
+
+/**
+ * A valid content-time-stamp is a lower bound on when the signature was made (EN 319 102-1 5.3.4,
+ * 5.6.2.4): a signer revoked at or before it → TOTAL-FAILED/REVOKED; expired before it →
+ * TOTAL-FAILED/EXPIRED; a content-time-stamp after the signature time-stamp → TIMESTAMP_ORDER_FAILURE.
+ */
+export function contentTimestampRules(input: { checks: CheckList; contentTime: Date; signatureTimestampTime?: Date; chain?: ChainOutcome }): void {
+  const { checks, contentTime, chain } = input;
+  const at = contentTime.toISOString();
+  if (input.signatureTimestampTime && contentTime.getTime() > input.signatureTimestampTime.getTime()) {
+    checks.indeterminate('PSV', 'psv.content-timestamp-order', `content-time-stamp ${at} is after the signature time-stamp ${input.signatureTimestampTime.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
+  }
+  const resolve = resolver(checks);
+  for (const { failure: f, check } of chain?.failures ?? []) {
+    if (f.certificateIndex !== 0 || !checks.items.includes(check)) continue;
+    const cert = chain!.chain[0]!;
+    const st = chain!.revocationStatuses[0];
+    if (f.subIndication === 'REVOKED_NO_POE' && st?.status === 'revoked' && st.revocationTime.getTime() <= contentTime.getTime()) {
+      resolve(check, 'FAILED', `${cert.subject.text}: revoked at ${st.revocationTime.toISOString()}, before the content-time-stamp ${at} that the signature postdates`, 'REVOKED');
+    } else if (f.subIndication === 'OUT_OF_BOUNDS_NO_POE' && cert.notAfter.getTime() < contentTime.getTime()) {
+      resolve(check, 'FAILED', `${cert.subject.text}: expired at ${cert.notAfter.toISOString()}, before the content-time-stamp ${at} that the signature postdates`, 'EXPIRED');
+    }
+  }
+}
+
+/** Re-decides the *_NO_POE findings of XCV and SAV at the proof-of-existence time (see module comment). */
+export function pastSignatureValidation(input: PastSignatureValidationInput): void {
+  const { checks, poe, chain } = input;
+  const at = poe.toISOString();
+  const resolve = resolver(checks);
 
   if (input.claimedSigningTime && input.claimedSigningTime.getTime() > poe.getTime() + (input.accuracyMs ?? 0)) {
     checks.indeterminate(
