@@ -35,6 +35,7 @@ export class TrustIndex {
   static async build(lists: readonly LoadedTrustList[]): Promise<TrustIndex> {
     const idx = new TrustIndex();
     const seenAnchor = new Set<string>();
+    const listed: { cert: ParsedCertificate; ref: ServiceRef; digest: Promise<string>; source: string }[] = [];
     for (const list of lists) {
       if (!list.usable) continue;
       for (const provider of list.list.providers) {
@@ -61,20 +62,25 @@ export class TrustIndex {
               idx.problems.push(`${list.list.id}: unreadable certificate in service ${service.name}: ${(e as Error).message}`);
               continue;
             }
-            const digest = await cert.fingerprint();
-            push(idx.byDigest, digest, ref);
+            // Fingerprints are awaited together below: one by one, the crypto thread pool sat idle between certificates.
+            listed.push({ cert, ref, digest: cert.fingerprint(), source: `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}` });
             // A certificate identity also answers SKI and name lookups (chain certificates may be re-issued).
             if (cert.subjectKeyIdentifier) skis.add(cert.subjectKeyIdentifier);
-            if (cert.isCA && !seenAnchor.has(digest)) {
-              seenAnchor.add(digest);
-              idx.anchors.push({ certificate: cert, source: `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}` });
-            }
           }
           for (const s of skis) push(idx.bySki, s, ref);
           for (const n of names) push(idx.byName, n, ref);
         }
       }
     }
+    const digests = await Promise.all(listed.map((l) => l.digest));
+    listed.forEach(({ cert, ref, source }, i) => {
+      const digest = digests[i]!;
+      push(idx.byDigest, digest, ref);
+      if (cert.isCA && !seenAnchor.has(digest)) {
+        seenAnchor.add(digest);
+        idx.anchors.push({ certificate: cert, source });
+      }
+    });
     return idx;
   }
 
