@@ -67,3 +67,18 @@ describe('policies on real chains', () => {
     expect((await validate(withP1, [caCert], [root])).best?.valid).toBe(true);
   });
 });
+
+describe('VerifyOptions.acceptablePolicies', () => {
+  it('fails the signer path when no acceptable policy is asserted, and refuses non-OIDs', async () => {
+    const { verify } = await import('../src/index.js');
+    const { fixture, loadManifest, optionsFor } = await import('./helpers/fixtures.js');
+    const manifest = loadManifest();
+    const sample = manifest.samples.find((s) => s.id === 'kz-attached')!;
+    const base = optionsFor(manifest, sample);
+    expect((await verify(fixture(sample.file), base)).signatures[0]?.indication).toBe('TOTAL-PASSED');
+    // The KZ test PKI asserts no certificate policies: an agreement requiring one cannot be met.
+    const required = await verify(fixture(sample.file), { ...base, acceptablePolicies: [P1] });
+    expect(required.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'CHAIN_CONSTRAINTS_FAILURE' });
+    await expect(verify(fixture(sample.file), { ...base, acceptablePolicies: ['not-an-oid'] })).rejects.toMatchObject({ code: expect.any(String) });
+  });
+});
