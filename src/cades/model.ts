@@ -22,6 +22,8 @@ export interface CadesSignerInfo {
   readonly signatureValue: Uint8Array;
   /** The exact DER the signature covers (signed attributes re-tagged as SET), or undefined when absent. */
   readonly signedAttributesDer?: Uint8Array;
+  /** The received signed attributes were not DER (SET OF order, lengths): `signedAttributesDer` is their DER form. */
+  readonly signedAttributesReencoded?: boolean;
   readonly signedAttributes: AttributeMap;
   readonly unsignedAttributes: AttributeMap;
   readonly claimedSigningTime?: Date;

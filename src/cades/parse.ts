@@ -1,11 +1,11 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { toHex } from '../util/bytes.js';
+import { equalBytes, toHex } from '../util/bytes.js';
 import { algorithmIdOf, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { readNameNode } from '../pki/name.js';
-import { elementsOf, encodingOf, explicit, integer, isContext, octetString, oid, primitiveContent, sequence, set, type Asn1Node } from '../util/asn1-tree.js';
+import { derSetOf, elementsOf, encodingOf, explicit, integer, isContext, octetString, oid, primitiveContent, sequence, set, type Asn1Node } from '../util/asn1-tree.js';
 import { OID } from '../pki/oids.js';
 import { parseSigningCertificate } from './ess.js';
 import type { AttributeMap, CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
@@ -225,10 +225,19 @@ function readSignerInfo(node: Asn1Node, index: number): CadesSignerInfo {
   const v2 = ess(OID.signingCertificateV2, 2);
   const v1 = ess(OID.signingCertificate, 1);
   let signedAttributesDer: Uint8Array | undefined;
+  let signedAttributesReencoded = false;
   if (signedAttrsNode) {
     // The signature covers the DER of the attributes with the SET tag, not the [0] IMPLICIT tag (RFC 5652 5.4).
     signedAttributesDer = encodingOf(signedAttrsNode).slice();
     signedAttributesDer[0] = 0x31;
+    // DER orders a SET OF by encoding and uses definite lengths. A signer that sent another order signed
+    // something else than RFC 5652 says; verify over the DER form, as DSS does, so such input cannot pass.
+    const children = ((signedAttrsNode as asn1js.Constructed).valueBlock.value ?? []).map((c) => encodingOf(c));
+    const canonical = derSetOf(children);
+    if (!equalBytes(canonical, signedAttributesDer)) {
+      signedAttributesDer = canonical;
+      signedAttributesReencoded = true;
+    }
   }
   let raw: pkijs.SignerInfo | undefined;
   return {
@@ -241,6 +250,7 @@ function readSignerInfo(node: Asn1Node, index: number): CadesSignerInfo {
     signatureAlgorithm,
     signatureValue,
     signedAttributesDer,
+    signedAttributesReencoded,
     signedAttributes,
     unsignedAttributes,
     claimedSigningTime,

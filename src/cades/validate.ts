@@ -86,6 +86,9 @@ export async function validateCadesSigner(
     }
   }
   if (formatOk) checks.pass('FC', 'fc.structure', `${level} structure is well formed`);
+  if (si.signedAttributesReencoded) {
+    warnings.push('the signed attributes were not DER-encoded (SET OF order or lengths); the signature was checked over their DER encoding, as RFC 5652 5.4 requires');
+  }
 
   // --- ISC: identification of the signing certificate ---
   // CAdES-LT validation data (certValues, revocationValues, RevocationInfoChoices): material, verified before use.

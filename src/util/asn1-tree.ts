@@ -97,3 +97,28 @@ export function decodeWhole(bytes: Uint8Array, what: string): Asn1Node {
   if (asn.offset !== bytes.byteLength) fail(what, `${bytes.byteLength - asn.offset} bytes of trailing data`);
   return asn.result;
 }
+
+/** DER of a SET OF with these element encodings: elements sorted as octet strings (X.690 11.6), definite length. */
+export function derSetOf(elements: readonly Uint8Array[]): Uint8Array {
+  const sorted = [...elements].sort((a, b) => {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return a.length - b.length;
+  });
+  const len = sorted.reduce((s, e) => s + e.length, 0);
+  const lenBytes: number[] = [];
+  if (len < 0x80) lenBytes.push(len);
+  else {
+    for (let v = len; v > 0; v = Math.floor(v / 256)) lenBytes.unshift(v & 0xff);
+    lenBytes.unshift(0x80 | lenBytes.length);
+  }
+  const out = new Uint8Array(1 + lenBytes.length + len);
+  out[0] = 0x31;
+  out.set(lenBytes, 1);
+  let o = 1 + lenBytes.length;
+  for (const e of sorted) {
+    out.set(e, o);
+    o += e.length;
+  }
+  return out;
+}
