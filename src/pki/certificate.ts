@@ -81,6 +81,7 @@ export class ParsedCertificate {
   private pkijsCertificate?: pkijs.Certificate;
   private exactKey?: string;
   private exactSpkiKey?: string;
+  private exactIssuerSerialKey?: string;
   private digests?: Map<string, Promise<Uint8Array>>;
 
   private constructor(der: Uint8Array, root: Asn1Node) {
@@ -186,6 +187,11 @@ export class ParsedCertificate {
   /** The pkijs object, for the rare caller that needs a field not read above (built on first use). */
   get raw(): pkijs.Certificate {
     return (this.pkijsCertificate ??= new pkijs.Certificate({ schema: decodeWhole(this.der, 'X.509 certificate') }));
+  }
+
+  /** `issuer name key|serial hex`: how a CMS SignerIdentifier names this certificate (pool index key), computed once. */
+  get issuerSerialKey(): string {
+    return (this.exactIssuerSerialKey ??= `${this.issuer.key}|${this.serialNumberHex}`);
   }
 
   /** The SubjectPublicKeyInfo DER as an exact string key (same key, different certificates), computed once. */

@@ -28,7 +28,7 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
     if (this.byDer.has(derKey)) return;
     this.byDer.set(derKey, item);
     push(this.bySubject, c.subject.key, item);
-    push(this.byIssuerSerial, `${c.issuer.key}|${c.serialNumberHex}`, item);
+    push(this.byIssuerSerial, c.issuerSerialKey, item);
     if (c.subjectKeyIdentifier) push(this.bySki, c.subjectKeyIdentifier, item);
   }
 
