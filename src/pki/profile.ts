@@ -19,7 +19,7 @@ export interface ProfileIssue {
  * addressed to conforming CAs (criticality rules, AKI/SKI presence, keyCertSign
  * only with cA) are reported as `profile` so callers enable them with `strict`.
  */
-export function profileIssues(cert: ParsedCertificate, role: CertificateRole, selfSigned: boolean): ProfileIssue[] {
+export function profileIssues(cert: ParsedCertificate, role: CertificateRole, isTrustAnchor: boolean): ProfileIssue[] {
   const out: ProfileIssue[] = [];
   const structure = (detail: string) => out.push({ level: 'structure', detail });
   const profile = (detail: string) => out.push({ level: 'profile', detail });
@@ -52,7 +52,8 @@ export function profileIssues(cert: ParsedCertificate, role: CertificateRole, se
 
   const aki = ext(OID.authorityKeyIdentifier);
   if (aki?.critical) profile('authorityKeyIdentifier is marked critical');
-  if (!selfSigned && !cert.authorityKeyIdentifier) profile('authorityKeyIdentifier keyIdentifier is missing');
+  // RFC 5280 4.2.1.1 exempts self-signed certificates; a trust anchor is configured, not chained to, so it is exempt too.
+  if (!isTrustAnchor && !cert.authorityKeyIdentifier) profile('authorityKeyIdentifier keyIdentifier is missing');
   const ski = ext(OID.subjectKeyIdentifier);
   if (ski?.critical) profile('subjectKeyIdentifier is marked critical');
   if (cert.isCA && !cert.subjectKeyIdentifier) profile('CA certificate lacks subjectKeyIdentifier');
