@@ -124,3 +124,21 @@ describe('fuzz findings still open (reported to the XAdES owner; see scripts/fuz
     expect(r.signatures[0]!.indication).not.toBe('TOTAL-PASSED');
   });
 });
+
+describe('fuzz findings still open (reported to the crypto owner; see scripts/fuzz/FINDINGS.md)', () => {
+  // `it.fails`: passes while the bug is there. When it is fixed this turns red — change it to `it`.
+  it.fails('ECDSA: a signature value that is not DER (SEQUENCE tag 0x30 → 0x10) still verifies', async () => {
+    const m = loadManifest();
+    const s = m.samples.find((x) => x.id === 'uz-attached')!;
+    const root = parseTlv(fixture(s.file))!;
+    const sd = root.children![1]!.children![0]!;
+    const si = sd.children![sd.children!.length - 1]!.children![0]!;
+    const sig = si.children!.find((c) => c.tag[0] === 0x04 && c.content[0] === 0x30)!;
+    sig.content = sig.content.slice();
+    sig.content[0] = 0x10; // not DER; a strict verifier (OpenSSL, Node crypto.verify) rejects it
+    sig.children = null;
+    for (const n of [root, root.children![1]!, sd, sd.children![sd.children!.length - 1]!, si, sig]) n.original = null;
+    const r = await verify(serialize(root), optionsFor(m, s));
+    expect(r.signatures[0]!.indication).not.toBe('TOTAL-PASSED');
+  });
+});

@@ -81,7 +81,7 @@ export function familiesFor(kind: Seed['kind']): Record<string, Mutator> {
 
 export type Outcome =
   | 'TOTAL-PASSED (signed bytes intact)'
-  | 'TOTAL-PASSED (signature repaired, verified independently)'
+  | 'TOTAL-PASSED (genuine signature, verified independently)'
   | 'FALSE-ACCEPT'
   | 'TOTAL-FAILED'
   | 'INDETERMINATE'
@@ -141,10 +141,10 @@ export async function fuzzOne(corpus: Corpus, seedStr: string, index: number, ti
       for (const s of passed) {
         const key = await signedTupleKey(bytes, s, seed.options);
         if (key && corpus.validTuples.has(key)) continue;
-        // A corrupted-signature negative whose corruption the mutation undid (see oracle.ts).
+        // A genuine signature over a fixture signer's signed data (a repaired negative, a grafted SignerInfo; see oracle.ts).
         const data = await cadesSignedDataKey(bytes, s, seed.options);
         if (data && corpus.signedData.has(data) && (await independentlyVerified(bytes, s, seed.options))) {
-          outcome = 'TOTAL-PASSED (signature repaired, verified independently)';
+          outcome = 'TOTAL-PASSED (genuine signature, verified independently)';
           continue;
         }
         {

@@ -93,8 +93,9 @@ async function xadesTuple(xml: Uint8Array, report: SignatureReport, options: Ver
     key: signer,
     detachedContent: detached ? new Map(Object.entries(detached)) : options.detachedContent ? toBytes(options.detachedContent) : undefined,
   });
-  const sv = child(sigEl, DSIG_NS, 'SignatureValue')?.textContent?.replace(/\s+/g, '') ?? '';
-  const parts = ['xades', await sha256(canonicalSignedInfo(sigEl)), sv, await sha256(signer.der)];
+  // Compared decoded: base64 spelling (whitespace, padding) is not signed and not part of the value.
+  const sv = Buffer.from(child(sigEl, DSIG_NS, 'SignatureValue')?.textContent ?? '', 'base64');
+  const parts = ['xades', await sha256(canonicalSignedInfo(sigEl)), await sha256(sv), await sha256(signer.der)];
   for (const r of res.references) {
     if (!r.digestInput) return undefined;
     const where = r.covered.element ? locate(sigEl, r.covered.element) : `${r.covered.kind}:${r.uri ?? ''}`;
@@ -140,9 +141,11 @@ async function findEmbedded(der: Uint8Array, sha256Hex: string): Promise<Uint8Ar
 
 /**
  * The signed data of a CAdES signer *without* its signature value: signed
- * attributes, content and signing certificate. Negative fixtures made by
- * corrupting a genuine signature (a flipped bit) can be repaired by a mutation
- * that flips it back; such an input passes legitimately. It is accepted by the
+ * attributes, content and signing certificate. A mutation can produce a
+ * genuine signature that is no valid sample's: it flips back the bit that made
+ * a negative fixture (two-signers-one-bad), or grafts a fixture's SignerInfo
+ * that failed only under its own options (a revoking CRL) into a seed whose
+ * options accept it. Such an input passes legitimately. It is accepted by the
  * harness only when (a) its signed data equals that of a fixture signer and
  * (b) the signature value verifies under the signer's key with Node's own
  * crypto — code independent of the library's verification path.
