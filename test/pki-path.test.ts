@@ -3,7 +3,7 @@ import * as x509 from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
 import { LimitExceededError } from '../src/errors.js';
 import { primaryFailure } from '../src/pki/path-validator.js';
-import { AT, issue, kinds, validate } from './pki-testca.js';
+import { AT, issue, kinds, policies, validate } from './pki-testca.js';
 
 describe('basicConstraints and pathLenConstraint', () => {
   it('a pathLen violation is CHAIN_CONSTRAINTS_FAILURE; self-issued CAs do not count', async () => {
@@ -117,5 +117,15 @@ describe('path building', () => {
     const leaf = await issue({ subject: 'CN=Strict Leaf', issuer: root });
     expect((await validate(leaf, [], [root])).best?.valid).toBe(true);
     expect(kinds(await validate(leaf, [], [root], { strict: true }))).toContain('expired');
+  });
+});
+
+describe('cost', () => {
+  it('validates without building the pkijs form of any certificate (ParsedCertificate.raw stays lazy)', async () => {
+    const root = await issue({ subject: 'CN=Lazy Root', ca: true });
+    const ca = await issue({ subject: 'CN=Lazy CA', issuer: root, ca: true, extensions: [policies('1.2.3.4')] });
+    const leaf = await issue({ subject: 'CN=Lazy Leaf', issuer: ca, san: [{ type: 'dns', value: 'lazy.example' }], extensions: [policies('1.2.3.4')] });
+    expect((await validate(leaf, [ca], [root], { strict: true })).best?.valid).toBe(true);
+    for (const c of [root, ca, leaf]) expect((c.cert as unknown as { pkijsCertificate?: unknown }).pkijsCertificate).toBeUndefined();
   });
 });

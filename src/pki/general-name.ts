@@ -61,3 +61,22 @@ function formatIp(b: Uint8Array): string {
   if (b.length === 4 || b.length === 8) return [...b].join('.');
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * Decodes one extension value with a pkijs class, or undefined when it does
+ * not decode. Path validation reads the few extensions it needs this way so
+ * certificates never need their full pkijs form (ParsedCertificate.raw).
+ */
+export function decodeExtension<T>(value: Uint8Array, type: { fromBER(raw: BufferSource): T }): T | undefined {
+  try {
+    return type.fromBER(value.slice() as BufferSource);
+  } catch {
+    return undefined;
+  }
+}
+
+/** subjectAltName entries of a certificate's extension value; undefined when malformed. */
+export function subjectAltNames(value: Uint8Array): GeneralNameValue[] | undefined {
+  const alt = decodeExtension(value, pkijs.AltName as unknown as { fromBER(raw: BufferSource): pkijs.AltName });
+  return alt ? readGeneralNames(alt.altNames) : undefined;
+}

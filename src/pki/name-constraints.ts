@@ -1,6 +1,6 @@
 import * as pkijs from 'pkijs';
 import type { ParsedCertificate } from './certificate.js';
-import { generalNameText, readGeneralName, readGeneralNames, type GeneralNameValue } from './general-name.js';
+import { decodeExtension, generalNameText, readGeneralName, subjectAltNames, type GeneralNameValue } from './general-name.js';
 import { isEmptyName, isWithinSubtree } from './name.js';
 import { OID } from './oids.js';
 
@@ -21,10 +21,10 @@ export interface NameConstraintSet {
  * Error when the extension is present but cannot be read (the caller fails the path).
  */
 export function readNameConstraints(cert: ParsedCertificate): NameConstraintSet | undefined {
-  const ext = cert.raw.extensions?.find((e) => e.extnID === OID.nameConstraints);
+  const ext = cert.extension(OID.nameConstraints);
   if (!ext) return undefined;
-  const pv = ext.parsedValue as unknown;
-  if (!(pv instanceof pkijs.NameConstraints)) throw new Error('nameConstraints extension is malformed');
+  const pv = decodeExtension(ext.value, pkijs.NameConstraints as unknown as { fromBER(raw: BufferSource): pkijs.NameConstraints });
+  if (!pv) throw new Error('nameConstraints extension is malformed');
   const bases = (subtrees: pkijs.GeneralSubtree[] | undefined) =>
     (subtrees ?? []).map((s) => readGeneralName(s.base) ?? ({ kind: 'other', tag: s.base.type } as const));
   if (!pv.permittedSubtrees?.length && !pv.excludedSubtrees?.length) throw new Error('nameConstraints extension is empty');
@@ -45,12 +45,8 @@ export function constrainedNames(cert: ParsedCertificate): GeneralNameValue[] {
   const out: GeneralNameValue[] = [];
   if (!isEmptyName(cert.subject)) out.push({ kind: 'directory', value: cert.subject });
   for (const rdn of cert.subject.rdns) for (const a of rdn) if (a.type === EMAIL_ADDRESS) out.push({ kind: 'rfc822', value: a.value });
-  const san = cert.raw.extensions?.find((e) => e.extnID === OID.subjectAltName);
-  if (san) {
-    const pv = san.parsedValue as unknown;
-    if (pv instanceof pkijs.AltName) out.push(...readGeneralNames(pv.altNames));
-    else out.push({ kind: 'other', tag: -1 });
-  }
+  const san = cert.extension(OID.subjectAltName);
+  if (san) out.push(...(subjectAltNames(san.value) ?? [{ kind: 'other', tag: -1 } as const]));
   return out;
 }
 

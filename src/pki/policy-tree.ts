@@ -2,6 +2,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { toArrayBuffer } from '../util/bytes.js';
 import type { ParsedCertificate } from './certificate.js';
+import { decodeExtension } from './general-name.js';
 import { OID } from './oids.js';
 
 export const ANY_POLICY = '2.5.29.32.0';
@@ -24,27 +25,32 @@ export function readPolicyInfo(cert: ParsedCertificate): CertificatePolicyInfo {
   let requireExplicitPolicy: number | undefined;
   let inhibitPolicyMapping: number | undefined;
   let inhibitAnyPolicy: number | undefined;
-  for (const e of cert.raw.extensions ?? []) {
-    const pv = e.parsedValue as unknown;
-    switch (e.extnID) {
+  const as = <T>(type: unknown, value: Uint8Array) => decodeExtension(value, type as { fromBER(raw: BufferSource): T });
+  for (const e of cert.extensions) {
+    switch (e.oid) {
       case OID.certificatePolicies: {
-        if (!(pv instanceof pkijs.CertificatePolicies)) throw new Error('certificatePolicies extension is malformed');
+        const pv = as<pkijs.CertificatePolicies>(pkijs.CertificatePolicies, e.value);
+        if (!pv) throw new Error('certificatePolicies extension is malformed');
         policies = pv.certificatePolicies.map((p) => p.policyIdentifier);
         if (new Set(policies).size !== policies.length) throw new Error('certificatePolicies lists a policy twice');
         break;
       }
-      case OID.policyMappings:
-        if (!(pv instanceof pkijs.PolicyMappings)) throw new Error('policyMappings extension is malformed');
+      case OID.policyMappings: {
+        const pv = as<pkijs.PolicyMappings>(pkijs.PolicyMappings, e.value);
+        if (!pv) throw new Error('policyMappings extension is malformed');
         mappings = pv.mappings.map((m) => ({ issuerDomainPolicy: m.issuerDomainPolicy, subjectDomainPolicy: m.subjectDomainPolicy }));
         break;
-      case OID.policyConstraints:
-        if (!(pv instanceof pkijs.PolicyConstraints)) throw new Error('policyConstraints extension is malformed');
+      }
+      case OID.policyConstraints: {
+        const pv = as<pkijs.PolicyConstraints>(pkijs.PolicyConstraints, e.value);
+        if (!pv) throw new Error('policyConstraints extension is malformed');
         if (pv.requireExplicitPolicy === undefined && pv.inhibitPolicyMapping === undefined) throw new Error('policyConstraints extension is empty');
         requireExplicitPolicy = pv.requireExplicitPolicy;
         inhibitPolicyMapping = pv.inhibitPolicyMapping;
         break;
+      }
       case OID.inhibitAnyPolicy: {
-        const asn = asn1js.fromBER(toArrayBuffer(e.extnValue.valueBlock.valueHexView));
+        const asn = asn1js.fromBER(toArrayBuffer(e.value));
         if (asn.offset === -1 || !(asn.result instanceof asn1js.Integer)) throw new Error('inhibitAnyPolicy extension is malformed');
         inhibitAnyPolicy = asn.result.valueBlock.valueDec;
         if (inhibitAnyPolicy < 0) throw new Error('inhibitAnyPolicy is negative');

@@ -1,5 +1,5 @@
-import * as pkijs from 'pkijs';
 import type { ParsedCertificate } from './certificate.js';
+import { subjectAltNames } from './general-name.js';
 import { isEmptyName } from './name.js';
 import { OID } from './oids.js';
 
@@ -23,29 +23,19 @@ export function profileIssues(cert: ParsedCertificate, role: CertificateRole, is
   const out: ProfileIssue[] = [];
   const structure = (detail: string) => out.push({ level: 'structure', detail });
   const profile = (detail: string) => out.push({ level: 'profile', detail });
-  const raw = cert.raw;
-
   const seen = new Set<string>();
   for (const e of cert.extensions) {
     if (seen.has(e.oid)) structure(`extension ${e.oid} appears more than once`);
     seen.add(e.oid);
   }
-  const inner = raw.signature;
-  if (inner.algorithmId !== raw.signatureAlgorithm.algorithmId || !sameParams(inner, raw.signatureAlgorithm)) {
-    structure('signatureAlgorithm differs from the signature field inside tbsCertificate');
-  }
+  if (!sameSignatureAlgorithms(cert.der)) structure('signatureAlgorithm differs from the signature field inside tbsCertificate');
   if (isEmptyName(cert.issuer)) structure('issuer name is empty');
   if (role !== 'target' && isEmptyName(cert.subject)) structure('CA certificate has an empty subject name');
 
-  const ext = (oid: string) => raw.extensions?.find((e) => e.extnID === oid);
-  const eku = ext(OID.extKeyUsage);
-  if (eku && !((eku.parsedValue as unknown) instanceof pkijs.ExtKeyUsage && (eku.parsedValue as pkijs.ExtKeyUsage).keyPurposes.length > 0)) {
-    structure('extendedKeyUsage is malformed or empty');
-  }
+  const ext = (oid: string) => cert.extension(oid);
+  if (ext(OID.extKeyUsage) && !cert.extKeyUsage?.length) structure('extendedKeyUsage is malformed or empty');
   const san = ext(OID.subjectAltName);
-  if (san && !((san.parsedValue as unknown) instanceof pkijs.AltName && (san.parsedValue as pkijs.AltName).altNames.length > 0)) {
-    structure('subjectAltName is malformed or empty');
-  }
+  if (san && !subjectAltNames(san.value)?.length) structure('subjectAltName is malformed or empty');
   if (ext(OID.basicConstraints) && !cert.basicConstraints) structure('basicConstraints is malformed');
   if (ext(OID.keyUsage) && !cert.keyUsage) structure('keyUsage is malformed');
   if (ext(OID.nameConstraints) && role === 'target' && !cert.isCA) structure('nameConstraints in an end-entity certificate');
@@ -70,13 +60,49 @@ export function profileIssues(cert: ParsedCertificate, role: CertificateRole, is
   return out;
 }
 
-function sameParams(a: pkijs.AlgorithmIdentifier, b: pkijs.AlgorithmIdentifier): boolean {
-  const enc = (x: pkijs.AlgorithmIdentifier) => {
-    const p = x.algorithmParams as { toBER?: (s: boolean) => ArrayBuffer } | undefined;
-    if (!p?.toBER) return '';
-    const bytes = new Uint8Array(p.toBER(false));
-    // An explicit NULL and absent parameters are treated alike (both occur for RSA in the wild).
-    return bytes.length === 2 && bytes[0] === 5 && bytes[1] === 0 ? '' : Array.from(bytes).join(',');
+/** [start, end) of each top-level element inside the DER SEQUENCE at `offset` (header walking only, no decoding). */
+function children(der: Uint8Array, offset: number): [number, number][] {
+  const header = (at: number): [number, number] => {
+    let p = at + 1;
+    let len = der[p++]!;
+    if (len & 0x80) {
+      const n = len & 0x7f;
+      len = 0;
+      for (let k = 0; k < n; k++) len = len * 256 + der[p++]!;
+    }
+    return [p, len];
   };
-  return enc(a) === enc(b);
+  const [start, len] = header(offset);
+  const out: [number, number][] = [];
+  for (let p = start; p < start + len; ) {
+    const [content, l] = header(p);
+    out.push([p, content + l]);
+    p = content + l;
+  }
+  return out;
+}
+
+/**
+ * RFC 5280 4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature.
+ * Compared as DER; explicit NULL parameters and absent ones are treated alike
+ * (both occur for RSA in the wild).
+ */
+function sameSignatureAlgorithms(der: Uint8Array): boolean {
+  try {
+    const top = children(der, 0);
+    const tbs = children(der, top[0]![0]);
+    const first = der[tbs[0]![0]] === 0xa0 ? 1 : 0; // [0] version present
+    const inner = tbs[first + 1]!;
+    const outer = top[1]!;
+    const norm = (r: [number, number]) => {
+      const bytes = Array.from(der.subarray(r[0], r[1]));
+      const n = bytes.length;
+      // SEQUENCE { OID, NULL } -> SEQUENCE { OID }
+      if (n >= 4 && bytes[n - 2] === 5 && bytes[n - 1] === 0 && bytes[1]! < 0x80) return [bytes[0], bytes[1]! - 2, ...bytes.slice(2, n - 2)].join(',');
+      return bytes.join(',');
+    };
+    return norm(inner) === norm(outer);
+  } catch {
+    return false;
+  }
 }

@@ -88,12 +88,18 @@ function distributionPointsOf(cert: ParsedCertificate): CertDistributionPoint[] 
     }
     const issuerDn = crlIssuer?.find((g) => g.type === 4)?.value as pkijs.RelativeDistinguishedNames | undefined;
     out.push({
-      names: distributionPointNames(dpName, issuerDn ?? cert.raw.issuer),
+      // The issuer name is decoded only for a name relative to it.
+      names: distributionPointNames(dpName, (dpName && !Array.isArray(dpName) ? (issuerDn ?? issuerRdns(cert)) : undefined) as pkijs.RelativeDistinguishedNames),
       reasons,
       crlIssuer: crlIssuer?.length ? readGenerals(crlIssuer) : undefined,
     });
   }
   return out;
+}
+
+/** The certificate's issuer as pkijs RDNs (only for distribution points named relative to it). */
+function issuerRdns(cert: ParsedCertificate): pkijs.RelativeDistinguishedNames {
+  return pkijs.RelativeDistinguishedNames.fromBER(cert.issuerDer.slice());
 }
 
 function readGenerals(list: pkijs.GeneralName[]): GeneralNameValue[] {
