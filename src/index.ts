@@ -65,4 +65,5 @@ export type { CryptoProvider, VerifyRequest, ResolvedSignatureAlgorithm } from '
 export { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy, type KeySizeRule } from './crypto/policy.js';
 export { ParsedCertificate } from './pki/certificate.js';
 export { ParsedCrl } from './pki/crl.js';
+export { CertificatePool, type TrustAnchor } from './pki/pool.js';
 export { VERSION } from './version.js';

@@ -25,6 +25,12 @@ export type CrlInput = Uint8Array | ArrayBuffer | string | ParsedCrl;
 export interface VerifyOptions {
   /** Certificates trusted as path ends. The library has no built-in anchors. */
   readonly trustAnchors?: readonly CertificateInput[];
+  /**
+   * Trust anchors as a CertificatePool built once (e.g. from a large list): used as is,
+   * so a validation does no work proportional to the number of anchors (trustAnchors,
+   * a list, is indexed on every call). Combined with trustAnchors or trust lists, it is copied.
+   */
+  readonly trustAnchorPool?: CertificatePool<TrustAnchor>;
   /** Extra certificates for path building (not trusted by themselves). */
   readonly intermediates?: readonly CertificateInput[];
   readonly crls?: readonly CrlInput[];
@@ -148,10 +154,17 @@ export function createContext(options: VerifyOptions): ValidationContext {
   if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw new InvalidOptionError('validationTime is not a valid Date');
   const limits = resolveLimits(options.limits);
   const warnings: string[] = [];
-  const anchors = new CertificatePool<TrustAnchor>();
-  for (const a of options.trustAnchors ?? []) for (const c of loadCertificates(a)) anchors.add({ certificate: c });
   // With trusted lists the anchors come later (trust/context.ts prepareTrust), which warns if there are none.
   const listsGiven = Array.isArray(options.trustLists) ? options.trustLists.length > 0 : options.trustLists !== undefined;
+  const prebuilt = options.trustAnchorPool;
+  if (prebuilt !== undefined && !(prebuilt instanceof CertificatePool)) throw new InvalidOptionError('trustAnchorPool must be a CertificatePool');
+  let anchors: CertificatePool<TrustAnchor>;
+  if (prebuilt && !options.trustAnchors?.length && !listsGiven) {
+    anchors = prebuilt; // validation only reads it; trust lists (prepareTrust adds their anchors) get a copy
+  } else {
+    anchors = new CertificatePool<TrustAnchor>(prebuilt ? prebuilt.values() : []);
+    for (const a of options.trustAnchors ?? []) for (const c of loadCertificates(a)) anchors.add({ certificate: c });
+  }
   if (anchors.size === 0 && !listsGiven) warnings.push('no trust anchors were supplied: no certificate chain can be trusted');
   const intermediates = (options.intermediates ?? []).flatMap(loadCertificates);
   const crls = (options.crls ?? []).flatMap(loadCrls);
