@@ -215,10 +215,10 @@ export class ParsedCrl {
       const asn = asn1js.fromBER(toArrayBuffer(input));
       if (asn.offset === -1 || asn.offset !== input.byteLength) throw new Error(asn.result.error || 'trailing data');
       raw = new pkijs.CertificateRevocationList({ schema: asn.result });
+      return new ParsedCrl(input, raw);
     } catch (e) {
       throw new InputFormatError(`not a DER X.509 CRL: ${(e as Error).message}`, { cause: e });
     }
-    return new ParsedCrl(input, raw);
   }
 
   /**

@@ -64,9 +64,18 @@ interface CertDistributionPoint {
  * which drops distribution points named relative to the CRL issuer.
  * Undefined when the extension is absent or unreadable.
  */
-function distributionPointsOf(cert: ParsedCertificate): CertDistributionPoint[] | undefined {
+function distributionPointsOf(cert: ParsedCertificate): CertDistributionPoint[] | undefined | 'unreadable' {
   const ext = cert.extension(OID.cRLDistributionPoints);
   if (!ext) return undefined;
+  try {
+    return readDistributionPoints(cert, ext.value) ?? 'unreadable';
+  } catch {
+    return 'unreadable';
+  }
+}
+
+function readDistributionPoints(cert: ParsedCertificate, value: Uint8Array): CertDistributionPoint[] | undefined {
+  const ext = { value };
   const asn = asn1js.fromBER(toArrayBuffer(ext.value));
   if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
   const out: CertDistributionPoint[] = [];
@@ -173,6 +182,8 @@ export async function crlStatus(
 ): Promise<RevocationStatus> {
   const reasons: string[] = [];
   const dps = distributionPointsOf(cert);
+  // A CRL's scope cannot be decided against distribution points we cannot read: no CRL may answer.
+  if (dps === 'unreadable') return { status: 'unknown', reason: 'the certificate\'s cRLDistributionPoints extension is malformed' };
   const usable: { crl: ParsedCrl; covers: number }[] = [];
   const deltas: ParsedCrl[] = [];
   for (const crl of crls) {
