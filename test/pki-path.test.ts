@@ -1,9 +1,14 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runPkitsCase, type PkitsCase } from '../scripts/conformance/pkits.js';
 import { LimitExceededError } from '../src/errors.js';
 import { primaryFailure } from '../src/pki/path-validator.js';
 import { AT, issue, kinds, policies, validate } from './pki-testca.js';
+
+const PKITS_DIR = join(resolve(__dirname, '..', process.env.OTS_CORPUS ?? '../shared/corpus'), 'pkits');
 
 describe('basicConstraints and pathLenConstraint', () => {
   it('a pathLen violation is CHAIN_CONSTRAINTS_FAILURE; self-issued CAs do not count', async () => {
@@ -128,4 +133,14 @@ describe('cost', () => {
     expect((await validate(leaf, [ca], [root], { strict: true })).best?.valid).toBe(true);
     for (const c of [root, ca, leaf]) expect((c.cert as unknown as { pkijsCertificate?: unknown }).pkijsCertificate).toBeUndefined();
   });
+});
+
+describe.skipIf(!existsSync(join(PKITS_DIR, 'pkits.json')))('DSA parameter inheritance (RFC 5280 6.1.4 (f)) on PKITS 4.1.4-4.1.6', () => {
+  for (const id of ['40104', '40105', '40106']) {
+    it(id, async () => {
+      const c = (JSON.parse(readFileSync(join(PKITS_DIR, 'pkits.json'), 'utf8')) as PkitsCase[]).find((x) => x.id === id)!;
+      const r = await runPkitsCase(PKITS_DIR, c);
+      expect(r.ok, r.detail).toBe(!c.error);
+    });
+  }
 });

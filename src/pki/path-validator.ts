@@ -10,6 +10,9 @@ import { processPolicies, readPolicyInfo, type CertificatePolicyInfo } from './p
 import { profileIssues } from './profile.js';
 import type { RevocationChecker, RevocationStatus } from './revocation.js';
 import { verifySignedBy } from './signature.js';
+import * as asn1js from 'asn1js';
+import { readPublicKey, type PublicKeyFacts } from '../crypto/spki.js';
+import { toArrayBuffer } from '../util/bytes.js';
 
 export interface PathValidationOptions {
   readonly time: Date;
@@ -189,7 +192,7 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
       fail(i, 'name-chaining', `issuer name ${cert.issuer.text} does not match ${issuer.subject.text}`, 'NO_CERTIFICATE_CHAIN_FOUND');
       broken = true;
     }
-    const sig = await verifySignedBy(options.registry, cert, issuer);
+    const sig = await verifySignedBy(options.registry, cert, { publicKey: workingPublicKey(chain, i + 1) });
     if (!sig.ok) {
       const sub: SubIndication = sig.unsupported ? 'CRYPTO_CONSTRAINTS_FAILURE' : 'NO_CERTIFICATE_CHAIN_FOUND';
       fail(i, sig.unsupported ? 'crypto-constraints' : 'signature', `signature by ${issuer.subject.text}: ${sig.reason}`, sub);
@@ -307,3 +310,30 @@ export function primaryFailure(result: PathValidationResult): PathFailure | unde
   }
   return best;
 }
+
+/**
+ * RFC 5280 6.1.4 (d)-(f) working_public_key: a key whose subjectPublicKeyInfo
+ * omits its parameters (DSA "parameter inheritance") takes them from the
+ * nearest superior key of the same algorithm that has them.
+ */
+function workingPublicKey(chain: readonly ParsedCertificate[], index: number): PublicKeyFacts {
+  const key = chain[index]!.publicKey;
+  if (key.parametersDer || key.parameterOid || !PARAMETER_INHERITING.has(key.algorithmOid)) return key;
+  for (let j = index + 1; j < chain.length; j++) {
+    const up = chain[j]!.publicKey;
+    if (up.algorithmOid !== key.algorithmOid) return key;
+    if (up.parametersDer) {
+      const spki = asn1js.fromBER(toArrayBuffer(key.spki)).result as asn1js.Sequence;
+      const subjectPublicKey = spki.valueBlock.value[1]!;
+      const params = asn1js.fromBER(toArrayBuffer(up.parametersDer)).result;
+      const withParams = new asn1js.Sequence({
+        value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: key.algorithmOid }), params] }), subjectPublicKey],
+      });
+      return readPublicKey(new Uint8Array(withParams.toBER(false)));
+    }
+  }
+  return key;
+}
+
+/** Key algorithms whose domain parameters may be inherited from the issuer's key (id-dsa). */
+const PARAMETER_INHERITING = new Set(['1.2.840.10040.4.1']);
