@@ -153,7 +153,7 @@ function groupFindings(findings: readonly string[]): string {
   const groups = new Map<string, { n: number; first: string }>();
   for (const f of findings) {
     const m = /^#(-?\d+) (\S+) (\S+) → (\S+): ([^\n]*)(?:\n\s*(at [^\n]*))?/.exec(f);
-    const key = m ? `${m[4]} ${m[4] === 'FALSE-ACCEPT' ? m[2] : ''} ${m[5]!.replace(/\d+/g, 'N')} ${m[6] ?? ''}` : f;
+    const key = m ? `${m[4]} ${m[4] === 'FALSE-ACCEPT' ? `${m[2]} ${m[3]}` : ''} ${m[5]!.replace(/\d+/g, 'N')} ${m[6] ?? ''}` : f;
     const g = groups.get(key);
     if (g) g.n++;
     else groups.set(key, { n: 1, first: f });
