@@ -97,12 +97,15 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
 
   async function collect(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, reasons: string[], revoked: Revoked[], good: Good[]) {
     const t = time.getTime();
+    // Delta CRLs only speak together with a complete CRL they extend: each complete CRL is read with every
+    // delta at hand (crlStatus pairs a delta with its base by CRL number), never a delta on its own.
+    const deltas = crls.filter((c) => c.crl.isDelta).map((c) => c.crl);
     for (const { crl, origin } of crls) {
-      if (crl.issuer.key !== issuer.subject.key) continue;
+      if (crl.isDelta || crl.issuer.key !== issuer.subject.key) continue;
       // crlStatus only reads CRLs issued up to the time it is given; a later CRL also speaks about `time`
       // (it lists every revocation still in force, with its date), so ask it at the CRL's own thisUpdate.
       const at = crl.thisUpdate.getTime() > t ? crl.thisUpdate : time;
-      const st = await crlStatus(cert, issuer, [crl], at, registry);
+      const st = await crlStatus(cert, issuer, [crl, ...deltas], at, registry);
       if (st.status === 'unknown') {
         reasons.push(st.reason);
         continue;
