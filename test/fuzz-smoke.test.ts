@@ -112,9 +112,8 @@ describe('fuzz findings (regressions)', () => {
   });
 });
 
-describe('fuzz findings still open (reported to the XAdES owner; see scripts/fuzz/FINDINGS.md)', () => {
-  // `it.fails`: passes while the bug is there. When it is fixed this turns red — change it to `it`.
-  it.fails('XAdES: QualifyingProperties wrapped inside ds:Object are ignored, so a wrong signed SigningCertificateV2 no longer stops TOTAL-PASSED', async () => {
+describe('fuzz findings fixed by their owners (scripts/fuzz/FINDINGS.md)', () => {
+  it('XAdES: QualifyingProperties wrapped inside ds:Object are not ignored (a wrong signed SigningCertificateV2 still stops TOTAL-PASSED)', async () => {
     const xm = loadManifest('xades/manifest.json');
     const s = xm.samples.find((x) => x.id === 'kz-enveloped-wrong-signing-cert')!;
     const xml = new TextDecoder().decode(fixture(s.file));
