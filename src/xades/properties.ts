@@ -7,7 +7,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readName } from '../pki/name.js';
 import { fromBase64, toArrayBuffer, toHex } from '../util/bytes.js';
-import { child, childElements, children, DSIG_NS, strictText, XADES141_NS } from './dom.js';
+import { child, childElements, children, DSIG_NS, is, strictText, XADES141_NS, xpathOf } from './dom.js';
 import { XML_DIGEST_OIDS } from './algorithms.js';
 
 export const XADES_NAMESPACES = ['http://uri.etsi.org/01903/v1.3.2#', 'http://uri.etsi.org/01903/v1.1.1#'] as const;
@@ -68,6 +68,98 @@ export function findQualifyingProperties(signature: Element): Element[] {
   for (const obj of children(signature, DSIG_NS, 'Object')) {
     for (const c of childElements(obj)) {
       if (c.localName === 'QualifyingProperties' && (XADES_NAMESPACES as readonly string[]).includes(c.namespaceURI ?? '')) out.push(c);
+    }
+  }
+  return out;
+}
+
+/** XAdES 1.4.1 elements (ArchiveTimeStamp, TimeStampValidationData) sit among the 1.3.2 ones. */
+const ALL_XADES_NAMESPACES: readonly string[] = [...XADES_NAMESPACES, XADES141_NS];
+
+/**
+ * Where EN 319 132-1 (and TS 101 903) puts each XAdES element this validator reads:
+ * local name → allowed parent local names (the parent in a XAdES namespace). `Object`
+ * means ds:Object directly in the ds:Signature being validated.
+ */
+const XADES_PLACEMENT: Readonly<Record<string, readonly string[]>> = {
+  QualifyingProperties: ['Object'],
+  SignedProperties: ['QualifyingProperties'],
+  UnsignedProperties: ['QualifyingProperties'],
+  SignedSignatureProperties: ['SignedProperties'],
+  SignedDataObjectProperties: ['SignedProperties'],
+  UnsignedSignatureProperties: ['UnsignedProperties'],
+  UnsignedDataObjectProperties: ['UnsignedProperties'],
+  SigningTime: ['SignedSignatureProperties'],
+  SigningCertificate: ['SignedSignatureProperties'],
+  SigningCertificateV2: ['SignedSignatureProperties'],
+  SignaturePolicyIdentifier: ['SignedSignatureProperties'],
+  SignatureProductionPlace: ['SignedSignatureProperties'],
+  SignatureProductionPlaceV2: ['SignedSignatureProperties'],
+  SignerRole: ['SignedSignatureProperties'],
+  SignerRoleV2: ['SignedSignatureProperties'],
+  DataObjectFormat: ['SignedDataObjectProperties'],
+  CommitmentTypeIndication: ['SignedDataObjectProperties'],
+  AllDataObjectsTimeStamp: ['SignedDataObjectProperties'],
+  IndividualDataObjectsTimeStamp: ['SignedDataObjectProperties'],
+  SignatureTimeStamp: ['UnsignedSignatureProperties'],
+  ArchiveTimeStamp: ['UnsignedSignatureProperties'],
+  SigAndRefsTimeStamp: ['UnsignedSignatureProperties'],
+  RefsOnlyTimeStamp: ['UnsignedSignatureProperties'],
+  CounterSignature: ['UnsignedSignatureProperties'],
+  TimeStampValidationData: ['UnsignedSignatureProperties'],
+  CertificateValues: ['UnsignedSignatureProperties', 'TimeStampValidationData'],
+  RevocationValues: ['UnsignedSignatureProperties', 'TimeStampValidationData'],
+};
+
+/** Elements that may occur at most once under their parent (the reader takes the first: a second one would be ignored). */
+const XADES_SINGLETONS = new Set([
+  'SignedProperties',
+  'UnsignedProperties',
+  'SignedSignatureProperties',
+  'SignedDataObjectProperties',
+  'UnsignedSignatureProperties',
+  'UnsignedDataObjectProperties',
+  'SigningTime',
+  'SigningCertificate',
+  'SigningCertificateV2',
+  'SignaturePolicyIdentifier',
+  'SignatureProductionPlace',
+  'SignatureProductionPlaceV2',
+  'SignerRole',
+  'SignerRoleV2',
+]);
+
+/**
+ * XAdES elements of this signature that are not where XAdES puts them (wrapped,
+ * moved, duplicated). The reader only looks at the standard places, so anything
+ * elsewhere would be silently ignored — a wrapped QualifyingProperties would turn
+ * a XAdES signature with a wrong SigningCertificateV2 into a "plain XML-DSig"
+ * one. Callers treat every entry as a FORMAT_FAILURE. Nested ds:Signature
+ * subtrees (counter-signatures) are their own signatures and are not visited.
+ */
+export function misplacedXadesElements(signature: Element): string[] {
+  const out: string[] = [];
+  const stack: Element[] = childElements(signature).reverse();
+  while (stack.length) {
+    const el = stack.pop()!;
+    if (el.namespaceURI === DSIG_NS && el.localName === 'Signature') continue;
+    const kids = childElements(el);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    if (!ALL_XADES_NAMESPACES.includes(el.namespaceURI ?? '')) continue;
+    const allowed = XADES_PLACEMENT[el.localName ?? ''];
+    if (!allowed) continue;
+    const parent = el.parentNode as Element | null;
+    const where = xpathOf(el);
+    let ok: boolean;
+    if (allowed.includes('Object')) ok = !!parent && is(parent, DSIG_NS, 'Object') && parent.parentNode === signature;
+    else ok = !!parent && ALL_XADES_NAMESPACES.includes(parent.namespaceURI ?? '') && allowed.includes(parent.localName ?? '');
+    if (!ok) {
+      out.push(`${where} is not where XAdES puts it (${allowed.includes('Object') ? 'ds:Signature/ds:Object' : allowed.map((a) => `xades:${a}`).join(' or ')}): misplaced XAdES element`);
+      continue;
+    }
+    if (XADES_SINGLETONS.has(el.localName ?? '')) {
+      const same = childElements(parent!).filter((c) => c.localName === el.localName && c.namespaceURI === el.namespaceURI);
+      if (same.length > 1 && same[0] === el) out.push(`${same.length} ${el.localName} elements in ${xpathOf(parent!)}: at most one is allowed`);
     }
   }
   return out;

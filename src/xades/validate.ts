@@ -32,11 +32,13 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { ValidationContext } from '../validation/options.js';
 import { decide } from '../validation/verdict.js';
-import { DSIG_NS, indexIds, isAncestorOrSelf } from './dom.js';
+import { DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS } from './dom.js';
 import {
   findQualifyingProperties,
+  misplacedXadesElements,
   readQualifyingProperties,
   SIGNED_PROPERTIES_TYPES,
+  XADES_NAMESPACES,
   type CertReference,
   type QualifyingProperties,
 } from './properties.js';
@@ -44,6 +46,8 @@ import { keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type D
 import { XML_SIGNATURE_METHODS } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
 import { validateXadesTimestamps, type TimestampOutcome } from './timestamps.js';
+
+const XADES_ALL_NAMESPACES: readonly string[] = [...XADES_NAMESPACES, XADES141_NS];
 
 export interface XadesValidationInput {
   readonly doc: Document;
@@ -88,6 +92,9 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     checks.fail('FC', 'fc.structure', `ds:Signature is malformed: ${(e as Error).message}`, 'FORMAT_FAILURE');
     return finish();
   }
+  // XAdES elements anywhere but their standard place would be ignored by the reader below (a wrapped
+  // QualifyingProperties made the signature look like plain XML-DSig): they are a format failure.
+  for (const p of misplacedXadesElements(signature)) checks.fail('FC', 'fc.xades-structure', p, 'FORMAT_FAILURE');
   const qpEls = findQualifyingProperties(signature);
   if (qpEls.length > 1) checks.fail('FC', 'fc.qualifying-properties', `${qpEls.length} QualifyingProperties elements: exactly one is allowed`, 'FORMAT_FAILURE');
   else if (qpEls.length === 1) {
@@ -189,10 +196,20 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       }
       else if (sp.length) checks.fail('FC', 'fc.signed-properties-reference', 'SignedProperties is referenced without Type http://uri.etsi.org/01903#SignedProperties', 'FORMAT_FAILURE');
       else checks.fail('FC', 'fc.signed-properties-reference', 'no ds:Reference covers the SignedProperties: the XAdES properties are not signed', 'FORMAT_FAILURE');
-      for (const r of xml.references) {
-        if (r.type && SIGNED_PROPERTIES_TYPES.has(r.type) && r.covered.element !== qp.signedProperties) {
-          checks.fail('FC', 'fc.signed-properties-reference', `reference ${r.index} has the SignedProperties Type but covers ${r.covered.description}`, 'FORMAT_FAILURE');
-        }
+    }
+    // A reference of the SignedProperties Type, or one covering any xades:SignedProperties, must cover
+    // the one at ds:Object/xades:QualifyingProperties/xades:SignedProperties of this signature: signed
+    // properties anywhere else are properties nobody reads, and the signer would go unbound.
+    for (const r of xml.references) {
+      const el = r.covered.element;
+      const coversSignedProperties = !!el && el.localName === 'SignedProperties' && XADES_ALL_NAMESPACES.includes(el.namespaceURI ?? '');
+      if (((r.type && SIGNED_PROPERTIES_TYPES.has(r.type)) || coversSignedProperties) && (!qp?.signedProperties || el !== qp.signedProperties)) {
+        checks.fail(
+          'FC',
+          'fc.signed-properties-reference',
+          `reference ${r.index}${r.type ? ` of Type ${r.type}` : ''} covers ${r.covered.description}, not ds:Signature/ds:Object/xades:QualifyingProperties/xades:SignedProperties of this signature`,
+          'FORMAT_FAILURE',
+        );
       }
     }
     signedContentPolicy(doc, signature, xml, qp, checks);
