@@ -3,8 +3,15 @@
  * families xml-wrapNode / xml-moveNode): each test rebuilds the minimal mutation from a
  * committed fixture and asserts the precise verdict.
  */
+import { webcrypto } from 'node:crypto';
+import { XMLSerializer } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { verify, type SignatureReport } from '../src/index.js';
+import { derObjectsFrom } from '../src/util/pem.js';
+import { toBase64 } from '../src/util/bytes.js';
+import { DSIG_NS } from '../src/xades/dom.js';
+import { canonicalSignedInfo, referenceDigestInputs } from '../src/xades/xmldsig.js';
+import { parseXml } from '../src/xml/parse.js';
 import { fixture, loadManifest, optionsFor } from './helpers/fixtures.js';
 
 const xm = loadManifest('xades/manifest.json');
@@ -103,5 +110,44 @@ describe('root cause 2: a SignedProperties reference was checked only when Quali
     expect([s.indication, s.subIndication]).toEqual(['TOTAL-FAILED', 'FORMAT_FAILURE']);
     expect(failed(s, 'fc.xades-structure')).toEqual([]);
     expect(failed(s, 'fc.signed-properties-reference').join()).toMatch(/reference 1 of Type http:\/\/uri\.etsi\.org\/01903#SignedProperties covers .*ds:Signature\[1\]\/xades:QualifyingProperties\[1\]\/xades:SignedProperties\[1\], not ds:Signature\/ds:Object/);
+  });
+});
+
+describe('root cause 3: XAdES properties without a signed SigningCertificate(V2) left the KeyInfo certificate unbound', () => {
+  /** kz-enveloped-b re-signed by its own key after removing SigningCertificateV2 (optionally also signing ds:KeyInfo). */
+  async function withoutSigningCertificate(signKeyInfo: boolean): Promise<string> {
+    let xml = text('kz-enveloped-b');
+    xml = edit(xml, /<xades:SigningCertificateV2>[\s\S]*<\/xades:SigningCertificateV2>/.exec(xml)![0], '');
+    if (signKeyInfo) {
+      xml = edit(xml, '<ds:KeyInfo>', '<ds:KeyInfo Id="sig-kz-ki">');
+      xml = edit(
+        xml,
+        '</ds:SignedInfo>',
+        '<ds:Reference URI="#sig-kz-ki"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AA==</ds:DigestValue></ds:Reference></ds:SignedInfo>',
+      );
+    }
+    const doc = parseXml(xml);
+    const sig = doc.getElementsByTagNameNS(DSIG_NS, 'Signature')[0]!;
+    const inputs = await referenceDigestInputs(doc, sig);
+    const dvs = Array.from(sig.getElementsByTagNameNS(DSIG_NS, 'SignedInfo')[0]!.getElementsByTagNameNS(DSIG_NS, 'DigestValue'));
+    for (let i = 0; i < dvs.length; i++) dvs[i]!.textContent = toBase64(new Uint8Array(await webcrypto.subtle.digest('SHA-256', inputs[i]!.slice())));
+    const pkcs8 = derObjectsFrom(fixture('keys/kz-signer.key.pem'), ['PRIVATE KEY'])[0]!;
+    const key = await webcrypto.subtle.importKey('pkcs8', pkcs8.slice(), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+    const value = new Uint8Array(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', key, canonicalSignedInfo(sig).slice()));
+    sig.getElementsByTagNameNS(DSIG_NS, 'SignatureValue')[0]!.textContent = toBase64(value);
+    return new XMLSerializer().serializeToString(doc as never);
+  }
+
+  it('QualifyingProperties without SigningCertificateV2 and an unsigned ds:KeyInfo: INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND', async () => {
+    const s = await verdict('kz-enveloped-b', await withoutSigningCertificate(false));
+    expect(s.checks.find((c) => c.id === 'cv.signature-value')?.status).toBe('PASSED');
+    expect([s.indication, s.subIndication]).toEqual(['INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND']);
+    expect(failed(s, 'isc.signing-certificate-reference').join()).toMatch(/without a signed SigningCertificate/);
+  });
+
+  it('the TS 101 903 XAdES-BES alternative (ds:KeyInfo covered by a signed reference) still passes', async () => {
+    const s = await verdict('kz-enveloped-b', await withoutSigningCertificate(true));
+    expect(s.indication).toBe('TOTAL-PASSED');
+    expect(s.checks.find((c) => c.id === 'isc.key-info-signed')?.status).toBe('PASSED');
   });
 });

@@ -212,6 +212,14 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
         );
       }
     }
+    // A signature that claims to be XAdES must bind its signing certificate by a signed property
+    // (EN 319 132-1 5.2.2); TS 101 903 XAdES-BES also allowed a signed ds:KeyInfo instead. Without
+    // either, anyone can swap the KeyInfo certificate for another one with the same key.
+    if (qp && !qp.signingCertificates.length && signer) {
+      const keyInfoSigned = !!structure.keyInfo && xml.references.some((r) => r.covered.element === structure!.keyInfo && r.digestOk);
+      if (keyInfoSigned) checks.pass('ISC', 'isc.key-info-signed', 'no SigningCertificate(V2), but ds:KeyInfo with the signing certificate is covered by a signed reference');
+      else checks.indeterminate('ISC', 'isc.signing-certificate-reference', 'XAdES QualifyingProperties without a signed SigningCertificate(V2), and ds:KeyInfo is not signed: the signing certificate is not bound by the signature', 'NO_SIGNING_CERTIFICATE_FOUND');
+    }
     signedContentPolicy(doc, signature, xml, qp, checks);
     // DataObjectFormat must point at a data reference of this signature.
     for (const dof of qp?.dataObjectFormats ?? []) {
