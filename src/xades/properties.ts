@@ -139,6 +139,7 @@ const XADES_SINGLETONS = new Set([
  */
 export function misplacedXadesElements(signature: Element): string[] {
   const out: string[] = [];
+  const singletons = new Map<Element, Map<string, number>>();
   const stack: Element[] = childElements(signature).reverse();
   while (stack.length) {
     const el = stack.pop()!;
@@ -158,9 +159,14 @@ export function misplacedXadesElements(signature: Element): string[] {
       continue;
     }
     if (XADES_SINGLETONS.has(el.localName ?? '')) {
-      const same = childElements(parent!).filter((c) => c.localName === el.localName && c.namespaceURI === el.namespaceURI);
-      if (same.length > 1 && same[0] === el) out.push(`${same.length} ${el.localName} elements in ${xpathOf(parent!)}: at most one is allowed`);
+      // Counted per parent in one pass: a hostile document may repeat an element many times.
+      const perParent = singletons.get(parent!) ?? new Map<string, number>();
+      perParent.set(el.localName, (perParent.get(el.localName) ?? 0) + 1);
+      singletons.set(parent!, perParent);
     }
+  }
+  for (const [parent, counts] of singletons) {
+    for (const [name, n] of counts) if (n > 1) out.push(`${n} ${name} elements in ${xpathOf(parent)}: at most one is allowed`);
   }
   return out;
 }
