@@ -5,7 +5,7 @@ import { equalBytes, toHex } from '../util/bytes.js';
 import { algorithmIdOf, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { readNameNode } from '../pki/name.js';
-import { derSetOf, elementsOf, encodingOf, explicit, integer, isContext, octetString, oid, primitiveContent, sequence, set, type Asn1Node } from '../util/asn1-tree.js';
+import { decodeWhole, derSetOf, elementsOf, encodingOf, explicit, integer, isContext, octetString, oid, primitiveContent, sequence, set, tlvAt, tlvChildren, treeSize, type Asn1Node, type TlvRange } from '../util/asn1-tree.js';
 import { OID } from '../pki/oids.js';
 import { parseSigningCertificate } from './ess.js';
 import type { AttributeMap, CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
@@ -26,12 +26,32 @@ export const DEFAULT_CMS_LIMITS: CmsLimits = cmsLimitsOf(DEFAULT_LIMITS);
 /**
  * Parses DER ContentInfo(SignedData) into a CadesSignature; anything that is not SignedData is an InputFormatError.
  *
- * asn1js decodes the bytes once; the fields are then read by walking that tree
+ * asn1js decodes the bytes; the fields are then read by walking that tree
  * (src/util/asn1-tree.ts) rather than through pkijs.ContentInfo/SignedData,
  * whose schema comparison cost several times the decoding itself. The pkijs
  * objects stay available as `raw` and are built only when someone reads them.
+ *
+ * Embedded certificates are most of a CAdES-B's bytes, and a batch carries the
+ * same few again and again. So the certificates field is first located by
+ * reading tag and length headers only; each certificate's exact bytes then go
+ * to the certificate cache, which decodes only those it has not seen, and
+ * asn1js decodes only the rest of the SignedData. Any input this walk does not
+ * follow (BER indefinite lengths, no certificates, anything malformed) takes
+ * the full decode, which also reports every error.
  */
 export function parseCades(der: Uint8Array, limits: CmsLimits = DEFAULT_CMS_LIMITS): CadesSignature {
+  if (der.byteLength > limits.maxInputBytes) throw new LimitExceededError('cms.inputBytes', limits.maxInputBytes);
+  let located: CadesSignature | undefined;
+  try {
+    located = parseLocatingCertificates(der, limits);
+  } catch {
+    // Malformed or over a limit: the full decode below reports it exactly as it always has.
+  }
+  return located ?? parseDecodingAll(der, limits);
+}
+
+/** parseCades without the certificate-locating fast path (exported for tests comparing the two). */
+export function parseDecodingAll(der: Uint8Array, limits: CmsLimits = DEFAULT_CMS_LIMITS): CadesSignature {
   const asn = decodeBerWithLimits(der, { maxBytes: limits.maxInputBytes, maxDepth: limits.maxAsn1Depth, maxElements: limits.maxAsn1Elements }, 'cms');
   if (asn.offset === -1) throw new InputFormatError(`not BER/DER: ${asn.result.error || 'decoding failed'}`);
   if (asn.offset !== der.length) throw new InputFormatError(`unexpected ${der.length - asn.offset} bytes after the CMS structure`);
@@ -48,12 +68,11 @@ export function parseCades(der: Uint8Array, limits: CmsLimits = DEFAULT_CMS_LIMI
   }
   let sd: SignedDataNodes;
   try {
-    sd = readSignedData(signedDataNode);
+    sd = readSignedData(sequence(signedDataNode, 'SignedData'));
   } catch (e) {
     throw new InputFormatError(`malformed SignedData: ${(e as Error).message}`, { cause: e });
   }
-  if (sd.signerInfos.length === 0) throw new InputFormatError('SignedData has no SignerInfo');
-  if (sd.signerInfos.length > limits.maxSigners) throw new LimitExceededError('cms.signers', limits.maxSigners);
+  checkSigners(sd, limits);
 
   // Only plain Certificate choices (universal SEQUENCE); attribute/other certificate choices are tagged.
   const certNodes = sd.certificates.filter((c) => c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16);
@@ -68,6 +87,82 @@ export function parseCades(der: Uint8Array, limits: CmsLimits = DEFAULT_CMS_LIMI
       throw new InputFormatError(`malformed SignedData: certificates[${i}]: ${(e as Error).message}`, { cause: e });
     }
   });
+  return assemble(der, sd, certificates, () => signedDataNode);
+}
+
+/** DER of the contentType OID id-signedData (1.2.840.113549.1.7.2). */
+const SIGNED_DATA_OID = new Uint8Array([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
+/** Levels above a SignedData element (ContentInfo, [0]) and above a certificate (…, SignedData, [0] certificates). */
+const SIGNED_DATA_ELEMENT_DEPTH = 3;
+const CERTIFICATE_DEPTH = 4;
+
+/**
+ * The fast path of parseCades: undefined (or a throw) when the input is not a
+ * definite-length SignedData with a certificates field, so the caller takes the
+ * full decode. Limits hold as for the full decode: the elements walked, every
+ * decoded part and every certificate (decoded or found in the cache, charged
+ * the same either way) count against maxAsn1Elements, and each part's depth
+ * is bounded by what remains of maxAsn1Depth at its level.
+ */
+function parseLocatingCertificates(der: Uint8Array, limits: CmsLimits): CadesSignature | undefined {
+  if (limits.maxAsn1Depth <= CERTIFICATE_DEPTH + 1) return undefined;
+  const ci = tlvAt(der, 0, der.length);
+  if (!ci || ci.tag !== 0x30 || ci.end !== der.length) return undefined;
+  const ciParts = tlvChildren(der, ci, 2);
+  if (ciParts?.length !== 2 || ciParts[1]!.tag !== 0xa0 || !equalBytes(der.subarray(ciParts[0]!.start, ciParts[0]!.end), SIGNED_DATA_OID)) return undefined;
+  const wrapped = tlvChildren(der, ciParts[1]!, 1);
+  if (wrapped?.length !== 1 || wrapped[0]!.tag !== 0x30) return undefined;
+  // version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos
+  const parts = tlvChildren(der, wrapped[0]!, 6);
+  if (!parts || parts.length < 5 || parts[3]!.tag !== 0xa0) return undefined;
+  let budget = limits.maxAsn1Elements - 5; // ContentInfo, contentType, [0], SignedData, certificates: walked, not decoded
+  const charge = (nodes: number) => {
+    budget -= nodes;
+    if (budget < 0) throw new LimitExceededError('cms.asn1Elements', limits.maxAsn1Elements);
+  };
+  const decode = (r: TlvRange, levelsAbove: number): Asn1Node => {
+    const maxDepth = limits.maxAsn1Depth - levelsAbove;
+    const asn = decodeBerWithLimits(der.subarray(r.start, r.end), { maxBytes: limits.maxInputBytes, maxDepth, maxElements: budget }, 'cms');
+    if (asn.offset !== r.end - r.start) throw new InputFormatError('part does not decode');
+    charge(treeSize(asn.result).nodes);
+    return asn.result;
+  };
+
+  const certRanges = tlvChildren(der, parts[3]!, Math.max(budget, 0));
+  if (!certRanges) return undefined;
+  const certBytes = certRanges.filter((r) => r.tag === 0x30);
+  if (certBytes.length > limits.maxCertificates) throw new LimitExceededError('cms.certificates', limits.maxCertificates);
+  const certificates: ParsedCertificate[] = [];
+  for (const r of certRanges) {
+    if (r.tag !== 0x30) {
+      decode(r, CERTIFICATE_DEPTH); // other CertificateChoices: must decode (as in the full decode), then ignored
+      continue;
+    }
+    const maxDepth = limits.maxAsn1Depth - CERTIFICATE_DEPTH;
+    const { certificate, size } = certificateCache.getSized(der.subarray(r.start, r.end), (bytes) => {
+      const asn = decodeBerWithLimits(bytes, { maxBytes: limits.maxInputBytes, maxDepth, maxElements: Math.max(budget, 1) }, 'cms');
+      if (asn.offset !== bytes.length) throw new InputFormatError('certificate does not decode');
+      return treeSize(asn.result);
+    });
+    // Root depth is 1 here and 0 for asn1js.
+    if (size.depth - 1 > maxDepth) throw new LimitExceededError('cms.asn1Depth', limits.maxAsn1Depth);
+    charge(size.nodes);
+    certificates.push(certificate);
+  }
+  const nodes = parts.filter((_, i) => i !== 3).map((r) => decode(r, SIGNED_DATA_ELEMENT_DEPTH));
+  const sd = readSignedData(nodes);
+  checkSigners(sd, limits);
+  let signedDataNode: Asn1Node | undefined;
+  return assemble(der, sd, certificates, () => (signedDataNode ??= explicit(sequence(decodeWhole(der, 'CMS'), 'ContentInfo')[1], 0, 'ContentInfo content')));
+}
+
+function checkSigners(sd: SignedDataNodes, limits: CmsLimits): void {
+  if (sd.signerInfos.length === 0) throw new InputFormatError('SignedData has no SignerInfo');
+  if (sd.signerInfos.length > limits.maxSigners) throw new LimitExceededError('cms.signers', limits.maxSigners);
+}
+
+/** The CadesSignature from the SignedData's fields; `signedData` gives its decoded tree for the lazy pkijs view. */
+function assemble(der: Uint8Array, sd: SignedDataNodes, certificates: ParsedCertificate[], signedData: () => Asn1Node): CadesSignature {
   const crls: ParsedCrl[] = [];
   const otherRevocationInfo: { format: string; info: Asn1Node }[] = [];
   for (const c of sd.crls) {
@@ -96,7 +191,7 @@ export function parseCades(der: Uint8Array, limits: CmsLimits = DEFAULT_CMS_LIMI
     format: 'CAdES',
     der,
     get raw(): pkijs.SignedData {
-      return (raw ??= new pkijs.SignedData({ schema: signedDataNode }));
+      return (raw ??= new pkijs.SignedData({ schema: signedData() }));
     },
     eContentType: sd.eContentType,
     eContent: sd.eContent,
@@ -118,8 +213,7 @@ interface SignedDataNodes {
 }
 
 /** RFC 5652 5.1 SignedData: version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos. */
-function readSignedData(node: Asn1Node): SignedDataNodes {
-  const sd = sequence(node, 'SignedData');
+function readSignedData(sd: readonly Asn1Node[]): SignedDataNodes {
   let i = 0;
   integer(sd[i++], 'version');
   for (const a of set(sd[i++], 'digestAlgorithms')) algorithmIdOf(a, 'digestAlgorithms');

@@ -7,6 +7,17 @@ import type { PublicKeyFacts } from '../crypto/spki.js';
 /** Entries per hash bucket: a collision is checked byte for byte; crafted collisions cannot grow a bucket beyond this. */
 const BUCKET_LIMIT = 4;
 
+/** What decoding a certificate costs against a caller's ASN.1 limits: asn1js nodes and nesting depth (root = 1). */
+export interface DecodeSize {
+  readonly nodes: number;
+  readonly depth: number;
+}
+
+interface Entry {
+  readonly certificate: ParsedCertificate;
+  size?: DecodeSize;
+}
+
 /**
  * Parsed certificates by exact DER, bounded: batches of signatures from the
  * same signers and CAs parse each certificate once. Looked up by a cheap
@@ -14,15 +25,32 @@ const BUCKET_LIMIT = 4;
  * bytes, so a lookup costs one pass over the certificate and no string building.
  */
 class CertificateCache {
-  private readonly lru = new LruCache<string, ParsedCertificate[]>(2048);
+  private readonly lru = new LruCache<string, Entry[]>(2048);
 
   get(der: Uint8Array): ParsedCertificate {
+    return this.entry(der).certificate;
+  }
+
+  /**
+   * The certificate and its decode size. `measure` decodes `der` under the
+   * caller's limits (throwing when they are exceeded) and runs once per
+   * certificate: later lookups return the recorded size, so a caller charging
+   * it to a budget gets the same answer whether or not the certificate was cached.
+   */
+  getSized(der: Uint8Array, measure: (der: Uint8Array) => DecodeSize): { certificate: ParsedCertificate; size: DecodeSize } {
+    const e = this.entry(der, measure);
+    return { certificate: e.certificate, size: (e.size ??= measure(der)) };
+  }
+
+  private entry(der: Uint8Array, measure?: (der: Uint8Array) => DecodeSize): Entry {
     const key = `${der.length}:${fnv1a(der)}`;
     const bucket = this.lru.get(key);
-    if (bucket) for (const c of bucket) if (equalBytes(c.der, der)) return c;
-    const c = ParsedCertificate.fromDer(der);
-    this.lru.set(key, bucket ? [c, ...bucket.slice(0, BUCKET_LIMIT - 1)] : [c]);
-    return c;
+    if (bucket) for (const e of bucket) if (equalBytes(e.certificate.der, der)) return e;
+    // Measured before parsing, so an input over the caller's limits is refused before the unbounded parse.
+    const size = measure?.(der);
+    const e: Entry = { certificate: ParsedCertificate.fromDer(der), size };
+    this.lru.set(key, bucket ? [e, ...bucket.slice(0, BUCKET_LIMIT - 1)] : [e]);
+    return e;
   }
 
   /** Drops every entry (benchmarks measure cold loads; callers may free memory). */

@@ -122,3 +122,71 @@ export function derSetOf(elements: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Where one element sits in a buffer: its first identifier octet and the byte
+ * ranges of the whole element and of its contents. Produced by header walking
+ * (reading tag and length octets only); nothing inside is decoded.
+ */
+export interface TlvRange {
+  /** The identifier octet (class, constructed bit, low tag number). */
+  readonly tag: number;
+  readonly start: number;
+  readonly contentStart: number;
+  readonly end: number;
+}
+
+/**
+ * The header of the element at `at`, which must end by `limit`; undefined for
+ * every form the walk does not follow (indefinite length, high tag numbers,
+ * lengths over 2^32, truncation). Callers then fall back to a full decode,
+ * which reports such input properly.
+ */
+export function tlvAt(bytes: Uint8Array, at: number, limit: number): TlvRange | undefined {
+  if (at + 2 > limit) return undefined;
+  const tag = bytes[at]!;
+  if ((tag & 0x1f) === 0x1f) return undefined;
+  let p = at + 1;
+  let len = bytes[p++]!;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || p + n > limit) return undefined;
+    len = 0;
+    for (let k = 0; k < n; k++) len = len * 256 + bytes[p++]!;
+  }
+  if (p + len > limit) return undefined;
+  return { tag, start: at, contentStart: p, end: p + len };
+}
+
+/**
+ * The elements directly inside the constructed element `parent`, which must
+ * tile its contents exactly; undefined when they do not or when there are
+ * more than `maxElements` of them (the walk is bounded like a decode).
+ */
+export function tlvChildren(bytes: Uint8Array, parent: TlvRange, maxElements: number): TlvRange[] | undefined {
+  if (!(parent.tag & 0x20)) return undefined;
+  const out: TlvRange[] = [];
+  for (let p = parent.contentStart; p < parent.end; ) {
+    if (out.length >= maxElements) return undefined;
+    const child = tlvAt(bytes, p, parent.end);
+    if (!child) return undefined;
+    out.push(child);
+    p = child.end;
+  }
+  return out;
+}
+
+/** How many nodes a decoded tree holds (including BER asn1js found inside OCTET/BIT STRINGs) and how deep it goes. */
+export function treeSize(node: Asn1Node): { readonly nodes: number; readonly depth: number } {
+  let nodes = 0;
+  let depth = 0;
+  const visit = (n: Asn1Node, d: number) => {
+    nodes++;
+    if (d > depth) depth = d;
+    const v = (n.valueBlock as unknown as { value?: unknown }).value;
+    // Other value arrays (an OID's arcs) hold sub-blocks, not nodes.
+    if (Array.isArray(v)) for (const c of v) if (c instanceof asn1js.BaseBlock) visit(c, d + 1);
+  };
+  visit(node, 1);
+  return { nodes, depth };
+}
