@@ -113,6 +113,18 @@ describe('root cause 2: a SignedProperties reference was checked only when Quali
   });
 });
 
+describe('root cause 4: enveloping data in a ds:Object nested inside another ds:Object counted as this signature\'s ds:Object', () => {
+  it('the signed ds:Object moved into the QualifyingProperties\' ds:Object (fuzz #97085, kz-enveloping-b): INDETERMINATE / SIGNED_DATA_NOT_FOUND', async () => {
+    const xml = text('kz-enveloping-b');
+    const obj = /<ds:Object Id="object-1">[\s\S]*?<\/ds:Object>/.exec(xml)![0];
+    const moved = edit(edit(xml, obj, ''), '<ds:Object><xades:QualifyingProperties', `<ds:Object>${obj}<xades:QualifyingProperties`);
+    const s = await verdict('kz-enveloping-b', moved);
+    expect(s.checks.find((c) => c.id === 'cv.signature-value')?.status).toBe('PASSED');
+    expect([s.indication, s.subIndication]).toEqual(['INDETERMINATE', 'SIGNED_DATA_NOT_FOUND']);
+    expect(failed(s, 'fc.signed-content').join()).toMatch(/ds:Object\[1\]\/ds:Object\[1\]/);
+  });
+});
+
 describe('root cause 3: XAdES properties without a signed SigningCertificate(V2) left the KeyInfo certificate unbound', () => {
   /** kz-enveloped-b re-signed by its own key after removing SigningCertificateV2 (optionally also signing ds:KeyInfo). */
   async function withoutSigningCertificate(signKeyInfo: boolean): Promise<string> {

@@ -377,7 +377,8 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
 function isDirectObjectData(signature: Element, el: Element): boolean {
   const isObject = (n: Node | null) => !!n && (n as Element).namespaceURI === DSIG_NS && (n as Element).localName === 'Object';
   if (isObject(el) && el.parentNode === signature) return true;
-  return isObject(el.parentNode) && el.parentNode!.parentNode === signature;
+  // A ds:Object nested in another ds:Object is not this signature's ds:Object but a moved one.
+  return !isObject(el) && isObject(el.parentNode) && el.parentNode!.parentNode === signature;
 }
 
 function tryCert(der: Uint8Array, warnings: string[]): ParsedCertificate[] {
