@@ -16,6 +16,14 @@
  * signed is not the data the caller has. Ambiguous Ids (the same Id on two
  * elements) are a FORMAT_FAILURE (`fc.unique-ids`). Each reference's coverage is
  * listed in the `cv.reference[i]` check details.
+ *
+ * XAdES structure: properties are read only from their EN 319 132-1 places
+ * (ds:Signature/ds:Object/xades:QualifyingProperties/...); a XAdES element of the
+ * signature found anywhere else (wrapped, moved, duplicated singleton) is a
+ * FORMAT_FAILURE (`fc.xades-structure`) rather than ignored, and so is a
+ * SignedProperties reference covering anything but that place. XAdES properties
+ * without a signed SigningCertificate(V2) leave the signer unbound unless
+ * ds:KeyInfo is itself signed: INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND.
  */
 import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
