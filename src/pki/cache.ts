@@ -43,7 +43,7 @@ class CertificateCache {
   }
 
   private entry(der: Uint8Array, measure?: (der: Uint8Array) => DecodeSize): Entry {
-    const key = `${der.length}:${fnv1a(der)}`;
+    const key = derHashKey(der);
     const bucket = this.lru.get(key);
     if (bucket) for (const e of bucket) if (equalBytes(e.certificate.der, der)) return e;
     // Measured before parsing, so an input over the caller's limits is refused before the unbounded parse.
@@ -57,6 +57,11 @@ class CertificateCache {
   clear(): void {
     this.lru.clear();
   }
+}
+
+/** A cheap map key for exact DER (length and FNV-1a); equal keys must still be confirmed byte for byte. */
+export function derHashKey(der: Uint8Array): string {
+  return `${der.length}:${fnv1a(der)}`;
 }
 
 /** FNV-1a, 32 bits: a fast, non-cryptographic spread of the bytes (equality is always confirmed). */

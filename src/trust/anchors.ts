@@ -1,7 +1,7 @@
-import { certificateCache } from '../pki/cache.js';
+import { certificateCache, derHashKey } from '../pki/cache.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import type { TrustAnchor } from '../pki/pool.js';
-import { fromBase64 } from '../util/bytes.js';
+import { equalBytes, fromBase64 } from '../util/bytes.js';
 import type { LoadedTrustList } from './load.js';
 import type { TrustService, TrustServiceProvider } from './model.js';
 import { nameKeyFromCertificate, nameKeyFromString } from './names.js';
@@ -20,12 +20,17 @@ export interface ServiceMatch extends ServiceRef {
 }
 
 /**
- * Services of usable trusted lists indexed by certificate SHA-256, by subject
+ * Services of usable trusted lists indexed by exact certificate, by subject
  * key identifier and by subject-name key: a chain certificate finds its services
  * with three map lookups, whatever the number of lists.
+ *
+ * Exact certificates are keyed by a cheap hash of their DER and confirmed byte
+ * for byte (as exact as a SHA-256 comparison): computing 5,000 SHA-256
+ * fingerprints through WebCrypto cost about as much as decoding the certificates.
  */
 export class TrustIndex {
-  private readonly byDigest = new Map<string, ServiceRef[]>();
+  private readonly byCertificate = new Map<string, { readonly der: Uint8Array; readonly refs: ServiceRef[] }[]>();
+  private certificateCount = 0;
   private readonly bySki = new Map<string, ServiceRef[]>();
   private readonly byName = new Map<string, ServiceRef[]>();
   /** CA certificates of listed services, for path building (trust is decided again by recognition). */
@@ -34,8 +39,6 @@ export class TrustIndex {
 
   static async build(lists: readonly LoadedTrustList[]): Promise<TrustIndex> {
     const idx = new TrustIndex();
-    const seenAnchor = new Set<string>();
-    const listed: { cert: ParsedCertificate; ref: ServiceRef; digest: Promise<string>; source: string }[] = [];
     for (const list of lists) {
       if (!list.usable) continue;
       for (const provider of list.list.providers) {
@@ -62,8 +65,9 @@ export class TrustIndex {
               idx.problems.push(`${list.list.id}: unreadable certificate in service ${service.name}: ${(e as Error).message}`);
               continue;
             }
-            // Fingerprints are awaited together below: one by one, the crypto thread pool sat idle between certificates.
-            listed.push({ cert, ref, digest: cert.fingerprint(), source: `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}` });
+            const { refs, added } = idx.certificateEntry(cert.der, true)!;
+            refs.push(ref);
+            if (added && cert.isCA) idx.anchors.push({ certificate: cert, source: `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}` });
             // A certificate identity also answers SKI and name lookups (chain certificates may be re-issued).
             if (cert.subjectKeyIdentifier) skis.add(cert.subjectKeyIdentifier);
           }
@@ -72,16 +76,20 @@ export class TrustIndex {
         }
       }
     }
-    const digests = await Promise.all(listed.map((l) => l.digest));
-    listed.forEach(({ cert, ref, source }, i) => {
-      const digest = digests[i]!;
-      push(idx.byDigest, digest, ref);
-      if (cert.isCA && !seenAnchor.has(digest)) {
-        seenAnchor.add(digest);
-        idx.anchors.push({ certificate: cert, source });
-      }
-    });
     return idx;
+  }
+
+  /** The services listing exactly `der`; with `create`, a new empty entry when there is none (`added`). */
+  private certificateEntry(der: Uint8Array, create: boolean): { refs: ServiceRef[]; added: boolean } | undefined {
+    const key = derHashKey(der);
+    const bucket = this.byCertificate.get(key);
+    const found = bucket?.find((e) => equalBytes(e.der, der));
+    if (found || !create) return found && { refs: found.refs, added: false };
+    const entry = { der, refs: [] as ServiceRef[] };
+    if (bucket) bucket.push(entry);
+    else this.byCertificate.set(key, [entry]);
+    this.certificateCount++;
+    return { refs: entry.refs, added: true };
   }
 
   /**
@@ -100,14 +108,14 @@ export class TrustIndex {
         out.push({ ...r, certificate: cert, matchedBy });
       }
     };
-    add(this.byDigest.get(await cert.fingerprint()), 'certificate');
+    add(this.certificateEntry(cert.der, false)?.refs, 'certificate');
     if (cert.subjectKeyIdentifier) add(this.bySki.get(cert.subjectKeyIdentifier), 'ski');
     add(this.byName.get(nameKeyFromCertificate(cert.subject)), 'subject-name');
     return out;
   }
 
   get size(): number {
-    return this.byDigest.size + this.bySki.size + this.byName.size;
+    return this.certificateCount + this.bySki.size + this.byName.size;
   }
 }
 
