@@ -154,20 +154,54 @@ function parsePssParams(der: Uint8Array | undefined): { hash: DigestName; saltLe
   }
 }
 
-/** ECDSA-Sig-Value (DER SEQUENCE of two INTEGERs) to the fixed-width r||s that WebCrypto expects; undefined if malformed. */
+/**
+ * ECDSA-Sig-Value (SEQUENCE of two INTEGERs, RFC 5480 / X9.62) to the fixed-width r||s that WebCrypto
+ * expects; undefined unless the value is strict DER. BER leniency (another tag, long or indefinite
+ * lengths, padded or negative INTEGERs, trailing bytes) would give one signature many accepted
+ * encodings (malleability), so it is refused as strict verifiers (OpenSSL, BouncyCastle) do.
+ */
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | undefined {
-  const asn = asn1js.fromBER(toArrayBuffer(der));
-  if (asn.offset !== der.length) return undefined;
-  const seq = asn.result;
-  if (!(seq instanceof asn1js.Sequence) || seq.valueBlock.value.length !== 2) return undefined;
+  const seq = derTlv(der, 0, 0x30);
+  if (!seq || seq.end !== der.length) return undefined;
   const out = new Uint8Array(size * 2);
+  let pos = seq.start;
   for (let i = 0; i < 2; i++) {
-    const int = seq.valueBlock.value[i];
-    if (!(int instanceof asn1js.Integer)) return undefined;
-    let v = int.valueBlock.valueHexView;
-    while (v.length > 1 && v[0] === 0) v = v.subarray(1);
+    const int = derTlv(der, pos, 0x02);
+    if (!int || int.end > seq.end) return undefined;
+    let v = der.subarray(int.start, int.end);
+    if (v.length === 0 || (v[0]! & 0x80) !== 0) return undefined; // empty or negative
+    if (v[0] === 0) {
+      // A leading zero octet is allowed only to keep a high bit positive (X.690 8.3.2); r, s ≥ 1.
+      if (v.length === 1 || (v[1]! & 0x80) === 0) return undefined;
+      v = v.subarray(1);
+    }
     if (v.length > size) return undefined;
     out.set(v, i * size + (size - v.length));
+    pos = int.end;
   }
-  return out;
+  return pos === seq.end ? out : undefined;
+}
+
+/** One DER TLV with the expected single-octet tag at `at`: content bounds, or undefined (definite, minimal length only). */
+function derTlv(b: Uint8Array, at: number, tag: number): { start: number; end: number } | undefined {
+  if (at + 2 > b.length || b[at] !== tag) return undefined;
+  const first = b[at + 1]!;
+  let len: number;
+  let start: number;
+  if (first < 0x80) {
+    len = first;
+    start = at + 2;
+  } else if (first === 0x81) {
+    if (at + 3 > b.length || b[at + 2]! < 0x80) return undefined; // would fit the short form
+    len = b[at + 2]!;
+    start = at + 3;
+  } else if (first === 0x82) {
+    if (at + 4 > b.length || b[at + 2] === 0) return undefined; // leading zero length octet
+    len = (b[at + 2]! << 8) | b[at + 3]!;
+    start = at + 4;
+  } else {
+    return undefined; // indefinite (0x80) or absurdly long for a signature value
+  }
+  const end = start + len;
+  return end <= b.length ? { start, end } : undefined;
 }
