@@ -120,8 +120,13 @@ export async function archiveTimestampV3Input(
   const unsignedValues: Uint8Array[] = [];
   for (const el of siSeq.valueBlock.value) {
     if (el.idBlock.tagClass !== 3 || el.idBlock.tagNumber !== 1) continue;
-    for (const attr of (el as asn1js.Constructed).valueBlock.value as asn1js.Sequence[]) {
-      const [type, values] = attr.valueBlock.value as [asn1js.ObjectIdentifier, asn1js.Set];
+    for (const attr of (el as asn1js.Constructed).valueBlock.value) {
+      // Attribute ::= SEQUENCE { attrType OID, attrValues SET }: hashed by its parts, so a malformed one
+      // cannot be matched against the index (hostile input reaches here: the CMS parser tolerates it).
+      const [type, values, extra] = attr instanceof asn1js.Sequence ? attr.valueBlock.value : [];
+      if (!(type instanceof asn1js.ObjectIdentifier) || !(values instanceof asn1js.Set) || extra) {
+        return { ok: false, reason: 'an unsigned attribute is not a SEQUENCE { OBJECT IDENTIFIER, SET }' };
+      }
       for (const v of values.valueBlock.value) {
         if (raw(v) === raw(atsValue) || equalBytes(raw(v), raw(atsValue))) continue; // the time-stamp being checked
         unsignedValues.push(concat([raw(type), raw(v)]));
