@@ -1,6 +1,6 @@
 import { certificateCache, derHashKey } from '../pki/cache.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import type { TrustAnchor } from '../pki/pool.js';
+import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import { equalBytes, fromBase64 } from '../util/bytes.js';
 import type { LoadedTrustList } from './load.js';
 import type { TrustService, TrustServiceProvider } from './model.js';
@@ -36,6 +36,12 @@ export class TrustIndex {
   /** CA certificates of listed services, for path building (trust is decided again by recognition). */
   readonly anchors: TrustAnchor[] = [];
   readonly problems: string[] = [];
+  private pool?: CertificatePool<TrustAnchor>;
+
+  /** `anchors` as a CertificatePool, built on first use and then shared, read only, by every validation using this index. */
+  get anchorPool(): CertificatePool<TrustAnchor> {
+    return (this.pool ??= new CertificatePool<TrustAnchor>(this.anchors));
+  }
 
   static async build(lists: readonly LoadedTrustList[]): Promise<TrustIndex> {
     const idx = new TrustIndex();

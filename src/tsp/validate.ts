@@ -127,7 +127,10 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
 
   // --- identify the TSA certificate (SignerIdentifier + ESS signing-certificate(-v2), RFC 3161 2.4.1 / RFC 5816) ---
   const pool = new CertificatePool([...cms.certificates, ...(opts.certificates ?? []), ...ctx.intermediates].map((certificate) => ({ certificate })));
-  for (const a of ctx.anchors.values()) pool.add(a);
+  // As for the signer (src/cades/validate.ts): path building consults ctx.anchors through its own index, so the
+  // pool only needs the anchors the token's SignerIdentifier names (a directly trusted TSA), found without a scan.
+  const sidAnchors = si.sid.type === 'issuerAndSerialNumber' ? ctx.anchors.withIssuerSerial(si.sid.issuerKey, si.sid.serialNumberHex) : ctx.anchors.withSubjectKeyIdentifier(si.sid.keyIdentifier);
+  for (const a of sidAnchors) pool.add(a);
   const ess = si.essSigningCertificates?.v2 ?? si.essSigningCertificates?.v1;
   let tsa: ParsedCertificate | undefined;
   if (!ess || ess === 'malformed') {
