@@ -120,7 +120,8 @@ export async function archiveTimestampV3Input(
   const unsignedValues: Uint8Array[] = [];
   for (const el of siSeq.valueBlock.value) {
     if (el.idBlock.tagClass !== 3 || el.idBlock.tagNumber !== 1) continue;
-    for (const attr of (el as asn1js.Constructed).valueBlock.value) {
+    if (!(el instanceof asn1js.Constructed)) return { ok: false, reason: 'unsignedAttrs is not a constructed SET OF Attribute' };
+    for (const attr of el.valueBlock.value) {
       // Attribute ::= SEQUENCE { attrType OID, attrValues SET }: hashed by its parts, so a malformed one
       // cannot be matched against the index (hostile input reaches here: the CMS parser tolerates it).
       const [type, values, extra] = attr instanceof asn1js.Sequence ? attr.valueBlock.value : [];
