@@ -27,8 +27,14 @@ export interface Corpus {
   readonly seeds: readonly Seed[];
   /** Signed tuples of the TOTAL-PASSED unmutated signatures: the only ones a mutation may reproduce and pass. */
   readonly validTuples: ReadonlySet<string>;
-  /** Signed data (no signature value) of every fixture CAdES signer: a repaired signature over it may pass if it verifies independently. */
-  readonly signedData: ReadonlySet<string>;
+  /**
+   * Signed data (no signature value) of the fixture CAdES signers that pass, or fail only for a reason
+   * outside it: a corrupted signature value (SIG_CRYPTO_FAILURE), or revocation data their options give
+   * (REVOKED*), mapped to that data (`revocationDataKeys`). A genuine signature over it may pass where
+   * none of that data is given, if it verifies independently. Signers failing for a signed reason (wrong
+   * ESS certificate, expired or weak signer...) are not here: a mutant of theirs that passes is a false accept.
+   */
+  readonly signedData: ReadonlyMap<string, readonly string[]>;
   readonly donors: readonly TlvNode[];
 }
 
@@ -77,14 +83,16 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
     }
   }
   const validTuples = new Set<string>();
-  const signedData = new Set<string>();
+  const signedData = new Map<string, readonly string[]>();
   for (const seed of seeds) {
     try {
       const r = await verify(seed.bytes, seed.options);
       seed.baseline = r.signatures.map((x) => x.indication).join('+') || 'no-signatures';
       for (const sig of r.signatures) {
         const data = await cadesSignedDataKey(seed.bytes, sig, seed.options);
-        if (data) signedData.add(data);
+        const revokedBy = sig.subIndication?.startsWith('REVOKED') ? revocationDataKeys(seed.options) : [];
+        const outsideSignedData = sig.indication === 'TOTAL-PASSED' || sig.subIndication === 'SIG_CRYPTO_FAILURE' || revokedBy.length > 0;
+        if (data && outsideSignedData) signedData.set(data, [...(signedData.get(data) ?? []), ...revokedBy]);
         if (sig.indication !== 'TOTAL-PASSED') continue;
         const key = await signedTupleKey(seed.bytes, sig, seed.options);
         if (!key) throw new Error(`fuzz oracle cannot compute the signed tuple of unmutated ${seed.id} ${sig.id}`);
@@ -112,6 +120,11 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
   }
   const donors = seeds.filter((s) => s.kind === 'cms').flatMap((s) => donorNodes(s.bytes, 150));
   return { seeds, validTuples, signedData, donors };
+}
+
+/** The revocation data (CRLs, OCSP responses) options give, one string per item. */
+export function revocationDataKeys(options: VerifyOptions): string[] {
+  return [...(options.crls ?? []), ...(options.ocspResponses ?? [])].map((b) => Buffer.from(b as Uint8Array).toString('base64'));
 }
 
 /** The seed with every unsigned attribute (CMS SignerInfo [1]) or xades:UnsignedProperties removed; undefined if it has none. */
