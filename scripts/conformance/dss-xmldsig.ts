@@ -119,7 +119,10 @@ async function dssCases(): Promise<ConformanceCase[]> {
     const expected = dssExpectation(file, text);
     const contentPath = detached.match(/detached-content\/[^\s(,]+/)?.[0];
     const noContent = /without (detached )?content/i.test(text) && !/with '|with sample/.test(text.split(';')[0]!);
-    const opts: Parameters<typeof verify>[1] = {};
+    // DSS's samples include a 2 MB qualified signature carrying large CRLs (dss916, ~300k ASN.1
+    // elements). It is validated as a caller who accepts large LT signatures would configure it;
+    // the library default (200,000 decoded elements) bounds memory for untrusted uploads.
+    const opts: Parameters<typeof verify>[1] = { limits: { maxAsn1Elements: 1_000_000 } };
     if (contentPath && !noContent) {
       const bytes = new Uint8Array(readFileSync(join(DSS, contentPath)));
       Object.assign(opts, { detachedContent: bytes });
