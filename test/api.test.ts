@@ -110,5 +110,10 @@ describe('verify() API', () => {
     await expect(verify('just some words here')).rejects.toMatchObject({ code: 'ERR_INPUT_FORMAT' });
     await expect(verify(kzAttached, { trustAnchors: [new TextEncoder().encode('no cert')] })).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(verify(kzAttached, { validationTime: new Date('nope') })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    // A PEM block whose base64 is broken, in an anchor, a CRL or an OCSP response: the caller's option error.
+    const brokenPem = (label: string) => `-----BEGIN ${label}-----\nMIIB*not*base64!!\n-----END ${label}-----\n`;
+    await expect(verify(kzAttached, { trustAnchors: [brokenPem('CERTIFICATE')] })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(verify(kzAttached, { trustAnchors: [kzRoot], crls: [brokenPem('X509 CRL')] })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(verify(kzAttached, { trustAnchors: [kzRoot], ocspResponses: ['%%% not an OCSP response %%%'] })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
   });
 });

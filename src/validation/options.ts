@@ -108,9 +108,18 @@ function asBytes(input: Uint8Array | ArrayBuffer | string): Uint8Array {
   return typeof input === 'string' ? encoder.encode(input) : toBytes(input);
 }
 
+/** DER objects from caller-supplied PEM/DER; a malformed PEM block is the caller's option error, not a TypeError. */
+function optionObjects(input: Uint8Array, labels: readonly string[], what: string): Uint8Array[] {
+  try {
+    return derObjectsFrom(input, labels);
+  } catch (e) {
+    throw new InvalidOptionError(`unreadable ${what}: malformed PEM (${(e as Error).message})`, { cause: e });
+  }
+}
+
 export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
   if (input instanceof ParsedCertificate) return [input];
-  const ders = derObjectsFrom(asBytes(input), ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE']);
+  const ders = optionObjects(asBytes(input), ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE'], 'certificate');
   if (ders.length === 0) throw new InvalidOptionError('no certificate found in the given input');
   return ders.map((d) => {
     try {
@@ -123,7 +132,7 @@ export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
 
 export function loadCrls(input: CrlInput): ParsedCrl[] {
   if (input instanceof ParsedCrl) return [input];
-  const ders = derObjectsFrom(asBytes(input), ['X509 CRL', 'CRL']);
+  const ders = optionObjects(asBytes(input), ['X509 CRL', 'CRL'], 'CRL');
   if (ders.length === 0) throw new InvalidOptionError('no CRL found in the given input');
   return ders.map((d) => {
     try {
@@ -139,8 +148,12 @@ export function loadOcspResponse(input: OcspInput): ParsedOcspResponse {
   let der = typeof input === 'string' ? undefined : toBytes(input);
   if (der === undefined || (der.length > 0 && der[0] !== 0x30)) {
     const text = typeof input === 'string' ? input : new TextDecoder().decode(der);
-    const pem = derObjectsFrom(encoder.encode(text), ['OCSP RESPONSE']);
-    der = pem[0] ?? fromBase64(text.replace(/\s+/g, ''));
+    const pem = optionObjects(encoder.encode(text), ['OCSP RESPONSE'], 'OCSP response');
+    try {
+      der = pem[0] ?? fromBase64(text.replace(/\s+/g, ''));
+    } catch (e) {
+      throw new InvalidOptionError(`unreadable OCSP response: neither DER, PEM nor base64 (${(e as Error).message})`, { cause: e });
+    }
   }
   try {
     return ParsedOcspResponse.fromDer(der);
