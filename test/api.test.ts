@@ -83,6 +83,21 @@ describe('verify() API', () => {
     expect(other.signatures[0]!.revocation[0]!.status).toBe('good');
   });
 
+  it('requireRevocation: a chain certificate without revocation status is INDETERMINATE/TRY_LATER, not a warning', async () => {
+    const byDefault = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at });
+    expect(byDefault.signatures[0]!.indication).toBe('TOTAL-PASSED');
+    expect(byDefault.signatures[0]!.warnings.join(' ')).toMatch(/not checked/);
+    const none = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, requireRevocation: true });
+    expect(none.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    // The signer's CRL alone is not enough: the issuing CA's status (from the root) is required too.
+    const signerOnly = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, requireRevocation: true, crls: [fixture('crl/kz-ca-empty.crl')] });
+    const why = signerOnly.signatures[0]!.checks.filter((c) => c.subIndication === 'TRY_LATER').map((c) => c.detail);
+    expect(why).toHaveLength(1);
+    expect(why[0]).toMatch(/KZ Test Issuing CA/);
+    const revoked = await verify(fixture('cades/kz-revoked.p7s'), { trustAnchors: [kzRoot], validationTime: at, requireRevocation: true, crls: [fixture('crl/kz-ca.crl')] });
+    expect(revoked.signatures[0]!.subIndication).toBe('REVOKED_NO_POE');
+  });
+
   it('SHA-1 is rejected by default and accepted when the caller\'s policy allows it', async () => {
     const sha1 = fixture('cades/kz-sha1.p7s');
     const strict = await verify(sha1, { trustAnchors: [kzRoot], validationTime: at });

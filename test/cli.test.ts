@@ -43,6 +43,12 @@ describe('ots-esig verify', () => {
     expect(s.revocation[0].status).toBe('good');
   });
 
+  it('--require-revocation turns a missing revocation status into INDETERMINATE/TRY_LATER (exit 1)', () => {
+    const r = runCli(['verify', 'fixtures/cades/kz-attached.p7s', ...kz, ...at, '--require-revocation', '--format', 'json']);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+  });
+
   it('exits 1 when a signature is not TOTAL-PASSED', () => {
     const r = runCli(['verify', 'fixtures/cades/kz-tampered-content.p7s', ...kz, ...at, '--format', 'json']);
     expect(r.status).toBe(1);

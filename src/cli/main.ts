@@ -9,7 +9,7 @@ import { runRegress } from './regress-command.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--intermediates FILE]...
-                  [--crl FILE]... [--ocsp FILE]... [--online] [--at ISO-8601] [--format json|text|etsi-xml|junit] [--jobs N]
+                  [--crl FILE]... [--ocsp FILE]... [--online] [--require-revocation] [--at ISO-8601] [--format json|text|etsi-xml|junit] [--jobs N]
                   [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--relying-party CC] [--purpose P]
                   [--algorithms gost]
   ots-esig trust-list lint <list.xml|list.json> [--pin CERT]... [--at ISO-8601] [--warn-days N] [--format text|json|junit]
@@ -26,6 +26,7 @@ There are no built-in anchors. The pilot lists in trust-lists/ are TEST lists.
 (and a policy accepting them); without it, GOST signatures are INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE.
 Revocation: --crl / --ocsp supply CRLs and OCSP responses (DER); data embedded in the signature is used too.
 --online fetches OCSP (AIA) and CRLs (distribution points) when nothing fresh answers; offline by default.
+--require-revocation makes a chain certificate without revocation status INDETERMINATE / TRY_LATER (default: a warning).
 Several files or a folder are verified as a batch across N worker threads, with a summary at the end.
 Exit status: 0 every signature TOTAL-PASSED (and RECOGNIZED with --relying-party), 1 any signature not (or a batch file not evaluable),
 2 usage error or not a signature.`;

@@ -15,6 +15,7 @@ export const VERIFY_FLAGS = {
   ocsp: { type: 'string', multiple: true },
   /** Fetch OCSP / CRLs named in the certificates (AIA, CDP) when no fresh supplied or embedded data answers. */
   online: { type: 'boolean' },
+  'require-revocation': { type: 'boolean' },
   at: { type: 'string' },
   'trust-list': { type: 'string', multiple: true },
   'list-signer': { type: 'string', multiple: true },
@@ -53,6 +54,7 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     crls: (values.crl ?? []).map((f) => readFile(f, 'CRL file')),
     ocspResponses: (values.ocsp ?? []).map((f) => readFile(f, 'OCSP response file')),
     online: values.online === true,
+    requireRevocation: values['require-revocation'] === true,
     validationTime,
     // --list-signer pins apply to every --trust-list (typically the list-of-lists operator's certificate);
     // national lists it points to are verified with the signers its pointers announce.

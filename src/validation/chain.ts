@@ -103,6 +103,8 @@ export async function validateChain(
     if (r.status === 'unknown' && r.tryLater) {
       // Revocation data was sought (online) and could not be had: never a pass (EN 319 102-1 5.2.6 TRY_LATER).
       checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} unavailable: ${r.reason}`, 'TRY_LATER');
+    } else if (r.status === 'unknown' && ctx.requireRevocation && block === 'XCV') {
+      checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} is required and not available: ${r.reason}`, 'TRY_LATER');
     } else if (r.status === 'unknown') warnings.push(`revocation status of ${c.subject.text} not checked: ${r.reason}`);
     else if (r.status === 'good' && !r.fresh) warnings.push(`revocation data for ${c.subject.text} is past its nextUpdate`);
     revocation.push({

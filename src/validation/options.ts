@@ -73,6 +73,12 @@ export interface VerifyOptions {
   readonly fetcher?: FetchFunction | Fetcher;
   /** Time and size limits of online fetching. */
   readonly fetchLimits?: Pick<FetcherOptions, 'timeoutMs' | 'maxBytes'>;
+  /**
+   * Require revocation status for every certificate of the signer's chain (EN 319 102-1 and the DSS
+   * default policy): when none is available the verdict is INDETERMINATE / TRY_LATER. Off by
+   * default, where a missing status is a warning ("not checked") and does not change the verdict.
+   */
+  readonly requireRevocation?: boolean;
 }
 
 /** An OCSP response as DER, PEM/base64 text, or already parsed. */
@@ -100,6 +106,8 @@ export interface ValidationContext {
   readonly ocspResponses?: readonly ParsedOcspResponse[];
   /** Present only when online fetching is enabled. */
   readonly fetcher?: Fetcher;
+  /** VerifyOptions.requireRevocation. */
+  readonly requireRevocation: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -203,6 +211,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
     fetcher,
   });
   return {
+    requireRevocation: options.requireRevocation === true,
     acceptablePolicies,
     revocation,
     ocspResponses,
