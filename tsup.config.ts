@@ -44,6 +44,15 @@ export default defineConfig([
     ],
   },
   {
+    // `ots-esig/node`: Node-only adapters (node:crypto provider), never part of the browser build.
+    entry: { node: 'src/node.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+  },
+  {
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     platform: 'node',
