@@ -59,9 +59,7 @@ export interface Limits {
   /**
    * Most ds:Reference elements in one ds:SignedInfo. Each reference may
    * trigger a dereference, transforms and a canonicalization. Default 64.
-   * TODO(XAdES owner): pass `maxReferences: ctx.limits.maxXmlReferences` to
-   * `verifyXmlSignature` in src/xades/validate.ts; until then its own default
-   * (also 64) applies and this setting is not read.
+   * More is a FORMAT_FAILURE of that signature.
    */
   readonly maxXmlReferences: number;
   /**

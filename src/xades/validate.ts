@@ -25,6 +25,7 @@
  * without a signed SigningCertificate(V2) leave the signer unbound unless
  * ds:KeyInfo is itself signed: INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND.
  */
+import { LimitExceededError } from '../errors.js';
 import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
@@ -138,6 +139,11 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   const kiCerts = keyInfoCertificates(structure.keyInfo, problems);
   for (const p of problems) warnings.push(p);
   const embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings)) : [];
+  // Without a signed SigningCertificate each KeyInfo certificate may be tried as the key, each try
+  // re-digesting every reference: the number of carried certificates is bounded like a CMS's.
+  if (kiCerts.length + embedded.length > ctx.limits.maxCertificates) {
+    throw new LimitExceededError('xml.certificates', ctx.limits.maxCertificates, `the signature carries ${kiCerts.length + embedded.length} certificates (max ${ctx.limits.maxCertificates})`);
+  }
   const pool = new CertificatePool([...kiCerts, ...embedded, ...ctx.intermediates].map((certificate) => ({ certificate })));
   for (const a of ctx.anchors.values()) pool.add(a);
   const candidates = [...pool.values()].map((x) => x.certificate);
@@ -156,7 +162,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     if (qp) warnings.push('XAdES SignedProperties carry no SigningCertificate(V2): not XAdES-B; the signer is identified by KeyInfo only');
     // No signed binding: take the KeyInfo certificate whose key verifies; trust still comes only from XCV.
     for (const c of kiCerts) {
-      const r = await verifyXmlSignature(doc, signature, { key: c, registry: ctx.registry, detachedContent: input.detachedContent });
+      const r = await verifyXmlSignature(doc, signature, { key: c, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
       if (r.signatureValid || !xml) {
         xml = r;
         signer = c;
@@ -168,7 +174,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       checks.indeterminate('ISC', 'isc.key-info', 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present', 'NO_SIGNING_CERTIFICATE_FOUND');
       // A bare public key identifies nobody, but checking it tells the caller whether the signature is intact.
       for (const key of await keyValueKeys(structure.keyInfo)) {
-        const r = await verifyXmlSignature(doc, signature, { key, registry: ctx.registry, detachedContent: input.detachedContent });
+        const r = await verifyXmlSignature(doc, signature, { key, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
         if (r.signatureValid || !xml) xml = r;
         if (r.signatureValid) {
           warnings.push('the signature verifies with the public key in ds:KeyValue, which is not bound to any certificate: intact, signer unknown');
@@ -179,7 +185,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   }
 
   // --- CV: references and signature value (with the identified certificate only) ---
-  if (signer && !xml) xml = await verifyXmlSignature(doc, signature, { key: signer, registry: ctx.registry, detachedContent: input.detachedContent });
+  if (signer && !xml) xml = await verifyXmlSignature(doc, signature, { key: signer, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
   if (xml) {
     for (const r of xml.references) {
       const what = `reference ${r.index}${r.uri !== null ? ` URI="${r.uri}"` : ''}${r.type ? ` Type=${r.type}` : ''} covers ${r.covered.description}${r.covered.excludesSignature ? ' minus the enveloped signature' : ''}`;
