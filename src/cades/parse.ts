@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { equalBytes, toHex } from '../util/bytes.js';
+import { equalBytes, toHex, concatBytes } from '../util/bytes.js';
 import { algorithmIdOf, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { readNameNode } from '../pki/name.js';
@@ -243,14 +243,7 @@ function octetStringContent(os: asn1js.OctetString): Uint8Array {
     else parts.push(v.valueHexView);
   };
   collect(os);
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** SignedAttributes / UnsignedAttributes: SET OF Attribute { attrType, attrValues SET OF ANY }. */

@@ -7,6 +7,7 @@
  */
 import { OtsEsigError } from '../errors.js';
 import { LruCache } from '../util/lru.js';
+import { concatBytes } from '../util/bytes.js';
 
 /** The subset of WHATWG `fetch` used here, so any compatible implementation (undici, a proxy, a test double) fits. */
 export type FetchFunction = (
@@ -138,13 +139,7 @@ export class Fetcher {
       }
       parts.push(value);
     }
-    const out = new Uint8Array(total);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(parts);
   }
 }
 

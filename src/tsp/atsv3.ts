@@ -15,7 +15,7 @@
 import * as asn1js from 'asn1js';
 import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
-import { equalBytes, toArrayBuffer } from '../util/bytes.js';
+import { equalBytes, toArrayBuffer, concatBytes } from '../util/bytes.js';
 import type { TimestampToken } from './token.js';
 
 export const ATS_V3_OID = '0.4.0.1733.2.4';
@@ -130,7 +130,7 @@ export async function archiveTimestampV3Input(
       }
       for (const v of values.valueBlock.value) {
         if (raw(v) === raw(atsValue) || equalBytes(raw(v), raw(atsValue))) continue; // the time-stamp being checked
-        unsignedValues.push(concat([raw(type), raw(v)]));
+        unsignedValues.push(concatBytes([raw(type), raw(v)]));
       }
     }
   }
@@ -142,16 +142,7 @@ export async function archiveTimestampV3Input(
 
   // SignerInfo fields in order, without unsignedAttrs ([1]).
   const fields = siSeq.valueBlock.value.filter((el) => !(el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 1)).map(raw);
-  const data = concat([rs.eContentType, await registry.digest(imprintAlg, content), ...fields, index.der]);
+  const data = concatBytes([rs.eContentType, await registry.digest(imprintAlg, content), ...fields, index.der]);
   return { ok: true, data, index };
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}

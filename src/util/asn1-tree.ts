@@ -1,5 +1,5 @@
 import * as asn1js from 'asn1js';
-import { toArrayBuffer } from './bytes.js';
+import { toArrayBuffer, concatBytes } from './bytes.js';
 import { InputFormatError } from '../errors.js';
 
 /**
@@ -112,15 +112,7 @@ export function derSetOf(elements: readonly Uint8Array[]): Uint8Array {
     for (let v = len; v > 0; v = Math.floor(v / 256)) lenBytes.unshift(v & 0xff);
     lenBytes.unshift(0x80 | lenBytes.length);
   }
-  const out = new Uint8Array(1 + lenBytes.length + len);
-  out[0] = 0x31;
-  out.set(lenBytes, 1);
-  let o = 1 + lenBytes.length;
-  for (const e of sorted) {
-    out.set(e, o);
-    o += e.length;
-  }
-  return out;
+  return concatBytes([new Uint8Array([0x31, ...lenBytes]), ...sorted]);
 }
 
 /**

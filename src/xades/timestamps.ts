@@ -25,6 +25,7 @@ import { canonicalize } from './c14n.js';
 import { SIGNED_PROPERTIES_TYPES, type EncapsulatedTimeStamp, type QualifyingProperties } from './properties.js';
 import type { XmlSignatureResult } from './xmldsig.js';
 import { child, childElements, DSIG_NS, is, isAncestorOrSelf, XADES141_NS } from './dom.js';
+import { concatBytes } from '../util/bytes.js';
 
 export interface TimestampOutcome {
   /** Earliest genTime of a signature or archive time-stamp that passed validation. */
@@ -121,7 +122,7 @@ export function signatureTimestampInput(ts: EncapsulatedTimeStamp, signature: El
 export function allDataObjectsTimestampInput(refs: readonly { readonly type: string | null; readonly input: Uint8Array | null }[]): Uint8Array | undefined {
   const data = refs.filter((r) => !(r.type && SIGNED_PROPERTIES_TYPES.has(r.type)));
   if (data.some((r) => r.input === null)) return undefined;
-  return concat(data.map((r) => r.input!));
+  return concatBytes(data.map((r) => r.input!));
 }
 
 const SIG_AND_REFS_COVERED = new Set([
@@ -150,18 +151,9 @@ export function sigAndRefsTimestampInput(ts: EncapsulatedTimeStamp, signature: E
     if (el === ts.element) break;
     if (SIG_AND_REFS_COVERED.has(el.localName)) parts.push(enc.encode(canonicalize(el, el, method)));
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /**
  * ArchiveTimeStamp input (XAdES 1.3.2 clause 7.7.1; EN 319 132-1 5.5.2.2 for the
@@ -207,5 +199,5 @@ export function archiveTimestampInput(
     if (!v141 && referenced.has(obj.getAttribute('Id') ?? '\0')) continue;
     c14n(obj);
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
