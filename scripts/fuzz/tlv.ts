@@ -121,7 +121,9 @@ export function encodeLength(n: number): Uint8Array {
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
-export { concatBytes as concat } from '../../src/util/bytes.js';
+import { concatBytes as concat } from '../../src/util/bytes.js';
+
+export { concat };
 
 export function serialize(n: TlvNode): Uint8Array {
   if (n.original) return n.original;
