@@ -1,0 +1,262 @@
+import * as asn1js from 'asn1js';
+import { InputFormatError, LimitExceededError } from '../errors.js';
+import { bytesKey, concatBytes } from './bytes.js';
+import { LruCache } from './lru.js';
+import { decodeWhole, tlvAt, tlvChildren, treeSize, type Asn1Node, type TlvRange } from './asn1-tree.js';
+
+/**
+ * One element of a BER/DER structure, wherever it came from: located in the
+ * input by reading tag and length headers (`TlvElement`, the fast path that
+ * decodes nothing), or a node asn1js has already decoded (`Asn1Element`, for
+ * input the header walk does not follow, such as BER indefinite lengths).
+ * Readers of CMS and X.509 structures are written once against this view.
+ *
+ * Values are never decoded by hand: primitive contents that are plain bytes
+ * (OCTET STRING, INTEGER magnitude, BIT STRING) are taken as they are, and
+ * everything else (OIDs, times, strings, Names) is decoded by asn1js from the
+ * element's exact encoding, through a `DecodeMemo` where the same encodings
+ * recur (a signer's issuer name, algorithm identifiers, attribute types).
+ */
+export interface DerElement {
+  /** 1 universal, 2 application, 3 context-specific, 4 private (asn1js's numbering). */
+  readonly tagClass: number;
+  readonly tagNumber: number;
+  readonly constructed: boolean;
+  /** The exact bytes of the element (identifier, length, contents), never re-encoded. */
+  readonly encoding: Uint8Array;
+  /** The elements inside a constructed element; throws InputFormatError naming `what` otherwise. */
+  children(what: string): readonly DerElement[];
+  /** The content octets of a primitive element; throws InputFormatError naming `what` otherwise. */
+  content(what: string): Uint8Array;
+}
+
+export const UNIVERSAL = 1;
+export const CONTEXT = 3;
+export const TAG = { boolean: 1, integer: 2, bitString: 3, octetString: 4, null: 5, oid: 6, utcTime: 23, generalizedTime: 24, sequence: 16, set: 17 } as const;
+
+const fail = (what: string, detail: string): never => {
+  throw new InputFormatError(`${what}: ${detail}`);
+};
+
+/**
+ * How many elements a walk may still visit; shared by every element of one
+ * walk. Charged per element located or decoded, whether a memo answered or
+ * not, so the same input meets the same limit whatever is cached.
+ */
+export class ElementBudget {
+  constructor(
+    private remaining: number,
+    readonly limitName: string,
+    readonly limit: number = remaining,
+  ) {}
+
+  charge(n: number): void {
+    this.remaining -= n;
+    if (this.remaining < 0) throw new LimitExceededError(this.limitName, this.limit);
+  }
+
+  get left(): number {
+    return Math.max(this.remaining, 0);
+  }
+}
+
+/** An element located by header walking in `bytes`; children are located (and charged) when asked for. */
+export class TlvElement implements DerElement {
+  private kids?: readonly TlvElement[];
+
+  private constructor(
+    private readonly bytes: Uint8Array,
+    readonly range: TlvRange,
+    private readonly budget: ElementBudget,
+  ) {}
+
+  /** `bytes` as exactly one element, or undefined when the header walk cannot follow it (the caller decodes it instead). */
+  static of(bytes: Uint8Array, budget: ElementBudget): TlvElement | undefined {
+    const r = tlvAt(bytes, 0, bytes.length);
+    if (!r || r.end !== bytes.length) return undefined;
+    budget.charge(1);
+    return new TlvElement(bytes, r, budget);
+  }
+
+  get tagClass(): number {
+    return (this.range.tag >> 6) + 1;
+  }
+  get tagNumber(): number {
+    return this.range.tag & 0x1f;
+  }
+  get constructed(): boolean {
+    return (this.range.tag & 0x20) !== 0;
+  }
+  get encoding(): Uint8Array {
+    return this.bytes.subarray(this.range.start, this.range.end);
+  }
+
+  children(what: string): readonly TlvElement[] {
+    if (this.kids) return this.kids;
+    if (!this.constructed) return fail(what, 'expected a constructed element');
+    const ranges = tlvChildren(this.bytes, this.range, this.budget.left + 1);
+    // Not tiling its contents with definite-length elements: the caller's full decode reports it.
+    if (!ranges) throw new NotWalkable(what);
+    this.budget.charge(ranges.length);
+    return (this.kids = ranges.map((r) => new TlvElement(this.bytes, r, this.budget)));
+  }
+
+  content(what: string): Uint8Array {
+    if (this.constructed) return fail(what, 'expected a primitive element');
+    return this.bytes.subarray(this.range.contentStart, this.range.end);
+  }
+}
+
+/** The header walk met a form it does not follow (indefinite length, high tag number): decode the input instead. */
+export class NotWalkable extends InputFormatError {
+  constructor(what: string) {
+    super(`${what}: not a definite-length encoding`);
+  }
+}
+
+/** A node asn1js decoded, seen through DerElement. */
+export class Asn1Element implements DerElement {
+  constructor(readonly node: Asn1Node) {}
+
+  get tagClass(): number {
+    return this.node.idBlock.tagClass;
+  }
+  get tagNumber(): number {
+    return this.node.idBlock.tagNumber;
+  }
+  get constructed(): boolean {
+    return this.node.idBlock.isConstructed;
+  }
+  get encoding(): Uint8Array {
+    return this.node.valueBeforeDecodeView;
+  }
+  children(what: string): readonly DerElement[] {
+    const v = this.constructed ? (this.node.valueBlock as unknown as { value?: Asn1Node[] }).value : undefined;
+    return Array.isArray(v) ? v.map((n) => new Asn1Element(n)) : fail(what, 'expected a constructed element');
+  }
+  content(what: string): Uint8Array {
+    const v = this.constructed ? undefined : (this.node.valueBlock as unknown as { valueHexView?: Uint8Array }).valueHexView;
+    return v ?? fail(what, 'expected a primitive element');
+  }
+}
+
+export function isUniversal(el: DerElement | undefined, tagNumber: number): el is DerElement {
+  return el !== undefined && el.tagClass === UNIVERSAL && el.tagNumber === tagNumber;
+}
+
+/** True when `el` carries context-specific tag [n] (EXPLICIT or IMPLICIT). */
+export function isContextTag(el: DerElement | undefined, n: number): el is DerElement {
+  return el !== undefined && el.tagClass === CONTEXT && el.tagNumber === n;
+}
+
+const NAMES: Record<number, string> = { 1: 'a BOOLEAN', 2: 'an INTEGER', 3: 'a BIT STRING', 4: 'an OCTET STRING', 5: 'a NULL', 6: 'an OBJECT IDENTIFIER', 16: 'a SEQUENCE', 17: 'a SET' };
+
+/** The elements of a universal SEQUENCE or SET. */
+export function elementsTagged(el: DerElement | undefined, tagNumber: typeof TAG.sequence | typeof TAG.set, what: string): readonly DerElement[] {
+  if (!isUniversal(el, tagNumber) || !el.constructed) return fail(what, `expected ${NAMES[tagNumber]}`);
+  return el.children(what);
+}
+
+export const seqOf = (el: DerElement | undefined, what: string) => elementsTagged(el, TAG.sequence, what);
+export const setOf = (el: DerElement | undefined, what: string) => elementsTagged(el, TAG.set, what);
+
+/** The content octets of a primitive universal element of `tagNumber`. */
+export function primitiveOf(el: DerElement | undefined, tagNumber: number, what: string): Uint8Array {
+  if (!isUniversal(el, tagNumber) || el.constructed) return fail(what, `expected a primitive ${(NAMES[tagNumber] ?? 'element').replace(/^an? /, '')}`);
+  return el.content(what);
+}
+
+/** The single element inside an EXPLICIT [n] tag. */
+export function explicitOf(el: DerElement | undefined, n: number, what: string): DerElement {
+  if (!isContextTag(el, n)) return fail(what, `expected [${n}]`);
+  const inner = el.children(what);
+  if (inner.length !== 1) fail(what, `expected one element inside [${n}]`);
+  return inner[0]!;
+}
+
+/**
+ * An OCTET STRING's value: the contents of the primitive form, or the
+ * concatenated segments of BER's constructed form (each segment itself an
+ * OCTET STRING, X.690 8.7.3).
+ */
+export function octetsOf(el: DerElement | undefined, what: string): Uint8Array {
+  if (!isUniversal(el, TAG.octetString)) return fail(what, 'expected an OCTET STRING');
+  if (!el.constructed) return el.content(what);
+  const parts: Uint8Array[] = [];
+  const collect = (e: DerElement) => {
+    if (!isUniversal(e, TAG.octetString)) fail(what, 'a segment of a constructed OCTET STRING is not an OCTET STRING');
+    if (e.constructed) for (const c of e.children(what)) collect(c);
+    else parts.push(e.content(what));
+  };
+  collect(el);
+  return concatBytes(parts);
+}
+
+/**
+ * Decoded values by exact encoding, for encodings that recur across inputs.
+ * A miss decodes a private copy of the bytes (so no result pins the caller's
+ * buffer) and remembers the value with the number of elements asn1js built,
+ * which every use charges to the caller's budget. Decoding errors are not
+ * remembered. Values are shared between callers and must be treated as immutable.
+ */
+export class DecodeMemo<V> {
+  private readonly lru: LruCache<string, { readonly value: V; readonly nodes: number }>;
+
+  constructor(
+    private readonly decode: (node: Asn1Node, what: string) => V,
+    capacity = 4096,
+    /** Longer encodings are decoded every time (they rarely recur and would make large keys). */
+    private readonly maxKeyBytes = 1024,
+  ) {
+    this.lru = new LruCache(capacity);
+  }
+
+  get(el: DerElement, what: string, budget?: ElementBudget): V {
+    const bytes = el.encoding;
+    if (bytes.length > this.maxKeyBytes) {
+      const node = el instanceof Asn1Element ? el.node : decodeWhole(bytes.slice(), what);
+      budget?.charge(treeSize(node).nodes);
+      return this.decode(node, what);
+    }
+    const key = bytesKey(bytes);
+    let hit = this.lru.get(key);
+    if (!hit) {
+      const node = decodeWhole(bytes.slice(), what);
+      hit = { value: this.decode(node, what), nodes: treeSize(node).nodes };
+      this.lru.set(key, hit);
+    }
+    budget?.charge(hit.nodes);
+    return hit.value;
+  }
+}
+
+const oidMemo = new DecodeMemo((node, what) => {
+  if (!(node instanceof asn1js.ObjectIdentifier) || node.idBlock.isConstructed) return fail(what, 'expected an OBJECT IDENTIFIER');
+  return node.valueBlock.toString();
+});
+
+/** An OBJECT IDENTIFIER in dotted form (each distinct encoding decoded once). */
+export function oidOf(el: DerElement | undefined, what: string): string {
+  if (!isUniversal(el, TAG.oid) || el.constructed) return fail(what, 'expected an OBJECT IDENTIFIER');
+  return oidMemo.get(el, what);
+}
+
+const smallIntMemo = new DecodeMemo((node, what) => {
+  if (!(node instanceof asn1js.Integer) || node.idBlock.isConstructed) return fail(what, 'expected an INTEGER');
+  return node.valueBlock.valueDec;
+});
+
+/** An INTEGER that fits a JS number (versions, small counts). */
+export function smallIntegerOf(el: DerElement | undefined, what: string): number {
+  if (!isUniversal(el, TAG.integer) || el.constructed) return fail(what, 'expected an INTEGER');
+  return smallIntMemo.get(el, what);
+}
+
+/** UTCTime or GeneralizedTime as asn1js reads it (times rarely recur, so no memo). */
+export function timeOf(el: DerElement | undefined, what: string): Date {
+  if (el && el.tagClass === UNIVERSAL && (el.tagNumber === TAG.utcTime || el.tagNumber === TAG.generalizedTime) && !el.constructed) {
+    const node = el instanceof Asn1Element ? el.node : decodeWhole(el.encoding, what);
+    return (node as asn1js.UTCTime | asn1js.GeneralizedTime).toDate();
+  }
+  return fail(what, 'expected UTCTime or GeneralizedTime');
+}
