@@ -46,7 +46,7 @@ export function loadCase(id: string, label: string, file: string, root: string):
   const content = sig.eContent.slice();
   const signedAttrs = si.signedAttributesDer.slice();
   const signatureValue = si.signatureValue.slice();
-  const md = (si.signedAttributes.get('1.2.840.113549.1.9.4')![0]!.values[0] as asn1js.OctetString).valueBlock.valueHexView.slice();
+  const md = si.signedAttributes.get('1.2.840.113549.1.9.4')![0]!.values[0]!.content('message-digest').slice();
   const floor = () => {
     const digest = createHash('sha256').update(content).digest();
     return digest.equals(md) && nodeVerify('sha256', signedAttrs, key, signatureValue);

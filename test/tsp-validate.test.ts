@@ -17,7 +17,7 @@ const ctx = (over: Record<string, unknown> = {}) =>
 function tokenOf(file: string): { token: Uint8Array; signatureValue: Uint8Array } {
   const si = parseCades(fixture(file)).signers[0]!;
   const v = si.unsignedAttributes.get(OID.signatureTimeStampToken)![0]!.values[0]!;
-  return { token: new Uint8Array(v.valueBeforeDecodeView), signatureValue: si.signatureValue };
+  return { token: v.encoding.slice(), signatureValue: si.signatureValue };
 }
 
 describe('validateTimestampToken (RFC 3161)', () => {

@@ -1,17 +1,17 @@
-import type * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import type { ParsedCrl } from '../pki/crl.js';
 import type { EssCertId } from './ess.js';
+import type { DerElement } from '../util/der.js';
+import type { AttributeMap } from './attributes.js';
+
+export type { AttributeMap, CmsAttribute } from './attributes.js';
 
 /** How a SignerInfo names its certificate (RFC 5652 SignerIdentifier). */
 export type SignerIdentifier =
   | { readonly type: 'issuerAndSerialNumber'; readonly issuerKey: string; readonly issuerText: string; readonly serialNumberHex: string }
   | { readonly type: 'subjectKeyIdentifier'; readonly keyIdentifier: string };
-
-/** Attribute values as raw ASN.1, keyed by type OID; a well-formed attribute occurs once (RFC 5652 5.3). */
-export type AttributeMap = ReadonlyMap<string, readonly pkijs.Attribute[]>;
 
 export interface CadesSignerInfo {
   readonly index: number;
@@ -44,6 +44,6 @@ export interface CadesSignature {
    * SignedData.crls entries of the OtherRevocationInfoFormat choice ([1]), e.g. OCSP
    * responses (RFC 5940 id-ri-ocsp-response): the format OID and the undecoded value.
    */
-  readonly otherRevocationInfo: readonly { readonly format: string; readonly info: asn1js.AsnType }[];
+  readonly otherRevocationInfo: readonly { readonly format: string; readonly info: DerElement }[];
   readonly signers: readonly CadesSignerInfo[];
 }

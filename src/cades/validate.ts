@@ -8,6 +8,7 @@ import { CertificatePool } from '../pki/pool.js';
 import { CheckList } from '../report/check.js';
 import type { SignatureReport } from '../report/model.js';
 import { equalBytes, toHex } from '../util/bytes.js';
+import { asn1Of } from '../util/der.js';
 import type { ValidationContext } from '../validation/options.js';
 import { validateChain } from '../validation/chain.js';
 import { decide } from '../validation/verdict.js';
@@ -61,7 +62,8 @@ export async function validateCadesSigner(
         checks.fail('FC', `fc.${name}`, `signed attribute ${name} must occur once with one value`, 'FORMAT_FAILURE');
         return undefined;
       }
-      return a[0]!.values[0];
+      // Signed attribute values were decoded (and found decodable) while parsing: this is a cache hit.
+      return asn1Of(a[0]!.values[0]!, `signed attribute ${name}`);
     };
     const ct = once(OID.contentType, 'content-type');
     const md = once(OID.messageDigest, 'message-digest');
@@ -137,7 +139,8 @@ export async function validateCadesSigner(
   } else {
     const digest = await ctx.registry.digest(si.digestAlgorithm.oid, content);
     if (si.signedAttributesDer) {
-      const md = si.signedAttributes.get(OID.messageDigest)?.[0]?.values[0];
+      const mdValue = si.signedAttributes.get(OID.messageDigest)?.[0]?.values[0];
+      const md = mdValue && asn1Of(mdValue, 'signed attribute message-digest');
       if (md instanceof asn1js.OctetString) {
         if (equalBytes(md.valueBlock.valueHexView, digest)) checks.pass('CV', 'cv.message-digest', `${digestName} of the content matches message-digest`);
         else checks.fail('CV', 'cv.message-digest', `${digestName} of the content ${toHex(digest)} differs from message-digest ${toHex(md.valueBlock.valueHexView)}`, 'HASH_FAILURE');
@@ -206,10 +209,10 @@ export async function validateCadesSigner(
   }
 
   // --- signature time-stamps (CAdES-T: imprint over the SignatureValue octets) and past signature validation ---
-  const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => new Uint8Array(x.valueBeforeDecodeView)));
+  const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => x.encoding.slice()));
   const tsts = await validateSignatureTimestamps(tstTokens, si.signatureValue, sigCtx, certsForTst, checks, warnings, archive?.earliest);
   // --- content-time-stamp (signed attribute, imprint over the content): a lower bound on the signing time ---
-  const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => new Uint8Array(x.valueBeforeDecodeView)));
+  const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => x.encoding.slice()));
   const cts = ctsTokens.length && content ? await validateSignatureTimestamps(ctsTokens, content, sigCtx, certsForTst, checks, warnings, archive?.earliest, 'content-timestamp') : undefined;
   let poe = tsts.poe;
   let poeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp' = poe ? 'signature-timestamp' : 'validation-time';

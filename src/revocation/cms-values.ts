@@ -5,12 +5,12 @@
  * attributes id-aa-ets-certValues / id-aa-ets-revocationValues. Embedded data
  * is only *material*: each item is still verified before it counts.
  */
-import * as asn1js from 'asn1js';
 import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { ParsedOcspResponse } from './ocsp.js';
+import { CONTEXT, type DerElement } from '../util/der.js';
 
 export const CMS_VALUE_OIDS = {
   certValues: '1.2.840.113549.1.9.16.2.23',
@@ -28,7 +28,8 @@ export interface EmbeddedValidationData {
   readonly locations: readonly string[];
 }
 
-const der = (b: asn1js.BaseBlock): Uint8Array => b.valueBeforeDecodeView.slice();
+/** The elements inside `el`, none for a primitive one (these values are material, read leniently and verified later). */
+const inside = (el: DerElement): readonly DerElement[] => (el.constructed ? el.children('validation data') : []);
 
 export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerInfo): EmbeddedValidationData {
   const certificates: ParsedCertificate[] = [];
@@ -41,7 +42,7 @@ export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerI
   for (const c of sig.otherRevocationInfo) {
     if (c.format === CMS_VALUE_OIDS.riOcspResponse) {
       try {
-        ocsps.push(ParsedOcspResponse.fromDer(der(c.info as asn1js.BaseBlock)));
+        ocsps.push(ParsedOcspResponse.fromDer(c.info.encoding.slice()));
         locations.add('SignedData.crls');
       } catch (e) {
         problems.push(`unreadable OCSP response in SignedData.crls: ${(e as Error).message}`);
@@ -51,9 +52,9 @@ export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerI
 
   for (const a of si.unsignedAttributes.get(CMS_VALUE_OIDS.certValues) ?? []) {
     for (const v of a.values) {
-      for (const c of (v as asn1js.Sequence).valueBlock?.value ?? []) {
+      for (const c of inside(v)) {
         try {
-          certificates.push(certificateCache.get(der(c)));
+          certificates.push(certificateCache.get(c.encoding));
         } catch (e) {
           problems.push(`unreadable certificate in certValues: ${(e as Error).message}`);
         }
@@ -63,13 +64,14 @@ export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerI
 
   for (const a of si.unsignedAttributes.get(CMS_VALUE_OIDS.revocationValues) ?? []) {
     for (const v of a.values) {
-      for (const tagged of (v as asn1js.Sequence).valueBlock?.value ?? []) {
-        if (tagged.idBlock.tagClass !== 3) continue;
-        const list = (tagged as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence | undefined;
-        for (const item of list?.valueBlock?.value ?? []) {
+      // RevocationValues ::= SEQUENCE { crlVals [0] SEQUENCE OF CertificateList, ocspVals [1] SEQUENCE OF BasicOCSPResponse, … }
+      for (const tagged of inside(v)) {
+        if (tagged.tagClass !== CONTEXT) continue;
+        const list = inside(tagged)[0];
+        for (const item of list ? inside(list) : []) {
           try {
-            if (tagged.idBlock.tagNumber === 0) crls.push(ParsedCrl.fromDer(der(item)));
-            else if (tagged.idBlock.tagNumber === 1) ocsps.push(ParsedOcspResponse.fromDer(der(item)));
+            if (tagged.tagNumber === 0) crls.push(ParsedCrl.fromDer(item.encoding.slice()));
+            else if (tagged.tagNumber === 1) ocsps.push(ParsedOcspResponse.fromDer(item.encoding.slice()));
             else continue;
             locations.add('revocationValues');
           } catch (e) {

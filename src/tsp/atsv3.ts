@@ -17,6 +17,7 @@ import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { equalBytes, toArrayBuffer, concatBytes } from '../util/bytes.js';
 import type { TimestampToken } from './token.js';
+import { asn1Of, type DerElement } from '../util/der.js';
 
 export const ATS_V3_OID = '0.4.0.1733.2.4';
 export const ATS_HASH_INDEX_V3_OID = '0.4.0.19122.1.5';
@@ -89,7 +90,7 @@ export type ArchiveInput = { readonly ok: true; readonly data: Uint8Array; reado
 export async function archiveTimestampV3Input(
   sig: CadesSignature,
   si: CadesSignerInfo,
-  atsValue: asn1js.BaseBlock,
+  atsValue: DerElement,
   token: TimestampToken,
   content: Uint8Array,
   registry: AlgorithmRegistry,
@@ -98,7 +99,7 @@ export async function archiveTimestampV3Input(
   if (!idx || idx.length !== 1 || idx[0]!.values.length !== 1) return { ok: false, reason: 'the archive time-stamp has no single ats-hash-index-v3 attribute' };
   let index: AtsHashIndexV3;
   try {
-    index = readIndex(idx[0]!.values[0]!);
+    index = readIndex(asn1Of(idx[0]!.values[0]!, 'ats-hash-index-v3'));
   } catch (e) {
     return { ok: false, reason: `ats-hash-index-v3: ${(e as Error).message}` };
   }
@@ -129,7 +130,7 @@ export async function archiveTimestampV3Input(
         return { ok: false, reason: 'an unsigned attribute is not a SEQUENCE { OBJECT IDENTIFIER, SET }' };
       }
       for (const v of values.valueBlock.value) {
-        if (raw(v) === raw(atsValue) || equalBytes(raw(v), raw(atsValue))) continue; // the time-stamp being checked
+        if (equalBytes(raw(v), atsValue.encoding)) continue; // the time-stamp being checked
         unsignedValues.push(concatBytes([raw(type), raw(v)]));
       }
     }

@@ -18,6 +18,7 @@ import { CertificatePool } from '../pki/pool.js';
 import { CheckList, type Check } from '../report/check.js';
 import type { SubIndication } from '../report/indication.js';
 import { equalBytes, toHex } from '../util/bytes.js';
+import { asn1Of } from '../util/der.js';
 import { validateChain } from '../validation/chain.js';
 import type { ValidationContext } from '../validation/options.js';
 import type { CadesSignerInfo } from '../cades/model.js';
@@ -107,11 +108,14 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
     checks.fail('TST', `${p}.format`, 'time-stamp SignerInfo has no signed attributes (RFC 3161 requires ESS signing-certificate)', 'FORMAT_FAILURE');
     return done(facts);
   }
-  const ct = si.signedAttributes.get(OID.contentType)?.[0]?.values[0];
+  // Signed attribute values were decoded while parsing: asn1Of is a cache hit.
+  const ctValue = si.signedAttributes.get(OID.contentType)?.[0]?.values[0];
+  const ct = ctValue && asn1Of(ctValue, 'content-type');
   if (!(ct instanceof asn1js.ObjectIdentifier) || ct.valueBlock.toString() !== OID.tstInfo) {
     checks.fail('TST', `${p}.content-type`, 'content-type signed attribute is not id-ct-TSTInfo', 'FORMAT_FAILURE');
   }
-  const md = si.signedAttributes.get(OID.messageDigest)?.[0]?.values[0];
+  const mdValue = si.signedAttributes.get(OID.messageDigest)?.[0]?.values[0];
+  const md = mdValue && asn1Of(mdValue, 'message-digest');
   if (!(md instanceof asn1js.OctetString)) {
     checks.fail('TST', `${p}.message-digest`, 'message-digest signed attribute is missing', 'FORMAT_FAILURE');
     return done(facts);

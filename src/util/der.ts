@@ -2,7 +2,7 @@ import * as asn1js from 'asn1js';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { bytesKey, concatBytes } from './bytes.js';
 import { LruCache } from './lru.js';
-import { decodeWhole, tlvAt, tlvChildren, treeSize, type Asn1Node, type TlvRange } from './asn1-tree.js';
+import { decodeWhole, tlvAt, tlvChildren, type Asn1Node, type TlvRange } from './asn1-tree.js';
 
 /**
  * One element of a BER/DER structure, wherever it came from: located in the
@@ -195,12 +195,13 @@ export function octetsOf(el: DerElement | undefined, what: string): Uint8Array {
 /**
  * Decoded values by exact encoding, for encodings that recur across inputs.
  * A miss decodes a private copy of the bytes (so no result pins the caller's
- * buffer) and remembers the value with the number of elements asn1js built,
- * which every use charges to the caller's budget. Decoding errors are not
- * remembered. Values are shared between callers and must be treated as immutable.
+ * buffer); decoding errors are not remembered. Values are shared between
+ * callers and must be treated as immutable. Limits are not charged here: a
+ * header walk (`locateAll`) counts the elements of what it located, and
+ * asn1js's own bounds cap what one decode may build.
  */
 export class DecodeMemo<V> {
-  private readonly lru: LruCache<string, { readonly value: V; readonly nodes: number }>;
+  private readonly lru: LruCache<string, V>;
 
   constructor(
     private readonly decode: (node: Asn1Node, what: string) => V,
@@ -211,22 +212,16 @@ export class DecodeMemo<V> {
     this.lru = new LruCache(capacity);
   }
 
-  get(el: DerElement, what: string, budget?: ElementBudget): V {
+  get(el: DerElement, what: string): V {
     const bytes = el.encoding;
-    if (bytes.length > this.maxKeyBytes) {
-      const node = el instanceof Asn1Element ? el.node : decodeWhole(bytes.slice(), what);
-      budget?.charge(treeSize(node).nodes);
-      return this.decode(node, what);
-    }
+    if (bytes.length > this.maxKeyBytes) return this.decode(el instanceof Asn1Element ? el.node : decodeWhole(bytes.slice(), what), what);
     const key = bytesKey(bytes);
-    let hit = this.lru.get(key);
-    if (!hit) {
-      const node = decodeWhole(bytes.slice(), what);
-      hit = { value: this.decode(node, what), nodes: treeSize(node).nodes };
-      this.lru.set(key, hit);
+    let value = this.lru.get(key);
+    if (value === undefined) {
+      value = this.decode(decodeWhole(bytes.slice(), what), what);
+      this.lru.set(key, value);
     }
-    budget?.charge(hit.nodes);
-    return hit.value;
+    return value;
   }
 }
 
@@ -259,4 +254,49 @@ export function timeOf(el: DerElement | undefined, what: string): Date {
     return (node as asn1js.UTCTime | asn1js.GeneralizedTime).toDate();
   }
   return fail(what, 'expected UTCTime or GeneralizedTime');
+}
+
+const nodeMemo = new DecodeMemo((node) => node);
+
+/**
+ * The asn1js node for `el`: the decoded node itself, or the element's
+ * encoding decoded by asn1js (once per distinct small encoding). Throws
+ * InputFormatError when asn1js refuses the encoding.
+ */
+export function asn1Of(el: DerElement, what: string): Asn1Node {
+  return el instanceof Asn1Element ? el.node : nodeMemo.get(el, what);
+}
+
+/**
+ * Locates every element inside `el` (header walk only), charging each to the
+ * walk's budget and allowing at most `depthLeft` levels of nesting below `el`
+ * (as asn1js's maxDepth does for a root): after this, reading any part of
+ * `el` can no longer meet a limit or a framing error. Elements asn1js decoded
+ * were bounded when they were decoded.
+ */
+export function locateAll(el: DerElement, depthLeft: number, depthLimit: { readonly name: string; readonly max: number }): void {
+  if (!(el instanceof TlvElement) || !el.constructed) return;
+  if (depthLeft <= 0) throw new LimitExceededError(depthLimit.name, depthLimit.max);
+  for (const c of el.children('element')) locateAll(c, depthLeft - 1, depthLimit);
+}
+
+/**
+ * Elements and nesting depth (root = 1) of the single element filling
+ * `bytes`, by header walk; undefined when the walk cannot follow it or it
+ * exceeds `maxElements` / `maxDepth` levels (the caller then decodes it, which
+ * reports the problem). Counts structure only: unlike asn1js, nothing inside
+ * an OCTET or BIT STRING is counted, so the figure never depends on guesses.
+ */
+export function measureTlv(bytes: Uint8Array, maxElements: number, maxDepth: number): { readonly nodes: number; readonly depth: number } | undefined {
+  let nodes = 0;
+  let depth = 0;
+  const visit = (r: TlvRange, d: number): boolean => {
+    if (++nodes > maxElements || d > maxDepth) return false;
+    if (d > depth) depth = d;
+    if (!(r.tag & 0x20)) return true;
+    const kids = tlvChildren(bytes, r, maxElements - nodes + 1);
+    return kids !== undefined && kids.every((k) => visit(k, d + 1));
+  };
+  const root = tlvAt(bytes, 0, bytes.length);
+  return root && root.end === bytes.length && visit(root, 1) ? { nodes, depth } : undefined;
 }

@@ -244,7 +244,7 @@ export async function validateArchiveTimestamps(
         return { earliest, summaries };
       }
       const id = `tst.archive-timestamp[${i++}]`;
-      const der = new Uint8Array(value.valueBeforeDecodeView);
+      const der = value.encoding.slice();
       let r: TimestampValidation;
       let reason: string | undefined;
       let token;
