@@ -1,6 +1,6 @@
 import { LruCache } from '../util/lru.js';
 import { ParsedCertificate } from './certificate.js';
-import { bytesKey, equalBytes } from '../util/bytes.js';
+import { bytesKey, equalBytes, fnv1a } from '../util/bytes.js';
 import { ParsedCrl } from './crl.js';
 import type { PublicKeyFacts } from '../crypto/spki.js';
 
@@ -62,13 +62,6 @@ class CertificateCache {
 /** A cheap map key for exact DER (length and FNV-1a); equal keys must still be confirmed byte for byte. */
 export function derHashKey(der: Uint8Array): string {
   return `${der.length}:${fnv1a(der)}`;
-}
-
-/** FNV-1a, 32 bits: a fast, non-cryptographic spread of the bytes (equality is always confirmed). */
-function fnv1a(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return h >>> 0;
 }
 
 export const certificateCache = new CertificateCache();

@@ -99,6 +99,13 @@ export function bytesKey(bytes: Uint8Array): string {
   return s;
 }
 
+/** FNV-1a, 32 bits: a fast, non-cryptographic spread of the bytes for hash-table keys (equality is always confirmed). */
+export function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;

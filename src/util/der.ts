@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { bytesKey, concatBytes } from './bytes.js';
+import { concatBytes, equalBytes, fnv1a } from './bytes.js';
 import { LruCache } from './lru.js';
 import { decodeWhole, tlvAt, tlvChildren, type Asn1Node, type TlvRange } from './asn1-tree.js';
 
@@ -201,7 +201,8 @@ export function octetsOf(el: DerElement | undefined, what: string): Uint8Array {
  * asn1js's own bounds cap what one decode may build.
  */
 export class DecodeMemo<V> {
-  private readonly lru: LruCache<string, V>;
+  /** Keyed by a hash of the encoding; each entry keeps its bytes, compared in full on every hit. */
+  private readonly lru: LruCache<number, { readonly bytes: Uint8Array; readonly value: V }>;
 
   constructor(
     private readonly decode: (node: Asn1Node, what: string) => V,
@@ -215,12 +216,13 @@ export class DecodeMemo<V> {
   get(el: DerElement, what: string): V {
     const bytes = el.encoding;
     if (bytes.length > this.maxKeyBytes) return this.decode(el instanceof Asn1Element ? el.node : decodeWhole(bytes.slice(), what), what);
-    const key = bytesKey(bytes);
-    let value = this.lru.get(key);
-    if (value === undefined) {
-      value = this.decode(decodeWhole(bytes.slice(), what), what);
-      this.lru.set(key, value);
-    }
+    const key = fnv1a(bytes) + bytes.length * 0x100000000;
+    const hit = this.lru.get(key);
+    if (hit && equalBytes(hit.bytes, bytes)) return hit.value;
+    // A colliding encoding replaces the entry: correct either way, and crafted collisions cannot grow the memo.
+    const copy = bytes.slice();
+    const value = this.decode(decodeWhole(copy, what), what);
+    this.lru.set(key, { bytes: copy, value });
     return value;
   }
 }
