@@ -1,25 +1,29 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError } from '../errors.js';
-import { bytesKey, toHex } from '../util/bytes.js';
-import { readPublicKeyNode, type PublicKeyFacts } from '../crypto/spki.js';
+import { bytesKey, equalBytes, toHex } from '../util/bytes.js';
+import { readPublicKeyElement, type PublicKeyFacts } from '../crypto/spki.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
-import { readNameNode, nameAttribute, type DistinguishedName } from './name.js';
+import { readNameElement, nameAttribute, type DistinguishedName } from './name.js';
+import { bitString, decodeWhole, encodingOf, integer, isContext, oid, optionalBoolean, sequence, type Asn1Node } from '../util/asn1-tree.js';
 import {
-  bitString,
-  decodeWhole,
-  encodingOf,
-  explicit,
-  integer,
-  isContext,
-  octetString,
-  oid,
-  optionalBoolean,
-  primitiveContent,
-  sequence,
-  time,
-  type Asn1Node,
-} from '../util/asn1-tree.js';
+  Asn1Element,
+  DecodeMemo,
+  ElementBudget,
+  NotWalkable,
+  TAG,
+  TlvElement,
+  explicitOf,
+  isContextTag,
+  isUniversal,
+  oidOf,
+  primitiveOf,
+  seqOf,
+  smallIntegerOf,
+  timeOf,
+  type DerElement,
+} from '../util/der.js';
+import { bitStringOf, booleanOf, checkDecodes, elementOf, fitsDecodeLimits } from '../util/der-values.js';
 import { OID } from './oids.js';
 
 export const KEY_USAGE_BITS = [
@@ -84,57 +88,65 @@ export class ParsedCertificate {
   private exactIssuerSerialKey?: string;
   private digests?: Map<string, Promise<Uint8Array>>;
 
-  private constructor(der: Uint8Array, root: Asn1Node) {
+  /**
+   * `root` is the certificate as an element: header-walked (`budget` bounds
+   * the walk and nested encodings are walked too) or decoded by asn1js
+   * (`budget` undefined: nested encodings are decoded as well). One reader
+   * for both, so the two paths cannot drift apart.
+   */
+  private constructor(der: Uint8Array, root: DerElement, budget: ElementBudget | undefined) {
     const what = 'X.509 certificate';
     this.der = der;
-    const top = sequence(root, what);
+    const top = seqOf(root, what);
     if (top.length !== 3) throw new InputFormatError(`${what}: expected tbsCertificate, signatureAlgorithm, signatureValue`);
-    const tbs = sequence(top[0], `${what} tbsCertificate`);
+    const tbs = seqOf(top[0], `${what} tbsCertificate`);
     let i = 0;
-    if (isContext(tbs[0], 0)) {
-      const v = integer(explicit(tbs[0], 0, `${what} version`), `${what} version`).valueBlock.valueDec;
+    if (isContextTag(tbs[0], 0)) {
+      const v = smallIntegerOf(explicitOf(tbs[0], 0, `${what} version`), `${what} version`);
       if (v < 0 || v > 2) throw new InputFormatError(`${what}: unknown version ${v + 1}`);
       i++;
     }
-    this.serialNumberHex = toHex(integer(tbs[i++], `${what} serialNumber`).valueBlock.valueHexView);
-    algorithmIdOf(tbs[i++], `${what} tbsCertificate.signature`);
-    const issuer = tbs[i++]!;
-    this.issuer = readNameNode(issuer, `${what} issuer`);
-    this.issuerDer = encodingOf(issuer);
-    const validity = sequence(tbs[i++], `${what} validity`);
+    // The serial's magnitude is plain bytes: taken as located, never decoded.
+    this.serialNumberHex = toHex(primitiveOf(tbs[i++], TAG.integer, `${what} serialNumber`));
+    algorithmIdentifierOf(tbs[i++], `${what} tbsCertificate.signature`);
+    const issuer = tbs[i++];
+    this.issuer = readNameElement(issuer, `${what} issuer`);
+    this.issuerDer = issuer!.encoding;
+    const validity = seqOf(tbs[i++], `${what} validity`);
     if (validity.length !== 2) throw new InputFormatError(`${what}: validity must have notBefore and notAfter`);
-    this.notBefore = time(validity[0], `${what} notBefore`);
-    this.notAfter = time(validity[1], `${what} notAfter`);
-    const subject = tbs[i++]!;
-    this.subject = readNameNode(subject, `${what} subject`);
-    this.subjectDer = encodingOf(subject);
+    this.notBefore = timeOf(validity[0], `${what} notBefore`);
+    this.notAfter = timeOf(validity[1], `${what} notAfter`);
+    const subject = tbs[i++];
+    // A self-issued certificate's subject is its issuer's encoding: read once.
+    this.subject = subject && equalBytes(subject.encoding, this.issuerDer) ? this.issuer : readNameElement(subject, `${what} subject`);
+    this.subjectDer = subject!.encoding;
     const spki = tbs[i++];
     if (!spki) throw new InputFormatError(`${what}: subjectPublicKeyInfo is missing`);
-    this.publicKey = readPublicKeyNode(spki, encodingOf(spki));
-    if (isContext(tbs[i], 1)) primitiveContent(tbs[i++], `${what} issuerUniqueID`);
-    if (isContext(tbs[i], 2)) primitiveContent(tbs[i++], `${what} subjectUniqueID`);
+    this.publicKey = readPublicKeyElement(spki, spki.encoding);
+    if (isContextTag(tbs[i], 1)) tbs[i++]!.content(`${what} issuerUniqueID`);
+    if (isContextTag(tbs[i], 2)) tbs[i++]!.content(`${what} subjectUniqueID`);
     const exts: ExtensionInfo[] = [];
-    if (isContext(tbs[i], 3)) {
+    if (isContextTag(tbs[i], 3)) {
       const seen = new Set<string>();
-      for (const e of sequence(explicit(tbs[i], 3, `${what} extensions`), `${what} extensions`)) exts.push(this.readExtension(e, seen));
+      for (const e of seqOf(explicitOf(tbs[i], 3, `${what} extensions`), `${what} extensions`)) exts.push(this.readExtension(e, seen, budget));
       i++;
     }
     if (i !== tbs.length) throw new InputFormatError(`${what}: unexpected element in tbsCertificate`);
     this.extensions = exts;
-    this.tbs = encodingOf(top[0]!);
-    this.signatureAlgorithm = algorithmIdOf(top[1], `${what} signatureAlgorithm`);
-    this.signatureValue = bitString(top[2], `${what} signatureValue`).valueBlock.valueHexView;
+    this.tbs = top[0]!.encoding;
+    this.signatureAlgorithm = algorithmIdentifierOf(top[1], `${what} signatureAlgorithm`);
+    this.signatureValue = bitStringOf(top[2], `${what} signatureValue`);
   }
 
   /** Records one Extension and reads the values path validation uses; a malformed one makes the certificate unreadable. */
-  private readExtension(node: Asn1Node, seen: Set<string>): ExtensionInfo {
+  private readExtension(el: DerElement, seen: Set<string>, budget: ElementBudget | undefined): ExtensionInfo {
     const what = 'X.509 certificate extension';
-    const parts = sequence(node, what);
-    const extnID = oid(parts[0], what);
+    const parts = seqOf(el, what);
+    const extnID = oidOf(parts[0], what);
     let k = 1;
-    const critical = optionalBoolean(parts[k], `${what} ${extnID} critical`) ?? false;
-    if (parts[k] instanceof asn1js.Boolean) k++;
-    const value = octetString(parts[k++], `${what} ${extnID} extnValue`).valueBlock.valueHexView;
+    let critical = false;
+    if (isUniversal(parts[k], TAG.boolean)) critical = booleanOf(parts[k++], `${what} ${extnID} critical`);
+    const value = primitiveOf(parts[k++], TAG.octetString, `${what} ${extnID} extnValue`);
     if (k !== parts.length) throw new InputFormatError(`${what} ${extnID}: unexpected element`);
     if (seen.has(extnID)) throw new InputFormatError(`X.509 certificate: extension ${extnID} occurs more than once (RFC 5280 4.2)`);
     seen.add(extnID);
@@ -142,33 +154,27 @@ export class ParsedCertificate {
     const name = `${what} ${extnID}`;
     switch (extnID) {
       case OID.subjectKeyIdentifier:
-        out.subjectKeyIdentifier = toHex(octetString(decodeWhole(value, name), name).valueBlock.valueHexView);
+        // Key identifiers are plain bytes: taken as located.
+        out.subjectKeyIdentifier = toHex(primitiveOf(elementOf(value, name, budget), TAG.octetString, name));
         break;
       case OID.authorityKeyIdentifier: {
-        const aki = sequence(decodeWhole(value, name), name);
-        // keyIdentifier is [0] IMPLICIT KeyIdentifier; authorityCertIssuer [1] and serial [2] are not used for chaining here.
-        if (isContext(aki[0], 0)) out.authorityKeyIdentifier = toHex(primitiveContent(aki[0], name));
-        break;
-      }
-      case OID.basicConstraints: {
-        const bc = sequence(decodeWhole(value, name), name);
-        let j = 0;
-        const cA = optionalBoolean(bc[j], `${name} cA`) ?? false;
-        if (bc[j] instanceof asn1js.Boolean) j++;
-        let pathLenConstraint: number | undefined;
-        if (bc[j] !== undefined) {
-          pathLenConstraint = integer(bc[j++], `${name} pathLenConstraint`).valueBlock.valueDec;
-          if (pathLenConstraint < 0) throw new InputFormatError(`${name}: negative pathLenConstraint`);
+        const aki = seqOf(elementOf(value, name, budget), name);
+        // keyIdentifier is [0] IMPLICIT KeyIdentifier; authorityCertIssuer [1] and serial [2] are not used for
+        // chaining here, but must decode as they did when the whole extension was decoded.
+        for (const [j, part] of aki.entries()) {
+          if (j === 0 && isContextTag(part, 0)) out.authorityKeyIdentifier = toHex(part.content(name));
+          else checkDecodes(part, name);
         }
-        if (j !== bc.length) throw new InputFormatError(`${name}: unexpected element`);
-        out.basicConstraints = { cA, pathLenConstraint };
         break;
       }
+      case OID.basicConstraints:
+        out.basicConstraints = basicConstraintsMemo.get(elementOf(value, name, budget), name);
+        break;
       case OID.keyUsage:
-        out.keyUsage = readKeyUsage(bitString(decodeWhole(value, name), name));
+        out.keyUsage = keyUsageMemo.get(elementOf(value, name, budget), name);
         break;
       case OID.extKeyUsage:
-        out.extKeyUsage = sequence(decodeWhole(value, name), name).map((p) => oid(p, name));
+        out.extKeyUsage = extKeyUsageMemo.get(elementOf(value, name, budget), name);
         break;
     }
     return { oid: extnID, critical, value };
@@ -178,10 +184,33 @@ export class ParsedCertificate {
     // One buffer of exactly the certificate: the views kept below must not pin a larger enclosing buffer.
     const der = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
     try {
-      return new ParsedCertificate(der, decodeWhole(der, 'X.509 certificate'));
+      // Located by header walking, decoding only what is read; input the walk does not follow (BER indefinite
+      // lengths, high tag numbers, framing errors) is decoded whole by asn1js, which also reports what is wrong.
+      if (der.length <= MAX_WALKED_BYTES && fitsDecodeLimits(der, MAX_WALKED_ELEMENTS, MAX_WALKED_DEPTH)) {
+        const budget = new ElementBudget(MAX_WALKED_ELEMENTS, 'x509.asn1Elements');
+        const root = TlvElement.of(der, budget);
+        if (root) {
+          try {
+            return new ParsedCertificate(der, root, budget);
+          } catch (e) {
+            if (!(e instanceof NotWalkable)) throw e;
+          }
+        }
+      }
+      return ParsedCertificate.fromElement(der, new Asn1Element(decodeWhole(der, 'X.509 certificate')));
     } catch (e) {
       throw new InputFormatError(`not a DER X.509 certificate: ${(e as Error).message}`, { cause: e });
     }
+  }
+
+  /**
+   * The certificate read from an element asn1js already decoded (`der` is its
+   * exact encoding); nested encodings are decoded by asn1js too. fromDer uses
+   * it for input the header walk does not follow; tests use it to check both
+   * paths agree. Throws InputFormatError (unwrapped) on malformed input.
+   */
+  static fromElement(der: Uint8Array, root: Asn1Element): ParsedCertificate {
+    return new ParsedCertificate(der, root, undefined);
   }
 
   /** The pkijs object, for the rare caller that needs a field not read above (built on first use). */
@@ -254,12 +283,23 @@ export class ParsedCertificate {
 
 /** AlgorithmIdentifier read from a decoded node; parameters are their exact encoding (absent for NULL). */
 export function algorithmIdOf(node: Asn1Node | undefined, what: string): AlgorithmId {
+  return algorithmIdentifierOf(node && new Asn1Element(node), what);
+}
+
+/** AlgorithmIdentifiers by exact encoding: a few distinct ones serve every certificate and signature. */
+const algorithmMemo = new DecodeMemo<AlgorithmId>((node, what) => {
   const parts = sequence(node, what);
   if (parts.length < 1 || parts.length > 2) throw new InputFormatError(`${what}: AlgorithmIdentifier must have 1 or 2 elements`);
   const id = oid(parts[0], what);
   const p = parts[1];
   if (!p || p instanceof asn1js.Null) return { oid: id };
   return { oid: id, params: encodingOf(p) };
+}, 512);
+
+/** AlgorithmIdentifier from its element (header-walked or decoded); parameters are their exact encoding (absent for NULL). */
+export function algorithmIdentifierOf(el: DerElement | undefined, what: string): AlgorithmId {
+  if (!isUniversal(el, TAG.sequence) || !el.constructed) throw new InputFormatError(`${what}: expected a SEQUENCE`);
+  return algorithmMemo.get(el, what);
 }
 
 export function algorithmId(alg: pkijs.AlgorithmIdentifier): AlgorithmId {
@@ -267,6 +307,36 @@ export function algorithmId(alg: pkijs.AlgorithmIdentifier): AlgorithmId {
   if (!p || p instanceof asn1js.Null) return { oid: alg.algorithmId };
   return { oid: alg.algorithmId, params: new Uint8Array(p.toBER(false)) };
 }
+
+/**
+ * What the header walk takes on: well inside asn1js's default limits for one
+ * decode (16 MiB of content, 10,000 nodes, depth 100), which a full decode
+ * applied to every certificate before. Anything larger is decoded whole, so
+ * asn1js alone decides whether it is refused, as it did.
+ */
+const MAX_WALKED_BYTES = 4 * 2 ** 20;
+const MAX_WALKED_ELEMENTS = 4096;
+const MAX_WALKED_DEPTH = 50;
+
+// Extension values that recur across certificates (a CA's basicConstraints, the usual key usages) are decoded
+// by asn1js once per distinct encoding; the values are shared and immutable.
+const basicConstraintsMemo = new DecodeMemo<BasicConstraintsValue>((node, name) => {
+  const bc = sequence(node, name);
+  let j = 0;
+  const cA = optionalBoolean(bc[j], `${name} cA`) ?? false;
+  if (bc[j] instanceof asn1js.Boolean) j++;
+  let pathLenConstraint: number | undefined;
+  if (bc[j] !== undefined) {
+    pathLenConstraint = integer(bc[j++], `${name} pathLenConstraint`).valueBlock.valueDec;
+    if (pathLenConstraint < 0) throw new InputFormatError(`${name}: negative pathLenConstraint`);
+  }
+  if (j !== bc.length) throw new InputFormatError(`${name}: unexpected element`);
+  return { cA, pathLenConstraint };
+}, 256);
+
+const keyUsageMemo = new DecodeMemo<ReadonlySet<KeyUsageName>>((node, name) => readKeyUsage(bitString(node, name)), 256);
+
+const extKeyUsageMemo = new DecodeMemo<readonly string[]>((node, name) => sequence(node, name).map((p) => oid(p, name)), 256);
 
 function readKeyUsage(bits: asn1js.BitString): Set<KeyUsageName> {
   const bytes = bits.valueBlock.valueHexView;

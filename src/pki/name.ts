@@ -1,7 +1,9 @@
 import type * as pkijs from 'pkijs';
-import { toHex } from '../util/bytes.js';
+import { bytesKey, toHex } from '../util/bytes.js';
 import { InputFormatError } from '../errors.js';
-import { oid, sequence, set, type Asn1Node } from '../util/asn1-tree.js';
+import type { Asn1Node } from '../util/asn1-tree.js';
+import { Asn1Element, DecodeMemo, isUniversal, oidOf, seqOf, setOf, TAG, type DerElement } from '../util/der.js';
+import { LruCache } from '../util/lru.js';
 
 const SHORT_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -39,7 +41,12 @@ export interface DistinguishedName {
   readonly key: string;
 }
 
-function attributeValueText(value: unknown): { text: string; isString: boolean } {
+interface AttributeValueText {
+  readonly text: string;
+  readonly isString: boolean;
+}
+
+function attributeValueText(value: unknown): AttributeValueText {
   const v = value as { valueBlock?: { value?: unknown; valueHexView?: Uint8Array } };
   const inner = v?.valueBlock?.value;
   if (typeof inner === 'string') return { text: inner, isString: true };
@@ -57,7 +64,7 @@ export function normalizeForMatch(s: string): string {
 }
 
 export function readName(name: pkijs.RelativeDistinguishedNames): DistinguishedName {
-  return nameFromAttributes(name.typesAndValues);
+  return nameFromAttributes(name.typesAndValues.map((tv) => ({ type: tv.type, ...attributeValueText(tv.value) })));
 }
 
 /**
@@ -66,25 +73,50 @@ export function readName(name: pkijs.RelativeDistinguishedNames): DistinguishedN
  * InputFormatError when the structure is not a Name.
  */
 export function readNameNode(node: Asn1Node, what: string): DistinguishedName {
-  const tvs: { type: string; value: unknown }[] = [];
-  for (const rdn of sequence(node, what)) {
-    for (const atv of set(rdn, what)) {
-      const parts = sequence(atv, what);
-      if (parts.length !== 2) throw new InputFormatError(`${what}: AttributeTypeAndValue must have a type and a value`);
-      tvs.push({ type: oid(parts[0], what), value: parts[1] });
-    }
-  }
-  return nameFromAttributes(tvs);
+  return readNameElement(new Asn1Element(node), what);
 }
 
-function nameFromAttributes(typesAndValues: readonly { readonly type: string; readonly value: unknown }[]): DistinguishedName {
+/** Names by exact encoding: an issuer's Name recurs across the certificates it issued. */
+const nameMemo = new LruCache<string, DistinguishedName>(2048);
+const MAX_NAME_KEY_BYTES = 1024;
+
+/**
+ * Attribute values by exact encoding (`C=KZ`, an organization recur across
+ * certificates; common names mostly do not): asn1js decodes each distinct
+ * string once. Attribute types go through der.ts's OID memo.
+ */
+const attributeValueMemo = new DecodeMemo<AttributeValueText>((node) => attributeValueText(node), 8192, 512);
+
+/**
+ * A Name from its element, header-walked or decoded (readNameNode's result for
+ * the same encoding). A whole Name that recurs (an issuer) is read once.
+ */
+export function readNameElement(el: DerElement | undefined, what: string): DistinguishedName {
+  if (!isUniversal(el, TAG.sequence) || !el.constructed) throw new InputFormatError(`${what}: expected a SEQUENCE`);
+  const bytes = el.encoding;
+  const key = bytes.length <= MAX_NAME_KEY_BYTES ? bytesKey(bytes) : undefined;
+  const hit = key === undefined ? undefined : nameMemo.get(key);
+  if (hit) return hit;
+  const attributes: { type: string; text: string; isString: boolean }[] = [];
+  for (const rdn of seqOf(el, what)) {
+    for (const atv of setOf(rdn, what)) {
+      const parts = seqOf(atv, what);
+      if (parts.length !== 2) throw new InputFormatError(`${what}: AttributeTypeAndValue must have a type and a value`);
+      attributes.push({ type: oidOf(parts[0], what), ...attributeValueMemo.get(parts[1]!, what) });
+    }
+  }
+  const name = nameFromAttributes(attributes);
+  if (key !== undefined) nameMemo.set(key, name);
+  return name;
+}
+
+function nameFromAttributes(attributes: readonly { readonly type: string; readonly text: string; readonly isString: boolean }[]): DistinguishedName {
   // Multi-valued RDNs are flattened (as pkijs does); they are rare in this domain and kept as separate attributes.
   const rdns: NameAttribute[][] = [];
   const keyParts: string[] = [];
-  for (const tv of typesAndValues) {
-    const { text, isString } = attributeValueText(tv.value);
-    const matchKey = `${tv.type}=${isString ? normalizeForMatch(text) : text}`;
-    rdns.push([{ type: tv.type, value: text, matchKey }]);
+  for (const { type, text, isString } of attributes) {
+    const matchKey = `${type}=${isString ? normalizeForMatch(text) : text}`;
+    rdns.push([{ type, value: text, matchKey }]);
     keyParts.push(matchKey);
   }
   const textOut = [...rdns]

@@ -1,4 +1,6 @@
 import type { ParsedCertificate } from './certificate.js';
+import { equalBytes } from '../util/bytes.js';
+import { derHashKey } from './cache.js';
 
 /** A trust anchor: a certificate the caller trusts, optionally labelled with where that trust comes from. */
 export interface TrustAnchor {
@@ -13,7 +15,9 @@ export interface TrustAnchor {
  */
 export class CertificatePool<T extends { readonly certificate: ParsedCertificate } = { readonly certificate: ParsedCertificate }> {
   private readonly bySubject = new Map<string, T[]>();
-  private readonly byDer = new Map<string, T>();
+  /** By a cheap hash of the DER, confirmed byte for byte: a string key of every certificate's bytes cost more than the rest of indexing. */
+  private readonly byDer = new Map<string, T[]>();
+  private readonly items: T[] = [];
   /** By issuer name key + serial, and by SKI: how a CMS SignerIdentifier names a certificate. */
   private readonly byIssuerSerial = new Map<string, T[]>();
   private readonly bySki = new Map<string, T[]>();
@@ -24,9 +28,12 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
 
   add(item: T): void {
     const c = item.certificate;
-    const derKey = c.derKey;
-    if (this.byDer.has(derKey)) return;
-    this.byDer.set(derKey, item);
+    const key = derHashKey(c.der);
+    const bucket = this.byDer.get(key);
+    if (bucket?.some((i) => equalBytes(i.certificate.der, c.der))) return;
+    if (bucket) bucket.push(item);
+    else this.byDer.set(key, [item]);
+    this.items.push(item);
     push(this.bySubject, c.subject.key, item);
     push(this.byIssuerSerial, c.issuerSerialKey, item);
     if (c.subjectKeyIdentifier) push(this.bySki, c.subjectKeyIdentifier, item);
@@ -52,19 +59,19 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
   }
 
   has(cert: ParsedCertificate): boolean {
-    return this.byDer.has(cert.derKey);
+    return this.find(cert) !== undefined;
   }
 
   find(cert: ParsedCertificate): T | undefined {
-    return this.byDer.get(cert.derKey);
+    return this.byDer.get(derHashKey(cert.der))?.find((i) => i.certificate === cert || equalBytes(i.certificate.der, cert.der));
   }
 
   get size(): number {
-    return this.byDer.size;
+    return this.items.length;
   }
 
   values(): IterableIterator<T> {
-    return this.byDer.values();
+    return this.items.values();
   }
 }
 
