@@ -129,9 +129,27 @@ export async function validateCadesSigner(
   }
 
   // --- CV: cryptographic verification ---
+  // The content digest and the signature value are independent, so both start before either is awaited:
+  // an asynchronous provider (WebCrypto runs each as a thread-pool job) then works on them at once.
   let resolved: ResolvedSignatureAlgorithm | undefined;
+  let unresolved: OtsEsigError | undefined;
   const content = sig.eContent ?? ctx.detachedContent;
   if (sig.eContent && ctx.detachedContent) warnings.push('detached content was supplied but the signature encapsulates its content; the encapsulated content was used');
+  const signedBytes = si.signedAttributesDer ?? content;
+  if (signer) {
+    try {
+      resolved = ctx.registry.resolveSignature({ signatureAlgorithm: si.signatureAlgorithm, digestAlgorithm: si.digestAlgorithm, publicKey: signer.publicKey });
+    } catch (e) {
+      if (!(e instanceof OtsEsigError)) throw e;
+      unresolved = e;
+    }
+  }
+  const verifying =
+    signer && resolved && signedBytes
+      ? ctx.registry
+          .verify({ signatureAlgorithm: si.signatureAlgorithm, digestAlgorithm: si.digestAlgorithm, publicKey: signer.publicKey, data: signedBytes, signature: si.signatureValue })
+          .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))
+      : undefined;
   if (!content) {
     checks.indeterminate('CV', 'cv.signed-data', 'detached signature and no content was supplied', 'SIGNED_DATA_NOT_FOUND');
   } else if (!ctx.registry.supportsDigest(si.digestAlgorithm.oid)) {
@@ -147,30 +165,12 @@ export async function validateCadesSigner(
       }
     }
   }
-  if (signer) {
-    const signedBytes = si.signedAttributesDer ?? content;
-    try {
-      resolved = ctx.registry.resolveSignature({ signatureAlgorithm: si.signatureAlgorithm, digestAlgorithm: si.digestAlgorithm, publicKey: signer.publicKey });
-    } catch (e) {
-      if (!(e instanceof OtsEsigError)) throw e;
-      checks.indeterminate('CV', 'cv.signature-algorithm', e.message, 'CRYPTO_CONSTRAINTS_FAILURE');
-    }
-    if (resolved && signedBytes) {
-      let ok = false;
-      try {
-        ok = await ctx.registry.verify({
-          signatureAlgorithm: si.signatureAlgorithm,
-          digestAlgorithm: si.digestAlgorithm,
-          publicKey: signer.publicKey,
-          data: signedBytes,
-          signature: si.signatureValue,
-        });
-      } catch (e) {
-        warnings.push(`signature verification raised: ${(e as Error).message}`);
-      }
-      if (ok) checks.pass('CV', 'cv.signature-value', `${resolved.name} signature verifies with the signer's ${resolved.key} key`);
-      else checks.fail('CV', 'cv.signature-value', `${resolved.name} signature does not verify with the signer's key`, 'SIG_CRYPTO_FAILURE');
-    }
+  if (unresolved) checks.indeterminate('CV', 'cv.signature-algorithm', unresolved.message, 'CRYPTO_CONSTRAINTS_FAILURE');
+  if (resolved && verifying) {
+    const outcome = await verifying;
+    if (outcome instanceof Error) warnings.push(`signature verification raised: ${outcome.message}`);
+    if (outcome === true) checks.pass('CV', 'cv.signature-value', `${resolved.name} signature verifies with the signer's ${resolved.key} key`);
+    else checks.fail('CV', 'cv.signature-value', `${resolved.name} signature does not verify with the signer's key`, 'SIG_CRYPTO_FAILURE');
   }
 
   // --- XCV: certificate path at the validation time ---
