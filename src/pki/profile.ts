@@ -2,6 +2,7 @@ import type { ParsedCertificate } from './certificate.js';
 import { subjectAltNames } from './general-name.js';
 import { isEmptyName } from './name.js';
 import { OID } from './oids.js';
+import { tlvAt, tlvChildren, type TlvRange } from '../util/asn1-tree.js';
 
 /** Where a certificate sits in the path being validated. */
 export type CertificateRole = 'target' | 'ca' | 'anchor';
@@ -19,7 +20,19 @@ export interface ProfileIssue {
  * addressed to conforming CAs (criticality rules, AKI/SKI presence, keyCertSign
  * only with cA) are reported as `profile` so callers enable them with `strict`.
  */
-export function profileIssues(cert: ParsedCertificate, role: CertificateRole, isTrustAnchor: boolean): ProfileIssue[] {
+export function profileIssues(cert: ParsedCertificate, role: CertificateRole, isTrustAnchor: boolean): readonly ProfileIssue[] {
+  // A certificate is immutable, so its issues are worked out once per role (a batch meets the same CAs again and again).
+  const key = `${role}|${isTrustAnchor}`;
+  let byRole = issuesByCertificate.get(cert);
+  if (!byRole) issuesByCertificate.set(cert, (byRole = new Map()));
+  let issues = byRole.get(key);
+  if (!issues) byRole.set(key, (issues = Object.freeze(findIssues(cert, role, isTrustAnchor))));
+  return issues;
+}
+
+const issuesByCertificate = new WeakMap<ParsedCertificate, Map<string, readonly ProfileIssue[]>>();
+
+function findIssues(cert: ParsedCertificate, role: CertificateRole, isTrustAnchor: boolean): ProfileIssue[] {
   const out: ProfileIssue[] = [];
   const structure = (detail: string) => out.push({ level: 'structure', detail });
   const profile = (detail: string) => out.push({ level: 'profile', detail });
@@ -60,49 +73,24 @@ export function profileIssues(cert: ParsedCertificate, role: CertificateRole, is
   return out;
 }
 
-/** [start, end) of each top-level element inside the DER SEQUENCE at `offset` (header walking only, no decoding). */
-function children(der: Uint8Array, offset: number): [number, number][] {
-  const header = (at: number): [number, number] => {
-    let p = at + 1;
-    let len = der[p++]!;
-    if (len & 0x80) {
-      const n = len & 0x7f;
-      len = 0;
-      for (let k = 0; k < n; k++) len = len * 256 + der[p++]!;
-    }
-    return [p, len];
-  };
-  const [start, len] = header(offset);
-  const out: [number, number][] = [];
-  for (let p = start; p < start + len; ) {
-    const [content, l] = header(p);
-    out.push([p, content + l]);
-    p = content + l;
-  }
-  return out;
-}
-
 /**
  * RFC 5280 4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature.
  * Compared as DER; explicit NULL parameters and absent ones are treated alike
  * (both occur for RSA in the wild).
  */
 function sameSignatureAlgorithms(der: Uint8Array): boolean {
-  try {
-    const top = children(der, 0);
-    const tbs = children(der, top[0]![0]);
-    const first = der[tbs[0]![0]] === 0xa0 ? 1 : 0; // [0] version present
-    const inner = tbs[first + 1]!;
-    const outer = top[1]!;
-    const norm = (r: [number, number]) => {
-      const bytes = Array.from(der.subarray(r[0], r[1]));
-      const n = bytes.length;
-      // SEQUENCE { OID, NULL } -> SEQUENCE { OID }
-      if (n >= 4 && bytes[n - 2] === 5 && bytes[n - 1] === 0 && bytes[1]! < 0x80) return [bytes[0], bytes[1]! - 2, ...bytes.slice(2, n - 2)].join(',');
-      return bytes.join(',');
-    };
-    return norm(inner) === norm(outer);
-  } catch {
-    return false;
-  }
+  const top = tlvAt(der, 0, der.length);
+  const parts = top && tlvChildren(der, top, 3);
+  const tbs = parts?.[0] && tlvChildren(der, parts[0], 16);
+  if (!parts?.[1] || !tbs) return false;
+  const inner = tbs[tbs[0]?.tag === 0xa0 ? 2 : 1]; // after the [0] version, when present, and the serial number
+  if (!inner) return false;
+  const norm = (r: TlvRange): string => {
+    const bytes = Array.from(der.subarray(r.start, r.end));
+    const n = bytes.length;
+    // SEQUENCE { OID, NULL } -> SEQUENCE { OID }
+    if (n >= 4 && bytes[n - 2] === 5 && bytes[n - 1] === 0 && bytes[1]! < 0x80) return [bytes[0], bytes[1]! - 2, ...bytes.slice(2, n - 2)].join(',');
+    return bytes.join(',');
+  };
+  return norm(inner) === norm(parts[1]);
 }

@@ -2,13 +2,35 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import type { CertificateSummary } from './model.js';
 
 export async function summarizeCertificate(c: ParsedCertificate): Promise<CertificateSummary> {
-  return {
-    subject: c.subject.text,
-    issuer: c.issuer.text,
-    serialNumber: c.serialNumberHex,
-    notBefore: c.notBefore.toISOString(),
-    notAfter: c.notAfter.toISOString(),
-    sha256: await c.fingerprint(),
-    country: c.country ?? null,
-  };
+  // A certificate is immutable: its summary is made once; every report gets its own copy.
+  let summary = summaries.get(c);
+  if (!summary) {
+    summary = {
+      subject: c.subject.text,
+      issuer: c.issuer.text,
+      serialNumber: c.serialNumberHex,
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+      sha256: await c.fingerprint(),
+      country: c.country ?? null,
+    };
+    summaries.set(c, summary);
+  }
+  return { ...summary };
 }
+
+const summaries = new WeakMap<ParsedCertificate, CertificateSummary>();
+
+/** The summaries of a validated chain; the certificates stay reachable from the returned array (`certificatesOfChain`). */
+export async function summarizeChain(chain: readonly ParsedCertificate[]): Promise<CertificateSummary[]> {
+  const out = await Promise.all(chain.map(summarizeCertificate));
+  chains.set(out, chain);
+  return out;
+}
+
+/** The certificates behind a report's `chain` made by summarizeChain (undefined for any other array). */
+export function certificatesOfChain(summaries: readonly CertificateSummary[]): readonly ParsedCertificate[] | undefined {
+  return chains.get(summaries);
+}
+
+const chains = new WeakMap<readonly CertificateSummary[], readonly ParsedCertificate[]>();

@@ -10,7 +10,8 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
-import { fromBase64, toBytes } from '../util/bytes.js';
+import { equalBytes, fnv1a, fromBase64, toBytes } from '../util/bytes.js';
+import { LruCache } from '../util/lru.js';
 import { derObjectsFrom } from '../util/pem.js';
 import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
@@ -127,16 +128,26 @@ function optionObjects(input: Uint8Array, labels: readonly string[], what: strin
 
 export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
   if (input instanceof ParsedCertificate) return [input];
-  const ders = optionObjects(asBytes(input), ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE'], 'certificate');
+  const bytes = asBytes(input);
+  // Callers pass the same PEM or DER anchors with every call: read each distinct input once.
+  const key = fnv1a(bytes) + bytes.length * 0x100000000;
+  const hit = certificateInputs.get(key);
+  if (hit && equalBytes(hit.bytes, bytes)) return [...hit.certificates];
+  const ders = optionObjects(bytes, ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE'], 'certificate');
   if (ders.length === 0) throw new InvalidOptionError('no certificate found in the given input');
-  return ders.map((d) => {
+  const certificates = ders.map((d) => {
     try {
       return certificateCache.get(d);
     } catch (e) {
       throw new InvalidOptionError(`unreadable certificate: ${(e as Error).message}`, { cause: e });
     }
   });
+  certificateInputs.set(key, { bytes: bytes.slice(), certificates });
+  return [...certificates];
 }
+
+/** Certificates read from recent caller inputs (PEM or DER bytes), by hash and confirmed byte for byte. */
+const certificateInputs = new LruCache<number, { readonly bytes: Uint8Array; readonly certificates: readonly ParsedCertificate[] }>(256);
 
 export function loadCrls(input: CrlInput): ParsedCrl[] {
   if (input instanceof ParsedCrl) return [input];
