@@ -9,6 +9,7 @@ import { AGREEMENT_JSON_KIND, parseAgreementJson, type Agreement } from './agree
 import { TrustIndex } from './anchors.js';
 import { loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
 import { recognize } from './recognize.js';
+import { certificatesOfChain } from '../report/summary.js';
 
 /** An agreement file as the caller has it (JSON text or bytes). */
 export interface AgreementInput {
@@ -152,14 +153,22 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
 export async function addRecognition(
   signatures: readonly SignatureReport[],
   trust: PreparedTrust,
-  seen: Iterable<ParsedCertificate>,
+  seen: () => Iterable<ParsedCertificate>,
 ): Promise<SignatureReport[]> {
   if (trust.relyingParty === undefined) return [...signatures];
-  const byDigest = new Map<string, ParsedCertificate>();
-  for (const c of seen) byDigest.set(await c.fingerprint(), c);
+  // The validators keep each chain's certificates with its summaries; matching every certificate seen by
+  // its fingerprint (a pass over every trust anchor) is only the fallback for a chain that came otherwise.
+  let byDigest: Map<string, ParsedCertificate> | undefined;
+  const lookup = async (sha256: string) => {
+    if (!byDigest) {
+      byDigest = new Map();
+      for (const c of seen()) byDigest.set(await c.fingerprint(), c);
+    }
+    return byDigest.get(sha256);
+  };
   const out: SignatureReport[] = [];
   for (const s of signatures) {
-    const chain = s.chain.map((c) => byDigest.get(c.sha256)).filter((c): c is ParsedCertificate => !!c);
+    const chain = certificatesOfChain(s.chain) ?? (await Promise.all(s.chain.map((c) => lookup(c.sha256)))).filter((c): c is ParsedCertificate => !!c);
     if (chain.length !== s.chain.length && s.indication === 'TOTAL-PASSED') {
       // Cannot happen with the validators in this library (every chain certificate comes from the run); kept explicit.
       out.push({ ...s, recognition: unresolvedChain(s, trust) });

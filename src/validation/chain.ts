@@ -9,7 +9,7 @@ import type { RevocationChecker, RevocationStatus } from '../pki/revocation.js';
 import type { BuildingBlock, Check, CheckList } from '../report/check.js';
 import { indicationFor } from '../report/indication.js';
 import type { CertificateSummary, RevocationSummary } from '../report/model.js';
-import { summarizeCertificate } from '../report/summary.js';
+import { summarizeChain } from '../report/summary.js';
 import type { ValidationContext } from './options.js';
 
 export interface ChainOutcome {
@@ -118,5 +118,5 @@ export async function validateChain(
       thisUpdate: r.status === 'good' ? r.thisUpdate.toISOString() : null,
     });
   });
-  return { chain: best.chain, summaries: await Promise.all(best.chain.map(summarizeCertificate)), revocation, failures, revocationStatuses: best.revocation };
+  return { chain: best.chain, summaries: await summarizeChain(best.chain), revocation, failures, revocationStatuses: best.revocation };
 }

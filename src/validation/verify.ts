@@ -24,7 +24,7 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
   if (bytes.byteLength > ctx.limits.maxInputBytes) throw new LimitExceededError('input.bytes', ctx.limits.maxInputBytes);
   const detected = detectInput(bytes);
   const trust = await prepareTrust(options, ctx);
-  // Certificates recognition may look at; the anchors are added only when recognition runs (not per call).
+  // Certificates recognition may look at (with the anchors, listed only if it needs them).
   const seen: ParsedCertificate[] = [...ctx.intermediates];
   let signatures: SignatureReport[];
   if (detected.kind === 'cms') {
@@ -50,9 +50,9 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent }, ctx));
   }
   if (trust) {
-    const anchorCerts = [...ctx.anchors.values()].map((a) => a.certificate);
-    seen.splice(ctx.intermediates.length, 0, ...anchorCerts);
-    signatures = await addRecognition(signatures, trust, seen);
+    // Listing every anchor is a pass over the whole trust set: only the fallback for an unresolved chain asks for it.
+    const allSeen = () => [...ctx.intermediates, ...[...ctx.anchors.values()].map((a) => a.certificate), ...seen.slice(ctx.intermediates.length)];
+    signatures = await addRecognition(signatures, trust, allSeen);
   }
   return {
     tool: { name: 'ots-esig', version: VERSION },
