@@ -28,11 +28,15 @@ export interface BenchCase {
   readonly otsVerify: () => Promise<boolean>;
   /** The same, with the Node adapter (node:crypto) as the registry: what a Node application would pass. */
   readonly otsVerifyNode: () => Promise<boolean>;
+  /** ots-esig on other bytes (another signature by the same signer), WebCrypto or node:crypto registry. */
+  readonly otsVerifyOther: (der: Uint8Array, node: boolean) => Promise<boolean>;
+  /** The fixture's signer key (test PKI), for signing distinct copies. */
+  readonly keyFile: string;
 }
 
 const nodeRegistry = new AlgorithmRegistry([new NodeCryptoProvider()]);
 
-export function loadCase(id: string, label: string, file: string, root: string): BenchCase {
+export function loadCase(id: string, label: string, file: string, root: string, keyFile: string): BenchCase {
   const der = read(file);
   const rootPem = read(root);
   // Setup (untimed): pull out what the floor needs, using a real parse once.
@@ -68,11 +72,12 @@ export function loadCase(id: string, label: string, file: string, root: string):
     return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';
   };
   const nodeOptions: VerifyOptions = { ...options, registry: nodeRegistry };
-  const otsVerifyNode = async () => {
-    const r = await verify(der, nodeOptions);
+  const otsVerifyOther = async (other: Uint8Array, node: boolean) => {
+    const r = await verify(other, node ? nodeOptions : options);
     return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';
   };
-  return { id, label, der, rootPem, floor, pkijsVerify, otsVerify, otsVerifyNode };
+  const otsVerifyNode = () => otsVerifyOther(der, true);
+  return { id, label, der, rootPem, floor, pkijsVerify, otsVerify, otsVerifyNode, otsVerifyOther, keyFile };
 }
 
 export function pemToDer(pem: Uint8Array): Uint8Array {
