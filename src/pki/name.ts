@@ -1,5 +1,5 @@
 import type * as pkijs from 'pkijs';
-import { bytesKey, toHex } from '../util/bytes.js';
+import { equalBytes, fnv1a, toHex } from '../util/bytes.js';
 import { InputFormatError } from '../errors.js';
 import type { Asn1Node } from '../util/asn1-tree.js';
 import { Asn1Element, DecodeMemo, isUniversal, oidOf, seqOf, setOf, TAG, type DerElement } from '../util/der.js';
@@ -76,8 +76,11 @@ export function readNameNode(node: Asn1Node, what: string): DistinguishedName {
   return readNameElement(new Asn1Element(node), what);
 }
 
-/** Names by exact encoding: an issuer's Name recurs across the certificates it issued. */
-const nameMemo = new LruCache<string, DistinguishedName>(2048);
+/**
+ * Names by exact encoding (an issuer's Name recurs across the certificates it
+ * issued), keyed by a hash of the encoding and confirmed byte for byte.
+ */
+const nameMemo = new LruCache<number, { readonly bytes: Uint8Array; readonly name: DistinguishedName }>(2048);
 const MAX_NAME_KEY_BYTES = 1024;
 
 /**
@@ -94,9 +97,9 @@ const attributeValueMemo = new DecodeMemo<AttributeValueText>((node) => attribut
 export function readNameElement(el: DerElement | undefined, what: string): DistinguishedName {
   if (!isUniversal(el, TAG.sequence) || !el.constructed) throw new InputFormatError(`${what}: expected a SEQUENCE`);
   const bytes = el.encoding;
-  const key = bytes.length <= MAX_NAME_KEY_BYTES ? bytesKey(bytes) : undefined;
+  const key = bytes.length <= MAX_NAME_KEY_BYTES ? fnv1a(bytes) + bytes.length * 0x100000000 : undefined;
   const hit = key === undefined ? undefined : nameMemo.get(key);
-  if (hit) return hit;
+  if (hit && equalBytes(hit.bytes, bytes)) return hit.name;
   const attributes: { type: string; text: string; isString: boolean }[] = [];
   for (const rdn of seqOf(el, what)) {
     for (const atv of setOf(rdn, what)) {
@@ -106,7 +109,8 @@ export function readNameElement(el: DerElement | undefined, what: string): Disti
     }
   }
   const name = nameFromAttributes(attributes);
-  if (key !== undefined) nameMemo.set(key, name);
+  // A colliding encoding replaces the entry; the copy keeps no larger input buffer alive.
+  if (key !== undefined) nameMemo.set(key, { bytes: bytes.slice(), name });
   return name;
 }
 
