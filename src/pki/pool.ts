@@ -44,6 +44,11 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
     return this.byIssuerSerial.get(`${issuerKey}|${serialNumberHex}`) ?? [];
   }
 
+  /** Items whose subject name key is `subjectKey`. */
+  withSubject(subjectKey: string): readonly T[] {
+    return this.bySubject.get(subjectKey) ?? [];
+  }
+
   /** Items whose subjectKeyIdentifier (hex) is `ski`. */
   withSubjectKeyIdentifier(ski: string): readonly T[] {
     return this.bySki.get(ski) ?? [];

@@ -294,7 +294,8 @@ async function crlSignerProblem(
   const depth = SIGNER_DEPTH.get(context) ?? 0;
   if (depth >= (context.maxDepth ?? 3)) return 'CRL signer validation nested too deep';
   const certs = [...context.certificates];
-  const anchorCerts = [...context.anchors.values()].map((a) => a.certificate);
+  // Only certificates named like the CRL issuer can have signed it: the anchors are looked up by that name, not scanned.
+  const anchorCerts = context.anchors.withSubject(crl.issuer.key).map((a) => a.certificate);
   for (const signer of [...certs, ...anchorCerts]) {
     if (signer === issuer || signer.subject.key !== crl.issuer.key) continue;
     if (crl.authorityKeyIdentifier && signer.subjectKeyIdentifier && crl.authorityKeyIdentifier !== signer.subjectKeyIdentifier) continue;

@@ -144,16 +144,23 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   if (kiCerts.length + embedded.length > ctx.limits.maxCertificates) {
     throw new LimitExceededError('xml.certificates', ctx.limits.maxCertificates, `the signature carries ${kiCerts.length + embedded.length} certificates (max ${ctx.limits.maxCertificates})`);
   }
+  // Path building consults ctx.anchors through its own index: the pool holds the carried certificates, plus
+  // the anchor that signed directly when the reference names one (never a copy of the whole trust set).
   const pool = new CertificatePool([...kiCerts, ...embedded, ...ctx.intermediates].map((certificate) => ({ certificate })));
-  for (const a of ctx.anchors.values()) pool.add(a);
-  const candidates = [...pool.values()].map((x) => x.certificate);
   if (qp && qp.signingCertificates.length) {
     const first = qp.signingCertificates[0]!;
-    for (const c of candidates) {
-      if (await certRefMatches(first, c, ctx, warnings)) {
-        signer = c;
-        break;
-      }
+    const matching = async (list: Iterable<ParsedCertificate>) => {
+      for (const c of list) if (await certRefMatches(first, c, ctx, warnings)) return c;
+      return undefined;
+    };
+    const named = first.issuerSerial ? first.issuerSerial.issuerKeys.flatMap((k) => ctx.anchors.withIssuerSerial(k, first.issuerSerial!.serialNumberHex)) : [];
+    signer = await matching([...pool.values()].map((x) => x.certificate));
+    // Digest-only references (and issuer names that do not parse to a key) still find a directly trusted signer, by a scan.
+    const anchor = signer ? undefined : ((await matching(named.map((a) => a.certificate))) ?? (await matching([...ctx.anchors.values()].map((a) => a.certificate))));
+    const trusted = anchor && ctx.anchors.find(anchor);
+    if (trusted) {
+      signer = trusted.certificate;
+      pool.add(trusted);
     }
     const name = first.version === 2 ? 'SigningCertificateV2' : 'SigningCertificate';
     if (signer) checks.pass('ISC', 'isc.signing-certificate-reference', `${name} digest${first.issuerSerial ? ' and issuer/serial' : ''} match ${signer.subject.text}`);
