@@ -331,12 +331,12 @@ const basicConstraintsMemo = new DecodeMemo<BasicConstraintsValue>((node, name) 
     if (pathLenConstraint < 0) throw new InputFormatError(`${name}: negative pathLenConstraint`);
   }
   if (j !== bc.length) throw new InputFormatError(`${name}: unexpected element`);
-  return { cA, pathLenConstraint };
+  return Object.freeze({ cA, pathLenConstraint });
 }, 256);
 
 const keyUsageMemo = new DecodeMemo<ReadonlySet<KeyUsageName>>((node, name) => readKeyUsage(bitString(node, name)), 256);
 
-const extKeyUsageMemo = new DecodeMemo<readonly string[]>((node, name) => sequence(node, name).map((p) => oid(p, name)), 256);
+const extKeyUsageMemo = new DecodeMemo<readonly string[]>((node, name) => Object.freeze(sequence(node, name).map((p) => oid(p, name))), 256);
 
 function readKeyUsage(bits: asn1js.BitString): Set<KeyUsageName> {
   const bytes = bits.valueBlock.valueHexView;
