@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError } from '../errors.js';
-import { bytesKey, equalBytes, toHex } from '../util/bytes.js';
+import { bytesKey, equalBytes, fnv1a, toHex } from '../util/bytes.js';
 import { readPublicKeyElement, type PublicKeyFacts } from '../crypto/spki.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import { readNameElement, nameAttribute, type DistinguishedName } from './name.js';
@@ -84,6 +84,7 @@ export class ParsedCertificate {
   private sha256?: Promise<string>;
   private pkijsCertificate?: pkijs.Certificate;
   private exactKey?: string;
+  private exactHash?: number;
   private exactSpkiKey?: string;
   private exactIssuerSerialKey?: string;
   private digests?: Map<string, Promise<Uint8Array>>;
@@ -226,6 +227,14 @@ export class ParsedCertificate {
   /** The SubjectPublicKeyInfo DER as an exact string key (same key, different certificates), computed once. */
   get spkiKey(): string {
     return (this.exactSpkiKey ??= bytesKey(this.publicKey.spki));
+  }
+
+  /**
+   * A cheap map key for the DER (FNV-1a and length), computed once per
+   * instance; equal keys must still be confirmed by comparing the bytes.
+   */
+  get derHash(): number {
+    return (this.exactHash ??= fnv1a(this.der) + this.der.length * 0x100000000);
   }
 
   /** The DER as an exact string key (for Maps), computed once per instance. */

@@ -1,6 +1,5 @@
 import type { ParsedCertificate } from './certificate.js';
 import { equalBytes } from '../util/bytes.js';
-import { derHashKey } from './cache.js';
 
 /** A trust anchor: a certificate the caller trusts, optionally labelled with where that trust comes from. */
 export interface TrustAnchor {
@@ -16,7 +15,7 @@ export interface TrustAnchor {
 export class CertificatePool<T extends { readonly certificate: ParsedCertificate } = { readonly certificate: ParsedCertificate }> {
   private readonly bySubject = new Map<string, T[]>();
   /** By a cheap hash of the DER, confirmed byte for byte: a string key of every certificate's bytes cost more than the rest of indexing. */
-  private readonly byDer = new Map<string, T[]>();
+  private readonly byDer = new Map<number, T[]>();
   private readonly items: T[] = [];
   /** By issuer name key + serial, and by SKI: how a CMS SignerIdentifier names a certificate. */
   private readonly byIssuerSerial = new Map<string, T[]>();
@@ -28,9 +27,9 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
 
   add(item: T): void {
     const c = item.certificate;
-    const key = derHashKey(c.der);
+    const key = c.derHash;
     const bucket = this.byDer.get(key);
-    if (bucket?.some((i) => equalBytes(i.certificate.der, c.der))) return;
+    if (bucket?.some((i) => i.certificate === c || equalBytes(i.certificate.der, c.der))) return;
     if (bucket) bucket.push(item);
     else this.byDer.set(key, [item]);
     this.items.push(item);
@@ -68,7 +67,7 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
   }
 
   find(cert: ParsedCertificate): T | undefined {
-    return this.byDer.get(derHashKey(cert.der))?.find((i) => i.certificate === cert || equalBytes(i.certificate.der, cert.der));
+    return this.byDer.get(cert.derHash)?.find((i) => i.certificate === cert || equalBytes(i.certificate.der, cert.der));
   }
 
   get size(): number {
