@@ -1,4 +1,4 @@
-import { certificateCache, derHashKey } from '../pki/cache.js';
+import { certificateCache } from '../pki/cache.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import { equalBytes, fromBase64 } from '../util/bytes.js';
@@ -29,7 +29,7 @@ export interface ServiceMatch extends ServiceRef {
  * fingerprints through WebCrypto cost about as much as decoding the certificates.
  */
 export class TrustIndex {
-  private readonly byCertificate = new Map<string, { readonly der: Uint8Array; readonly refs: ServiceRef[] }[]>();
+  private readonly byCertificate = new Map<number, { readonly der: Uint8Array; readonly refs: ServiceRef[] }[]>();
   private certificateCount = 0;
   private readonly bySki = new Map<string, ServiceRef[]>();
   private readonly byName = new Map<string, ServiceRef[]>();
@@ -71,7 +71,7 @@ export class TrustIndex {
               idx.problems.push(`${list.list.id}: unreadable certificate in service ${service.name}: ${(e as Error).message}`);
               continue;
             }
-            const { refs, added } = idx.certificateEntry(cert.der, true)!;
+            const { refs, added } = idx.certificateEntry(cert, true)!;
             refs.push(ref);
             if (added && cert.isCA) idx.anchors.push({ certificate: cert, source: `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}` });
             // A certificate identity also answers SKI and name lookups (chain certificates may be re-issued).
@@ -85,9 +85,10 @@ export class TrustIndex {
     return idx;
   }
 
-  /** The services listing exactly `der`; with `create`, a new empty entry when there is none (`added`). */
-  private certificateEntry(der: Uint8Array, create: boolean): { refs: ServiceRef[]; added: boolean } | undefined {
-    const key = derHashKey(der);
+  /** The services listing exactly `cert`'s DER; with `create`, a new empty entry when there is none (`added`). */
+  private certificateEntry(cert: ParsedCertificate, create: boolean): { refs: ServiceRef[]; added: boolean } | undefined {
+    const der = cert.der;
+    const key = cert.derHash;
     const bucket = this.byCertificate.get(key);
     const found = bucket?.find((e) => equalBytes(e.der, der));
     if (found || !create) return found && { refs: found.refs, added: false };
@@ -114,7 +115,7 @@ export class TrustIndex {
         out.push({ ...r, certificate: cert, matchedBy });
       }
     };
-    add(this.certificateEntry(cert.der, false)?.refs, 'certificate');
+    add(this.certificateEntry(cert, false)?.refs, 'certificate');
     if (cert.subjectKeyIdentifier) add(this.bySki.get(cert.subjectKeyIdentifier), 'ski');
     add(this.byName.get(nameKeyFromCertificate(cert.subject)), 'subject-name');
     return out;
