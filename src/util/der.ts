@@ -73,7 +73,7 @@ export class TlvElement implements DerElement {
   /** `bytes` as exactly one element, or undefined when the header walk cannot follow it (the caller decodes it instead). */
   static of(bytes: Uint8Array, budget: ElementBudget): TlvElement | undefined {
     const r = tlvAt(bytes, 0, bytes.length);
-    if (!r || r.end !== bytes.length) return undefined;
+    if (!r || r.end !== bytes.length || !identifierAllowed(r.tag)) return undefined;
     budget.charge(1);
     return new TlvElement(bytes, r, budget);
   }
@@ -95,8 +95,8 @@ export class TlvElement implements DerElement {
     if (this.kids) return this.kids;
     if (!this.constructed) return fail(what, 'expected a constructed element');
     const ranges = tlvChildren(this.bytes, this.range, this.budget.left + 1);
-    // Not tiling its contents with definite-length elements: the caller's full decode reports it.
-    if (!ranges) throw new NotWalkable(what);
+    // Not tiling its contents with definite-length elements, or an identifier X.690 forbids: the caller's full decode reports it.
+    if (!ranges || !ranges.every((r) => identifierAllowed(r.tag))) throw new NotWalkable(what);
     this.budget.charge(ranges.length);
     return (this.kids = ranges.map((r) => new TlvElement(this.bytes, r, this.budget)));
   }
@@ -106,6 +106,21 @@ export class TlvElement implements DerElement {
     return this.bytes.subarray(this.range.contentStart, this.range.end);
   }
 }
+
+/**
+ * X.690 rules on the identifier octet alone, which asn1js enforces while
+ * decoding and so must the walk: universal 0 (end-of-contents) has no place in
+ * a definite-length encoding, universal 15 is reserved, and BOOLEAN, INTEGER,
+ * NULL, OBJECT IDENTIFIER, REAL, RELATIVE-OID, TIME, UTCTime and
+ * GeneralizedTime are primitive only (8.2-8.6, 8.19-8.20, 8.25).
+ */
+function identifierAllowed(tag: number): boolean {
+  if (tag >> 6 !== 0) return true;
+  const n = tag & 0x1f;
+  if (n === 0 || n === 15) return false;
+  return !(tag & 0x20) || !PRIMITIVE_ONLY.has(n);
+}
+const PRIMITIVE_ONLY = new Set([1, 2, 5, 6, 9, 13, 14, 23, 24]);
 
 /** The header walk met a form it does not follow (indefinite length, high tag number): decode the input instead. */
 export class NotWalkable extends InputFormatError {
