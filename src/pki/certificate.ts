@@ -56,9 +56,14 @@ export interface ExtensionInfo {
  * up front. Instances are immutable and cached by the caller; `der` is the
  * exact input (never re-encoded) so digests and fingerprints are over real bytes.
  *
- * The fields are read by walking the asn1js tree (src/util/asn1-tree.ts), not
- * through pkijs.Certificate: pkijs's schema comparison made parsing ~2x slower
- * than decoding itself. `raw` (the pkijs object) is built only if asked for.
+ * The fields are read over src/util/der.ts's element view: the structure is
+ * located by reading tag and length headers, plain byte contents (serial,
+ * key identifiers, BIT STRINGs) are taken as located, and asn1js decodes only
+ * values (OIDs, times, name attributes, extension values), once per distinct
+ * encoding where encodings recur. Decoding whole certificates with asn1js cost
+ * ~10x more; pkijs.Certificate ~2x more again. Input the header walk does not
+ * follow is decoded whole by asn1js and read by the same code.
+ * `raw` (the pkijs object) is built only if asked for.
  */
 export class ParsedCertificate {
   readonly der: Uint8Array;
