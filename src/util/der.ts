@@ -40,8 +40,8 @@ const fail = (what: string, detail: string): never => {
 
 /**
  * How many elements a walk may still visit; shared by every element of one
- * walk. Charged per element located or decoded, whether a memo answered or
- * not, so the same input meets the same limit whatever is cached.
+ * walk and charged per element located, so the same input meets the same
+ * limit whatever the caches (certificates, DecodeMemo) already hold.
  */
 export class ElementBudget {
   constructor(
@@ -122,10 +122,10 @@ function identifierAllowed(tag: number): boolean {
 }
 const PRIMITIVE_ONLY = new Set([1, 2, 5, 6, 9, 13, 14, 23, 24]);
 
-/** The header walk met a form it does not follow (indefinite length, high tag number): decode the input instead. */
+/** The header walk met a form it does not follow (indefinite length, high tag number, a forbidden identifier): decode the input instead. */
 export class NotWalkable extends InputFormatError {
   constructor(what: string) {
-    super(`${what}: not a definite-length encoding`);
+    super(`${what}: an encoding the header walk does not follow`);
   }
 }
 
