@@ -1,3 +1,4 @@
+import * as asn1js from 'asn1js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -162,6 +163,15 @@ function indefinite(der: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The RSA modulus size from a full asn1js decode of the key (the reader takes it from the located INTEGER). */
+function rsaBitsByAsn1js(spki: Uint8Array): number {
+  const key = (decodeWhole(spki.slice(), 'spki') as asn1js.Sequence).valueBlock.value[1] as asn1js.BitString;
+  const rsa = decodeWhole(key.valueBlock.valueHexView.slice(), 'RSAPublicKey') as asn1js.Sequence;
+  const m = (rsa.valueBlock.value[0] as asn1js.Integer).valueBlock.valueHexView;
+  const lead = m[0] === 0 ? 1 : 0;
+  return (m.length - lead) * 8 - (Math.clz32(m[lead]!) - 24);
+}
+
 describe('ParsedCertificate: header-walked and asn1js-decoded readings agree', () => {
   const fixtures = certificatesIn(filesUnder(join(ROOT, 'fixtures')).filter((f) => !f.includes('/keys/')));
 
@@ -189,6 +199,7 @@ describe('ParsedCertificate: header-walked and asn1js-decoded readings agree', (
       const fresh = (bytes: Uint8Array) => TlvElement.of(bytes.slice(), new ElementBudget(10_000, 'test'))!;
       expect(readNameElement(fresh(c.subjectDer), 'subject'), name).toEqual(readNameNode(decodeWhole(c.subjectDer.slice(), 'subject'), 'subject'));
       expect(readPublicKey(c.publicKey.spki), name).toEqual(readPublicKeyNode(decodeWhole(c.publicKey.spki.slice(), 'spki'), c.publicKey.spki));
+      if (c.publicKey.algorithmOid === '1.2.840.113549.1.1.1') expect(c.publicKey.bits, name).toBe(rsaBitsByAsn1js(c.publicKey.spki));
     }
   });
 
