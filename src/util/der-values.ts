@@ -4,10 +4,12 @@ import { decodeWhole, tlvAt, tlvChildren, type TlvRange } from './asn1-tree.js';
 import { Asn1Element, DecodeMemo, TAG, TlvElement, isUniversal, primitiveOf, type DerElement, type ElementBudget } from './der.js';
 
 /**
- * Readers over DerElement that src/util/der.ts does not have yet, and the
- * choice between the two element views for nested encodings (an extension's
- * extnValue, a key inside a BIT STRING). Same rule as der.ts: contents that
- * are plain bytes are taken as located, anything with structure is decoded by asn1js.
+ * The X.509 side of the DerElement readers (src/util/der.ts has the element
+ * views and the readers CMS shares): BOOLEAN and BIT STRING values, the choice
+ * between the two element views for nested encodings (an extension's
+ * extnValue, a key inside a BIT STRING) and asn1js-compatible size checks.
+ * Same rule as der.ts: contents that are plain bytes are taken as located,
+ * anything with structure is decoded by asn1js.
  */
 
 const fail = (what: string, detail: string): never => {
@@ -43,8 +45,6 @@ export function booleanOf(el: DerElement | undefined, what: string): boolean {
  */
 export function bitStringOf(el: DerElement | undefined, what: string): Uint8Array {
   const content = primitiveOf(el, TAG.bitString, what);
-  // A decoded node's content is asn1js's value, which already excludes the unused-bits octet.
-  if (el instanceof Asn1Element) return content;
   if (content.length === 0) return content;
   if (content[0]! > 7) fail(what, 'Unused bits for BitString must be in range 0-7');
   return content.subarray(1);

@@ -149,9 +149,10 @@ export class Asn1Element implements DerElement {
     const v = this.constructed ? (this.node.valueBlock as unknown as { value?: Asn1Node[] }).value : undefined;
     return Array.isArray(v) ? v.map((n) => new Asn1Element(n)) : fail(what, 'expected a constructed element');
   }
+  /** The content octets as encoded, as TlvElement gives them (asn1js's valueHexView drops a BIT STRING's first octet). */
   content(what: string): Uint8Array {
-    const v = this.constructed ? undefined : (this.node.valueBlock as unknown as { valueHexView?: Uint8Array }).valueHexView;
-    return v ?? fail(what, 'expected a primitive element');
+    if (this.constructed) return fail(what, 'expected a primitive element');
+    return this.node.valueBeforeDecodeView.subarray(this.node.idBlock.blockLength + this.node.lenBlock.blockLength);
   }
 }
 
