@@ -28,7 +28,7 @@ import { distinctSignatures } from './distinct.js';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const QUICK = process.env.BENCH_QUICK === '1';
-const seqOpts = QUICK ? { warmup: 5, minRuns: 20, minMs: 100 } : { warmup: 30, minRuns: 100, minMs: 800 };
+const seqOpts = QUICK ? { warmup: 5, minRuns: 20, minMs: 100 } : { warmup: 30, warmupMs: 1000, minRuns: 100, minMs: 800 };
 
 interface Row {
   readonly name: string;

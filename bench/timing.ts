@@ -8,10 +8,16 @@ export interface Timing {
   readonly runs: number;
 }
 
-/** Calls `op` sequentially: `warmup` untimed calls, then until `minRuns` calls and `minMs` elapsed. */
-export async function timeSequential(op: () => unknown, opts: { warmup?: number; minRuns?: number; minMs?: number; maxRuns?: number } = {}): Promise<Timing> {
-  const { warmup = 20, minRuns = 50, minMs = 400, maxRuns = 20_000 } = opts;
-  for (let i = 0; i < warmup; i++) await op();
+/**
+ * Calls `op` sequentially: untimed calls until `warmup` calls and `warmupMs`
+ * have passed (the JIT compiles a path only after many calls: measured here,
+ * verify() took ~1.5x longer in its first 800 ms than afterwards), then timed
+ * calls until `minRuns` calls and `minMs` elapsed.
+ */
+export async function timeSequential(op: () => unknown, opts: { warmup?: number; warmupMs?: number; minRuns?: number; minMs?: number; maxRuns?: number } = {}): Promise<Timing> {
+  const { warmup = 20, warmupMs = 0, minRuns = 50, minMs = 400, maxRuns = 20_000 } = opts;
+  const warmStart = performance.now();
+  for (let i = 0; i < warmup || performance.now() - warmStart < warmupMs; i++) await op();
   const samples: number[] = [];
   const start = performance.now();
   while (samples.length < maxRuns && (samples.length < minRuns || performance.now() - start < minMs)) {
