@@ -1,5 +1,5 @@
 /** The inputs every contender gets, and one function per contender (each does the same job on the same bytes). */
-import { createPublicKey, createHash, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createHash, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as asn1js from 'asn1js';
@@ -22,6 +22,8 @@ export interface BenchCase {
   readonly rootPem: Uint8Array;
   /** sha256(content) and compare + node:crypto verify of the signature value over the signed attributes. */
   readonly floor: () => boolean;
+  /** The same digest and verification through WebCrypto (crypto.subtle), both started at once: the asynchronous API's own cost. */
+  readonly webFloor: () => Promise<boolean>;
   /** What a pkijs user writes: parse DER → ContentInfo → SignedData, then SignedData.verify with the root as trusted. */
   readonly pkijsVerify: (checkChain: boolean) => Promise<boolean>;
   /** ots-esig's public API: parse, integrity, chain, verdict. */
@@ -36,7 +38,7 @@ export interface BenchCase {
 
 const nodeRegistry = new AlgorithmRegistry([new NodeCryptoProvider()]);
 
-export function loadCase(id: string, label: string, file: string, root: string, keyFile: string): BenchCase {
+export async function loadCase(id: string, label: string, file: string, root: string, keyFile: string): Promise<BenchCase> {
   const der = read(file);
   const rootPem = read(root);
   // Setup (untimed): pull out what the floor needs, using a real parse once.
@@ -56,6 +58,18 @@ export function loadCase(id: string, label: string, file: string, root: string, 
     return digest.equals(md) && nodeVerify('sha256', signedAttrs, key, signatureValue);
   };
   if (!floor()) throw new Error(`${id}: floor verification failed`);
+  // The same two operations through WebCrypto, started together: what an asynchronous crypto API costs on its own.
+  const ecdsa = key.asymmetricKeyType === 'ec';
+  const webAlg = ecdsa ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'RSASSA-PKCS1-v1_5' };
+  const webSignature = ecdsa ? new Uint8Array(nodeSign('sha256', signedAttrs, { key: createPrivateKey(Buffer.from(read(keyFile))), dsaEncoding: 'ieee-p1363' })) : signatureValue;
+  let webKey: Promise<CryptoKey> | undefined;
+  const webFloor = async () => {
+    webKey ??= crypto.subtle.importKey('spki', signer.publicKey.spki as BufferSource, ecdsa ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']);
+    const k = await webKey;
+    const [digest, ok] = await Promise.all([crypto.subtle.digest('SHA-256', content), crypto.subtle.verify(webAlg, k, webSignature as BufferSource, signedAttrs)]);
+    return ok && Buffer.from(digest).equals(md);
+  };
+  if (!(await webFloor())) throw new Error(`${id}: WebCrypto floor verification failed`);
 
   const rootDer = pemToDer(rootPem);
   const rootPkijs = pkijs.Certificate.fromBER(rootDer as BufferSource);
@@ -77,7 +91,7 @@ export function loadCase(id: string, label: string, file: string, root: string, 
     return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';
   };
   const otsVerifyNode = () => otsVerifyOther(der, true);
-  return { id, label, der, rootPem, floor, pkijsVerify, otsVerify, otsVerifyNode, otsVerifyOther, keyFile };
+  return { id, label, der, rootPem, floor, webFloor, pkijsVerify, otsVerify, otsVerifyNode, otsVerifyOther, keyFile };
 }
 
 export function pemToDer(pem: Uint8Array): Uint8Array {
