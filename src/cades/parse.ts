@@ -2,11 +2,10 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { equalBytes, toHex } from '../util/bytes.js';
-import { algorithmIdOf, ParsedCertificate } from '../pki/certificate.js';
+import { algorithmIdentifierOf, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { readNameNode } from '../pki/name.js';
 import { decodeWhole, derSetOf, elementsOf, explicit, integer, isContext, octetString, primitiveContent, sequence, treeSize, type Asn1Node } from '../util/asn1-tree.js';
-import type { AlgorithmId } from '../crypto/algorithms.js';
 import {
   Asn1Element,
   asn1Of,
@@ -228,18 +227,12 @@ interface SignedDataParts {
   readonly signerInfos: readonly DerElement[];
 }
 
-const algorithmMemo = new DecodeMemo((node, what) => algorithmIdOf(node, what));
-
-function algorithmOf(el: DerElement | undefined, what: string): AlgorithmId {
-  if (!isUniversal(el, TAG.sequence)) throw new InputFormatError(`${what}: expected a SEQUENCE`);
-  return algorithmMemo.get(el, what);
-}
 
 /** RFC 5652 5.1 SignedData: version, digestAlgorithms, encapContentInfo, [0] certificates, [1] crls, signerInfos. */
 function readSignedData(sd: readonly DerElement[]): SignedDataParts {
   let i = 0;
   smallIntegerOf(sd[i++], 'version');
-  for (const a of setOf(sd[i++], 'digestAlgorithms')) algorithmOf(a, 'digestAlgorithms');
+  for (const a of setOf(sd[i++], 'digestAlgorithms')) algorithmIdentifierOf(a, 'digestAlgorithms');
   const eci = seqOf(sd[i++], 'encapContentInfo');
   if (eci.length < 1 || eci.length > 2) throw new InputFormatError('encapContentInfo must have eContentType and optional eContent');
   const eContentType = oidOf(eci[0], 'eContentType');
@@ -284,9 +277,9 @@ function readSignerInfo(el: DerElement, index: number): CadesSignerInfo {
   const sidElement = p[j++];
   if (!sidElement) throw new InputFormatError(`${what}: sid is neither issuerAndSerialNumber nor [0] subjectKeyIdentifier`);
   const sid = sidMemo.get(sidElement, what);
-  const digestAlgorithm = algorithmOf(p[j++], `${what} digestAlgorithm`);
+  const digestAlgorithm = algorithmIdentifierOf(p[j++], `${what} digestAlgorithm`);
   const signedAttrsElement = isContextTag(p[j], 0) ? p[j++] : undefined;
-  const signatureAlgorithm = algorithmOf(p[j++], `${what} signatureAlgorithm`);
+  const signatureAlgorithm = algorithmIdentifierOf(p[j++], `${what} signatureAlgorithm`);
   const signatureValue = octetsOf(p[j++], `${what} signature`);
   const unsignedAttrsElement = isContextTag(p[j], 1) ? p[j++] : undefined;
   if (j !== p.length) throw new InputFormatError(`${what}: unexpected element`);
