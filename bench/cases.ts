@@ -7,7 +7,8 @@ import * as pkijs from 'pkijs';
 import { parseCades } from '../src/cades/parse.js';
 import { verify, type VerifyOptions } from '../src/index.js';
 import { AlgorithmRegistry } from '../src/crypto/registry.js';
-import { NodeCryptoProvider } from '../src/crypto/node-provider.js';
+import { NodeCryptoProvider } from '../src/node.js';
+import { WebCryptoProvider } from '../src/crypto/webcrypto-provider.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const read = (rel: string) => new Uint8Array(readFileSync(FIXTURES + rel));
@@ -36,7 +37,9 @@ export interface BenchCase {
   readonly keyFile: string;
 }
 
+// Both registries explicitly: the default is node:crypto on Node (src/crypto/defaults.ts).
 const nodeRegistry = new AlgorithmRegistry([new NodeCryptoProvider()]);
+const webRegistry = new AlgorithmRegistry([new WebCryptoProvider()]);
 
 export async function loadCase(id: string, label: string, file: string, root: string, keyFile: string): Promise<BenchCase> {
   const der = read(file);
@@ -80,7 +83,7 @@ export async function loadCase(id: string, label: string, file: string, root: st
     return (await sd.verify({ signer: 0, trustedCerts: [rootPkijs], checkChain, checkDate: VALIDATION_TIME })) === true;
   };
 
-  const options: VerifyOptions = { trustAnchors: [rootPem], validationTime: VALIDATION_TIME };
+  const options: VerifyOptions = { trustAnchors: [rootPem], validationTime: VALIDATION_TIME, registry: webRegistry };
   const otsVerify = async () => {
     const r = await verify(der, options);
     return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';

@@ -1,24 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { verify } from '../src/index.js';
+import { AlgorithmRegistry, verify, WebCryptoProvider } from '../src/index.js';
+import { getDefaultRegistry } from '../src/crypto/registry.js';
 import { nodeRegistry } from '../src/node.js';
 import { fixture, loadManifest, optionsFor } from './helpers/fixtures.js';
 
 const manifest = loadManifest();
 
-describe('ots-esig/node: the node:crypto registry gives the same verdicts as WebCrypto', () => {
-  it('on every CAdES fixture', async () => {
-    const registry = nodeRegistry();
+describe('node:crypto and WebCrypto registries', () => {
+  it('give the same verdicts on every CAdES fixture', async () => {
+    const web = new AlgorithmRegistry([new WebCryptoProvider()]);
+    const node = nodeRegistry();
+    expect(web.providerNames).toEqual(['webcrypto']);
+    expect(node.providerNames).toEqual(['node-crypto']);
     let compared = 0;
     for (const sample of manifest.samples) {
       if ('error' in sample.expect) continue;
       const opts = optionsFor(manifest, sample);
-      const web = await verify(fixture(sample.file), opts);
-      const node = await verify(fixture(sample.file), { ...opts, registry });
-      const verdicts = (r: typeof web) => r.signatures.map((s) => [s.indication, s.subIndication, s.signatureAlgorithm]);
-      expect(verdicts(node), sample.id).toEqual(verdicts(web));
-      expect(verdicts(node), sample.id).toEqual(sample.expect.map((e) => [e.indication, e.subIndication, expect.any(String)]));
+      const viaWeb = await verify(fixture(sample.file), { ...opts, registry: web });
+      const viaNode = await verify(fixture(sample.file), { ...opts, registry: node });
+      const verdicts = (r: typeof viaWeb) => r.signatures.map((s) => [s.indication, s.subIndication, s.signatureAlgorithm]);
+      expect(verdicts(viaNode), sample.id).toEqual(verdicts(viaWeb));
+      expect(verdicts(viaNode), sample.id).toEqual(sample.expect.map((e) => [e.indication, e.subIndication, expect.any(String)]));
       compared++;
     }
     expect(compared).toBeGreaterThan(25);
+  });
+
+  it('the default registry is node:crypto where the runtime offers it (process.getBuiltinModule), else WebCrypto', () => {
+    expect(getDefaultRegistry().providerNames).toEqual(['node-crypto']);
+    expect(new AlgorithmRegistry().providerNames).toEqual(['node-crypto']);
+    const runtime = process as { getBuiltinModule?: unknown };
+    const original = runtime.getBuiltinModule;
+    try {
+      runtime.getBuiltinModule = undefined; // a runtime without it (older Node, Deno without node compat, browsers)
+      expect(new AlgorithmRegistry().providerNames).toEqual(['webcrypto']);
+      runtime.getBuiltinModule = () => ({}); // something that is not node:crypto
+      expect(new AlgorithmRegistry().providerNames).toEqual(['webcrypto']);
+    } finally {
+      runtime.getBuiltinModule = original;
+    }
+    expect(new AlgorithmRegistry().providerNames).toEqual(['node-crypto']);
   });
 });

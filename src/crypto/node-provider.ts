@@ -4,11 +4,13 @@
  * Node's WebCrypto normalises every call's algorithm dictionary in JavaScript
  * and runs each digest/verify as a thread-pool job; for the small inputs of
  * signature validation that overhead is several times the math itself
- * (bench: ~100 µs per subtle.digest vs ~6 µs for createHash). Node-only:
- * never imported by the browser build; pass it in a registry
- * (`new AlgorithmRegistry([new NodeCryptoProvider()])`).
+ * (bench: ~100 µs per subtle.digest vs ~6 µs for createHash).
+ *
+ * The module is handed in rather than imported, so this file carries no
+ * `node:` import and the platform-neutral bundle can use it where the runtime
+ * offers node:crypto (src/crypto/defaults.ts); `ots-esig/node` passes its own import.
  */
-import { constants, createHash, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
 import { DIGEST_OIDS } from './algorithms.js';
 import type { VerifyRequest } from './provider.js';
 import type { PublicKeyFacts } from './spki.js';
@@ -16,15 +18,22 @@ import { ecdsaDerToRaw, WebCryptoProvider } from './webcrypto-provider.js';
 
 const NODE_HASH: Record<string, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
+/** The part of node:crypto the provider uses. */
+export type NodeCryptoModule = Pick<typeof NodeCrypto, 'constants' | 'createHash' | 'createPublicKey' | 'verify'>;
+
 export class NodeCryptoProvider extends WebCryptoProvider {
   override readonly name: string = 'node-crypto';
   /** KeyObjects by the (immutable, cached) key facts of parsed certificates. */
-  private readonly keyObjects = new WeakMap<PublicKeyFacts, KeyObject>();
+  private readonly keyObjects = new WeakMap<PublicKeyFacts, NodeCrypto.KeyObject>();
+
+  constructor(private readonly node: NodeCryptoModule) {
+    super();
+  }
 
   override async digest(oid: string, data: Uint8Array): Promise<Uint8Array> {
     const name = NODE_HASH[DIGEST_OIDS[oid] ?? ''];
     if (!name) return super.digest(oid, data);
-    return new Uint8Array(createHash(name).update(data).digest());
+    return new Uint8Array(this.node.createHash(name).update(data).digest());
   }
 
   override async verify(req: VerifyRequest): Promise<boolean> {
@@ -32,6 +41,7 @@ export class NodeCryptoProvider extends WebCryptoProvider {
     if (!plan) return false;
     const key = this.keyObject(req.publicKey);
     const hash = NODE_HASH[plan.resolved.digest];
+    const { constants, verify: nodeVerify } = this.node;
     switch (plan.importParams.name) {
       case 'RSASSA-PKCS1-v1_5':
         return nodeVerify(hash!, req.data, { key, padding: constants.RSA_PKCS1_PADDING }, req.signature);
@@ -50,10 +60,10 @@ export class NodeCryptoProvider extends WebCryptoProvider {
     }
   }
 
-  private keyObject(facts: PublicKeyFacts): KeyObject {
+  private keyObject(facts: PublicKeyFacts): NodeCrypto.KeyObject {
     let k = this.keyObjects.get(facts);
     if (!k) {
-      k = createPublicKey({ key: Buffer.from(facts.spki.buffer, facts.spki.byteOffset, facts.spki.byteLength), format: 'der', type: 'spki' });
+      k = this.node.createPublicKey({ key: Buffer.from(facts.spki.buffer, facts.spki.byteOffset, facts.spki.byteLength), format: 'der', type: 'spki' });
       this.keyObjects.set(facts, k);
     }
     return k;

@@ -1,17 +1,19 @@
 import { UnsupportedAlgorithmError } from '../errors.js';
 import { DIGEST_OIDS } from './algorithms.js';
 import type { CryptoProvider, ResolvedSignatureAlgorithm, VerifyRequest } from './provider.js';
-import { WebCryptoProvider } from './webcrypto-provider.js';
+import { defaultProviders } from './defaults.js';
 
 /**
- * Looks algorithms up by OID across providers. The default registry has the
- * platform WebCrypto only; callers add providers (e.g. GOST) to a registry of
- * their own and pass it in the verify options, so no global state changes.
+ * Looks algorithms up by OID across providers. A registry starts with the
+ * runtime's own crypto (src/crypto/defaults.ts: node:crypto on Node, else
+ * WebCrypto); callers add providers (e.g. GOST) to a registry of their own and
+ * pass it in the verify options, so no global state changes. Pass
+ * `[new WebCryptoProvider()]` to use WebCrypto on Node too.
  */
 export class AlgorithmRegistry {
   private readonly providers: CryptoProvider[];
 
-  constructor(providers: CryptoProvider[] = [new WebCryptoProvider()]) {
+  constructor(providers: CryptoProvider[] = defaultProviders()) {
     this.providers = [...providers];
   }
 
