@@ -274,7 +274,9 @@ export function timeOf(el: DerElement | undefined, what: string): Date {
   return fail(what, 'expected UTCTime or GeneralizedTime');
 }
 
-const nodeMemo = new DecodeMemo((node) => node);
+// Signed attribute values: a few recur per signer, two per signature (digest, time) never do; 1,024 keeps the
+// recurring ones (each use moves them to the young generation) while bounding asn1js trees held to ~2 MB.
+const nodeMemo = new DecodeMemo((node) => node, 1024);
 
 /**
  * The asn1js node for `el`: the decoded node itself, or the element's
