@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALGORITHM_POLICY, InputFormatError, InvalidOptionError, verify } from '../src/index.js';
+import { DEFAULT_ALGORITHM_POLICY, InputFormatError, InvalidOptionError, ParsedCertificate, verify } from '../src/index.js';
 import { fixture, loadManifest } from './helpers/fixtures.js';
 
 const m = loadManifest();
@@ -130,5 +130,23 @@ describe('verify() API', () => {
     await expect(verify(kzAttached, { trustAnchors: [brokenPem('CERTIFICATE')] })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
     await expect(verify(kzAttached, { trustAnchors: [kzRoot], crls: [brokenPem('X509 CRL')] })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
     await expect(verify(kzAttached, { trustAnchors: [kzRoot], ocspResponses: ['%%% not an OCSP response %%%'] })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+  });
+});
+
+describe('anchors passed again and again', () => {
+  it('an array of parsed anchors is indexed once, and read again when its contents change', async () => {
+    const der = (pem: Uint8Array) => new Uint8Array(Buffer.from(new TextDecoder().decode(pem).replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+    const root = ParsedCertificate.fromDer(der(kzRoot));
+    const other = ParsedCertificate.fromDer(der(fixture('pki/az-root.pem')));
+    const anchors = [other, root];
+    const verdict = async () => (await verify(kzAttached, { trustAnchors: anchors, validationTime: at })).signatures[0]!.indication;
+    expect(await verdict()).toBe('TOTAL-PASSED');
+    expect(await verdict()).toBe('TOTAL-PASSED');
+    anchors[1] = other; // same array, the KZ root gone
+    expect(await verdict()).toBe('INDETERMINATE');
+    anchors[1] = root;
+    expect(await verdict()).toBe('TOTAL-PASSED');
+    anchors.pop(); // shorter: only the AZ root
+    expect(await verdict()).toBe('INDETERMINATE');
   });
 });

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import type { CertificatePool, TrustAnchor } from '../pki/pool.js';
+import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import type { AgreementSummary, RecognitionReport, SignatureReport, TrustListSummary, TrustReport } from '../report/model.js';
 import { certificateCache } from '../pki/cache.js';
 import { fromBase64, toBytes, toHex } from '../util/bytes.js';
@@ -82,8 +82,9 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
   }
 
   // No anchors of the caller's own: use the list's pool, built once per TrustSet, instead of re-indexing every anchor per call.
+  // Otherwise a new pool: the caller's may be shared between calls (a trustAnchorPool, a cached array's pool).
   if (ctx.anchors.size === 0) (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = set.index.anchorPool;
-  else for (const anchor of set.index.anchors) ctx.anchors.add(anchor);
+  else (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = new CertificatePool<TrustAnchor>([...ctx.anchors.values(), ...set.index.anchors]);
   if (ctx.anchors.size === 0) ctx.warnings.push('no trust anchors: no usable trusted list gave a CA certificate and none was supplied directly');
 
   for (const l of set.lists) {

@@ -146,6 +146,22 @@ export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
   return [...certificates];
 }
 
+/**
+ * The pool for an array of parsed anchors, built once while the caller passes
+ * the same array holding the same certificates: each call compares the
+ * elements by identity (pointer compares) instead of indexing them again.
+ * The pool is shared, so nothing may add to it (trust/context.ts copies first).
+ */
+function anchorPoolOf(certificates: readonly ParsedCertificate[]): CertificatePool<TrustAnchor> {
+  const hit = anchorPools.get(certificates);
+  if (hit && hit.certificates.length === certificates.length && hit.certificates.every((c, i) => c === certificates[i])) return hit.pool;
+  const pool = new CertificatePool<TrustAnchor>(certificates.map((certificate) => ({ certificate })));
+  anchorPools.set(certificates, { certificates: [...certificates], pool });
+  return pool;
+}
+
+const anchorPools = new WeakMap<readonly ParsedCertificate[], { readonly certificates: readonly ParsedCertificate[]; readonly pool: CertificatePool<TrustAnchor> }>();
+
 /** Certificates read from recent caller inputs (PEM or DER bytes), by hash and confirmed byte for byte. */
 const certificateInputs = new LruCache<number, { readonly bytes: Uint8Array; readonly certificates: readonly ParsedCertificate[] }>(256);
 
@@ -193,6 +209,8 @@ export function createContext(options: VerifyOptions): ValidationContext {
   let anchors: CertificatePool<TrustAnchor>;
   if (prebuilt && !options.trustAnchors?.length && !listsGiven) {
     anchors = prebuilt; // validation only reads it; trust lists (prepareTrust adds their anchors) get a copy
+  } else if (!prebuilt && options.trustAnchors?.length && options.trustAnchors.every((a) => a instanceof ParsedCertificate)) {
+    anchors = anchorPoolOf(options.trustAnchors as readonly ParsedCertificate[]);
   } else {
     anchors = new CertificatePool<TrustAnchor>(prebuilt ? prebuilt.values() : []);
     for (const a of options.trustAnchors ?? []) for (const c of loadCertificates(a)) anchors.add({ certificate: c });
