@@ -5,7 +5,7 @@ import { equalBytes, toHex } from '../util/bytes.js';
 import { algorithmIdentifierOf, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { readNameNode } from '../pki/name.js';
-import { decodeWhole, derSetOf, elementsOf, explicit, integer, isContext, octetString, primitiveContent, sequence, treeSize, type Asn1Node } from '../util/asn1-tree.js';
+import { decodeWhole, derSetOf, elementsOf, explicit, integer, isContext, octetString, primitiveContent, sequence, type Asn1Node } from '../util/asn1-tree.js';
 import {
   Asn1Element,
   asn1Of,

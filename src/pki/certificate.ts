@@ -5,7 +5,7 @@ import { bytesKey, equalBytes, fnv1a, toHex } from '../util/bytes.js';
 import { readPublicKeyElement, type PublicKeyFacts } from '../crypto/spki.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import { readNameElement, nameAttribute, type DistinguishedName } from './name.js';
-import { bitString, decodeWhole, encodingOf, integer, isContext, oid, optionalBoolean, sequence, type Asn1Node } from '../util/asn1-tree.js';
+import { bitString, decodeWhole, encodingOf, integer, oid, optionalBoolean, sequence, type Asn1Node } from '../util/asn1-tree.js';
 import {
   Asn1Element,
   DecodeMemo,

@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import { InputFormatError } from '../errors.js';
-import { decodeWhole, tlvAt, tlvChildren, type TlvRange } from './asn1-tree.js';
-import { Asn1Element, DecodeMemo, TAG, TlvElement, isUniversal, primitiveOf, type DerElement, type ElementBudget } from './der.js';
+import { decodeWhole } from './asn1-tree.js';
+import { Asn1Element, DecodeMemo, TAG, TlvElement, isUniversal, measureTlv, primitiveOf, type DerElement, type ElementBudget } from './der.js';
 
 /**
  * The X.509 side of the DerElement readers (src/util/der.ts has the element
@@ -60,40 +60,11 @@ export function checkDecodes(el: DerElement, what: string): void {
 
 /**
  * Whether `bytes` (one element) stays within `maxNodes` elements and
- * `maxDepth` levels as asn1js would count them, judged by header walking:
- * every element, plus (as asn1js's embedded parsing does) the elements inside
- * a primitive OCTET STRING, or a BIT STRING with no unused bits, whose
- * contents are exactly one walkable element. The count is a lower bound of
- * asn1js's (it also counts failed embedded attempts), so callers pass limits
- * well below asn1js's and let asn1js decide whatever does not fit. False
- * also when the walk cannot follow `bytes`.
+ * `maxDepth` levels as asn1js would count them, judged by header walking
+ * (measureTlv counting embedded encodings: a lower bound of asn1js's count),
+ * so callers pass limits well below asn1js's and let asn1js decide whatever
+ * does not fit. False also when the walk cannot follow `bytes`.
  */
 export function fitsDecodeLimits(bytes: Uint8Array, maxNodes: number, maxDepth: number): boolean {
-  let nodes = 0;
-  let over = false;
-  const visit = (r: TlvRange, depth: number): boolean => {
-    if (++nodes > maxNodes || depth > maxDepth) {
-      over = true;
-      return false;
-    }
-    if (r.tag & 0x20) {
-      const kids = tlvChildren(bytes, r, bytes.length);
-      return kids !== undefined && kids.every((k) => visit(k, depth + 1));
-    }
-    let at = r.contentStart;
-    if (r.tag === 0x03 && r.end - at >= 2 && bytes[at] === 0) at++;
-    else if (r.tag !== 0x04 || r.end === at) return true;
-    const inner = tlvAt(bytes, at, r.end);
-    if (inner && inner.end === r.end) {
-      const before = nodes;
-      // Contents that are not one walkable element are not counted: asn1js keeps them as bytes.
-      if (!visit(inner, depth + 1)) {
-        if (over) return false;
-        nodes = before;
-      }
-    }
-    return true;
-  };
-  const root = tlvAt(bytes, 0, bytes.length);
-  return root !== undefined && root.end === bytes.length && visit(root, 1);
+  return measureTlv(bytes, maxNodes, maxDepth, true) !== undefined;
 }

@@ -304,18 +304,40 @@ export function locateAll(el: DerElement, depthLeft: number, depthLimit: { reado
  * Elements and nesting depth (root = 1) of the single element filling
  * `bytes`, by header walk; undefined when the walk cannot follow it or it
  * exceeds `maxElements` / `maxDepth` levels (the caller then decodes it, which
- * reports the problem). Counts structure only: unlike asn1js, nothing inside
- * an OCTET or BIT STRING is counted, so the figure never depends on guesses.
+ * reports the problem). By default it counts structure only, so the figure
+ * never depends on guesses. With `countEmbedded` it also counts, as asn1js's
+ * embedded parsing does, the elements inside a primitive OCTET STRING, or a
+ * BIT STRING with no unused bits, whose contents are exactly one walkable
+ * element (a lower bound of asn1js's count, which adds its failed attempts).
  */
-export function measureTlv(bytes: Uint8Array, maxElements: number, maxDepth: number): { readonly nodes: number; readonly depth: number } | undefined {
+export function measureTlv(bytes: Uint8Array, maxElements: number, maxDepth: number, countEmbedded = false): { readonly nodes: number; readonly depth: number } | undefined {
   let nodes = 0;
   let depth = 0;
+  let over = false;
   const visit = (r: TlvRange, d: number): boolean => {
-    if (++nodes > maxElements || d > maxDepth) return false;
+    if (++nodes > maxElements || d > maxDepth) {
+      over = true;
+      return false;
+    }
     if (d > depth) depth = d;
-    if (!(r.tag & 0x20)) return true;
-    const kids = tlvChildren(bytes, r, maxElements - nodes + 1);
-    return kids !== undefined && kids.every((k) => visit(k, d + 1));
+    if (r.tag & 0x20) {
+      const kids = tlvChildren(bytes, r, bytes.length);
+      return kids !== undefined && kids.every((k) => visit(k, d + 1));
+    }
+    if (!countEmbedded) return true;
+    let at = r.contentStart;
+    if (r.tag === 0x03 && r.end - at >= 2 && bytes[at] === 0) at++;
+    else if (r.tag !== 0x04 || r.end === at) return true;
+    const inner = tlvAt(bytes, at, r.end);
+    if (inner && inner.end === r.end) {
+      const before = nodes;
+      // Contents that are not one walkable element are not counted: asn1js keeps them as bytes.
+      if (!visit(inner, d + 1)) {
+        if (over) return false;
+        nodes = before;
+      }
+    }
+    return true;
   };
   const root = tlvAt(bytes, 0, bytes.length);
   return root && root.end === bytes.length && visit(root, 1) ? { nodes, depth } : undefined;

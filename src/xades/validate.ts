@@ -41,7 +41,7 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { ValidationContext } from '../validation/options.js';
 import { decide } from '../validation/verdict.js';
-import { DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS } from './dom.js';
+import { DSIG_NS, indexIds, XADES141_NS } from './dom.js';
 import {
   findQualifyingProperties,
   misplacedXadesElements,
