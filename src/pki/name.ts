@@ -1,9 +1,9 @@
 import type * as pkijs from 'pkijs';
-import { equalBytes, fnv1a, toHex } from '../util/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { InputFormatError } from '../errors.js';
 import type { Asn1Node } from '../util/asn1-tree.js';
 import { Asn1Element, DecodeMemo, isUniversal, oidOf, seqOf, setOf, TAG, type DerElement } from '../util/der.js';
-import { LruCache } from '../util/lru.js';
+import { BytesCache } from '../util/bytes-cache.js';
 
 const SHORT_NAMES: Record<string, string> = {
   '2.5.4.3': 'CN',
@@ -80,8 +80,7 @@ export function readNameNode(node: Asn1Node, what: string): DistinguishedName {
  * Names by exact encoding (an issuer's Name recurs across the certificates it
  * issued), keyed by a hash of the encoding and confirmed byte for byte.
  */
-const nameMemo = new LruCache<number, { readonly bytes: Uint8Array; readonly name: DistinguishedName }>(2048);
-const MAX_NAME_KEY_BYTES = 1024;
+const nameMemo = new BytesCache<DistinguishedName>(2048, 1024);
 
 /**
  * Attribute values by exact encoding (`C=KZ`, an organization recur across
@@ -97,9 +96,8 @@ const attributeValueMemo = new DecodeMemo<AttributeValueText>((node) => attribut
 export function readNameElement(el: DerElement | undefined, what: string): DistinguishedName {
   if (!isUniversal(el, TAG.sequence) || !el.constructed) throw new InputFormatError(`${what}: expected a SEQUENCE`);
   const bytes = el.encoding;
-  const key = bytes.length <= MAX_NAME_KEY_BYTES ? fnv1a(bytes) + bytes.length * 0x100000000 : undefined;
-  const hit = key === undefined ? undefined : nameMemo.get(key);
-  if (hit && equalBytes(hit.bytes, bytes)) return hit.name;
+  const hit = nameMemo.get(bytes);
+  if (hit) return hit;
   const attributes: { type: string; text: string; isString: boolean }[] = [];
   for (const rdn of seqOf(el, what)) {
     for (const atv of setOf(rdn, what)) {
@@ -109,8 +107,7 @@ export function readNameElement(el: DerElement | undefined, what: string): Disti
     }
   }
   const name = nameFromAttributes(attributes);
-  // A colliding encoding replaces the entry; the copy keeps no larger input buffer alive.
-  if (key !== undefined) nameMemo.set(key, { bytes: bytes.slice(), name });
+  nameMemo.set(bytes, name);
   return name;
 }
 

@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { concatBytes, equalBytes, fnv1a } from './bytes.js';
-import { LruCache } from './lru.js';
+import { concatBytes } from './bytes.js';
+import { BytesCache } from './bytes-cache.js';
 import { decodeWhole, tlvAt, tlvChildren, type Asn1Node, type TlvRange } from './asn1-tree.js';
 
 /**
@@ -217,28 +217,25 @@ export function octetsOf(el: DerElement | undefined, what: string): Uint8Array {
  * asn1js's own bounds cap what one decode may build.
  */
 export class DecodeMemo<V> {
-  /** Keyed by a hash of the encoding; each entry keeps its bytes, compared in full on every hit. */
-  private readonly lru: LruCache<number, { readonly bytes: Uint8Array; readonly value: V }>;
+  private readonly cache: BytesCache<{ readonly value: V }>;
 
   constructor(
     private readonly decode: (node: Asn1Node, what: string) => V,
     capacity = 4096,
     /** Longer encodings are decoded every time (they rarely recur and would make large keys). */
-    private readonly maxKeyBytes = 1024,
+    maxKeyBytes = 1024,
   ) {
-    this.lru = new LruCache(capacity);
+    this.cache = new BytesCache(capacity, maxKeyBytes);
   }
 
   get(el: DerElement, what: string): V {
     const bytes = el.encoding;
-    if (bytes.length > this.maxKeyBytes) return this.decode(el instanceof Asn1Element ? el.node : decodeWhole(bytes.slice(), what), what);
-    const key = fnv1a(bytes) + bytes.length * 0x100000000;
-    const hit = this.lru.get(key);
-    if (hit && equalBytes(hit.bytes, bytes)) return hit.value;
-    // A colliding encoding replaces the entry: correct either way, and crafted collisions cannot grow the memo.
-    const copy = bytes.slice();
-    const value = this.decode(decodeWhole(copy, what), what);
-    this.lru.set(key, { bytes: copy, value });
+    if (!this.cache.holds(bytes)) return this.decode(el instanceof Asn1Element ? el.node : decodeWhole(bytes.slice(), what), what);
+    const hit = this.cache.get(bytes);
+    if (hit) return hit.value;
+    // Decoded from a private copy even when asn1js already decoded it: what is remembered must not pin the caller's buffer.
+    const value = this.decode(decodeWhole(bytes.slice(), what), what);
+    this.cache.set(bytes, { value });
     return value;
   }
 }

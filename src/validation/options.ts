@@ -10,8 +10,8 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
-import { equalBytes, fnv1a, fromBase64, toBytes } from '../util/bytes.js';
-import { LruCache } from '../util/lru.js';
+import { fromBase64, toBytes } from '../util/bytes.js';
+import { BytesCache } from '../util/bytes-cache.js';
 import { derObjectsFrom } from '../util/pem.js';
 import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
@@ -130,9 +130,8 @@ export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
   if (input instanceof ParsedCertificate) return [input];
   const bytes = asBytes(input);
   // Callers pass the same PEM or DER anchors with every call: read each distinct input once.
-  const key = fnv1a(bytes) + bytes.length * 0x100000000;
-  const hit = certificateInputs.get(key);
-  if (hit && equalBytes(hit.bytes, bytes)) return [...hit.certificates];
+  const hit = certificateInputs.get(bytes);
+  if (hit) return [...hit];
   const ders = optionObjects(bytes, ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE'], 'certificate');
   if (ders.length === 0) throw new InvalidOptionError('no certificate found in the given input');
   const certificates = ders.map((d) => {
@@ -142,7 +141,7 @@ export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
       throw new InvalidOptionError(`unreadable certificate: ${(e as Error).message}`, { cause: e });
     }
   });
-  certificateInputs.set(key, { bytes: bytes.slice(), certificates });
+  certificateInputs.set(bytes, certificates);
   return [...certificates];
 }
 
@@ -163,7 +162,7 @@ function anchorPoolOf(certificates: readonly ParsedCertificate[]): CertificatePo
 const anchorPools = new WeakMap<readonly ParsedCertificate[], { readonly certificates: readonly ParsedCertificate[]; readonly pool: CertificatePool<TrustAnchor> }>();
 
 /** Certificates read from recent caller inputs (PEM or DER bytes), by hash and confirmed byte for byte. */
-const certificateInputs = new LruCache<number, { readonly bytes: Uint8Array; readonly certificates: readonly ParsedCertificate[] }>(256);
+const certificateInputs = new BytesCache<readonly ParsedCertificate[]>(256);
 
 export function loadCrls(input: CrlInput): ParsedCrl[] {
   if (input instanceof ParsedCrl) return [input];
