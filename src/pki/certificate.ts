@@ -88,7 +88,6 @@ export class ParsedCertificate {
   readonly extKeyUsage?: readonly string[];
   private sha256?: Promise<string>;
   private pkijsCertificate?: pkijs.Certificate;
-  private exactKey?: string;
   private exactHash?: number;
   private exactSpkiKey?: string;
   private exactIssuerSerialKey?: string;
@@ -240,11 +239,6 @@ export class ParsedCertificate {
    */
   get derHash(): number {
     return (this.exactHash ??= fnv1a(this.der) + this.der.length * 0x100000000);
-  }
-
-  /** The DER as an exact string key (for Maps), computed once per instance. */
-  get derKey(): string {
-    return (this.exactKey ??= bytesKey(this.der));
   }
 
   get isSelfIssued(): boolean {
