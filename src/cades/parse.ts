@@ -4,8 +4,8 @@ import { InputFormatError, LimitExceededError } from '../errors.js';
 import { equalBytes, toHex } from '../util/bytes.js';
 import { algorithmIdentifierOf, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
-import { readNameNode } from '../pki/name.js';
-import { decodeWhole, derSetOf, elementsOf, explicit, integer, isContext, octetString, primitiveContent, sequence, type Asn1Node } from '../util/asn1-tree.js';
+import { readNameElement } from '../pki/name.js';
+import { decodeWhole, derSetOf, explicit, sequence, type Asn1Node } from '../util/asn1-tree.js';
 import {
   Asn1Element,
   asn1Of,
@@ -19,6 +19,7 @@ import {
   NotWalkable,
   octetsOf,
   oidOf,
+  primitiveOf,
   seqOf,
   setOf,
   smallIntegerOf,
@@ -247,21 +248,20 @@ function readSignedData(sd: readonly DerElement[]): SignedDataParts {
 }
 
 /** SignerIdentifier: issuerAndSerialNumber, or [0] IMPLICIT SubjectKeyIdentifier (constructed form tolerated, as pkijs did). */
-const sidMemo = new DecodeMemo((node, what): SignerIdentifier => {
-  if (node instanceof asn1js.Sequence) {
-    const ias = sequence(node, `${what} issuerAndSerialNumber`);
+function signerIdentifierOf(el: DerElement | undefined, what: string): SignerIdentifier {
+  if (isUniversal(el, TAG.sequence) && el.constructed) {
+    const ias = el.children(`${what} issuerAndSerialNumber`);
     if (ias.length !== 2) throw new InputFormatError(`${what}: issuerAndSerialNumber must have issuer and serialNumber`);
-    const name = readNameNode(ias[0]!, `${what} issuer`);
-    return { type: 'issuerAndSerialNumber', issuerKey: name.key, issuerText: name.text, serialNumberHex: toHex(integer(ias[1], `${what} serialNumber`).valueBlock.valueHexView) };
+    // The issuer Name is read once per distinct encoding (name.ts); the serial's magnitude is plain bytes.
+    const name = readNameElement(ias[0], `${what} issuer`);
+    return { type: 'issuerAndSerialNumber', issuerKey: name.key, issuerText: name.text, serialNumberHex: toHex(primitiveOf(ias[1], TAG.integer, `${what} serialNumber`)) };
   }
-  if (isContext(node, 0)) {
-    const view = node.idBlock.isConstructed
-      ? octetString(elementsOf(node, `${what} subjectKeyIdentifier`)[0], `${what} subjectKeyIdentifier`).valueBlock.valueHexView
-      : primitiveContent(node, `${what} subjectKeyIdentifier`);
-    return { type: 'subjectKeyIdentifier', keyIdentifier: toHex(view) };
+  if (isContextTag(el, 0)) {
+    const keyId = el.constructed ? primitiveOf(el.children(`${what} subjectKeyIdentifier`)[0], TAG.octetString, `${what} subjectKeyIdentifier`) : el.content(`${what} subjectKeyIdentifier`);
+    return { type: 'subjectKeyIdentifier', keyIdentifier: toHex(keyId) };
   }
   throw new InputFormatError(`${what}: sid is neither issuerAndSerialNumber nor [0] subjectKeyIdentifier`);
-});
+}
 
 const essMemo = {
   1: new DecodeMemo((node): EssCertId[] | 'malformed' => parseSigningCertificate(node, 1) ?? 'malformed'),
@@ -274,9 +274,7 @@ function readSignerInfo(el: DerElement, index: number): CadesSignerInfo {
   const p = seqOf(el, what);
   let j = 0;
   smallIntegerOf(p[j++], `${what} version`);
-  const sidElement = p[j++];
-  if (!sidElement) throw new InputFormatError(`${what}: sid is neither issuerAndSerialNumber nor [0] subjectKeyIdentifier`);
-  const sid = sidMemo.get(sidElement, what);
+  const sid = signerIdentifierOf(p[j++], what);
   const digestAlgorithm = algorithmIdentifierOf(p[j++], `${what} digestAlgorithm`);
   const signedAttrsElement = isContextTag(p[j], 0) ? p[j++] : undefined;
   const signatureAlgorithm = algorithmIdentifierOf(p[j++], `${what} signatureAlgorithm`);
