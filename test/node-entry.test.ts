@@ -36,8 +36,12 @@ describe('node:crypto and WebCrypto registries', () => {
       expect(new AlgorithmRegistry().providerNames).toEqual(['webcrypto']);
       runtime.getBuiltinModule = () => ({}); // something that is not node:crypto
       expect(new AlgorithmRegistry().providerNames).toEqual(['webcrypto']);
+      runtime.getBuiltinModule = original;
+      (process.versions as Record<string, string>).bun = '1.2.0'; // Bun (and Deno) re-implement node:crypto: their WebCrypto is used
+      expect(new AlgorithmRegistry().providerNames).toEqual(['webcrypto']);
     } finally {
       runtime.getBuiltinModule = original;
+      delete (process.versions as Record<string, string>).bun;
     }
     expect(new AlgorithmRegistry().providerNames).toEqual(['node-crypto']);
   });
