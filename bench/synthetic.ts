@@ -13,6 +13,7 @@ import 'reflect-metadata';
 import { createHash, generateKeyPairSync, sign, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { TRUST_LIST_JSON_KIND, trustedListToJson } from '../src/trust/json.js';
+import { concatBytes } from '../src/util/bytes.js';
 import type { TrustedList, TrustService } from '../src/trust/model.js';
 
 const DIGITS = 8;
@@ -75,8 +76,8 @@ export async function syntheticCaCertificates(count: number): Promise<Uint8Array
     // RFC 5280 4.2.1.2 method (1): SHA-1 of the subjectPublicKey bits (the 65-byte point).
     tbs.set(createHash('sha1').update(ownSpki.subarray(ownSpki.length - 65)).digest(), at.ski);
     const sig = new Uint8Array(sign('sha256', tbs, privateKey));
-    const bitString = tlv(0x03, concat(new Uint8Array([0]), sig));
-    out.push(tlv(0x30, concat(tbs, sigAlg, bitString)));
+    const bitString = tlv(0x03, concatBytes([new Uint8Array([0]), sig]));
+    out.push(tlv(0x30, concatBytes([tbs, sigAlg, bitString])));
   }
   return out;
 }
@@ -140,16 +141,7 @@ function contentLength(b: Uint8Array, at: number): number {
 function tlv(tag: number, content: Uint8Array): Uint8Array {
   const len = content.length;
   const lenBytes = len < 0x80 ? [len] : len < 0x100 ? [0x81, len] : [0x82, len >> 8, len & 0xff];
-  return concat(new Uint8Array([tag, ...lenBytes]), content);
-}
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes([new Uint8Array([tag, ...lenBytes]), content]);
 }
 function ascii(s: string): Uint8Array {
   return new TextEncoder().encode(s);
