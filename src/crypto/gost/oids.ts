@@ -26,6 +26,9 @@ export const GOST_DIGESTS: Readonly<Record<string, GostDigestSpec>> = {
   // KZ GOST 34.311-95: GOST R 34.11-94 with the *test* S-box — the NCA GOST root 2015
   // self-signature verifies with it and not with the CryptoPro S-box.
   '1.2.398.3.10.1.3.1.1.0': { name: 'GOST 34.311-95', version: 1994, length: 256, sBox: 'D-TEST' },
+  // The same hash under its short OID, as KalkanCrypt writes it in CMS digestAlgorithm and in
+  // NCA time-stamp tokens (test_CMS_GOST_2018.p7s and its TST verify with it).
+  '1.2.398.3.10.1.3.1': { name: 'GOST 34.311-95', version: 1994, length: 256, sBox: 'D-TEST' },
   // KZ arc digest of the GOST 34.10-2015 512-bit keys (digest parameter of nca_gost2022_test's key).
   '1.2.398.3.10.1.3.3': { name: 'Streebog-512', version: 2012, length: 512 },
 };

@@ -74,7 +74,10 @@ function signatureSpec(oid: string, digestOid: string | undefined): GostSignatur
   const direct = GOST_SIGNATURES[oid];
   if (direct) return direct;
   if (!GOST_KEYS[oid] || !digestOid) return undefined;
-  return Object.values(GOST_SIGNATURES).find((s) => s.keyOid === oid && s.digestOid === digestOid);
+  const digest = GOST_DIGESTS[digestOid];
+  if (!digest) return undefined;
+  // Kalkan names the same hash by two OIDs (1.2.398.3.10.1.3.1 and …3.1.1.0): match by the hash, not the OID spelling.
+  return Object.values(GOST_SIGNATURES).find((s) => s.keyOid === oid && GOST_DIGESTS[s.digestOid]!.name === digest.name);
 }
 
 /** Describes a GOST key's parameter set for reports (undefined for non-GOST keys). */
