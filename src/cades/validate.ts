@@ -178,6 +178,7 @@ export async function validateCadesSigner(
     ...ctx,
     revocation: revocationChecker({
       registry: ctx.registry,
+      algorithmPolicy: ctx.algorithmPolicy,
       crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...embedded.crls.map((crl) => ({ crl, origin: 'embedded' as const }))],
       ocsps: [
         ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),

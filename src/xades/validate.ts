@@ -275,6 +275,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
           ...ctx,
           revocation: revocationChecker({
             registry: ctx.registry,
+            algorithmPolicy: ctx.algorithmPolicy,
             crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...embeddedCrls.map((crl) => ({ crl, origin: 'embedded' as const }))],
             ocsps: [
               ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
