@@ -130,3 +130,119 @@ describe('#15.8 a forged OCSP response about its own responder cannot make the s
     for (const s of results) expect(s.subIndication).toBe('REVOKED_NO_POE');
   }, 10_000);
 });
+
+describe('#15.5 revocation data must be fresh (EN 319 102-1 5.2.5)', () => {
+  const monthsOld = { producedAt: d('2025-09-01T00:00:00Z'), thisUpdate: d('2025-09-01T00:00:00Z'), nextUpdate: d('2025-09-08T00:00:00Z') };
+  const signed = () => cades({ signer, certs: [signer, ca], signingTime: d('2026-05-20T00:00:00Z') });
+
+  it('an OCSP "good" whose nextUpdate passed months before the signing time does not meet requireRevocation: TRY_LATER', async () => {
+    const stale = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], ...monthsOld });
+    const s = await run(await signed(), { ocspResponses: [stale], crls: [rootCrl], requireRevocation: true });
+    expect(s).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(s.checks.find((c) => c.id === 'xcv.revocation-freshness')).toMatchObject({ status: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(s.revocation[0]!.status).toBe('unknown');
+  });
+
+  it('not required: the stale answer is a warning and the status is not reported "good"', async () => {
+    const stale = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], ...monthsOld });
+    const s = await run(await signed(), { ocspResponses: [stale] });
+    expect(s.revocation[0]).toMatchObject({ status: 'unknown', kind: 'ocsp' });
+    expect(s.warnings.join('\n')).toMatch(/CN=Aigerim.*not established: its revocation data is stale/);
+  });
+
+  it('the same for a CRL past its nextUpdate', async () => {
+    const old = await crl({ issuer: ca, revoked: [], thisUpdate: d('2025-09-01T00:00:00Z'), nextUpdate: d('2025-10-01T00:00:00Z'), number: 9 });
+    const s = await run(await signed(), { crls: [old, rootCrl], requireRevocation: true });
+    expect(s).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(s.revocation[0]).toMatchObject({ status: 'unknown', kind: 'crl' });
+  });
+
+  it('an OCSP response without nextUpdate speaks only for times up to its thisUpdate', async () => {
+    const open = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], producedAt: d('2025-09-01T00:00:00Z'), thisUpdate: d('2025-09-01T00:00:00Z') });
+    const s = await run(await signed(), { ocspResponses: [open], crls: [rootCrl], requireRevocation: true });
+    expect(s).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+  });
+
+  it('data stale at the validation time but issued after the best-signature-time (a time-stamp) is accepted', async () => {
+    const sig = await cades({ signer, certs: [signer, ca], signingTime: d('2026-04-01T00:00:00Z'), timestamp: { tsa, genTime: d('2026-04-01T00:05:00Z') } });
+    const after = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], producedAt: d('2026-04-10T00:00:00Z'), thisUpdate: d('2026-04-10T00:00:00Z'), nextUpdate: d('2026-04-17T00:00:00Z') });
+    const s = await run(sig, { ocspResponses: [after], crls: [rootCrl], requireRevocation: true });
+    expect(s.times.bestSignatureTimeSource).toBe('signature-timestamp');
+    expect(s.indication).toBe('TOTAL-PASSED');
+    expect(s.revocation[0]!.status).toBe('good');
+    expect(s.checks.find((c) => c.id === 'psv.xcv.revocation-freshness')?.status).toBe('PASSED');
+    // Issued before the best-signature-time and past its nextUpdate: still stale.
+    const before = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], producedAt: d('2026-03-01T00:00:00Z'), thisUpdate: d('2026-03-01T00:00:00Z'), nextUpdate: d('2026-03-08T00:00:00Z') });
+    const t = await run(sig, { ocspResponses: [before], crls: [rootCrl], requireRevocation: true });
+    expect(t).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+  });
+});
+
+describe('#15.10 a signature before its signing certificate existed', () => {
+  const late = () =>
+    mint({ subject: 'C=KZ, O=OTS Test PKI (NOT FOR PRODUCTION), CN=Late Certificate TEST', issuer: ca, keyOf: signer, serial: '7710', notBefore: d('2026-04-01T00:00:00Z'), notAfter: d('2030-01-01T00:00:00Z') });
+
+  it('best-signature-time (a valid time-stamp) before notBefore: TOTAL-FAILED/NOT_YET_VALID', async () => {
+    const cert = await late();
+    const sig = await cades({ signer: cert, certs: [cert, ca], timestamp: { tsa, genTime: d('2026-03-01T00:00:00Z') } });
+    const s = await run(sig);
+    expect(s.times.bestSignatureTime).toBe('2026-03-01T00:00:00.000Z');
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'NOT_YET_VALID' });
+    expect(s.checks.find((c) => c.id === 'psv.not-yet-valid')?.status).toBe('FAILED');
+  });
+
+  it('a claimed signing-time before notBefore: TOTAL-FAILED/NOT_YET_VALID', async () => {
+    const cert = await late();
+    const s = await run(await cades({ signer: cert, certs: [cert, ca], signingTime: d('2026-03-15T00:00:00Z') }));
+    expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'NOT_YET_VALID' });
+    expect(s.checks.find((c) => c.id === 'psv.signing-time')?.status).toBe('FAILED');
+  });
+
+  it('control: signing-time and time-stamp after notBefore pass', async () => {
+    const cert = await late();
+    const s = await run(await cades({ signer: cert, certs: [cert, ca], signingTime: d('2026-04-02T00:00:00Z'), timestamp: { tsa, genTime: d('2026-04-02T00:01:00Z') } }));
+    expect(s.indication).toBe('TOTAL-PASSED');
+  });
+});
+
+describe('#15.4 every hash that binds signed data is under the algorithm policy', () => {
+  it('SignerInfo digestAlgorithm SHA-1 (the content hash) under sha256WithRSAEncryption: CRYPTO_CONSTRAINTS_FAILURE_NO_POE', async () => {
+    const sig = await cades({ signer, certs: [signer, ca], signingTime: d('2026-05-20T00:00:00Z'), digestHash: 'SHA-1', signatureHash: 'SHA-256' });
+    const s = await run(sig);
+    expect(s.signatureAlgorithm).toBe('sha256WithRSAEncryption');
+    expect(s.digestAlgorithm).toBe('SHA-1');
+    expect(s).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' });
+    expect(s.checks.find((c) => c.id === 'sav.digest-algorithm')?.status).toBe('INDETERMINATE');
+  });
+
+  it('a time-stamp with a SHA-1 message imprint is not a proof of existence (revoked signer stays REVOKED_NO_POE)', async () => {
+    const at = { signer: revokedSigner, certs: [revokedSigner, ca], signingTime: d('2026-01-15T00:00:00Z') };
+    const opts = { crls: [fixture('crl/kz-ca.crl')] };
+    // Control: the same time-stamp with a SHA-256 imprint is a POE before the revocation (2026-02-01).
+    const ok = await run(await cades({ ...at, timestamp: { tsa, genTime: d('2026-01-15T00:05:00Z') } }), opts);
+    expect(ok.indication).toBe('TOTAL-PASSED');
+    const weak = await run(await cades({ ...at, timestamp: { tsa, genTime: d('2026-01-15T00:05:00Z'), imprintHash: 'SHA-1' } }), opts);
+    expect(weak).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
+    expect(weak.timestamps?.[0]).toMatchObject({ usedAsPoe: false, subIndication: 'CRYPTO_CONSTRAINTS_FAILURE' });
+  });
+
+  it('a time-stamp whose SignerInfo digest is SHA-1 (under sha256WithRSA) is not a proof of existence', async () => {
+    const sig = await cades({ signer: revokedSigner, certs: [revokedSigner, ca], signingTime: d('2026-01-15T00:00:00Z'), timestamp: { tsa, genTime: d('2026-01-15T00:05:00Z'), tokenDigestHash: 'SHA-1' } });
+    const s = await run(sig, { crls: [fixture('crl/kz-ca.crl')] });
+    expect(s).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
+    expect(s.timestamps?.[0]?.usedAsPoe).toBe(false);
+  });
+
+  it('an OCSP response or a CRL signed with SHA-1 says nothing about the status', async () => {
+    const sig = await cades({ signer, certs: [signer, ca], signingTime: d('2026-05-20T00:00:00Z') });
+    const window = { producedAt: d('2026-05-25T00:00:00Z'), thisUpdate: d('2026-05-25T00:00:00Z'), nextUpdate: d('2026-06-25T00:00:00Z') };
+    const sha1Ocsp = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], ...window, hash: 'SHA-1' });
+    const o = await run(sig, { ocspResponses: [sha1Ocsp], crls: [rootCrl], requireRevocation: true });
+    expect(o).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(o.revocation[0]!.detail).toMatch(/SHA-1/);
+    const sha1Crl = await crl({ issuer: ca, revoked: [], thisUpdate: d('2026-05-01T00:00:00Z'), nextUpdate: d('2026-08-01T00:00:00Z'), number: 11, hash: 'SHA-1' });
+    const c = await run(sig, { crls: [sha1Crl, rootCrl], requireRevocation: true });
+    expect(c).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    expect(c.revocation[0]!.detail).toMatch(/SHA-1/);
+  });
+});

@@ -342,8 +342,8 @@ async function crlSignerProblem(
         problems.push(`CRL signer ${signer.subject.text} does not validate`);
         continue;
       }
-      const unknown = best.revocation.find((r) => r?.status === 'unknown');
-      if (unknown?.status === 'unknown') problems.push(`CRL signer ${signer.subject.text}: revocation unknown (${unknown.reason})`);
+      const unknown = best.revocation.find((r) => r?.status === 'unknown' || (r?.status === 'good' && !r.fresh));
+      if (unknown) problems.push(`CRL signer ${signer.subject.text}: revocation ${unknown.status === 'unknown' ? `unknown (${unknown.reason})` : 'data stale'}`);
       else return undefined;
     } finally {
       SIGNER_DEPTH.set(context, depth);

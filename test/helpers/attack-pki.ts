@@ -265,6 +265,8 @@ export interface TimestampOptions {
   readonly imprintHash?: Hash;
   /** Hash of the token's SignerInfo (digestAlgorithm and signature). */
   readonly tokenHash?: Hash;
+  /** Only the token's SignerInfo digestAlgorithm (message-digest over the TSTInfo), when it differs. */
+  readonly tokenDigestHash?: Hash;
   readonly serial?: number;
 }
 
@@ -284,7 +286,7 @@ export async function timestampToken(data: Uint8Array, o: TimestampOptions): Pro
   });
   const tstDer = new Uint8Array(tst.toSchema().toBER(false));
   const hash = o.tokenHash ?? 'SHA-256';
-  return contentInfo(await signedData({ signer: o.tsa, digestHash: hash, signatureHash: hash, certs: [o.tsa], content: tstDer, eContentType: OIDS.tstInfo }));
+  return contentInfo(await signedData({ signer: o.tsa, digestHash: o.tokenDigestHash ?? hash, signatureHash: hash, certs: [o.tsa], content: tstDer, eContentType: OIDS.tstInfo }));
 }
 
 export interface CadesOptions {
