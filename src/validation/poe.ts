@@ -10,8 +10,11 @@
  *    INDETERMINATE/REVOKED_CA_NO_POE);
  *  - OUT_OF_BOUNDS_NO_POE: POE inside the certificate's validity → passed;
  *    before it → NOT_YET_VALID; after it → unchanged;
- *  - CRYPTO_CONSTRAINTS_FAILURE_NO_POE: POE before the algorithm's cut-off → passed.
- * A claimed signing-time after the time-stamp is TIMESTAMP_ORDER_FAILURE.
+ *  - CRYPTO_CONSTRAINTS_FAILURE_NO_POE: POE before the algorithm's cut-off → passed
+ *    (every SAV finding recorded with its cut-off, validation/crypto-checks.ts);
+ *  - stale revocation data (TRY_LATER when required): issued after the POE → passed.
+ * A claimed signing-time after the time-stamp is TIMESTAMP_ORDER_FAILURE; a POE or a
+ * claimed signing-time before the signer's notBefore is NOT_YET_VALID (signerValidityRules).
  * Original XCV/SAV checks are kept in the report, marked as resolved by PSV.
  */
 import { evaluateAlgorithm } from '../crypto/policy.js';
