@@ -77,10 +77,11 @@ describe('OCSP responses as revocation data (RFC 6960, own validation)', () => {
     expect(withCert.revocation[0]).toMatchObject({ status: 'good', kind: 'ocsp' });
   });
 
-  it('a response past its nextUpdate is reported as not fresh', async () => {
+  it('a response past its nextUpdate is stale: reported, never taken as "good" (EN 319 102-1 5.2.5)', async () => {
     const s = await check('cades/kz-attached.p7s', { ocsp: ['kz-signer-good-stale'] });
-    expect(s.revocation[0]).toMatchObject({ status: 'good', kind: 'ocsp' });
-    expect(s.warnings.join('\n')).toMatch(/past its nextUpdate/);
+    expect(s.revocation[0]).toMatchObject({ status: 'unknown', kind: 'ocsp' });
+    expect(s.revocation[0]!.detail).toMatch(/^stale: /);
+    expect(s.warnings.join('\n')).toMatch(/not established: its revocation data is stale/);
   });
 
   it('a response for another certificate does not answer', async () => {

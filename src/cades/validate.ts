@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
-import { evaluateAlgorithm } from '../crypto/policy.js';
+import { checkDigest, evaluateAlgorithm } from '../crypto/policy.js';
+import { recordAlgorithm } from '../validation/crypto-checks.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { OtsEsigError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
@@ -17,7 +18,7 @@ import type { CadesSignature, CadesSignerInfo } from './model.js';
 import { summarizeCertificate } from '../report/summary.js';
 import { readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { revocationChecker } from '../revocation/checker.js';
-import { contentTimestampRules, pastSignatureValidation, validateArchiveTimestamps, validateSignatureTimestamps } from '../validation/poe.js';
+import { contentTimestampRules, pastSignatureValidation, signerValidityRules, validateArchiveTimestamps, validateSignatureTimestamps } from '../validation/poe.js';
 import type { TimestampValidation } from '../tsp/validate.js';
 
 /** id-aa-ets-contentTimestamp (EN 319 122-1 5.2.8). */
@@ -178,6 +179,7 @@ export async function validateCadesSigner(
     ...ctx,
     revocation: revocationChecker({
       registry: ctx.registry,
+      algorithmPolicy: ctx.algorithmPolicy,
       crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...embedded.crls.map((crl) => ({ crl, origin: 'embedded' as const }))],
       ocsps: [
         ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
@@ -193,12 +195,18 @@ export async function validateCadesSigner(
   // --- SAV: cryptographic constraints of the signature itself ---
   if (resolved) {
     const verdict = evaluateAlgorithm(ctx.algorithmPolicy, resolved, ctx.time);
-    if (verdict.acceptable) {
-      checks.pass('SAV', 'sav.crypto-constraints', `${resolved.name} with ${resolved.keyBits}-bit ${resolved.key} key is acceptable`);
-    } else {
-      const sub = verdict.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE';
-      checks.indeterminate('SAV', 'sav.crypto-constraints', `${resolved.name}: ${verdict.reason}`, sub);
-    }
+    recordAlgorithm(checks, 'SAV', 'sav.crypto-constraints', resolved.name, verdict, `${resolved.name} with ${resolved.keyBits}-bit ${resolved.key} key is acceptable`);
+  }
+  // The SignerInfo digestAlgorithm is the hash that binds the content (message-digest), whatever hash the
+  // signature algorithm names: it is under the same policy (a SHA-1 digest under sha256WithRSA binds nothing).
+  recordAlgorithm(checks, 'SAV', 'sav.digest-algorithm', `SignerInfo digestAlgorithm ${digestName}`, checkDigest(ctx.algorithmPolicy, digestName, ctx.time));
+  // The ESS signing-certificate(-v2) reference only identifies the certificate (the signature binds it;
+  // a second certificate with the same hash would need a CA to sign a collision): below policy is a warning,
+  // as DSS's default policy has it (SigningCertificateDigestAlgorithm WARN).
+  if (ess && ess !== 'malformed') {
+    const essDigest = ctx.registry.digestName(ess[0]!.hashAlgorithmOid);
+    const v = checkDigest(ctx.algorithmPolicy, essDigest, ctx.time);
+    if (!v.acceptable) warnings.push(`ESS signing-certificate reference digest: ${v.reason}`);
   }
 
   // --- archive-time-stamp-v3 (CAdES-LTA), first: it is the POE for the signature time-stamps' own validation ---
@@ -220,10 +228,11 @@ export async function validateCadesSigner(
     poe = archive.earliest;
     poeSource = 'archive-timestamp';
   }
+  const poeAccuracy = poe ? tsts.results.find((r) => r.genTime?.getTime() === poe!.getTime())?.accuracyMs : undefined;
   if (poe) {
-    const used = tsts.results.find((r) => r.genTime?.getTime() === poe!.getTime());
-    pastSignatureValidation({ checks, poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, accuracyMs: used?.accuracyMs, ctx: sigCtx });
+    pastSignatureValidation({ checks, poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, accuracyMs: poeAccuracy, ctx: sigCtx });
   }
+  signerValidityRules({ checks, signer, bestSignatureTime: poe, accuracyMs: poeAccuracy, claimedSigningTime: si.claimedSigningTime });
   if (cts?.poe) contentTimestampRules({ checks, contentTime: latest(cts.results), signatureTimestampTime: tsts.poe, chain });
   if (tsts.poe && level === 'CAdES-BASELINE-B') level = embedded.locations.length ? 'CAdES-BASELINE-LT' : 'CAdES-BASELINE-T';
   if (archive?.earliest) {

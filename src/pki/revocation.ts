@@ -1,4 +1,5 @@
-import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/policy.js';
+import { DEFAULT_ALGORITHM_POLICY, evaluateAlgorithm, type AlgorithmPolicy } from '../crypto/policy.js';
+import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
@@ -251,6 +252,12 @@ export async function crlStatus(
   };
 }
 
+/** A CRL signed with an algorithm the policy does not accept at the time in question says nothing (EN 319 102-1 5.2.8). */
+function weakAlgorithm(alg: ResolvedSignatureAlgorithm, time: Date, context: CrlSignerContext): string | undefined {
+  const v = evaluateAlgorithm(context.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY, alg, time);
+  return v.acceptable ? undefined : `CRL signature ${alg.name}: ${v.reason}`;
+}
+
 const SIGNER_DEPTH = new WeakMap<CrlSignerContext, number>();
 const SIGNERS_IN_PROGRESS = new WeakMap<CrlSignerContext, Set<ParsedCertificate>>();
 
@@ -285,8 +292,11 @@ async function crlSignerProblem(
     if (issuer.keyUsage && !issuer.keyUsage.has('cRLSign')) problems.push(`issuer ${issuer.subject.text} lacks keyUsage cRLSign`);
     else {
       const sig = await verifySignedBy(registry, crl, issuer);
-      if (sig.ok) return undefined;
-      problems.push(`signature by the issuer does not verify (${sig.reason})`);
+      if (sig.ok) {
+        const weak = weakAlgorithm(sig.algorithm, time, context);
+        if (!weak) return undefined;
+        problems.push(weak);
+      } else problems.push(`signature by the issuer does not verify (${sig.reason})`);
     }
   }
   // Otherwise a separate CRL signer, which must itself validate to the anchors.
@@ -305,6 +315,11 @@ async function crlSignerProblem(
     }
     const sig = await verifySignedBy(registry, crl, signer);
     if (!sig.ok) continue;
+    const weak = weakAlgorithm(sig.algorithm, time, context);
+    if (weak) {
+      problems.push(weak);
+      continue;
+    }
     if (context.anchors.has(signer)) return undefined;
     // The signer's own path is being validated further up: a CRL it signed may speak for itself (indirect CRLs covering their issuer).
     const inProgress = SIGNERS_IN_PROGRESS.get(context) ?? new Set<ParsedCertificate>();
@@ -327,8 +342,8 @@ async function crlSignerProblem(
         problems.push(`CRL signer ${signer.subject.text} does not validate`);
         continue;
       }
-      const unknown = best.revocation.find((r) => r?.status === 'unknown');
-      if (unknown?.status === 'unknown') problems.push(`CRL signer ${signer.subject.text}: revocation unknown (${unknown.reason})`);
+      const unknown = best.revocation.find((r) => r?.status === 'unknown' || (r?.status === 'good' && !r.fresh));
+      if (unknown) problems.push(`CRL signer ${signer.subject.text}: revocation ${unknown.status === 'unknown' ? `unknown (${unknown.reason})` : 'data stale'}`);
       else return undefined;
     } finally {
       SIGNER_DEPTH.set(context, depth);

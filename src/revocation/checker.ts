@@ -19,7 +19,15 @@
  *     and rules 2–3 applied again; a failed fetch with no other answer is
  *     `unknown` with `tryLater` (INDETERMINATE/TRY_LATER, never a pass).
  *  5. Else a lapsed "good" (past nextUpdate) is returned as `good` with
- *     `fresh: false`; else `unknown`.
+ *     `fresh: false` — the caller must not take it as "good" (validation/chain.ts
+ *     reports it as stale; past signature validation accepts it only when issued
+ *     after the best-signature-time); else `unknown`.
+ *
+ * A certificate's own id-pkix-ocsp-nocheck gives it no status here: it only exempts
+ * a delegated responder while its responses are being trusted (ocsp.ts, RFC 6960
+ * 4.2.2.2.1). Looking up a non-nocheck responder's status may itself need OCSP: that
+ * nesting is bounded (MAX_RESPONDER_DEPTH) and a certificate already being looked up
+ * further up is "no status" (a cycle), never a recursion.
  */
 import * as pkijs from 'pkijs';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
@@ -27,6 +35,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { OID } from '../pki/oids.js';
 import { crlStatus, type RevocationChecker, type RevocationStatus } from '../pki/revocation.js';
+import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/policy.js';
 import { FetchError, type Fetcher } from '../net/fetcher.js';
 import { buildOcspRequest, ocspAnswer, ParsedOcspResponse } from './ocsp.js';
 
@@ -40,9 +49,16 @@ export interface RevocationSources {
   readonly certificates?: readonly ParsedCertificate[];
   /** Enables online fetching (rule 4). */
   readonly fetcher?: Fetcher;
+  /** CRL and OCSP signatures must use algorithms acceptable at the time in question; default the library default. */
+  readonly algorithmPolicy?: AlgorithmPolicy;
 }
 
 const ACCESS_OCSP = '1.3.6.1.5.5.7.48.1';
+/** Nested responder-status lookups (a responder whose responder needs a status, …). */
+const MAX_RESPONDER_DEPTH = 3;
+
+/** Identity of a certificate for cycle detection: issuer and serial, as OCSP names it. */
+const certId = (c: ParsedCertificate) => `${c.issuer.key}|${c.serialNumberHex}`;
 
 type Good = Extract<RevocationStatus, { status: 'good' }>;
 type Revoked = Extract<RevocationStatus, { status: 'revoked' }>;
@@ -52,17 +68,17 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
   const ocsps = [...(src.ocsps ?? [])];
   const registry = src.registry;
 
-  const crlOnly: RevocationChecker = (c, i, t) => evaluate(c, i, t, false);
+  const algorithmPolicy = src.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY;
 
-  async function evaluate(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, allowFetch: boolean): Promise<RevocationStatus> {
-    // RFC 6960 4.2.2.2.1: a responder certificate with id-pkix-ocsp-nocheck is trusted for its lifetime.
-    if (cert.extension(OID.ocspNoCheck) && (cert.extKeyUsage ?? []).includes(OID.kpOcspSigning)) {
-      return { status: 'good', source: 'id-pkix-ocsp-nocheck (OCSP responder certificate)', thisUpdate: cert.notBefore, nextUpdate: cert.notAfter, fresh: true };
-    }
+  /**
+   * `trail`: the certificates whose status is being looked up further up this call chain (the
+   * certificate first, then each delegated responder asked about on the way).
+   */
+  async function evaluate(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, allowFetch: boolean, trail: readonly string[]): Promise<RevocationStatus> {
     const reasons: string[] = [];
     const revoked: Revoked[] = [];
     const good: Good[] = [];
-    await collect(cert, issuer, time, reasons, revoked, good);
+    await collect(cert, issuer, time, reasons, revoked, good, trail);
     let fetchFailure: string | undefined;
     let fetched = false;
     if (allowFetch && src.fetcher && revoked.length === 0 && !good.some((g) => g.fresh) && hasAccessUrls(cert)) {
@@ -75,7 +91,7 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
         revoked.length = 0;
         good.length = 0;
         const r: string[] = [];
-        await collect(cert, issuer, time, r, revoked, good);
+        await collect(cert, issuer, time, r, revoked, good, trail);
         for (const x of r) if (!reasons.includes(x)) reasons.push(x);
         if (revoked.length || good.some((g) => g.fresh)) break;
       }
@@ -95,7 +111,7 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     return { status: 'unknown', reason: reasons.length ? reasons.join('; ') : 'no CRL or OCSP response for this certificate' };
   }
 
-  async function collect(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, reasons: string[], revoked: Revoked[], good: Good[]) {
+  async function collect(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, reasons: string[], revoked: Revoked[], good: Good[], trail: readonly string[]) {
     const t = time.getTime();
     // Delta CRLs only speak together with a complete CRL they extend: each complete CRL is read with every
     // delta at hand (crlStatus pairs a delta with its base by CRL number), never a delta on its own.
@@ -105,7 +121,7 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
       // crlStatus only reads CRLs issued up to the time it is given; a later CRL also speaks about `time`
       // (it lists every revocation still in force, with its date), so ask it at the CRL's own thisUpdate.
       const at = crl.thisUpdate.getTime() > t ? crl.thisUpdate : time;
-      const st = await crlStatus(cert, issuer, [crl, ...deltas], at, registry);
+      const st = await crlStatus(cert, issuer, [crl, ...deltas], at, registry, { algorithmPolicy });
       if (st.status === 'unknown') {
         reasons.push(st.reason);
         continue;
@@ -113,7 +129,8 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
       const base = { kind: 'crl' as const, origin };
       if (st.status === 'revoked' && st.revocationTime.getTime() <= t) revoked.push({ ...st, ...base });
       else {
-        const fresh = crl.thisUpdate.getTime() >= t || !crl.nextUpdate || crl.nextUpdate.getTime() >= t;
+        // Issued at/after the time in question, or valid at it (a CRL without nextUpdate only when issued after).
+        const fresh = crl.thisUpdate.getTime() >= t || (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() >= t);
         const revLater = st.status === 'revoked' ? `; revoked later, at ${st.revocationTime.toISOString()}` : '';
         good.push({ status: 'good', source: `${st.source}${revLater}`, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, fresh, ...base });
       }
@@ -122,9 +139,15 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
       const a = await ocspAnswer(response, cert, issuer, time, {
         registry,
         certificates: src.certificates,
+        algorithmPolicy,
         responderStatus: async (r, i, at) => {
-          const s = await crlOnly(r, i, at);
-          return s.status === 'unknown' ? undefined : s.status;
+          const id = certId(r);
+          // A responder whose status is already being sought up this chain (it answers for itself, or two
+          // responders vouch for each other) has no status; so has one nested too deep.
+          if (trail.includes(id) || trail.length > MAX_RESPONDER_DEPTH) return undefined;
+          const s = await evaluate(r, i, at, false, [...trail, id]);
+          // Only a fresh "good" vouches for a responder.
+          return s.status === 'unknown' || (s.status === 'good' && !s.fresh) ? undefined : s.status;
         },
       });
       if (!a.applies) {
@@ -161,7 +184,7 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     return false;
   }
 
-  return (cert, issuer, time) => evaluate(cert, issuer, time, true);
+  return (cert, issuer, time) => evaluate(cert, issuer, time, true, [certId(cert)]);
 }
 
 function hasAccessUrls(cert: ParsedCertificate): boolean {

@@ -16,6 +16,8 @@ import { certificateCache } from '../pki/cache.js';
 import { readName, type DistinguishedName } from '../pki/name.js';
 import { OID } from '../pki/oids.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
+import { evaluateAlgorithm, type AlgorithmPolicy } from '../crypto/policy.js';
+import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { verifySignedBy } from '../pki/signature.js';
 import { equalBytes, toArrayBuffer, toHex } from '../util/bytes.js';
 
@@ -161,6 +163,8 @@ export interface OcspCheckEnvironment {
   readonly responderStatus?: (responder: ParsedCertificate, issuer: ParsedCertificate, at: Date) => Promise<'good' | 'revoked' | undefined>;
   /** Where else a delegated responder's certificate may be found (e.g. the signature's certificates). */
   readonly certificates?: readonly ParsedCertificate[];
+  /** When given, the response signature's algorithm must be acceptable at the time in question. */
+  readonly algorithmPolicy?: AlgorithmPolicy;
 }
 
 /** SHA-1 (or the CertID's algorithm) over the issuer key BIT STRING contents, as RFC 6960 CertID and ResponderID byKey use. */
@@ -194,11 +198,21 @@ export async function ocspAnswer(
   if (!single) return { applies: false, reason: 'no SingleResponse with a CertID for this certificate and issuer' };
   if (single.status === 'unknown') return { applies: false, reason: 'responder answered "unknown"' };
 
-  // 2. Responder authorization and signature (RFC 6960 4.2.2.2).
-  let signer: ParsedCertificate | undefined;
-  let responderText: string;
+  // 2. Responder authorization and signature (RFC 6960 4.2.2.2). The response signature is checked with each
+  // candidate's key before anything else is asked about that candidate: a forged response (no key) is
+  // rejected here and never makes the checker look up a responder's own status (which could recurse).
+  const acceptable = (alg: ResolvedSignatureAlgorithm): string | undefined => {
+    if (!env.algorithmPolicy) return undefined;
+    const v = evaluateAlgorithm(env.algorithmPolicy, alg, time);
+    return v.acceptable ? undefined : `response signature ${alg.name}: ${v.reason}`;
+  };
+  const signedBy = (c: ParsedCertificate) => verifySignedBy(registry, { tbs: resp.tbs, signatureAlgorithm: resp.signatureAlgorithm, signatureValue: resp.signatureValue }, c);
+  let responderText: string | undefined;
   if (await responderMatches(registry, resp.responderId, issuer)) {
-    signer = issuer;
+    const sig = await signedBy(issuer);
+    if (!sig.ok) return { applies: false, reason: `response signature does not verify with the issuing CA ${issuer.subject.text}'s key (${sig.reason})` };
+    const weak = acceptable(sig.algorithm);
+    if (weak) return { applies: false, reason: weak };
     responderText = `the issuing CA ${issuer.subject.text}`;
   } else {
     const problems: string[] = [];
@@ -208,9 +222,9 @@ export async function ocspAnswer(
         problems.push(`${c.subject.text} is not issued by ${issuer.subject.text}`);
         continue;
       }
-      const sig = await verifySignedBy(registry, c, issuer);
-      if (!sig.ok) {
-        problems.push(`${c.subject.text} is not signed by the issuing CA (${sig.reason})`);
+      const certSig = await verifySignedBy(registry, c, issuer);
+      if (!certSig.ok) {
+        problems.push(`${c.subject.text} is not signed by the issuing CA (${certSig.reason})`);
         continue;
       }
       if (!(c.extKeyUsage ?? []).includes(OID.kpOcspSigning)) {
@@ -221,6 +235,18 @@ export async function ocspAnswer(
         problems.push(`${c.subject.text} was not valid at producedAt ${resp.producedAt.toISOString()}`);
         continue;
       }
+      const sig = await signedBy(c);
+      if (!sig.ok) {
+        problems.push(`response signature does not verify with ${c.subject.text}'s key (${sig.reason})`);
+        continue;
+      }
+      const weak = acceptable(sig.algorithm);
+      if (weak) {
+        problems.push(weak);
+        continue;
+      }
+      // RFC 6960 4.2.2.2.1: id-pkix-ocsp-nocheck exempts the responder from a status check here, when trusting
+      // the responses it signed — and nowhere else (as a signer or a CA it is checked like any certificate).
       if (!c.extension(OID.ocspNoCheck)) {
         const st = await env.responderStatus?.(c, issuer, resp.producedAt);
         if (st !== 'good') {
@@ -228,23 +254,22 @@ export async function ocspAnswer(
           continue;
         }
       }
-      signer = c;
+      responderText = `delegated responder ${c.subject.text}`;
       break;
     }
-    if (!signer) {
+    if (!responderText) {
       return { applies: false, reason: `responder not authorized by ${issuer.subject.text}${problems.length ? `: ${problems.join('; ')}` : ': no matching responder certificate'}` };
     }
-    responderText = `delegated responder ${signer.subject.text}`;
   }
-  const sig = await verifySignedBy(registry, { tbs: resp.tbs, signatureAlgorithm: resp.signatureAlgorithm, signatureValue: resp.signatureValue }, signer);
-  if (!sig.ok) return { applies: false, reason: `response signature does not verify with ${responderText}'s key (${sig.reason})` };
 
   // 3. Time: the status at `time`, and whether the response is fresh for it.
   const t = time.getTime();
   const revokedAtTime = single.status === 'revoked' && single.revocationTime!.getTime() <= t;
   // A revocation (at any time) is a definite statement about every time before and after it; a "good" only
   // covers up to its nextUpdate, unless it was issued after the time in question.
-  const fresh = single.status === 'revoked' || single.thisUpdate.getTime() >= t || !single.nextUpdate || single.nextUpdate.getTime() >= t;
+  // Without nextUpdate (RFC 6960 4.2.2.1: newer information is always available) only a response issued at
+  // or after the time in question speaks for it.
+  const fresh = single.status === 'revoked' || single.thisUpdate.getTime() >= t || (single.nextUpdate !== undefined && single.nextUpdate.getTime() >= t);
   return {
     applies: true,
     status: revokedAtTime ? 'revoked' : 'good',

@@ -9,7 +9,7 @@
  */
 import * as asn1js from 'asn1js';
 import { DIGEST_OIDS } from '../crypto/algorithms.js';
-import { evaluateAlgorithm } from '../crypto/policy.js';
+import { checkDigest, evaluateAlgorithm, type AlgorithmVerdict } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { OtsEsigError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
@@ -178,10 +178,23 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
   }
   if (sigOk) checks.pass('TST', `${p}.signature-value`, `${resolved.name} token signature verifies with the TSA key`);
   else checks.fail('TST', `${p}.signature-value`, 'token signature does not verify with the TSA key', 'SIG_CRYPTO_FAILURE');
-  const alg = evaluateAlgorithm(ctx.algorithmPolicy, resolved, opts.time ?? ctx.time);
-  if (!alg.acceptable) {
-    checks.indeterminate('TST', `${p}.crypto-constraints`, `${resolved.name}: ${alg.reason}`, alg.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE');
-  }
+  // Every hash that binds the token is under the policy: the signature, the SignerInfo digest (message-digest
+  // over the TSTInfo) and the message imprint (over the time-stamped data). Judged at the time the token is
+  // relied on; one already below the policy at genTime can never make the token a proof of existence.
+  const judged = opts.time ?? ctx.time;
+  const algorithmCheck = (id: string, what: string, v: AlgorithmVerdict) => {
+    if (v.acceptable) return;
+    const never = v.until === null || v.until.getTime() <= tst.genTime.getTime();
+    checks.indeterminate(
+      'TST',
+      `${p}.${id}`,
+      `${what}: ${v.reason}${never && v.until ? `, and genTime ${tst.genTime.toISOString()} is not before that` : ''}`,
+      never ? 'CRYPTO_CONSTRAINTS_FAILURE' : 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
+    );
+  };
+  algorithmCheck('crypto-constraints', resolved.name, evaluateAlgorithm(ctx.algorithmPolicy, resolved, judged));
+  algorithmCheck('digest-algorithm', `token SignerInfo digestAlgorithm ${hashName(si.digestAlgorithm.oid)}`, checkDigest(ctx.algorithmPolicy, ctx.registry.digestName(si.digestAlgorithm.oid), judged));
+  algorithmCheck('imprint-algorithm', `message imprint ${hashName(tst.hashAlgorithmOid)}`, checkDigest(ctx.algorithmPolicy, ctx.registry.digestName(tst.hashAlgorithmOid), judged));
 
   // --- message imprint over the time-stamped data ---
   if (opts.imprint) {

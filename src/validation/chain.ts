@@ -15,11 +15,19 @@ import type { ValidationContext } from './options.js';
 export interface ChainOutcome {
   readonly chain: readonly ParsedCertificate[];
   readonly summaries: readonly CertificateSummary[];
-  readonly revocation: readonly RevocationSummary[];
+  /** Mutable: past signature validation may establish a stale entry as "good" (see `stale`). */
+  readonly revocation: RevocationSummary[];
   /** Each path failure with the check it produced, so past signature validation (validation/poe.ts) can revisit it. */
   readonly failures: readonly { readonly failure: PathFailure; readonly check: Check }[];
   /** Revocation status per certificate, same order as `chain` (the anchor has none). */
   readonly revocationStatuses: readonly RevocationStatus[];
+  /**
+   * Certificates whose only "good" is not fresh at the time the path was validated (EN 319 102-1 5.2.5),
+   * with the TRY_LATER check it gave when revocation is required. Past signature validation accepts such
+   * data when it was issued after the best-signature-time (validation/poe.ts), and then sets the
+   * certificate's entry of `revocation` (reported "unknown" until then) back to "good".
+   */
+  readonly stale: readonly { readonly index: number; readonly check?: Check }[];
 }
 
 /** What differs when the same path validation serves another certificate role (e.g. a TSA in the TST block). */
@@ -98,25 +106,41 @@ export async function validateChain(
     }
   }
   const revocation: RevocationSummary[] = [];
+  const stale: { index: number; check?: Check }[] = [];
+  const at = opts.time ?? ctx.time;
   best.revocation.forEach((r, i) => {
     const c = best.chain[i]!;
+    // EN 319 102-1 5.2.5: data neither issued after the time in question nor valid at it (thisUpdate..nextUpdate)
+    // is stale. It never counts as "good": the status is reported unknown (and is required → TRY_LATER).
+    const isStale = r.status === 'good' && !r.fresh;
+    let staleDetail: string | undefined;
     if (r.status === 'unknown' && r.tryLater) {
       // Revocation data was sought (online) and could not be had: never a pass (EN 319 102-1 5.2.6 TRY_LATER).
       checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} unavailable: ${r.reason}`, 'TRY_LATER');
     } else if (r.status === 'unknown' && ctx.requireRevocation && block === 'XCV') {
       checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} is required and not available: ${r.reason}`, 'TRY_LATER');
     } else if (r.status === 'unknown') warnings.push(`revocation status of ${c.subject.text} not checked: ${r.reason}`);
-    else if (r.status === 'good' && !r.fresh) warnings.push(`revocation data for ${c.subject.text} is past its nextUpdate`);
+    else if (isStale) {
+      staleDetail = `stale: ${r.source} (thisUpdate ${r.thisUpdate.toISOString()}${r.nextUpdate ? `, nextUpdate ${r.nextUpdate.toISOString()}` : ', no nextUpdate'}) is neither current at nor issued after ${at.toISOString()}`;
+      if (ctx.requireRevocation && block === 'XCV') {
+        const check: Check = { id: `${p}.revocation-freshness`, block, status: 'INDETERMINATE', detail: `revocation status of ${c.subject.text} is required and only stale data is available: ${staleDetail}`, subIndication: 'TRY_LATER' };
+        checks.add(check);
+        stale.push({ index: i, check });
+      } else {
+        warnings.push(`revocation status of ${c.subject.text} not established: its revocation data is ${staleDetail}`);
+        stale.push({ index: i });
+      }
+    }
     revocation.push({
       certificate: c.subject.text,
-      status: r.status,
+      status: isStale ? 'unknown' : r.status,
       source: r.status === 'unknown' ? null : r.source,
       revocationTime: r.status === 'revoked' ? r.revocationTime.toISOString() : null,
-      detail: r.status === 'unknown' ? r.reason : r.status === 'revoked' ? (r.reason ?? null) : null,
+      detail: r.status === 'unknown' ? r.reason : r.status === 'revoked' ? (r.reason ?? null) : (staleDetail ?? null),
       kind: r.status === 'unknown' ? null : (r.kind ?? null),
       origin: r.status === 'unknown' ? null : (r.origin ?? null),
       thisUpdate: r.status === 'good' ? r.thisUpdate.toISOString() : null,
     });
   });
-  return { chain: best.chain, summaries: await summarizeChain(best.chain), revocation, failures, revocationStatuses: best.revocation };
+  return { chain: best.chain, summaries: await summarizeChain(best.chain), revocation, failures, revocationStatuses: best.revocation, stale };
 }

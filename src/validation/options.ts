@@ -234,6 +234,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
         : undefined;
   const revocation = revocationChecker({
     registry,
+    algorithmPolicy: options.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
     crls: crls.map((crl) => ({ crl, origin: 'supplied' as const })),
     ocsps: ocspResponses.map((response) => ({ response, origin: 'supplied' as const })),
     fetcher,

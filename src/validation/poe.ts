@@ -10,8 +10,11 @@
  *    INDETERMINATE/REVOKED_CA_NO_POE);
  *  - OUT_OF_BOUNDS_NO_POE: POE inside the certificate's validity → passed;
  *    before it → NOT_YET_VALID; after it → unchanged;
- *  - CRYPTO_CONSTRAINTS_FAILURE_NO_POE: POE before the algorithm's cut-off → passed.
- * A claimed signing-time after the time-stamp is TIMESTAMP_ORDER_FAILURE.
+ *  - CRYPTO_CONSTRAINTS_FAILURE_NO_POE: POE before the algorithm's cut-off → passed
+ *    (every SAV finding recorded with its cut-off, validation/crypto-checks.ts);
+ *  - stale revocation data (TRY_LATER when required): issued after the POE → passed.
+ * A claimed signing-time after the time-stamp is TIMESTAMP_ORDER_FAILURE; a POE or a
+ * claimed signing-time before the signer's notBefore is NOT_YET_VALID (signerValidityRules).
  * Original XCV/SAV checks are kept in the report, marked as resolved by PSV.
  */
 import { evaluateAlgorithm } from '../crypto/policy.js';
@@ -24,6 +27,7 @@ import { parseTimestampToken } from '../tsp/token.js';
 import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
 import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ChainOutcome } from './chain.js';
+import { algorithmCutoff } from './crypto-checks.js';
 import type { ValidationContext } from './options.js';
 
 /** Each time-stamp costs a path validation: a hostile file must not make that unbounded. */
@@ -213,11 +217,66 @@ export function pastSignatureValidation(input: PastSignatureValidationInput): vo
     }
   }
 
-  // SAV: the signature's own algorithm, judged at the POE.
-  const sav = checks.items.find((c) => c.id === 'sav.crypto-constraints' && c.subIndication === 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
+  // Revocation data that was stale at the validation time still speaks for the signature when it was
+  // issued after the best-signature-time (EN 319 102-1 5.2.5 / 5.6.2): the certificate was not revoked then.
+  for (const s of chain?.stale ?? []) {
+    const st = chain!.revocationStatuses[s.index];
+    if (st?.status !== 'good' || st.thisUpdate.getTime() < poe.getTime()) continue;
+    const cert = chain!.chain[s.index]!;
+    if (s.check && checks.items.includes(s.check)) {
+      resolve(s.check, 'PASSED', `${cert.subject.text}: revocation data ${st.source} was issued at ${st.thisUpdate.toISOString()}, after the best-signature-time ${at}`);
+    }
+    const summary = chain!.revocation[s.index];
+    if (summary) chain!.revocation[s.index] = { ...summary, status: 'good', detail: `issued after the best-signature-time ${at}` };
+  }
+
+  // SAV: every hash and signature of the signature itself, judged at the POE (recorded with their cut-off).
+  for (const c of [...checks.items]) {
+    if (c.block !== 'SAV' || c.status !== 'INDETERMINATE' || c.subIndication !== 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE') continue;
+    const until = algorithmCutoff(c);
+    if (until && poe.getTime() < until.getTime()) resolve(c, 'PASSED', `acceptable at the proof of existence ${at}, before its cut-off ${until.toISOString()}: ${c.detail}`);
+  }
+  const sav = checks.items.find((c) => c.id === 'sav.crypto-constraints' && c.status === 'INDETERMINATE' && c.subIndication === 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
   if (sav && input.signatureAlgorithm) {
     const v = evaluateAlgorithm(input.ctx.algorithmPolicy, input.signatureAlgorithm, poe);
     if (v.acceptable) resolve(sav, 'PASSED', `${input.signatureAlgorithm.name} was acceptable at the proof of existence ${at}`);
+  }
+}
+
+/**
+ * The signing certificate's validity against the signature's times (EN 319 102-1 5.5.4 / 5.6.3,
+ * as DSS): a best-signature-time (a proof of existence, give or take its accuracy) wholly before
+ * the certificate's notBefore is TOTAL-FAILED/NOT_YET_VALID — the signature existed before its
+ * certificate; so is a claimed signing-time before notBefore (the signer's own statement that it
+ * signed with a certificate not yet issued). Times are compared at whole seconds, as X.509 has them.
+ */
+export function signerValidityRules(input: {
+  readonly checks: CheckList;
+  readonly signer?: ParsedCertificate;
+  readonly bestSignatureTime?: Date;
+  readonly accuracyMs?: number;
+  readonly claimedSigningTime?: Date;
+}): void {
+  const { checks, signer } = input;
+  if (!signer) return;
+  const notBefore = Math.floor(signer.notBefore.getTime() / 1000);
+  const before = (t: Date, slackMs = 0) => Math.floor((t.getTime() + slackMs) / 1000) < notBefore;
+  const already = () => checks.items.some((c) => c.block === 'PSV' && c.status === 'FAILED' && c.subIndication === 'NOT_YET_VALID');
+  if (input.bestSignatureTime && before(input.bestSignatureTime, input.accuracyMs ?? 0) && !already()) {
+    checks.fail(
+      'PSV',
+      'psv.not-yet-valid',
+      `best-signature-time ${input.bestSignatureTime.toISOString()} precedes the signing certificate ${signer.subject.text} (valid from ${signer.notBefore.toISOString()})`,
+      'NOT_YET_VALID',
+    );
+  }
+  if (input.claimedSigningTime && before(input.claimedSigningTime)) {
+    checks.fail(
+      'PSV',
+      'psv.signing-time',
+      `claimed signing-time ${input.claimedSigningTime.toISOString()} precedes the signing certificate ${signer.subject.text} (valid from ${signer.notBefore.toISOString()})`,
+      'NOT_YET_VALID',
+    );
   }
 }
 

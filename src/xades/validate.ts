@@ -26,7 +26,8 @@
  * ds:KeyInfo is itself signed: INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND.
  */
 import { LimitExceededError } from '../errors.js';
-import { evaluateAlgorithm } from '../crypto/policy.js';
+import { checkDigest, evaluateAlgorithm } from '../crypto/policy.js';
+import { recordAlgorithm } from '../validation/crypto-checks.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
 import { CertificatePool } from '../pki/pool.js';
@@ -35,7 +36,7 @@ import type { SignatureReport } from '../report/model.js';
 import { summarizeCertificate } from '../report/summary.js';
 import { equalBytes } from '../util/bytes.js';
 import { validateChain } from '../validation/chain.js';
-import { pastSignatureValidation } from '../validation/poe.js';
+import { pastSignatureValidation, signerValidityRules } from '../validation/poe.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
@@ -275,6 +276,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
           ...ctx,
           revocation: revocationChecker({
             registry: ctx.registry,
+            algorithmPolicy: ctx.algorithmPolicy,
             crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...embeddedCrls.map((crl) => ({ crl, origin: 'embedded' as const }))],
             ocsps: [
               ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
@@ -289,12 +291,18 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   // --- SAV: cryptographic constraints, signature policy ---
   if (xml?.resolvedAlgorithm) {
     const v = evaluateAlgorithm(ctx.algorithmPolicy, xml.resolvedAlgorithm, ctx.time);
-    if (v.acceptable) checks.pass('SAV', 'sav.crypto-constraints', `${xml.resolvedAlgorithm.name} with ${xml.resolvedAlgorithm.keyBits}-bit ${xml.resolvedAlgorithm.key} key is acceptable`);
-    else checks.indeterminate('SAV', 'sav.crypto-constraints', `${xml.resolvedAlgorithm.name}: ${v.reason}`, v.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE');
-    for (const r of xml.references) {
-      const d = evaluateAlgorithm(ctx.algorithmPolicy, { ...xml.resolvedAlgorithm, digest: r.digestAlgorithm }, ctx.time);
-      if (!d.acceptable) checks.indeterminate('SAV', `sav.reference-digest[${r.index}]`, `reference ${r.index}: ${d.reason}`, d.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE');
-    }
+    recordAlgorithm(checks, 'SAV', 'sav.crypto-constraints', xml.resolvedAlgorithm.name, v, `${xml.resolvedAlgorithm.name} with ${xml.resolvedAlgorithm.keyBits}-bit ${xml.resolvedAlgorithm.key} key is acceptable`);
+  }
+  // Each ds:Reference digest binds signed data (the documents, the SignedProperties): each is under the policy.
+  for (const r of xml?.references ?? []) {
+    recordAlgorithm(checks, 'SAV', `sav.reference-digest[${r.index}]`, `reference ${r.index} DigestMethod ${r.digestAlgorithm}`, checkDigest(ctx.algorithmPolicy, r.digestAlgorithm, ctx.time));
+  }
+  // The SigningCertificate(V2) digest identifies the certificate only: below policy is a warning (as DSS's default
+  // SigningCertificateDigestAlgorithm WARN), see cades/validate.ts.
+  const certRef = qp?.signingCertificates[0];
+  if (signer && certRef?.digestOid) {
+    const v = checkDigest(ctx.algorithmPolicy, ctx.registry.digestName(certRef.digestOid), ctx.time);
+    if (!v.acceptable) warnings.push(`SigningCertificate reference digest: ${v.reason}`);
   }
   if (qp?.signaturePolicy) {
     const p = qp.signaturePolicy;
@@ -317,6 +325,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       ctx: sigCtx,
     });
   }
+  signerValidityRules({ checks, signer, bestSignatureTime: ts?.bestSignatureTime, accuracyMs: ts?.accuracyMs, claimedSigningTime: propertiesSigned ? qp?.signingTime : undefined });
 
   return finish();
 
