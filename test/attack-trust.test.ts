@@ -173,6 +173,20 @@ describe('#15.2 a time-stamp is proof of existence only from a TSA trusted as a 
     });
   });
 
+  it('CAdES-LTA: neither the archive nor the signature time-stamp keeps an expired signer valid when their TSAs are only under a signature anchor', async () => {
+    const later = { validationTime: new Date('2031-01-01T00:00:00Z'), trustAnchors: [fixture('pki/kz-root.pem')] };
+    const r = await verify(fixture('ltv/cades-lta.p7s'), later);
+    const s = r.signatures[0]!;
+    expect([s.indication, s.subIndication]).toEqual(['INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE']);
+    expect(s.timestamps?.map((t) => [t.type, t.usedAsPoe])).toEqual([
+      ['signature-timestamp', false],
+      ['archive-timestamp', false],
+    ]);
+    expect(s.timestamps?.[1]?.checks.find((c) => c.id.endsWith('.tsa-trust'))?.detail).toMatch(/not trusted as a time-stamping authority/);
+    const trusted = await verify(fixture('ltv/cades-lta.p7s'), { ...later, timestampAnchors: [fixture('pki/kz-root.pem')] });
+    expect(trusted.signatures[0]!.indication).toBe('TOTAL-PASSED');
+  });
+
   it('XAdES: a signature time-stamp whose TSA only chains to a signature trust anchor is not used', async () => {
     const opts: VerifyOptions = { trustAnchors: [fixture('pki/kz-root.pem')], crls: [fixture('crl/kz-ca.crl')] };
     const xml = fixture('xades/kz-revoked-enveloped-t-before.xml');
