@@ -12,6 +12,8 @@ import { fixture } from './helpers/fixtures.js';
 const base = (): VerifyOptions => ({
   validationTime: new Date('2026-06-01T00:00:00Z'),
   trustAnchors: [fixture('pki/kz-root.pem')],
+  // The fixture TSA chains to the KZ root: trusted for time-stamps explicitly.
+  timestampAnchors: [fixture('pki/kz-root.pem')],
   crls: [fixture('crl/kz-ca-empty.crl')],
 });
 const withDigest = (name: string, until: string | null): AlgorithmPolicy => ({ ...DEFAULT_ALGORITHM_POLICY, digests: { ...DEFAULT_ALGORITHM_POLICY.digests, [name]: until } });

@@ -3,7 +3,7 @@ import { ensureBuilt, runCli } from './helpers/cli.js';
 
 beforeAll(() => ensureBuilt());
 
-const AT = ['--at', '2026-06-01T00:00:00Z', '--trust-anchor', 'fixtures/pki/kz-root.pem'];
+const AT = ['--at', '2026-06-01T00:00:00Z', '--trust-anchor', 'fixtures/pki/kz-root.pem', '--tsa-anchor', 'fixtures/pki/kz-root.pem'];
 
 describe('CLI: time-stamps and revocation data in the report', () => {
   it('text report shows the claimed signing time, the best-signature-time and the revocation data used', () => {
@@ -21,6 +21,14 @@ describe('CLI: time-stamps and revocation data in the report', () => {
     expect(r.status).toBe(0);
     const rep = JSON.parse(r.stdout);
     expect(rep.signatures[0].revocation[0]).toMatchObject({ status: 'good', kind: 'ocsp', origin: 'supplied' });
+  });
+
+  it('without --tsa-anchor the TSA (under a --trust-anchor only) is not trusted: no proof of existence', () => {
+    const r = runCli(['verify', 'fixtures/ltv/revoked-after-ts.p7s', '--at', '2026-06-01T00:00:00Z', '--trust-anchor', 'fixtures/pki/kz-root.pem', '--crl', 'fixtures/crl/kz-ca.crl', '--format', 'json']);
+    expect(r.status).toBe(1);
+    const s = JSON.parse(r.stdout).signatures[0];
+    expect([s.indication, s.subIndication, s.times.bestSignatureTimeSource]).toEqual(['INDETERMINATE', 'REVOKED_NO_POE', 'validation-time']);
+    expect(s.warnings.join('\n')).toMatch(/not trusted as a time-stamping authority/);
   });
 
   it('revoked before the time-stamp → exit 1, TOTAL-FAILED / REVOKED', () => {

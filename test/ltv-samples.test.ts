@@ -18,6 +18,7 @@ interface LtvSample {
 const manifest = JSON.parse(readFileSync(join(FIXTURES, 'ltv/manifest.json'), 'utf8')) as {
   validationTime: string;
   trustAnchors: string[];
+  timestampAnchors: string[];
   samples: LtvSample[];
 };
 const validationTime = new Date(manifest.validationTime);
@@ -25,6 +26,7 @@ const validationTime = new Date(manifest.validationTime);
 async function run(s: Pick<LtvSample, 'file' | 'crls' | 'ocspResponses'>, extra: Record<string, unknown> = {}) {
   const r = await verify(fixture(s.file), {
     trustAnchors: manifest.trustAnchors.map(fixture),
+    timestampAnchors: manifest.timestampAnchors.map(fixture),
     crls: s.crls.map(fixture),
     ocspResponses: s.ocspResponses.map(fixture),
     validationTime,

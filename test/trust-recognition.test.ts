@@ -62,7 +62,7 @@ describe('bilateral agreement constraints and purposes', () => {
     });
     const policy = (await recognition('az', withConstraints({ certificatePolicies: ['1.2.3.4.5'] }))).r;
     expect(policy.status).toBe('NOT_RECOGNIZED');
-    expect(policy.reasons.join(' ')).toMatch(/asserts no certificate policy; agreement OTS-TEST-BA-AZ-TR-2025 requires one of 1\.2\.3\.4\.5/);
+    expect(policy.reasons.join(' ')).toMatch(/path is valid for no certificate policy; agreement OTS-TEST-BA-AZ-TR-2025 requires one of 1\.2\.3\.4\.5/);
     const alg = (await recognition('az', withConstraints({ signatureAlgorithms: ['ecdsa-with-SHA256'] }))).r;
     expect(alg.status).toBe('NOT_RECOGNIZED');
     expect(alg.reasons.join(' ')).toMatch(/signature algorithm sha256WithRSAEncryption is not one/);
@@ -157,7 +157,7 @@ describe('list integrity and freshness', () => {
     const { s, r } = await recognition('az', { trustAnchors: [read('fixtures/pki/az-root.pem')], trustLists: [national('tr', true)], relyingParty: 'TR' });
     expect(s.indication).toBe('TOTAL-PASSED');
     expect(r.status).toBe('NOT_RECOGNIZED');
-    expect(r.reasons.join(' ')).toMatch(/none of the chain's certificates .* is listed as a service on a usable trusted list/);
+    expect(r.reasons.join(' ')).toMatch(/no issuer or anchor of the chain .* has the key of a service on a usable trusted list/);
   });
 
   it('without a relying party recognition is not evaluated (and says so); a malformed country is refused', async () => {
@@ -289,6 +289,18 @@ describe('time: a service withdrawn after the time-stamp still supports the sign
     svc.history = [{ type: svc.type, name: svc.name, status: svc.status, statusStartingTime: svc.statusStartingTime, additionalServiceInformation: svc.additionalServiceInformation, qualifiers: [] }];
     svc.status = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/withdrawn';
     svc.statusStartingTime = withdrawn;
+    // The fixture TSA as a granted TSA/QTST service of the same list: trusted for time-stamps (a CA/QC service is not).
+    const tsaDer = text('fixtures/pki/kz-tsa.pem').replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    l.providers[0].services.push({
+      type: 'http://uri.etsi.org/TrstSvc/Svctype/TSA/QTST',
+      name: 'KZ Test TSA',
+      identity: { certificates: [tsaDer], subjectNames: [], skis: [] },
+      status: 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted',
+      statusStartingTime: '2024-01-01T00:00:00Z',
+      additionalServiceInformation: [],
+      qualifiers: [],
+      history: [],
+    });
     return { data: JSON.stringify(l), name: `kz-withdrawn-${withdrawn.slice(0, 10)}.json` };
   };
   const run = async (file: string, withdrawn: string) => {

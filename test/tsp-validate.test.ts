@@ -12,7 +12,7 @@ import { FIXTURES, fixture } from './helpers/fixtures.js';
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const at = new Date('2026-06-01T00:00:00Z');
 const ctx = (over: Record<string, unknown> = {}) =>
-  createContext({ trustAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl')], validationTime: at, ...over });
+  createContext({ trustAnchors: [fixture('pki/kz-root.pem')], timestampAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl')], validationTime: at, ...over });
 
 function tokenOf(file: string): { token: Uint8Array; signatureValue: Uint8Array } {
   const si = parseCades(fixture(file)).signers[0]!;
@@ -38,8 +38,14 @@ describe('validateTimestampToken (RFC 3161)', () => {
     expect(r.tsa?.commonName).toBe('KZ Test TSA');
     expect(r.chain.map((c) => c.commonName)).toEqual(['KZ Test TSA', 'KZ Test Issuing CA', 'KZ Test Root CA']);
     expect(r.checks.map((c) => c.id)).toEqual(
-      expect.arrayContaining(['tst.signature-value', 'tst.message-imprint', 'tst.tsa-eku', 'tst.gen-time', 'tst.tsa.path']),
+      expect.arrayContaining(['tst.signature-value', 'tst.message-imprint', 'tst.tsa-eku', 'tst.gen-time', 'tst.tsa.path', 'tst.tsa-trust']),
     );
+  });
+
+  it('a TSA under a signature trust anchor only is not trusted as a TSA', async () => {
+    const r = await validateTimestampToken(token, { imprint: { data: signatureValue }, ctx: ctx({ timestampAnchors: [] }) });
+    expect(r).toMatchObject({ status: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+    expect(r.checks.find((c) => c.id === 'tst.tsa-trust')?.detail).toMatch(/not trusted as a time-stamping authority/);
   });
 
   it('accepts the imprint as a digest too', async () => {
@@ -159,7 +165,7 @@ describe('interoperability with openssl ts (independent implementation)', () => 
     const rep = spawnSync('openssl', ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', join(dir, 'q.tsq'), '-out', join(dir, 'r.tsr')], { encoding: 'utf8' });
     expect(rep.status, rep.stderr).toBe(0);
     const resp = new Uint8Array(readFileSync(join(dir, 'r.tsr')));
-    const now = createContext({ trustAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl')] });
+    const now = createContext({ timestampAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl')] });
     const ok = await validateTimestampToken(resp, { imprint: { data }, ctx: now });
     expect(ok.status, JSON.stringify(ok.checks.filter((c) => c.status !== 'PASSED'))).toBe('PASSED');
     expect(Math.abs(ok.genTime!.getTime() - Date.now())).toBeLessThan(10 * 60 * 1000);

@@ -8,6 +8,7 @@ interface Sample {
   description: string;
   detached: Record<string, string> | null;
   trustAnchors: string[];
+  timestampAnchors?: string[];
   crls: string[];
   error?: string;
   expect: { indication: string; subIndication: string | null; level?: string; bestSignatureTimeSource?: string }[];
@@ -19,6 +20,7 @@ const manifest = JSON.parse(readFileSync(new URL('xades/manifest.json', dir), 'u
 function options(s: Sample) {
   return {
     trustAnchors: s.trustAnchors.map(read),
+    timestampAnchors: (s.timestampAnchors ?? []).map(read),
     crls: s.crls.map(read),
     validationTime: new Date(manifest.validationTime),
     detachedFiles: s.detached ? Object.fromEntries(Object.entries(s.detached).map(([k, v]) => [k, read(v)])) : undefined,

@@ -44,6 +44,7 @@ interface ManifestSample {
   readonly content?: string | null;
   readonly detached?: Readonly<Record<string, string>> | null;
   readonly trustAnchors?: readonly string[];
+  readonly timestampAnchors?: readonly string[];
   readonly intermediates?: readonly string[];
   readonly crls?: readonly string[];
   readonly ocspResponses?: readonly string[];
@@ -63,7 +64,7 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
   const seeds: Seed[] = [];
   for (const path of manifestPaths(fixtures)) {
     // A manifest may give trust anchors once for all its samples (fixtures/ltv).
-    const m = JSON.parse(readFileSync(path, 'utf8')) as { validationTime: string; trustAnchors?: readonly string[]; samples: ManifestSample[] };
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { validationTime: string; trustAnchors?: readonly string[]; timestampAnchors?: readonly string[]; samples: ManifestSample[] };
     // Manifests of another shape (fixtures/gost: samples by file name, needing an optional provider) are not fuzzed.
     if (!Array.isArray(m.samples)) continue;
     for (const s of m.samples) {
@@ -73,6 +74,7 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
       const options: VerifyOptions = {
         validationTime: new Date(m.validationTime),
         trustAnchors: (s.trustAnchors ?? m.trustAnchors ?? []).map(read),
+        timestampAnchors: (s.timestampAnchors ?? m.timestampAnchors ?? []).map(read),
         intermediates: (s.intermediates ?? []).map(read),
         crls: (s.crls ?? []).map(read),
         ocspResponses: (s.ocspResponses ?? []).map(read),

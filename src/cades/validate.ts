@@ -260,6 +260,7 @@ export async function validateCadesSigner(
       bestSignatureTimeSource: poeSource,
     },
     revocation: chain?.revocation ?? [],
+    ...(chain ? { validPolicies: chain.policies } : {}),
     ...(tsts.summaries.length || archive?.summaries.length || cts?.summaries.length
       ? { timestamps: [...(cts?.summaries ?? []), ...tsts.summaries, ...(archive?.summaries ?? [])] }
       : {}),

@@ -8,7 +8,7 @@ import { runTrustList } from './trust-list-command.js';
 import { runRegress } from './regress-command.js';
 
 const USAGE = `Usage:
-  ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--intermediates FILE]...
+  ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
                   [--crl FILE]... [--ocsp FILE]... [--online] [--require-revocation] [--at ISO-8601] [--format json|text|etsi-xml|junit] [--jobs N]
                   [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--relying-party CC] [--purpose P]
                   [--algorithms gost]
@@ -24,6 +24,9 @@ takes bilateral agreement JSON; --relying-party CC evaluates RECOGNIZED / NOT_RE
 There are no built-in anchors. The pilot lists in trust-lists/ are TEST lists.
 --algorithms gost adds GOST R 34.10-2012/Streebog, GOST R 34.10-2001 and the Kazakhstan NCA GOST profiles
 (and a policy accepting them); without it, GOST signatures are INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE.
+Time-stamps: a time-stamp is proof of existence only when its TSA chains to a --tsa-anchor CERT (a TSA certificate or
+the CA issuing TSA certificates) or to a time-stamping service (TSA, TSA/QTST) of a --trust-list in good standing at
+its genTime; --trust-anchor and CA services are never trusted for time-stamps.
 Revocation: --crl / --ocsp supply CRLs and OCSP responses (DER); data embedded in the signature is used too.
 --online fetches OCSP (AIA) and CRLs (distribution points) when nothing fresh answers; offline by default.
 --require-revocation makes a chain certificate without revocation status INDETERMINATE / TRY_LATER (default: a warning).

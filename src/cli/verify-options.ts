@@ -9,6 +9,8 @@ import { AlgorithmRegistry } from '../crypto/registry.js';
 export const VERIFY_FLAGS = {
   content: { type: 'string' },
   'trust-anchor': { type: 'string', multiple: true },
+  /** Certificates trusted as time-stamping authorities (a TSA certificate or the CA issuing TSA certificates); --trust-anchor is not. */
+  'tsa-anchor': { type: 'string', multiple: true },
   intermediates: { type: 'string', multiple: true },
   crl: { type: 'string', multiple: true },
   /** OCSP responses (DER) to use as revocation data. */
@@ -50,6 +52,7 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     ...algorithms,
     detachedContent: values.content ? readFile(values.content, 'content file') : undefined,
     trustAnchors: (values['trust-anchor'] ?? []).map((f) => readFile(f, 'trust anchor')),
+    timestampAnchors: (values['tsa-anchor'] ?? []).map((f) => readFile(f, 'time-stamp anchor')),
     intermediates: (values.intermediates ?? []).map((f) => readFile(f, 'intermediates file')),
     crls: (values.crl ?? []).map((f) => readFile(f, 'CRL file')),
     ocspResponses: (values.ocsp ?? []).map((f) => readFile(f, 'OCSP response file')),

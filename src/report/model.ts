@@ -68,6 +68,11 @@ export interface SignatureReport {
   readonly digestAlgorithm: string | null;
   readonly times: SignatureTimes;
   readonly revocation: readonly RevocationSummary[];
+  /**
+   * Certificate policies the signer's path is valid for: RFC 5280 6.1.5 valid_policy_tree leaves, which
+   * may include anyPolicy (2.5.29.32.0); empty when the path is valid for none. Absent when no path was built.
+   */
+  readonly validPolicies?: readonly string[];
   /** Time-stamps found on the signature (absent when it has none). */
   readonly timestamps?: readonly TimestampSummary[];
   readonly checks: readonly Check[];
@@ -108,7 +113,8 @@ export interface MatchedService {
   readonly statusUntil: string | null;
   readonly at: IsoTime;
   readonly matchedCertificate: string;
-  readonly matchedBy: 'certificate' | 'ski' | 'subject-name';
+  /** How the service was matched: its listed certificate, or another certificate with the listed public key. */
+  readonly matchedBy: 'certificate' | 'public-key';
 }
 
 export interface RecognitionEvaluation {

@@ -16,7 +16,25 @@ export interface ServiceRef {
 export interface ServiceMatch extends ServiceRef {
   /** The chain certificate that matched, and how. */
   readonly certificate: ParsedCertificate;
-  readonly matchedBy: 'certificate' | 'ski' | 'subject-name';
+  readonly matchedBy: 'certificate' | 'public-key' | 'ski' | 'subject-name';
+}
+
+/** A service matched by key: the chain certificate's public key is that of one of the service's identity certificates. */
+export interface KeyMatch extends ServiceMatch {
+  readonly matchedBy: 'certificate' | 'public-key';
+}
+
+/** TS 119 612 service types of time-stamping services (TSA, qualified and not). */
+const TIMESTAMP_SERVICE_TYPES = new Set([
+  'http://uri.etsi.org/TrstSvc/Svctype/TSA',
+  'http://uri.etsi.org/TrstSvc/Svctype/TSA/QTST',
+  'http://uri.etsi.org/TrstSvc/Svctype/TSA/TSS-QC',
+  'http://uri.etsi.org/TrstSvc/Svctype/TSA/TSS-AdESQCandQES',
+]);
+
+/** True for a TS 119 612 time-stamping service type. */
+export function isTimestampServiceType(type: string): boolean {
+  return TIMESTAMP_SERVICE_TYPES.has(type);
 }
 
 /**
@@ -33,8 +51,15 @@ export class TrustIndex {
   private certificateCount = 0;
   private readonly bySki = new Map<string, ServiceRef[]>();
   private readonly byName = new Map<string, ServiceRef[]>();
+  /** Services by the SubjectPublicKeyInfo of their identity certificates: how a chain certificate is matched as proof. */
+  private readonly byKey = new Map<string, ServiceRef[]>();
   /** CA certificates of listed services, for path building (trust is decided again by recognition). */
   readonly anchors: TrustAnchor[] = [];
+  /**
+   * Identity certificates (CA or not) of services that are, or were, of a time-stamping type: where a
+   * TSA's path may end. Whether the service vouched for a token at its genTime is decided per token.
+   */
+  readonly timestampAnchors: TrustAnchor[] = [];
   readonly problems: string[] = [];
   private pool?: CertificatePool<TrustAnchor>;
 
@@ -50,6 +75,8 @@ export class TrustIndex {
       for (const provider of list.list.providers) {
         for (const service of provider.services) {
           const ref: ServiceRef = { list, provider, service };
+          const timestamping = [service.type, ...service.history.map((h) => h.type)].some(isTimestampServiceType);
+          const keys = new Set<string>();
           const identities = [service.identity, ...service.history.flatMap((h) => (h.identity ? [h.identity] : []))];
           const certs = new Set<string>();
           const skis = new Set<string>();
@@ -73,12 +100,16 @@ export class TrustIndex {
             }
             const { refs, added } = idx.certificateEntry(cert, true)!;
             refs.push(ref);
-            if (added && cert.isCA) idx.anchors.push({ certificate: cert, source: `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}` });
+            const source = `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}`;
+            if (added && cert.isCA) idx.anchors.push({ certificate: cert, source });
+            if (timestamping) idx.timestampAnchors.push({ certificate: cert, source });
+            keys.add(cert.spkiKey);
             // A certificate identity also answers SKI and name lookups (chain certificates may be re-issued).
             if (cert.subjectKeyIdentifier) skis.add(cert.subjectKeyIdentifier);
           }
           for (const s of skis) push(idx.bySki, s, ref);
           for (const n of names) push(idx.byName, n, ref);
+          for (const k of keys) push(idx.byKey, k, ref);
         }
       }
     }
@@ -100,10 +131,10 @@ export class TrustIndex {
   }
 
   /**
-   * Services that identify `cert`, each once: by exact certificate (SHA-256),
-   * then by subject key identifier, then by subject name. SKI and name matches
-   * say nothing about the key by themselves; recognize() accepts them only when
-   * the chain's anchor certificate is itself on the same list.
+   * Services that name `cert`, each once: by exact certificate (SHA-256),
+   * then by subject key identifier, then by subject name. Only a lookup: SKI
+   * and name matches say nothing about the key (any certificate can carry
+   * them), so decisions use `lookupByKey`.
    */
   async lookup(cert: ParsedCertificate): Promise<ServiceMatch[]> {
     const out: ServiceMatch[] = [];
@@ -118,6 +149,24 @@ export class TrustIndex {
     add(this.certificateEntry(cert, false)?.refs, 'certificate');
     if (cert.subjectKeyIdentifier) add(this.bySki.get(cert.subjectKeyIdentifier), 'ski');
     add(this.byName.get(nameKeyFromCertificate(cert.subject)), 'subject-name');
+    return out;
+  }
+
+  /**
+   * Services whose identity certificates carry `cert`'s public key (`certificate` when the very DER is
+   * listed, `public-key` for another certificate of the same key, e.g. a re-issued CA). A match is proof
+   * only for a certificate whose key verified something: the caller passes the issuers and anchor of a
+   * validated path, or the key that verified a token.
+   */
+  lookupByKey(cert: ParsedCertificate): KeyMatch[] {
+    const exact = new Set(this.certificateEntry(cert, false)?.refs ?? []);
+    const out: KeyMatch[] = [];
+    const seen = new Set<ServiceRef>();
+    for (const r of this.byKey.get(cert.spkiKey) ?? []) {
+      if (seen.has(r)) continue;
+      seen.add(r);
+      out.push({ ...r, certificate: cert, matchedBy: exact.has(r) ? 'certificate' : 'public-key' });
+    }
     return out;
   }
 

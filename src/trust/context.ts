@@ -7,7 +7,9 @@ import { fromBase64, toBytes, toHex } from '../util/bytes.js';
 import type { ValidationContext } from '../validation/options.js';
 import { AGREEMENT_JSON_KIND, parseAgreementJson, type Agreement } from './agreements.js';
 import { TrustIndex } from './anchors.js';
-import { loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
+import { listExpiredAt, loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
+import { withTimestampServices } from './timestamp-services.js';
+import type { TimestampTrust } from '../validation/timestamp-trust.js';
 import { recognize } from './recognize.js';
 import { certificatesOfChain } from '../report/summary.js';
 
@@ -27,6 +29,8 @@ export interface TrustOptions {
 
 export interface PreparedTrust {
   readonly set: TrustSet;
+  /** The validation time: list freshness is judged at it. */
+  readonly validationTime: Date;
   readonly agreements: readonly Agreement[];
   readonly relyingParty: string | undefined;
   readonly purpose: string | undefined;
@@ -86,6 +90,11 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
   if (ctx.anchors.size === 0) (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = set.index.anchorPool;
   else (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = new CertificatePool<TrustAnchor>([...ctx.anchors.values(), ...set.index.anchors]);
   if (ctx.anchors.size === 0) ctx.warnings.push('no trust anchors: no usable trusted list gave a CA certificate and none was supplied directly');
+  // Time-stamps: the lists' time-stamping services join the caller's timestampAnchors (never the CA services).
+  (ctx as { timestampTrust: TimestampTrust }).timestampTrust = withTimestampServices(ctx.timestampTrust, set, ctx.time);
+
+  // A TrustSet may have been loaded for another time: freshness is judged at this validation's time.
+  const expiredNow = (l: TrustSet['lists'][number]) => listExpiredAt(l, ctx.time);
 
   for (const l of set.lists) {
     const label = `${l.list.id} seq ${l.list.scheme.sequenceNumber} (${l.name})`;
@@ -98,7 +107,7 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
           : `trusted list ${label} is a JSON list without signature, trusted as supplied by the caller (nothing authenticates it)`,
       );
     }
-    if (l.expired) ctx.warnings.push(`trusted list ${label} is EXPIRED: NextUpdate ${l.list.scheme.nextUpdate} has passed`);
+    if (expiredNow(l)) ctx.warnings.push(`trusted list ${label} is EXPIRED: NextUpdate ${l.list.scheme.nextUpdate} has passed at the validation time ${ctx.time.toISOString()}`);
   }
   for (const a of agreements) {
     if (a.test) ctx.warnings.push(`TEST AGREEMENT in use: ${a.id}, NOT FOR PRODUCTION decisions`);
@@ -120,10 +129,14 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
     integrity: l.integrity,
     signature: { ...l.signature },
     via: l.via ? `${l.via.id} seq ${l.via.sequenceNumber}` : null,
-    expired: l.expired,
+    expired: expiredNow(l),
     usable: l.usable,
     test: l.list.test,
-    problems: l.problems,
+    // The load-time expiry note is replaced by the one at this validation time.
+    problems: [
+      ...l.problems.filter((p) => !p.startsWith('expired: ')),
+      ...(expiredNow(l) ? [`expired: NextUpdate ${l.list.scheme.nextUpdate} is before ${ctx.time.toISOString()}`] : []),
+    ],
   }));
   const agreementSummaries: AgreementSummary[] = agreements.map((a) => ({
     id: a.id,
@@ -139,6 +152,7 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
   }));
   return {
     set,
+    validationTime: ctx.time,
     agreements,
     relyingParty,
     purpose,
@@ -176,6 +190,7 @@ export async function addRecognition(
       continue;
     }
     const recognition = await recognize(s, chain, {
+      validationTime: trust.validationTime,
       relyingParty: trust.relyingParty,
       trust: trust.set,
       agreements: trust.agreements,

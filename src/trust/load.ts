@@ -46,7 +46,10 @@ export interface LoadedTrustList {
   readonly integrity: ListIntegrity;
   /** The verified list-of-lists that announced this list's signers, if any. */
   readonly via: { readonly id: string; readonly sequenceNumber: number; readonly pointer: TslPointer } | null;
-  /** NextUpdate is before the time of loading: the content may be stale. */
+  /**
+   * NextUpdate is before the time given to `loadTrustLists`. A TrustSet may be reused for later
+   * validations: decisions use `listExpiredAt(list, validationTime)`, never this field.
+   */
   readonly expired: boolean;
   /** Used for anchors and recognition: integrity established and structure read. */
   readonly usable: boolean;
@@ -201,6 +204,12 @@ export async function loadTrustLists(inputs: readonly TrustListInput[], options:
   }
   const lists = pending.map((p) => loaded.get(p)!);
   return { lists, index: await TrustIndex.build(lists), time: options.time };
+}
+
+/** True when `l`'s NextUpdate has passed at `time`: its content may be stale (judged at each validation time). */
+export function listExpiredAt(l: LoadedTrustList, time: Date): boolean {
+  const next = l.list.scheme.nextUpdate;
+  return next !== null && Date.parse(next) < time.getTime();
 }
 
 function findPointer(lotls: readonly LoadedTrustList[], list: TrustedList): { lotl: LoadedTrustList; pointer: TslPointer } | undefined {

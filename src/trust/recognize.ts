@@ -8,8 +8,8 @@ import type {
 } from '../report/model.js';
 import { agreementCovers, agreementInForce, type Agreement } from './agreements.js';
 import { certificatePolicies, keyFamily } from './cert-facts.js';
-import type { ServiceMatch } from './anchors.js';
-import type { LoadedTrustList, TrustSet } from './load.js';
+import type { KeyMatch } from './anchors.js';
+import { listExpiredAt, type LoadedTrustList, type TrustSet } from './load.js';
 import type { MutualRecognitionInfo } from './model.js';
 import { serviceStatusAt, type StatusAt } from './status.js';
 import { SERVICE_TYPE, isEtsiStatus, isPositiveEtsiStatus, shortType, shortUri } from './uris.js';
@@ -26,6 +26,11 @@ export interface RecognitionPolicy {
   readonly purpose?: string;
   readonly trust: TrustSet;
   readonly agreements: readonly Agreement[];
+  /**
+   * The time list freshness (NextUpdate) is judged at; default the report's validation time. A TrustSet
+   * can outlive the time it was loaded for, so expiry is never taken from loading.
+   */
+  readonly validationTime?: Date;
 }
 
 type Outcome = Pick<RecognitionEvaluation, 'status' | 'equivalenceLevel' | 'mapping' | 'reasons'>;
@@ -105,10 +110,17 @@ function agreementMeaning(a: Agreement, s: StatusAt, t: Date, signer: ParsedCert
   const c = a.constraints;
   const failures: string[] = [];
   if (c.certificatePolicies.length) {
-    const have = certificatePolicies(signer);
-    if (have === 'malformed') failures.push('the signer certificate has a malformed certificatePolicies extension');
-    else if (!have.some((p) => c.certificatePolicies.includes(p))) {
-      failures.push(`the signer certificate asserts ${have.length ? `policies ${have.join(', ')}` : 'no certificate policy'}; agreement ${a.id} requires one of ${c.certificatePolicies.join(', ')}`);
+    // What the path is valid for (RFC 5280 6.1.5), not what the signer asserts: an issuing CA limited to
+    // another policy takes the signer's assertion away. anyPolicy in the set (the signer asserts
+    // anyPolicy) names no policy the agreement could require, so it never satisfies one.
+    const valid = report.validPolicies;
+    if (valid === undefined) failures.push(`the policies the signer's path is valid for are not known; agreement ${a.id} requires one of ${c.certificatePolicies.join(', ')}`);
+    else if (!valid.some((p) => c.certificatePolicies.includes(p))) {
+      const asserted = certificatePolicies(signer);
+      failures.push(
+        `the signer's path is valid for ${valid.length ? `policies ${valid.join(', ')}` : 'no certificate policy'}` +
+          `${asserted !== 'malformed' && asserted.length ? ` (the signer certificate asserts ${asserted.join(', ')})` : ''}; agreement ${a.id} requires one of ${c.certificatePolicies.join(', ')}`,
+      );
     }
   }
   if (c.signatureAlgorithms.length && !c.signatureAlgorithms.includes(report.signatureAlgorithm ?? '')) {
@@ -144,7 +156,7 @@ function isMember(lotl: LoadedTrustList, country: string): boolean {
   return lotl.list.scheme.territory === country || lotl.list.scheme.pointers.some((p) => p.territory === country);
 }
 
-function describeService(m: ServiceMatch, s: StatusAt, t: Date): MatchedService {
+function describeService(m: KeyMatch, s: StatusAt, t: Date): MatchedService {
   return {
     listId: m.list.list.id,
     sequenceNumber: m.list.list.scheme.sequenceNumber,
@@ -173,6 +185,7 @@ const ORDER = { national: 0, multilateral: 1, bilateral: 2, none: 3 } as const;
 export async function recognize(report: SignatureReport, chain: readonly ParsedCertificate[], policy: RecognitionPolicy): Promise<RecognitionReport> {
   const R = policy.relyingParty;
   const t = new Date(report.times.bestSignatureTime);
+  const validationTime = policy.validationTime ?? new Date(report.times.validationTime);
   const anchor = chain[chain.length - 1];
   const fallbackCountry = anchor?.country ?? report.signer?.country ?? null;
   const anyTest = policy.trust.lists.some((l) => l.usable && l.list.test) || policy.agreements.some((a) => a.test);
@@ -191,15 +204,18 @@ export async function recognize(report: SignatureReport, chain: readonly ParsedC
     };
   }
 
-  // Services vouching for the chain. A match by SKI or subject name alone is
-  // accepted only when the chain's anchor certificate is itself on that list:
-  // otherwise a name could tie a chain to a list that did not anchor it.
-  const matches: ServiceMatch[] = [];
-  const anchorLists = new Set<LoadedTrustList>();
-  if (anchor) for (const m of await policy.trust.index.lookup(anchor)) if (m.matchedBy === 'certificate') anchorLists.add(m.list);
-  for (const cert of [...chain].reverse()) {
-    for (const m of await policy.trust.index.lookup(cert)) {
-      if (m.matchedBy === 'certificate' || anchorLists.has(m.list)) matches.push(m);
+  // Services vouching for the chain: only a certificate whose key verified the path (an issuer or the
+  // anchor; the signer only when it is its own anchor) can tie it to a service, and only by that key being
+  // the one the service lists. SKIs and subject names are hints any certificate can carry, the signer's
+  // own included, so they never match here.
+  const matches: KeyMatch[] = [];
+  const matched = new Set<KeyMatch['service']>();
+  const lowest = chain.length > 1 ? 1 : 0;
+  for (let i = chain.length - 1; i >= lowest; i--) {
+    for (const m of policy.trust.index.lookupByKey(chain[i]!)) {
+      if (matched.has(m.service)) continue;
+      matched.add(m.service);
+      matches.push(m);
     }
   }
   if (matches.length === 0) {
@@ -212,7 +228,7 @@ export async function recognize(report: SignatureReport, chain: readonly ParsedC
       equivalenceLevel: null,
       mapping: null,
       reasons: [
-        `none of the chain's certificates (anchor ${anchor?.subject.text ?? 'none'}) is listed as a service on a usable trusted list; an anchor given directly is trusted for validation but gives no recognition basis`,
+        `no issuer or anchor of the chain (anchor ${anchor?.subject.text ?? 'none'}) has the key of a service on a usable trusted list; an anchor given directly is trusted for validation but gives no recognition basis`,
       ],
       evaluations: [],
     };
@@ -269,7 +285,7 @@ export async function recognize(report: SignatureReport, chain: readonly ParsedC
     }
     for (const b of bases) {
       let out: Outcome;
-      const stale = b.restsOn.filter((x) => x.expired);
+      const stale = b.restsOn.filter((x) => listExpiredAt(x, validationTime));
       if (!s) out = notRecognized(`the service ${m.service.name} was not yet listed at the best-signature-time ${t.toISOString()}`);
       else if (stale.length) {
         out = indeterminate(

@@ -2,8 +2,10 @@
  * RFC 3161 time-stamp token validation (EN 319 102-1 5.4 "time-stamp validation building block").
  * Every token check is made here, not by pkijs' TimeStampResp.verify: the CMS
  * signature over the signed attributes, message-digest over the TSTInfo, ESS
- * signing-certificate binding, the TSA's path to a trust anchor with the
- * library's own RFC 5280 validation (critical, sole EKU id-kp-timeStamping),
+ * signing-certificate binding, the TSA's path to a certificate trusted as a
+ * TSA (validation/timestamp-trust.ts: a time-stamp anchor, or a time-stamping
+ * service of a trusted list at genTime) with the library's own RFC 5280
+ * validation (critical, sole EKU id-kp-timeStamping),
  * genTime inside the TSA certificate's validity, and the message imprint over
  * the bytes the caller says were time-stamped.
  */
@@ -133,8 +135,11 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
   const pool = new CertificatePool([...cms.certificates, ...(opts.certificates ?? []), ...ctx.intermediates].map((certificate) => ({ certificate })));
   // As for the signer (src/cades/validate.ts): path building consults ctx.anchors through its own index, so the
   // pool only needs the anchors the token's SignerIdentifier names (a directly trusted TSA), found without a scan.
-  const sidAnchors = si.sid.type === 'issuerAndSerialNumber' ? ctx.anchors.withIssuerSerial(si.sid.issuerKey, si.sid.serialNumberHex) : ctx.anchors.withSubjectKeyIdentifier(si.sid.keyIdentifier);
-  for (const a of sidAnchors) pool.add(a);
+  // Naming a certificate here identifies the TSA only; whether it is trusted as a TSA is decided below.
+  for (const anchors of [ctx.timestampTrust.anchors, ctx.anchors]) {
+    const named = si.sid.type === 'issuerAndSerialNumber' ? anchors.withIssuerSerial(si.sid.issuerKey, si.sid.serialNumberHex) : anchors.withSubjectKeyIdentifier(si.sid.keyIdentifier);
+    for (const a of named) pool.add({ certificate: a.certificate });
+  }
   const ess = si.essSigningCertificates?.v2 ?? si.essSigningCertificates?.v1;
   let tsa: ParsedCertificate | undefined;
   if (!ess || ess === 'malformed') {
@@ -237,14 +242,33 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
     checks.pass('TST', `${p}.gen-time`, `genTime ${tst.genTime.toISOString()}${tst.accuracyMs !== undefined ? ` ± ${tst.accuracyMs} ms` : ''} within the TSA certificate validity`);
   }
 
-  // --- TSA path to a trust anchor, with the library's own path validation ---
+  // --- TSA path to a certificate trusted *as a TSA* (validation/timestamp-trust.ts), with the library's own path validation ---
+  // The signers' anchors are not used: a CA trusted for signing certificates could otherwise mint a TSA and
+  // move the best-signature-time wherever it likes.
+  const trust = ctx.timestampTrust;
+  if (trust.anchors.size === 0) {
+    checks.indeterminate(
+      'TST',
+      `${p}.tsa-trust`,
+      `${tsa.subject.text} is not trusted as a time-stamping authority: ${trust.description}; the signature trust anchors are not time-stamp anchors`,
+      'NO_CERTIFICATE_CHAIN_FOUND',
+    );
+    return done({ ...facts, tsa });
+  }
   const chain = await validateChain(tsa, pool, ctx, checks, warnings, {
     block: 'TST',
     idPrefix: `${p}.tsa`,
     targetKeyUsage: ['digitalSignature', 'nonRepudiation'],
     targetExtKeyUsage: OID.kpTimeStamping,
     time: opts.time,
+    anchors: trust.anchors,
+    anchorsDescription: `a certificate trusted as a time-stamping authority (${trust.description}); it is not trusted as a TSA`,
   });
+  if (chain?.valid) {
+    const decision = trust.judge(chain.chain, tst.genTime);
+    if (decision.trusted) checks.pass('TST', `${p}.tsa-trust`, `trusted as a time-stamping authority: ${decision.detail}`);
+    else checks.indeterminate('TST', `${p}.tsa-trust`, `${tsa.subject.text} is not trusted as a time-stamping authority at genTime ${tst.genTime.toISOString()}: ${decision.detail}`, 'NO_CERTIFICATE_CHAIN_FOUND');
+  }
   return done({ ...facts, tsa, chain: chain?.chain ?? [] });
 }
 

@@ -3,7 +3,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import { describeCandidates, findPath } from '../pki/path.js';
 import { primaryFailure, type PathFailure } from '../pki/path-validator.js';
 import { crlChecker } from '../pki/revocation.js';
-import type { CertificatePool } from '../pki/pool.js';
+import type { CertificatePool, TrustAnchor } from '../pki/pool.js';
 import type { KeyUsageName } from '../pki/certificate.js';
 import type { RevocationChecker, RevocationStatus } from '../pki/revocation.js';
 import type { BuildingBlock, Check, CheckList } from '../report/check.js';
@@ -28,6 +28,10 @@ export interface ChainOutcome {
    * certificate's entry of `revocation` (reported "unknown" until then) back to "good".
    */
   readonly stale: readonly { readonly index: number; readonly check?: Check }[];
+  /** True when the path validated without any failure (at the time it was validated). */
+  readonly valid: boolean;
+  /** RFC 5280 6.1.5 valid policy set of the path (valid_policy_tree leaves; may hold anyPolicy); empty when none. */
+  readonly policies: readonly string[];
 }
 
 /** What differs when the same path validation serves another certificate role (e.g. a TSA in the TST block). */
@@ -43,6 +47,10 @@ export interface ChainCheckOptions {
   readonly revocation?: RevocationChecker;
   /** Time the path is validated at; default the validation time. */
   readonly time?: Date;
+  /** Where the path must end; default the context's anchors (a signer's). A TSA's path ends at its own (validation/timestamp-trust.ts). */
+  readonly anchors?: CertificatePool<TrustAnchor>;
+  /** What `anchors` are, for the "no path" message; default "a trust anchor". */
+  readonly anchorsDescription?: string;
 }
 
 /**
@@ -65,7 +73,7 @@ export async function validateChain(
     outcome = await findPath(
       target,
       pool,
-      ctx.anchors,
+      opts.anchors ?? ctx.anchors,
       {
         time: opts.time ?? ctx.time,
         registry: ctx.registry,
@@ -90,7 +98,7 @@ export async function validateChain(
   if (!best) {
     const candidates = describeCandidates(outcome);
     const tried = candidates.length ? `; candidates tried: ${candidates.join(' | ')}` : '';
-    checks.indeterminate(block, `${p}.path-building`, `no path from ${target.subject.text} to a trust anchor${tried}`, 'NO_CERTIFICATE_CHAIN_FOUND');
+    checks.indeterminate(block, `${p}.path-building`, `no path from ${target.subject.text} to ${opts.anchorsDescription ?? 'a trust anchor'}${tried}`, 'NO_CERTIFICATE_CHAIN_FOUND');
     return undefined;
   }
   const failures: { failure: PathFailure; check: Check }[] = [];
@@ -142,5 +150,14 @@ export async function validateChain(
       thisUpdate: r.status === 'good' ? r.thisUpdate.toISOString() : null,
     });
   });
-  return { chain: best.chain, summaries: await summarizeChain(best.chain), revocation, failures, revocationStatuses: best.revocation, stale };
+  return {
+    chain: best.chain,
+    summaries: await summarizeChain(best.chain),
+    revocation,
+    failures,
+    revocationStatuses: best.revocation,
+    valid: best.valid,
+    policies: best.policies,
+    stale,
+  };
 }

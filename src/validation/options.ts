@@ -17,6 +17,7 @@ import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
 import { cmsLimitsOf, pathLimitsOf, resolveLimits, xmlLimitsOf, type Limits } from '../limits.js';
 import type { TrustOptions } from '../trust/context.js';
+import { directTimestampTrust, type TimestampTrust } from './timestamp-trust.js';
 
 /** A certificate as the caller has it: DER or PEM bytes (one or many PEM blocks), PEM text, or already parsed. */
 export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertificate;
@@ -32,6 +33,13 @@ export interface VerifyOptions {
    * a list, is indexed on every call). Combined with trustAnchors or trust lists, it is copied.
    */
   readonly trustAnchorPool?: CertificatePool<TrustAnchor>;
+  /**
+   * Certificates trusted as time-stamping authorities (a TSA certificate, or the CA that issues TSA
+   * certificates): a time-stamp is proof of existence only when its TSA's path ends at one of these or
+   * at a time-stamping service (TSA, TSA/QTST, …) of a trusted list that was in good standing at its
+   * genTime. `trustAnchors` are never trusted for time-stamps.
+   */
+  readonly timestampAnchors?: readonly CertificateInput[];
   /** Extra certificates for path building (not trusted by themselves). */
   readonly intermediates?: readonly CertificateInput[];
   readonly crls?: readonly CrlInput[];
@@ -91,6 +99,8 @@ export interface ValidationContext {
   readonly registry: AlgorithmRegistry;
   readonly algorithmPolicy: AlgorithmPolicy;
   readonly anchors: CertificatePool<TrustAnchor>;
+  /** Who may vouch for a time-stamp: VerifyOptions.timestampAnchors, then the TSA services of trusted lists (prepareTrust). */
+  readonly timestampTrust: TimestampTrust;
   readonly intermediates: readonly ParsedCertificate[];
   readonly crls: readonly ParsedCrl[];
   readonly detachedContent?: Uint8Array;
@@ -215,6 +225,8 @@ export function createContext(options: VerifyOptions): ValidationContext {
     for (const a of options.trustAnchors ?? []) for (const c of loadCertificates(a)) anchors.add({ certificate: c });
   }
   if (anchors.size === 0 && !listsGiven) warnings.push('no trust anchors were supplied: no certificate chain can be trusted');
+  const timestampAnchors = new CertificatePool<TrustAnchor>();
+  for (const a of options.timestampAnchors ?? []) for (const c of loadCertificates(a)) timestampAnchors.add({ certificate: c, source: 'timestampAnchors' });
   const intermediates = (options.intermediates ?? []).flatMap(loadCertificates);
   const crls = (options.crls ?? []).flatMap(loadCrls);
   const acceptablePolicies = options.acceptablePolicies;
@@ -249,6 +261,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
     registry,
     algorithmPolicy: options.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
     anchors,
+    timestampTrust: directTimestampTrust(timestampAnchors),
     intermediates,
     crls,
     detachedContent: options.detachedContent ? toBytes(options.detachedContent) : undefined,

@@ -348,6 +348,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
         bestSignatureTimeSource: ts?.bestSignatureTimeSource ?? 'validation-time',
       },
       revocation: chain?.revocation ?? [],
+      ...(chain ? { validPolicies: chain.policies } : {}),
       ...(ts?.summaries.length ? { timestamps: ts.summaries } : {}),
       checks: checks.items,
       warnings,

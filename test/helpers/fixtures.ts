@@ -20,6 +20,7 @@ export interface ManifestSample {
   readonly description: string;
   readonly content: string | null;
   readonly trustAnchors: readonly string[];
+  readonly timestampAnchors?: readonly string[];
   readonly intermediates?: readonly string[];
   readonly crls?: readonly string[];
   readonly expect: readonly ExpectedVerdict[] | { readonly error: string };
@@ -40,6 +41,7 @@ export function optionsFor(m: Manifest, s: ManifestSample): VerifyOptions {
   return {
     validationTime: new Date(m.validationTime),
     trustAnchors: s.trustAnchors.map(fixture),
+    timestampAnchors: (s.timestampAnchors ?? []).map(fixture),
     intermediates: (s.intermediates ?? []).map(fixture),
     crls: (s.crls ?? []).map(fixture),
     detachedContent: s.content ? fixture(s.content) : undefined,
