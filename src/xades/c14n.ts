@@ -119,6 +119,8 @@ function declaration(a: Attr): [string, string] {
   }
   if (uri === XML_NS || uri === XMLNS_NS) throw c14nError(`prefix "${prefix}" bound to the reserved namespace ${uri}`);
   if (prefix && !uri) throw c14nError(`xmlns:${prefix}="" (prefix undeclaration) is not XML Namespaces 1.0`);
+  // C14N 1.0 §2 (and libxml2, which xmlsec1 uses): a relative namespace URI is an operation failure.
+  if (uri && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(uri)) throw c14nError(`relative namespace URI "${uri}"`);
   return [prefix, uri];
 }
 
