@@ -194,12 +194,12 @@ describe('refused rather than rendered ambiguously', () => {
     expect(() => whole('<r xmlns:x="http://www.w3.org/XML/1998/namespace"/>', C10)).toThrow(/reserved/);
   });
   it('a DOM whose namespaceURI disagrees with the declarations in scope', () => {
-    const d = new DOMImplementation().createDocument(null, null, null) as unknown as Document;
+    const d = new DOMImplementation().createDocument(null, '') as unknown as Document;
     const r = d.createElementNS('urn:real', 'p:r');
     r.setAttributeNS('http://www.w3.org/2000/xmlns/', 'xmlns:p', 'urn:declared');
     d.appendChild(r);
     expect(() => canonicalize(d, d, C10)).toThrow(/namespace "urn:real" in the DOM, but its prefix is bound to "urn:declared"/);
-    const u = new DOMImplementation().createDocument(null, null, null) as unknown as Document;
+    const u = new DOMImplementation().createDocument(null, '') as unknown as Document;
     u.appendChild(u.createElementNS('urn:x', 'q:r'));
     expect(() => canonicalize(u, u, EXC)).toThrow(/prefix "q" is not declared/);
   });
