@@ -64,11 +64,36 @@ const PROCESSING_INSTRUCTION_NODE = 7;
 const COMMENT_NODE = 8;
 const DOCUMENT_NODE = 9;
 
-/** prefix ('' = default namespace) → namespace URI ('' = none). */
-type Scope = ReadonlyMap<string, string>;
-const ROOT_SCOPE: Scope = new Map([['', '']]);
-/** What output ancestors already rendered: prefix → URI. Nothing rendered means the default namespace is empty. */
+/**
+ * Namespace bindings, prefix ('' = default namespace) → URI ('' = none), as a chain of the
+ * elements that changed them: a lookup walks at most the document depth, and an element that
+ * declares nothing shares its parent's link. (Copying a map per element, or looking at every
+ * binding in scope on every element, is quadratic: 5000 declarations over 5000 elements took a minute.)
+ */
+interface Scope {
+  readonly parent: Scope | undefined;
+  readonly own: ReadonlyMap<string, string>;
+}
+const ROOT_SCOPE: Scope = { parent: undefined, own: new Map([['', '']]) };
+/** What output ancestors already rendered. Nothing rendered means the default namespace is empty. */
 const ROOT_RENDERED: Scope = ROOT_SCOPE;
+
+function lookup(scope: Scope | undefined, prefix: string): string | undefined {
+  for (let s = scope; s; s = s.parent) {
+    const v = s.own.get(prefix);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** Every binding in scope (nearest wins): needed once, on the apex. */
+function flatten(scope: Scope): Map<string, string> {
+  const links: Scope[] = [];
+  for (let s: Scope | undefined = scope; s; s = s.parent) links.push(s);
+  const all = new Map<string, string>();
+  for (let i = links.length - 1; i >= 0; i--) for (const [p, uri] of links[i]!.own) all.set(p, uri);
+  return all;
+}
 
 interface Ctx {
   readonly out: string[];
@@ -128,7 +153,7 @@ function declaration(a: Attr): [string, string] {
 function apexContext(original: Node, method: C14nMethod): { scope: Scope; inherited: XmlAttr[] } {
   const ancestors: Element[] = [];
   for (let n = original.parentNode; n && isElement(n); n = n.parentNode) ancestors.push(n);
-  const scope = new Map(ROOT_SCOPE);
+  const scope = new Map(ROOT_SCOPE.own);
   const xmlAttrs = new Map<string, string>();
   // Outermost first, so nearer declarations / xml:* values override farther ones.
   for (let i = ancestors.length - 1; i >= 0; i--) {
@@ -150,7 +175,7 @@ function apexContext(original: Node, method: C14nMethod): { scope: Scope; inheri
       else throw c14nError(`C14N 1.1 of a subtree under an inherited xml:${localName} is not supported (xml:base fix-up is not implemented)`);
     }
   }
-  return { scope, inherited };
+  return { scope: { parent: undefined, own: scope }, inherited };
 }
 
 interface Frame {
@@ -163,8 +188,8 @@ interface Frame {
 function renderTree(ctx: Ctx, root: Element, parentScope: Scope, parentRendered: Scope, inherited: readonly XmlAttr[]): void {
   const { out } = ctx;
   // Work items: an element to open (with its parent's context), a leaf node, or a closing tag.
-  type Item = { kind: 'open'; el: Element; scope: Scope; rendered: Scope; inherited: readonly XmlAttr[] } | { kind: 'leaf'; node: Node } | { kind: 'close'; name: string };
-  const stack: Item[] = [{ kind: 'open', el: root, scope: parentScope, rendered: parentRendered, inherited }];
+  type Item = ({ kind: 'open' } & Opening) | { kind: 'leaf'; node: Node } | { kind: 'close'; name: string };
+  const stack: Item[] = [{ kind: 'open', el: root, scope: parentScope, rendered: parentRendered, inherited, apex: true }];
   while (stack.length) {
     const item = stack.pop()!;
     if (item.kind === 'close') {
@@ -180,32 +205,40 @@ function renderTree(ctx: Ctx, root: Element, parentScope: Scope, parentRendered:
     stack.push({ kind: 'close', name });
     const kids: Item[] = [];
     for (let c = frame.el.firstChild; c; c = c.nextSibling) {
-      if (isElement(c)) kids.push({ kind: 'open', el: c, scope: frame.scope, rendered: frame.rendered, inherited: [] });
+      if (isElement(c)) kids.push({ kind: 'open', el: c, scope: frame.scope, rendered: frame.rendered, inherited: [], apex: false });
       else kids.push({ kind: 'leaf', node: c });
     }
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
 }
 
+interface Opening {
+  readonly el: Element;
+  /** Bindings in scope at the parent, and what output ancestors rendered. */
+  readonly scope: Scope;
+  readonly rendered: Scope;
+  /** xml:* attributes inherited from outside the node-set (the apex of a subset, inclusive C14N). */
+  readonly inherited: readonly XmlAttr[];
+  /** The top of what is rendered: no output ancestor. */
+  readonly apex: boolean;
+}
+
 /** Writes the start tag of `el`; returns the scope and rendered namespaces its children see. */
-function openElement(ctx: Ctx, item: { el: Element; scope: Scope; rendered: Scope; inherited: readonly XmlAttr[] }): Frame {
+function openElement(ctx: Ctx, item: Opening): Frame {
   const { el, inherited } = item;
   const { method, prefixList, out } = ctx;
-  let scope = item.scope;
   const attrs: Attr[] = [];
-  let declared = false;
+  const own = new Map<string, string>();
   for (let k = 0; k < el.attributes.length; k++) {
     const a = el.attributes.item(k)!;
     if (isNamespaceDeclaration(a)) {
       const [p, uri] = declaration(a);
       if (p === 'xml') continue; // always in scope, never rendered
-      if (!declared) {
-        scope = new Map(scope);
-        declared = true;
-      }
-      (scope as Map<string, string>).set(p, uri);
+      if (own.has(p)) throw c14nError(`namespace prefix "${p}" declared twice on <${el.nodeName}>`);
+      own.set(p, uri);
     } else attrs.push(a);
   }
+  const scope: Scope = own.size ? { parent: item.scope, own } : item.scope;
 
   // The DOM's bindings must be the ones the declarations make.
   const elPrefix = el.prefix ?? '';
@@ -220,33 +253,34 @@ function openElement(ctx: Ctx, item: { el: Element; scope: Scope; rendered: Scop
     used.add(a.prefix);
   }
 
-  // Which namespace bindings this element renders.
-  const candidates: string[] = [];
+  // Which namespace bindings this element might render. Below the apex a binding can only differ
+  // from what the output ancestors rendered where this element declares it, so only those (and,
+  // for exclusive C14N, the prefixes it visibly utilizes) need a look.
+  const candidates = new Set<string>();
   if (!method.exclusive) {
-    for (const p of scope.keys()) candidates.push(p);
+    for (const p of item.apex ? flatten(scope).keys() : own.keys()) candidates.add(p);
   } else {
-    for (const p of used) if (p !== 'xml') candidates.push(p);
-    for (const p of prefixList!) if (!used.has(p) && scope.has(p)) candidates.push(p);
+    for (const p of used) if (p !== 'xml') candidates.add(p);
+    if (item.apex) {
+      for (const p of prefixList!) if (lookup(scope, p) !== undefined) candidates.add(p);
+    } else for (const p of own.keys()) if (prefixList!.has(p)) candidates.add(p);
   }
   let rendered = item.rendered;
   const decls: [string, string][] = [];
   for (const p of candidates) {
-    const uri = scope.get(p) ?? '';
-    if ((rendered.get(p) ?? '') === uri) continue; // the nearest output ancestor already says so (superfluous)
+    const uri = lookup(scope, p) ?? '';
+    if ((lookup(rendered, p) ?? '') === uri) continue; // the nearest output ancestor already says so (superfluous)
     if (p && !uri) continue; // cannot happen after declaration() checks; never print xmlns:p=""
     decls.push([p, uri]);
   }
-  if (decls.length) {
-    const next = new Map(rendered);
-    for (const [p, uri] of decls) next.set(p, uri);
-    rendered = next;
-  }
+  if (decls.length) rendered = { parent: rendered, own: new Map(decls) };
   decls.sort((x, y) => compareCodePoints(x[0], y[0]));
 
   type Rendered = { ns: string; local: string; name: string; value: string };
   const list: Rendered[] = attrs.map((a) => ({ ns: a.namespaceURI ?? '', local: a.localName, name: qualifiedName(a), value: a.value }));
-  for (const x of inherited) {
-    if (!attrs.some((a) => a.namespaceURI === XML_NS && a.localName === x.localName)) list.push({ ns: XML_NS, local: x.localName, name: `xml:${x.localName}`, value: x.value });
+  if (inherited.length) {
+    const present = new Set(attrs.filter((a) => a.namespaceURI === XML_NS).map((a) => a.localName));
+    for (const x of inherited) if (!present.has(x.localName)) list.push({ ns: XML_NS, local: x.localName, name: `xml:${x.localName}`, value: x.value });
   }
   list.sort((x, y) => compareCodePoints(x.ns, y.ns) || compareCodePoints(x.local, y.local));
   for (let i = 1; i < list.length; i++) {
@@ -262,7 +296,7 @@ function openElement(ctx: Ctx, item: { el: Element; scope: Scope; rendered: Scop
 
 function checkBinding(scope: Scope, prefix: string, namespaceURI: string | null, what: string): void {
   const actual = namespaceURI ?? '';
-  const expected = prefix === 'xml' ? XML_NS : scope.get(prefix);
+  const expected = prefix === 'xml' ? XML_NS : lookup(scope, prefix);
   if (expected === undefined) throw c14nError(`${what}: prefix "${prefix}" is not declared`);
   if (expected !== actual) throw c14nError(`${what}: namespace "${actual}" in the DOM, but its prefix is bound to "${expected}"`);
   if (prefix !== 'xml' && actual === XML_NS) throw c14nError(`${what}: the XML namespace under prefix "${prefix}"`);
