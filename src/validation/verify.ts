@@ -33,7 +33,7 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     signatures = [];
     for (const si of sig.signers) signatures.push(await validateCadesSigner(sig, si, ctx));
   } else {
-    // The XML stack (parser, C14N, xmldsigjs) is loaded on first use, so a CAdES-only
+    // The XML stack (parser, C14N, XML-DSig) is loaded on first use, so a CAdES-only
     // browser bundle does not carry it (bundlers split it into its own chunk; `npm run size` checks).
     const [{ findSignatures, validateXadesSignature }, { parseXml }] = await Promise.all([
       import('../xades/validate.js'),

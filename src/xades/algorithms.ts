@@ -94,7 +94,7 @@ export const XPATH_FILTER2 = 'http://www.w3.org/2002/06/xmldsig-filter2';
 export interface C14nMethod {
   readonly exclusive: boolean;
   readonly withComments: boolean;
-  /** C14N 1.1: canonicalised with the 1.0 engine, accepted only where the two provably agree. */
+  /** C14N 1.1: xml:id not inherited by a subtree apex, only xml:lang/xml:space; under an inherited xml:base refused (src/xades/c14n.ts). */
   readonly v11: boolean;
 }
 

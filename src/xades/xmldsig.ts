@@ -6,22 +6,23 @@
  *   identified, e.g. via XAdES SigningCertificateV2 or a trusted-list signer). Keys
  *   in ds:KeyInfo are never tried; KeyInfo certificates are only returned as
  *   candidates (`keyInfoCertificates`) for the caller to identify and path-validate.
- * - References are resolved here, not by xmldsigjs: `""` is the whole document,
+ * - References are resolved here: `""` is the whole document,
  *   `#id` must match exactly one element over the whole document (Id/ID/id/xml:id;
  *   duplicates fail the reference), anything else is a detached reference served
  *   only from caller-supplied bytes (`opts.detachedContent`). No network, no files.
  * - Each reference reports what it covers (`covered`: element path, whether it is
  *   the document element, whether it lies inside the ds:Signature, e.g. ds:Object).
  *   Callers must consume only covered content (see XAdES signed-content policy).
- * - Canonicalisation uses xmldsigjs' C14N 1.0 / exclusive transforms; C14N 1.1 is
- *   accepted only where it equals 1.0. The enveloped-signature transform removes
+ * - Canonicalisation is our own (./c14n.ts): C14N 1.0/1.1 and exclusive C14N, read
+ *   from the DOM's namespace data; C14N 1.1 of a subtree under an inherited xml:base
+ *   is refused (no fix-up). The enveloped-signature transform removes
  *   exactly the signature being verified. XPath / XPath-Filter-2 are unsupported
  *   (the reference fails with a message; never silently skipped).
  * - Digest mismatch and bad signature both yield `false` results, never a throw;
  *   structural problems (two SignedInfo, comments in DigestValue...) are reported
  *   in `problems` and make `signatureValid` false.
- * - Stateless: no xmldsigjs `SignedXml`, no `Application.setEngine` (which would
- *   mutate globalThis.crypto and pkijs' engine slot); crypto goes through the
+ * - Stateless: no global engine setup (e.g. xmldsigjs' `Application.setEngine`, which
+ *   mutates globalThis.crypto and pkijs' engine slot); crypto goes through the
  *   AlgorithmRegistry, so it can be called any number of times.
  */
 import { DIGEST_OIDS } from '../crypto/algorithms.js';
