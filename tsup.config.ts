@@ -49,7 +49,11 @@ export default defineConfig([
     // the bundle runs in browsers without polyfills.
     entry: { index: 'src/index.ts', gost: 'src/gost.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    // The declarations of all three public entries come from one pass, so the classes they share
+    // (AlgorithmRegistry, ...) are declared once: `verify(x, { registry: nodeRegistry() })` only
+    // type-checks when ots-esig/node's AlgorithmRegistry is the main entry's (private members make
+    // two declarations of one class incompatible).
+    dts: { entry: { index: 'src/index.ts', gost: 'src/gost.ts', node: 'src/node.ts' } },
     sourcemap,
     target: 'es2022',
     platform: 'neutral',
@@ -87,7 +91,7 @@ export default defineConfig([
     // `ots-esig/node`: Node-only adapters (node:crypto provider), never part of the browser build.
     entry: { node: 'src/node.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: false, // emitted with the main entry's (above)
     platform: 'node',
     target: 'node20',
     sourcemap,
