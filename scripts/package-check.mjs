@@ -1,5 +1,5 @@
 // Checks the package as a consumer gets it (`npm run package-check`; CI runs it after the tests):
-//   1. `npm pack` from an empty dist/, so the `prepack` build is what is tested, into a temp dir;
+//   1. `npm pack` from an empty dist/, so the `prepare` build is what is tested, into a temp dir;
 //   2. the tarball's file list: dist/ entry points, legal files, no source maps, no sources;
 //      node-gost-crypto's licence notices in every dist file that bundles it;
 //   3. publint --strict and @arethetypeswrong/cli on the tarball (devDependencies);
@@ -38,13 +38,13 @@ function check(name, ok, detail = '') {
 }
 const indent = (s, n = 40) => s.trim().split('\n').slice(-n).join('\n');
 
-// 1. Pack from an empty dist/: `prepack` must build it (a clean clone has none).
+// 1. Pack from an empty dist/: `prepare` must build it (a clean clone has none).
 let tgz = given;
 if (!tgz) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   const packed = run('npm', ['pack', '--pack-destination', work, '--loglevel=warn'], { cwd: root });
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-  if (!check('npm pack (prepack builds dist/)', packed.ok && !!tarball, packed.ok ? '' : indent(packed.out))) finish();
+  if (!check('npm pack (prepare builds dist/)', packed.ok && !!tarball, packed.ok ? '' : indent(packed.out))) finish();
   tgz = join(work, tarball);
 }
 
