@@ -1,5 +1,45 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+// dist/ is emptied here, once, before the four builds below start. Not with tsup's `clean`: the
+// builds run in parallel and a `clean` build's declaration pass deletes every *.d.ts in dist/,
+// including dist/node.d.ts when that smaller build has already finished (a race that shipped
+// `ots-esig/node` without types).
+rmSync(fileURLToPath(new URL('./dist', import.meta.url)), { recursive: true, force: true });
+
+// Source maps are for local debugging (OTS_ESIG_SOURCEMAP=1 npm run build); the published
+// package is built without them (they were 5 MB of its 7 MB).
+const sourcemap = process.env.OTS_ESIG_SOURCEMAP === '1';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+// node-gost-crypto is bundled into dist/gost.* and the CLI. Its files open with their copyright
+// and licence headers (Apache-2.0, R. Nickolaev; Streebog, A. Degtyarev; JSBN, T. Wu), plain
+// comments that esbuild would drop: they are turned into legal comments (/*! */), which esbuild
+// keeps, and the package's own MIT licence is added beside them.
+const keepGostNotices: EsbuildPlugin = {
+  name: 'keep-node-gost-crypto-notices',
+  setup(build) {
+    let mitAdded = false; // the package licence once per output, the file headers per file
+    build.onLoad({ filter: /[\\/]node-gost-crypto[\\/]lib[\\/][^\\/]+\.js$/ }, (args) => {
+      let rest = readFileSync(args.path, 'utf8');
+      let head = '';
+      for (let m; (m = /^\s*\/\*\*?(?!!)([\s\S]*?)\*\//.exec(rest)) && /copyright|licen[cs]e/i.test(m[1]!); rest = rest.slice(m[0].length)) {
+        head += `/*!${m[1]}*/\n`;
+      }
+      if (!mitAdded) {
+        mitAdded = true;
+        const pkgDir = dirname(dirname(args.path));
+        const { version } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+        const mit = readFileSync(join(pkgDir, 'LICENSE'), 'utf8').trim();
+        head = `/*! node-gost-crypto ${version} (https://github.com/myadzel/node-gost-crypto), Alexander Myadzel:\n${mit}\n*/\n${head}`;
+      }
+      return { contents: head + rest, loader: 'js' };
+    });
+  },
+};
 
 export default defineConfig([
   {
@@ -9,14 +49,18 @@ export default defineConfig([
     // the bundle runs in browsers without polyfills.
     entry: { index: 'src/index.ts', gost: 'src/gost.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
+    // The declarations of all three public entries come from one pass, so the classes they share
+    // (AlgorithmRegistry, ...) are declared once: `verify(x, { registry: nodeRegistry() })` only
+    // type-checks when ots-esig/node's AlgorithmRegistry is the main entry's (private members make
+    // two declarations of one class incompatible).
+    dts: { entry: { index: 'src/index.ts', gost: 'src/gost.ts', node: 'src/node.ts' } },
+    sourcemap,
     target: 'es2022',
     platform: 'neutral',
     splitting: false,
     treeshake: true,
     noExternal: ['node-gost-crypto'],
+    esbuildPlugins: [keepGostNotices],
     esbuildOptions(options) {
       options.define = { ...options.define, global: 'globalThis' };
     },
@@ -30,7 +74,7 @@ export default defineConfig([
     format: ['esm'],
     platform: 'browser',
     target: 'es2022',
-    sourcemap: true,
+    sourcemap,
     splitting: true,
     treeshake: true,
     noExternal: ['@xmldom/xmldom'],
@@ -47,17 +91,19 @@ export default defineConfig([
     // `ots-esig/node`: Node-only adapters (node:crypto provider), never part of the browser build.
     entry: { node: 'src/node.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    dts: false, // emitted with the main entry's (above)
     platform: 'node',
     target: 'node20',
-    sourcemap: true,
+    sourcemap,
   },
   {
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     platform: 'node',
     target: 'node20',
-    sourcemap: true,
+    sourcemap,
     banner: { js: '#!/usr/bin/env node' },
+    // `verify --gost` loads node-gost-crypto (a devDependency, so bundled here too).
+    esbuildPlugins: [keepGostNotices],
   },
 ]);

@@ -46,13 +46,20 @@ describe('browser bundle', () => {
     expect(Object.keys(pkg.dependencies).filter((d) => ['xmldsigjs', 'xadesjs', 'xml-core', 'xpath'].includes(d))).toEqual([]);
   });
 
-  it('package.json exports put "browser" before "import"/"require", with types first', () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+  it('package.json exports put "browser" before "import"/"require", each with its own types first', () => {
+    type Target = { types: string; default: string };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, Target>> };
     const keys = Object.keys(pkg.exports['.']!);
-    expect(keys[0]).toBe('types');
-    expect(keys.indexOf('browser')).toBeGreaterThan(0);
-    expect(keys.indexOf('browser')).toBeLessThan(keys.indexOf('import'));
-    expect(keys.indexOf('import')).toBeLessThan(keys.indexOf('require'));
+    expect(keys).toEqual(['browser', 'import', 'require']);
+    for (const entry of ['.', './gost', './node']) {
+      const conditions = pkg.exports[entry]!;
+      for (const [condition, target] of Object.entries(conditions)) {
+        expect(Object.keys(target), `${entry} ${condition}`).toEqual(['types', 'default']);
+        // CommonJS gets .d.cts beside .cjs, ESM .d.ts beside .js (publint / arethetypeswrong).
+        expect(target.types, `${entry} ${condition}`).toMatch(condition === 'require' ? /\.d\.cts$/ : /\.d\.ts$/);
+        expect(target.default, `${entry} ${condition}`).toMatch(condition === 'require' ? /\.cjs$/ : /\.js$/);
+      }
+    }
   });
 
   // Needs `npm run build` (npm test runs it before vitest).
