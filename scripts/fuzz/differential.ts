@@ -21,6 +21,7 @@ import { toBytes } from '../../src/util/bytes.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { findSignatures } from '../../src/xades/validate.js';
 import { parseTlv, serialize } from './tlv.js';
+import { embeddedCertificates } from './seeds-extra.js';
 
 export const OPENSSL = process.env.OTS_FUZZ_OPENSSL ?? '/usr/bin/openssl';
 export const XMLSEC1 = process.env.OTS_FUZZ_XMLSEC1 ?? '/usr/bin/xmlsec1';
@@ -122,10 +123,12 @@ async function opensslCheck(input: Uint8Array, report: SignatureReport, options:
   if (!single) return { tool: 'openssl', verdict: 'unsupported', detail: 'cannot isolate the SignerInfo' };
   const gost = mentionsGost(single);
   if (gost && !GOST_ENGINE) return { tool: 'openssl', verdict: 'unsupported', detail: 'GOST without libengine-gost-openssl' };
-  const anchors = [...certDers(options.trustAnchors), ...(ctx.extraAnchors ?? [])];
+  const anchors = [...certDers(options.trustAnchors), ...certDers(ctx.extraAnchors)];
   if (!anchors.length) return { tool: 'openssl', verdict: 'unsupported', detail: 'no trust anchors to give openssl' };
   const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', tmp('sig.der', single), '-CAfile', tmp('anchors.pem', pem(anchors)), '-purpose', 'any', '-out', '/dev/null'];
-  const inter = certDers(options.intermediates);
+  // Untrusted: the caller's intermediates and every certificate embedded in the signature (certificate-values,
+  // time-stamp tokens), which we may use for path building too; openssl itself reads only SignedData.certificates.
+  const inter = [...certDers(options.intermediates), ...embeddedCertificates(der, false)];
   if (inter.length) args.push('-certfile', tmp('untrusted.pem', pem(inter)));
   if (options.detachedContent) args.push('-content', tmp('content.bin', toBytes(options.detachedContent)));
   if (gost) args.push('-engine', 'gost');
@@ -157,7 +160,8 @@ function firstLine(s: string): string {
 
 // --- xmlsec1 -------------------------------------------------------------
 
-const XMLSEC_FAIL = /data and digest do not match|signature do not match|certificate verification failed|certificate has expired|not yet valid/i;
+// A duplicate ID among the elements the signature references is a wrapping attempt xmlsec1 refuses: a failure.
+const XMLSEC_FAIL = /data and digest do not match|signature do not match|certificate verification failed|certificate has expired|not yet valid|duplicate ID attribute/i;
 
 function gmt(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z?$|Z$/, '');
@@ -188,15 +192,18 @@ async function xmlsecCheck(input: Uint8Array, report: SignatureReport, options: 
   const matches = byId ? sigs.filter((s) => s.getAttribute('Id') === byId[1]) : byIndex ? [sigs[Number(byIndex[1])]] : [];
   const sig = matches.length === 1 ? matches[0] : undefined;
   if (!sig) return { tool: 'xmlsec1', verdict: 'unsupported', detail: `cannot locate ${report.id}` };
-  const anchors = [...certDers(options.trustAnchors), ...(ctx.extraAnchors ?? [])];
+  const anchors = [...certDers(options.trustAnchors), ...certDers(ctx.extraAnchors)];
   if (!anchors.length) return { tool: 'xmlsec1', verdict: 'unsupported', detail: 'no trust anchors to give xmlsec1' };
   const args = ['--verify', '--enabled-key-data', 'x509', '--trusted-pem', tmp('anchors.pem', pem(anchors))];
-  const inter = certDers(options.intermediates);
+  // Untrusted: the caller's intermediates and every certificate in the document (xmlsec1 reads only ds:KeyInfo).
+  const inter = [...certDers(options.intermediates), ...embeddedCertificates(input, true)];
   if (inter.length) args.push('--untrusted-pem', tmp('untrusted.pem', pem(inter)));
-  // Every element carrying an Id-like attribute is registered as an ID, so same-document references resolve.
+  // The elements this signature references by Id are registered as IDs (their element types), so the references resolve.
+  const refs = Array.from(sig.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Reference')) as Element[];
+  const wanted = new Set(refs.map((r) => r.getAttribute('URI') ?? '').filter((u) => u.startsWith('#') && !u.startsWith('#xpointer')).map((u) => u.slice(1)));
   const ids = new Set<string>();
   for (const el of Array.from(doc.getElementsByTagName('*')) as Element[]) {
-    for (const a of ['Id', 'ID', 'id']) if (el.hasAttribute(a)) ids.add(`${a}\u0000${el.namespaceURI ? `${el.namespaceURI}:` : ''}${el.localName}`);
+    for (const a of ['Id', 'ID', 'id']) if (wanted.has(el.getAttribute(a) ?? '\u0000')) ids.add(`${a}\u0000${el.namespaceURI ? `${el.namespaceURI}:` : ''}${el.localName}`);
   }
   for (const k of ids) {
     const [a, n] = k.split('\u0000');
@@ -205,7 +212,6 @@ async function xmlsecCheck(input: Uint8Array, report: SignatureReport, options: 
   // Detached references: the same documents the caller gave us.
   const detached = (options as { detachedFiles?: Record<string, Uint8Array> | Map<string, Uint8Array> }).detachedFiles;
   const files = detached instanceof Map ? [...detached] : detached ? Object.entries(detached) : [];
-  const refs = Array.from(sig.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Reference')) as Element[];
   for (const r of refs) {
     const uri = r.getAttribute('URI');
     if (uri === null || uri === '' || uri.startsWith('#')) continue;
