@@ -138,8 +138,10 @@ async function run(a: Args): Promise<boolean> {
       let current = -1;
       let lastBeat = Date.now();
       let ended = false;
+      let ready = false;
       child.on('message', (m: WorkerMessage) => {
         lastBeat = Date.now();
+        if (m.t === 'ready') ready = true;
         if (m.t === 'ready') console.error(`fuzz[${k}]: ${m.seeds} seeds, ${m.valid} valid signed tuples, seed "${a.seed}", inputs ${next}..${a.count} step ${a.jobs}`);
         else if (m.t === 'start') current = m.i;
         else if (m.t === 'done') {
@@ -153,7 +155,8 @@ async function run(a: Args): Promise<boolean> {
       });
       const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
       const watchdog = setInterval(() => {
-        if (Date.now() - lastBeat > hangMs) {
+        // Loading the corpus (baselines of every seed, the shared corpus) may take minutes on a busy machine.
+        if (Date.now() - lastBeat > (ready ? hangMs : 600_000)) {
           hangs++;
           const line = `#${current} HANG: no progress for ${hangMs} ms (worker killed)`;
           findings.push(line);
