@@ -11,6 +11,7 @@
  * Temporary files live in one mkdtemp directory per process (parallel-safe).
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,8 +32,11 @@ export const XMLSEC1 = process.env.OTS_FUZZ_XMLSEC1 ?? '/usr/bin/xmlsec1';
  * in DER order. ots-esig verifies the DER form (RFC 5652 5.4; BouncyCastle and so DSS do the same), openssl
  * the received bytes: a known divergence (signature malleability, the attributes themselves are as signed),
  * tallied apart from disagreements. See scripts/fuzz/findings/non-der-signed-attrs/.
+ * `pass-own-chain`: openssl fails on the chain it picks (a corrupted duplicate of a CA certificate) but passes
+ * the same signature with the chain our report names, certificates taken out of the CMS: the chain we
+ * accepted is valid for openssl too.
  */
-export type DiffVerdict = 'pass' | 'pass-der-attrs' | 'fail' | 'unsupported';
+export type DiffVerdict = 'pass' | 'pass-der-attrs' | 'pass-own-chain' | 'fail' | 'unsupported';
 
 export interface DiffResult {
   readonly tool: 'openssl' | 'xmlsec1' | 'none';
@@ -120,6 +124,28 @@ export function derSortedSignedAttrs(der: Uint8Array): Uint8Array | undefined {
   return changed ? serialize(root) : undefined;
 }
 
+/**
+ * The CMS with SignedData.certificates replaced by the chain `report` names (found in the input or the
+ * caller's certificates); openssl cms builds chains only from the certificates inside the CMS.
+ */
+async function ownChain(der: Uint8Array, report: SignatureReport, options: VerifyOptions): Promise<{ cms: Uint8Array; chain: Uint8Array[] } | undefined> {
+  const root = parseTlv(der);
+  const explicit = root?.children?.[1];
+  const sd = explicit?.children?.[0];
+  if (!root || !explicit || !sd?.children) return undefined;
+  const pool = new Map<string, Uint8Array>();
+  for (const c of [...embeddedCertificates(der, false), ...certDers(options.intermediates), ...certDers(options.trustAnchors)]) pool.set(createHash('sha256').update(c).digest('hex'), c);
+  const chain = report.chain.map((c) => pool.get(c.sha256));
+  if (!chain.length || chain.some((c) => !c)) return undefined;
+  const nodes = (chain as Uint8Array[]).map((c) => parseTlv(c)!).filter(Boolean);
+  const certs = { tag: Uint8Array.of(0xa0), constructed: true, content: new Uint8Array(), children: nodes, original: null };
+  const at = sd.children.findIndex((c) => c.tag[0] === 0xa0);
+  if (at >= 0) sd.children[at] = certs;
+  else sd.children.splice(3, 0, certs);
+  for (const n of [root, explicit, sd]) n.original = null;
+  return { cms: serialize(root), chain: chain as Uint8Array[] };
+}
+
 /** The CMS with only SignerInfo `index` (openssl requires every signer to verify; we judge them one by one). */
 export function singleSignerCms(der: Uint8Array, index: number): Uint8Array | undefined {
   const root = parseTlv(der);
@@ -179,6 +205,15 @@ async function opensslCheck(input: Uint8Array, report: SignatureReport, options:
         const again = full.map((x) => (x === full[full.indexOf('-in') + 1] ? tmp('sig-der-attrs.der', sorted) : x));
         const r2 = await run(OPENSSL, again);
         if (r2.code === 0 && /Verification successful/.test(r2.stderr)) return { tool: 'openssl', verdict: 'pass-der-attrs', detail: 'passes only with the signed attributes in DER order', command: `openssl ${again.join(' ')}` };
+      }
+      // openssl takes the first issuer candidate by name; we try every candidate (RFC 5280 path building). When a
+      // corrupted copy of a CA certificate sits in SignedData.certificates, give openssl exactly the chain we built
+      // (in place of the CMS certificates, which the signature does not cover): it must then verify that chain.
+      const own = /certificate verify error|Verify error/i.test(r.stderr) ? await ownChain(single, report, options) : undefined;
+      if (own) {
+        const again = [...full.map((x) => (x === full[full.indexOf('-in') + 1] ? tmp('sig-nocerts.der', own.cms) : x)).filter((x, i, arr) => x !== '-certfile' && arr[i - 1] !== '-certfile'), '-certfile', tmp('chain.pem', pem(own.chain))];
+        const r3 = await run(OPENSSL, again);
+        if (r3.code === 0 && /Verification successful/.test(r3.stderr)) return { tool: 'openssl', verdict: 'pass-own-chain', detail: 'passes with the chain ots-esig built (another issuer candidate than openssl picks)', command: `openssl ${again.join(' ')}` };
       }
       return OPENSSL_FAIL.test(r.stderr)
         ? { tool: 'openssl', verdict: 'fail', detail: line, command: `openssl ${full.join(' ')}` }
