@@ -6,7 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verify, type VerifyOptions } from '../../src/index.js';
+import { verify, type ValidationReport, type VerifyOptions } from '../../src/index.js';
+import { loadExtraSeeds, type ListSeed } from './seeds-extra.js';
 import { donorNodes } from './mutate-asn1.js';
 import { cadesSignedDataKey, signedTupleKey } from './oracle.js';
 import { parseTlv, serialize, type TlvNode } from './tlv.js';
@@ -21,6 +22,12 @@ export interface Seed {
   readonly options: VerifyOptions;
   /** Baseline outcome, e.g. `TOTAL-PASSED` or `error:ERR_INPUT_FORMAT`. */
   baseline: string;
+  /** The unmutated seed's report (metamorphic properties compare against it). */
+  report?: ValidationReport;
+  /** Where it comes from: a fixture manifest, the shared corpus (never saved into the repo), GOST fixtures, a trust/revocation scenario. */
+  readonly origin?: 'fixture' | 'corpus' | 'gost' | 'scenario';
+  /** Anchors the options do not list (recognition scenarios take theirs from the trust lists), for the differential oracle. */
+  readonly extraAnchors?: readonly Uint8Array[];
 }
 
 export interface Corpus {
@@ -36,6 +43,17 @@ export interface Corpus {
    */
   readonly signedData: ReadonlyMap<string, readonly string[]>;
   readonly donors: readonly TlvNode[];
+  /** Trust-list seeds (mutated lists, checked by loadTrustLists alone). */
+  readonly listSeeds: readonly ListSeed[];
+  /** Unmutated trust-list seeds as loaded (filled lazily by the engine). */
+  readonly listBaselines: Map<string, import('./metamorphic.js').ListBaseline | undefined>;
+}
+
+export interface LoadCorpusOptions {
+  /** Add the shared corpus (DSS samples, trust lists) when found; default true. */
+  readonly external?: boolean;
+  /** Add GOST, recognition and revocation scenario seeds and list seeds; default true. */
+  readonly extra?: boolean;
 }
 
 interface ManifestSample {
@@ -59,7 +77,7 @@ export function manifestPaths(fixtures: string): string[] {
   return out;
 }
 
-export async function loadCorpus(fixtures: string): Promise<Corpus> {
+export async function loadCorpus(fixtures: string, opts: LoadCorpusOptions = {}): Promise<Corpus> {
   const read = (rel: string) => new Uint8Array(readFileSync(join(fixtures, rel)));
   const seeds: Seed[] = [];
   for (const path of manifestPaths(fixtures)) {
@@ -81,14 +99,17 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
         detachedContent: s.content ? read(s.content) : undefined,
         ...(detachedFiles ? { detachedFiles } : {}),
       };
-      seeds.push({ id: s.id, file: s.file, kind, bytes, options, baseline: '' });
+      seeds.push({ id: s.id, file: s.file, kind, bytes, options, baseline: '', origin: 'fixture' });
     }
   }
+  const extra = opts.extra === false ? { seeds: [], listSeeds: [] } : await loadExtraSeeds(fixtures, { external: opts.external });
+  seeds.push(...extra.seeds);
   const validTuples = new Set<string>();
   const signedData = new Map<string, readonly string[]>();
   for (const seed of seeds) {
     try {
       const r = await verify(seed.bytes, seed.options);
+      seed.report = r;
       seed.baseline = r.signatures.map((x) => x.indication).join('+') || 'no-signatures';
       for (const sig of r.signatures) {
         const data = await cadesSignedDataKey(seed.bytes, sig, seed.options);
@@ -121,7 +142,7 @@ export async function loadCorpus(fixtures: string): Promise<Corpus> {
     }
   }
   const donors = seeds.filter((s) => s.kind === 'cms').flatMap((s) => donorNodes(s.bytes, 150));
-  return { seeds, validTuples, signedData, donors };
+  return { seeds, validTuples, signedData, donors, listSeeds: extra.listSeeds, listBaselines: new Map() };
 }
 
 /** The revocation data (CRLs, OCSP responses) options give, one string per item. */

@@ -9,6 +9,24 @@ import { ASN1_MUTATIONS, corruptLength, graft } from './mutate-asn1.js';
 import { flipBits, setBytes, shiftRun, truncate } from './mutate-bytes.js';
 import { parseForMutation, serializeXml, XML_MUTATIONS } from './mutate-xml.js';
 import { cadesSignedDataKey, independentlyVerified, signedTupleKey } from './oracle.js';
+import { crossCheck } from './differential.js';
+import {
+  agreementMutation,
+  checkListProperty,
+  checkProperty,
+  loadListTarget,
+  mutateListXml,
+  narrowJson,
+  passInvariants,
+  revCorrupt,
+  timeShift,
+  trustListMutation,
+  tstCorrupt,
+  type OptionFamily,
+  type OptionMutation,
+} from './metamorphic.js';
+import { donorRoots, type ListSeed } from './seeds-extra.js';
+import type { TrustListInput } from '../../src/index.js';
 import { rngFor, type Rng } from './prng.js';
 import { parseTlv, serialize } from './tlv.js';
 
@@ -82,7 +100,10 @@ export function familiesFor(kind: Seed['kind']): Record<string, Mutator> {
 export type Outcome =
   | 'TOTAL-PASSED (signed bytes intact)'
   | 'TOTAL-PASSED (genuine signature, verified independently)'
+  | 'TOTAL-PASSED (options mutated)'
   | 'FALSE-ACCEPT'
+  | 'DIFF-DISAGREE'
+  | 'PROPERTY-VIOLATION'
   | 'TOTAL-FAILED'
   | 'INDETERMINATE'
   | 'no-signatures'
@@ -90,9 +111,15 @@ export type Outcome =
   | 'TIMEOUT'
   | 'SLOW'
   | 'unchanged'
+  | `list-${string}`
   | `error:${string}`;
 
-export const BAD_OUTCOMES: ReadonlySet<string> = new Set(['FALSE-ACCEPT', 'CRASH', 'TIMEOUT', 'SLOW']);
+/**
+ * FALSE-ACCEPT: passed with signed bytes that are no valid sample's. DIFF-DISAGREE: we pass, the
+ * independent tool (openssl / xmlsec1) fails. PROPERTY-VIOLATION: a metamorphic property or a pass
+ * invariant (scripts/fuzz/metamorphic.ts) is broken. The others: robustness.
+ */
+export const BAD_OUTCOMES: ReadonlySet<string> = new Set(['FALSE-ACCEPT', 'DIFF-DISAGREE', 'PROPERTY-VIOLATION', 'CRASH', 'TIMEOUT', 'SLOW']);
 
 export interface InputResult {
   readonly index: number;
@@ -102,35 +129,145 @@ export interface InputResult {
   readonly ms: number;
   readonly detail?: string;
   readonly input?: Uint8Array;
+  /** Differential results of this input's passes, e.g. `openssl:pass`, `xmlsec1:unsupported`. */
+  readonly diff?: readonly string[];
+  /** What the option/list mutation did (to reproduce and describe a finding). */
+  readonly note?: string;
+  /** Mutated option files of a bad outcome (trust lists, agreements, CRLs, OCSP), by name. */
+  readonly artifacts?: Readonly<Record<string, Uint8Array>>;
 }
 
-/** Deterministic mutation for input `index`: the seed, the family and the bytes. */
-export function mutationFor(corpus: Corpus, seedStr: string, index: number): { seed: Seed; family: string; bytes: Uint8Array | undefined } {
+export interface FuzzOptions {
+  /** Re-check every pass with openssl / xmlsec1 (default true; OTS_FUZZ_NO_DIFF=1 turns it off). */
+  readonly differential?: boolean;
+}
+
+export interface Mutation {
+  readonly seedId: string;
+  readonly seed?: Seed;
+  readonly listSeed?: ListSeed;
+  readonly family: string;
+  /** The signature bytes to verify (for option families: the seed's own, or with a corrupted time-stamp). */
+  readonly bytes: Uint8Array | undefined;
+  readonly option?: OptionMutation;
+  readonly lists?: readonly TrustListInput[];
+  readonly note?: string;
+}
+
+let donors: Uint8Array[] | undefined;
+const donorCerts = () => (donors ??= donorRoots());
+
+/** Option families that apply to a seed (those whose inputs it has). */
+function optionFamiliesFor(seed: Seed): Record<string, OptionFamily> {
+  const out: Record<string, OptionFamily> = {};
+  if (!seed.report?.signatures.length) return out;
+  if (Array.isArray(seed.options.trustLists) && seed.options.trustLists.length) out['opt-trust-list'] = trustListMutation(donorCerts());
+  if (seed.options.agreements?.length) out['opt-agreement'] = agreementMutation;
+  if ((seed.options.crls?.length ?? 0) + (seed.options.ocspResponses?.length ?? 0) > 0) out['opt-revocation'] = revCorrupt;
+  if (seed.report.signatures.some((s) => s.timestamps?.length)) out['opt-timestamp'] = tstCorrupt;
+  out['opt-time'] = timeShift;
+  return out;
+}
+
+const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Deterministic mutation for input `index`: the seed, the family and the bytes (and mutated options or lists). */
+export function mutationFor(corpus: Corpus, seedStr: string, index: number): Mutation {
   const rng = rngFor(seedStr, index);
-  const seed = rng.pick(corpus.seeds);
-  const families = familiesFor(seed.kind);
-  const names = Object.keys(families);
+  const k = rng.int(corpus.seeds.length + corpus.listSeeds.length);
+  if (k >= corpus.seeds.length) {
+    const ls = corpus.listSeeds[k - corpus.seeds.length]!;
+    const target = ls.lists[ls.target]!;
+    const data = target.data as Uint8Array;
+    const isJson = data[0] === 0x7b;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const m = isJson ? (rng.chance(0.5) ? { data: flipBits(data, rng), note: 'byte flip' } : narrowJson(data, rng)) : mutateListXml(data, rng, donorCerts());
+      if (!m || same(m.data, data)) continue;
+      const lists = ls.lists.map((x, i) => (i === ls.target ? { ...x, data: m.data } : x));
+      return { seedId: ls.id, listSeed: ls, family: 'list-load', bytes: m.data, lists, note: m.note };
+    }
+    return { seedId: ls.id, listSeed: ls, family: 'list-load', bytes: undefined };
+  }
+  const seed = corpus.seeds[k]!;
+  const opt = optionFamiliesFor(seed);
+  const structural = seed.origin === 'scenario' ? {} : familiesFor(seed.kind);
+  const names = [...Object.keys(structural), ...Object.keys(opt)];
+  if (!names.length) return { seedId: seed.id, seed, family: 'none', bytes: undefined };
   const family = rng.pick(names);
+  if (family in opt) {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const o = opt[family]!(seed, rng);
+      if (o && !(o.bytes && same(o.bytes, seed.bytes))) return { seedId: seed.id, seed, family, bytes: o.bytes ?? seed.bytes, option: o, note: o.note };
+    }
+    return { seedId: seed.id, seed, family, bytes: undefined };
+  }
   let bytes: Uint8Array | undefined;
   for (let attempt = 0; attempt < 4 && !bytes; attempt++) {
-    const b = families[family]!(seed, rng, corpus);
-    if (b && !(b.length === seed.bytes.length && b.every((x, i) => x === seed.bytes[i]))) bytes = b;
+    const b = structural[family]!(seed, rng, corpus);
+    if (b && !same(b, seed.bytes)) bytes = b;
   }
-  return { seed, family, bytes };
+  return { seedId: seed.id, seed, family, bytes };
 }
 
-export async function fuzzOne(corpus: Corpus, seedStr: string, index: number, timeoutMs: number): Promise<InputResult> {
-  const { seed, family, bytes } = mutationFor(corpus, seedStr, index);
-  if (!bytes) return { index, seed: seed.id, family, outcome: 'unchanged', ms: 0 };
+function artifactsOf(m: Mutation): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  const o = m.option?.options;
+  const u8 = (x: unknown) => (typeof x === 'string' ? new TextEncoder().encode(x) : new Uint8Array(x as ArrayBuffer));
+  if (o && m.seed) {
+    (o.crls ?? []).forEach((c, i) => (out[`crl-${i}.crl`] = u8(c)));
+    (o.ocspResponses ?? []).forEach((c, i) => (out[`ocsp-${i}.der`] = u8(c)));
+    ((o.trustLists as readonly TrustListInput[] | undefined) ?? []).forEach((l, i) => (out[`list-${i}-${l.name ?? ''}`] = u8(l.data)));
+    ((o.agreements as readonly { data: unknown; name?: string }[] | undefined) ?? []).forEach((a, i) => (out[`agreement-${i}-${a.name ?? ''}`] = u8(a.data)));
+  }
+  for (const [i, l] of (m.lists ?? []).entries()) out[`list-${i}-${l.name ?? ''}`] = u8(l.data);
+  return out;
+}
+
+async function listOne(corpus: Corpus, m: Mutation, index: number): Promise<InputResult> {
+  const ls = m.listSeed!;
   const t0 = performance.now();
+  let base = corpus.listBaselines.get(ls.id);
+  if (!corpus.listBaselines.has(ls.id)) {
+    base = await loadListTarget(ls, ls.lists).catch(() => undefined);
+    corpus.listBaselines.set(ls.id, base);
+  }
+  let outcome: Outcome;
+  let detail: string | undefined;
+  try {
+    const mutant = await loadListTarget(ls, m.lists!);
+    detail = checkListProperty(base, mutant, m.note ?? '');
+    outcome = detail ? 'PROPERTY-VIOLATION' : mutant?.usable ? `list-usable:${mutant.integrity}` : 'list-not-usable';
+  } catch (e) {
+    if (e instanceof OtsEsigError) outcome = `error:${e.code}`;
+    else {
+      outcome = 'CRASH';
+      detail = `${(e as Error)?.name}: ${(e as Error)?.message}\n${((e as Error)?.stack ?? '').split('\n').slice(1, 6).join('\n')}`;
+    }
+  }
+  const bad = BAD_OUTCOMES.has(outcome);
+  return { index, seed: ls.id, family: m.family, outcome, ms: performance.now() - t0, detail, note: m.note, input: bad ? m.bytes : undefined, artifacts: bad ? artifactsOf(m) : undefined };
+}
+
+export async function fuzzOne(corpus: Corpus, seedStr: string, index: number, timeoutMs: number, fo: FuzzOptions = {}): Promise<InputResult> {
+  const m = mutationFor(corpus, seedStr, index);
+  const { seed, family, bytes } = m;
+  if (!bytes) return { index, seed: m.seedId, family, outcome: 'unchanged', ms: 0 };
+  if (m.listSeed) return listOne(corpus, m, index);
+  if (!seed) return { index, seed: m.seedId, family, outcome: 'unchanged', ms: 0 };
+  const options = m.option?.options ?? seed.options;
+  const differential = fo.differential ?? process.env.OTS_FUZZ_NO_DIFF !== '1';
+  const t0 = performance.now();
+  let ms = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<'timeout'>((res) => {
     timer = setTimeout(() => res('timeout'), timeoutMs);
   });
   let outcome: Outcome;
   let detail: string | undefined;
+  const diff: string[] = [];
   try {
-    const r = await Promise.race([verify(bytes, seed.options), timeout]);
+    const r = await Promise.race([verify(bytes, options), timeout]);
+    ms = performance.now() - t0;
     if (r === 'timeout') {
       outcome = 'TIMEOUT';
       detail = `no result after ${timeoutMs} ms`;
@@ -138,14 +275,17 @@ export async function fuzzOne(corpus: Corpus, seedStr: string, index: number, ti
     else {
       const passed = r.signatures.filter((s) => s.indication === 'TOTAL-PASSED');
       outcome = r.signatures.some((s) => s.indication === 'TOTAL-FAILED') ? 'TOTAL-FAILED' : passed.length ? 'TOTAL-PASSED (signed bytes intact)' : 'INDETERMINATE';
-      for (const s of passed) {
-        const key = await signedTupleKey(bytes, s, seed.options);
+      // Option-only mutations verify the seed's own (intact) bytes: the signed-bytes oracle does not apply.
+      const bytesChanged = !m.option || !!m.option.bytes;
+      if (!bytesChanged && passed.length) outcome = 'TOTAL-PASSED (options mutated)';
+      for (const s of bytesChanged ? passed : []) {
+        const key = await signedTupleKey(bytes, s, options);
         if (key && corpus.validTuples.has(key)) continue;
         // A genuine signature over a fixture signer's signed data (a repaired negative, a grafted SignerInfo; see oracle.ts).
-        const data = await cadesSignedDataKey(bytes, s, seed.options);
+        const data = await cadesSignedDataKey(bytes, s, options);
         const revokedBy = data ? corpus.signedData.get(data) : undefined;
-        const given = revocationDataKeys(seed.options);
-        if (revokedBy && !revokedBy.some((k) => given.includes(k)) && (await independentlyVerified(bytes, s, seed.options))) {
+        const given = revocationDataKeys(options);
+        if (revokedBy && !revokedBy.some((k) => given.includes(k)) && (await independentlyVerified(bytes, s, options))) {
           outcome = 'TOTAL-PASSED (genuine signature, verified independently)';
           continue;
         }
@@ -155,8 +295,27 @@ export async function fuzzOne(corpus: Corpus, seedStr: string, index: number, ti
           break;
         }
       }
+      if (outcome !== 'FALSE-ACCEPT') {
+        // Invariants of any pass, and the property of the option mutation against the unmutated seed.
+        const broken = passed.map(passInvariants).find(Boolean) ?? (m.option ? checkProperty(m.option, seed.report, r) : undefined);
+        if (broken) {
+          outcome = 'PROPERTY-VIOLATION';
+          detail = broken;
+        }
+      }
+      if (differential && outcome !== 'FALSE-ACCEPT') {
+        for (const s of passed) {
+          const d = await crossCheck(bytes, s, options, { extraAnchors: seed.extraAnchors });
+          diff.push(`${d.tool}:${d.verdict}`);
+          if (d.verdict === 'fail' && outcome !== 'PROPERTY-VIOLATION') {
+            outcome = 'DIFF-DISAGREE';
+            detail = `${s.id} TOTAL-PASSED by ots-esig, ${d.tool} fails: ${d.detail}\n  ${d.command ?? ''}`;
+          } else if (d.verdict === 'unsupported') diff.push(`${d.tool}:unsupported:${d.detail.replace(/\s+/g, ' ').slice(0, 80)}`);
+        }
+      }
     }
   } catch (e) {
+    ms = performance.now() - t0;
     if (e instanceof OtsEsigError) outcome = `error:${e.code}`;
     else {
       outcome = 'CRASH';
@@ -165,13 +324,12 @@ export async function fuzzOne(corpus: Corpus, seedStr: string, index: number, ti
   } finally {
     clearTimeout(timer);
   }
-  const ms = performance.now() - t0;
-  if (outcome !== 'TIMEOUT' && outcome !== 'CRASH' && outcome !== 'FALSE-ACCEPT' && ms > timeoutMs) {
+  if (!BAD_OUTCOMES.has(outcome) && ms > timeoutMs) {
     detail = `${outcome} after ${Math.round(ms)} ms (limit ${timeoutMs} ms)`;
     outcome = 'SLOW';
   }
   const bad = BAD_OUTCOMES.has(outcome);
-  return { index, seed: seed.id, family, outcome, ms, detail, input: bad ? bytes : undefined };
+  return { index, seed: seed.id, family, outcome, ms, detail, input: bad ? bytes : undefined, diff: diff.length ? diff : undefined, note: m.note, artifacts: bad ? artifactsOf(m) : undefined };
 }
 
 /** Counts by family and outcome. */
