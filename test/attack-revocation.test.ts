@@ -199,6 +199,17 @@ describe('#15.10 a signature before its signing certificate existed', () => {
     expect(s.checks.find((c) => c.id === 'psv.signing-time')?.status).toBe('FAILED');
   });
 
+  it('a time-stamp from after the validation time (within minutes) is no proof of existence (fuzz finding bst-after-validation-time)', async () => {
+    // The certificate is not yet valid at the validation time; a token dated 3 minutes later would have moved the
+    // best-signature-time past the validation time, into the certificate's validity (old code: a 5-minute skew allowance).
+    const cert = await late();
+    const sig = await cades({ signer: cert, certs: [cert, ca], signingTime: d('2026-04-01T00:00:30Z'), timestamp: { tsa, genTime: d('2026-04-01T00:01:00Z') } });
+    const s = await run(sig, { validationTime: d('2026-03-31T23:58:00Z') });
+    expect(s.indication).not.toBe('TOTAL-PASSED');
+    expect(s.times.bestSignatureTime).toBe('2026-03-31T23:58:00.000Z');
+    expect(s.timestamps?.[0]).toMatchObject({ subIndication: 'TIMESTAMP_ORDER_FAILURE', usedAsPoe: false });
+  });
+
   it('control: signing-time and time-stamp after notBefore pass', async () => {
     const cert = await late();
     const s = await run(await cades({ signer: cert, certs: [cert, ca], signingTime: d('2026-04-02T00:00:00Z'), timestamp: { tsa, genTime: d('2026-04-02T00:01:00Z') } }));
