@@ -90,7 +90,9 @@ function readDistributionPoints(cert: ParsedCertificate, value: Uint8Array): Cer
       if (el.idBlock.tagNumber === 0) {
         dpName = readDistributionPointName(el);
       } else if (el.idBlock.tagNumber === 1) {
-        reasons = reasonFlags(new Uint8Array((el as asn1js.Primitive).valueBlock.valueHexView));
+        // A malformed ReasonFlags throws: the whole extension is then unreadable (status unknown), never read loosely.
+        if (el.idBlock.isConstructed) return undefined;
+        reasons = reasonFlags(new Uint8Array((el as asn1js.Primitive).valueBlock.valueHexView), 'cRLDistributionPoints reasons');
       } else if (el.idBlock.tagNumber === 2 && inner) {
         crlIssuer = inner.map((g) => new pkijs.GeneralName({ schema: g }));
       }
