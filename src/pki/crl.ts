@@ -5,7 +5,8 @@ import { toArrayBuffer, toHex } from '../util/bytes.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import { algorithmId } from './certificate.js';
 import { readGeneralNames, type GeneralNameValue } from './general-name.js';
-import { readName, type DistinguishedName } from './name.js';
+import { readName, readNameNode, type DistinguishedName } from './name.js';
+import { decodeWhole } from '../util/asn1-tree.js';
 import { OID } from './oids.js';
 import { namedBits } from '../util/named-bits.js';
 
@@ -64,8 +65,10 @@ export interface IssuingDistributionPoint {
 export function distributionPointNames(dp: pkijs.DistributionPointName | undefined, issuer: pkijs.RelativeDistinguishedNames): GeneralNameValue[] | undefined {
   if (!dp) return undefined;
   if (Array.isArray(dp)) return readGeneralNames(dp);
-  const full = new pkijs.RelativeDistinguishedNames({ typesAndValues: [...issuer.typesAndValues, ...dp.typesAndValues] });
-  return [{ kind: 'directory', value: readName(full) }];
+  // The relative name is one more RDN (a SET, possibly multi-valued) after the issuer's RDNs: appended as SETs, never flattened.
+  const rdnsOf = (n: pkijs.RelativeDistinguishedNames) => (n.toSchema() as asn1js.Sequence).valueBlock.value;
+  const full = new asn1js.Sequence({ value: [...rdnsOf(issuer), ...rdnsOf(dp)] });
+  return [{ kind: 'directory', value: readNameNode(decodeWhole(new Uint8Array(full.toBER(false)), 'distributionPoint name'), 'distributionPoint name') }];
 }
 
 /**
