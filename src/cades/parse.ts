@@ -31,7 +31,7 @@ import {
 } from '../util/der.js';
 import { OID } from '../pki/oids.js';
 import { parseSigningCertificate, type EssCertId } from './ess.js';
-import { readAttributes } from './attributes.js';
+import { readAttributes, singleValue } from './attributes.js';
 import type { CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
 import { certificateCache } from '../pki/cache.js';
 import { cmsLimitsOf, decodeBerWithLimits, DEFAULT_LIMITS } from '../limits.js';
@@ -284,8 +284,10 @@ function readSignerInfo(el: DerElement, index: number): CadesSignerInfo {
 
   const signedAttributes = readAttributes(signedAttrsElement, `${what} signedAttrs`, true);
   const unsignedAttributes = readAttributes(unsignedAttrsElement, `${what} unsignedAttrs`, false);
-  // Decoded with the other signed attribute values above; a value of another type is no claimed time.
-  const st = signedAttributes.get(OID.signingTime)?.[0]?.values[0];
+  // Decoded with the other signed attribute values above; a value of another type is no claimed time. A repeated
+  // signing-time (or one with several values) is no claimed time either: the received order is not signed, so
+  // "the first" would be the sender's choice (format checking makes it a FORMAT_FAILURE).
+  const st = singleValue(signedAttributes, OID.signingTime);
   const stNode = st && asn1Of(st, `${what} signingTime`);
   const claimedSigningTime = stNode instanceof asn1js.UTCTime || stNode instanceof asn1js.GeneralizedTime ? stNode.toDate() : undefined;
 

@@ -14,6 +14,7 @@ import { validateChain } from '../validation/chain.js';
 import { decide } from '../validation/verdict.js';
 import type { EssCertId } from './ess.js';
 import type { CadesSignature, CadesSignerInfo } from './model.js';
+import { singleValuedProblems } from './attributes.js';
 import { summarizeCertificate } from '../report/summary.js';
 import { readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { revocationChecker } from '../revocation/checker.js';
@@ -76,6 +77,10 @@ export async function validateCadesSigner(
     }
     if (md && !(md instanceof asn1js.OctetString)) {
       checks.fail('FC', 'fc.message-digest', 'message-digest attribute is not an OCTET STRING', 'FORMAT_FAILURE');
+    }
+    // content-type and message-digest were reported by once(); the other single-valued attributes here.
+    for (const problem of singleValuedProblems(si.signedAttributes, [OID.contentType, OID.messageDigest])) {
+      checks.fail('FC', 'fc.attribute-cardinality', problem, 'FORMAT_FAILURE');
     }
     formatOk = checks.items.every((c) => c.status === 'PASSED');
     if (si.essSigningCertificates?.v2 === 'malformed' || si.essSigningCertificates?.v1 === 'malformed') {
