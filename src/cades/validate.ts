@@ -7,7 +7,7 @@ import { OID } from '../pki/oids.js';
 import { CertificatePool } from '../pki/pool.js';
 import { CheckList } from '../report/check.js';
 import type { SignatureReport } from '../report/model.js';
-import { equalBytes, toHex } from '../util/bytes.js';
+import { copyBytes, equalBytes, toHex } from '../util/bytes.js';
 import { asn1Of } from '../util/der.js';
 import type { ValidationContext } from '../validation/options.js';
 import { validateChain } from '../validation/chain.js';
@@ -214,10 +214,10 @@ export async function validateCadesSigner(
   }
 
   // --- signature time-stamps (CAdES-T: imprint over the SignatureValue octets) and past signature validation ---
-  const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => x.encoding.slice()));
+  const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
   const tsts = await validateSignatureTimestamps(tstTokens, si.signatureValue, sigCtx, certsForTst, checks, warnings, archive?.earliest);
   // --- content-time-stamp (signed attribute, imprint over the content): a lower bound on the signing time ---
-  const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => x.encoding.slice()));
+  const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
   const cts = ctsTokens.length && content ? await validateSignatureTimestamps(ctsTokens, content, sigCtx, certsForTst, checks, warnings, archive?.earliest, 'content-timestamp') : undefined;
   let poe = tsts.poe;
   let poeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp' = poe ? 'signature-timestamp' : 'validation-time';

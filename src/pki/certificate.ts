@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError } from '../errors.js';
-import { bytesKey, equalBytes, fnv1a, toHex } from '../util/bytes.js';
+import { bytesKey, copyBytes, equalBytes, fnv1a, toHex } from '../util/bytes.js';
 import { readPublicKeyElement, type PublicKeyFacts } from '../crypto/spki.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import { readNameElement, nameAttribute, type DistinguishedName } from './name.js';
@@ -187,8 +187,9 @@ export class ParsedCertificate {
   }
 
   static fromDer(input: Uint8Array): ParsedCertificate {
-    // One buffer of exactly the certificate: the views kept below must not pin a larger enclosing buffer.
-    const der = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
+    // A private buffer of exactly the certificate: the views kept below must not pin a larger enclosing buffer,
+    // and a parsed (cached, byte-compared) certificate must not change when the caller reuses its memory.
+    const der = copyBytes(input);
     try {
       // Located by header walking, decoding only what is read; input the walk does not follow (BER indefinite
       // lengths, high tag numbers, framing errors) is decoded whole by asn1js, which also reports what is wrong.

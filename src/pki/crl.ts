@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError } from '../errors.js';
-import { toArrayBuffer, toHex } from '../util/bytes.js';
+import { copyBytes, toArrayBuffer, toHex } from '../util/bytes.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import { algorithmId } from './certificate.js';
 import { readGeneralNames, type GeneralNameValue } from './general-name.js';
@@ -209,7 +209,9 @@ export class ParsedCrl {
     }
   }
 
-  static fromDer(input: Uint8Array): ParsedCrl {
+  static fromDer(bytes: Uint8Array): ParsedCrl {
+    // A private copy: a parsed CRL is kept and compared by its bytes, which must not change with the caller's memory.
+    const input = copyBytes(bytes);
     let raw: pkijs.CertificateRevocationList;
     try {
       const asn = asn1js.fromBER(toArrayBuffer(input));

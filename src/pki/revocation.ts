@@ -2,7 +2,7 @@ import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/policy
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { toArrayBuffer } from '../util/bytes.js';
+import { copyBytes, toArrayBuffer } from '../util/bytes.js';
 import type { ParsedCertificate } from './certificate.js';
 import { ALL_REASONS, distributionPointNames, readDistributionPointName, reasonFlags, type ParsedCrl } from './crl.js';
 import type { GeneralNameValue } from './general-name.js';
@@ -110,7 +110,7 @@ function readDistributionPoints(cert: ParsedCertificate, value: Uint8Array): Cer
 
 /** The certificate's issuer as pkijs RDNs (only for distribution points named relative to it). */
 function issuerRdns(cert: ParsedCertificate): pkijs.RelativeDistinguishedNames {
-  return pkijs.RelativeDistinguishedNames.fromBER(cert.issuerDer.slice());
+  return pkijs.RelativeDistinguishedNames.fromBER(copyBytes(cert.issuerDer));
 }
 
 function readGenerals(list: pkijs.GeneralName[]): GeneralNameValue[] {
