@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type * as asn1js from 'asn1js';
 import { dnsInSubtree, emailInSubtree, invalidConstraint, ipInSubtree, uriInSubtree } from '../src/pki/name-constraints.js';
 import { dns, email, ip, issue, kinds, nameConstraints, validate } from './pki-testca.js';
 
@@ -63,12 +64,12 @@ describe('name constraints on real chains', () => {
   it('matches directoryName subtrees case- and space-insensitively (RFC 4518)', async () => {
     const root = await issue({ subject: 'CN=DN Root', ca: true });
     const { default: pkijs } = await import('pkijs').then((m) => ({ default: m }));
-    const base = new pkijs.RelativeDistinguishedNames({
-      typesAndValues: [
-        new pkijs.AttributeTypeAndValue({ type: '2.5.4.6', value: new (await import('asn1js')).PrintableString({ value: 'KZ' }) }),
-        new pkijs.AttributeTypeAndValue({ type: '2.5.4.10', value: new (await import('asn1js')).Utf8String({ value: 'Test  Org' }) }),
-      ],
-    });
+    // Two RDNs, C=KZ then O=Test  Org, as a parsed Name (pkijs would encode a Name built from attributes as one multi-valued RDN).
+    const asn1 = await import('asn1js');
+    const rdn = (type: string, value: asn1js.PrintableString | asn1js.Utf8String) => new asn1.Set({ value: [new pkijs.AttributeTypeAndValue({ type, value }).toSchema()] });
+    const base = pkijs.RelativeDistinguishedNames.fromBER(
+      new asn1.Sequence({ value: [rdn('2.5.4.6', new asn1.PrintableString({ value: 'KZ' })), rdn('2.5.4.10', new asn1.Utf8String({ value: 'Test  Org' }))] }).toBER(false),
+    );
     const ca = await issue({
       subject: 'CN=DN CA',
       issuer: root,

@@ -42,3 +42,45 @@ export function singleValue(attributes: AttributeMap, type: string): DerElement 
   const a = attributes.get(type);
   return a?.length === 1 && a[0]!.values.length === 1 ? a[0]!.values[0] : undefined;
 }
+
+/**
+ * Signed attributes that may occur at most once and then with exactly one
+ * AttributeValue: RFC 5652 11.1–11.3 (content-type, message-digest,
+ * signing-time), RFC 2634 / RFC 5035 (ESS signing-certificate(-v2),
+ * content-hints), RFC 6211 (CMS algorithm protection), EN 319 122-1 5.2
+ * (signature-policy-identifier, content-time-stamp, signer-location,
+ * signer-attributes-v2, mime-type). Two of them leave the reader to choose one,
+ * and the signed bytes do not fix which comes first: the signature covers the
+ * DER (sorted) SET, so anyone can reorder the received attributes.
+ */
+export const SINGLE_VALUED_SIGNED_ATTRIBUTES: ReadonlyMap<string, string> = new Map([
+  ['1.2.840.113549.1.9.3', 'content-type'],
+  ['1.2.840.113549.1.9.4', 'message-digest'],
+  ['1.2.840.113549.1.9.5', 'signing-time'],
+  ['1.2.840.113549.1.9.16.2.12', 'signing-certificate'],
+  ['1.2.840.113549.1.9.16.2.47', 'signing-certificate-v2'],
+  ['1.2.840.113549.1.9.16.2.15', 'signature-policy-identifier'],
+  ['1.2.840.113549.1.9.16.2.20', 'content-time-stamp'],
+  ['1.2.840.113549.1.9.16.2.4', 'content-hints'],
+  ['1.2.840.113549.1.9.16.2.17', 'signer-location'],
+  ['0.4.0.19122.1.1', 'signer-attributes-v2'],
+  ['0.4.0.1733.2.1', 'mime-type'],
+  ['1.2.840.113549.1.9.52', 'cms-algorithm-protection'],
+]);
+
+/**
+ * What breaks SINGLE_VALUED_SIGNED_ATTRIBUTES in `attributes` (an attribute
+ * repeated, or with other than one value); empty when nothing does. Callers make
+ * each a FORMAT_FAILURE, for signatures and time-stamp tokens alike. `checkedElsewhere`: OIDs the
+ * caller reports itself.
+ */
+export function singleValuedProblems(attributes: AttributeMap, checkedElsewhere: readonly string[] = []): string[] {
+  const out: string[] = [];
+  for (const [oid, name] of SINGLE_VALUED_SIGNED_ATTRIBUTES) {
+    const a = attributes.get(oid);
+    if (!a || checkedElsewhere.includes(oid)) continue;
+    if (a.length !== 1) out.push(`signed attribute ${name} occurs ${a.length} times (at most once)`);
+    else if (a[0]!.values.length !== 1) out.push(`signed attribute ${name} has ${a[0]!.values.length} values (exactly one)`);
+  }
+  return out;
+}

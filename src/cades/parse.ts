@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { equalBytes, toHex } from '../util/bytes.js';
+import { copyBytes, equalBytes, toHex } from '../util/bytes.js';
 import { algorithmIdentifierOf, ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { readNameElement } from '../pki/name.js';
@@ -31,7 +31,7 @@ import {
 } from '../util/der.js';
 import { OID } from '../pki/oids.js';
 import { parseSigningCertificate, type EssCertId } from './ess.js';
-import { readAttributes } from './attributes.js';
+import { readAttributes, singleValue } from './attributes.js';
 import type { CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
 import { certificateCache } from '../pki/cache.js';
 import { cmsLimitsOf, decodeBerWithLimits, DEFAULT_LIMITS } from '../limits.js';
@@ -197,7 +197,7 @@ function assemble(der: Uint8Array, sd: SignedDataParts, certificates: ParsedCert
     // CertificateList is a universal SEQUENCE.
     if (c.tagClass !== UNIVERSAL || c.tagNumber !== TAG.sequence) continue;
     try {
-      crls.push(ParsedCrl.fromDer(c.encoding.slice()));
+      crls.push(ParsedCrl.fromDer(c.encoding));
     } catch {
       /* ignored like an unparsable certificate */
     }
@@ -284,8 +284,10 @@ function readSignerInfo(el: DerElement, index: number): CadesSignerInfo {
 
   const signedAttributes = readAttributes(signedAttrsElement, `${what} signedAttrs`, true);
   const unsignedAttributes = readAttributes(unsignedAttrsElement, `${what} unsignedAttrs`, false);
-  // Decoded with the other signed attribute values above; a value of another type is no claimed time.
-  const st = signedAttributes.get(OID.signingTime)?.[0]?.values[0];
+  // Decoded with the other signed attribute values above; a value of another type is no claimed time. A repeated
+  // signing-time (or one with several values) is no claimed time either: the received order is not signed, so
+  // "the first" would be the sender's choice (format checking makes it a FORMAT_FAILURE).
+  const st = singleValue(signedAttributes, OID.signingTime);
   const stNode = st && asn1Of(st, `${what} signingTime`);
   const claimedSigningTime = stNode instanceof asn1js.UTCTime || stNode instanceof asn1js.GeneralizedTime ? stNode.toDate() : undefined;
 
@@ -301,7 +303,8 @@ function readSignerInfo(el: DerElement, index: number): CadesSignerInfo {
   let signedAttributesReencoded = false;
   if (signedAttrsElement) {
     // The signature covers the DER of the attributes with the SET tag, not the [0] IMPLICIT tag (RFC 5652 5.4).
-    signedAttributesDer = signedAttrsElement.encoding.slice();
+    // A private copy: the element is a view of the caller's input, which is never written.
+    signedAttributesDer = copyBytes(signedAttrsElement.encoding);
     signedAttributesDer[0] = 0x31;
     // DER orders a SET OF by encoding and uses definite lengths. A signer that sent another order signed
     // something else than RFC 5652 says; verify over the DER form, as DSS does, so such input cannot pass.

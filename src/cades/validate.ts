@@ -8,13 +8,14 @@ import { OID } from '../pki/oids.js';
 import { CertificatePool } from '../pki/pool.js';
 import { CheckList } from '../report/check.js';
 import type { SignatureReport } from '../report/model.js';
-import { equalBytes, toHex } from '../util/bytes.js';
+import { copyBytes, equalBytes, toHex } from '../util/bytes.js';
 import { asn1Of } from '../util/der.js';
 import type { ValidationContext } from '../validation/options.js';
 import { validateChain } from '../validation/chain.js';
 import { decide } from '../validation/verdict.js';
 import type { EssCertId } from './ess.js';
 import type { CadesSignature, CadesSignerInfo } from './model.js';
+import { singleValuedProblems } from './attributes.js';
 import { summarizeCertificate } from '../report/summary.js';
 import { readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { revocationChecker } from '../revocation/checker.js';
@@ -77,6 +78,10 @@ export async function validateCadesSigner(
     }
     if (md && !(md instanceof asn1js.OctetString)) {
       checks.fail('FC', 'fc.message-digest', 'message-digest attribute is not an OCTET STRING', 'FORMAT_FAILURE');
+    }
+    // content-type and message-digest were reported by once(); the other single-valued attributes here.
+    for (const problem of singleValuedProblems(si.signedAttributes, [OID.contentType, OID.messageDigest])) {
+      checks.fail('FC', 'fc.attribute-cardinality', problem, 'FORMAT_FAILURE');
     }
     formatOk = checks.items.every((c) => c.status === 'PASSED');
     if (si.essSigningCertificates?.v2 === 'malformed' || si.essSigningCertificates?.v1 === 'malformed') {
@@ -217,10 +222,10 @@ export async function validateCadesSigner(
   }
 
   // --- signature time-stamps (CAdES-T: imprint over the SignatureValue octets) and past signature validation ---
-  const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => x.encoding.slice()));
+  const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
   const tsts = await validateSignatureTimestamps(tstTokens, si.signatureValue, sigCtx, certsForTst, checks, warnings, archive?.earliest);
   // --- content-time-stamp (signed attribute, imprint over the content): a lower bound on the signing time ---
-  const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => x.encoding.slice()));
+  const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
   const cts = ctsTokens.length && content ? await validateSignatureTimestamps(ctsTokens, content, sigCtx, certsForTst, checks, warnings, archive?.earliest, 'content-timestamp') : undefined;
   let poe = tsts.poe;
   let poeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp' = poe ? 'signature-timestamp' : 'validation-time';

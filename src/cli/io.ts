@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
 
@@ -23,16 +23,61 @@ export function parseTime(s: string, flag = '--at'): Date {
 /** File name endings taken as signatures when a folder is given. */
 export const SIGNATURE_EXTENSIONS = ['.p7s', '.p7m', '.p7', '.pkcs7', '.cms', '.der', '.pem', '.b64', '.xml', '.xades'];
 
-/** The signature files named on the command line: files as given, folders walked recursively (sorted, hidden entries skipped). */
-export function expandSignatureFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
+/** One signature file found on the command line, or an entry that could not be read (a per-file error, not the batch's). */
+export interface SignatureEntry {
+  readonly file: string;
+  readonly error?: { readonly code: 'ERR_READ'; readonly message: string };
+}
+
+/**
+ * The signature files named on the command line: files as given, folders
+ * walked recursively (sorted, hidden entries skipped). An entry that cannot be
+ * read — a dangling symbolic link, a link loop (ELOOP), an unreadable folder —
+ * is returned with its error so the batch reports it and goes on. Folders are
+ * identified by their real path: a link back to a folder being walked is a
+ * loop (reported, never followed), one reached again by another link is walked once.
+ */
+export function expandSignatureEntries(paths: readonly string[]): SignatureEntry[] {
+  const out: SignatureEntry[] = [];
+  const visited = new Set<string>();
+  const unreadable = (file: string, e: unknown, why = '') =>
+    out.push({ file, error: { code: 'ERR_READ', message: `cannot read signature file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${why}` } });
+  const walk = (dir: string, ancestors: ReadonlySet<string>) => {
+    let real: string;
+    let names: string[];
+    try {
+      real = realpathSync(dir);
+      if (ancestors.has(real)) {
+        out.push({ file: dir, error: { code: 'ERR_READ', message: `not followed: ${dir} is a symbolic link loop back to ${real}` } });
+        return;
+      }
+      if (visited.has(real)) return; // the same folder through another link: its files are listed once
+      visited.add(real);
+      names = readdirSync(dir).sort();
+    } catch (e) {
+      unreadable(dir, e);
+      return;
+    }
+    const inside = new Set(ancestors).add(real);
+    for (const name of names) {
       if (name.startsWith('.')) continue;
       const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && SIGNATURE_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e))) out.push(p);
+      let st: Stats;
+      try {
+        st = statSync(p);
+      } catch (e) {
+        // A dangling link or a link loop (ELOOP): reported, whatever its name, since what it points to is unknown.
+        let link = false;
+        try {
+          link = lstatSync(p).isSymbolicLink();
+        } catch {
+          // vanished meanwhile: reported below like any unreadable entry
+        }
+        unreadable(p, e, link ? ' (symbolic link)' : '');
+        continue;
+      }
+      if (st.isDirectory()) walk(p, inside);
+      else if (st.isFile() && SIGNATURE_EXTENSIONS.some((x) => name.toLowerCase().endsWith(x))) out.push({ file: p });
     }
   };
   for (const p of paths) {
@@ -42,8 +87,13 @@ export function expandSignatureFiles(paths: readonly string[]): string[] {
     } catch (e) {
       throw new UsageError(`cannot read signature file ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    if (st.isDirectory()) walk(p);
-    else out.push(p);
+    if (st.isDirectory()) walk(p, new Set());
+    else out.push({ file: p });
   }
   return out;
+}
+
+/** The readable signature files of expandSignatureEntries (entries that could not be read are left out). */
+export function expandSignatureFiles(paths: readonly string[]): string[] {
+  return expandSignatureEntries(paths).flatMap((e) => (e.error ? [] : [e.file]));
 }

@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { formatEtsiXml } from '../report/etsi-xml.js';
 import { formatText } from '../report/text.js';
 import { verify } from '../validation/verify.js';
-import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch } from './batch.js';
+import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch, summarize } from './batch.js';
 import { formatJunit } from './junit.js';
 import { UsageError } from './errors.js';
-import { expandSignatureFiles, readFile } from './io.js';
+import { expandSignatureEntries, readFile } from './io.js';
 import { buildVerifyOptions, VERIFY_FLAGS } from './verify-options.js';
 
 const FORMATS = ['json', 'text', 'etsi-xml', 'junit'] as const;
@@ -32,8 +32,9 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
     jobs = Number(jobsFlag);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be an integer from 1 to 64 (got "${jobsFlag}")`);
   }
-  const files = expandSignatureFiles(positionals);
-  const single = positionals.length === 1 && files.length === 1 && files[0] === positionals[0];
+  const entries = expandSignatureEntries(positionals);
+  const files = entries.flatMap((e) => (e.error ? [] : [e.file]));
+  const single = positionals.length === 1 && entries.length === 1 && files[0] === positionals[0];
 
   if (single && format !== 'junit') {
     const report = await verify(readFile(files[0]!, 'signature file'), await buildVerifyOptions(flagValues));
@@ -42,15 +43,19 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
     return report.signatures.every((s) => s.indication === 'TOTAL-PASSED' && (!s.recognition || s.recognition.status === 'RECOGNIZED')) ? 0 : 1;
   }
 
-  if (files.length === 0) throw new UsageError('no signature files found');
+  if (entries.length === 0) throw new UsageError('no signature files found');
   if (format === 'etsi-xml') throw new UsageError('--format etsi-xml reports one signature file; use json or text for batches');
   // Fail fast on unusable shared options (bad --at, unreadable anchors) before starting workers.
   await buildVerifyOptions(flagValues);
-  const run = await runBatch(files, flagValues, {
+  const verified = await runBatch(files, flagValues, {
     jobs,
     workerUrl,
     onProgress: process.stderr.isTTY ? progressBar(process.stderr) : undefined,
   });
+  // Entries that could not be read (dangling links, link loops) are per-file errors, in their place.
+  let k = 0;
+  const outcomes = entries.map((e) => (e.error ? { file: e.file, error: e.error } : verified.outcomes[k++]!));
+  const run = { outcomes, summary: summarize(outcomes) };
   process.stdout.write(
     format === 'json'
       ? JSON.stringify({ files: run.outcomes, summary: run.summary }, null, 2) + '\n'

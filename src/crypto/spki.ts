@@ -1,5 +1,5 @@
 import * as asn1js from 'asn1js';
-import { toArrayBuffer } from '../util/bytes.js';
+import { copyBytes, toArrayBuffer } from '../util/bytes.js';
 import { CURVE_OIDS, GOST_KEY_BITS } from './algorithms.js';
 import { InputFormatError } from '../errors.js';
 import { sequence, tlvAt, type Asn1Node } from '../util/asn1-tree.js';
@@ -87,7 +87,7 @@ export function readPublicKeyElement(el: DerElement | undefined, spki: Uint8Arra
     bits = GOST_KEY_BITS[algorithmOid]!;
   }
   // A private copy per key: the memo's bytes are shared.
-  return { algorithmOid, parameterOid, parametersDer: parametersDer?.slice(), bits, spki };
+  return { algorithmOid, parameterOid, parametersDer: parametersDer && copyBytes(parametersDer), bits, spki };
 }
 
 /**
@@ -103,7 +103,7 @@ function rsaModulusBits(key: Uint8Array): number {
   if (first) {
     if (first.tag === 0x02) m = key.subarray(first.contentStart, first.end);
   } else {
-    const decoded = asn1js.fromBER(key.slice().buffer as ArrayBuffer);
+    const decoded = asn1js.fromBER(copyBytes(key).buffer);
     const modulus = (decoded.result as asn1js.Sequence).valueBlock?.value?.[0];
     if (modulus instanceof asn1js.Integer) m = modulus.valueBlock.valueHexView;
   }

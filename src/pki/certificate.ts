@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError } from '../errors.js';
-import { bytesKey, equalBytes, fnv1a, toHex } from '../util/bytes.js';
+import { bytesKey, copyBytes, equalBytes, fnv1a, toHex } from '../util/bytes.js';
 import { readPublicKeyElement, type PublicKeyFacts } from '../crypto/spki.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import { readNameElement, nameAttribute, type DistinguishedName } from './name.js';
@@ -25,6 +25,7 @@ import {
 } from '../util/der.js';
 import { bitStringOf, booleanOf, checkDecodes, elementOf, fitsDecodeLimits } from '../util/der-values.js';
 import { OID } from './oids.js';
+import { namedBits } from '../util/named-bits.js';
 
 export const KEY_USAGE_BITS = [
   'digitalSignature',
@@ -186,8 +187,9 @@ export class ParsedCertificate {
   }
 
   static fromDer(input: Uint8Array): ParsedCertificate {
-    // One buffer of exactly the certificate: the views kept below must not pin a larger enclosing buffer.
-    const der = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
+    // A private buffer of exactly the certificate: the views kept below must not pin a larger enclosing buffer,
+    // and a parsed (cached, byte-compared) certificate must not change when the caller reuses its memory.
+    const der = copyBytes(input);
     try {
       // Located by header walking, decoding only what is read; input the walk does not follow (BER indefinite
       // lengths, high tag numbers, framing errors) is decoded whole by asn1js, which also reports what is wrong.
@@ -342,16 +344,13 @@ const basicConstraintsMemo = new DecodeMemo<BasicConstraintsValue>((node, name) 
   return Object.freeze({ cA, pathLenConstraint });
 }, 256);
 
-const keyUsageMemo = new DecodeMemo<ReadonlySet<KeyUsageName>>((node, name) => readKeyUsage(bitString(node, name)), 256);
+const keyUsageMemo = new DecodeMemo<ReadonlySet<KeyUsageName>>((node, name) => readKeyUsage(bitString(node, name), name), 256);
 
 const extKeyUsageMemo = new DecodeMemo<readonly string[]>((node, name) => Object.freeze(sequence(node, name).map((p) => oid(p, name))), 256);
 
-function readKeyUsage(bits: asn1js.BitString): Set<KeyUsageName> {
-  const bytes = bits.valueBlock.valueHexView;
-  const out = new Set<KeyUsageName>();
-  KEY_USAGE_BITS.forEach((name, i) => {
-    const byte = bytes[i >> 3];
-    if (byte !== undefined && (byte & (0x80 >> (i & 7))) !== 0) out.add(name);
-  });
-  return out;
+function readKeyUsage(bits: asn1js.BitString, what: string): Set<KeyUsageName> {
+  // The content octets as encoded (asn1js splits off the unused-bits octet; a zero-length content has none).
+  const content = bits.lenBlock.length === 0 ? new Uint8Array(0) : Uint8Array.of(bits.valueBlock.unusedBits, ...bits.valueBlock.valueHexView);
+  const mask = namedBits(content, KEY_USAGE_BITS.length, what);
+  return new Set(KEY_USAGE_BITS.filter((_, i) => (mask & (1 << i)) !== 0));
 }

@@ -1,12 +1,14 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError } from '../errors.js';
-import { toArrayBuffer, toHex } from '../util/bytes.js';
+import { copyBytes, toArrayBuffer, toHex } from '../util/bytes.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import { algorithmId } from './certificate.js';
 import { readGeneralNames, type GeneralNameValue } from './general-name.js';
-import { readName, type DistinguishedName } from './name.js';
+import { readName, readNameNode, type DistinguishedName } from './name.js';
+import { decodeWhole } from '../util/asn1-tree.js';
 import { OID } from './oids.js';
+import { namedBits } from '../util/named-bits.js';
 
 export interface CrlEntry {
   readonly serialNumberHex: string;
@@ -39,14 +41,10 @@ export const ALL_REASONS = 0x1fe;
 /**
  * ReasonFlags from the content octets of a BIT STRING (first octet = unused
  * bits): bit i of the result is ReasonFlags bit i (bit 0 = most significant bit of the first octet).
+ * Throws InputFormatError on a non-DER string (unused bits set, count over 7): see util/named-bits.ts.
  */
-export function reasonFlags(content: Uint8Array): number {
-  let mask = 0;
-  for (let i = 0; i < 9; i++) {
-    const byte = content[1 + (i >> 3)];
-    if (byte !== undefined && (byte & (0x80 >> (i & 7))) !== 0) mask |= 1 << i;
-  }
-  return mask;
+export function reasonFlags(content: Uint8Array, what = 'ReasonFlags'): number {
+  return namedBits(content, 9, what); // ReasonFlags has bits 0 (unused) .. 8 (aACompromise)
 }
 
 /** RFC 5280 5.2.5 issuingDistributionPoint, decoded. */
@@ -67,8 +65,10 @@ export interface IssuingDistributionPoint {
 export function distributionPointNames(dp: pkijs.DistributionPointName | undefined, issuer: pkijs.RelativeDistinguishedNames): GeneralNameValue[] | undefined {
   if (!dp) return undefined;
   if (Array.isArray(dp)) return readGeneralNames(dp);
-  const full = new pkijs.RelativeDistinguishedNames({ typesAndValues: [...issuer.typesAndValues, ...dp.typesAndValues] });
-  return [{ kind: 'directory', value: readName(full) }];
+  // The relative name is one more RDN (a SET, possibly multi-valued) after the issuer's RDNs: appended as SETs, never flattened.
+  const rdnsOf = (n: pkijs.RelativeDistinguishedNames) => (n.toSchema() as asn1js.Sequence).valueBlock.value;
+  const full = new asn1js.Sequence({ value: [...rdnsOf(issuer), ...rdnsOf(dp)] });
+  return [{ kind: 'directory', value: readNameNode(decodeWhole(new Uint8Array(full.toBER(false)), 'distributionPoint name'), 'distributionPoint name') }];
 }
 
 /**
@@ -166,7 +166,7 @@ export class ParsedCrl {
               onlyContainsUserCerts: pv.onlyContainsUserCerts === true,
               onlyContainsCACerts: pv.onlyContainsCACerts === true,
               onlyContainsAttributeCerts: pv.onlyContainsAttributeCerts === true,
-              onlySomeReasons: onlySomeReasonsOf(e.extnValue.valueBlock.valueHexView) ?? ALL_REASONS,
+              onlySomeReasons: onlySomeReasonsOrProblem(e.extnValue.valueBlock.valueHexView, problems),
               indirectCRL: pv.indirectCRL === true,
               der: toHex(e.extnValue.valueBlock.valueHexView),
             };
@@ -209,7 +209,9 @@ export class ParsedCrl {
     }
   }
 
-  static fromDer(input: Uint8Array): ParsedCrl {
+  static fromDer(bytes: Uint8Array): ParsedCrl {
+    // A private copy: a parsed CRL is kept and compared by its bytes, which must not change with the caller's memory.
+    const input = copyBytes(bytes);
     let raw: pkijs.CertificateRevocationList;
     try {
       const asn = asn1js.fromBER(toArrayBuffer(input));
@@ -252,13 +254,24 @@ function readInteger(der: Uint8Array): bigint | undefined {
   return hex ? BigInt('0x' + hex) : 0n;
 }
 
+/** onlySomeReasons, or no reason at all (and a problem, which makes the CRL unusable) when it is malformed. */
+function onlySomeReasonsOrProblem(der: Uint8Array, problems: string[]): number {
+  try {
+    return onlySomeReasonsOf(der) ?? ALL_REASONS;
+  } catch (e) {
+    problems.push((e as Error).message);
+    return 0;
+  }
+}
+
 /** onlySomeReasons [3] of an IssuingDistributionPoint, read from the DER (pkijs keeps only one octet of it). */
 function onlySomeReasonsOf(der: Uint8Array): number | undefined {
   const asn = asn1js.fromBER(toArrayBuffer(der));
   if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
   for (const el of asn.result.valueBlock.value) {
     if (el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 3) {
-      return reasonFlags(new Uint8Array((el as asn1js.Primitive).valueBlock.valueHexView));
+      if (el.idBlock.isConstructed) throw new InputFormatError('issuingDistributionPoint onlySomeReasons: expected a primitive BIT STRING');
+      return reasonFlags(new Uint8Array((el as asn1js.Primitive).valueBlock.valueHexView), 'issuingDistributionPoint onlySomeReasons');
     }
   }
   return undefined;

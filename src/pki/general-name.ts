@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readName, type DistinguishedName } from './name.js';
+import { copyBytes } from '../util/bytes.js';
 
 /** RFC 5280 4.2.1.6 GeneralName, reduced to the forms path validation compares. */
 export type GeneralNameValue =
@@ -69,7 +70,7 @@ function formatIp(b: Uint8Array): string {
  */
 export function decodeExtension<T>(value: Uint8Array, type: { fromBER(raw: BufferSource): T }): T | undefined {
   try {
-    return type.fromBER(value.slice() as BufferSource);
+    return type.fromBER(copyBytes(value));
   } catch {
     return undefined;
   }

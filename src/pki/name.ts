@@ -1,7 +1,7 @@
 import type * as pkijs from 'pkijs';
 import { toHex } from '../util/bytes.js';
 import { InputFormatError } from '../errors.js';
-import type { Asn1Node } from '../util/asn1-tree.js';
+import { decodeWhole, type Asn1Node } from '../util/asn1-tree.js';
 import { Asn1Element, DecodeMemo, isUniversal, oidOf, seqOf, setOf, TAG, type DerElement } from '../util/der.js';
 import { BytesCache } from '../util/bytes-cache.js';
 
@@ -25,14 +25,19 @@ const SHORT_NAMES: Record<string, string> = {
 export interface NameAttribute {
   readonly type: string;
   readonly value: string;
-  /** `type=value` compared per RFC 5280 7.1 (RFC 4518 case folding and insignificant space handling). */
+  /**
+   * The attribute compared per RFC 5280 7.1 (RFC 4518 case folding and insignificant space handling):
+   * `type=prepared text` for a string value, `type#hex` for any other (the two forms cannot collide).
+   */
   readonly matchKey: string;
 }
 
 /**
- * An X.501 Name as read from a certificate or CRL: the attributes in order, a
- * printable RFC 4514-style string, and a comparison key that follows RFC 5280
- * 7.1 closely enough for chaining (case-folded, whitespace-collapsed strings).
+ * An X.501 Name as read from a certificate or CRL: its RDNs in encoded order,
+ * each the set of its attributes (a multi-valued RDN has several, in encoded
+ * order), a printable RFC 4514-style string (multi-valued RDNs joined by `+`),
+ * and a comparison key that follows RFC 5280 7.1: the same RDNs in the same
+ * order, two RDNs matching when they hold the same attributes in any order.
  */
 export interface DistinguishedName {
   readonly rdns: readonly (readonly NameAttribute[])[];
@@ -63,8 +68,14 @@ export function normalizeForMatch(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * A Name held by pkijs. pkijs keeps only a flat list of attributes, so the
+ * Name is read from its encoding (the bytes it was parsed from, which pkijs
+ * keeps), where the RDN structure is.
+ */
 export function readName(name: pkijs.RelativeDistinguishedNames): DistinguishedName {
-  return nameFromAttributes(name.typesAndValues.map((tv) => ({ type: tv.type, ...attributeValueText(tv.value) })));
+  // Encoded afresh: a Name built in code has no decoded bytes (its schema's valueBeforeDecodeView is empty).
+  return readNameNode(decodeWhole(new Uint8Array(name.toSchema().toBER(false)), 'Name'), 'Name');
 }
 
 /**
@@ -98,33 +109,34 @@ export function readNameElement(el: DerElement | undefined, what: string): Disti
   const bytes = el.encoding;
   const hit = nameMemo.get(bytes);
   if (hit) return hit;
-  const attributes: { type: string; text: string; isString: boolean }[] = [];
+  const rdns: AttributeText[][] = [];
   for (const rdn of seqOf(el, what)) {
+    const attributes: AttributeText[] = [];
     for (const atv of setOf(rdn, what)) {
       const parts = seqOf(atv, what);
       if (parts.length !== 2) throw new InputFormatError(`${what}: AttributeTypeAndValue must have a type and a value`);
       attributes.push({ type: oidOf(parts[0], what), ...attributeValueMemo.get(parts[1]!, what) });
     }
+    rdns.push(attributes);
   }
-  const name = nameFromAttributes(attributes);
+  const name = nameFromRdns(rdns);
   nameMemo.set(bytes, name);
   return name;
 }
 
-function nameFromAttributes(attributes: readonly { readonly type: string; readonly text: string; readonly isString: boolean }[]): DistinguishedName {
-  // Multi-valued RDNs are flattened (as pkijs does); they are rare in this domain and kept as separate attributes.
-  const rdns: NameAttribute[][] = [];
-  const keyParts: string[] = [];
-  for (const { type, text, isString } of attributes) {
-    const matchKey = `${type}=${isString ? normalizeForMatch(text) : text}`;
-    rdns.push([{ type, value: text, matchKey }]);
-    keyParts.push(matchKey);
-  }
+interface AttributeText {
+  readonly type: string;
+  readonly text: string;
+  readonly isString: boolean;
+}
+
+function nameFromRdns(input: readonly (readonly AttributeText[])[]): DistinguishedName {
+  const rdns = input.map((rdn) => rdn.map(({ type, text, isString }) => ({ type, value: text, matchKey: isString ? `${type}=${normalizeForMatch(text)}` : `${type}#${text.slice(1)}` })));
   const textOut = [...rdns]
     .reverse()
     .map((rdn) => rdn.map((a) => `${SHORT_NAMES[a.type] ?? a.type}=${escapeRdnValue(a.value)}`).join('+'))
     .join(', ');
-  return { rdns, text: textOut, key: keyParts.join('/') };
+  return { rdns, text: textOut, key: JSON.stringify(rdnMatchKeys(rdns)) };
 }
 
 function escapeRdnValue(v: string): string {
@@ -136,16 +148,25 @@ export function nameAttribute(name: DistinguishedName, type: string): string | u
   return undefined;
 }
 
-/** Attributes in order (the RDN sequence flattened), as match keys. */
-export function nameMatchKeys(name: DistinguishedName): string[] {
-  return name.rdns.flatMap((rdn) => rdn.map((a) => a.matchKey));
+/**
+ * One comparison key per RDN, in order: the RDN's attribute match keys sorted
+ * (RFC 5280 7.1: an RDN matches another with the same attributes in any order)
+ * and encoded unambiguously.
+ */
+function rdnMatchKeys(rdns: readonly (readonly NameAttribute[])[]): string[] {
+  return rdns.map((rdn) => JSON.stringify(rdn.map((a) => a.matchKey).sort()));
 }
 
-/** RFC 5280 4.2.1.10 directoryName subtree: `base` is a prefix of `name` (an empty base is everything). */
+/**
+ * RFC 5280 4.2.1.10 directoryName subtree: the RDNs of `base` are the first RDNs
+ * of `name`, each matching as a whole (an empty base is everything). A
+ * multi-valued RDN in `name` matches only an RDN of `base` with exactly its
+ * attributes: `O=Good Org` does not cover `O=Good Org+O=Evil Corp`.
+ */
 export function isWithinSubtree(name: DistinguishedName, base: DistinguishedName): boolean {
-  const n = nameMatchKeys(name);
-  const b = nameMatchKeys(base);
-  if (b.length > n.length) return false;
+  if (base.rdns.length > name.rdns.length) return false;
+  const n = rdnMatchKeys(name.rdns);
+  const b = rdnMatchKeys(base.rdns);
   return b.every((k, i) => n[i] === k);
 }
 

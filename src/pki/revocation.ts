@@ -3,7 +3,7 @@ import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { toArrayBuffer } from '../util/bytes.js';
+import { copyBytes, toArrayBuffer } from '../util/bytes.js';
 import type { ParsedCertificate } from './certificate.js';
 import { ALL_REASONS, distributionPointNames, readDistributionPointName, reasonFlags, type ParsedCrl } from './crl.js';
 import type { GeneralNameValue } from './general-name.js';
@@ -91,7 +91,9 @@ function readDistributionPoints(cert: ParsedCertificate, value: Uint8Array): Cer
       if (el.idBlock.tagNumber === 0) {
         dpName = readDistributionPointName(el);
       } else if (el.idBlock.tagNumber === 1) {
-        reasons = reasonFlags(new Uint8Array((el as asn1js.Primitive).valueBlock.valueHexView));
+        // A malformed ReasonFlags throws: the whole extension is then unreadable (status unknown), never read loosely.
+        if (el.idBlock.isConstructed) return undefined;
+        reasons = reasonFlags(new Uint8Array((el as asn1js.Primitive).valueBlock.valueHexView), 'cRLDistributionPoints reasons');
       } else if (el.idBlock.tagNumber === 2 && inner) {
         crlIssuer = inner.map((g) => new pkijs.GeneralName({ schema: g }));
       }
@@ -109,7 +111,7 @@ function readDistributionPoints(cert: ParsedCertificate, value: Uint8Array): Cer
 
 /** The certificate's issuer as pkijs RDNs (only for distribution points named relative to it). */
 function issuerRdns(cert: ParsedCertificate): pkijs.RelativeDistinguishedNames {
-  return pkijs.RelativeDistinguishedNames.fromBER(cert.issuerDer.slice());
+  return pkijs.RelativeDistinguishedNames.fromBER(copyBytes(cert.issuerDer));
 }
 
 function readGenerals(list: pkijs.GeneralName[]): GeneralNameValue[] {

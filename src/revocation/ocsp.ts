@@ -19,7 +19,7 @@ import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { evaluateAlgorithm, type AlgorithmPolicy } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { verifySignedBy } from '../pki/signature.js';
-import { equalBytes, toArrayBuffer, toHex } from '../util/bytes.js';
+import { copyBytes, equalBytes, toArrayBuffer, toHex } from '../util/bytes.js';
 
 const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 const SHA1 = '1.3.14.3.2.26';
@@ -92,7 +92,9 @@ export class ParsedOcspResponse {
   }
 
   /** Accepts an OCSPResponse (must be `successful` with a basic response) or a bare BasicOCSPResponse. */
-  static fromDer(input: Uint8Array): ParsedOcspResponse {
+  static fromDer(bytes: Uint8Array): ParsedOcspResponse {
+    // A private copy: the parsed response keeps views of these bytes, which must not change with the caller's memory.
+    const input = copyBytes(bytes);
     const asn = asn1js.fromBER(toArrayBuffer(input));
     if (asn.offset === -1 || asn.offset !== input.length) throw new InputFormatError('OCSP response is not DER');
     const seq = asn.result as asn1js.Sequence;
@@ -108,7 +110,7 @@ export class ParsedOcspResponse {
       const st = resp.responseStatus.valueBlock.valueDec;
       if (st !== 0) throw new InputFormatError(`OCSP responseStatus ${st} is not successful`);
       if (!resp.responseBytes || resp.responseBytes.responseType !== ID_PKIX_OCSP_BASIC) throw new InputFormatError('OCSP response is not id-pkix-ocsp-basic');
-      basicDer = resp.responseBytes.response.valueBlock.valueHexView.slice();
+      basicDer = copyBytes(resp.responseBytes.response.valueBlock.valueHexView);
       const inner = asn1js.fromBER(toArrayBuffer(basicDer));
       if (inner.offset === -1) throw new InputFormatError('BasicOCSPResponse is not DER');
       basicAsn = inner.result;
@@ -126,7 +128,7 @@ export class ParsedOcspResponse {
         const list = (el as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence | undefined;
         for (const c of list?.valueBlock.value ?? []) {
           try {
-            certs.push(certificateCache.get(c.valueBeforeDecodeView.slice()));
+            certs.push(certificateCache.get(c.valueBeforeDecodeView));
           } catch {
             /* an unreadable certificate cannot authorize anything */
           }

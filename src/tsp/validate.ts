@@ -24,6 +24,7 @@ import { asn1Of } from '../util/der.js';
 import { validateChain } from '../validation/chain.js';
 import type { ValidationContext } from '../validation/options.js';
 import type { CadesSignerInfo } from '../cades/model.js';
+import { singleValuedProblems } from '../cades/attributes.js';
 import { parseTimestampToken, type TimestampToken } from './token.js';
 
 /** What was time-stamped: the data itself, or its digest with the algorithm that made it. */
@@ -105,6 +106,12 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
   // --- signed attributes: content-type and message-digest over the TSTInfo (RFC 5652 5.4, RFC 3161 2.4.2) ---
   if (!si.signedAttributesDer) {
     checks.fail('TST', `${p}.format`, 'time-stamp SignerInfo has no signed attributes (RFC 3161 requires ESS signing-certificate)', 'FORMAT_FAILURE');
+    return done(facts);
+  }
+  // The attributes RFC 5652 / ESS allow once occur once with one value: a token is read one way only.
+  const repeated = singleValuedProblems(si.signedAttributes);
+  if (repeated.length) {
+    for (const problem of repeated) checks.fail('TST', `${p}.format`, `time-stamp token: ${problem}`, 'FORMAT_FAILURE');
     return done(facts);
   }
   // Signed attribute values were decoded while parsing: asn1Of is a cache hit.

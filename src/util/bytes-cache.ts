@@ -1,4 +1,4 @@
-import { equalBytes, fnv1a } from './bytes.js';
+import { copyBytes, equalBytes, fnv1a } from './bytes.js';
 import { LruCache } from './lru.js';
 
 /**
@@ -30,7 +30,7 @@ export class BytesCache<V> {
   }
 
   set(bytes: Uint8Array, value: V): void {
-    if (this.holds(bytes)) this.lru.set(hashOf(bytes), { bytes: bytes.slice(), value });
+    if (this.holds(bytes)) this.lru.set(hashOf(bytes), { bytes: copyBytes(bytes), value });
   }
 }
 

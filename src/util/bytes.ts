@@ -1,9 +1,29 @@
 /** Byte helpers that work the same in Node and browsers (no Buffer). */
 
+/**
+ * A caller's bytes as a plain Uint8Array view of the same memory (never a copy,
+ * never written). A Node Buffer (or any other Uint8Array subclass) becomes a
+ * plain Uint8Array over the same bytes, so what the library derives from it
+ * behaves as specified: Buffer#subarray returns Buffers, and Buffer#slice
+ * returns a view, where Uint8Array#slice copies.
+ */
 export function toBytes(input: ArrayBuffer | ArrayBufferView): Uint8Array {
-  if (input instanceof Uint8Array) return input;
+  if (input instanceof Uint8Array && input.constructor === Uint8Array) return input;
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   return new Uint8Array(input);
+}
+
+/**
+ * A private copy of `bytes` in its own ArrayBuffer, always a plain Uint8Array:
+ * for anything the library writes, keeps (caches, parsed objects compared by
+ * their bytes) or hands over as a whole ArrayBuffer. Never `bytes.slice()` for
+ * this: on a Node Buffer that is a view of the caller's memory (and `.buffer`
+ * of it the whole shared pool).
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(bytes.byteLength);
+  out.set(bytes);
+  return out;
 }
 
 /** A standalone ArrayBuffer holding exactly these bytes (pkijs and WebCrypto want ArrayBuffers). */
@@ -11,8 +31,7 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
     return bytes.buffer;
   }
-  // Uint8Array.prototype.slice copies; Node's Buffer#slice would return a view of its shared pool.
-  return Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer;
+  return copyBytes(bytes).buffer;
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { concatBytes } from './bytes.js';
+import { concatBytes, copyBytes } from './bytes.js';
 import { BytesCache } from './bytes-cache.js';
 import { decodeWhole, tlvAt, tlvChildren, type Asn1Node, type TlvRange } from './asn1-tree.js';
 
@@ -230,11 +230,11 @@ export class DecodeMemo<V> {
 
   get(el: DerElement, what: string): V {
     const bytes = el.encoding;
-    if (!this.cache.holds(bytes)) return this.decode(el instanceof Asn1Element ? el.node : decodeWhole(bytes.slice(), what), what);
+    if (!this.cache.holds(bytes)) return this.decode(el instanceof Asn1Element ? el.node : decodeWhole(copyBytes(bytes), what), what);
     const hit = this.cache.get(bytes);
     if (hit) return hit.value;
     // Decoded from a private copy even when asn1js already decoded it: what is remembered must not pin the caller's buffer.
-    const value = this.decode(decodeWhole(bytes.slice(), what), what);
+    const value = this.decode(decodeWhole(copyBytes(bytes), what), what);
     this.cache.set(bytes, { value });
     return value;
   }

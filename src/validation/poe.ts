@@ -29,6 +29,7 @@ import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ChainOutcome } from './chain.js';
 import { algorithmCutoff } from './crypto-checks.js';
 import type { ValidationContext } from './options.js';
+import { copyBytes } from '../util/bytes.js';
 
 /** Each time-stamp costs a path validation: a hostile file must not make that unbounded. */
 const MAX_TIMESTAMPS = 8;
@@ -303,7 +304,7 @@ export async function validateArchiveTimestamps(
         return { earliest, summaries };
       }
       const id = `tst.archive-timestamp[${i++}]`;
-      const der = value.encoding.slice();
+      const der = copyBytes(value.encoding);
       let r: TimestampValidation;
       let reason: string | undefined;
       let token;

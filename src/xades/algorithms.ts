@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
+import { copyBytes } from '../util/bytes.js';
 
 /** XML-DSig DigestMethod URIs (RFC 3275, RFC 6931) → digest OIDs. */
 export const XML_DIGEST_OIDS: Readonly<Record<string, string>> = {
@@ -74,7 +75,7 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array | undefined {
       p.set(v, 1);
       v = p;
     }
-    return new asn1js.Integer({ valueHex: v.slice().buffer });
+    return new asn1js.Integer({ valueHex: copyBytes(v).buffer });
   };
   const seq = new asn1js.Sequence({ value: [int(raw.subarray(0, half)), int(raw.subarray(half))] });
   return new Uint8Array(seq.toBER(false));

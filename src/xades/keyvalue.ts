@@ -4,7 +4,7 @@
  * cryptographically intact only, with no signer (NO_SIGNING_CERTIFICATE_FOUND).
  */
 import { readPublicKey, type PublicKeyFacts } from '../crypto/spki.js';
-import { fromBase64, toBase64 } from '../util/bytes.js';
+import { copyBytes, fromBase64, toBase64 } from '../util/bytes.js';
 import { child, childElements, children, DSIG_NS } from './dom.js';
 
 export const DSIG11_NS = 'http://www.w3.org/2009/xmldsig11#';
@@ -30,7 +30,7 @@ export async function keyValueKeys(keyInfo: Element | undefined): Promise<Public
           const curve = CURVES[(child(k, DSIG11_NS, 'NamedCurve')?.getAttribute('URI') ?? '').replace(/^urn:oid:/, '')];
           const point = fromBase64(child(k, DSIG11_NS, 'PublicKey')?.textContent ?? '');
           if (!curve) continue;
-          const key = await subtle.importKey('raw', point.slice(), { name: 'ECDSA', namedCurve: curve }, true, ['verify']);
+          const key = await subtle.importKey('raw', copyBytes(point), { name: 'ECDSA', namedCurve: curve }, true, ['verify']);
           out.push(readPublicKey(new Uint8Array(await subtle.exportKey('spki', key))));
         }
       } catch {

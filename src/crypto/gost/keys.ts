@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import type { PublicKeyFacts } from '../spki.js';
-import { toArrayBuffer } from '../../util/bytes.js';
+import { copyBytes, toArrayBuffer } from '../../util/bytes.js';
 import { GOST_CURVES, GOST_KEYS, type GostCurveParams, type GostKeySpec } from './oids.js';
 
 /** A GOST public key as the engine needs it. */
@@ -44,7 +44,7 @@ export function readGostPublicKey(key: PublicKeyFacts): GostPublicKey | undefine
   const size = (2 * spec.bits) / 8;
   let xy: Uint8Array | undefined;
   const octets = asn1js.fromBER(toArrayBuffer(inner));
-  if (octets.offset === inner.length && octets.result instanceof asn1js.OctetString) xy = octets.result.valueBlock.valueHexView.slice();
+  if (octets.offset === inner.length && octets.result instanceof asn1js.OctetString) xy = copyBytes(octets.result.valueBlock.valueHexView);
   if (!xy || xy.length !== size) return undefined;
   return { spec, keyOid: key.algorithmOid, paramSetOid, curve: GOST_CURVES[paramSetOid]?.curve, curveParams: GOST_CURVES[paramSetOid]?.params, digestParamOid, xy };
 }
