@@ -4,6 +4,7 @@ import { detectInput } from '../detect.js';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import type { SignatureReport, ValidationReport } from '../report/model.js';
 import { toBytes } from '../util/bytes.js';
+import { WorkBudget } from '../util/work-budget.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
 import { VERSION } from '../version.js';
 import { createContext, type VerifyOptions } from './options.js';
@@ -47,7 +48,9 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     seen.push(...xmlCertificates(doc));
     const detachedContent = xmlDetachedContent(options, ctx.detachedContent);
     signatures = [];
-    for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent }, ctx));
+    // One work budget for the whole document: its signatures share it (limits.maxXmlWork).
+    const budget = new WorkBudget(ctx.limits.maxXmlWork);
+    for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget }, ctx));
   }
   if (trust) {
     // Listing every anchor is a pass over the whole trust set: only the fallback for an unresolved chain asks for it.

@@ -51,7 +51,8 @@ import {
   type CertReference,
   type QualifyingProperties,
 } from './properties.js';
-import { keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
+import { chargeSubtree, WorkBudget, XML_WORK } from '../util/work-budget.js';
+import { keyInfoCertificateElements, keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
 import { XML_SIGNATURE_METHODS } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
 import { validateXadesTimestamps, type TimestampOutcome } from './timestamps.js';
@@ -64,6 +65,8 @@ export interface XadesValidationInput {
   /** Position among the document's signatures, for the report id. */
   readonly index: number;
   readonly detachedContent?: DetachedContent;
+  /** The document's work budget, shared by all its signatures (default: a fresh `limits.maxXmlWork`). */
+  readonly budget?: WorkBudget;
 }
 
 /** The ds:Signature elements of a document that are signatures in their own right (not counter-signatures). */
@@ -135,15 +138,18 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   }
 
   // --- ISC: identification of the signing certificate ---
-  const problems: string[] = [];
-  const kiCerts = keyInfoCertificates(structure.keyInfo, problems);
-  for (const p of problems) warnings.push(p);
-  const embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings)) : [];
-  // Without a signed SigningCertificate each KeyInfo certificate may be tried as the key, each try
-  // re-digesting every reference: the number of carried certificates is bounded like a CMS's.
-  if (kiCerts.length + embedded.length > ctx.limits.maxCertificates) {
-    throw new LimitExceededError('xml.certificates', ctx.limits.maxCertificates, `the signature carries ${kiCerts.length + embedded.length} certificates (max ${ctx.limits.maxCertificates})`);
+  // All work on the document (every signature's canonicalizations, digests, certificates) draws on one budget.
+  const budget = input.budget ?? new WorkBudget(ctx.limits.maxXmlWork);
+  // Carried certificates are counted before any is decoded, and bounded like a CMS's.
+  const carried = keyInfoCertificateElements(structure.keyInfo).length + (qp?.certificateValues.length ?? 0);
+  if (carried > ctx.limits.maxCertificates) {
+    throw new LimitExceededError('xml.certificates', ctx.limits.maxCertificates, `the signature carries ${carried} certificates (max ${ctx.limits.maxCertificates})`);
   }
+  const problems: string[] = [];
+  const kiCerts = keyInfoCertificates(structure.keyInfo, problems, budget);
+  for (const p of problems) warnings.push(p);
+  const embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings, budget)) : [];
+  const xmlOptions = { registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences, budget };
   // Path building consults ctx.anchors through its own index: the pool holds the carried certificates, plus
   // the anchor that signed directly when the reference names one (never a copy of the whole trust set).
   const pool = new CertificatePool([...kiCerts, ...embedded, ...ctx.intermediates].map((certificate) => ({ certificate })));
@@ -167,36 +173,31 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     else checks.indeterminate('ISC', 'isc.signing-certificate-reference', `no available certificate matches the ${name} reference`, 'NO_SIGNING_CERTIFICATE_FOUND');
   } else {
     if (qp) warnings.push('XAdES SignedProperties carry no SigningCertificate(V2): not XAdES-B; the signer is identified by KeyInfo only');
-    // No signed binding: take the KeyInfo certificate whose key verifies; trust still comes only from XCV.
-    for (const c of kiCerts) {
-      const r = await verifyXmlSignature(doc, signature, { key: c, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
-      if (r.signatureValid || !xml) {
-        xml = r;
-        signer = c;
-      }
-      if (r.signatureValid) break;
+    // No signed binding: take the KeyInfo certificate whose key verifies; trust still comes only from XCV. The
+    // candidates are tried on the SignatureValue alone (one canonical SignedInfo); references are digested once.
+    if (kiCerts.length) {
+      xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: kiCerts });
+      signer = (xml.key as ParsedCertificate | null) ?? kiCerts[0];
     }
     if (signer) checks.pass('ISC', 'isc.key-info', `signer identified by its ds:KeyInfo certificate ${signer.subject.text} (not bound by a signed property)`);
     else {
       checks.indeterminate('ISC', 'isc.key-info', 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present', 'NO_SIGNING_CERTIFICATE_FOUND');
       // A bare public key identifies nobody, but checking it tells the caller whether the signature is intact.
-      for (const key of await keyValueKeys(structure.keyInfo)) {
-        const r = await verifyXmlSignature(doc, signature, { key, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
-        if (r.signatureValid || !xml) xml = r;
-        if (r.signatureValid) {
-          warnings.push('the signature verifies with the public key in ds:KeyValue, which is not bound to any certificate: intact, signer unknown');
-          break;
-        }
+      const keys = await keyValueKeys(structure.keyInfo);
+      if (keys.length) {
+        xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: keys });
+        if (xml.signatureValid) warnings.push('the signature verifies with the public key in ds:KeyValue, which is not bound to any certificate: intact, signer unknown');
       }
     }
   }
 
   // --- CV: references and signature value (with the identified certificate only) ---
-  if (signer && !xml) xml = await verifyXmlSignature(doc, signature, { key: signer, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
+  if (signer && !xml) xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: signer });
   if (xml) {
     for (const r of xml.references) {
       const what = `reference ${r.index}${r.uri !== null ? ` URI="${r.uri}"` : ''}${r.type ? ` Type=${r.type}` : ''} covers ${r.covered.description}${r.covered.excludesSignature ? ' minus the enveloped signature' : ''}`;
-      if (r.digestOk) checks.pass('CV', `cv.reference[${r.index}]`, `${what}: ${r.digestAlgorithm} digest matches`);
+      if (!r.digested && !xml.signatureValid && !r.error?.startsWith('malformed') && !r.error?.includes('ambiguous')) checks.skip('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`);
+      else if (r.digestOk) checks.pass('CV', `cv.reference[${r.index}]`, `${what}: ${r.digestAlgorithm} digest ${r.digestValue} matches`);
       else if (r.error?.startsWith('digest mismatch')) checks.fail('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'HASH_FAILURE');
       else if (r.error?.includes('ambiguous') || r.error?.startsWith('malformed')) checks.fail('FC', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'FORMAT_FAILURE');
       else checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'SIGNED_DATA_NOT_FOUND');
@@ -305,7 +306,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   if (counter) warnings.push(`${counter} CounterSignature(s) present: not validated by this version`);
 
   // --- time-stamps (T / LT / LTA) and past signature validation at the proof of existence ---
-  ts = qp ? await validateXadesTimestamps(qp, xml, signature, sigCtx, checks, warnings) : undefined;
+  ts = qp ? await validateXadesTimestamps(qp, xml, signature, sigCtx, checks, warnings, budget) : undefined;
   if (ts?.bestSignatureTime) {
     pastSignatureValidation({
       checks,
@@ -402,7 +403,8 @@ function isDirectObjectData(signature: Element, el: Element): boolean {
   return !isObject(el) && isObject(el.parentNode) && el.parentNode!.parentNode === signature;
 }
 
-function tryCert(der: Uint8Array, warnings: string[]): ParsedCertificate[] {
+function tryCert(der: Uint8Array, warnings: string[], budget: WorkBudget): ParsedCertificate[] {
+  budget.charge(XML_WORK.certificate + der.length, 'parsing CertificateValues');
   try {
     return [certificateCache.get(der)];
   } catch (e) {
