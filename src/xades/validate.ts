@@ -252,6 +252,19 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     }
   }
 
+  // A document the caller supplies is the document it wants verified. Only a detached reference signs supplied
+  // bytes; a signature without one (enveloped, enveloping) signs what it carries, so "verifying" it against a
+  // supplied document would pass any document: it fails instead, as CAdES does for attached content.
+  if (input.detachedContent && !structure.references.some((r) => isDetachedUri(r.hasAttribute('URI') ? r.getAttribute('URI') : null))) {
+    const signs = xml?.references.filter((r) => r.covered.kind !== 'unresolved').map((r) => r.covered.description) ?? [];
+    checks.fail(
+      'CV',
+      'cv.supplied-content',
+      `the supplied document is not the signed content: this signature has no detached reference${signs.length ? ` (it signs ${[...new Set(signs)].join(', ')} of the XML document itself)` : ''}`,
+      'HASH_FAILURE',
+    );
+  }
+
   // --- XCV: certificate path at the validation time, with embedded XAdES-LT revocation data ---
   const embeddedCrls: ParsedCrl[] = [];
   const embeddedOcsps: ParsedOcspResponse[] = [];
@@ -394,6 +407,11 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
     const kinds = [...new Set(data.map((r) => (r.covered.kind === 'detached' ? 'detached content' : r.covered.isDocumentElement ? 'the document element' : 'this signature\'s ds:Object')))];
     checks.pass('FC', 'fc.signed-content', `signed data is ${kinds.join(' and ')}`);
   }
+}
+
+/** A reference URI that is served from caller-supplied content (not the document, not an Id in it). */
+function isDetachedUri(uri: string | null): boolean {
+  return uri === null || (uri !== '' && !uri.startsWith('#'));
 }
 
 function isDirectObjectData(signature: Element, el: Element): boolean {
