@@ -41,7 +41,7 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { ValidationContext } from '../validation/options.js';
 import { decide } from '../validation/verdict.js';
-import { DSIG_NS, indexIds, XADES141_NS } from './dom.js';
+import { DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
 import {
   findQualifyingProperties,
   misplacedXadesElements,
@@ -51,8 +51,8 @@ import {
   type CertReference,
   type QualifyingProperties,
 } from './properties.js';
-import { chargeSubtree, WorkBudget, XML_WORK } from '../util/work-budget.js';
-import { keyInfoCertificateElements, keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
+import { WorkBudget, XML_WORK } from '../util/work-budget.js';
+import { keyInfoCertificateElements, keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type ReferenceResult, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
 import { XML_SIGNATURE_METHODS } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
 import { validateXadesTimestamps, type TimestampOutcome } from './timestamps.js';
@@ -242,7 +242,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       if (keyInfoSigned) checks.pass('ISC', 'isc.key-info-signed', 'no SigningCertificate(V2), but ds:KeyInfo with the signing certificate is covered by a signed reference');
       else checks.indeterminate('ISC', 'isc.signing-certificate-reference', 'XAdES QualifyingProperties without a signed SigningCertificate(V2), and ds:KeyInfo is not signed: the signing certificate is not bound by the signature', 'NO_SIGNING_CERTIFICATE_FOUND');
     }
-    signedContentPolicy(doc, signature, xml, qp, checks);
+    signedContentPolicy(doc, signature, xml, qp, checks, warnings);
     // DataObjectFormat must point at a data reference of this signature.
     for (const dof of qp?.dataObjectFormats ?? []) {
       const target = dof.objectReference.replace(/^#/, '');
@@ -371,7 +371,7 @@ function levelOf(qp: QualifyingProperties): string {
   return 'XAdES-BASELINE-B';
 }
 
-function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList): void {
+function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList, warnings: string[]): void {
   // References to the signature's own parts (SignedProperties, KeyInfo, SignatureValue...) protect
   // the signature, they are not signed data; only ds:Object content can be data inside it.
   const inOwnObject = (el: Element | null) => {
@@ -404,9 +404,60 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
   if (bad.length) {
     checks.indeterminate('FC', 'fc.signed-content', `the signed data is not the document the caller has: ${bad.join('; ')}`, 'SIGNED_DATA_NOT_FOUND');
   } else {
-    const kinds = [...new Set(data.map((r) => (r.covered.kind === 'detached' ? 'detached content' : r.covered.isDocumentElement ? 'the document element' : 'this signature\'s ds:Object')))];
-    checks.pass('FC', 'fc.signed-content', `signed data is ${kinds.join(' and ')}`);
+    const what = [...new Set(data.map((r) => describeSignedData(r, signature)))];
+    checks.pass('FC', 'fc.signed-content', `signed data is ${what.join(' and ')}`);
+    for (const w of uncoveredMarkup(doc, signature, data)) warnings.push(w);
   }
+}
+
+/** Exactly what one data reference signs: the detached name, the document element, or which ds:Object (path and Id). */
+function describeSignedData(r: ReferenceResult, signature: Element): string {
+  const c = r.covered;
+  if (c.kind === 'detached') return `detached content "${c.description}"`;
+  const el = c.element!;
+  if (c.isDocumentElement) return `the document element ${c.description}${c.excludesSignature ? ' minus the enveloped signature' : ''}`;
+  const obj = el.parentNode === signature ? el : (el.parentNode as Element);
+  const objId = obj.getAttribute('Id');
+  const objText = `ds:Object ${xpathOf(obj)}${objId ? ` (Id "${objId}")` : ' (no Id)'}`;
+  return obj === el ? `the ${objText}` : `${c.description} in ${objText}`;
+}
+
+const PI_NODE = 7;
+const COMMENT_NODE = 8;
+
+/**
+ * Processing instructions and comments of the document that no signed reference covers: a by-Id reference
+ * covers only its element (without comments), `URI=""` the whole document without comments. They are text
+ * a consumer may act on (an xml-stylesheet PI changes what is displayed), so the report names them.
+ */
+function uncoveredMarkup(doc: Document, signature: Element, data: readonly ReferenceResult[]): string[] {
+  const out: string[] = [];
+  let more = 0;
+  const stack: Node[] = [];
+  for (let c = doc.lastChild; c; c = c.previousSibling) stack.push(c);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n === signature) continue;
+    if (n.nodeType === PI_NODE || n.nodeType === COMMENT_NODE) {
+      const covered = data.some((r) => {
+        const c = r.covered;
+        if (!r.digestOk || !c.element) return false;
+        if (n.nodeType === COMMENT_NODE && !c.comments) return false;
+        return c.kind === 'document' || isAncestorOrSelf(c.element, n);
+      });
+      if (!covered) {
+        if (out.length >= 10) more++;
+        else {
+          const where = n.parentNode && n.parentNode.nodeType === 1 ? `in ${xpathOf(n.parentNode)}` : n.compareDocumentPosition(doc.documentElement) & 4 ? 'before the document element' : 'after the document element';
+          const text = n.nodeType === PI_NODE ? `processing instruction <?${(n as ProcessingInstruction).target} ${(n.nodeValue ?? '').slice(0, 200)}?>` : `comment <!--${(n.nodeValue ?? '').slice(0, 200)}-->`;
+          out.push(`not covered by the signature: ${text} ${where}`);
+        }
+      }
+    }
+    for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
+  }
+  if (more) out.push(`not covered by the signature: ${more} more processing instruction(s) / comment(s)`);
+  return out;
 }
 
 /** A reference URI that is served from caller-supplied content (not the document, not an Id in it). */
