@@ -36,9 +36,10 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
   } else {
     // The XML stack (parser, C14N, xmldsigjs) is loaded on first use, so a CAdES-only
     // browser bundle does not carry it (bundlers split it into its own chunk; `npm run size` checks).
-    const [{ findSignatures, validateXadesSignature }, { parseXml }] = await Promise.all([
+    const [{ findSignatures, validateXadesSignature }, { parseXml }, { indexIds }] = await Promise.all([
       import('../xades/validate.js'),
       import('../xml/parse.js'),
+      import('../xades/dom.js'),
     ]);
     const doc = parseXml(detected.bytes, ctx.xmlLimits);
     const found = findSignatures(doc);
@@ -50,7 +51,9 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     signatures = [];
     // One work budget for the whole document: its signatures share it (limits.maxXmlWork).
     const budget = new WorkBudget(ctx.limits.maxXmlWork);
-    for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget }, ctx));
+    // The Id index is one walk of the document, shared by its signatures (validation never changes the DOM).
+    const ids = indexIds(doc);
+    for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget, ids }, ctx));
   }
   if (trust) {
     // Listing every anchor is a pass over the whole trust set: only the fallback for an unresolved chain asks for it.

@@ -67,6 +67,8 @@ export interface XadesValidationInput {
   readonly detachedContent?: DetachedContent;
   /** The document's work budget, shared by all its signatures (default: a fresh `limits.maxXmlWork`). */
   readonly budget?: WorkBudget;
+  /** `indexIds(doc)`, computed once per document by the caller (default: computed here). */
+  readonly ids?: ReadonlyMap<string, readonly Element[]>;
 }
 
 /** The ds:Signature elements of a document that are signatures in their own right (not counter-signatures). */
@@ -125,7 +127,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   } else {
     warnings.push('no XAdES QualifyingProperties: a plain XML-DSig signature; the signing certificate is not bound by the signature');
   }
-  const ids = indexIds(doc);
+  const ids = input.ids ?? indexIds(doc);
   const duplicates = structure.references
     .map((r) => r.getAttribute('URI') ?? '')
     .filter((u) => u.startsWith('#'))
@@ -149,7 +151,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   const kiCerts = keyInfoCertificates(structure.keyInfo, problems, budget);
   for (const p of problems) warnings.push(p);
   const embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings, budget)) : [];
-  const xmlOptions = { registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences, budget };
+  const xmlOptions = { registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences, budget, ids };
   // Path building consults ctx.anchors through its own index: the pool holds the carried certificates, plus
   // the anchor that signed directly when the reference names one (never a copy of the whole trust set).
   const pool = new CertificatePool([...kiCerts, ...embedded, ...ctx.intermediates].map((certificate) => ({ certificate })));

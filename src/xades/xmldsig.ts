@@ -70,6 +70,8 @@ export interface VerifyXmlSignatureOptions {
   readonly maxTransforms?: number;
   /** The document's work budget (shared by all its signatures); default: a fresh one of `DEFAULT_LIMITS.maxXmlWork`. */
   readonly budget?: WorkBudget;
+  /** `indexIds(doc)` when the caller already has it (one walk per document, not per signature); the DOM must not have changed since. */
+  readonly ids?: ReadonlyMap<string, readonly Element[]>;
 }
 
 /** What one ds:Reference points at. */
@@ -294,7 +296,7 @@ export async function verifyXmlSignature(doc: Document, signatureElement: Elemen
   }
 
   // References: resolved always (what they point at is format information), digested only under a verified key.
-  const ids = indexIds(doc);
+  const ids = opts.ids ?? indexIds(doc);
   const references: ReferenceResult[] = [];
   if (!problems.length) {
     const memo: ReferenceMemo = new Map();
@@ -393,7 +395,7 @@ async function processReference(
   s: SignatureStructure,
   ref: Element,
   index: number,
-  ids: Map<string, Element[]>,
+  ids: ReadonlyMap<string, readonly Element[]>,
   opts: Pick<VerifyXmlSignatureOptions, 'detachedContent' | 'maxTransforms'>,
   registry: AlgorithmRegistry,
   budget: WorkBudget,
