@@ -416,7 +416,8 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
 function describeSignedData(r: ReferenceResult, signature: Element): string {
   const c = r.covered;
   if (c.kind === 'detached') return `detached content "${c.description}"`;
-  const el = c.element!;
+  const el = c.element;
+  if (!el) return `unresolved reference ${r.index}`; // its own CV check says why
   if (c.isDocumentElement) return `the document element ${c.description}${c.excludesSignature ? ' minus the enveloped signature' : ''}`;
   const obj = el.parentNode === signature ? el : (el.parentNode as Element);
   const objId = obj.getAttribute('Id');
