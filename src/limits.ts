@@ -63,6 +63,17 @@ export interface Limits {
    */
   readonly maxXmlReferences: number;
   /**
+   * Total work allowed on one XML document, over all its signatures: one unit
+   * per character canonicalized, 48 per node visited, one per 4 bytes digested,
+   * and 4,096 + its size per certificate parsed or key tried
+   * (src/util/work-budget.ts). Each step is charged before it runs, so a
+   * document whose references, signatures and KeyInfo certificates multiply
+   * into minutes of work fails fast. Default 10,000,000: about 2 s of
+   * canonicalization at most, room for an enveloped document of ~5 MB of text
+   * (less for markup-dense ones) — raise it for larger signed documents.
+   */
+  readonly maxXmlWork: number;
+  /**
    * Largest response accepted from a network fetch (OCSP, CRL, AIA), in bytes. Default 4 MiB.
    * Applies to the opt-in fetcher (src/net/fetcher.ts); `fetchLimits.maxBytes` still overrides it.
    */
@@ -84,6 +95,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxXmlDepth: 64,
   maxXmlNodes: 250_000,
   maxXmlReferences: 64,
+  maxXmlWork: 10_000_000,
   maxDownloadBytes: 4 * 1024 * 1024,
   downloadTimeoutMs: 5_000,
 });

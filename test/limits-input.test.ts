@@ -72,6 +72,7 @@ describe('limits: configuration', () => {
       maxXmlDepth: 64,
       maxXmlNodes: 250_000,
       maxXmlReferences: 64,
+      maxXmlWork: 10_000_000,
       maxDownloadBytes: 4 * 1024 * 1024,
       downloadTimeoutMs: 5_000,
     });

@@ -140,7 +140,22 @@ export async function validateCadesSigner(
   let resolved: ResolvedSignatureAlgorithm | undefined;
   let unresolved: OtsEsigError | undefined;
   const content = sig.eContent ?? ctx.detachedContent;
-  if (sig.eContent && ctx.detachedContent) warnings.push('detached content was supplied but the signature encapsulates its content; the encapsulated content was used');
+  const contentSource = sig.eContent ? 'encapsulated content' : 'supplied detached content';
+  // A document supplied with an attached signature is the document the caller wants verified: it must BE the
+  // encapsulated content. Verifying the encapsulated content instead made any attached signature "verify" any document.
+  if (sig.eContent && ctx.detachedContent) {
+    const supplied = ctx.detachedContent;
+    const fingerprint = async (b: Uint8Array) => (ctx.registry.supportsDigest(si.digestAlgorithm.oid) ? `${digestName} ${toHex(await ctx.registry.digest(si.digestAlgorithm.oid, b))}` : `${b.length} bytes`);
+    if (equalBytes(sig.eContent, supplied)) checks.pass('CV', 'cv.supplied-content', `the supplied document is the content encapsulated in the signature (${await fingerprint(supplied)})`);
+    else {
+      checks.fail(
+        'CV',
+        'cv.supplied-content',
+        `the supplied document is not the signed content: it differs from the content encapsulated in the signature (supplied ${await fingerprint(supplied)}, encapsulated ${await fingerprint(sig.eContent)})`,
+        'HASH_FAILURE',
+      );
+    }
+  }
   const signedBytes = si.signedAttributesDer ?? content;
   if (signer) {
     try {
@@ -166,9 +181,11 @@ export async function validateCadesSigner(
       const mdValue = si.signedAttributes.get(OID.messageDigest)?.[0]?.values[0];
       const md = mdValue && asn1Of(mdValue, 'signed attribute message-digest');
       if (md instanceof asn1js.OctetString) {
-        if (equalBytes(md.valueBlock.valueHexView, digest)) checks.pass('CV', 'cv.message-digest', `${digestName} of the content matches message-digest`);
-        else checks.fail('CV', 'cv.message-digest', `${digestName} of the content ${toHex(digest)} differs from message-digest ${toHex(md.valueBlock.valueHexView)}`, 'HASH_FAILURE');
+        if (equalBytes(md.valueBlock.valueHexView, digest)) checks.pass('CV', 'cv.message-digest', `${digestName} of the ${contentSource} ${toHex(digest)} matches message-digest`);
+        else checks.fail('CV', 'cv.message-digest', `${digestName} of the ${contentSource} ${toHex(digest)} differs from message-digest ${toHex(md.valueBlock.valueHexView)}`, 'HASH_FAILURE');
       }
+    } else {
+      checks.pass('CV', 'cv.signed-data', `the signature value is over the ${contentSource} itself (no signed attributes): ${digestName} ${toHex(digest)}`);
     }
   }
   if (unresolved) checks.indeterminate('CV', 'cv.signature-algorithm', unresolved.message, 'CRYPTO_CONSTRAINTS_FAILURE');

@@ -4,6 +4,7 @@ import { detectInput } from '../detect.js';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import type { SignatureReport, ValidationReport } from '../report/model.js';
 import { toBytes } from '../util/bytes.js';
+import { WorkBudget } from '../util/work-budget.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
 import { VERSION } from '../version.js';
 import { createContext, type VerifyOptions } from './options.js';
@@ -35,9 +36,10 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
   } else {
     // The XML stack (parser, C14N, XML-DSig) is loaded on first use, so a CAdES-only
     // browser bundle does not carry it (bundlers split it into its own chunk; `npm run size` checks).
-    const [{ findSignatures, validateXadesSignature }, { parseXml }] = await Promise.all([
+    const [{ findSignatures, validateXadesSignature }, { parseXml }, { indexIds }] = await Promise.all([
       import('../xades/validate.js'),
       import('../xml/parse.js'),
+      import('../xades/dom.js'),
     ]);
     const doc = parseXml(detected.bytes, ctx.xmlLimits);
     const found = findSignatures(doc);
@@ -47,7 +49,11 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     seen.push(...xmlCertificates(doc));
     const detachedContent = xmlDetachedContent(options, ctx.detachedContent);
     signatures = [];
-    for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent }, ctx));
+    // One work budget for the whole document: its signatures share it (limits.maxXmlWork).
+    const budget = new WorkBudget(ctx.limits.maxXmlWork);
+    // The Id index is one walk of the document, shared by its signatures (validation never changes the DOM).
+    const ids = indexIds(doc);
+    for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget, ids }, ctx));
   }
   if (trust) {
     // Listing every anchor is a pass over the whole trust set: only the fallback for an unresolved chain asks for it.

@@ -26,6 +26,7 @@ import { SIGNED_PROPERTIES_TYPES, type EncapsulatedTimeStamp, type QualifyingPro
 import type { XmlSignatureResult } from './xmldsig.js';
 import { child, childElements, DSIG_NS, is, isAncestorOrSelf, XADES141_NS } from './dom.js';
 import { concatBytes } from '../util/bytes.js';
+import { XML_WORK, type WorkBudget } from '../util/work-budget.js';
 
 export interface TimestampOutcome {
   /** Earliest genTime of a signature or archive time-stamp that passed validation. */
@@ -43,6 +44,7 @@ export async function validateXadesTimestamps(
   ctx: ValidationContext,
   checks: CheckList,
   warnings: string[],
+  budget?: WorkBudget,
 ): Promise<TimestampOutcome> {
   let i = 0;
   let best: { time: Date; source: 'signature-timestamp' | 'archive-timestamp'; accuracyMs?: number } | undefined;
@@ -61,6 +63,9 @@ export async function validateXadesTimestamps(
       checks.skip('TST', id, `${ts.kind}: no EncapsulatedTimeStamp to validate`);
       continue;
     }
+    // Each time-stamp is a CMS to parse and verify, and its input a canonicalization (an archive one over most of
+    // the signature): charged to the document's budget, so many time-stamps cannot multiply the work unbounded.
+    budget?.charge(ts.token.length + XML_WORK.certificate, `validating ${ts.kind} ${i - 1}`);
     let input: Uint8Array | undefined;
     try {
       if (ts.kind === 'SignatureTimeStamp') input = signatureTimestampInput(ts, signature);
@@ -70,6 +75,7 @@ export async function validateXadesTimestamps(
     } catch (e) {
       warnings.push(`${ts.kind}: time-stamped data could not be computed: ${(e as Error).message}`);
     }
+    if (input) budget?.charge(input.length, `computing the input of ${ts.kind} ${i - 1}`);
     const v = await validateTimestampToken(ts.token, { ctx, idPrefix: id, certificates: extra, imprint: input ? { data: input } : undefined });
     const when = v.genTime ? `genTime ${v.genTime.toISOString()}` : 'no genTime';
     const tsa = v.tsa ? `TSA ${v.tsa.subject.text}` : 'TSA not identified';

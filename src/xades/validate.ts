@@ -42,7 +42,7 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { ValidationContext } from '../validation/options.js';
 import { decide } from '../validation/verdict.js';
-import { DSIG_NS, indexIds, XADES141_NS } from './dom.js';
+import { DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
 import {
   findQualifyingProperties,
   misplacedXadesElements,
@@ -52,7 +52,8 @@ import {
   type CertReference,
   type QualifyingProperties,
 } from './properties.js';
-import { keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
+import { WorkBudget, XML_WORK } from '../util/work-budget.js';
+import { keyInfoCertificateElements, keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type ReferenceResult, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
 import { XML_SIGNATURE_METHODS } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
 import { validateXadesTimestamps, type TimestampOutcome } from './timestamps.js';
@@ -65,6 +66,10 @@ export interface XadesValidationInput {
   /** Position among the document's signatures, for the report id. */
   readonly index: number;
   readonly detachedContent?: DetachedContent;
+  /** The document's work budget, shared by all its signatures (default: a fresh `limits.maxXmlWork`). */
+  readonly budget?: WorkBudget;
+  /** `indexIds(doc)`, computed once per document by the caller (default: computed here). */
+  readonly ids?: ReadonlyMap<string, readonly Element[]>;
 }
 
 /** The ds:Signature elements of a document that are signatures in their own right (not counter-signatures). */
@@ -123,7 +128,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   } else {
     warnings.push('no XAdES QualifyingProperties: a plain XML-DSig signature; the signing certificate is not bound by the signature');
   }
-  const ids = indexIds(doc);
+  const ids = input.ids ?? indexIds(doc);
   const duplicates = structure.references
     .map((r) => r.getAttribute('URI') ?? '')
     .filter((u) => u.startsWith('#'))
@@ -136,15 +141,18 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   }
 
   // --- ISC: identification of the signing certificate ---
-  const problems: string[] = [];
-  const kiCerts = keyInfoCertificates(structure.keyInfo, problems);
-  for (const p of problems) warnings.push(p);
-  const embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings)) : [];
-  // Without a signed SigningCertificate each KeyInfo certificate may be tried as the key, each try
-  // re-digesting every reference: the number of carried certificates is bounded like a CMS's.
-  if (kiCerts.length + embedded.length > ctx.limits.maxCertificates) {
-    throw new LimitExceededError('xml.certificates', ctx.limits.maxCertificates, `the signature carries ${kiCerts.length + embedded.length} certificates (max ${ctx.limits.maxCertificates})`);
+  // All work on the document (every signature's canonicalizations, digests, certificates) draws on one budget.
+  const budget = input.budget ?? new WorkBudget(ctx.limits.maxXmlWork);
+  // Carried certificates are counted before any is decoded, and bounded like a CMS's.
+  const carried = keyInfoCertificateElements(structure.keyInfo).length + (qp?.certificateValues.length ?? 0);
+  if (carried > ctx.limits.maxCertificates) {
+    throw new LimitExceededError('xml.certificates', ctx.limits.maxCertificates, `the signature carries ${carried} certificates (max ${ctx.limits.maxCertificates})`);
   }
+  const problems: string[] = [];
+  const kiCerts = keyInfoCertificates(structure.keyInfo, problems, budget);
+  for (const p of problems) warnings.push(p);
+  const embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings, budget)) : [];
+  const xmlOptions = { registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences, budget, ids };
   // Path building consults ctx.anchors through its own index: the pool holds the carried certificates, plus
   // the anchor that signed directly when the reference names one (never a copy of the whole trust set).
   const pool = new CertificatePool([...kiCerts, ...embedded, ...ctx.intermediates].map((certificate) => ({ certificate })));
@@ -168,36 +176,31 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     else checks.indeterminate('ISC', 'isc.signing-certificate-reference', `no available certificate matches the ${name} reference`, 'NO_SIGNING_CERTIFICATE_FOUND');
   } else {
     if (qp) warnings.push('XAdES SignedProperties carry no SigningCertificate(V2): not XAdES-B; the signer is identified by KeyInfo only');
-    // No signed binding: take the KeyInfo certificate whose key verifies; trust still comes only from XCV.
-    for (const c of kiCerts) {
-      const r = await verifyXmlSignature(doc, signature, { key: c, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
-      if (r.signatureValid || !xml) {
-        xml = r;
-        signer = c;
-      }
-      if (r.signatureValid) break;
+    // No signed binding: take the KeyInfo certificate whose key verifies; trust still comes only from XCV. The
+    // candidates are tried on the SignatureValue alone (one canonical SignedInfo); references are digested once.
+    if (kiCerts.length) {
+      xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: kiCerts });
+      signer = (xml.key as ParsedCertificate | null) ?? kiCerts[0];
     }
     if (signer) checks.pass('ISC', 'isc.key-info', `signer identified by its ds:KeyInfo certificate ${signer.subject.text} (not bound by a signed property)`);
     else {
       checks.indeterminate('ISC', 'isc.key-info', 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present', 'NO_SIGNING_CERTIFICATE_FOUND');
       // A bare public key identifies nobody, but checking it tells the caller whether the signature is intact.
-      for (const key of await keyValueKeys(structure.keyInfo)) {
-        const r = await verifyXmlSignature(doc, signature, { key, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
-        if (r.signatureValid || !xml) xml = r;
-        if (r.signatureValid) {
-          warnings.push('the signature verifies with the public key in ds:KeyValue, which is not bound to any certificate: intact, signer unknown');
-          break;
-        }
+      const keys = await keyValueKeys(structure.keyInfo);
+      if (keys.length) {
+        xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: keys });
+        if (xml.signatureValid) warnings.push('the signature verifies with the public key in ds:KeyValue, which is not bound to any certificate: intact, signer unknown');
       }
     }
   }
 
   // --- CV: references and signature value (with the identified certificate only) ---
-  if (signer && !xml) xml = await verifyXmlSignature(doc, signature, { key: signer, registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences });
+  if (signer && !xml) xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: signer });
   if (xml) {
     for (const r of xml.references) {
       const what = `reference ${r.index}${r.uri !== null ? ` URI="${r.uri}"` : ''}${r.type ? ` Type=${r.type}` : ''} covers ${r.covered.description}${r.covered.excludesSignature ? ' minus the enveloped signature' : ''}`;
-      if (r.digestOk) checks.pass('CV', `cv.reference[${r.index}]`, `${what}: ${r.digestAlgorithm} digest matches`);
+      if (!r.digested && !xml.signatureValid && !r.error?.startsWith('malformed') && !r.error?.includes('ambiguous')) checks.skip('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`);
+      else if (r.digestOk) checks.pass('CV', `cv.reference[${r.index}]`, `${what}: ${r.digestAlgorithm} digest ${r.digestValue} matches`);
       else if (r.error?.startsWith('digest mismatch')) checks.fail('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'HASH_FAILURE');
       else if (r.error?.includes('ambiguous') || r.error?.startsWith('malformed')) checks.fail('FC', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'FORMAT_FAILURE');
       else checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'SIGNED_DATA_NOT_FOUND');
@@ -242,7 +245,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       if (keyInfoSigned) checks.pass('ISC', 'isc.key-info-signed', 'no SigningCertificate(V2), but ds:KeyInfo with the signing certificate is covered by a signed reference');
       else checks.indeterminate('ISC', 'isc.signing-certificate-reference', 'XAdES QualifyingProperties without a signed SigningCertificate(V2), and ds:KeyInfo is not signed: the signing certificate is not bound by the signature', 'NO_SIGNING_CERTIFICATE_FOUND');
     }
-    signedContentPolicy(doc, signature, xml, qp, checks);
+    signedContentPolicy(doc, signature, xml, qp, checks, warnings);
     // DataObjectFormat must point at a data reference of this signature.
     for (const dof of qp?.dataObjectFormats ?? []) {
       const target = dof.objectReference.replace(/^#/, '');
@@ -250,6 +253,19 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
         checks.fail('FC', 'fc.data-object-format', `DataObjectFormat ObjectReference "${dof.objectReference}" names no ds:Reference of this signature`, 'FORMAT_FAILURE');
       }
     }
+  }
+
+  // A document the caller supplies is the document it wants verified. Only a detached reference signs supplied
+  // bytes; a signature without one (enveloped, enveloping) signs what it carries, so "verifying" it against a
+  // supplied document would pass any document: it fails instead, as CAdES does for attached content.
+  if (input.detachedContent && !structure.references.some((r) => isDetachedUri(r.hasAttribute('URI') ? r.getAttribute('URI') : null))) {
+    const signs = xml?.references.filter((r) => r.covered.kind !== 'unresolved').map((r) => r.covered.description) ?? [];
+    checks.fail(
+      'CV',
+      'cv.supplied-content',
+      `the supplied document is not the signed content: this signature has no detached reference${signs.length ? ` (it signs ${[...new Set(signs)].join(', ')} of the XML document itself)` : ''}`,
+      'HASH_FAILURE',
+    );
   }
 
   // --- XCV: certificate path at the validation time, with embedded XAdES-LT revocation data ---
@@ -313,7 +329,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   if (counter) warnings.push(`${counter} CounterSignature(s) present: not validated by this version`);
 
   // --- time-stamps (T / LT / LTA) and past signature validation at the proof of existence ---
-  ts = qp ? await validateXadesTimestamps(qp, xml, signature, sigCtx, checks, warnings) : undefined;
+  ts = qp ? await validateXadesTimestamps(qp, xml, signature, sigCtx, checks, warnings, budget) : undefined;
   if (ts?.bestSignatureTime) {
     pastSignatureValidation({
       checks,
@@ -367,7 +383,7 @@ function levelOf(qp: QualifyingProperties): string {
   return 'XAdES-BASELINE-B';
 }
 
-function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList): void {
+function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList, warnings: string[]): void {
   // References to the signature's own parts (SignedProperties, KeyInfo, SignatureValue...) protect
   // the signature, they are not signed data; only ds:Object content can be data inside it.
   const inOwnObject = (el: Element | null) => {
@@ -400,9 +416,66 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
   if (bad.length) {
     checks.indeterminate('FC', 'fc.signed-content', `the signed data is not the document the caller has: ${bad.join('; ')}`, 'SIGNED_DATA_NOT_FOUND');
   } else {
-    const kinds = [...new Set(data.map((r) => (r.covered.kind === 'detached' ? 'detached content' : r.covered.isDocumentElement ? 'the document element' : 'this signature\'s ds:Object')))];
-    checks.pass('FC', 'fc.signed-content', `signed data is ${kinds.join(' and ')}`);
+    const what = [...new Set(data.map((r) => describeSignedData(r, signature)))];
+    checks.pass('FC', 'fc.signed-content', `signed data is ${what.join(' and ')}`);
+    for (const w of uncoveredMarkup(doc, signature, data)) warnings.push(w);
   }
+}
+
+/** Exactly what one data reference signs: the detached name, the document element, or which ds:Object (path and Id). */
+function describeSignedData(r: ReferenceResult, signature: Element): string {
+  const c = r.covered;
+  if (c.kind === 'detached') return `detached content "${c.description}"`;
+  const el = c.element;
+  if (!el) return `unresolved reference ${r.index}`; // its own CV check says why
+  if (c.isDocumentElement) return `the document element ${c.description}${c.excludesSignature ? ' minus the enveloped signature' : ''}`;
+  const obj = el.parentNode === signature ? el : (el.parentNode as Element);
+  const objId = obj.getAttribute('Id');
+  const objText = `ds:Object ${xpathOf(obj)}${objId ? ` (Id "${objId}")` : ' (no Id)'}`;
+  return obj === el ? `the ${objText}` : `${c.description} in ${objText}`;
+}
+
+const PI_NODE = 7;
+const COMMENT_NODE = 8;
+
+/**
+ * Processing instructions and comments of the document that no signed reference covers: a by-Id reference
+ * covers only its element (without comments), `URI=""` the whole document without comments. They are text
+ * a consumer may act on (an xml-stylesheet PI changes what is displayed), so the report names them.
+ */
+function uncoveredMarkup(doc: Document, signature: Element, data: readonly ReferenceResult[]): string[] {
+  const out: string[] = [];
+  let more = 0;
+  const stack: Node[] = [];
+  for (let c = doc.lastChild; c; c = c.previousSibling) stack.push(c);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n === signature) continue;
+    if (n.nodeType === PI_NODE || n.nodeType === COMMENT_NODE) {
+      const covered = data.some((r) => {
+        const c = r.covered;
+        if (!r.digestOk || !c.element) return false;
+        if (n.nodeType === COMMENT_NODE && !c.comments) return false;
+        return c.kind === 'document' || isAncestorOrSelf(c.element, n);
+      });
+      if (!covered) {
+        if (out.length >= 10) more++;
+        else {
+          const where = n.parentNode && n.parentNode.nodeType === 1 ? `in ${xpathOf(n.parentNode)}` : n.compareDocumentPosition(doc.documentElement) & 4 ? 'before the document element' : 'after the document element';
+          const text = n.nodeType === PI_NODE ? `processing instruction <?${(n as ProcessingInstruction).target} ${(n.nodeValue ?? '').slice(0, 200)}?>` : `comment <!--${(n.nodeValue ?? '').slice(0, 200)}-->`;
+          out.push(`not covered by the signature: ${text} ${where}`);
+        }
+      }
+    }
+    for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
+  }
+  if (more) out.push(`not covered by the signature: ${more} more processing instruction(s) / comment(s)`);
+  return out;
+}
+
+/** A reference URI that is served from caller-supplied content (not the document, not an Id in it). */
+function isDetachedUri(uri: string | null): boolean {
+  return uri === null || (uri !== '' && !uri.startsWith('#'));
 }
 
 function isDirectObjectData(signature: Element, el: Element): boolean {
@@ -412,7 +485,8 @@ function isDirectObjectData(signature: Element, el: Element): boolean {
   return !isObject(el) && isObject(el.parentNode) && el.parentNode!.parentNode === signature;
 }
 
-function tryCert(der: Uint8Array, warnings: string[]): ParsedCertificate[] {
+function tryCert(der: Uint8Array, warnings: string[], budget: WorkBudget): ParsedCertificate[] {
+  budget.charge(XML_WORK.certificate + der.length, 'parsing CertificateValues');
   try {
     return [certificateCache.get(der)];
   } catch (e) {

@@ -31,12 +31,16 @@ import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.j
 import type { PublicKeyFacts } from '../crypto/spki.js';
 import { certificateCache } from '../pki/cache.js';
 import { ParsedCertificate } from '../pki/certificate.js';
+import { LimitExceededError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import { decodeUtf8, equalBytes, fromBase64, toBase64 } from '../util/bytes.js';
+import { chargeSubtree, WorkBudget, XML_WORK } from '../util/work-budget.js';
 import { parseXml } from '../xml/parse.js';
 import {
   BASE64_TRANSFORM,
   C14N_10,
   C14N_METHODS,
+  type C14nMethod,
   ecdsaRawToDer,
   ENVELOPED_SIGNATURE,
   signatureAlgorithmId,
@@ -46,19 +50,29 @@ import {
   XPATH_TRANSFORM,
 } from './algorithms.js';
 import { canonicalize } from './c14n.js';
-import { child, childElements, children, DSIG_NS, followPath, indexIds, is, isAncestorOrSelf, pathFrom, strictText, xpathOf } from './dom.js';
+import { child, childElements, children, DSIG_NS, indexIds, is, isAncestorOrSelf, isElement, strictText, xpathOf } from './dom.js';
 
 /** Detached content: one unnamed blob (for a single detached reference) or a name → bytes map keyed by the reference URI. */
 export type DetachedContent = Uint8Array | ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
 
+export type VerificationKey = ParsedCertificate | PublicKeyFacts;
+
 export interface VerifyXmlSignatureOptions {
-  /** The key that must have made the signature: a certificate or its public key. Required: KeyInfo is never trusted. */
-  readonly key: ParsedCertificate | PublicKeyFacts;
+  /**
+   * The key that must have made the signature: a certificate or its public key. Required: KeyInfo is never trusted.
+   * A list means "one of these" (e.g. KeyInfo candidates, pinned list signers): SignatureValue is checked with
+   * each over the one canonical SignedInfo, and only the first that verifies has its references digested.
+   */
+  readonly key: VerificationKey | readonly VerificationKey[];
   readonly registry?: AlgorithmRegistry;
   readonly detachedContent?: DetachedContent;
   /** Defaults: 64 references, 8 transforms per reference. */
   readonly maxReferences?: number;
   readonly maxTransforms?: number;
+  /** The document's work budget (shared by all its signatures); default: a fresh one of `DEFAULT_LIMITS.maxXmlWork`. */
+  readonly budget?: WorkBudget;
+  /** `indexIds(doc)` when the caller already has it (one walk per document, not per signature); the DOM must not have changed since. */
+  readonly ids?: ReadonlyMap<string, readonly Element[]>;
 }
 
 /** What one ds:Reference points at. */
@@ -73,6 +87,8 @@ export interface ReferenceCoverage {
   readonly insideSignature: boolean;
   /** The enveloped-signature transform removed the verified signature from the covered content. */
   readonly excludesSignature: boolean;
+  /** Comments in the covered nodes are part of the digested octets (an XPointer URI with a WithComments C14N). */
+  readonly comments: boolean;
 }
 
 export interface ReferenceResult {
@@ -84,11 +100,15 @@ export interface ReferenceResult {
   readonly digestAlgorithm: string;
   readonly transforms: readonly string[];
   readonly covered: ReferenceCoverage;
+  /** False when the reference was only resolved, not digested (the SignatureValue did not verify first). */
+  readonly digested: boolean;
   readonly digestOk: boolean;
   /** Why the digest could not be computed or did not match. */
   readonly error: string | null;
   /** The octets that were digested (kept for diagnostics and XAdES time-stamp inputs). */
   readonly digestInput: Uint8Array | null;
+  /** The digest computed over `digestInput` (base64), when one was computed. */
+  readonly digestValue: string | null;
   /** The ds:Reference element itself. */
   readonly element: Element;
 }
@@ -97,7 +117,7 @@ export interface XmlSignatureResult {
   /** SignatureValue verifies over canonical SignedInfo with the given key AND structure is sound. */
   readonly signatureValid: boolean;
   readonly signatureError: string | null;
-  /** Every reference digest matches. */
+  /** Every reference digest matches (false when the references were not digested). */
   readonly referencesValid: boolean;
   readonly references: readonly ReferenceResult[];
   /** Certificates found in ds:KeyInfo/ds:X509Data — untrusted candidates only. */
@@ -105,6 +125,8 @@ export interface XmlSignatureResult {
   readonly signedInfoAlgorithm: string;
   readonly canonicalizationMethod: string;
   readonly resolvedAlgorithm: ResolvedSignatureAlgorithm | null;
+  /** The key (one of `opts.key`) the SignatureValue verified with; null when none did. */
+  readonly key: VerificationKey | null;
   /** Structural problems found (each also makes signatureValid false). */
   readonly problems: readonly string[];
 }
@@ -160,25 +182,48 @@ export function readSignatureStructure(signature: Element): SignatureStructure {
   };
 }
 
-/** Certificates in ds:KeyInfo/ds:X509Data/ds:X509Certificate (unparsable ones are reported). */
-export function keyInfoCertificates(keyInfo: Element | undefined, problems: string[]): ParsedCertificate[] {
-  const out: ParsedCertificate[] = [];
-  if (!keyInfo) return out;
-  for (const xd of children(keyInfo, DSIG_NS, 'X509Data')) {
-    for (const xc of children(xd, DSIG_NS, 'X509Certificate')) {
-      try {
-        out.push(certificateCache.get(fromBase64(strictText(xc))));
-      } catch (e) {
-        problems.push(`unreadable ds:X509Certificate: ${(e as Error).message}`);
-      }
-    }
-  }
-  return out;
+/** The ds:X509Certificate elements of ds:KeyInfo/ds:X509Data (cheap: nothing is decoded). */
+export function keyInfoCertificateElements(keyInfo: Element | undefined): Element[] {
+  return keyInfo ? children(keyInfo, DSIG_NS, 'X509Data').flatMap((xd) => children(xd, DSIG_NS, 'X509Certificate')) : [];
 }
 
-/** Verifies one ds:Signature in `doc` with the caller's key. See the module comment for the guarantees. */
+/** Parsed once per ds:KeyInfo element: validation and verification both ask, and parsing is charged once. */
+const keyInfoParsed = new WeakMap<Element, { readonly certs: ParsedCertificate[]; readonly problems: string[] }>();
+
+/** Certificates in ds:KeyInfo/ds:X509Data/ds:X509Certificate (unparsable ones are reported); each parse is charged to `budget`. */
+export function keyInfoCertificates(keyInfo: Element | undefined, problems: string[], budget?: WorkBudget): ParsedCertificate[] {
+  if (!keyInfo) return [];
+  const known = keyInfoParsed.get(keyInfo);
+  if (known) {
+    problems.push(...known.problems);
+    return [...known.certs];
+  }
+  const out: ParsedCertificate[] = [];
+  const mine: string[] = [];
+  for (const xc of keyInfoCertificateElements(keyInfo)) {
+    try {
+      const der = fromBase64(strictText(xc));
+      budget?.charge(XML_WORK.certificate + der.length, 'parsing ds:KeyInfo certificates');
+      out.push(certificateCache.get(der));
+    } catch (e) {
+      if (e instanceof LimitExceededError) throw e;
+      mine.push(`unreadable ds:X509Certificate: ${(e as Error).message}`);
+    }
+  }
+  keyInfoParsed.set(keyInfo, { certs: out, problems: mine });
+  problems.push(...mine);
+  return [...out];
+}
+
+/**
+ * Verifies one ds:Signature in `doc` with the caller's key(s). See the module comment for the guarantees.
+ * Order matters for hostile input: the SignatureValue is checked over the canonical SignedInfo (canonicalised
+ * once, whatever the number of candidate keys) BEFORE any reference is digested, and references are digested
+ * only for the key that verified — a signature nobody made costs one SignedInfo, not its references.
+ */
 export async function verifyXmlSignature(doc: Document, signatureElement: Element, opts: VerifyXmlSignatureOptions): Promise<XmlSignatureResult> {
   const registry = opts.registry ?? getDefaultRegistry();
+  const budget = opts.budget ?? new WorkBudget(DEFAULT_LIMITS.maxXmlWork);
   const problems: string[] = [];
   let structure: SignatureStructure;
   try {
@@ -193,31 +238,28 @@ export async function verifyXmlSignature(doc: Document, signatureElement: Elemen
       signedInfoAlgorithm: '',
       canonicalizationMethod: '',
       resolvedAlgorithm: null,
+      key: null,
       problems: [(e as Error).message],
     };
   }
-  const certs = keyInfoCertificates(structure.keyInfo, problems);
+  const certs = keyInfoCertificates(structure.keyInfo, problems, budget);
   if (structure.references.length > (opts.maxReferences ?? 64)) problems.push(`more than ${opts.maxReferences ?? 64} references`);
-  const ids = indexIds(doc);
-  const references: ReferenceResult[] = [];
-  if (!problems.length) {
-    for (let i = 0; i < structure.references.length; i++) {
-      references.push(await processReference(doc, structure, structure.references[i]!, i, ids, opts, registry));
-    }
-  }
 
-  // Signature value over canonical SignedInfo.
+  // Signature value over canonical SignedInfo, first.
   let signatureError: string | null = null;
   let signatureOk = false;
   let resolved: ResolvedSignatureAlgorithm | null = null;
+  let verifiedWith: VerificationKey | null = null;
   const method = XML_SIGNATURE_METHODS[structure.signatureMethod];
   const c14n = C14N_METHODS[structure.canonicalizationMethod];
-  const publicKey = opts.key instanceof ParsedCertificate ? opts.key.publicKey : opts.key;
+  const keys: readonly VerificationKey[] = Array.isArray(opts.key) ? opts.key : [opts.key as VerificationKey];
   if (problems.length) signatureError = problems[0]!;
   else if (!method) signatureError = `unsupported SignatureMethod ${structure.signatureMethod}`;
   else if (!c14n) signatureError = `unsupported CanonicalizationMethod ${structure.canonicalizationMethod}`;
+  else if (!keys.length) signatureError = 'no key to verify the SignatureValue with';
   else {
     try {
+      chargeSubtree(budget, structure.signedInfo, 'canonicalizing ds:SignedInfo');
       const signedInfoBytes = new TextEncoder().encode(canonicalize(structure.signedInfo, structure.signedInfo, c14n, structure.inclusivePrefixes));
       let sig = fromBase64(strictText(structure.signatureValueElement));
       if (method.ecdsaRaw) {
@@ -226,38 +268,141 @@ export async function verifyXmlSignature(doc: Document, signatureElement: Elemen
         sig = der;
       }
       const signatureAlgorithm = signatureAlgorithmId(method);
-      resolved = registry.resolveSignature({ signatureAlgorithm, publicKey });
-      signatureOk = await registry.verify({ signatureAlgorithm, publicKey, data: signedInfoBytes, signature: sig });
-      if (!signatureOk) signatureError = `${resolved.name} SignatureValue does not verify with the given key`;
+      for (const key of keys) {
+        const publicKey = key instanceof ParsedCertificate ? key.publicKey : key;
+        let r: ResolvedSignatureAlgorithm;
+        try {
+          r = registry.resolveSignature({ signatureAlgorithm, publicKey });
+        } catch (e) {
+          // Only one candidate: its error is the answer. Several: a key of another type is just not the signer's.
+          if (keys.length === 1) throw e;
+          signatureError ??= (e as Error).message;
+          continue;
+        }
+        resolved ??= r;
+        budget.charge(Math.ceil(signedInfoBytes.length / XML_WORK.digestBytesPerUnit) + XML_WORK.certificate, 'verifying SignatureValue');
+        if (await registry.verify({ signatureAlgorithm, publicKey, data: signedInfoBytes, signature: sig })) {
+          signatureOk = true;
+          resolved = r;
+          verifiedWith = key;
+          signatureError = null;
+          break;
+        }
+        signatureError = `${r.name} SignatureValue does not verify with the given key${keys.length > 1 ? ` (nor with any of the ${keys.length} candidates)` : ''}`;
+      }
     } catch (e) {
+      if (e instanceof LimitExceededError) throw e;
       signatureError = (e as Error).message;
+    }
+  }
+
+  // References: resolved always (what they point at is format information), digested only under a verified key.
+  const ids = opts.ids ?? indexIds(doc);
+  const references: ReferenceResult[] = [];
+  if (!problems.length) {
+    const memo: ReferenceMemo = new Map();
+    const why = signatureOk ? undefined : `not digested: ${signatureError ?? 'the SignatureValue does not verify'}`;
+    for (let i = 0; i < structure.references.length; i++) {
+      references.push(await processReference(doc, structure, structure.references[i]!, i, ids, opts, registry, budget, memo, why));
     }
   }
   return {
     signatureValid: signatureOk,
     signatureError,
-    referencesValid: references.length > 0 && references.every((r) => r.digestOk),
+    referencesValid: signatureOk && references.length > 0 && references.every((r) => r.digestOk),
     references,
     keyInfoCertificates: certs,
     signedInfoAlgorithm: structure.signatureMethod,
     canonicalizationMethod: structure.canonicalizationMethod,
     resolvedAlgorithm: resolved,
+    key: verifiedWith,
     problems,
   };
 }
 
-type Data = { readonly kind: 'nodes'; readonly node: Node; readonly original: Node; readonly withComments: boolean } | { readonly kind: 'octets'; readonly bytes: Uint8Array };
+/**
+ * Node sets are never copied: a transform that removes nodes (enveloped-signature, the
+ * not(ancestor-or-self::ds:Signature) XPath) records them in `exclude`, and they are left
+ * out while serializing.
+ */
+type Data =
+  | { readonly kind: 'nodes'; readonly node: Node; readonly withComments: boolean; readonly exclude: readonly Element[] }
+  | { readonly kind: 'octets'; readonly bytes: Uint8Array; readonly comments: boolean };
 
-const UNRESOLVED: ReferenceCoverage = { kind: 'unresolved', element: null, description: 'unresolved', isDocumentElement: false, insideSignature: false, excludesSignature: false };
+/** One verification's transform results, keyed by what determines them (URI + transforms): identical references cost once. */
+type ReferenceMemo = Map<string, { readonly covered: ReferenceCoverage; readonly bytes?: Uint8Array; readonly error?: string; readonly digests: Map<string, Uint8Array> }>;
+
+const UNRESOLVED: ReferenceCoverage = { kind: 'unresolved', element: null, description: 'unresolved', isDocumentElement: false, insideSignature: false, excludesSignature: false, comments: false };
+
+/**
+ * `canonicalize` of `source` as if the elements in `exclude` (descendants of `source`) were absent:
+ * the enveloped-signature transform applied while serializing, with no copy of the document. The
+ * elements are detached for the duration of the (synchronous) call and put back exactly where they
+ * were, so no other code can observe the change. (A canonicalizer taking the nodes to skip would make
+ * this a pass-through: see the optional 5th parameter.)
+ */
+export function canonicalizeWithout(source: Node, original: Node, method: C14nMethod, inclusivePrefixes: string | undefined, exclude: readonly Element[] = []): string {
+  return withDetached(exclude, () => canonicalize(source, original, method, inclusivePrefixes));
+}
+
+function withDetached<T>(nodes: readonly Element[], fn: () => T): T {
+  const undo: [Node, Node, Node | null][] = [];
+  try {
+    for (const n of nodes) {
+      const parent = n.parentNode;
+      if (!parent) continue;
+      undo.push([n, parent, n.nextSibling]);
+      parent.removeChild(n);
+    }
+    return fn();
+  } finally {
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const [n, parent, next] = undo[i]!;
+      parent.insertBefore(n, next);
+    }
+  }
+}
+
+/** The outermost ds:Signature elements strictly inside `root` (nested ones go with them). */
+function signaturesUnder(root: Node): Element[] {
+  const out: Element[] = [];
+  const stack: Node[] = [];
+  for (let c = root.firstChild; c; c = c.nextSibling) stack.push(c);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (!isElement(n)) continue;
+    if (n.namespaceURI === DSIG_NS && n.localName === 'Signature') {
+      out.push(n);
+      continue;
+    }
+    for (let c = n.firstChild; c; c = c.nextSibling) stack.push(c);
+  }
+  return out;
+}
+
+/** What a transform chain's result depends on besides the URI (XPath: only whether it is the one form supported). */
+function transformsKey(transformEls: readonly Element[]): string {
+  return transformEls
+    .map((t) => {
+      const alg = t.getAttribute('Algorithm') ?? '';
+      const incl = childElements(t).find((e) => e.localName === 'InclusiveNamespaces')?.getAttribute('PrefixList');
+      return `${alg}|${incl ?? '\u0000'}|${alg === XPATH_TRANSFORM ? String(isNotAncestorOrSelfSignature(t)) : ''}`;
+    })
+    .join('\n');
+}
 
 async function processReference(
   doc: Document,
   s: SignatureStructure,
   ref: Element,
   index: number,
-  ids: Map<string, Element[]>,
-  opts: VerifyXmlSignatureOptions,
+  ids: ReadonlyMap<string, readonly Element[]>,
+  opts: Pick<VerifyXmlSignatureOptions, 'detachedContent' | 'maxTransforms'>,
   registry: AlgorithmRegistry,
+  budget: WorkBudget,
+  memo: ReferenceMemo,
+  /** Set: resolve only, and report this reason instead of a digest outcome. */
+  notDigested?: string,
 ): Promise<ReferenceResult> {
   const uri = ref.hasAttribute('URI') ? ref.getAttribute('URI') : null;
   const type = ref.getAttribute('Type') || null;
@@ -269,6 +414,8 @@ async function processReference(
   const digestMethod = dm?.getAttribute('Algorithm') ?? '';
   const digestOid = XML_DIGEST_OIDS[digestMethod];
   let covered: ReferenceCoverage = UNRESOLVED;
+  let digested = false;
+  let digestValue: string | null = null;
   const result = (digestOk: boolean, error: string | null, digestInput: Uint8Array | null = null): ReferenceResult => ({
     index,
     id: ref.getAttribute('Id') || null,
@@ -278,9 +425,11 @@ async function processReference(
     digestAlgorithm: digestOid ? (DIGEST_OIDS[digestOid] ?? digestOid) : digestMethod,
     transforms,
     covered,
+    digested,
     digestOk,
     error,
     digestInput,
+    digestValue,
     element: ref,
   });
   if (!dm || !dv) return result(false, 'ds:Reference lacks DigestMethod or DigestValue');
@@ -296,8 +445,8 @@ async function processReference(
   let data: Data;
   if (uri === '' || uri === '#xpointer(/)') {
     const root = doc.documentElement;
-    covered = { kind: 'document', element: root, description: xpathOf(root), isDocumentElement: true, insideSignature: isAncestorOrSelf(s.signature, root), excludesSignature: false };
-    data = { kind: 'nodes', node: doc, original: doc, withComments: uri !== '' };
+    covered = { kind: 'document', element: root, description: xpathOf(root), isDocumentElement: true, insideSignature: isAncestorOrSelf(s.signature, root), excludesSignature: false, comments: false };
+    data = { kind: 'nodes', node: doc, withComments: uri !== '', exclude: [] };
   } else if (uri !== null && uri.startsWith('#')) {
     let id = uri.slice(1);
     let withComments = false;
@@ -320,70 +469,123 @@ async function processReference(
       isDocumentElement: el === doc.documentElement,
       insideSignature: isAncestorOrSelf(s.signature, el),
       excludesSignature: false,
+      comments: false,
     };
-    data = { kind: 'nodes', node: el, original: el, withComments };
+    data = { kind: 'nodes', node: el, withComments, exclude: [] };
   } else {
     const bytes = detachedBytes(opts.detachedContent, uri, s.references.length);
-    covered = { kind: 'detached', element: null, description: uri === null ? '(reference without URI)' : uri, isDocumentElement: false, insideSignature: false, excludesSignature: false };
+    covered = { kind: 'detached', element: null, description: uri === null ? '(reference without URI)' : uri, isDocumentElement: false, insideSignature: false, excludesSignature: false, comments: false };
     if (!bytes) return result(false, `detached content for ${uri === null ? 'the reference without URI' : `"${uri}"`} was not supplied`);
-    data = { kind: 'octets', bytes };
+    data = { kind: 'octets', bytes, comments: false };
   }
 
-  // --- transforms ---
-  try {
-    for (const t of transformEls) {
-      const alg = t.getAttribute('Algorithm') ?? '';
-      const c14n = C14N_METHODS[alg];
-      if (alg === ENVELOPED_SIGNATURE) {
-        if (data.kind !== 'nodes') throw new Error('enveloped-signature transform on octets');
-        const path = pathFrom(data.node, s.signature);
-        if (path) {
-          const clone = data.node.cloneNode(true);
-          const twin = followPath(clone, path);
-          if (!twin || !is(twin as Element, DSIG_NS, 'Signature')) throw new Error('enveloped signature not found in the copy');
-          twin.parentNode!.removeChild(twin);
-          data = { ...data, node: clone };
-          covered = { ...covered, excludesSignature: true };
-        }
-      } else if (c14n) {
-        const incl = childElements(t).find((e) => e.localName === 'InclusiveNamespaces')?.getAttribute('PrefixList') ?? undefined;
-        if (data.kind === 'octets') {
-          const parsed = parseXml(data.bytes);
-          data = { kind: 'nodes', node: parsed, original: parsed, withComments: true };
-        }
-        const method = { ...c14n, withComments: c14n.withComments && data.withComments };
-        data = { kind: 'octets', bytes: new TextEncoder().encode(canonicalize(data.node, data.original, method, incl)) };
-      } else if (alg === BASE64_TRANSFORM) {
-        const node = data.kind === 'nodes' ? (data.node.nodeType === 9 ? (data.node as Document).documentElement : data.node) : undefined;
-        const text = node ? (node.textContent ?? '') : decodeUtf8((data as { bytes: Uint8Array }).bytes);
-        data = { kind: 'octets', bytes: fromBase64(text) };
-      } else if (alg === XPATH_TRANSFORM && isNotAncestorOrSelfSignature(t)) {
-        // The one XPath expression XAdES signers use (EN 319 132-1 examples, DSS):
-        // not(ancestor-or-self::ds:Signature) drops every ds:Signature subtree.
-        if (data.kind !== 'nodes') throw new Error('XPath transform on octets');
-        const clone = data.node.cloneNode(true);
-        const root = clone.nodeType === 9 ? (clone as Document) : clone;
-        const sigs = (root as Element | Document).getElementsByTagNameNS(DSIG_NS, 'Signature');
-        for (const sig of Array.from(sigs)) sig.parentNode?.removeChild(sig);
-        if (clone.nodeType === 1 && is(clone as Element, DSIG_NS, 'Signature')) throw new Error('XPath transform removes the whole referenced node');
-        data = { ...data, node: clone };
-        covered = { ...covered, excludesSignature: true };
-      } else if (alg === XPATH_TRANSFORM || alg === XPATH_FILTER2) {
-        throw new Error(`transform ${alg} is not supported (only XPath not(ancestor-or-self::ds:Signature))`);
-      } else {
-        throw new Error(`unknown transform ${alg || '(no Algorithm)'}`);
+  // --- transforms (once per distinct URI + transform chain) ---
+  const key = `${uri ?? '\u0000'}\n${transformsKey(transformEls)}`;
+  let done = memo.get(key);
+  if (!done) {
+    let outcome: { covered: ReferenceCoverage; bytes?: Uint8Array; error?: string };
+    if (notDigested) outcome = { covered: coverageAfter(covered, transformEls, s) };
+    else {
+      try {
+        const r = applyTransforms(data, transformEls, s, budget, covered);
+        outcome = { covered: r.covered, bytes: r.bytes };
+      } catch (e) {
+        if (e instanceof LimitExceededError) throw e;
+        outcome = { covered: coverageAfter(covered, transformEls, s), error: `transform failed: ${(e as Error).message}` };
       }
     }
-    if (data.kind === 'nodes') {
-      data = { kind: 'octets', bytes: new TextEncoder().encode(canonicalize(data.node, data.original, C14N_METHODS[C14N_10]!)) };
-    }
-  } catch (e) {
-    return result(false, `transform failed: ${(e as Error).message}`);
+    done = { ...outcome, digests: new Map() };
+    memo.set(key, done);
   }
-  if (!digestOid || !registry.supportsDigest(digestOid)) return result(false, `unsupported DigestMethod ${digestMethod}`, data.bytes);
-  const actual = await registry.digest(digestOid, data.bytes);
-  if (equalBytes(actual, expected)) return result(true, null, data.bytes);
-  return result(false, `digest mismatch: computed ${toBase64(actual)}, DigestValue ${toBase64(expected)}`, data.bytes);
+  covered = done.covered;
+  if (notDigested) return result(false, notDigested);
+  if (done.error !== undefined || !done.bytes) return result(false, done.error ?? 'transform failed');
+  const bytes = done.bytes;
+  if (!digestOid || !registry.supportsDigest(digestOid)) return result(false, `unsupported DigestMethod ${digestMethod}`, bytes);
+  let actual = done.digests.get(digestOid);
+  if (!actual) {
+    budget.charge(Math.ceil(bytes.length / XML_WORK.digestBytesPerUnit), 'digesting a reference');
+    actual = await registry.digest(digestOid, bytes);
+    done.digests.set(digestOid, actual);
+  }
+  digested = true;
+  digestValue = toBase64(actual);
+  if (equalBytes(actual, expected)) return result(true, null, bytes);
+  return result(false, `digest mismatch: computed ${toBase64(actual)}, DigestValue ${toBase64(expected)}`, bytes);
+}
+
+/** The coverage flags the transforms set, for a reference that is resolved but not transformed. */
+function coverageAfter(covered: ReferenceCoverage, transformEls: readonly Element[], s: SignatureStructure): ReferenceCoverage {
+  const removesSignature = transformEls.some((t) => {
+    const alg = t.getAttribute('Algorithm') ?? '';
+    return alg === ENVELOPED_SIGNATURE || (alg === XPATH_TRANSFORM && isNotAncestorOrSelfSignature(t));
+  });
+  const inside = covered.element !== null && covered.kind !== 'detached' && (covered.kind === 'document' || isAncestorOrSelf(covered.element, s.signature));
+  return removesSignature && inside ? { ...covered, excludesSignature: true } : covered;
+}
+
+function applyTransforms(
+  input: Data,
+  transformEls: readonly Element[],
+  s: SignatureStructure,
+  budget: WorkBudget,
+  coveredIn: ReferenceCoverage,
+): { bytes: Uint8Array; covered: ReferenceCoverage } {
+  let data = input;
+  let covered = coveredIn;
+  const enc = new TextEncoder();
+  const serialize = (d: Extract<Data, { kind: 'nodes' }>, method: C14nMethod, incl: string | undefined): Data => {
+    chargeSubtree(budget, d.node, 'canonicalizing a reference', new Set(d.exclude));
+    const withComments = method.withComments && d.withComments;
+    return { kind: 'octets', bytes: enc.encode(canonicalizeWithout(d.node, d.node, { ...method, withComments }, incl, d.exclude)), comments: withComments };
+  };
+  for (const t of transformEls) {
+    const alg = t.getAttribute('Algorithm') ?? '';
+    const c14n = C14N_METHODS[alg];
+    if (alg === ENVELOPED_SIGNATURE) {
+      if (data.kind !== 'nodes') throw new Error('enveloped-signature transform on octets');
+      if (data.node === s.signature) throw new Error('the enveloped-signature transform removes the whole referenced node');
+      if (isAncestorOrSelf(data.node, s.signature)) {
+        if (s.signature === (data.node as Document).documentElement) throw new Error('the enveloped-signature transform removes the whole document');
+        data = { ...data, exclude: [...data.exclude, s.signature] };
+        covered = { ...covered, excludesSignature: true };
+      }
+    } else if (c14n) {
+      const incl = childElements(t).find((e) => e.localName === 'InclusiveNamespaces')?.getAttribute('PrefixList') ?? undefined;
+      if (data.kind === 'octets') {
+        budget.charge(data.bytes.length * 2, 'parsing transformed octets as XML');
+        const parsed = parseXml(data.bytes);
+        data = { kind: 'nodes', node: parsed, withComments: true, exclude: [] };
+      }
+      data = serialize(data, c14n, incl);
+    } else if (alg === BASE64_TRANSFORM) {
+      let text: string;
+      if (data.kind === 'nodes') {
+        const d = data;
+        const node = d.node.nodeType === 9 ? (d.node as Document).documentElement : d.node;
+        chargeSubtree(budget, node, 'reading base64 text', new Set(d.exclude));
+        text = withDetached(d.exclude, () => node.textContent ?? '');
+      } else text = decodeUtf8(data.bytes);
+      data = { kind: 'octets', bytes: fromBase64(text), comments: false };
+    } else if (alg === XPATH_TRANSFORM && isNotAncestorOrSelfSignature(t)) {
+      // The one XPath expression XAdES signers use (EN 319 132-1 examples, DSS):
+      // not(ancestor-or-self::ds:Signature) drops every ds:Signature subtree.
+      if (data.kind !== 'nodes') throw new Error('XPath transform on octets');
+      for (let n: Node | null = data.node; n; n = n.parentNode) {
+        if (is(n as Element, DSIG_NS, 'Signature')) throw new Error('XPath transform removes the whole referenced node');
+      }
+      const sigs = signaturesUnder(data.node);
+      if (sigs.includes((data.node as Document).documentElement)) throw new Error('XPath transform removes the whole document');
+      data = { ...data, exclude: [...data.exclude, ...sigs] };
+      covered = { ...covered, excludesSignature: true };
+    } else if (alg === XPATH_TRANSFORM || alg === XPATH_FILTER2) {
+      throw new Error(`transform ${alg} is not supported (only XPath not(ancestor-or-self::ds:Signature))`);
+    } else {
+      throw new Error(`unknown transform ${alg || '(no Algorithm)'}`);
+    }
+  }
+  const out = data.kind === 'nodes' ? (serialize(data, C14N_METHODS[C14N_10]!, undefined) as Extract<Data, { kind: 'octets' }>) : data;
+  return { bytes: out.bytes, covered: { ...covered, comments: out.comments } };
 }
 
 function isNotAncestorOrSelfSignature(transform: Element): boolean {
@@ -429,14 +631,16 @@ function decodeURIComponentSafe(s: string): string {
 export async function referenceDigestInputs(
   doc: Document,
   signatureElement: Element,
-  opts: { readonly registry?: AlgorithmRegistry; readonly detachedContent?: DetachedContent } = {},
+  opts: { readonly registry?: AlgorithmRegistry; readonly detachedContent?: DetachedContent; readonly budget?: WorkBudget } = {},
 ): Promise<(Uint8Array | null)[]> {
   const s = readSignatureStructure(signatureElement);
   const ids = indexIds(doc);
   const registry = opts.registry ?? getDefaultRegistry();
+  const budget = opts.budget ?? new WorkBudget(DEFAULT_LIMITS.maxXmlWork);
+  const memo: ReferenceMemo = new Map();
   const out: (Uint8Array | null)[] = [];
   for (let i = 0; i < s.references.length; i++) {
-    const r = await processReference(doc, s, s.references[i]!, i, ids, { key: undefined as never, detachedContent: opts.detachedContent }, registry);
+    const r = await processReference(doc, s, s.references[i]!, i, ids, { detachedContent: opts.detachedContent }, registry, budget, memo);
     out.push(r.digestInput);
   }
   return out;

@@ -1,6 +1,5 @@
 import { DOMParser as XmldomParser } from '@xmldom/xmldom';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { decodeUtf8 } from '../util/bytes.js';
 import { DEFAULT_LIMITS, xmlLimitsOf } from '../limits.js';
 
 export interface XmlLimits {
@@ -23,7 +22,8 @@ export const DEFAULT_XML_LIMITS: XmlLimits = xmlLimitsOf(DEFAULT_LIMITS);
 export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT_XML_LIMITS): Document {
   const size = typeof input === 'string' ? input.length : input.byteLength;
   if (size > limits.maxBytes) throw new LimitExceededError('xml.bytes', limits.maxBytes);
-  const text = typeof input === 'string' ? input : decodeUtf8(input);
+  const text = typeof input === 'string' ? input : decodeUtf8Strict(input);
+  checkDeclaredEncoding(text);
   if (/<!DOCTYPE/i.test(text)) throw new InputFormatError('XML with a DOCTYPE is refused (no DTDs or entities in signed XML)');
   if (/<!ENTITY/i.test(text)) throw new InputFormatError('XML with an ENTITY declaration is refused');
   const source = text.replace(/^\uFEFF/, '');
@@ -32,6 +32,42 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
   if (!doc?.documentElement) throw new InputFormatError('XML has no document element');
   checkShape(doc.documentElement, limits);
   return doc;
+}
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Signed XML is read as UTF-8 only, and only when it is valid UTF-8. The XML declaration lies outside the
+ * canonical form, so a document whose bytes are read differently by a consumer honouring its BOM or
+ * declaration (UTF-16, windows-1251...) would verify here while that consumer sees other text; and a lenient
+ * decoder maps different invalid byte sequences to the same U+FFFD, so the signature would not fix the bytes.
+ */
+function decodeUtf8Strict(bytes: Uint8Array): string {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0xff && b1 === 0xfe)) throw new InputFormatError('XML with a UTF-16/UTF-32 byte-order mark is refused: signed XML is accepted in UTF-8 only');
+  if ((b0 === 0x00 && b1 !== undefined) || (b0 !== undefined && b1 === 0x00)) throw new InputFormatError('XML that looks UTF-16/UTF-32 encoded (NUL bytes in the first character) is refused: signed XML is accepted in UTF-8 only');
+  try {
+    return fatalUtf8.decode(bytes);
+  } catch {
+    throw new InputFormatError('XML is not valid UTF-8: signed XML is accepted in UTF-8 only (invalid byte sequences would all read as U+FFFD)');
+  }
+}
+
+/** The encoding an XML declaration names must be UTF-8 (names are case-insensitive, XML 1.0 4.3.3; "UTF8" is its alias); any other is refused. */
+function checkDeclaredEncoding(text: string): void {
+  // A declaration can only open the document (parsers refuse one anywhere else), after an optional BOM.
+  const decl = /^\uFEFF?<\?xml(?=[\s?])([\s\S]*?)\?>/.exec(text);
+  if (!decl) return;
+  const body = decl[1]!;
+  if (!/encoding/.test(body)) return;
+  const m = /^\s+version\s*=\s*(?:"[^"]*"|'[^']*')\s+encoding\s*=\s*(?:"([^"]*)"|'([^']*)')(?:\s+standalone\s*=\s*(?:"[^"]*"|'[^']*'))?\s*$/.exec(body);
+  const name = m ? (m[1] ?? m[2]!) : undefined;
+  if (name === undefined) throw new InputFormatError('XML declaration with an unreadable encoding declaration is refused');
+  // "UTF8" (no hyphen) is what KZ Kalkan writes; every decoder that knows the name reads UTF-8, so it is not another text.
+  if (!/^utf-?8$/i.test(name)) {
+    throw new InputFormatError(`XML declared as encoding="${name}" is refused: signed XML is accepted in UTF-8 only (the declaration is outside the signed canonical form, so a consumer honouring it would read other text than was verified)`);
+  }
 }
 
 /** The browser's DOMParser, when running in a window (workers have none). */
