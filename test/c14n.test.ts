@@ -260,7 +260,7 @@ describe.skipIf(!haveCorpus)('corpus: xmlsec interop (Merlin, Phaos, Aleksey), x
         } catch {
           // not a complete ds:Signature (a fragment): its references are still processed
         }
-        const r = await verifyXmlSignature(d, sig, { key });
+        const r = await verifyXmlSignature(d, sig, { key, digestUnverified: true });
         for (const ref of r.references) {
           if (ref.digestOk) matched++;
           else if (ref.error?.startsWith('digest mismatch')) mismatched.push(`${f.slice(corpus.length + 1)}#${ref.index}`);

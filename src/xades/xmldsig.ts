@@ -73,6 +73,11 @@ export interface VerifyXmlSignatureOptions {
   readonly budget?: WorkBudget;
   /** `indexIds(doc)` when the caller already has it (one walk per document, not per signature); the DOM must not have changed since. */
   readonly ids?: ReadonlyMap<string, readonly Element[]>;
+  /**
+   * Diagnostics only (C14N conformance over third-party vectors whose keys are unknown): digest the references
+   * even when no key verified the SignatureValue, within the same budget. Validation never sets it.
+   */
+  readonly digestUnverified?: boolean;
 }
 
 /** What one ds:Reference points at. */
@@ -301,7 +306,7 @@ export async function verifyXmlSignature(doc: Document, signatureElement: Elemen
   const references: ReferenceResult[] = [];
   if (!problems.length) {
     const memo: ReferenceMemo = new Map();
-    const why = signatureOk ? undefined : `not digested: ${signatureError ?? 'the SignatureValue does not verify'}`;
+    const why = signatureOk || opts.digestUnverified ? undefined : `not digested: ${signatureError ?? 'the SignatureValue does not verify'}`;
     for (let i = 0; i < structure.references.length; i++) {
       references.push(await processReference(doc, structure, structure.references[i]!, i, ids, opts, registry, budget, memo, why));
     }
