@@ -35,8 +35,11 @@ export const XMLSEC1 = process.env.OTS_FUZZ_XMLSEC1 ?? '/usr/bin/xmlsec1';
  * `pass-own-chain`: openssl fails on the chain it picks (a corrupted duplicate of a CA certificate) but passes
  * the same signature with the chain our report names, certificates taken out of the CMS: the chain we
  * accepted is valid for openssl too.
+ * `pass-digest-algorithms`: openssl fails ("no matching digest", "unknown digest algorithm") because SignedData.digestAlgorithms (an
+ * unsigned hint; RFC 5652 5.1 allows any number of elements, even none) does not list the SignerInfo's
+ * digestAlgorithm, and passes once it does: the signed bytes are intact.
  */
-export type DiffVerdict = 'pass' | 'pass-der-attrs' | 'pass-own-chain' | 'fail' | 'unsupported';
+export type DiffVerdict = 'pass' | 'pass-der-attrs' | 'pass-own-chain' | 'pass-digest-algorithms' | 'fail' | 'unsupported';
 
 export interface DiffResult {
   readonly tool: 'openssl' | 'xmlsec1' | 'none';
@@ -124,6 +127,20 @@ export function derSortedSignedAttrs(der: Uint8Array): Uint8Array | undefined {
   return changed ? serialize(root) : undefined;
 }
 
+/** The single-signer CMS with SignedData.digestAlgorithms set to exactly its SignerInfo's digestAlgorithm. */
+export function withSignerDigestAlgorithm(der: Uint8Array): Uint8Array | undefined {
+  const root = parseTlv(der);
+  const explicit = root?.children?.[1];
+  const sd = explicit?.children?.[0];
+  const algs = sd?.children?.[1];
+  const si = sd?.children?.[sd.children.length - 1]?.children?.[0];
+  const alg = si?.children?.[2];
+  if (!root || !explicit || !sd || !algs || algs.tag[0] !== 0x31 || !alg || alg.tag[0] !== 0x30) return undefined;
+  algs.children = [alg];
+  for (const n of [root, explicit, sd, algs]) n.original = null;
+  return serialize(root);
+}
+
 /**
  * The CMS with SignedData.certificates replaced by the chain `report` names (found in the input or the
  * caller's certificates); openssl cms builds chains only from the certificates inside the CMS.
@@ -200,6 +217,12 @@ async function opensslCheck(input: Uint8Array, report: SignatureReport, options:
     last = r;
     if (!TIME_FAIL.test(r.stderr)) {
       const line = firstLine(r.stderr);
+      const listed = /no matching digest|unknown digest algorithm/i.test(r.stderr) ? withSignerDigestAlgorithm(single) : undefined;
+      if (listed) {
+        const again = full.map((x) => (x === full[full.indexOf('-in') + 1] ? tmp('sig-digest-algs.der', listed) : x));
+        const r1 = await run(OPENSSL, again);
+        if (r1.code === 0 && /Verification successful/.test(r1.stderr)) return { tool: 'openssl', verdict: 'pass-digest-algorithms', detail: 'passes once SignedData.digestAlgorithms lists the SignerInfo digestAlgorithm', command: `openssl ${again.join(' ')}` };
+      }
       const sorted = /signature failure|verification failure|bad signature|signature mismatch/i.test(r.stderr) ? derSortedSignedAttrs(single) : undefined;
       if (sorted) {
         const again = full.map((x) => (x === full[full.indexOf('-in') + 1] ? tmp('sig-der-attrs.der', sorted) : x));
@@ -307,6 +330,36 @@ async function xmlsecCheck(input: Uint8Array, report: SignatureReport, options: 
     if (!/certificate has expired|not yet valid/i.test(out)) break;
   }
   const line = xmlsecLine(last);
+  // As for openssl: xmlsec1 builds its chain from the first candidate it finds among the untrusted certificates,
+  // which include every certificate in the document (a corrupted copy in CertificateValues, say). Give it only
+  // the chain our report names: it must then verify that very chain.
+  if (/certificate verification failed|unable to get local issuer|certificate signature failure/i.test(last)) {
+    const pool = new Map<string, Uint8Array>();
+    for (const c of [...inter, ...anchors]) pool.set(createHash('sha256').update(c).digest('hex'), c);
+    const chain = report.chain.map((c) => pool.get(c.sha256));
+    if (chain.length && chain.every(Boolean)) {
+      const own = [...args.filter((x, i, arr) => x !== '--untrusted-pem' && arr[i - 1] !== '--untrusted-pem'), ...(chain as Uint8Array[]).flatMap((c) => ['--untrusted-pem', tmp('chain.pem', pem([c]))])];
+      // ds:KeyInfo certificates are candidates for xmlsec1 too; drop those outside our chain (when KeyInfo is signed,
+      // this breaks the signature and the disagreement stands, as it should).
+      const chainHashes = new Set(report.chain.map((c) => c.sha256));
+      const text = new TextDecoder().decode(input);
+      const pruned = text.replace(/<((?:[\w.-]+:)?)KeyInfo[\s>][\s\S]*?<\/\1KeyInfo>/g, (keyInfo) =>
+        keyInfo.replace(/<((?:[\w.-]+:)?)X509Certificate>([^<]*)<\/\1X509Certificate>/g, (whole, _p: string, b64: string) => {
+          try {
+            return chainHashes.has(createHash('sha256').update(Buffer.from(b64.replace(/\s+/g, ''), 'base64')).digest('hex')) ? whole : '';
+          } catch {
+            return whole;
+          }
+        }),
+      );
+      const ownFile = pruned === text ? file : tmp('sig-own-chain.xml', pruned);
+      for (const t of times) {
+        const full = [...own, '--verification-gmt-time', gmt(t), ownFile];
+        const r = await run(XMLSEC1, full);
+        if (r.code === 0 && /^OK$/m.test(`${r.stdout}\n${r.stderr}`)) return { tool: 'xmlsec1', verdict: 'pass-own-chain', detail: 'passes with the chain ots-esig built (another issuer candidate than xmlsec1 picks)', command: `xmlsec1 ${full.join(' ')}` };
+      }
+    }
+  }
   if (/^FAIL$/m.test(last) || XMLSEC_FAIL.test(last)) return { tool: 'xmlsec1', verdict: 'fail', detail: line, command: lastCmd };
   return { tool: 'xmlsec1', verdict: 'unsupported', detail: line, command: lastCmd };
 }

@@ -1,6 +1,7 @@
 import { InputFormatError } from '../errors.js';
 import { parseXml, type XmlLimits, DEFAULT_XML_LIMITS } from '../xml/parse.js';
 import { TrustListError } from './errors.js';
+import { fromBase64, toHex } from '../util/bytes.js';
 import {
   TEST_LIST_RULE,
   type DigitalIdentity,
@@ -128,11 +129,13 @@ function readIdentities(sdi: Element | undefined): DigitalIdentity {
   return { certificates, subjectNames, skis };
 }
 
+/** An X509SKI value as hex; bad base64 is the list's format error, never a TypeError/DOMException from atob. */
 function base64ToHex(b64: string): string {
-  const bin = atob(b64);
-  let out = '';
-  for (let i = 0; i < bin.length; i++) out += bin.charCodeAt(i).toString(16).padStart(2, '0');
-  return out;
+  try {
+    return toHex(fromBase64(b64));
+  } catch (e) {
+    throw new TrustListError(`X509SKI is not base64: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 function readPointer(p: Element): TslPointer {
