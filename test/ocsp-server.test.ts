@@ -119,7 +119,14 @@ function routed(ports: { ocsp?: number; crl?: number; crlPath?: string }): Fetch
   };
 }
 
-async function check(sample: 'aia-good' | 'aia-revoked' | 'aia-no-chain', fetcher?: FetchFunction | Fetcher, extra: Record<string, unknown> = {}) {
+/**
+ * This test's DNS: the fixture URLs' names (ocsp.kz.test, crl.kz.test) "resolve" to a public address, so the Fetcher's address guard lets them through without a real DNS query (tests stay on loopback);
+ * `routed` then delivers them to the local servers.
+ */
+const testDns = async (host: string) => (host.endsWith('.kz.test') ? ['93.184.216.34'] : Promise.reject(new Error(`${host}: not in the test DNS`)));
+
+async function check(sample: 'aia-good' | 'aia-revoked' | 'aia-no-chain', fetch?: FetchFunction | Fetcher, extra: { fetchLimits?: { timeoutMs?: number } } = {}) {
+  const fetcher = typeof fetch === 'function' ? new Fetcher({ fetch, resolve: testDns, ...extra.fetchLimits }) : fetch;
   const r = await verify(fixture(`ltv/${sample}.p7s`), { trustAnchors: [fixture('pki/kz-root.pem')], fetcher, ...extra });
   return r.signatures[0]!;
 }
@@ -186,7 +193,7 @@ describe('online revocation (opt-in) against local OCSP / CRL servers', () => {
   });
 
   it('a caller-configured Fetcher caches: the second validation asks the responder no more', async () => {
-    const f = new Fetcher({ fetch: routed({ ocsp: ocspPort, crl: crlPort }) });
+    const f = new Fetcher({ fetch: routed({ ocsp: ocspPort, crl: crlPort }), resolve: testDns });
     await check('aia-good', f);
     const after = hits.ocsp;
     const s = await check('aia-good', f);
@@ -227,7 +234,7 @@ describe('Fetcher limits', () => {
 describe('Fetcher and untrusted URLs', () => {
   it('refuses loopback, private and link-local hosts by default (URLs come from certificates)', async () => {
     const before = hits.crl;
-    const f = new Fetcher({ fetch: routed({}) });
+    const f = new Fetcher({ fetch: routed({}), resolve: testDns });
     for (const u of [`http://127.0.0.1:${crlPort}/kz-ca.crl`, 'http://localhost/x', 'http://169.254.169.254/latest', 'http://10.1.2.3/', 'http://[::1]/', 'http://192.168.0.1/']) {
       await expect(f.get(u, '*/*')).rejects.toThrow(/local or private/);
     }

@@ -8,6 +8,10 @@
 import { OtsEsigError } from '../errors.js';
 import { LruCache } from '../util/lru.js';
 import { concatBytes } from '../util/bytes.js';
+import { isIpLiteral, isNonPublicAddress, isNonPublicHost } from './address.js';
+
+/** Resolves a host name to its addresses (all of them: A and AAAA). */
+export type ResolveFunction = (hostname: string) => Promise<readonly string[]>;
 
 /** The subset of WHATWG `fetch` used here, so any compatible implementation (undici, a proxy, a test double) fits. */
 export type FetchFunction = (
@@ -35,12 +39,20 @@ export interface FetcherOptions {
   /** How long a cached response is reused, default 5 minutes. */
   readonly cacheTtlMs?: number;
   /**
-   * URLs come from certificates, i.e. from untrusted input: by default a URL whose host is
-   * `localhost` or a literal loopback / private / link-local IP address is refused (SSRF).
-   * Names that *resolve* to such addresses are not detected here: a server-side deployment
-   * should also egress-filter, or pass a `fetch` that does.
+   * URLs come from certificates, i.e. from untrusted input: by default a URL whose host is `localhost`,
+   * a literal address that is not public unicast (loopback, private, link-local, unique-local, CGNAT,
+   * multicast, reserved, and IPv6 forms embedding such an IPv4 address), or a name that resolves to
+   * one, is refused (SSRF). The name check resolves before fetching, so a name whose DNS answer changes
+   * between the two (DNS rebinding) is not caught here: a server-side deployment should also
+   * egress-filter, or pass a `fetch` that connects only to the addresses it was given.
    */
   readonly allowPrivateNetwork?: boolean;
+  /**
+   * How host names are resolved for that check. Default on Node: `dns.lookup` with `all: true`. Browsers
+   * cannot resolve names (the browser's own network policy applies there), so without a resolver only
+   * literal addresses and `localhost` names are checked.
+   */
+  readonly resolve?: ResolveFunction;
 }
 
 /** A request that could not be answered (network, timeout, HTTP status, size). Callers turn it into TRY_LATER. */
@@ -58,6 +70,7 @@ export class Fetcher {
   private readonly maxBytes: number;
   private readonly ttl: number;
   private readonly allowPrivate: boolean;
+  private readonly resolveHost?: ResolveFunction;
   private readonly cache: LruCache<string, { at: number; body: Promise<Uint8Array> }>;
   /** URLs asked, for the report and tests. */
   readonly log: string[] = [];
@@ -70,6 +83,7 @@ export class Fetcher {
     this.maxBytes = opts.maxBytes ?? 4 * 1024 * 1024;
     this.ttl = opts.cacheTtlMs ?? 5 * 60 * 1000;
     this.allowPrivate = opts.allowPrivateNetwork === true;
+    this.resolveHost = opts.resolve ?? nodeResolver();
     this.cache = new LruCache(opts.cacheEntries ?? 256);
   }
 
@@ -101,7 +115,7 @@ export class Fetcher {
       throw new FetchError(url, 'not a URL');
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new FetchError(url, `scheme ${parsed.protocol} is not fetched`);
-    if (!this.allowPrivate && isPrivateHost(parsed.hostname)) throw new FetchError(url, 'host is local or private; not fetched (allowPrivateNetwork is off)');
+    if (!this.allowPrivate) await this.checkPublic(url, parsed.hostname);
     this.log.push(`${init.method} ${url}`);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
@@ -118,6 +132,22 @@ export class Fetcher {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Refuses a host that is, or resolves to, an address that is not public (see FetcherOptions.allowPrivateNetwork). */
+  private async checkPublic(url: string, hostname: string): Promise<void> {
+    if (isNonPublicHost(hostname)) throw new FetchError(url, 'host is local or private; not fetched (allowPrivateNetwork is off)');
+    if (isIpLiteral(hostname) || !this.resolveHost) return;
+    let addresses: readonly string[];
+    try {
+      addresses = await this.resolveHost(hostname.replace(/\.$/, ''));
+    } catch {
+      // A name that does not resolve here reaches nothing through the same resolver; a caller's fetch that
+      // resolves elsewhere (a proxy) answers for where it connects. The request goes on and fails or not there.
+      return;
+    }
+    const bad = addresses.find(isNonPublicAddress);
+    if (bad !== undefined) throw new FetchError(url, `host name resolves to ${bad}, which is local or private; not fetched (allowPrivateNetwork is off)`);
   }
 
   private async readBody(url: string, res: FetchResponseLike): Promise<Uint8Array> {
@@ -143,20 +173,16 @@ export class Fetcher {
   }
 }
 
-/** `localhost`, or a literal IPv4/IPv6 address in a loopback, private, link-local or unspecified range. */
-export function isPrivateHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+/** `dns.lookup(name, { all: true })` where the runtime hands out node:dns without an import (Node); else none. */
+function nodeResolver(): ResolveFunction | undefined {
+  const runtime = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  let dns: { promises?: { lookup?: (h: string, o: { all: true; verbatim: true }) => Promise<{ address: string }[]> } } | undefined;
+  try {
+    dns = runtime?.getBuiltinModule?.('node:dns') as typeof dns;
+  } catch {
+    return undefined;
   }
-  if (h.includes(':')) {
-    if (h === '::' || h === '::1') return true;
-    if (/^f[cd]/.test(h) || /^fe[89ab]/.test(h)) return true;
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-    if (mapped) return isPrivateHost(mapped[1]!);
-  }
-  return false;
+  const lookup = dns?.promises?.lookup;
+  if (typeof lookup !== 'function') return undefined;
+  return async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 }
