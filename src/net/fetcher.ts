@@ -8,7 +8,6 @@
 import { OtsEsigError } from '../errors.js';
 import { LruCache } from '../util/lru.js';
 import { concatBytes } from '../util/bytes.js';
-import { isIpLiteral, isNonPublicAddress, isNonPublicHost } from './address.js';
 
 /** Resolves a host name to its addresses (all of them: A and AAAA). */
 export type ResolveFunction = (hostname: string) => Promise<readonly string[]>;
@@ -136,6 +135,9 @@ export class Fetcher {
 
   /** Refuses a host that is, or resolves to, an address that is not public (see FetcherOptions.allowPrivateNetwork). */
   private async checkPublic(url: string, hostname: string): Promise<void> {
+    // Loaded on the first online request only: offline validation (the default) and a CAdES-only browser
+    // bundle do not carry the address parser.
+    const { isIpLiteral, isNonPublicAddress, isNonPublicHost } = await import('./address.js');
     if (isNonPublicHost(hostname)) throw new FetchError(url, 'host is local or private; not fetched (allowPrivateNetwork is off)');
     if (isIpLiteral(hostname) || !this.resolveHost) return;
     let addresses: readonly string[];
