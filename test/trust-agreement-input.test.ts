@@ -32,3 +32,18 @@ describe('agreements given as objects in code', () => {
     await expect(recognitionWith({ ...noConstraints, id: 7 })).rejects.toMatchObject({ code: 'ERR_TRUST_LIST' });
   });
 });
+
+describe('constraints.minKeySizes of the wrong type (fuzz finding ots-2026-12-03-hardening2 #10357)', () => {
+  // Before: Object.keys(null) threw a TypeError out of parseAgreementJson instead of the agreement's own error.
+  for (const bad of [null, 5, 'RSA', true, [2048]]) {
+    it(`minKeySizes: ${JSON.stringify(bad)} is ERR_TRUST_LIST naming the field`, () => {
+      let thrown: unknown;
+      try {
+        parseAgreementJson({ ...raw, constraints: { ...raw.constraints, minKeySizes: bad } });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toMatchObject({ code: 'ERR_TRUST_LIST', message: expect.stringMatching(/minKeySizes/) });
+    });
+  }
+});

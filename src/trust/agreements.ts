@@ -142,7 +142,9 @@ export function parseAgreementJson(input: string | unknown, source?: string): Ag
   const c = o.constraints === undefined ? {} : obj(o.constraints, '$.constraints', [], ['certificatePolicies', 'signatureAlgorithms', 'minKeySizes', 'purposes']);
   const minKeySizes: Record<string, number> = {};
   if (c.minKeySizes !== undefined) {
-    const m = obj(c.minKeySizes, '$.constraints.minKeySizes', [], Object.keys(c.minKeySizes as object));
+    // Any key is allowed, so the allowed list is the object's own keys; obj() refuses a non-object (null, an array, a number).
+    const keys = c.minKeySizes !== null && typeof c.minKeySizes === 'object' ? Object.keys(c.minKeySizes) : [];
+    const m = obj(c.minKeySizes, '$.constraints.minKeySizes', [], keys);
     for (const [k, v] of Object.entries(m)) {
       if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) fail(`$.constraints.minKeySizes.${k}`, 'must be a positive integer');
       minKeySizes[k] = v;
