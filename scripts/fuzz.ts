@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz [-- --count N --seconds S --seed X --timeout-ms T --jobs J --no-diff --record --only I]`
+ * `npm run fuzz [-- --count N --seconds S --seed X --timeout-ms T --jobs J --no-diff --c14n N --record --only I]`
  *
  * Also: a differential oracle (every TOTAL-PASSED re-verified by openssl cms / xmlsec1, see
  * scripts/fuzz/differential.ts) and metamorphic mutations of revocation data, trust lists,
@@ -37,6 +37,8 @@ interface Args {
   out: string;
   jobs: number;
   differential: boolean;
+  /** Documents of the C14N differential against xmlsec1 (scripts/fuzz/c14n-xmlsec.ts) run after the mutants. */
+  c14n?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -57,9 +59,13 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--out') a.out = v();
     else if (k === '--jobs') a.jobs = Number(v());
     else if (k === '--no-diff') a.differential = false;
-    else throw new Error(`unknown option ${k} (--count N --seconds S --seed X --timeout-ms T --jobs J --no-diff --record --only I --out DIR)`);
+    else if (k === '--c14n') a.c14n = Number(v());
+    else throw new Error(`unknown option ${k} (--count N --seconds S --seed X --timeout-ms T --jobs J --no-diff --c14n N --record --only I --out DIR)`);
   }
   if (!(a.count > 0) || !(a.seconds > 0) || !(a.timeoutMs > 0) || !(a.jobs >= 1)) throw new Error('--count, --seconds, --timeout-ms and --jobs must be positive');
+  // Default: one generated hostile-namespace document per 50 mutants, 100..2,000 (0 turns it off).
+  a.c14n ??= Math.min(2000, Math.max(100, Math.round(a.count / 50)));
+  if (!(a.c14n >= 0)) throw new Error('--c14n must be a count (0 = off)');
   a.out ||= join(tmpdir(), `ots-esig-fuzz-${a.seed}`);
   return a;
 }
@@ -181,11 +187,30 @@ async function run(a: Args): Promise<boolean> {
   };
   await Promise.all(Array.from({ length: a.jobs }, (_, k) => shard(k)));
 
+  // C14N differential (issue #24): generated documents with hostile namespace layouts, signed by xmlsec1 and
+  // verified by our canonicalizer; a disagreement is a finding like any other.
+  let c14nLine = 'C14N differential against xmlsec1: off (--c14n 0).';
+  if (a.c14n) {
+    const { crossCheckRun, xmlsecAvailable } = await import('./fuzz/c14n-xmlsec.js');
+    if (!xmlsecAvailable()) c14nLine = 'C14N differential against xmlsec1: skipped (xmlsec1 not installed).';
+    else {
+      const c = await crossCheckRun(a.c14n, a.seed);
+      const disagree = c.others.filter((o) => o.status === 'disagree');
+      for (const o of disagree) {
+        findings.push(`#c14n ${a.seed} c14n-xmlsec → DIFF-DISAGREE: ${o.description}\n  ${o.detail}`);
+        console.error(`FINDING c14n ${o.description}: ${o.detail}`);
+      }
+      c14nLine = `C14N differential against xmlsec1 (scripts/fuzz/c14n-xmlsec.ts, hostile namespace layouts): ${c.agree}/${a.c14n} agree, ${disagree.length} disagree, ${c.others.length - disagree.length} refused by xmlsec1.`;
+    }
+  }
+
   const secs = (Date.now() - started) / 1000;
   const summary = [
     `Seed \`${a.seed}\`, ${tally.total} inputs in ${secs.toFixed(0)} s (${((secs * 1000) / Math.max(1, tally.total)).toFixed(1)} ms/input), per-input timeout ${a.timeoutMs} ms, hangs ${hangs}.`,
     '',
     tally.table(),
+    '',
+    c14nLine,
     '',
     a.differential ? `Differential oracle (one count per TOTAL-PASSED signature re-checked; \`pass-der-attrs\` = openssl passes only with the signed attributes DER-sorted, see findings/non-der-signed-attrs; \`pass-own-chain\` = only with the chain ots-esig built; \`pass-digest-algorithms\` = only once SignedData.digestAlgorithms lists the signer's digest; \`pass-inclusive-notafter\` = only 1 s before a chain certificate's notAfter, which RFC 5280 counts as valid):\n\n${diffTally.table()}` : 'Differential oracle: off (--no-diff).',
     '',
@@ -201,7 +226,7 @@ async function run(a: Args): Promise<boolean> {
     const previous = cut >= 0 ? before.slice(cut).replace('# Last recorded fuzz run', '# Previous run') : '';
     writeFileSync(
       file,
-      `${header}# Last recorded fuzz run\n\n\`npm run fuzz -- --count ${a.count} --seconds ${a.seconds} --seed ${a.seed} --timeout-ms ${a.timeoutMs} --jobs ${a.jobs}${a.differential ? '' : ' --no-diff'} --record\` at ${new Date().toISOString()}\n\n${summary}\n\nOutcome legend: \`error:ERR_*\` = a typed OtsEsigError (expected for unreadable input); TOTAL-FAILED / INDETERMINATE = a report; \`TOTAL-PASSED (signed bytes intact)\` = passed and the oracle (scripts/fuzz/oracle.ts) confirms the signed bytes equal a valid sample's; \`unchanged\` = the mutation produced the seed itself (not verified). \`TOTAL-PASSED (options mutated)\` = a pass of an unmutated signature under mutated options (checked by the properties and the differential oracle); \`list-*\` = a mutated trust list loaded alone. Bad outcomes: FALSE-ACCEPT, DIFF-DISAGREE, PROPERTY-VIOLATION, CRASH, TIMEOUT, SLOW, HANG, WORKER-EXIT.\n${previous ? `\n---\n\n${previous}` : ''}`,
+      `${header}# Last recorded fuzz run\n\n\`npm run fuzz -- --count ${a.count} --seconds ${a.seconds} --seed ${a.seed} --timeout-ms ${a.timeoutMs} --jobs ${a.jobs}${a.differential ? '' : ' --no-diff'} --c14n ${a.c14n} --record\` at ${new Date().toISOString()}\n\n${summary}\n\nOutcome legend: \`error:ERR_*\` = a typed OtsEsigError (expected for unreadable input); TOTAL-FAILED / INDETERMINATE = a report; \`TOTAL-PASSED (signed bytes intact)\` = passed and the oracle (scripts/fuzz/oracle.ts) confirms the signed bytes equal a valid sample's; \`unchanged\` = the mutation produced the seed itself (not verified). \`TOTAL-PASSED (options mutated)\` = a pass of an unmutated signature under mutated options (checked by the properties and the differential oracle); \`list-*\` = a mutated trust list loaded alone. Bad outcomes: FALSE-ACCEPT, DIFF-DISAGREE, PROPERTY-VIOLATION, CRASH, TIMEOUT, SLOW, HANG, WORKER-EXIT.\n${previous ? `\n---\n\n${previous}` : ''}`,
     );
     console.error(`fuzz: recorded ${file}`);
   }
