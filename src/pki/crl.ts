@@ -1,12 +1,29 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { InputFormatError } from '../errors.js';
+import { InputFormatError, LimitExceededError } from '../errors.js';
 import { copyBytes, toArrayBuffer, toHex } from '../util/bytes.js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
-import { algorithmId } from './certificate.js';
-import { readGeneralNames, type GeneralNameValue } from './general-name.js';
-import { readName, readNameNode, type DistinguishedName } from './name.js';
-import { decodeWhole } from '../util/asn1-tree.js';
+import { algorithmIdentifierOf } from './certificate.js';
+import { decodeExtension, readGeneralNames, type GeneralNameValue } from './general-name.js';
+import { readNameElement, readNameNode, type DistinguishedName } from './name.js';
+import { decodeWhole, tlvChildren, type TlvRange } from '../util/asn1-tree.js';
+import {
+  ElementBudget,
+  explicitOf,
+  isContextTag,
+  isUniversal,
+  locateAll,
+  NotWalkable,
+  oidOf,
+  primitiveOf,
+  seqOf,
+  smallIntegerOf,
+  TAG,
+  timeOf,
+  TlvElement,
+  type DerElement,
+} from '../util/der.js';
+import { bitStringOf, booleanOf } from '../util/der-values.js';
 import { OID } from './oids.js';
 import { namedBits } from '../util/named-bits.js';
 
@@ -104,10 +121,39 @@ const CRL_EXTENSIONS_PROCESSED = new Set<string>([
 ]);
 const ENTRY_EXTENSIONS_PROCESSED = new Set<string>([OID.reasonCode, OID.invalidityDate, OID.certificateIssuer]);
 
-/** A CRL parsed once: issuer, update times, scope, the revoked serials indexed for O(1) lookup. */
+/** A revoked certificate located by the header walk: where its entry is and whose certificate it is about. */
+interface LocatedEntry {
+  readonly at: TlvRange;
+  /** Name keys of the certificate issuer (RFC 5280 5.3.3: set by certificateIssuer, carried to the following entries). */
+  readonly issuerKeys: readonly string[];
+}
+
+/** One crlEntryExtension as encoded. */
+interface EntryExtension {
+  readonly oid: string;
+  readonly critical: boolean;
+  readonly value: Uint8Array;
+}
+
+/** Elements a CRL's own walk may locate: bounded by its bytes (maxInputBytes), not by a count. */
+const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A CRL parsed once: issuer, update times, scope, the revoked serials indexed for O(1) lookup.
+ *
+ * National CRLs list tens of thousands of certificates, far beyond what a
+ * whole asn1js decode allows, so the CRL is located by header walking
+ * (src/util/der.ts): the outer fields and crlExtensions are decoded, while
+ * revokedCertificates is walked entry by entry reading headers only, indexing
+ * each serial number to where its entry is. Only entries carrying extensions
+ * have those decoded during the walk (an unknown critical one makes the CRL
+ * unusable; certificateIssuer changes whom the following entries of an
+ * indirect CRL are about); an entry's date and reason are decoded when a
+ * lookup finds it. CRLs are DER (RFC 5280 5.1): an encoding the walk does not
+ * follow is refused.
+ */
 export class ParsedCrl {
   readonly der: Uint8Array;
-  readonly raw: pkijs.CertificateRevocationList;
   readonly issuer: DistinguishedName;
   readonly thisUpdate: Date;
   readonly nextUpdate?: Date;
@@ -126,22 +172,40 @@ export class ParsedCrl {
   readonly unsupportedCriticalExtensions: readonly string[];
   /** Decoding problems that make the CRL unusable (malformed extensions). */
   readonly problems: readonly string[];
-  private readonly entries: Map<string, CrlEntry[]>;
+  /** Whether any entry carries a critical extension we do not process. */
+  readonly hasUnknownCriticalEntryExtension: boolean;
+  /** Number of entries (revoked certificates) the CRL lists. */
+  readonly size: number;
+  private readonly entries: Map<string, LocatedEntry[]>;
 
-  private constructor(der: Uint8Array, raw: pkijs.CertificateRevocationList) {
+  private constructor(der: Uint8Array) {
     this.der = der;
-    this.raw = raw;
-    this.issuer = readName(raw.issuer);
-    this.thisUpdate = raw.thisUpdate.value;
-    this.nextUpdate = raw.nextUpdate?.value;
-    this.tbs = raw.tbsView;
-    this.signatureAlgorithm = algorithmId(raw.signatureAlgorithm);
-    this.signatureValue = raw.signatureValue.valueBlock.valueHexView;
+    const root = TlvElement.of(der, new ElementBudget(UNBOUNDED, 'crl.asn1Elements'));
+    if (!root) throw new NotWalkable('CertificateList');
+    const top = seqOf(root, 'CertificateList');
+    if (top.length !== 3) throw new InputFormatError('CertificateList must have tbsCertList, signatureAlgorithm and signatureValue');
+    const tbs = seqOf(top[0], 'tbsCertList');
+    let i = 0;
+    if (isUniversal(tbs[i], TAG.integer)) smallIntegerOf(tbs[i++], 'CRL version');
+    algorithmIdentifierOf(tbs[i++], 'tbsCertList signature');
+    const issuerEl = tbs[i++];
+    this.issuer = readNameElement(issuerEl, 'CRL issuer');
+    this.thisUpdate = timeOf(tbs[i++], 'CRL thisUpdate');
+    if (isTime(tbs[i])) this.nextUpdate = timeOf(tbs[i++], 'CRL nextUpdate');
+    const revoked = isUniversal(tbs[i], TAG.sequence) ? tbs[i++] : undefined;
+    const extensions = isContextTag(tbs[i], 0) ? explicitOf(tbs[i++], 0, 'crlExtensions') : undefined;
+    if (i !== tbs.length) throw new InputFormatError('tbsCertList: unexpected element');
+    this.tbs = top[0]!.encoding;
+    this.signatureAlgorithm = algorithmIdentifierOf(top[1], 'CRL signatureAlgorithm');
+    this.signatureValue = bitStringOf(top[2], 'CRL signatureValue');
+
     const crit: string[] = [];
     const unsupported: string[] = [];
     const problems: string[] = [];
     let delta = false;
-    for (const e of raw.crlExtensions?.extensions ?? []) {
+    // crlExtensions are few and small: decoded by pkijs as a whole, as they always were.
+    const exts = extensions ? new pkijs.Extensions({ schema: decodeWhole(copyBytes(extensions.encoding), 'crlExtensions') }) : undefined;
+    for (const e of exts?.extensions ?? []) {
       if (e.critical) crit.push(e.extnID);
       if (e.critical && !CRL_EXTENSIONS_PROCESSED.has(e.extnID)) unsupported.push(e.extnID);
       const pv = e.parsedValue as unknown;
@@ -161,8 +225,9 @@ export class ParsedCrl {
           break;
         case OID.issuingDistributionPoint:
           if (pv instanceof pkijs.IssuingDistributionPoint) {
+            const issuerRdns = new pkijs.RelativeDistinguishedNames({ schema: decodeWhole(copyBytes(issuerEl!.encoding), 'CRL issuer') });
             this.issuingDistributionPoint = {
-              names: idpNames(e.extnValue.valueBlock.valueHexView, raw.issuer),
+              names: idpNames(e.extnValue.valueBlock.valueHexView, issuerRdns),
               onlyContainsUserCerts: pv.onlyContainsUserCerts === true,
               onlyContainsCACerts: pv.onlyContainsCACerts === true,
               onlyContainsAttributeCerts: pv.onlyContainsAttributeCerts === true,
@@ -178,46 +243,90 @@ export class ParsedCrl {
     this.criticalExtensions = crit;
     this.unsupportedCriticalExtensions = unsupported;
     this.problems = problems;
-    this.entries = new Map();
+    const { entries, size, unknownCritical } = this.indexEntries(revoked);
+    this.entries = entries;
+    this.size = size;
+    this.hasUnknownCriticalEntryExtension = unknownCritical;
+  }
+
+  /**
+   * One header walk over revokedCertificates: each entry's frame is checked
+   * (SEQUENCE { INTEGER, Time, Extensions OPTIONAL }) and its serial indexed;
+   * only extensions, where an entry has them, are decoded.
+   */
+  private indexEntries(revoked: DerElement | undefined): { entries: Map<string, LocatedEntry[]>; size: number; unknownCritical: boolean } {
+    const entries = new Map<string, LocatedEntry[]>();
+    if (!revoked) return { entries, size: 0, unknownCritical: false };
+    const bytes = this.der;
+    const list = (revoked as TlvElement).range;
+    const ranges = tlvChildren(bytes, list, UNBOUNDED);
+    if (!ranges) throw new NotWalkable('revokedCertificates');
+    const indirect = this.issuingDistributionPoint?.indirectCRL === true;
     // In an indirect CRL each entry's certificate issuer defaults to the previous entry's (RFC 5280 5.3.3).
-    let currentIssuer = [this.issuer.key];
-    for (const rc of raw.revokedCertificates ?? []) {
-      const serial = toHex(rc.userCertificate.valueBlock.valueHexView);
-      let reason: string | undefined;
-      const unknownCritical: string[] = [];
-      for (const e of rc.crlEntryExtensions?.extensions ?? []) {
-        const pv = e.parsedValue as unknown;
-        if (e.critical && !ENTRY_EXTENSIONS_PROCESSED.has(e.extnID)) unknownCritical.push(e.extnID);
-        if (e.extnID === OID.reasonCode) {
-          if (pv instanceof asn1js.Enumerated) reason = CRL_REASONS[pv.valueBlock.valueDec] ?? String(pv.valueBlock.valueDec);
-        } else if (e.extnID === OID.certificateIssuer && this.issuingDistributionPoint?.indirectCRL) {
-          const names = pv instanceof pkijs.GeneralNames ? readGeneralNames(pv.names) : [];
-          const keys = names.flatMap((n) => (n.kind === 'directory' ? [n.value.key] : []));
-          if (keys.length) currentIssuer = keys;
+    let currentIssuer: readonly string[] = [this.issuer.key];
+    let unknownCritical = false;
+    for (const r of ranges) {
+      const f = r.tag === 0x30 ? tlvChildren(bytes, r, 4) : undefined;
+      if (!f || f.length < 2 || f.length > 3) throw new InputFormatError('revokedCertificates: an entry must be SEQUENCE { userCertificate, revocationDate, crlEntryExtensions OPTIONAL }');
+      const [serial, date, exts] = f as [TlvRange, TlvRange, TlvRange | undefined];
+      if (serial.tag !== 0x02 || serial.end === serial.contentStart) throw new InputFormatError('revokedCertificates: userCertificate must be an INTEGER');
+      checkDerTime(bytes, date);
+      if (exts) {
+        if (exts.tag !== 0x30) throw new InputFormatError('crlEntryExtensions: expected a SEQUENCE');
+        for (const e of entryExtensions(this.extensionsAt(exts))) {
+          if (e.critical && !ENTRY_EXTENSIONS_PROCESSED.has(e.oid)) unknownCritical = true;
+          if (e.oid === OID.certificateIssuer && indirect) {
+            const gn = decodeExtension(e.value, pkijs.GeneralNames as unknown as { fromBER(raw: BufferSource): pkijs.GeneralNames });
+            const keys = (gn ? readGeneralNames(gn.names) : []).flatMap((n) => (n.kind === 'directory' ? [n.value.key] : []));
+            if (keys.length) currentIssuer = keys;
+          }
         }
       }
-      const entry: CrlEntry = {
-        serialNumberHex: serial,
-        revocationDate: rc.revocationDate.value,
-        reason,
-        certificateIssuerKeys: currentIssuer,
-        unknownCriticalExtensions: unknownCritical,
-      };
-      const list = this.entries.get(serial);
-      if (list) list.push(entry);
-      else this.entries.set(serial, [entry]);
+      const key = toHex(bytes.subarray(serial.contentStart, serial.end));
+      const entry: LocatedEntry = { at: r, issuerKeys: currentIssuer };
+      const same = entries.get(key);
+      if (same) same.push(entry);
+      else entries.set(key, [entry]);
     }
+    return { entries, size: ranges.length, unknownCritical };
+  }
+
+  private extensionsAt(r: TlvRange): DerElement {
+    const el = TlvElement.of(this.der.subarray(r.start, r.end), new ElementBudget(UNBOUNDED, 'crl.asn1Elements'));
+    if (!el) throw new NotWalkable('crlEntryExtensions');
+    return el;
+  }
+
+  /** The entry at `located`, decoded (its frame was checked by the walk). */
+  private decodeEntry(located: LocatedEntry): CrlEntry {
+    const bytes = this.der;
+    const [serial, date, exts] = tlvChildren(bytes, located.at, 4) as [TlvRange, TlvRange, TlvRange | undefined];
+    let reason: string | undefined;
+    const unknownCritical: string[] = [];
+    for (const e of exts ? entryExtensions(this.extensionsAt(exts)) : []) {
+      if (e.critical && !ENTRY_EXTENSIONS_PROCESSED.has(e.oid)) unknownCritical.push(e.oid);
+      if (e.oid === OID.reasonCode) {
+        // A reasonCode that does not decode leaves the reason unstated, as pkijs's parsedValue did: the entry still revokes.
+        const asn = asn1js.fromBER(toArrayBuffer(e.value));
+        const pv = asn.offset === e.value.length ? asn.result : undefined;
+        if (pv instanceof asn1js.Enumerated) reason = CRL_REASONS[pv.valueBlock.valueDec] ?? String(pv.valueBlock.valueDec);
+      }
+    }
+    const dateEl = TlvElement.of(bytes.subarray(date.start, date.end), new ElementBudget(1, 'crl.asn1Elements'));
+    return {
+      serialNumberHex: toHex(bytes.subarray(serial.contentStart, serial.end)),
+      revocationDate: timeOf(dateEl, 'revocationDate'),
+      reason,
+      certificateIssuerKeys: located.issuerKeys,
+      unknownCriticalExtensions: unknownCritical,
+    };
   }
 
   static fromDer(bytes: Uint8Array): ParsedCrl {
     // A private copy: a parsed CRL is kept and compared by its bytes, which must not change with the caller's memory.
     const input = copyBytes(bytes);
-    let raw: pkijs.CertificateRevocationList;
     try {
-      const asn = asn1js.fromBER(toArrayBuffer(input));
-      if (asn.offset === -1 || asn.offset !== input.byteLength) throw new Error(asn.result.error || 'trailing data');
-      raw = new pkijs.CertificateRevocationList({ schema: asn.result });
-      return new ParsedCrl(input, raw);
+      return new ParsedCrl(input);
     } catch (e) {
       throw new InputFormatError(`not a DER X.509 CRL: ${(e as Error).message}`, { cause: e });
     }
@@ -230,21 +339,59 @@ export class ParsedCrl {
   entryFor(serialNumberHex: string, certificateIssuerKey?: string): CrlEntry | undefined {
     const list = this.entries.get(serialNumberHex);
     if (!list) return undefined;
-    if (certificateIssuerKey === undefined) return list[0];
-    return list.find((e) => e.certificateIssuerKeys.includes(certificateIssuerKey));
+    const hit = certificateIssuerKey === undefined ? list[0] : list.find((e) => e.issuerKeys.includes(certificateIssuerKey));
+    return hit && this.decodeEntry(hit);
   }
+}
 
-  /** Whether any entry carries a critical extension we do not process. */
-  get hasUnknownCriticalEntryExtension(): boolean {
-    for (const list of this.entries.values()) for (const e of list) if (e.unknownCriticalExtensions.length) return true;
-    return false;
-  }
+const isTime = (el: DerElement | undefined): boolean => isUniversal(el, TAG.utcTime) || isUniversal(el, TAG.generalizedTime);
 
-  get size(): number {
-    let n = 0;
-    for (const list of this.entries.values()) n += list.length;
-    return n;
-  }
+/**
+ * A revocationDate in the forms RFC 5280 5.1.2.6 allows (UTCTime
+ * YYMMDDHHMMSSZ, GeneralizedTime YYYYMMDDHHMMSSZ, here also with DER's
+ * fractional seconds), checked during the walk so a lookup never meets a date
+ * that does not decode; asn1js decodes it when the entry is looked up.
+ */
+function checkDerTime(bytes: Uint8Array, r: TlvRange): void {
+  const text = String.fromCharCode(...bytes.subarray(r.contentStart, r.end));
+  const ok = (r.tag === 0x17 && /^\d{12}Z$/.test(text)) || (r.tag === 0x18 && /^\d{14}(\.\d*[1-9])?Z$/.test(text));
+  if (!ok) throw new InputFormatError('revokedCertificates: revocationDate must be a UTCTime or GeneralizedTime in Z form');
+}
+
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }, for each entry extension. */
+function entryExtensions(el: DerElement): EntryExtension[] {
+  const what = 'crlEntryExtension';
+  return seqOf(el, 'crlEntryExtensions').map((e) => {
+    const parts = seqOf(e, what);
+    const oid = oidOf(parts[0], what);
+    let k = 1;
+    let critical = false;
+    if (isUniversal(parts[k], TAG.boolean)) critical = booleanOf(parts[k++], `${what} ${oid} critical`);
+    const value = primitiveOf(parts[k++], TAG.octetString, `${what} ${oid} extnValue`);
+    if (k !== parts.length) throw new InputFormatError(`${what} ${oid}: unexpected element`);
+    return { oid, critical, value };
+  });
+}
+
+/**
+ * Locates the elements of a CertificateList inside a larger structure (a CMS
+ * walk charging `budget`-counted elements), except the entries of
+ * revokedCertificates: ParsedCrl indexes those with its own header walk and
+ * decodes none of them, so a CRL of any length within the input size counts
+ * only what is decoded.
+ */
+export function locateCertificateList(el: DerElement, depthLeft: number, depthLimit: { readonly name: string; readonly max: number }): void {
+  if (!(el instanceof TlvElement) || !el.constructed || !isUniversal(el, TAG.sequence)) return locateAll(el, depthLeft, depthLimit);
+  if (depthLeft <= 1) throw new LimitExceededError(depthLimit.name, depthLimit.max);
+  const [tbs, ...rest] = el.children('CertificateList');
+  for (const c of rest) locateAll(c, depthLeft - 1, depthLimit);
+  if (!tbs || !isUniversal(tbs, TAG.sequence) || !tbs.constructed) return tbs && locateAll(tbs, depthLeft - 1, depthLimit);
+  const fields = tbs.children('tbsCertList');
+  fields.forEach((f, j) => {
+    // revokedCertificates is the SEQUENCE right after thisUpdate / nextUpdate; itself located, its entries not.
+    if (j > 0 && isTime(fields[j - 1]) && isUniversal(f, TAG.sequence)) return;
+    locateAll(f, depthLeft - 2, depthLimit);
+  });
 }
 
 function readInteger(der: Uint8Array): bigint | undefined {
