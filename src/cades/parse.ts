@@ -3,7 +3,7 @@ import * as pkijs from 'pkijs';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { copyBytes, equalBytes, toHex } from '../util/bytes.js';
 import { algorithmIdentifierOf, ParsedCertificate } from '../pki/certificate.js';
-import { ParsedCrl } from '../pki/crl.js';
+import { locateCertificateList, ParsedCrl } from '../pki/crl.js';
 import { readNameElement } from '../pki/name.js';
 import { decodeWhole, derSetOf, explicit, sequence, type Asn1Node } from '../util/asn1-tree.js';
 import {
@@ -132,6 +132,69 @@ const CERTIFICATE_DEPTH = 4;
 /** Nesting the certificate measurement follows before it gives up (deeper input takes the full decode). */
 const MEASURE_MAX_DEPTH = 256;
 
+type DepthLimit = { readonly name: string; readonly max: number };
+
+/** The elements inside `el` (none for a primitive one), which may hold `depthLeft` more levels (as locateAll counts them). */
+function descend(el: DerElement, depthLeft: number, depthLimit: DepthLimit, what: string): readonly DerElement[] {
+  if (!el.constructed) return [];
+  if (depthLeft <= 0) throw new LimitExceededError(depthLimit.name, depthLimit.max);
+  return el.children(what);
+}
+
+/**
+ * Locates one SignedData field like locateAll, except the CRLs it carries (the
+ * [1] crls field, and the unsigned attribute revocationValues of a CAdES-LT):
+ * those are located by locateCertificateList, which leaves the entries of
+ * revokedCertificates to ParsedCrl's own walk. A national CRL lists tens of
+ * thousands of certificates that are indexed, never decoded, so the element
+ * limit counts what is decoded.
+ */
+function locatePart(p: DerElement, depthLeft: number, depthLimit: DepthLimit): void {
+  if (isContextTag(p, 1)) {
+    for (const c of descend(p, depthLeft, depthLimit, 'crls')) locateCertificateList(c, depthLeft - 1, depthLimit);
+    return;
+  }
+  if (!isUniversal(p, TAG.set)) return locateAll(p, depthLeft, depthLimit);
+  // signerInfos: SET OF SignerInfo, whose [1] unsignedAttrs may hold revocationValues.
+  for (const si of descend(p, depthLeft, depthLimit, 'signerInfos')) {
+    for (const f of descend(si, depthLeft - 1, depthLimit, 'SignerInfo')) {
+      if (!isContextTag(f, 1)) {
+        locateAll(f, depthLeft - 2, depthLimit);
+        continue;
+      }
+      for (const attr of descend(f, depthLeft - 2, depthLimit, 'unsignedAttrs')) {
+        const [type, values, ...rest] = descend(attr, depthLeft - 3, depthLimit, 'Attribute');
+        const isRevocationValues = isUniversal(type, TAG.oid) && oidOf(type, 'attrType') === REVOCATION_VALUES_OID;
+        for (const el of [type, ...rest]) if (el) locateAll(el, depthLeft - 4, depthLimit);
+        if (!values) continue;
+        if (!isRevocationValues) {
+          locateAll(values, depthLeft - 4, depthLimit);
+          continue;
+        }
+        // RevocationValues ::= SEQUENCE { crlVals [0] SEQUENCE OF CertificateList OPTIONAL, ocspVals [1] …, otherRevVals [2] … }
+        for (const v of descend(values, depthLeft - 4, depthLimit, 'attrValues')) {
+          for (const tagged of descend(v, depthLeft - 5, depthLimit, 'RevocationValues')) {
+            if (!isContextTag(tagged, 0)) {
+              locateAll(tagged, depthLeft - 6, depthLimit);
+              continue;
+            }
+            for (const list of descend(tagged, depthLeft - 6, depthLimit, 'crlVals')) {
+              if (!isUniversal(list, TAG.sequence)) {
+                locateAll(list, depthLeft - 7, depthLimit);
+                continue;
+              }
+              for (const crl of descend(list, depthLeft - 7, depthLimit, 'crlVals')) locateCertificateList(crl, depthLeft - 8, depthLimit);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** id-aa-ets-revocationValues (EN 319 122-1 5.5.2). */
+const REVOCATION_VALUES_OID = '1.2.840.113549.1.9.16.2.24';
+
 /**
  * The fast path of parseCades: undefined (or a throw) when the header walk
  * cannot follow the input, so the caller takes the full decode. Limits hold
@@ -148,7 +211,7 @@ function parseLocated(der: Uint8Array, limits: CmsLimits): CadesSignature | unde
   const ci = TlvElement.of(der, budget);
   if (!ci) return undefined;
   const parts = seqOf(signedDataOf(ci), 'SignedData');
-  for (const p of parts) if (!isContextTag(p, 0)) locateAll(p, limits.maxAsn1Depth - SIGNED_DATA_PART_DEPTH, depthLimit);
+  for (const p of parts) if (!isContextTag(p, 0)) locatePart(p, limits.maxAsn1Depth - SIGNED_DATA_PART_DEPTH, depthLimit);
   const sd = readSignedData(parts);
   checkSigners(sd, limits);
 
