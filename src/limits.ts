@@ -32,8 +32,10 @@ export interface Limits {
    * Most ASN.1 elements (TLVs) decoded from one CMS signature. Bounds the
    * objects allocated by the decoder: asn1js needs about 1 KB of heap and 13 µs
    * per element, so a 3 MB input of tiny elements would otherwise cost ~1 GB.
-   * Default 200,000 (~200 MB worst case; room for embedded CRLs of ~25,000
-   * entries — raise it for CAdES-LT/-A with national-size CRLs).
+   * Default 200,000 (~200 MB worst case). The entries of an embedded CRL's
+   * revokedCertificates are not counted: ParsedCrl indexes them by header
+   * walking without decoding them, so CRLs of any length within
+   * maxInputBytes load at the default.
    */
   readonly maxAsn1Elements: number;
   /** Most certificates in one SignedData (`certificates` field). Default 64. */
