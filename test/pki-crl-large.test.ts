@@ -167,11 +167,15 @@ describe('a 100,000-entry CRL', () => {
       [10, { serialHex: '2a01' }],
       [60_000, { serialHex: '2a02', extensions: [certIssuer] }],
       [90_000, { serialHex: '2a03' }],
+      // The same serial again, now for the other issuer's certificate.
+      [95_000, { serialHex: '2a01', date: '240101000000Z' }],
     ]);
     const indirect = ParsedCrl.fromDer(buildCrl({ issuerName: KZ_CA_NAME, keyPem: caKey, count: N, special: entries, crlExtensions: [idp] }));
     expect(indirect.issuingDistributionPoint?.indirectCRL).toBe(true);
     expect(indirect.entryFor('2a01', kzCa.subject.key)).toBeDefined();
-    expect(indirect.entryFor('2a01', kzRoot.subject.key)).toBeUndefined();
+    expect(indirect.entryFor('2a01', kzCa.subject.key)?.revocationDate).toEqual(dateOf(10));
+    expect(indirect.entryFor('2a01', kzRoot.subject.key)?.revocationDate).toEqual(new Date('2024-01-01T00:00:00Z'));
+    expect(indirect.entryFor('2a01', pem('kz-tsa').subject.key)).toBeUndefined();
     for (const s of ['2a02', '2a03', generatedSerial(N - 1)]) {
       expect(indirect.entryFor(s, kzRoot.subject.key), s).toBeDefined();
       expect(indirect.entryFor(s, kzCa.subject.key), s).toBeUndefined();

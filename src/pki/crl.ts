@@ -6,7 +6,7 @@ import type { AlgorithmId } from '../crypto/algorithms.js';
 import { algorithmIdentifierOf } from './certificate.js';
 import { decodeExtension, readGeneralNames, type GeneralNameValue } from './general-name.js';
 import { readNameElement, readNameNode, type DistinguishedName } from './name.js';
-import { decodeWhole, tlvChildren, type TlvRange } from '../util/asn1-tree.js';
+import { decodeWhole, tlvAt, tlvChildren, type TlvRange } from '../util/asn1-tree.js';
 import {
   ElementBudget,
   explicitOf,
@@ -121,11 +121,10 @@ const CRL_EXTENSIONS_PROCESSED = new Set<string>([
 ]);
 const ENTRY_EXTENSIONS_PROCESSED = new Set<string>([OID.reasonCode, OID.invalidityDate, OID.certificateIssuer]);
 
-/** A revoked certificate located by the header walk: where its entry is and whose certificate it is about. */
-interface LocatedEntry {
-  readonly at: TlvRange;
-  /** Name keys of the certificate issuer (RFC 5280 5.3.3: set by certificateIssuer, carried to the following entries). */
-  readonly issuerKeys: readonly string[];
+/** From the entry at offset `at` on, entries are about certificates of the issuer named by `keys` (RFC 5280 5.3.3). */
+interface IssuerFrom {
+  readonly at: number;
+  readonly keys: readonly string[];
 }
 
 /** One crlEntryExtension as encoded. */
@@ -176,7 +175,15 @@ export class ParsedCrl {
   readonly hasUnknownCriticalEntryExtension: boolean;
   /** Number of entries (revoked certificates) the CRL lists. */
   readonly size: number;
-  private readonly entries: Map<string, LocatedEntry[]>;
+  /**
+   * Serial number (hex) to the offset of its entry in `der`: one number per
+   * entry, so a CRL of millions of entries costs tens of bytes each.
+   */
+  private readonly entries: Map<string, number>;
+  /** Serials listed more than once (an indirect CRL may list one serial for several issuers): every offset. */
+  private readonly repeated: Map<string, number[]>;
+  /** Where the certificate issuer of the entries changes, by offset (one item unless the CRL is indirect). */
+  private readonly issuers: readonly IssuerFrom[];
 
   private constructor(der: Uint8Array) {
     this.der = der;
@@ -243,10 +250,12 @@ export class ParsedCrl {
     this.criticalExtensions = crit;
     this.unsupportedCriticalExtensions = unsupported;
     this.problems = problems;
-    const { entries, size, unknownCritical } = this.indexEntries(revoked);
-    this.entries = entries;
-    this.size = size;
-    this.hasUnknownCriticalEntryExtension = unknownCritical;
+    const index = this.indexEntries(revoked);
+    this.entries = index.entries;
+    this.repeated = index.repeated;
+    this.issuers = index.issuers;
+    this.size = index.size;
+    this.hasUnknownCriticalEntryExtension = index.unknownCritical;
   }
 
   /**
@@ -254,18 +263,21 @@ export class ParsedCrl {
    * (SEQUENCE { INTEGER, Time, Extensions OPTIONAL }) and its serial indexed;
    * only extensions, where an entry has them, are decoded.
    */
-  private indexEntries(revoked: DerElement | undefined): { entries: Map<string, LocatedEntry[]>; size: number; unknownCritical: boolean } {
-    const entries = new Map<string, LocatedEntry[]>();
-    if (!revoked) return { entries, size: 0, unknownCritical: false };
+  private indexEntries(revoked: DerElement | undefined) {
+    const entries = new Map<string, number>();
+    const repeated = new Map<string, number[]>();
+    // In an indirect CRL each entry's certificate issuer defaults to the previous entry's (RFC 5280 5.3.3).
+    const issuers: IssuerFrom[] = [{ at: 0, keys: [this.issuer.key] }];
+    let size = 0;
+    let unknownCritical = false;
+    if (!revoked) return { entries, repeated, issuers, size, unknownCritical };
     const bytes = this.der;
     const list = (revoked as TlvElement).range;
-    const ranges = tlvChildren(bytes, list, UNBOUNDED);
-    if (!ranges) throw new NotWalkable('revokedCertificates');
     const indirect = this.issuingDistributionPoint?.indirectCRL === true;
-    // In an indirect CRL each entry's certificate issuer defaults to the previous entry's (RFC 5280 5.3.3).
-    let currentIssuer: readonly string[] = [this.issuer.key];
-    let unknownCritical = false;
-    for (const r of ranges) {
+    for (let p = list.contentStart; p < list.end; ) {
+      const r = tlvAt(bytes, p, list.end);
+      if (!r) throw new NotWalkable('revokedCertificates');
+      p = r.end;
       const f = r.tag === 0x30 ? tlvChildren(bytes, r, 4) : undefined;
       if (!f || f.length < 2 || f.length > 3) throw new InputFormatError('revokedCertificates: an entry must be SEQUENCE { userCertificate, revocationDate, crlEntryExtensions OPTIONAL }');
       const [serial, date, exts] = f as [TlvRange, TlvRange, TlvRange | undefined];
@@ -278,17 +290,33 @@ export class ParsedCrl {
           if (e.oid === OID.certificateIssuer && indirect) {
             const gn = decodeExtension(e.value, pkijs.GeneralNames as unknown as { fromBER(raw: BufferSource): pkijs.GeneralNames });
             const keys = (gn ? readGeneralNames(gn.names) : []).flatMap((n) => (n.kind === 'directory' ? [n.value.key] : []));
-            if (keys.length) currentIssuer = keys;
+            if (keys.length) issuers.push({ at: r.start, keys });
           }
         }
       }
+      size++;
       const key = toHex(bytes.subarray(serial.contentStart, serial.end));
-      const entry: LocatedEntry = { at: r, issuerKeys: currentIssuer };
-      const same = entries.get(key);
-      if (same) same.push(entry);
-      else entries.set(key, [entry]);
+      const first = entries.get(key);
+      if (first === undefined) entries.set(key, r.start);
+      else {
+        const all = repeated.get(key);
+        if (all) all.push(r.start);
+        else repeated.set(key, [first, r.start]);
+      }
     }
-    return { entries, size: ranges.length, unknownCritical };
+    return { entries, repeated, issuers, size, unknownCritical };
+  }
+
+  /** The certificate issuer of the entry at offset `at`: the last change at or before it. */
+  private issuerKeysAt(at: number): readonly string[] {
+    let lo = 0;
+    let hi = this.issuers.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.issuers[mid]!.at <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.issuers[lo]!.keys;
   }
 
   private extensionsAt(r: TlvRange): DerElement {
@@ -297,10 +325,10 @@ export class ParsedCrl {
     return el;
   }
 
-  /** The entry at `located`, decoded (its frame was checked by the walk). */
-  private decodeEntry(located: LocatedEntry): CrlEntry {
+  /** The entry at offset `at`, decoded (its frame was checked by the walk). */
+  private decodeEntry(at: number): CrlEntry {
     const bytes = this.der;
-    const [serial, date, exts] = tlvChildren(bytes, located.at, 4) as [TlvRange, TlvRange, TlvRange | undefined];
+    const [serial, date, exts] = tlvChildren(bytes, tlvAt(bytes, at, bytes.length)!, 4) as [TlvRange, TlvRange, TlvRange | undefined];
     let reason: string | undefined;
     const unknownCritical: string[] = [];
     for (const e of exts ? entryExtensions(this.extensionsAt(exts)) : []) {
@@ -317,7 +345,7 @@ export class ParsedCrl {
       serialNumberHex: toHex(bytes.subarray(serial.contentStart, serial.end)),
       revocationDate: timeOf(dateEl, 'revocationDate'),
       reason,
-      certificateIssuerKeys: located.issuerKeys,
+      certificateIssuerKeys: this.issuerKeysAt(at),
       unknownCriticalExtensions: unknownCritical,
     };
   }
@@ -337,11 +365,13 @@ export class ParsedCrl {
    * for a certificate of that issuer (indirect CRLs list several issuers' serials).
    */
   entryFor(serialNumberHex: string, certificateIssuerKey?: string): CrlEntry | undefined {
-    const list = this.entries.get(serialNumberHex);
-    if (!list) return undefined;
-    const hit = certificateIssuerKey === undefined ? list[0] : list.find((e) => e.issuerKeys.includes(certificateIssuerKey));
-    return hit && this.decodeEntry(hit);
+    const first = this.entries.get(serialNumberHex);
+    if (first === undefined) return undefined;
+    const offsets = this.repeated.get(serialNumberHex) ?? [first];
+    const hit = certificateIssuerKey === undefined ? offsets[0] : offsets.find((at) => this.issuerKeysAt(at).includes(certificateIssuerKey));
+    return hit === undefined ? undefined : this.decodeEntry(hit);
   }
+
 }
 
 const isTime = (el: DerElement | undefined): boolean => isUniversal(el, TAG.utcTime) || isUniversal(el, TAG.generalizedTime);
