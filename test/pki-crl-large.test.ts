@@ -61,6 +61,8 @@ const REASONS = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationCha
 interface EntrySpec {
   serialHex: string;
   date?: string;
+  /** A revocationDate element as given (instead of UTCTime `date`). */
+  time?: Uint8Array;
   extensions?: Uint8Array[];
 }
 
@@ -77,7 +79,7 @@ function buildCrl(o: {
   const entries: Uint8Array[] = [];
   for (let i = 0; i < o.count; i++) {
     const s = o.special?.get(i);
-    if (s) entries.push(seq(int(s.serialHex), utc(s.date ?? weekly(i)), ...(s.extensions?.length ? [seq(...s.extensions)] : [])));
+    if (s) entries.push(seq(int(s.serialHex), s.time ?? utc(s.date ?? weekly(i)), ...(s.extensions?.length ? [seq(...s.extensions)] : [])));
     // Generated serials 01xxxxxx never meet the fixture certificates' (0x2001..).
     entries.push(seq(int(generatedSerial(i)), utc(weekly(i)), ...(i % 3 === 0 ? [seq(reason(i % 6))] : [])));
   }
@@ -198,6 +200,13 @@ describe('a 100,000-entry CRL', () => {
       const m = Uint8Array.from(crl);
       m[pos] = byte;
       expect(() => ParsedCrl.fromDer(m)).toThrow(InputFormatError);
+    }
+    // GeneralizedTime in Z form, with DER fractional seconds, is a revocationDate; other forms are not.
+    const withTime = (text: string, tag = 0x18) => buildCrl({ issuerName: KZ_CA_NAME, keyPem: caKey, count: 10, special: new Map([[5, { serialHex: '2003', time: tlv(tag, new Uint8Array(Buffer.from(text, 'latin1'))) }]]) });
+    expect(ParsedCrl.fromDer(withTime('20250601000000Z')).entryFor('2003')?.revocationDate).toEqual(new Date('2025-06-01T00:00:00Z'));
+    expect(ParsedCrl.fromDer(withTime('20250601000000.5Z')).entryFor('2003')?.revocationDate).toEqual(new Date('2025-06-01T00:00:00.500Z'));
+    for (const [text, tag] of [['20250601000000.50Z', 0x18], ['20250601000000', 0x18], ['202506010000Z', 0x18], ['2506010000Z', 0x17], ['250601000000+0100', 0x17]] as const) {
+      expect(() => ParsedCrl.fromDer(withTime(text, tag)), text).toThrow(InputFormatError);
     }
     const truncated = crl.subarray(0, crl.length - 1);
     expect(() => ParsedCrl.fromDer(truncated)).toThrow(InputFormatError);

@@ -383,10 +383,18 @@ const isTime = (el: DerElement | undefined): boolean => isUniversal(el, TAG.utcT
  * that does not decode; asn1js decodes it when the entry is looked up.
  */
 function checkDerTime(bytes: Uint8Array, r: TlvRange): void {
-  const text = String.fromCharCode(...bytes.subarray(r.contentStart, r.end));
-  const ok = (r.tag === 0x17 && /^\d{12}Z$/.test(text)) || (r.tag === 0x18 && /^\d{14}(\.\d*[1-9])?Z$/.test(text));
+  const digits = r.tag === 0x17 ? 12 : r.tag === 0x18 ? 14 : -1;
+  const n = r.end - r.contentStart;
+  let ok = digits > 0 && n >= digits + 1 && bytes[r.end - 1] === 0x5a; // 'Z'
+  for (let k = 0; ok && k < digits; k++) ok = isDigit(bytes[r.contentStart + k]!);
+  if (ok && n !== digits + 1) {
+    // Only GeneralizedTime's fractional seconds may follow: '.', digits, the last not '0' (X.690 11.7.3).
+    ok = digits === 14 && n > digits + 2 && bytes[r.contentStart + digits] === 0x2e && bytes[r.end - 2] !== 0x30;
+    for (let k = r.contentStart + digits + 1; ok && k < r.end - 1; k++) ok = isDigit(bytes[k]!);
+  }
   if (!ok) throw new InputFormatError('revokedCertificates: revocationDate must be a UTCTime or GeneralizedTime in Z form');
 }
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
 
 /** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }, for each entry extension. */
 function entryExtensions(el: DerElement): EntryExtension[] {
