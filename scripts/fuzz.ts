@@ -212,7 +212,7 @@ async function run(a: Args): Promise<boolean> {
     '',
     c14nLine,
     '',
-    a.differential ? `Differential oracle (one count per TOTAL-PASSED signature re-checked; \`pass-der-attrs\` = openssl passes only with the signed attributes DER-sorted, see findings/non-der-signed-attrs; \`pass-own-chain\` = only with the chain ots-esig built; \`pass-digest-algorithms\` = only once SignedData.digestAlgorithms lists the signer's digest; \`pass-inclusive-notafter\` = only 1 s before a chain certificate's notAfter, which RFC 5280 counts as valid):\n\n${diffTally.table()}` : 'Differential oracle: off (--no-diff).',
+    a.differential ? `Differential oracle (one count per TOTAL-PASSED signature re-checked; \`pass-der-attrs\` = openssl passes only with the signed attributes DER-sorted, see findings/non-der-signed-attrs; \`pass-own-chain\` = only with the chain ots-esig built; \`pass-digest-algorithms\` = only once SignedData.digestAlgorithms lists the signer's digest; \`pass-inclusive-notafter\` = only 1 s before a chain certificate's notAfter, which RFC 5280 counts as valid; \`pass-sid-name-match\` = only with the unsigned sid issuer spelled as in the certificate):\n\n${diffTally.table()}` : 'Differential oracle: off (--no-diff).',
     '',
     findings.length ? `Findings (${findings.length}, grouped; first input of each group shown):\n\n${groupFindings(findings)}` : 'Findings: none (no crash, no timeout, no false accept).',
   ].join('\n');

@@ -39,7 +39,7 @@ export const XMLSEC1 = process.env.OTS_FUZZ_XMLSEC1 ?? '/usr/bin/xmlsec1';
  * unsigned hint; RFC 5652 5.1 allows any number of elements, even none) does not list the SignerInfo's
  * digestAlgorithm, and passes once it does: the signed bytes are intact.
  */
-export type DiffVerdict = 'pass' | 'pass-der-attrs' | 'pass-own-chain' | 'pass-digest-algorithms' | 'pass-inclusive-notafter' | 'fail' | 'unsupported';
+export type DiffVerdict = 'pass' | 'pass-der-attrs' | 'pass-own-chain' | 'pass-digest-algorithms' | 'pass-inclusive-notafter' | 'pass-sid-name-match' | 'fail' | 'unsupported';
 
 export interface DiffResult {
   readonly tool: 'openssl' | 'xmlsec1' | 'none';
@@ -135,6 +135,27 @@ export function derSortedSignedAttrs(der: Uint8Array): Uint8Array | undefined {
 function boundaryTimes(report: SignatureReport, times: readonly string[]): string[] {
   const ends = new Set(report.chain.map((c) => Date.parse(c.notAfter)));
   return times.filter((t) => ends.has(Date.parse(t))).map((t) => new Date(Date.parse(t) - 1000).toISOString());
+}
+
+/**
+ * The single-signer CMS with the SignerInfo's sid issuer replaced by the signer certificate's issuer bytes.
+ * The sid is not signed (the ESS signing-certificate attribute binds the certificate); openssl matches it byte
+ * for byte by string type, while RFC 5280 7.1 name matching (ours) compares values, so a re-typed string in
+ * the sid (PrintableString → NumericString) leaves openssl with "signer certificate not found".
+ */
+export function withSignerSid(der: Uint8Array, signerCert: Uint8Array): Uint8Array | undefined {
+  const root = parseTlv(der);
+  const explicit = root?.children?.[1];
+  const sd = explicit?.children?.[0];
+  const sis = sd?.children?.[sd.children.length - 1];
+  const si = sis?.children?.[0];
+  const sid = si?.children?.[1];
+  const tbs = parseTlv(signerCert)?.children?.[0];
+  const issuer = tbs?.children?.[tbs.children[0]?.tag[0] === 0xa0 ? 3 : 2];
+  if (!root || !explicit || !sd || !sis || !si || !sid?.children || sid.tag[0] !== 0x30 || !issuer) return undefined;
+  sid.children[0] = issuer;
+  for (const n of [root, explicit, sd, sis, si, sid]) n.original = null;
+  return serialize(root);
 }
 
 /** The single-signer CMS with SignedData.digestAlgorithms set to exactly its SignerInfo's digestAlgorithm. */
@@ -240,6 +261,16 @@ async function opensslCheck(input: Uint8Array, report: SignatureReport, options:
         const again = full.map((x) => (x === full[full.indexOf('-in') + 1] ? tmp('sig-digest-algs.der', listed) : x));
         const r1 = await run(OPENSSL, again);
         if (r1.code === 0 && /Verification successful/.test(r1.stderr)) return { tool: 'openssl', verdict: 'pass-digest-algorithms', detail: 'passes once SignedData.digestAlgorithms lists the SignerInfo digestAlgorithm', command: `openssl ${again.join(' ')}` };
+      }
+      if (/signer certificate not found/i.test(r.stderr) && report.checks.some((c) => c.id === 'isc.signing-certificate-reference' && c.status === 'PASSED')) {
+        const pool = [...embeddedCertificates(der, false), ...certDers(options.intermediates), ...certDers(options.trustAnchors)];
+        const signerCert = pool.find((c) => createHash('sha256').update(c).digest('hex') === report.signer?.sha256);
+        const resid = signerCert ? withSignerSid(single, signerCert) : undefined;
+        if (resid) {
+          const again = full.map((x) => (x === full[full.indexOf('-in') + 1] ? tmp('sig-sid.der', resid) : x));
+          const r0 = await run(OPENSSL, again);
+          if (r0.code === 0 && /Verification successful/.test(r0.stderr)) return { tool: 'openssl', verdict: 'pass-sid-name-match', detail: 'passes once the (unsigned) sid issuer carries the certificate issuer\'s exact string types; the ESS reference binds the signer', command: `openssl ${again.join(' ')}` };
+        }
       }
       const sorted = /signature failure|verification failure|bad signature|signature mismatch/i.test(r.stderr) ? derSortedSignedAttrs(single) : undefined;
       if (sorted) {

@@ -74,9 +74,10 @@ function findIssues(cert: ParsedCertificate, role: CertificateRole, isTrustAncho
 }
 
 /**
- * RFC 5280 4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature.
- * Compared as DER; explicit NULL parameters and absent ones are treated alike
- * (both occur for RSA in the wild).
+ * RFC 5280 4.1.1.2: signatureAlgorithm MUST equal tbsCertificate.signature. Compared as DER, byte for byte, as
+ * OpenSSL does: the outer copy is not signed, so any difference (even NULL parameters present on one side and
+ * absent on the other) means the certificate was altered or mis-made (fuzz: a CA certificate whose outer RSA
+ * NULL was removed passed here and failed in openssl).
  */
 function sameSignatureAlgorithms(der: Uint8Array): boolean {
   const top = tlvAt(der, 0, der.length);
@@ -85,12 +86,7 @@ function sameSignatureAlgorithms(der: Uint8Array): boolean {
   if (!parts?.[1] || !tbs) return false;
   const inner = tbs[tbs[0]?.tag === 0xa0 ? 2 : 1]; // after the [0] version, when present, and the serial number
   if (!inner) return false;
-  const norm = (r: TlvRange): string => {
-    const bytes = Array.from(der.subarray(r.start, r.end));
-    const n = bytes.length;
-    // SEQUENCE { OID, NULL } -> SEQUENCE { OID }
-    if (n >= 4 && bytes[n - 2] === 5 && bytes[n - 1] === 0 && bytes[1]! < 0x80) return [bytes[0], bytes[1]! - 2, ...bytes.slice(2, n - 2)].join(',');
-    return bytes.join(',');
-  };
-  return norm(inner) === norm(parts[1]);
+  const a = der.subarray(inner.start, inner.end);
+  const b = der.subarray(parts[1].start, parts[1].end);
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
