@@ -203,7 +203,13 @@ export function narrowJson(data: Uint8Array, rng: Rng): { data: Uint8Array; note
     note = `removed an array element (${JSON.stringify(x.value).slice(0, 60)})`;
   } else if (r === 2) {
     // A start time moved later (statusStartingTime, effectiveFrom), an end time earlier (effectiveUntil, nextUpdate).
-    const p = paths.filter((x) => typeof x.value === 'string' && /^(statusStartingTime|effectiveFrom|effectiveUntil|nextUpdate|issueDate)$/.test(String(x.key)));
+    // statusStartingTime only where the status it starts is a granted one: a *withdrawal* starting later widens
+    // (the earlier granted status then covers more time), which a correct validator must honour in a list the
+    // caller trusts (fuzz run ots-2026-12-03-final #91589 flagged exactly that, wrongly).
+    const granted = (x: (typeof paths)[number]) => String((x.parent as Record<string, unknown>).status ?? (x.parent as Record<string, unknown>).serviceStatus ?? '').endsWith('/granted');
+    const p = paths.filter(
+      (x) => typeof x.value === 'string' && (/^(effectiveFrom|effectiveUntil|nextUpdate|issueDate)$/.test(String(x.key)) || (x.key === 'statusStartingTime' && granted(x))),
+    );
     if (!p.length) return undefined;
     const x = rng.pick(p);
     const later = /StartingTime|From|issueDate/.test(String(x.key));
