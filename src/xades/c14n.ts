@@ -25,13 +25,16 @@ import { isElement, XML_NS, XMLNS_NS } from './dom.js';
  * inherited xml:base, or under another xml:* attribute whose 1.1 treatment is
  * not defined, is refused for 1.1 with an error).
  *
+ * `exclude`: descendants of `source` rendered as if absent (a node-set minus
+ * those subtrees), so transforms never copy or alter the document.
+ *
  * Uses only standard DOM (nodeType, attributes, namespaceURI, prefix,
  * localName), so @xmldom/xmldom and the browsers' DOMParser both work.
  */
-export function canonicalize(source: Node, original: Node, method: C14nMethod, inclusivePrefixes?: string): string {
+export function canonicalize(source: Node, original: Node, method: C14nMethod, inclusivePrefixes?: string, exclude?: ReadonlySet<Node>): string {
   const out: string[] = [];
   const prefixList = method.exclusive ? parsePrefixList(inclusivePrefixes) : undefined;
-  const ctx: Ctx = { out, method, prefixList };
+  const ctx: Ctx = { out, method, prefixList, exclude };
   if (source.nodeType === DOCUMENT_NODE) {
     let seenRoot = false;
     for (let c = source.firstChild; c; c = c.nextSibling) {
@@ -100,6 +103,11 @@ interface Ctx {
   readonly method: C14nMethod;
   /** Exclusive C14N: prefixes ('' for #default) handled the inclusive way. */
   readonly prefixList: ReadonlySet<string> | undefined;
+  /**
+   * Descendants rendered as if absent (the enveloped-signature transform, XPath not(ancestor-or-self::ds:Signature)):
+   * the node-set without them, serialized without copying or changing the document.
+   */
+  readonly exclude: ReadonlySet<Node> | undefined;
 }
 
 interface XmlAttr {
@@ -205,6 +213,7 @@ function renderTree(ctx: Ctx, root: Element, parentScope: Scope, parentRendered:
     stack.push({ kind: 'close', name });
     const kids: Item[] = [];
     for (let c = frame.el.firstChild; c; c = c.nextSibling) {
+      if (ctx.exclude?.has(c)) continue;
       if (isElement(c)) kids.push({ kind: 'open', el: c, scope: frame.scope, rendered: frame.rendered, inherited: [], apex: false });
       else kids.push({ kind: 'leaf', node: c });
     }

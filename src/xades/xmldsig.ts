@@ -341,31 +341,27 @@ const UNRESOLVED: ReferenceCoverage = { kind: 'unresolved', element: null, descr
 
 /**
  * `canonicalize` of `source` as if the elements in `exclude` (descendants of `source`) were absent:
- * the enveloped-signature transform applied while serializing, with no copy of the document. The
- * elements are detached for the duration of the (synchronous) call and put back exactly where they
- * were, so no other code can observe the change. (A canonicalizer taking the nodes to skip would make
- * this a pass-through: see the optional 5th parameter.)
+ * the enveloped-signature transform applied while serializing, with no copy of the document.
  */
 export function canonicalizeWithout(source: Node, original: Node, method: C14nMethod, inclusivePrefixes: string | undefined, exclude: readonly Element[] = []): string {
-  return withDetached(exclude, () => canonicalize(source, original, method, inclusivePrefixes));
+  return canonicalize(source, original, method, inclusivePrefixes, exclude.length ? new Set<Node>(exclude) : undefined);
 }
 
-function withDetached<T>(nodes: readonly Element[], fn: () => T): T {
-  const undo: [Node, Node, Node | null][] = [];
-  try {
-    for (const n of nodes) {
-      const parent = n.parentNode;
-      if (!parent) continue;
-      undo.push([n, parent, n.nextSibling]);
-      parent.removeChild(n);
-    }
-    return fn();
-  } finally {
-    for (let i = undo.length - 1; i >= 0; i--) {
-      const [n, parent, next] = undo[i]!;
-      parent.insertBefore(n, next);
-    }
+/** `node.textContent` as if the elements in `exclude` were absent (text of the node-set, in document order). */
+function textWithout(node: Node, exclude: readonly Element[]): string {
+  if (!exclude.length) return node.textContent ?? '';
+  const skip = new Set<Node>(exclude);
+  const parts: string[] = [];
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (skip.has(n)) continue;
+    if (n.nodeType === 3 || n.nodeType === 4) parts.push((n as CharacterData).data);
+    const kids: Node[] = [];
+    for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
+  return parts.join('');
 }
 
 /** The outermost ds:Signature elements strictly inside `root` (nested ones go with them). */
@@ -569,7 +565,7 @@ function applyTransforms(
         const d = data;
         const node = d.node.nodeType === 9 ? (d.node as Document).documentElement : d.node;
         chargeSubtree(budget, node, 'reading base64 text', new Set(d.exclude));
-        text = withDetached(d.exclude, () => node.textContent ?? '');
+        text = textWithout(node, d.exclude);
       } else text = decodeUtf8(data.bytes);
       data = { kind: 'octets', bytes: fromBase64(text), comments: false };
     } else if (alg === XPATH_TRANSFORM && isNotAncestorOrSelfSignature(t)) {
