@@ -1,0 +1,102 @@
+/**
+ * The validation policy: every rule that turns the facts collected from a signature into a verdict,
+ * in one typed, serialisable value (JSON; schema in policies/policy.schema.json). EN 319 102-1 calls it
+ * the "signature validation policy"; DSS's constraint.xml plays the same part. Two runs over the same
+ * input and the same policy give the same verdict; the report names the policy by name and SHA-256.
+ *
+ * Presets live in presets.ts: `default` is safe (strict RFC 5280 profile, revocation required and
+ * fresh for the signer and every CA certificate), `lenient` accepts less evidence and says so.
+ */
+import type { AlgorithmPolicy } from '../crypto/policy.js';
+
+/** How serious a finding is under a policy: FAIL changes the verdict, WARN is only reported, IGNORE drops it. */
+export type Severity = 'FAIL' | 'WARN' | 'IGNORE';
+
+/** Findings whose weight is the policy's choice (anything not listed here is fixed by the standards). */
+export type SeverityFinding =
+  /** The ESS / XAdES signing-certificate reference uses a digest below the algorithm policy (DSS default: WARN). */
+  | 'signingCertificateDigestBelowPolicy'
+  /** No signed signing-certificate reference: the signer is identified by SignerIdentifier / ds:KeyInfo only (plain CMS, XML-DSig). */
+  | 'signingCertificateNotSigned'
+  /** XAdES QualifyingProperties Target does not name the signature (the properties are bound structurally all the same). */
+  | 'qualifyingPropertiesTargetMismatch'
+  /** Processing instructions or comments of an XML document that no signed reference covers. */
+  | 'xmlMarkupNotCovered';
+
+export interface CertificateConstraints {
+  /**
+   * `strict`: the RFC 5280 section 4 MUSTs addressed to conforming CAs are failures (criticality rules,
+   * AKI/SKI presence, keyCertSign only with cA), and the trust anchor's certificate is checked as a
+   * certificate (validity, cA, keyCertSign, unknown critical extensions), as OpenSSL does.
+   * `lenient`: only structural defects fail; the anchor is a name and a key (RFC 5280 6.1.1 (d)).
+   */
+  readonly profile: 'strict' | 'lenient';
+  /**
+   * RFC 5280 6.1.1 (c) user-initial-policy-set with initial-explicit-policy: a signer's path must be
+   * valid for at least one of these certificate policy OIDs. Absent: any policy (anyPolicy).
+   */
+  readonly acceptablePolicies?: readonly string[];
+}
+
+/** Which certificates of a path must have a revocation status. */
+export type RevocationScope = 'signer-and-ca' | 'signer' | 'none';
+
+export interface RevocationConstraints {
+  /**
+   * Signer paths: certificates whose status must be known (EN 319 102-1 5.2.6 / DSS default
+   * RevocationDataAvailable FAIL). Missing → INDETERMINATE / TRY_LATER. The anchor never needs one,
+   * nor does an OCSP responder certificate with id-pkix-ocsp-nocheck.
+   */
+  readonly signer: RevocationScope;
+  /** The same for a time-stamping authority's path (a TST used as proof of existence). */
+  readonly timestampAuthority: RevocationScope;
+  /**
+   * Revocation data that is neither current at the time in question (thisUpdate..nextUpdate) nor issued
+   * after it is stale (EN 319 102-1 5.2.5). false: stale data counts as no data (TRY_LATER where
+   * required); true: a stale "good" is accepted with a warning.
+   */
+  readonly acceptStale: boolean;
+  /**
+   * Optional freshness bound (DSS RevocationFreshness): data issued longer than this before the time
+   * in question is stale even inside its thisUpdate..nextUpdate window. null: the window alone decides.
+   */
+  readonly maxAgeSeconds: number | null;
+}
+
+export interface TimestampConstraints {
+  /** A valid signature time-stamp (or archive time-stamp) is required: without one the signature is INDETERMINATE / SIG_CONSTRAINTS_FAILURE. */
+  readonly requireSignatureTimestamp: boolean;
+  /** Most time-stamps of each kind validated per signature (each costs a path validation); the rest are reported, not used. */
+  readonly maxPerSignature: number;
+}
+
+export interface TrustServiceConstraints {
+  /**
+   * TS 119 612 service types (URIs) whose listed certificates anchor signer paths. A CA listed only as a
+   * time-stamping service never anchors a signer's path.
+   */
+  readonly signerServiceTypes: readonly string[];
+  /** Service types whose listed certificates may vouch for a time-stamp (a TSA's path ends there). */
+  readonly timestampServiceTypes: readonly string[];
+}
+
+export interface ValidationPolicy {
+  /** Short name shown in reports (`default`, `lenient`, or the caller's). */
+  readonly name: string;
+  readonly description?: string;
+  readonly certificate: CertificateConstraints;
+  readonly revocation: RevocationConstraints;
+  /** Cryptographic constraints with their sunset dates (ETSI TS 119 312, DSS AlgoExpirationDate). */
+  readonly algorithms: AlgorithmPolicy;
+  readonly timestamps: TimestampConstraints;
+  readonly trustServices: TrustServiceConstraints;
+  /** What is FAIL and what is WARN for the findings that are the policy's choice. */
+  readonly severity: Readonly<Record<SeverityFinding, Severity>>;
+}
+
+/** The policy as a report names it: enough to tell which rules produced a verdict. */
+export interface PolicyIdentity {
+  readonly name: string;
+  /** SHA-256 (hex) of the policy's canonical JSON (keys sorted, no whitespace). */
+  readonly sha256: string;
+}
