@@ -86,6 +86,7 @@ export async function validateChain(
         targetExtKeyUsage: opts.targetExtKeyUsage,
         initialPolicySet: ctx.acceptablePolicies,
         requireExplicitPolicy: ctx.acceptablePolicies ? true : undefined,
+        strict: ctx.policy.certificate.profile === 'strict',
       },
       ctx.pathLimits,
     );
@@ -116,6 +117,9 @@ export async function validateChain(
   const revocation: RevocationSummary[] = [];
   const stale: { index: number; check?: Check }[] = [];
   const at = opts.time ?? ctx.time;
+  // Which certificates of this path must have a status: the policy's scope for signers (XCV) or TSAs (TST).
+  const scope = block === 'XCV' ? ctx.policy.revocation.signer : ctx.policy.revocation.timestampAuthority;
+  const required = (i: number) => scope === 'signer-and-ca' || (scope === 'signer' && i === 0);
   best.revocation.forEach((r, i) => {
     const c = best.chain[i]!;
     // EN 319 102-1 5.2.5: data neither issued after the time in question nor valid at it (thisUpdate..nextUpdate)
@@ -125,12 +129,12 @@ export async function validateChain(
     if (r.status === 'unknown' && r.tryLater) {
       // Revocation data was sought (online) and could not be had: never a pass (EN 319 102-1 5.2.6 TRY_LATER).
       checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} unavailable: ${r.reason}`, 'TRY_LATER');
-    } else if (r.status === 'unknown' && ctx.requireRevocation && block === 'XCV') {
+    } else if (r.status === 'unknown' && required(i)) {
       checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} is required and not available: ${r.reason}`, 'TRY_LATER');
     } else if (r.status === 'unknown') warnings.push(`revocation status of ${c.subject.text} not checked: ${r.reason}`);
     else if (isStale) {
       staleDetail = `stale: ${r.source} (thisUpdate ${r.thisUpdate.toISOString()}${r.nextUpdate ? `, nextUpdate ${r.nextUpdate.toISOString()}` : ', no nextUpdate'}) is neither current at nor issued after ${at.toISOString()}`;
-      if (ctx.requireRevocation && block === 'XCV') {
+      if (required(i)) {
         const check: Check = { id: `${p}.revocation-freshness`, block, status: 'INDETERMINATE', detail: `revocation status of ${c.subject.text} is required and only stale data is available: ${staleDetail}`, subIndication: 'TRY_LATER' };
         checks.add(check);
         stale.push({ index: i, check });

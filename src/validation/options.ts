@@ -1,5 +1,5 @@
 import { InvalidOptionError, OtsEsigError } from '../errors.js';
-import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/policy.js';
+import type { AlgorithmPolicy } from '../crypto/policy.js';
 import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.js';
 import { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
@@ -18,6 +18,8 @@ import type { XmlLimits } from '../xml/parse.js';
 import { cmsLimitsOf, pathLimitsOf, resolveLimits, xmlLimitsOf, type Limits } from '../limits.js';
 import type { TrustOptions } from '../trust/context.js';
 import { directTimestampTrust, type TimestampTrust } from './timestamp-trust.js';
+import type { ValidationPolicy } from '../policy/model.js';
+import { LENIENT_POLICY, POLICY_PRESETS } from '../policy/presets.js';
 
 /** A certificate as the caller has it: DER or PEM bytes (one or many PEM blocks), PEM text, or already parsed. */
 export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertificate;
@@ -25,6 +27,11 @@ export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertifi
 export type CrlInput = Uint8Array | ArrayBuffer | string | ParsedCrl;
 
 export interface VerifyOptions {
+  /**
+   * The validation policy (src/policy/model.ts): a preset name (`default`, `lenient`) or a policy object.
+   * Every rule that turns facts into a verdict comes from it; the report names it.
+   */
+  readonly policy?: ValidationPolicy | string;
   /** Certificates trusted as path ends. The library has no built-in anchors. */
   readonly trustAnchors?: readonly CertificateInput[];
   /**
@@ -96,6 +103,8 @@ export type OcspInput = Uint8Array | ArrayBuffer | string | ParsedOcspResponse;
 /** Everything a signature validation needs, normalised once per `verify` call. */
 export interface ValidationContext {
   readonly time: Date;
+  /** The policy in force (VerifyOptions.policy with the option overrides applied). */
+  readonly policy: ValidationPolicy;
   readonly registry: AlgorithmRegistry;
   readonly algorithmPolicy: AlgorithmPolicy;
   readonly anchors: CertificatePool<TrustAnchor>;
@@ -237,6 +246,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
     }
   }
   const ocspResponses = (options.ocspResponses ?? []).map(loadOcspResponse);
+  const policy = resolvePolicy(options);
   const registry = options.registry ?? getDefaultRegistry();
   const fetcher =
     options.fetcher instanceof Fetcher
@@ -246,20 +256,21 @@ export function createContext(options: VerifyOptions): ValidationContext {
         : undefined;
   const revocation = revocationChecker({
     registry,
-    algorithmPolicy: options.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
+    algorithmPolicy: policy.algorithms,
     crls: crls.map((crl) => ({ crl, origin: 'supplied' as const })),
     ocsps: ocspResponses.map((response) => ({ response, origin: 'supplied' as const })),
     fetcher,
   });
   return {
-    requireRevocation: options.requireRevocation === true,
-    acceptablePolicies,
+    policy,
+    requireRevocation: policy.revocation.signer !== 'none',
+    acceptablePolicies: policy.certificate.acceptablePolicies,
     revocation,
     ocspResponses,
     fetcher,
     time,
     registry,
-    algorithmPolicy: options.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,
+    algorithmPolicy: policy.algorithms,
     anchors,
     timestampTrust: directTimestampTrust(timestampAnchors),
     intermediates,
@@ -271,6 +282,26 @@ export function createContext(options: VerifyOptions): ValidationContext {
     xmlLimits: xmlLimitsOf(limits),
     warnings,
   };
+}
+
+/**
+ * The policy in force: the named preset or the given object, with the older per-option knobs
+ * (algorithmPolicy, acceptablePolicies, requireRevocation) applied on top.
+ * TODO(#16 policy): the default becomes DEFAULT_POLICY once fixtures carry revocation data.
+ */
+function resolvePolicy(options: VerifyOptions): ValidationPolicy {
+  const given = options.policy;
+  let policy: ValidationPolicy;
+  if (given === undefined) policy = LENIENT_POLICY;
+  else if (typeof given === 'string') {
+    const preset = POLICY_PRESETS[given];
+    if (!preset) throw new InvalidOptionError(`unknown policy preset "${given}" (known: ${Object.keys(POLICY_PRESETS).join(', ')})`);
+    policy = preset;
+  } else policy = given;
+  if (options.algorithmPolicy) policy = { ...policy, algorithms: options.algorithmPolicy };
+  if (options.acceptablePolicies !== undefined) policy = { ...policy, certificate: { ...policy.certificate, acceptablePolicies: options.acceptablePolicies } };
+  if (options.requireRevocation === true && policy.revocation.signer === 'none') policy = { ...policy, revocation: { ...policy.revocation, signer: 'signer-and-ca' } };
+  return policy;
 }
 
 export function isOtsEsigError(e: unknown): e is OtsEsigError {
