@@ -7,7 +7,7 @@ import { OID } from './oids.js';
 import type { CandidatePath } from './path-builder.js';
 import { processPolicies, readPolicyInfo, type CertificatePolicyInfo } from './policy-tree.js';
 import { profileIssues } from './profile.js';
-import type { RevocationChecker, RevocationStatus } from './revocation.js';
+import type { RevocationChecker, RevocationStatus } from './revocation-status.js';
 import { verifySignedBy } from './signature.js';
 import * as asn1js from 'asn1js';
 import { readPublicKey, type PublicKeyFacts } from '../crypto/spki.js';
