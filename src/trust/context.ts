@@ -10,7 +10,7 @@ import { TrustIndex } from './anchors.js';
 import { listExpiredAt, loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
 import type { AgreementInput, TrustOptions } from './inputs.js';
 import { withTimestampServices } from './timestamp-services.js';
-import type { TimestampTrust } from '../validation/timestamp-trust.js';
+import type { TimestampTrust } from './timestamp-trust.js';
 import { recognize } from './recognize.js';
 import { certificatesOfChain } from '../report/summary.js';
 
