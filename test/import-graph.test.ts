@@ -25,6 +25,14 @@ describe('the layer rule of src/ (README "Architecture")', () => {
     expect(upward, `edges against the layer table (${LAYERS.map((l) => l.name).join(' < ')}):\n  ${upward.join('\n  ')}`).toEqual([]);
   });
 
+  it('README "Architecture" shows the same layers in the same order', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const table = readme.slice(readme.indexOf('## Architecture'), readme.indexOf('## Layout'));
+    const names = [...table.matchAll(/^\| ([a-z][a-z ]*) \|/gm)].map((m) => m[1]!.replace(/ /g, '-')).filter((n) => n !== 'layer');
+    expect(names).toEqual(LAYERS.map((l) => l.name));
+  });
+
   it('pki/ does not speak ETSI: no sub-indication or report name in its source', async () => {
     const { readFileSync } = await import('node:fs');
     const pki = graph.modules.filter((m) => m.startsWith('pki/'));
