@@ -15,9 +15,6 @@
  */
 import * as asn1js from 'asn1js';
 import { InputFormatError, InvalidOptionError, LimitExceededError } from './errors.js';
-import type { CmsLimits } from './cades/parse.js';
-import type { PathBuildLimits } from './pki/path-builder.js';
-import type { XmlLimits } from './xml/parse.js';
 
 export interface Limits {
   /** Largest signature input accepted, in bytes (CMS or XML, before decoding). Default 64 MiB. */
@@ -120,6 +117,39 @@ export function resolveLimits(overrides?: Partial<Limits>): Limits {
     out[k] = v;
   }
   return Object.freeze(out as unknown as Limits);
+}
+
+// Each consumer's share of `Limits` is declared here, with the limits, so limits.ts depends on no
+// parser (the parsers import it; re-declaring the shares in them made import cycles).
+
+/** The CMS parser's share of `Limits` (cades/parse.ts). */
+export interface CmsLimits {
+  readonly maxInputBytes: number;
+  readonly maxCertificates: number;
+  readonly maxSigners: number;
+  readonly maxAsn1Depth: number;
+  readonly maxAsn1Elements: number;
+}
+
+/** The secure XML parser's share of `Limits` (xml/parse.ts). */
+export interface XmlLimits {
+  readonly maxBytes: number;
+  readonly maxDepth: number;
+  readonly maxNodes: number;
+}
+
+/** The path builder's share of `Limits` (pki/path-builder.ts). */
+export interface PathBuildLimits {
+  /**
+   * Maximum certificates between target and anchor (inclusive of target).
+   * Self-issued CA certificates (key rollover) are not counted, as for
+   * pathLenConstraint; a branch never exceeds twice this many certificates.
+   */
+  readonly maxDepth: number;
+  /** Maximum issuer candidates examined in total, across all branches. */
+  readonly maxCandidates: number;
+  /** Maximum complete paths returned. */
+  readonly maxPaths: number;
 }
 
 /** The CMS parser's view of the limits. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as asn1js from 'asn1js';
 import { dnsInSubtree, emailInSubtree, invalidConstraint, ipInSubtree, uriInSubtree } from '../src/pki/name-constraints.js';
+import { subIndicationOf } from '../src/validation/path-findings.js';
 import { dns, email, ip, issue, kinds, nameConstraints, validate } from './pki-testca.js';
 
 describe('RFC 5280 4.2.1.10 subtree matching', () => {
@@ -49,7 +50,7 @@ describe('name constraints on real chains', () => {
     const o1 = await validate(outside, [ca], [root]);
     expect(o1.best?.valid).toBe(false);
     expect(kinds(o1)).toContain('name-constraints');
-    expect(o1.best?.failures.find((f) => f.kind === 'name-constraints')?.subIndication).toBe('CHAIN_CONSTRAINTS_FAILURE');
+    expect(subIndicationOf(o1.best!.failures.find((f) => f.kind === 'name-constraints')!)).toBe('CHAIN_CONSTRAINTS_FAILURE');
     expect(kinds(await validate(excluded, [ca], [root]))).toContain('name-constraints');
   });
 

@@ -34,16 +34,10 @@ import { parseSigningCertificate, type EssCertId } from './ess.js';
 import { readAttributes, singleValue } from './attributes.js';
 import type { CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
 import { certificateCache } from '../pki/cache.js';
-import { cmsLimitsOf, decodeBerWithLimits, DEFAULT_LIMITS } from '../limits.js';
+import { cmsLimitsOf, decodeBerWithLimits, DEFAULT_LIMITS, type CmsLimits } from '../limits.js';
 
-/** The CMS parser's share of `Limits` (src/limits.ts documents each one and its default). */
-export interface CmsLimits {
-  readonly maxInputBytes: number;
-  readonly maxCertificates: number;
-  readonly maxSigners: number;
-  readonly maxAsn1Depth: number;
-  readonly maxAsn1Elements: number;
-}
+/** The CMS parser's share of `Limits` (declared in src/limits.ts, which documents each one and its default). */
+export type { CmsLimits };
 
 export const DEFAULT_CMS_LIMITS: CmsLimits = cmsLimitsOf(DEFAULT_LIMITS);
 

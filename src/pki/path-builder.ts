@@ -1,4 +1,5 @@
 import { LimitExceededError } from '../errors.js';
+import type { PathBuildLimits } from '../limits.js';
 import { equalBytes } from '../util/bytes.js';
 import type { ParsedCertificate } from './certificate.js';
 import type { CertificatePool, TrustAnchor } from './pool.js';
@@ -9,18 +10,8 @@ export interface CandidatePath {
   readonly anchor: TrustAnchor;
 }
 
-export interface PathBuildLimits {
-  /**
-   * Maximum certificates between target and anchor (inclusive of target).
-   * Self-issued CA certificates (key rollover) are not counted, as for
-   * pathLenConstraint; a branch never exceeds twice this many certificates.
-   */
-  readonly maxDepth: number;
-  /** Maximum issuer candidates examined in total, across all branches. */
-  readonly maxCandidates: number;
-  /** Maximum complete paths returned. */
-  readonly maxPaths: number;
-}
+/** Declared with the other limits in src/limits.ts. */
+export type { PathBuildLimits };
 
 export const DEFAULT_PATH_LIMITS: PathBuildLimits = { maxDepth: 10, maxCandidates: 500, maxPaths: 16 };
 

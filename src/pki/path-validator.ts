@@ -1,14 +1,13 @@
 import type { AlgorithmPolicy } from '../crypto/policy.js';
 import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
-import type { SubIndication } from '../report/indication.js';
 import type { KeyUsageName, ParsedCertificate } from './certificate.js';
 import { checkNameConstraints, constrainedNames, readNameConstraints, type NameConstraintSet } from './name-constraints.js';
 import { OID } from './oids.js';
 import type { CandidatePath } from './path-builder.js';
 import { processPolicies, readPolicyInfo, type CertificatePolicyInfo } from './policy-tree.js';
 import { profileIssues } from './profile.js';
-import type { RevocationChecker, RevocationStatus } from './revocation.js';
+import type { RevocationChecker, RevocationStatus } from './revocation-status.js';
 import { verifySignedBy } from './signature.js';
 import * as asn1js from 'asn1js';
 import { readPublicKey, type PublicKeyFacts } from '../crypto/spki.js';
@@ -47,6 +46,19 @@ export interface PathValidationOptions {
   readonly strict?: boolean;
 }
 
+/**
+ * What went wrong, in RFC 5280 terms. pki/ knows nothing of ETSI EN 319 102-1: the signature
+ * stage maps these to sub-indications (validation/path-findings.ts subIndicationOf), so the same
+ * path engine serves signer, TSA and CRL-issuer paths and any other caller.
+ * - 'signature', 'name-chaining': the candidate is not a chain at all;
+ * - 'malformed', 'critical-extension': a certificate is unusable as encoded;
+ * - 'basic-constraints', 'path-length', 'key-usage', 'extended-key-usage', 'name-constraints',
+ *   'policy': a constraint of the path is violated;
+ * - 'crypto-constraints': an algorithm is unsupported or not acceptable at the validation time
+ *   (`until` set when it was acceptable before a cut-off);
+ * - 'not-yet-valid', 'expired': outside the validity period at the validation time;
+ * - 'revoked': revoked at `revokedAt`, at or before the validation time.
+ */
 export type PathFailureKind =
   | 'signature'
   | 'name-chaining'
@@ -69,9 +81,10 @@ export interface PathFailure {
   readonly certificateIndex: number;
   readonly subject: string;
   readonly detail: string;
-  readonly subIndication: SubIndication;
-  /** For crypto constraints: the cut-off a proof of existence would have to precede. */
+  /** For crypto constraints: the cut-off a proof of existence would have to precede (absent: no date helps). */
   readonly until?: Date;
+  /** For 'revoked': the revocation time the status source gave. */
+  readonly revokedAt?: Date;
 }
 
 export interface PathValidationResult {
@@ -125,8 +138,8 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
   const chain = [...path.certificates, path.anchor.certificate];
   const failures: PathFailure[] = [];
   const revocation: RevocationStatus[] = [];
-  const fail = (i: number, kind: PathFailureKind, detail: string, sub: SubIndication, until?: Date) =>
-    failures.push({ kind, certificateIndex: i, subject: chain[i]!.subject.text, detail, subIndication: sub, until });
+  const fail = (i: number, kind: PathFailureKind, detail: string, facts?: { until?: Date; revokedAt?: Date }) =>
+    failures.push({ kind, certificateIndex: i, subject: chain[i]!.subject.text, detail, ...facts });
   const t = options.time;
   const strict = options.strict === true;
   let broken = false;
@@ -138,7 +151,7 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
     const c = chain[i]!;
     // A trust anchor is trusted as configured, so it needs no authorityKeyIdentifier even when cross-signed.
     for (const issue of profileIssues(c, role, i === anchorIndex)) {
-      if (issue.level === 'structure' || strict) fail(i, 'malformed', issue.detail, 'CERTIFICATE_CHAIN_GENERAL_FAILURE');
+      if (issue.level === 'structure' || strict) fail(i, 'malformed', issue.detail);
     }
   };
   const checkValidity = (i: number) => {
@@ -146,15 +159,15 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
     // X.509 times have whole seconds: compare at that granularity (a time within notAfter's second is inside).
     const secs = Math.floor(t.getTime() / 1000);
     if (secs < Math.floor(cert.notBefore.getTime() / 1000)) {
-      fail(i, 'not-yet-valid', `not valid before ${cert.notBefore.toISOString()}`, 'NOT_YET_VALID');
+      fail(i, 'not-yet-valid', `not valid before ${cert.notBefore.toISOString()}`);
     } else if (secs > Math.floor(cert.notAfter.getTime() / 1000)) {
-      fail(i, 'expired', `expired at ${cert.notAfter.toISOString()}`, 'OUT_OF_BOUNDS_NO_POE');
+      fail(i, 'expired', `expired at ${cert.notAfter.toISOString()}`);
     }
   };
   const checkCritical = (i: number) => {
     for (const ext of chain[i]!.extensions) {
       if (ext.critical && !PROCESSED_EXTENSIONS.has(ext.oid)) {
-        fail(i, 'critical-extension', `unsupported critical extension ${ext.oid}`, 'CERTIFICATE_CHAIN_GENERAL_FAILURE');
+        fail(i, 'critical-extension', `unsupported critical extension ${ext.oid}`);
       }
     }
   };
@@ -166,7 +179,7 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
       const nc = readNameConstraints(chain[i]!);
       if (nc) constraintSets.push(nc);
     } catch (e) {
-      fail(i, 'name-constraints', (e as Error).message, 'CHAIN_CONSTRAINTS_FAILURE');
+      fail(i, 'name-constraints', (e as Error).message);
     }
   };
   if (n > 0) addConstraints(anchorIndex);
@@ -174,9 +187,9 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
     checkValidity(anchorIndex);
     checkCritical(anchorIndex);
     checkProfile(anchorIndex, n > 0 ? 'anchor' : 'target');
-    if (n > 0 && !anchor.isCA) fail(anchorIndex, 'basic-constraints', 'trust anchor certificate is not a CA (basicConstraints cA)', 'CHAIN_CONSTRAINTS_FAILURE');
+    if (n > 0 && !anchor.isCA) fail(anchorIndex, 'basic-constraints', 'trust anchor certificate is not a CA (basicConstraints cA)');
     if (n > 0 && anchor.keyUsage && !anchor.keyUsage.has('keyCertSign')) {
-      fail(anchorIndex, 'key-usage', 'trust anchor certificate lacks keyUsage keyCertSign', 'CHAIN_CONSTRAINTS_FAILURE');
+      fail(anchorIndex, 'key-usage', 'trust anchor certificate lacks keyUsage keyCertSign');
     }
   }
 
@@ -189,13 +202,12 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
     const isTarget = i === 0;
 
     if (cert.issuer.key !== issuer.subject.key) {
-      fail(i, 'name-chaining', `issuer name ${cert.issuer.text} does not match ${issuer.subject.text}`, 'NO_CERTIFICATE_CHAIN_FOUND');
+      fail(i, 'name-chaining', `issuer name ${cert.issuer.text} does not match ${issuer.subject.text}`);
       broken = true;
     }
     const sig = await verifySignedBy(options.registry, cert, { publicKey: workingPublicKey(chain, i + 1) });
     if (!sig.ok) {
-      const sub: SubIndication = sig.unsupported ? 'CRYPTO_CONSTRAINTS_FAILURE' : 'NO_CERTIFICATE_CHAIN_FOUND';
-      fail(i, sig.unsupported ? 'crypto-constraints' : 'signature', `signature by ${issuer.subject.text}: ${sig.reason}`, sub);
+      fail(i, sig.unsupported ? 'crypto-constraints' : 'signature', `signature by ${issuer.subject.text}: ${sig.reason}`);
       if (!sig.unsupported) broken = true;
     } else {
       const verdict = evaluateAlgorithm(options.algorithmPolicy, sig.algorithm, t);
@@ -204,8 +216,7 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
           i,
           'crypto-constraints',
           `certificate signature ${sig.algorithm.name}: ${verdict.reason}`,
-          verdict.until ? 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' : 'CRYPTO_CONSTRAINTS_FAILURE',
-          verdict.until ?? undefined,
+          verdict.until ? { until: verdict.until } : undefined,
         );
       }
     }
@@ -220,20 +231,20 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
         i,
         'revoked',
         `revoked at ${status.revocationTime.toISOString()}${status.reason ? ` (${status.reason})` : ''} per ${status.source}`,
-        isTarget ? 'REVOKED_NO_POE' : 'REVOKED_CA_NO_POE',
+        { revokedAt: status.revocationTime },
       );
     }
 
     // RFC 5280 6.1.3 (b), (c): self-issued intermediates are exempt from name constraints.
     if (isTarget || !cert.isSelfIssued) {
       const reason = checkNameConstraints(constrainedNames(cert), constraintSets);
-      if (reason) fail(i, 'name-constraints', reason, 'CHAIN_CONSTRAINTS_FAILURE');
+      if (reason) fail(i, 'name-constraints', reason);
     }
 
     try {
       policyPath.push(readPolicyInfo(cert));
     } catch (e) {
-      fail(i, 'policy', (e as Error).message, 'CHAIN_CONSTRAINTS_FAILURE');
+      fail(i, 'policy', (e as Error).message);
       policyPath.push({ selfIssued: cert.isSelfIssued });
     }
 
@@ -241,18 +252,18 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
 
     if (!isTarget) {
       if (!cert.isCA) {
-        fail(i, 'basic-constraints', 'issues certificates but is not a CA (basicConstraints cA)', 'CHAIN_CONSTRAINTS_FAILURE');
+        fail(i, 'basic-constraints', 'issues certificates but is not a CA (basicConstraints cA)');
       }
       if (!cert.isSelfIssued) {
         if (maxPathLength <= 0) {
-          fail(i, 'path-length', 'pathLenConstraint of a superior CA is exceeded', 'CHAIN_CONSTRAINTS_FAILURE');
+          fail(i, 'path-length', 'pathLenConstraint of a superior CA is exceeded');
         }
         maxPathLength--;
       }
       const pl = cert.basicConstraints?.pathLenConstraint;
       if (pl !== undefined && pl < maxPathLength) maxPathLength = pl;
       if (cert.keyUsage && !cert.keyUsage.has('keyCertSign')) {
-        fail(i, 'key-usage', 'CA certificate lacks keyUsage keyCertSign', 'CHAIN_CONSTRAINTS_FAILURE');
+        fail(i, 'key-usage', 'CA certificate lacks keyUsage keyCertSign');
       }
       addConstraints(i);
     }
@@ -262,7 +273,7 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
   const anchorPl = anchor.basicConstraints?.pathLenConstraint;
   const intermediates = path.certificates.slice(1).filter((c) => !c.isSelfIssued).length;
   if (anchorPl !== undefined && intermediates > anchorPl) {
-    fail(anchorIndex, 'path-length', `trust anchor pathLenConstraint ${anchorPl} allows fewer CAs below it`, 'CHAIN_CONSTRAINTS_FAILURE');
+    fail(anchorIndex, 'path-length', `trust anchor pathLenConstraint ${anchorPl} allows fewer CAs below it`);
   }
 
   let policies: readonly string[] = [];
@@ -274,41 +285,20 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
       initialAnyPolicyInhibit: options.inhibitAnyPolicy,
     });
     if (outcome.ok) policies = outcome.policies;
-    else fail(n - 1 - outcome.index, 'policy', outcome.reason, 'CHAIN_CONSTRAINTS_FAILURE');
+    else fail(n - 1 - outcome.index, 'policy', outcome.reason);
   }
 
   const target = chain[0]!;
   if (n > 0 || strict) {
     if (options.targetKeyUsage && target.keyUsage && !options.targetKeyUsage.some((u) => target.keyUsage!.has(u))) {
-      fail(0, 'key-usage', `keyUsage lacks ${options.targetKeyUsage.join(' or ')} (has ${[...target.keyUsage].join(', ') || 'none'})`, 'CHAIN_CONSTRAINTS_FAILURE');
+      fail(0, 'key-usage', `keyUsage lacks ${options.targetKeyUsage.join(' or ')} (has ${[...target.keyUsage].join(', ') || 'none'})`);
     }
     if (options.targetExtKeyUsage && !(target.extKeyUsage ?? []).includes(options.targetExtKeyUsage)) {
-      fail(0, 'extended-key-usage', `extendedKeyUsage lacks ${options.targetExtKeyUsage}`, 'CHAIN_CONSTRAINTS_FAILURE');
+      fail(0, 'extended-key-usage', `extendedKeyUsage lacks ${options.targetExtKeyUsage}`);
     }
   }
 
   return { valid: failures.length === 0, chain, anchorSource: path.anchor.source, broken, failures, revocation, policies };
-}
-
-/** Order in which one failure outranks another when a path has several (most fundamental first). */
-const SEVERITY: readonly SubIndication[] = [
-  'NO_CERTIFICATE_CHAIN_FOUND',
-  'CERTIFICATE_CHAIN_GENERAL_FAILURE',
-  'CHAIN_CONSTRAINTS_FAILURE',
-  'CRYPTO_CONSTRAINTS_FAILURE',
-  'NOT_YET_VALID',
-  'REVOKED_NO_POE',
-  'REVOKED_CA_NO_POE',
-  'OUT_OF_BOUNDS_NO_POE',
-  'CRYPTO_CONSTRAINTS_FAILURE_NO_POE',
-];
-
-export function primaryFailure(result: PathValidationResult): PathFailure | undefined {
-  let best: PathFailure | undefined;
-  for (const f of result.failures) {
-    if (!best || SEVERITY.indexOf(f.subIndication) < SEVERITY.indexOf(best.subIndication)) best = f;
-  }
-  return best;
 }
 
 /**

@@ -8,30 +8,13 @@ import type { ParsedCertificate } from './certificate.js';
 import { ALL_REASONS, distributionPointNames, readDistributionPointName, reasonFlags, type ParsedCrl } from './crl.js';
 import type { GeneralNameValue } from './general-name.js';
 import { OID } from './oids.js';
-import type { CertificatePool, TrustAnchor } from './pool.js';
+import { findPath } from './path.js';
+import { CertificatePool, type TrustAnchor } from './pool.js';
+import type { RevocationChecker, RevocationStatus } from './revocation-status.js';
 import { readName as readNameOf } from './name.js';
 import { verifySignedBy } from './signature.js';
 
-/** What is known about one certificate's revocation status, and from which source. */
-export type RevocationStatus =
-  | ({ readonly status: 'good'; readonly source: string; readonly thisUpdate: Date; readonly nextUpdate?: Date; readonly fresh: boolean } & RevocationProvenance)
-  | ({ readonly status: 'revoked'; readonly source: string; readonly revocationTime: Date; readonly reason?: string } & RevocationProvenance)
-  | { readonly status: 'unknown'; readonly reason: string; readonly tryLater?: boolean };
-
-/** Which kind of revocation data gave an answer and where it came from (src/revocation fills these in). */
-export interface RevocationProvenance {
-  readonly kind?: 'crl' | 'ocsp';
-  /** `embedded` in the signature, `supplied` by the caller, `fetched` online. */
-  readonly origin?: 'embedded' | 'supplied' | 'fetched';
-  readonly producedAt?: Date;
-}
-
-/**
- * The revocation status of `cert` (issued by `issuer`) at `time`. Implementations
- * combine sources (CRLs, OCSP, embedded values, online fetching); path validation
- * only consumes the answer.
- */
-export type RevocationChecker = (cert: ParsedCertificate, issuer: ParsedCertificate, time: Date) => Promise<RevocationStatus>;
+export type { RevocationChecker, RevocationProvenance, RevocationStatus } from './revocation-status.js';
 
 /**
  * Where to find and how to validate a CRL signer that is not the certificate's
@@ -327,13 +310,11 @@ async function crlSignerProblem(
     const inProgress = SIGNERS_IN_PROGRESS.get(context) ?? new Set<ParsedCertificate>();
     if (inProgress.has(signer)) return undefined;
     // Validate the signer's own path, revocation included, one level deeper.
-    const { findPath } = await import('./path.js');
-    const { CertificatePool: Pool } = await import('./pool.js');
     SIGNER_DEPTH.set(context, depth + 1);
     inProgress.add(signer);
     SIGNERS_IN_PROGRESS.set(context, inProgress);
     try {
-      const outcome = await findPath(signer, new Pool(certs.map((certificate) => ({ certificate }))), context.anchors, {
+      const outcome = await findPath(signer, new CertificatePool(certs.map((certificate) => ({ certificate }))), context.anchors, {
         time,
         registry,
         algorithmPolicy: context.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY,

@@ -2,7 +2,7 @@ import { certificateCache } from '../pki/cache.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import { equalBytes, fromBase64 } from '../util/bytes.js';
-import type { LoadedTrustList } from './load.js';
+import type { LoadedTrustList } from './loaded.js';
 import type { TrustService, TrustServiceProvider } from './model.js';
 import { nameKeyFromCertificate, nameKeyFromString } from './names.js';
 

@@ -8,24 +8,14 @@ import type { ValidationContext } from '../validation/options.js';
 import { AGREEMENT_JSON_KIND, parseAgreementJson, type Agreement } from './agreements.js';
 import { TrustIndex } from './anchors.js';
 import { listExpiredAt, loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
+import type { AgreementInput, TrustOptions } from './inputs.js';
 import { withTimestampServices } from './timestamp-services.js';
-import type { TimestampTrust } from '../validation/timestamp-trust.js';
+import type { TimestampTrust } from './timestamp-trust.js';
 import { recognize } from './recognize.js';
 import { certificatesOfChain } from '../report/summary.js';
 
-/** An agreement file as the caller has it (JSON text or bytes). */
-export interface AgreementInput {
-  readonly data: Uint8Array | ArrayBuffer | string;
-  readonly name?: string;
-}
-
-/** The trust-related part of VerifyOptions. */
-export interface TrustOptions {
-  readonly trustLists?: readonly TrustListInput[] | TrustSet;
-  readonly agreements?: readonly (Agreement | AgreementInput)[];
-  readonly relyingParty?: string;
-  readonly purpose?: string;
-}
+// The caller's trust inputs are declared in trust/inputs.ts (validation options name them without importing this module).
+export type { AgreementInput, TrustOptions } from './inputs.js';
 
 export interface PreparedTrust {
   readonly set: TrustSet;

@@ -1,5 +1,5 @@
 import type { AlgorithmRegistry } from '../crypto/registry.js';
-import type { CertificateInput } from '../validation/options.js';
+import type { CertificateInput } from '../pki/inputs.js';
 import { TrustListError } from './errors.js';
 import { trustedListToJson, type TrustListJson } from './json.js';
 import { loadTrustLists } from './load.js';

@@ -2,11 +2,12 @@ import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { certificateCache } from '../pki/cache.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { fromBase64, toBytes, toHex } from '../util/bytes.js';
-import { loadCertificates, type CertificateInput } from '../validation/options.js';
+import { loadCertificates, type CertificateInput } from '../pki/inputs.js';
 import { TrustIndex } from './anchors.js';
 import { TrustListError } from './errors.js';
 import { parseTrustedListJson } from './json.js';
 import type { ListSignatureOutcome } from './list-signature.js';
+import type { ListIntegrity, LoadedTrustList } from './loaded.js';
 import type { TrustedList, TslPointer } from './model.js';
 import type { XmlLimits } from '../xml/parse.js';
 import { isListOfListsType } from './uris.js';
@@ -27,34 +28,8 @@ export interface TrustListInput {
   readonly sha256?: string;
 }
 
-/**
- * How the content of a loaded list is known to be authentic:
- * - `xades-signature`: its enveloped signature verified with a pinned (or LOTL-announced) certificate;
- * - `pinned-digest`: (JSON) the bytes match the SHA-256 the caller pinned;
- * - `caller-trusted`: (JSON) nothing was checked: the caller vouches for the file (e.g. bundled with the application);
- * - `none`: not established (the list is not used).
- */
-export type ListIntegrity = 'xades-signature' | 'pinned-digest' | 'caller-trusted' | 'none';
-
-export interface LoadedTrustList {
-  readonly list: TrustedList;
-  readonly name: string;
-  readonly format: 'xml' | 'json';
-  /** SHA-256 (hex) of the bytes loaded. */
-  readonly sha256: string;
-  readonly signature: ListSignatureOutcome;
-  readonly integrity: ListIntegrity;
-  /** The verified list-of-lists that announced this list's signers, if any. */
-  readonly via: { readonly id: string; readonly sequenceNumber: number; readonly pointer: TslPointer } | null;
-  /**
-   * NextUpdate is before the time given to `loadTrustLists`. A TrustSet may be reused for later
-   * validations: decisions use `listExpiredAt(list, validationTime)`, never this field.
-   */
-  readonly expired: boolean;
-  /** Used for anchors and recognition: integrity established and structure read. */
-  readonly usable: boolean;
-  readonly problems: readonly string[];
-}
+// What a loaded list is, apart from how it is loaded: trust/anchors.ts indexes loaded lists and this module builds that index.
+export type { ListIntegrity, LoadedTrustList } from './loaded.js';
 
 export interface TrustSet {
   readonly lists: readonly LoadedTrustList[];

@@ -10,7 +10,7 @@
  * time-stamp anchor, whatever it issued.
  */
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
-import type { TimestampTrust } from '../validation/timestamp-trust.js';
+import type { TimestampTrust } from './timestamp-trust.js';
 import { isTimestampServiceType } from './anchors.js';
 import { listExpiredAt, type TrustSet } from './load.js';
 import { serviceStatusAt } from './status.js';

@@ -3,7 +3,7 @@
  * Every token check is made here, not by pkijs' TimeStampResp.verify: the CMS
  * signature over the signed attributes, message-digest over the TSTInfo, ESS
  * signing-certificate binding, the TSA's path to a certificate trusted as a
- * TSA (validation/timestamp-trust.ts: a time-stamp anchor, or a time-stamping
+ * TSA (trust/timestamp-trust.ts: a time-stamp anchor, or a time-stamping
  * service of a trusted list at genTime) with the library's own RFC 5280
  * validation (critical, sole EKU id-kp-timeStamping),
  * genTime inside the TSA certificate's validity, and the message imprint over
@@ -248,7 +248,7 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
     checks.pass('TST', `${p}.gen-time`, `genTime ${tst.genTime.toISOString()}${tst.accuracyMs !== undefined ? ` ± ${tst.accuracyMs} ms` : ''} within the TSA certificate validity`);
   }
 
-  // --- TSA path to a certificate trusted *as a TSA* (validation/timestamp-trust.ts), with the library's own path validation ---
+  // --- TSA path to a certificate trusted *as a TSA* (trust/timestamp-trust.ts), with the library's own path validation ---
   // The signers' anchors are not used: a CA trusted for signing certificates could otherwise mint a TSA and
   // move the best-signature-time wherever it likes.
   const trust = ctx.timestampTrust;

@@ -1,7 +1,8 @@
 import { LimitExceededError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { describeCandidates, findPath } from '../pki/path.js';
-import { primaryFailure, type PathFailure } from '../pki/path-validator.js';
+import type { PathFailure } from '../pki/path-validator.js';
+import { primaryFailure, subIndicationOf } from './path-findings.js';
 import { crlChecker } from '../pki/revocation.js';
 import type { CertificatePool, TrustAnchor } from '../pki/pool.js';
 import type { KeyUsageName } from '../pki/certificate.js';
@@ -108,8 +109,9 @@ export async function validateChain(
   } else {
     const primary = primaryFailure(best)!;
     for (const f of [primary, ...best.failures.filter((x) => x !== primary)]) {
-      const status = indicationFor(f.subIndication) === 'TOTAL-FAILED' ? 'FAILED' : 'INDETERMINATE';
-      const check: Check = { id: `${p}.${f.kind}`, block, status, detail: `${f.subject}: ${f.detail}`, subIndication: f.subIndication };
+      const sub = subIndicationOf(f);
+      const status = indicationFor(sub) === 'TOTAL-FAILED' ? 'FAILED' : 'INDETERMINATE';
+      const check: Check = { id: `${p}.${f.kind}`, block, status, detail: `${f.subject}: ${f.detail}`, subIndication: sub };
       checks.add(check);
       failures.push({ failure: f, check });
     }

@@ -2,7 +2,6 @@ import { InvalidOptionError, OtsEsigError } from '../errors.js';
 import type { AlgorithmPolicy } from '../crypto/policy.js';
 import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.js';
 import { ParsedCertificate } from '../pki/certificate.js';
-import { certificateCache } from '../pki/cache.js';
 import { ParsedCrl } from '../pki/crl.js';
 import type { RevocationChecker } from '../pki/revocation.js';
 import { Fetcher, type FetchFunction, type FetcherOptions } from '../net/fetcher.js';
@@ -11,18 +10,18 @@ import { revocationChecker } from '../revocation/checker.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import { fromBase64, toBytes } from '../util/bytes.js';
-import { BytesCache } from '../util/bytes-cache.js';
-import { derObjectsFrom } from '../util/pem.js';
+import { asBytes, loadCertificates, optionObjects, type CertificateInput } from '../pki/inputs.js';
 import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
 import { cmsLimitsOf, pathLimitsOf, resolveLimits, xmlLimitsOf, type Limits } from '../limits.js';
-import type { TrustOptions } from '../trust/context.js';
+import type { TrustOptions } from '../trust/inputs.js';
 import { directTimestampTrust, type TimestampTrust } from './timestamp-trust.js';
 import type { ValidationPolicy } from '../policy/model.js';
 import { LENIENT_POLICY, POLICY_PRESETS } from '../policy/presets.js';
 
-/** A certificate as the caller has it: DER or PEM bytes (one or many PEM blocks), PEM text, or already parsed. */
-export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertificate;
+// Caller certificates are read by pki/inputs.ts (trust lists read their pinned signers there too).
+export type { CertificateInput };
+export { loadCertificates };
 /** A CRL as DER or PEM bytes, PEM text, or already parsed. */
 export type CrlInput = Uint8Array | ArrayBuffer | string | ParsedCrl;
 
@@ -132,38 +131,6 @@ export interface ValidationContext {
 
 const encoder = new TextEncoder();
 
-function asBytes(input: Uint8Array | ArrayBuffer | string): Uint8Array {
-  return typeof input === 'string' ? encoder.encode(input) : toBytes(input);
-}
-
-/** DER objects from caller-supplied PEM/DER; a malformed PEM block is the caller's option error, not a TypeError. */
-function optionObjects(input: Uint8Array, labels: readonly string[], what: string): Uint8Array[] {
-  try {
-    return derObjectsFrom(input, labels);
-  } catch (e) {
-    throw new InvalidOptionError(`unreadable ${what}: malformed PEM (${(e as Error).message})`, { cause: e });
-  }
-}
-
-export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
-  if (input instanceof ParsedCertificate) return [input];
-  const bytes = asBytes(input);
-  // Callers pass the same PEM or DER anchors with every call: read each distinct input once.
-  const hit = certificateInputs.get(bytes);
-  if (hit) return [...hit];
-  const ders = optionObjects(bytes, ['CERTIFICATE', 'TRUSTED CERTIFICATE', 'X509 CERTIFICATE'], 'certificate');
-  if (ders.length === 0) throw new InvalidOptionError('no certificate found in the given input');
-  const certificates = ders.map((d) => {
-    try {
-      return certificateCache.get(d);
-    } catch (e) {
-      throw new InvalidOptionError(`unreadable certificate: ${(e as Error).message}`, { cause: e });
-    }
-  });
-  certificateInputs.set(bytes, certificates);
-  return [...certificates];
-}
-
 /**
  * The pool for an array of parsed anchors, built once while the caller passes
  * the same array holding the same certificates: each call compares the
@@ -179,9 +146,6 @@ function anchorPoolOf(certificates: readonly ParsedCertificate[]): CertificatePo
 }
 
 const anchorPools = new WeakMap<readonly ParsedCertificate[], { readonly certificates: readonly ParsedCertificate[]; readonly pool: CertificatePool<TrustAnchor> }>();
-
-/** Certificates read from recent caller inputs (PEM or DER bytes), by hash and confirmed byte for byte. */
-const certificateInputs = new BytesCache<readonly ParsedCertificate[]>(256);
 
 export function loadCrls(input: CrlInput): ParsedCrl[] {
   if (input instanceof ParsedCrl) return [input];

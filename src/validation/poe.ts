@@ -28,6 +28,7 @@ import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
 import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ChainOutcome } from './chain.js';
 import { algorithmCutoff } from './crypto-checks.js';
+import { subIndicationOf } from './path-findings.js';
 import type { ValidationContext } from './options.js';
 import { copyBytes } from '../util/bytes.js';
 
@@ -153,9 +154,9 @@ export function contentTimestampRules(input: { checks: CheckList; contentTime: D
     if (f.certificateIndex !== 0 || !checks.items.includes(check)) continue;
     const cert = chain!.chain[0]!;
     const st = chain!.revocationStatuses[0];
-    if (f.subIndication === 'REVOKED_NO_POE' && st?.status === 'revoked' && st.revocationTime.getTime() <= contentTime.getTime()) {
+    if (subIndicationOf(f) === 'REVOKED_NO_POE' && st?.status === 'revoked' && st.revocationTime.getTime() <= contentTime.getTime()) {
       resolve(check, 'FAILED', `${cert.subject.text}: revoked at ${st.revocationTime.toISOString()}, before the content-time-stamp ${at} that the signature postdates`, 'REVOKED');
-    } else if (f.subIndication === 'OUT_OF_BOUNDS_NO_POE' && cert.notAfter.getTime() < contentTime.getTime()) {
+    } else if (subIndicationOf(f) === 'OUT_OF_BOUNDS_NO_POE' && cert.notAfter.getTime() < contentTime.getTime()) {
       resolve(check, 'FAILED', `${cert.subject.text}: expired at ${cert.notAfter.toISOString()}, before the content-time-stamp ${at} that the signature postdates`, 'EXPIRED');
     }
   }
@@ -178,14 +179,14 @@ export function pastSignatureValidation(input: PastSignatureValidationInput): vo
 
   for (const { failure: f, check } of chain?.failures ?? []) {
     const cert = chain!.chain[f.certificateIndex]!;
-    switch (f.subIndication) {
+    switch (subIndicationOf(f)) {
       case 'REVOKED_NO_POE':
       case 'REVOKED_CA_NO_POE': {
         const st = chain!.revocationStatuses[f.certificateIndex];
         if (!st || st.status !== 'revoked') break;
         if (poe.getTime() < st.revocationTime.getTime()) {
           resolve(check, 'PASSED', `${cert.subject.text}: proof of existence at ${at} precedes its revocation at ${st.revocationTime.toISOString()}`);
-        } else if (f.subIndication === 'REVOKED_NO_POE') {
+        } else if (subIndicationOf(f) === 'REVOKED_NO_POE') {
           resolve(check, 'FAILED', `${cert.subject.text}: revoked at ${st.revocationTime.toISOString()}, before the earliest proof of existence ${at}`, 'REVOKED');
         } else {
           resolve(check, 'INDETERMINATE', `${cert.subject.text}: CA revoked at ${st.revocationTime.toISOString()}, not after the proof of existence ${at}`, 'REVOKED_CA_NO_POE');

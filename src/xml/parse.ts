@@ -1,12 +1,8 @@
 import { DOMParser as XmldomParser } from '@xmldom/xmldom';
 import { InputFormatError, LimitExceededError } from '../errors.js';
-import { DEFAULT_LIMITS, xmlLimitsOf } from '../limits.js';
+import { DEFAULT_LIMITS, xmlLimitsOf, type XmlLimits } from '../limits.js';
 
-export interface XmlLimits {
-  readonly maxBytes: number;
-  readonly maxDepth: number;
-  readonly maxNodes: number;
-}
+export type { XmlLimits };
 
 /** The secure parser's share of `Limits` (src/limits.ts documents each one and its default). */
 export const DEFAULT_XML_LIMITS: XmlLimits = xmlLimitsOf(DEFAULT_LIMITS);

@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LAYERS, cyclePath, findCycles, layerOf, scanImports, upwardEdges } from './helpers/import-graph.js';
+
+// IMPORT_GRAPH_SRC checks another tree with the same rule (e.g. an older commit's src/ extracted with git archive).
+const SRC = process.env.IMPORT_GRAPH_SRC ?? fileURLToPath(new URL('../src/', import.meta.url));
+
+describe('the layer rule of src/ (README "Architecture")', () => {
+  const graph = scanImports(SRC);
+
+  it('every module belongs to a layer', () => {
+    expect(graph.modules.filter((m) => layerOf(m) === undefined), 'add these to LAYERS in test/helpers/import-graph.ts').toEqual([]);
+  });
+
+  it('has no import cycle, type-only and dynamic imports counted', () => {
+    const cycles = findCycles(graph).map((g) => `{${g.join(", ")}}, e.g. ${cyclePath(graph, g)}`);
+    expect(cycles, `import cycles:\n  ${cycles.join('\n  ')}`).toEqual([]);
+  });
+
+  it('has no edge from a lower layer to a higher one', () => {
+    const upward = upwardEdges(graph);
+    expect(upward, `edges against the layer table (${LAYERS.map((l) => l.name).join(' < ')}):\n  ${upward.join('\n  ')}`).toEqual([]);
+  });
+
+  it('README "Architecture" shows the same layers in the same order', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const table = readme.slice(readme.indexOf('## Architecture'), readme.indexOf('## Layout'));
+    const names = [...table.matchAll(/^\| ([a-z][a-z ]*) \|/gm)].map((m) => m[1]!.replace(/ /g, '-')).filter((n) => n !== 'layer');
+    expect(names).toEqual(LAYERS.map((l) => l.name));
+  });
+
+  it('pki/ does not speak ETSI: no sub-indication or report name in its source', async () => {
+    const { readFileSync } = await import('node:fs');
+    const pki = graph.modules.filter((m) => m.startsWith('pki/'));
+    expect(pki.length).toBeGreaterThan(5);
+    const speaking = pki.filter((m) => /SubIndication|_NO_POE|CHAIN_CONSTRAINTS_FAILURE|NO_CERTIFICATE_CHAIN_FOUND/.test(readFileSync(join(SRC, `${m}.ts`), 'utf8')));
+    expect(speaking).toEqual([]);
+  });
+});
+
+describe('the checker itself', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ots-import-graph-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (rel: string, text: string) => {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  };
+
+  it('sees type-only, re-export, dynamic and import-type edges, and reports their cycles and upward edges', () => {
+    // A cycle made only of a type import one way and a dynamic import the other; pki reaching up into the report.
+    write('pki/a.ts', "import type { B } from './b.js';\nexport type A = B | 1;\n");
+    write('pki/b.ts', "export async function b() { return (await import('./a.js')) as unknown; }\nexport type B = 2;\n");
+    write('pki/c.ts', "export type { SubIndication } from '../report/indication.js';\nexport type D = import('../validation/options.js').X;\n");
+    write('report/indication.ts', 'export type SubIndication = string;\n');
+    write('validation/options.ts', 'export type X = 1;\n');
+    write('util/d.ts', "import { b } from '../pki/b.js';\nexport const d = b;\n");
+    const g = scanImports(dir);
+    expect(new Set(g.edges.map((e) => `${e.from}>${e.to}:${e.kind}`))).toEqual(
+      new Set(['pki/a>pki/b:type', 'pki/b>pki/a:dynamic', 'pki/c>report/indication:type', 'pki/c>validation/options:type', 'util/d>pki/b:static']),
+    );
+    expect(findCycles(g)).toEqual([['pki/a', 'pki/b']]);
+    expect(findCycles(g, ['static'])).toEqual([]);
+    expect(cyclePath(g, ['pki/a', 'pki/b'])).toBe('pki/a -> pki/b -> pki/a');
+    expect(upwardEdges(g).sort()).toEqual([
+      'pki/c (pki) -> report/indication (vocabulary) [type]',
+      'pki/c (pki) -> validation/options (stage) [type]',
+      'util/d (base) -> pki/b (pki) [static]',
+    ]);
+  });
+
+  it('places a module by its most specific member', () => {
+    const rank = (name: string) => LAYERS.findIndex((l) => l.name === name);
+    expect(layerOf('cades/parse')).toBe(rank('syntax'));
+    expect(layerOf('cades/validate')).toBe(rank('stage'));
+    expect(layerOf('cades/anything-new')).toBe(rank('formats'));
+    expect(layerOf('trust/recognize')).toBe(rank('recognition'));
+    expect(layerOf('trust/load')).toBe(rank('trust-sources'));
+    expect(layerOf('stage/psv')).toBe(rank('stage'));
+    expect(layerOf('policy/model')).toBeLessThan(rank('net'));
+    expect(layerOf('policy/model')).toBeGreaterThan(rank('pki'));
+    expect(layerOf('validation/verify')).toBe(rank('api'));
+    expect(layerOf('nowhere/x')).toBeUndefined();
+  });
+});
