@@ -122,7 +122,8 @@ describe('#16 XAdES through the signature stage: time-stamp rules CAdES had', ()
     const inputs = await referenceDigestInputs(doc, sig);
     const refs = Array.from(sig.getElementsByTagNameNS(DSIG_NS, 'Reference')).map((r, i) => ({ type: r.getAttribute('Type'), input: inputs[i] ?? null }));
     setToken(el, await timestampToken(allDataObjectsTimestampInput(refs)!, { tsa, genTime: at('2026-05-15T11:00:00Z') }));
-    for (const dv of Array.from(sig.getElementsByTagNameNS(DSIG_NS, 'DigestValue'))) if (dv.parentNode!.parentNode!.localName === 'SignedInfo' || (dv.parentNode as Element).localName === 'Reference') dv.textContent = '';
+    const signedInfo = sig.getElementsByTagNameNS(DSIG_NS, 'SignedInfo')[0]!;
+    for (const dv of Array.from(signedInfo.getElementsByTagNameNS(DSIG_NS, 'DigestValue'))) dv.textContent = '';
     await fillSignature(doc, sig, signer);
     await addSignatureTimestamp(doc, tsa, at('2026-05-15T10:05:00Z'));
     const [r] = (await verify(serialize(doc), { ...base, policy: 'lenient', validationTime: at('2026-06-01T00:00:00Z') })).signatures;

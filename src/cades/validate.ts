@@ -248,7 +248,7 @@ async function archiveTimestampFacts(sig: CadesSignature, si: CadesSignerInfo, c
   for (const attr of si.unsignedAttributes.get(ATS_V3_OID) ?? []) {
     for (const value of attr.values) {
       const ordinal = i++;
-      const base = { kind: 'archive' as const, id: `tst.archive-timestamp[${ordinal}]`, label: 'archive time-stamp', ordinal, token: copyBytes(value.encoding) };
+      const base = { kind: 'archive' as const, id: `tst.archive-timestamp[${ordinal}]`, label: 'archive-time-stamp-v3', ordinal, token: copyBytes(value.encoding) };
       if (ordinal >= max) {
         out.push(base);
         continue;
