@@ -8,6 +8,7 @@ import { POLICY_PRESETS } from '../policy/presets.js';
 import type { SignatureReport, ValidationReport } from '../report/model.js';
 import type { SignatureFacts } from '../stage/facts.js';
 import { evaluateSignature } from '../stage/signature.js';
+import { RecordedFetcher } from '../stage/recorded-fetcher.js';
 import { toBytes } from '../util/bytes.js';
 import { WorkBudget } from '../util/work-budget.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
@@ -58,7 +59,10 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
  */
 export async function collect(input: SignatureInput, options: VerifyOptions = {}): Promise<CollectedFacts> {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : toBytes(input);
-  const ctx = createContext(options);
+  const created = createContext(options);
+  // Whatever is fetched for these facts (issuers now, revocation data when they are judged) is recorded with them:
+  // evaluating them again replays it instead of fetching again.
+  const ctx: ValidationContext = created.fetcher ? { ...created, fetcher: new RecordedFetcher(created.fetcher) } : created;
   if (bytes.byteLength > ctx.limits.maxInputBytes) throw new LimitExceededError('input.bytes', ctx.limits.maxInputBytes);
   const detected = detectInput(bytes);
   const trust = await prepareTrust(options, ctx);
@@ -98,8 +102,9 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
 /**
  * Judges collected facts (the signature stage, then recognition) and builds the report. Re-evaluating
  * under another policy, relying party or validation time parses nothing and verifies no signature value
- * again; paths, revocation status and time-stamps are re-judged (certificate and CRL signature outcomes are
- * memoised, fetched data is served from the fetcher's cache).
+ * again; paths, revocation status and time-stamps are re-judged (certificate and CRL signature outcomes
+ * are memoised, src/pki/cache.ts; revocation data fetched by an earlier evaluation is replayed from the
+ * facts' RecordedFetcher; time-stamp tokens are validated again, their own signature included).
  */
 export async function evaluate(facts: CollectedFacts, options: EvaluateOptions = {}): Promise<ValidationReport> {
   const ctx = contextFor(facts.ctx, options);
