@@ -187,4 +187,18 @@ describe('#16 the policy applies to every format through the stage', () => {
     expect(ignore.indication).toBe('TOTAL-PASSED');
     expect(ignore.warnings.join('\n')).not.toMatch(/not covered by the signature/);
   });
+
+  it('severity qualifyingPropertiesTargetMismatch: FAIL is FORMAT_FAILURE; WARN keeps the SKIPPED fc.target and the warning', async () => {
+    // Target sits outside SignedProperties: changing it leaves the signature intact.
+    const xml = serialize(await signed()).replace('Target="#sig-c14n"', 'Target="#someone-else"');
+    const run = async (s: 'FAIL' | 'WARN') =>
+      (await verify(xml, { ...base, validationTime: at('2026-06-01T00:00:00Z'), policy: { ...LENIENT_POLICY, severity: { ...LENIENT_POLICY.severity, qualifyingPropertiesTargetMismatch: s } } })).signatures[0]!;
+    const fail = await run('FAIL');
+    expect([fail.indication, fail.subIndication]).toEqual(['TOTAL-FAILED', 'FORMAT_FAILURE']);
+    expect(fail.checks.filter((c) => c.id === 'fc.target').map((c) => c.status)).toEqual(['FAILED']);
+    const warn = await run('WARN');
+    expect(warn.indication).toBe('TOTAL-PASSED');
+    expect(warn.checks.filter((c) => c.id === 'fc.target').map((c) => c.status)).toEqual(['SKIPPED']);
+    expect(warn.warnings.join('\n')).toMatch(/Target "#someone-else" does not match/);
+  });
 });

@@ -250,7 +250,8 @@ async function archiveTimestampFacts(sig: CadesSignature, si: CadesSignerInfo, c
       const ordinal = i++;
       const base = { kind: 'archive' as const, id: `tst.archive-timestamp[${ordinal}]`, label: 'archive-time-stamp-v3', ordinal, token: copyBytes(value.encoding) };
       if (ordinal >= max) {
-        out.push(base);
+        // Beyond the cap of the policy the facts were collected under: never bound, so never proof of existence.
+        out.push({ ...base, problem: { reason: `input not computed: more than ${max} archive time-stamps (policy timestamps.maxPerSignature when collected)` } });
         continue;
       }
       let reason: string | undefined;

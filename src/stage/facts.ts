@@ -13,7 +13,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import type { ParsedCrl } from '../pki/crl.js';
 import type { CertificatePool } from '../pki/pool.js';
 import type { SeverityFinding } from '../policy/model.js';
-import type { Check } from '../report/check.js';
+import type { BuildingBlock, Check } from '../report/check.js';
 import type { ParsedOcspResponse } from '../revocation/ocsp.js';
 
 /** One hash or signature the signature relies on, to be judged against the algorithm policy (SAV). */
@@ -50,6 +50,8 @@ export interface TimestampFact {
 export interface SeverityFact {
   readonly finding: SeverityFinding;
   readonly detail: string;
+  /** A SKIPPED check that records the finding when the policy does not make it FAIL (then a failing check replaces it). */
+  readonly note?: { readonly block: BuildingBlock; readonly id: string; readonly detail: string };
 }
 
 export interface SignatureFacts {

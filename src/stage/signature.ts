@@ -47,6 +47,7 @@ const SEVERITY_FAILURE: Record<SeverityFact['finding'], { block: BuildingBlock; 
 };
 
 function applySeverity(severity: Severity, fact: SeverityFact, checks: CheckList, warnings: string[]): void {
+  if (severity !== 'FAIL' && fact.note) checks.skip(fact.note.block, fact.note.id, fact.note.detail);
   if (severity === 'IGNORE') return;
   if (severity === 'WARN') {
     warnings.push(fact.detail);

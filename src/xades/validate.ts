@@ -122,11 +122,12 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       // The properties are bound structurally all the same: they are read only from this
       // signature's own ds:Object and SignedProperties must be covered by its SignedInfo.
       // Real-world signers get Target wrong (DSS accepts e.g. "#Signature" for Id "signature").
-      // Its weight is the policy's (qualifyingPropertiesTargetMismatch): FAIL records a failing fc.target instead.
-      if (ctx.policy.severity.qualifyingPropertiesTargetMismatch !== 'FAIL') {
-        checks.skip('FC', 'fc.target', `QualifyingProperties Target "${qp.target ?? ''}" does not name this signature (Id "${sigId ?? ''}"); accepted because they sit in this signature's ds:Object`);
-      }
-      findings.push({ finding: 'qualifyingPropertiesTargetMismatch', detail: `QualifyingProperties Target "${qp.target ?? ''}" does not match the signature Id "${sigId ?? ''}"` });
+      // Its weight is the policy's (qualifyingPropertiesTargetMismatch): the stage records it, FAIL as a failing fc.target.
+      findings.push({
+        finding: 'qualifyingPropertiesTargetMismatch',
+        detail: `QualifyingProperties Target "${qp.target ?? ''}" does not match the signature Id "${sigId ?? ''}"`,
+        note: { block: 'FC', id: 'fc.target', detail: `QualifyingProperties Target "${qp.target ?? ''}" does not name this signature (Id "${sigId ?? ''}"); accepted because they sit in this signature's ds:Object` },
+      });
     }
     if (!qp.signedProperties) checks.fail('FC', 'fc.signed-properties', 'QualifyingProperties has no SignedProperties', 'FORMAT_FAILURE');
     level = levelOf(qp);
