@@ -133,7 +133,8 @@ async function validateOne(
   } else {
     const bad = r.checks.filter((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE').map((c) => `${c.id}: ${c.detail}`);
     if (!imprint) bad.unshift(`the data a ${f.label} covers is not computed by this version, so it is not bound to this signature`);
-    const why = `${r.status}/${r.subIndication ?? (imprint ? '' : 'SIGNED_DATA_NOT_FOUND')}${bad.length ? ` (${bad.join('; ')})` : ''}`;
+    const verdict = imprint ? `${r.status}/${r.subIndication}` : `not bound to this signature (token ${r.status}${r.subIndication ? `/${r.subIndication}` : ''})`;
+    const why = `${verdict}${bad.length ? ` (${bad.join('; ')})` : ''}`;
     checks.skip('TST', f.id, `${f.label} is not valid, ${why}; not used as proof of existence`);
     if (imprint) warnings.push(`${f.label} ${f.ordinal} ignored: failed validation (${r.subIndication ?? r.status}): ${why}`);
   }
