@@ -1,5 +1,6 @@
 // Public API. Everything not exported here is internal and may change.
-export { verify, type SignatureInput } from './validation/verify.js';
+export { verify, collect, evaluate, type SignatureInput, type CollectedFacts, type EvaluateOptions } from './validation/verify.js';
+export type { SignatureFacts } from './stage/facts.js';
 export type { VerifyOptions, CertificateInput, CrlInput, OcspInput } from './validation/options.js';
 export { validateTimestampToken, parseTimestampToken, type TimestampValidation, type TimestampedData, type TimestampToken, type TstInfo } from './tsp/index.js';
 export { ParsedOcspResponse } from './revocation/ocsp.js';

@@ -1,46 +1,36 @@
+/**
+ * CAdES front end: collects the facts of one SignerInfo (stage/facts.ts) — FC (RFC 5652 / EN 319 122-1
+ * structure), ISC (signer identification), CV (message digest and signature value), the algorithms
+ * used, carried validation data and the time-stamp tokens with the bytes each covers (the
+ * archive-time-stamp-v3 input is CAdES-specific and computed here). No path, no verdict: the signature
+ * stage (stage/signature.ts) judges the facts.
+ */
 import * as asn1js from 'asn1js';
-import { checkDigest, evaluateAlgorithm } from '../crypto/policy.js';
-import { recordAlgorithm } from '../validation/crypto-checks.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { OtsEsigError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { OID } from '../pki/oids.js';
 import { CertificatePool } from '../pki/pool.js';
 import { CheckList } from '../report/check.js';
-import type { SignatureReport } from '../report/model.js';
 import { copyBytes, equalBytes, toHex } from '../util/bytes.js';
 import { asn1Of } from '../util/der.js';
 import type { ValidationContext } from '../validation/options.js';
-import { validateChain } from '../validation/chain.js';
-import { decide } from '../validation/verdict.js';
 import type { EssCertId } from './ess.js';
 import type { CadesSignature, CadesSignerInfo } from './model.js';
 import { singleValuedProblems } from './attributes.js';
-import { summarizeCertificate } from '../report/summary.js';
 import { readEmbeddedValidationData } from '../revocation/cms-values.js';
-import { revocationChecker } from '../revocation/checker.js';
-import { contentTimestampRules, pastSignatureValidation, signerValidityRules, validateArchiveTimestamps, validateSignatureTimestamps } from '../validation/poe.js';
-import type { TimestampValidation } from '../tsp/validate.js';
+import { parseTimestampToken } from '../tsp/token.js';
+import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
+import type { AlgorithmUse, SeverityFact, SignatureFacts, TimestampFact } from '../stage/facts.js';
 
 /** id-aa-ets-contentTimestamp (EN 319 122-1 5.2.8). */
 const CONTENT_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.20';
 
-/** The latest genTime of the valid content time-stamps: the tightest lower bound on the signing time. */
-function latest(results: readonly TimestampValidation[]): Date {
-  const ok = results.filter((r) => r.status === 'PASSED' && r.genTime).map((r) => r.genTime!.getTime());
-  return new Date(Math.max(...ok));
-}
-import { ATS_V3_OID } from '../tsp/atsv3.js';
-import { fetchMissingIssuers } from '../net/aia.js';
-
-/** EN 319 102-1 basic signature validation of one SignerInfo: FC, ISC, CV, XCV, SAV. */
-export async function validateCadesSigner(
-  sig: CadesSignature,
-  si: CadesSignerInfo,
-  ctx: ValidationContext,
-): Promise<SignatureReport> {
+/** The facts of one SignerInfo: FC, ISC and CV done here; XCV, SAV, time-stamps, PSV and the verdict are the stage's. */
+export async function collectCadesSigner(sig: CadesSignature, si: CadesSignerInfo, ctx: ValidationContext): Promise<SignatureFacts> {
   const checks = new CheckList();
   const warnings: string[] = [];
+  const findings: SeverityFact[] = [];
   const digestName = ctx.registry.digestName(si.digestAlgorithm.oid);
 
   // --- FC: format checking (RFC 5652 5.3 / 11, EN 319 122-1 CAdES-B) ---
@@ -48,7 +38,7 @@ export async function validateCadesSigner(
   let formatOk = true;
   if (!si.signedAttributesDer) {
     level = 'CMS';
-    warnings.push('no signed attributes: a plain CMS signature, not CAdES; the signing certificate is not bound by the signature');
+    findings.push({ finding: 'signingCertificateNotSigned', detail: 'no signed attributes: a plain CMS signature, not CAdES; the signing certificate is not bound by the signature' });
     if (sig.eContentType !== OID.data) {
       checks.fail('FC', 'fc.signed-attributes', 'eContentType is not id-data, so signed attributes are required (RFC 5652 5.3)', 'FORMAT_FAILURE');
       formatOk = false;
@@ -90,7 +80,7 @@ export async function validateCadesSigner(
     }
     if (!si.essSigningCertificates) {
       level = 'CMS';
-      warnings.push('no ESS signing-certificate(-v2) attribute: not CAdES-B; the signer certificate is identified by SignerIdentifier only');
+      findings.push({ finding: 'signingCertificateNotSigned', detail: 'no ESS signing-certificate(-v2) attribute: not CAdES-B; the signer certificate is identified by SignerIdentifier only' });
     }
   }
   if (formatOk) checks.pass('FC', 'fc.structure', `${level} structure is well formed`);
@@ -196,99 +186,93 @@ export async function validateCadesSigner(
     else checks.fail('CV', 'cv.signature-value', `${resolved.name} signature does not verify with the signer's key`, 'SIG_CRYPTO_FAILURE');
   }
 
-  // --- XCV: certificate path at the validation time ---
-  const sigCtx: ValidationContext = {
-    ...ctx,
-    revocation: revocationChecker({
-      registry: ctx.registry,
-      algorithmPolicy: ctx.algorithmPolicy,
-      crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...embedded.crls.map((crl) => ({ crl, origin: 'embedded' as const }))],
-      ocsps: [
-        ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
-        ...embedded.ocsps.map((response) => ({ response, origin: 'embedded' as const })),
-      ],
-      fetcher: ctx.fetcher,
-      certificates: [...sig.certificates, ...embedded.certificates, ...ctx.intermediates],
-    }),
-  };
-  if (signer && ctx.fetcher) warnings.push(...(await fetchMissingIssuers(signer, pool, ctx.anchors, ctx.fetcher, ctx.pathLimits.maxDepth)));
-  const chain = signer ? await validateChain(signer, pool, sigCtx, checks, warnings) : undefined;
-
-  // --- SAV: cryptographic constraints of the signature itself ---
-  if (resolved) {
-    const verdict = evaluateAlgorithm(ctx.algorithmPolicy, resolved, ctx.time);
-    recordAlgorithm(checks, 'SAV', 'sav.crypto-constraints', resolved.name, verdict, `${resolved.name} with ${resolved.keyBits}-bit ${resolved.key} key is acceptable`);
-  }
+  // --- what the stage judges: algorithms used, carried validation data, time-stamps with their covered bytes ---
+  const algorithms: AlgorithmUse[] = [];
+  if (resolved) algorithms.push({ kind: 'signature', algorithm: resolved });
   // The SignerInfo digestAlgorithm is the hash that binds the content (message-digest), whatever hash the
   // signature algorithm names: it is under the same policy (a SHA-1 digest under sha256WithRSA binds nothing).
-  recordAlgorithm(checks, 'SAV', 'sav.digest-algorithm', `SignerInfo digestAlgorithm ${digestName}`, checkDigest(ctx.algorithmPolicy, digestName, ctx.time));
-  // The ESS signing-certificate(-v2) reference only identifies the certificate (the signature binds it;
-  // a second certificate with the same hash would need a CA to sign a collision): below policy is a warning,
-  // as DSS's default policy has it (SigningCertificateDigestAlgorithm WARN).
+  algorithms.push({ kind: 'digest', role: 'binding', id: 'sav.digest-algorithm', what: `SignerInfo digestAlgorithm ${digestName}`, digest: digestName });
   if (ess && ess !== 'malformed') {
     const essDigest = ctx.registry.digestName(ess[0]!.hashAlgorithmOid);
-    const v = checkDigest(ctx.algorithmPolicy, essDigest, ctx.time);
-    if (!v.acceptable) warnings.push(`ESS signing-certificate reference digest: ${v.reason}`);
+    algorithms.push({ kind: 'digest', role: 'signing-certificate-reference', id: 'sav.signing-certificate-digest', what: `ESS signing-certificate reference digest ${essDigest}`, digest: essDigest });
   }
 
-  // --- archive-time-stamp-v3 (CAdES-LTA), first: it is the POE for the signature time-stamps' own validation ---
-  const certsForTst = [...sig.certificates, ...embedded.certificates];
-  const archive = content ? await validateArchiveTimestamps(sig, si, content, sigCtx, certsForTst, checks, warnings) : undefined;
-  if (!content && si.unsignedAttributes.has(ATS_V3_OID)) {
-    checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
+  const timestamps: TimestampFact[] = [];
+  // content-time-stamp (signed attribute, imprint over the content): a lower bound on the signing time.
+  if (content) {
+    const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
+    ctsTokens.forEach((token, i) => timestamps.push({ kind: 'content', id: `tst.content-timestamp[${i}]`, label: 'content time-stamp', ordinal: i, token, data: content }));
   }
-
-  // --- signature time-stamps (CAdES-T: imprint over the SignatureValue octets) and past signature validation ---
+  // signature time-stamps (CAdES-T: imprint over the SignatureValue octets).
   const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
-  const tsts = await validateSignatureTimestamps(tstTokens, si.signatureValue, sigCtx, certsForTst, checks, warnings, archive?.earliest);
-  // --- content-time-stamp (signed attribute, imprint over the content): a lower bound on the signing time ---
-  const ctsTokens = (si.signedAttributes.get(CONTENT_TIMESTAMP_OID) ?? []).flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
-  const cts = ctsTokens.length && content ? await validateSignatureTimestamps(ctsTokens, content, sigCtx, certsForTst, checks, warnings, archive?.earliest, 'content-timestamp') : undefined;
-  let poe = tsts.poe;
-  let poeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp' = poe ? 'signature-timestamp' : 'validation-time';
-  if (!poe && archive?.earliest) {
-    poe = archive.earliest;
-    poeSource = 'archive-timestamp';
-  }
-  const poeAccuracy = poe ? tsts.results.find((r) => r.genTime?.getTime() === poe!.getTime())?.accuracyMs : undefined;
-  if (poe) {
-    pastSignatureValidation({ checks, poe, chain, signatureAlgorithm: resolved, claimedSigningTime: si.claimedSigningTime, accuracyMs: poeAccuracy, ctx: sigCtx });
-  }
-  signerValidityRules({ checks, signer, bestSignatureTime: poe, accuracyMs: poeAccuracy, claimedSigningTime: si.claimedSigningTime });
-  if (cts?.poe) contentTimestampRules({ checks, contentTime: latest(cts.results), signatureTimestampTime: tsts.poe, chain });
-  if (tsts.poe && level === 'CAdES-BASELINE-B') level = embedded.locations.length ? 'CAdES-BASELINE-LT' : 'CAdES-BASELINE-T';
-  if (archive?.earliest) {
-    if (tsts.poe && archive.earliest.getTime() < tsts.poe.getTime()) {
-      checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archive.earliest.toISOString()} precedes the signature time-stamp ${tsts.poe.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
-    }
-    if (level === 'CAdES-BASELINE-LT') level = 'CAdES-BASELINE-LTA';
-  }
+  tstTokens.forEach((token, i) => timestamps.push({ kind: 'signature', id: `tst.signature-timestamp[${i}]`, label: 'signature time-stamp', ordinal: i, token, data: si.signatureValue }));
+  // archive-time-stamp-v3 (CAdES-LTA): its input (EN 319 122-1 5.5.3) is CAdES-specific and computed here.
+  if (content) timestamps.push(...(await archiveTimestampFacts(sig, si, content, ctx, ctx.policy.timestamps.maxPerSignature)));
+  else if (si.unsignedAttributes.has(ATS_V3_OID)) checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
 
-  const v = decide(checks.items);
+  const hasLongTermData = embedded.locations.length > 0;
   return {
     id: `signerInfo[${si.index}]`,
     format: 'CAdES',
     level,
-    indication: v.indication,
-    subIndication: v.subIndication,
-    signer: signer ? await summarizeCertificate(signer) : null,
-    chain: chain?.summaries ?? [],
-    signatureAlgorithm: resolved?.name ?? si.signatureAlgorithm.oid,
-    digestAlgorithm: digestName,
-    times: {
-      validationTime: ctx.time.toISOString(),
-      claimedSigningTime: si.claimedSigningTime?.toISOString() ?? null,
-      bestSignatureTime: (poe ?? ctx.time).toISOString(),
-      bestSignatureTimeSource: poeSource,
+    levelWith: ({ signatureTimestamp, archiveTimestamp }) => {
+      let l = level;
+      if (signatureTimestamp && l === 'CAdES-BASELINE-B') l = hasLongTermData ? 'CAdES-BASELINE-LT' : 'CAdES-BASELINE-T';
+      if (archiveTimestamp && l === 'CAdES-BASELINE-LT') l = 'CAdES-BASELINE-LTA';
+      return l;
     },
-    revocation: chain?.revocation ?? [],
-    ...(chain ? { validPolicies: chain.policies } : {}),
-    ...(tsts.summaries.length || archive?.summaries.length || cts?.summaries.length
-      ? { timestamps: [...(cts?.summaries ?? []), ...tsts.summaries, ...(archive?.summaries ?? [])] }
-      : {}),
     checks: checks.items,
     warnings,
+    signer,
+    pool,
+    certificates: [...sig.certificates, ...embedded.certificates],
+    crls: embedded.crls,
+    ocsps: embedded.ocsps,
+    signatureAlgorithmName: resolved?.name ?? si.signatureAlgorithm.oid,
+    digestAlgorithmName: digestName,
+    algorithms,
+    claimedSigningTime: si.claimedSigningTime,
+    timestamps,
+    findings,
   };
+}
+
+/**
+ * The archive-time-stamp-v3 tokens of `si` with the bytes each covers (EN 319 122-1 5.5.3, tsp/atsv3.ts). A token
+ * whose input cannot be computed is a fact with its `problem` (the stage reports it, never uses it). Inputs are
+ * computed for at most `max` tokens: the stage validates no more (policy timestamps.maxPerSignature).
+ */
+async function archiveTimestampFacts(sig: CadesSignature, si: CadesSignerInfo, content: Uint8Array, ctx: ValidationContext, max: number): Promise<TimestampFact[]> {
+  const out: TimestampFact[] = [];
+  let i = 0;
+  for (const attr of si.unsignedAttributes.get(ATS_V3_OID) ?? []) {
+    for (const value of attr.values) {
+      const ordinal = i++;
+      const base = { kind: 'archive' as const, id: `tst.archive-timestamp[${ordinal}]`, label: 'archive-time-stamp-v3', ordinal, token: copyBytes(value.encoding) };
+      if (ordinal >= max) {
+        // Beyond the cap of the policy the facts were collected under: never bound, so never proof of existence.
+        out.push({ ...base, problem: { reason: `input not computed: more than ${max} archive time-stamps (policy timestamps.maxPerSignature when collected)` } });
+        continue;
+      }
+      let reason: string | undefined;
+      let token;
+      try {
+        token = parseTimestampToken(base.token);
+      } catch (e) {
+        reason = `unreadable token: ${(e as Error).message}`;
+      }
+      let input: Awaited<ReturnType<typeof archiveTimestampV3Input>> | undefined;
+      try {
+        input = token ? await archiveTimestampV3Input(sig, si, value, token, content, ctx.registry) : undefined;
+      } catch (e) {
+        reason = `archive input not computable: ${(e as Error).message}`;
+      }
+      if (input && !input.ok) reason = input.reason;
+      if (reason || !input?.ok) out.push({ ...base, problem: { reason: reason ?? 'not computed', genTime: token?.tstInfo.genTime } });
+      else out.push({ ...base, data: input.data });
+    }
+  }
+  return out;
 }
 
 function matchesSid(c: ParsedCertificate, si: CadesSignerInfo): boolean {

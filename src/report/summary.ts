@@ -21,16 +21,7 @@ export async function summarizeCertificate(c: ParsedCertificate): Promise<Certif
 
 const summaries = new WeakMap<ParsedCertificate, CertificateSummary>();
 
-/** The summaries of a validated chain; the certificates stay reachable from the returned array (`certificatesOfChain`). */
+/** The summaries of a validated chain, signer first. */
 export async function summarizeChain(chain: readonly ParsedCertificate[]): Promise<CertificateSummary[]> {
-  const out = await Promise.all(chain.map(summarizeCertificate));
-  chains.set(out, chain);
-  return out;
+  return Promise.all(chain.map(summarizeCertificate));
 }
-
-/** The certificates behind a report's `chain` made by summarizeChain (undefined for any other array). */
-export function certificatesOfChain(summaries: readonly CertificateSummary[]): readonly ParsedCertificate[] | undefined {
-  return chains.get(summaries);
-}
-
-const chains = new WeakMap<readonly CertificateSummary[], readonly ParsedCertificate[]>();

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
-import type { AgreementSummary, RecognitionReport, SignatureReport, TrustListSummary, TrustReport } from '../report/model.js';
+import type { AgreementSummary, SignatureReport, TrustListSummary, TrustReport } from '../report/model.js';
 import { certificateCache } from '../pki/cache.js';
 import { fromBase64, toBytes, toHex } from '../util/bytes.js';
 import type { ValidationContext } from '../validation/options.js';
@@ -12,7 +12,6 @@ import type { AgreementInput, TrustOptions } from './inputs.js';
 import { withTimestampServices } from './timestamp-services.js';
 import type { TimestampTrust } from './timestamp-trust.js';
 import { recognize } from './recognize.js';
-import { certificatesOfChain } from '../report/summary.js';
 
 // The caller's trust inputs are declared in trust/inputs.ts (validation options name them without importing this module).
 export type { AgreementInput, TrustOptions } from './inputs.js';
@@ -151,60 +150,26 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
 }
 
 /**
- * Adds the recognition outcome to each signature report. The chain is
- * resolved from the report's certificate digests against the certificates
- * the run saw (the signature's own, the caller's, the anchors).
+ * Adds the recognition outcome to each signature report. The signature stage hands over each signature's
+ * validated chain (its certificates, not their summaries) with the report: nothing is looked up again.
  */
 export async function addRecognition(
-  signatures: readonly SignatureReport[],
+  signatures: readonly { readonly report: SignatureReport; readonly chain: readonly ParsedCertificate[] }[],
   trust: PreparedTrust,
-  seen: () => Iterable<ParsedCertificate>,
 ): Promise<SignatureReport[]> {
-  if (trust.relyingParty === undefined) return [...signatures];
-  // The validators keep each chain's certificates with its summaries; matching every certificate seen by
-  // its fingerprint (a pass over every trust anchor) is only the fallback for a chain that came otherwise.
-  let byDigest: Map<string, ParsedCertificate> | undefined;
-  const lookup = async (sha256: string) => {
-    if (!byDigest) {
-      byDigest = new Map();
-      for (const c of seen()) byDigest.set(await c.fingerprint(), c);
-    }
-    return byDigest.get(sha256);
-  };
+  if (trust.relyingParty === undefined) return signatures.map((s) => s.report);
   const out: SignatureReport[] = [];
-  for (const s of signatures) {
-    const chain = certificatesOfChain(s.chain) ?? (await Promise.all(s.chain.map((c) => lookup(c.sha256)))).filter((c): c is ParsedCertificate => !!c);
-    if (chain.length !== s.chain.length && s.indication === 'TOTAL-PASSED') {
-      // Cannot happen with the validators in this library (every chain certificate comes from the run); kept explicit.
-      out.push({ ...s, recognition: unresolvedChain(s, trust) });
-      continue;
-    }
-    const recognition = await recognize(s, chain, {
+  for (const { report, chain } of signatures) {
+    const recognition = await recognize(report, chain, {
       validationTime: trust.validationTime,
       relyingParty: trust.relyingParty,
       trust: trust.set,
       agreements: trust.agreements,
       ...(trust.purpose !== undefined ? { purpose: trust.purpose } : {}),
     });
-    out.push({ ...s, recognition });
+    out.push({ ...report, recognition });
   }
   return out;
-}
-
-function unresolvedChain(s: SignatureReport, trust: PreparedTrust): RecognitionReport {
-  return {
-    status: 'INDETERMINATE',
-    relyingParty: trust.relyingParty!,
-    issuerCountry: s.chain[s.chain.length - 1]?.country ?? s.signer?.country ?? null,
-    time: s.times.bestSignatureTime,
-    basis: null,
-    service: null,
-    equivalenceLevel: null,
-    mapping: null,
-    reasons: ['the validated chain could not be resolved to certificates for trust-list lookup'],
-    evaluations: [],
-    test: trust.set.lists.some((l) => l.usable && l.list.test) || trust.agreements.some((a) => a.test),
-  };
 }
 
 const CERT_ELEMENTS: readonly [string, string][] = [

@@ -1,5 +1,6 @@
 /**
- * Proof of existence and past signature validation (EN 319 102-1 5.5 / 5.6.2.4).
+ * Past signature validation (EN 319 102-1 5.5 / 5.6.2.4): pure functions of the stage's outcomes
+ * (the chain, the proof-of-existence times); time-stamps are validated by stage/timestamps.ts.
  *
  * XCV runs at the validation time, so a signer certificate that has since
  * expired or been revoked gives *_NO_POE sub-indications. A valid signature
@@ -21,100 +22,10 @@ import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import type { Check, CheckList } from '../report/check.js';
-import type { TimestampSummary } from '../report/model.js';
-import { validateTimestampToken, type TimestampValidation } from '../tsp/validate.js';
-import { parseTimestampToken } from '../tsp/token.js';
-import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
-import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ChainOutcome } from './chain.js';
 import { algorithmCutoff } from './crypto-checks.js';
 import { subIndicationOf } from './path-findings.js';
 import type { ValidationContext } from './options.js';
-import { copyBytes } from '../util/bytes.js';
-
-/** Each time-stamp costs a path validation: a hostile file must not make that unbounded. */
-const MAX_TIMESTAMPS = 8;
-
-export interface SignatureTimestampsOutcome {
-  /** Earliest genTime of a valid signature time-stamp. */
-  readonly poe?: Date;
-  readonly summaries: readonly TimestampSummary[];
-  readonly results: readonly TimestampValidation[];
-}
-
-/**
- * Validates the signature time-stamps (imprint over `timestampedData`) and
- * records one TST check each. An invalid time-stamp does not fail the
- * signature: it is not used as proof of existence (SKIPPED, with a warning).
- */
-export async function validateSignatureTimestamps(
-  tokens: readonly Uint8Array[],
-  timestampedData: Uint8Array,
-  ctx: ValidationContext,
-  certificates: readonly ParsedCertificate[],
-  checks: CheckList,
-  warnings: string[],
-  /** A later proof of existence for the tokens themselves (an archive time-stamp's genTime). */
-  tokenPoe?: Date,
-  kind: 'signature-timestamp' | 'content-timestamp' = 'signature-timestamp',
-): Promise<SignatureTimestampsOutcome> {
-  const label = kind === 'content-timestamp' ? 'content time-stamp' : 'signature time-stamp';
-  const summaries: TimestampSummary[] = [];
-  const results: TimestampValidation[] = [];
-  let poe: Date | undefined;
-  if (tokens.length > MAX_TIMESTAMPS) warnings.push(`${tokens.length} ${label}s: only the first ${MAX_TIMESTAMPS} are validated`);
-  for (const [i, der] of tokens.slice(0, MAX_TIMESTAMPS).entries()) {
-    const id = `tst.${kind}[${i}]`;
-    let r = await validateTimestampToken(der, { imprint: { data: timestampedData }, ctx, idPrefix: id, certificates });
-    let atPoe = false;
-    // A TSA certificate expired/revoked since, or an algorithm past its cut-off: the token is judged at the archive POE.
-    if (r.status !== 'PASSED' && tokenPoe && r.genTime && r.genTime.getTime() <= tokenPoe.getTime() && onlyNoPoeFailures(r)) {
-      const again = await validateTimestampToken(der, { imprint: { data: timestampedData }, ctx, idPrefix: id, certificates, time: tokenPoe });
-      if (again.status === 'PASSED') {
-        r = again;
-        atPoe = true;
-      }
-    }
-    results.push(r);
-    const used = r.status === 'PASSED' && r.genTime !== undefined;
-    if (used) {
-      checks.pass(
-        'TST',
-        id,
-        `${label} of ${r.genTime!.toISOString()} by ${r.tsa?.subject.text} is valid${atPoe ? ` (its TSA path validated at the archive time-stamp ${tokenPoe!.toISOString()})` : ''}: proof of existence`,
-      );
-      if (!poe || r.genTime!.getTime() < poe.getTime()) poe = r.genTime;
-    } else {
-      const bad = r.checks.find((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
-      const why = `${r.status}/${r.subIndication}${bad ? ` (${bad.id}: ${bad.detail})` : ''}`;
-      checks.skip('TST', id, `${label} is not valid, ${why}; not used`);
-      warnings.push(`${label} ${i} ignored: ${why}`);
-    }
-    for (const w of r.warnings) warnings.push(`${label} ${i}: ${w}`);
-    summaries.push({
-      type: kind,
-      status: r.status,
-      subIndication: r.subIndication,
-      genTime: r.genTime?.toISOString() ?? null,
-      tsa: r.tsa?.subject.text ?? null,
-      usedAsPoe: false,
-      checks: r.checks,
-    });
-  }
-  return {
-    poe,
-    results,
-    summaries: summaries.map((s) => ({ ...s, usedAsPoe: kind === 'signature-timestamp' && poe !== undefined && s.status === 'PASSED' && s.genTime === poe.toISOString() })),
-  };
-}
-
-const NO_POE_SUBS = new Set(['OUT_OF_BOUNDS_NO_POE', 'OUT_OF_BOUNDS_NOT_REVOKED', 'REVOKED_NO_POE', 'REVOKED_CA_NO_POE', 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE']);
-
-/** True when every non-passing check of a token is of the kind an earlier proof of existence can resolve. */
-function onlyNoPoeFailures(r: TimestampValidation): boolean {
-  const bad = r.checks.filter((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
-  return bad.length > 0 && bad.every((c) => c.subIndication !== undefined && NO_POE_SUBS.has(c.subIndication));
-}
 
 export interface PastSignatureValidationInput {
   readonly checks: CheckList;
@@ -280,82 +191,4 @@ export function signerValidityRules(input: {
       'NOT_YET_VALID',
     );
   }
-}
-
-/**
- * Validates each archive-time-stamp-v3 of `si` (imprint per EN 319 122-1 5.5.3, see tsp/atsv3.ts).
- * Like signature time-stamps, an invalid one is reported and ignored, never fatal.
- */
-export async function validateArchiveTimestamps(
-  sig: CadesSignature,
-  si: CadesSignerInfo,
-  content: Uint8Array,
-  ctx: ValidationContext,
-  certificates: readonly ParsedCertificate[],
-  checks: CheckList,
-  warnings: string[],
-): Promise<{ readonly earliest?: Date; readonly summaries: readonly TimestampSummary[] }> {
-  const summaries: TimestampSummary[] = [];
-  let earliest: Date | undefined;
-  let i = 0;
-  for (const attr of si.unsignedAttributes.get(ATS_V3_OID) ?? []) {
-    for (const value of attr.values) {
-      if (i >= MAX_TIMESTAMPS) {
-        warnings.push(`more than ${MAX_TIMESTAMPS} archive time-stamps: the rest are not validated`);
-        return { earliest, summaries };
-      }
-      const id = `tst.archive-timestamp[${i++}]`;
-      const der = copyBytes(value.encoding);
-      let r: TimestampValidation;
-      let reason: string | undefined;
-      let token;
-      try {
-        token = parseTimestampToken(der);
-      } catch (e) {
-        reason = `unreadable token: ${(e as Error).message}`;
-      }
-      let input: Awaited<ReturnType<typeof archiveTimestampV3Input>> | undefined;
-      try {
-        input = token ? await archiveTimestampV3Input(sig, si, value, token, content, ctx.registry) : undefined;
-      } catch (e) {
-        reason = `archive input not computable: ${(e as Error).message}`;
-      }
-      if (input && !input.ok) reason = input.reason;
-      if (reason || !input?.ok) {
-        checks.skip('TST', id, `archive-time-stamp-v3 is not valid (${reason}); not used as proof of existence`);
-        warnings.push(`archive time-stamp ${i - 1} ignored: ${reason}`);
-        summaries.push({
-          type: 'archive-timestamp',
-          status: 'FAILED',
-          subIndication: 'HASH_FAILURE',
-          genTime: token?.tstInfo.genTime.toISOString() ?? null,
-          tsa: null,
-          usedAsPoe: false,
-          checks: [{ id: `${id}.message-imprint`, block: 'TST', status: 'FAILED', detail: reason ?? 'not computed', subIndication: 'HASH_FAILURE' }],
-        });
-        continue;
-      }
-      r = await validateTimestampToken(der, { imprint: { data: input.data }, ctx, idPrefix: id, certificates });
-      const ok = r.status === 'PASSED' && r.genTime !== undefined;
-      if (ok) {
-        checks.pass('TST', id, `archive-time-stamp-v3 of ${r.genTime!.toISOString()} by ${r.tsa?.subject.text} covers the signature, its time-stamps and validation data`);
-        if (!earliest || r.genTime!.getTime() < earliest.getTime()) earliest = r.genTime;
-      } else {
-        const bad = r.checks.find((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
-        const why = `${r.status}/${r.subIndication}${bad ? ` (${bad.id}: ${bad.detail})` : ''}`;
-        checks.skip('TST', id, `archive-time-stamp-v3 is not valid, ${why}; not used as proof of existence`);
-        warnings.push(`archive time-stamp ${i - 1} ignored: ${why}`);
-      }
-      summaries.push({
-        type: 'archive-timestamp',
-        status: r.status,
-        subIndication: r.subIndication,
-        genTime: r.genTime?.toISOString() ?? null,
-        tsa: r.tsa?.subject.text ?? null,
-        usedAsPoe: false,
-        checks: r.checks,
-      });
-    }
-  }
-  return { earliest, summaries };
 }

@@ -7,30 +7,24 @@ export interface Verdict {
 }
 
 /**
- * EN 319 102-1 clause 5.3 order of precedence: a format failure first; a
- * cryptographic failure (FAILED) outranks an unidentified signer or chain
- * problem; then signer identification, the certificate chain, the remaining
- * cryptographic outcomes, and finally signature acceptance (algorithm policy).
+ * EN 319 102-1 clause 5.3 order of precedence. A TOTAL-FAILED finding about the signature (a format,
+ * hash or signature failure; a signer revoked, expired or not yet valid at the time that matters, as
+ * past signature validation decides it) outranks every INDETERMINATE one: more evidence (revocation
+ * data that could not be had now, TRY_LATER) could never make such a signature valid. Among failures:
+ * format, then cryptographic, signer identification, the chain, past signature validation.
+ * Among INDETERMINATE findings: format, signer identification, the chain, the remaining cryptographic
+ * outcomes, time-stamps and PSV, then signature acceptance (algorithm policy).
  */
-const PRECEDENCE: readonly [BuildingBlock, 'FAILED' | 'ANY'][] = [
-  ['FC', 'ANY'],
-  ['CV', 'FAILED'],
-  ['ISC', 'ANY'],
-  ['XCV', 'FAILED'],
-  ['XCV', 'ANY'],
-  ['CV', 'ANY'],
-  ['TST', 'ANY'],
-  ['PSV', 'ANY'],
-  ['SAV', 'ANY'],
-  ['VCI', 'ANY'],
-  ['RFC', 'ANY'],
-];
+const FAILED_PRECEDENCE: readonly BuildingBlock[] = ['FC', 'CV', 'ISC', 'XCV', 'PSV', 'TST', 'SAV', 'VCI', 'RFC'];
+const INDETERMINATE_PRECEDENCE: readonly BuildingBlock[] = ['FC', 'ISC', 'XCV', 'CV', 'TST', 'PSV', 'SAV', 'VCI', 'RFC'];
 
 export function decide(checks: readonly Check[]): Verdict {
-  for (const [block, mode] of PRECEDENCE) {
-    const hit = checks.find(
-      (c) => c.block === block && (c.status === 'FAILED' || (mode === 'ANY' && c.status === 'INDETERMINATE')),
-    );
+  for (const block of FAILED_PRECEDENCE) {
+    const hit = checks.find((c) => c.block === block && c.status === 'FAILED' && c.subIndication && indicationFor(c.subIndication) === 'TOTAL-FAILED');
+    if (hit?.subIndication) return { indication: 'TOTAL-FAILED', subIndication: hit.subIndication };
+  }
+  for (const block of INDETERMINATE_PRECEDENCE) {
+    const hit = checks.find((c) => c.block === block && (c.status === 'FAILED' || c.status === 'INDETERMINATE'));
     if (hit?.subIndication) return { indication: indicationFor(hit.subIndication), subIndication: hit.subIndication };
   }
   return { indication: 'TOTAL-PASSED', subIndication: null };

@@ -1,42 +1,79 @@
 import { parseCades } from '../cades/parse.js';
-import { validateCadesSigner } from '../cades/validate.js';
+import { collectCadesSigner } from '../cades/validate.js';
 import { detectInput } from '../detect.js';
-import { InputFormatError, LimitExceededError } from '../errors.js';
+import { InputFormatError, InvalidOptionError, LimitExceededError } from '../errors.js';
+import { fetchMissingIssuers } from '../net/aia.js';
+import type { ValidationPolicy } from '../policy/model.js';
+import { POLICY_PRESETS } from '../policy/presets.js';
 import type { SignatureReport, ValidationReport } from '../report/model.js';
+import type { SignatureFacts } from '../stage/facts.js';
+import { evaluateSignature } from '../stage/signature.js';
+import { RecordedFetcher } from '../stage/recorded-fetcher.js';
 import { toBytes } from '../util/bytes.js';
 import { WorkBudget } from '../util/work-budget.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
 import { VERSION } from '../version.js';
-import { createContext, type VerifyOptions } from './options.js';
-import type { ParsedCertificate } from '../pki/certificate.js';
-import { addRecognition, prepareTrust, xmlCertificates } from '../trust/context.js';
+import { createContext, type ValidationContext, type VerifyOptions } from './options.js';
+import { addRecognition, prepareTrust, type PreparedTrust } from '../trust/context.js';
 
 export type SignatureInput = Uint8Array | ArrayBuffer | string;
+
+/**
+ * Everything `collect` established about an input: the facts of each signature (parsed, integrity checks
+ * and their cryptography done, missing issuers fetched) and the context they were collected in (anchors,
+ * trusted lists, supplied revocation data, the fetcher with its cache). `evaluate` judges them, as often as
+ * needed, under any policy, relying party or validation time. Opaque to callers; do not mutate.
+ */
+export interface CollectedFacts {
+  readonly ctx: ValidationContext;
+  readonly trust: PreparedTrust | undefined;
+  readonly signatures: readonly SignatureFacts[];
+}
+
+/** What may change between evaluations of the same facts. */
+export interface EvaluateOptions {
+  /** A preset name or a policy object; default the one `collect` was given (VerifyOptions.policy and its overrides). */
+  readonly policy?: ValidationPolicy | string;
+  /** ISO 3166 alpha-2 relying party for recognition; default the one `collect` was given. */
+  readonly relyingParty?: string;
+  readonly purpose?: string;
+  /** Default the one `collect` was given. Trusted-list freshness in the trust report stays as judged at collection. */
+  readonly validationTime?: Date;
+}
 
 /**
  * Validates every signature in `input` (CMS/CAdES as DER, PEM or base64, or XAdES XML) and
  * returns one report per signature. Throws only when the input is not a
  * signature at all or an option is unusable (`OtsEsigError` with a `code`);
  * a bad signature is a report with TOTAL-FAILED or INDETERMINATE, never a throw.
+ * The same as `evaluate(await collect(input, options))`.
  */
 export async function verify(input: SignatureInput, options: VerifyOptions = {}): Promise<ValidationReport> {
+  return evaluate(await collect(input, options));
+}
+
+/**
+ * Parses `input` and collects the facts of each signature (stage/facts.ts): format checks, signer
+ * identification, the signature's cryptographic verification, carried certificates and revocation data,
+ * time-stamp tokens with the bytes they cover. Nothing is judged yet.
+ */
+export async function collect(input: SignatureInput, options: VerifyOptions = {}): Promise<CollectedFacts> {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : toBytes(input);
-  const ctx = createContext(options);
+  const created = createContext(options);
+  // Whatever is fetched for these facts (issuers now, revocation data when they are judged) is recorded with them:
+  // evaluating them again replays it instead of fetching again.
+  const ctx: ValidationContext = created.fetcher ? { ...created, fetcher: new RecordedFetcher(created.fetcher) } : created;
   if (bytes.byteLength > ctx.limits.maxInputBytes) throw new LimitExceededError('input.bytes', ctx.limits.maxInputBytes);
   const detected = detectInput(bytes);
   const trust = await prepareTrust(options, ctx);
-  // Certificates recognition may look at (with the anchors, listed only if it needs them).
-  const seen: ParsedCertificate[] = [...ctx.intermediates];
-  let signatures: SignatureReport[];
+  const signatures: SignatureFacts[] = [];
   if (detected.kind === 'cms') {
     const sig = parseCades(detected.der, ctx.cmsLimits);
-    seen.push(...sig.certificates);
-    signatures = [];
-    for (const si of sig.signers) signatures.push(await validateCadesSigner(sig, si, ctx));
+    for (const si of sig.signers) signatures.push(await collectCadesSigner(sig, si, ctx));
   } else {
     // The XML stack (parser, C14N, XML-DSig) is loaded on first use, so a CAdES-only
     // browser bundle does not carry it (bundlers split it into its own chunk; `npm run size` checks).
-    const [{ findSignatures, validateXadesSignature }, { parseXml }, { indexIds }] = await Promise.all([
+    const [{ findSignatures, collectXadesSignature }, { parseXml }, { indexIds }] = await Promise.all([
       import('../xades/validate.js'),
       import('../xml/parse.js'),
       import('../xades/dom.js'),
@@ -46,20 +83,35 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     if (found.length === 0) throw new InputFormatError('XML input contains no ds:Signature');
     // Each signature may canonicalize the whole document: their number is bounded like CMS SignerInfos.
     if (found.length > ctx.limits.maxSigners) throw new LimitExceededError('xml.signatures', ctx.limits.maxSigners);
-    seen.push(...xmlCertificates(doc));
     const detachedContent = xmlDetachedContent(options, ctx.detachedContent);
-    signatures = [];
     // One work budget for the whole document: its signatures share it (limits.maxXmlWork).
     const budget = new WorkBudget(ctx.limits.maxXmlWork);
     // The Id index is one walk of the document, shared by its signatures (validation never changes the DOM).
     const ids = indexIds(doc);
-    for (let i = 0; i < found.length; i++) signatures.push(await validateXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget, ids }, ctx));
+    for (let i = 0; i < found.length; i++) signatures.push(await collectXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget, ids }, ctx));
   }
-  if (trust) {
-    // Listing every anchor is a pass over the whole trust set: only the fallback for an unresolved chain asks for it.
-    const allSeen = () => [...ctx.intermediates, ...[...ctx.anchors.values()].map((a) => a.certificate), ...seen.slice(ctx.intermediates.length)];
-    signatures = await addRecognition(signatures, trust, allSeen);
+  // Online: issuers the signature does not carry are fetched (AIA caIssuers) now, so evaluations do not fetch.
+  if (ctx.fetcher) {
+    for (const [i, f] of signatures.entries()) {
+      if (f.signer) signatures[i] = { ...f, warnings: [...f.warnings, ...(await fetchMissingIssuers(f.signer, f.pool, ctx.anchors, ctx.fetcher, ctx.pathLimits.maxDepth))] };
+    }
   }
+  return { ctx, trust, signatures };
+}
+
+/**
+ * Judges collected facts (the signature stage, then recognition) and builds the report. Re-evaluating
+ * under another policy, relying party or validation time parses nothing and verifies no signature value
+ * again; paths, revocation status and time-stamps are re-judged (certificate and CRL signature outcomes
+ * are memoised, src/pki/cache.ts; revocation data fetched by an earlier evaluation is replayed from the
+ * facts' RecordedFetcher; time-stamp tokens are validated again, their own signature included).
+ */
+export async function evaluate(facts: CollectedFacts, options: EvaluateOptions = {}): Promise<ValidationReport> {
+  const ctx = contextFor(facts.ctx, options);
+  const trust = await trustFor(facts.trust, ctx, options);
+  const outcomes = [];
+  for (const f of facts.signatures) outcomes.push(await evaluateSignature(f, ctx));
+  const signatures: SignatureReport[] = trust ? await addRecognition(outcomes, trust) : outcomes.map((o) => o.report);
   return {
     tool: { name: 'ots-esig', version: VERSION },
     validationTime: ctx.time.toISOString(),
@@ -67,6 +119,44 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     warnings: ctx.warnings,
     ...(trust ? { trust: trust.report } : {}),
   };
+}
+
+/** The collection context with this evaluation's policy and time (and its own warnings list). */
+function contextFor(base: ValidationContext, options: EvaluateOptions): ValidationContext {
+  let ctx: ValidationContext = { ...base, warnings: [...base.warnings] };
+  if (options.policy !== undefined) {
+    let policy: ValidationPolicy;
+    if (typeof options.policy === 'string') {
+      const preset = POLICY_PRESETS[options.policy];
+      if (!preset) throw new InvalidOptionError(`unknown policy preset "${options.policy}" (known: ${Object.keys(POLICY_PRESETS).join(', ')})`);
+      policy = preset;
+    } else policy = options.policy;
+    ctx = { ...ctx, policy, algorithmPolicy: policy.algorithms, acceptablePolicies: policy.certificate.acceptablePolicies, requireRevocation: policy.revocation.signer !== 'none' };
+  }
+  if (options.validationTime !== undefined) {
+    const time = options.validationTime;
+    if (!(time instanceof Date) || Number.isNaN(time.getTime())) throw new InvalidOptionError('validationTime is not a valid Date');
+    ctx = { ...ctx, time };
+  }
+  return ctx;
+}
+
+/** The trust of the collection with this evaluation's relying party, purpose and time. */
+async function trustFor(base: PreparedTrust | undefined, ctx: ValidationContext, options: EvaluateOptions): Promise<PreparedTrust | undefined> {
+  const { relyingParty, purpose } = options;
+  if (relyingParty === undefined && purpose === undefined) return base && ctx.time !== base.validationTime ? { ...base, validationTime: ctx.time } : base;
+  if (!base) return prepareTrust({ relyingParty, purpose }, ctx);
+  if (relyingParty !== undefined && !/^[A-Z]{2}$/.test(relyingParty)) {
+    throw new InvalidOptionError(`relyingParty must be an ISO 3166 alpha-2 country code in upper case (got "${relyingParty}")`);
+  }
+  if (purpose !== undefined && (typeof purpose !== 'string' || purpose.length === 0)) throw new InvalidOptionError('purpose must be a non-empty string');
+  const rp = relyingParty ?? base.relyingParty;
+  const pp = purpose ?? base.purpose;
+  if (rp !== undefined) {
+    const i = ctx.warnings.indexOf('no relying party given: recognition was not evaluated');
+    if (i >= 0) ctx.warnings.splice(i, 1);
+  }
+  return { ...base, validationTime: ctx.time, relyingParty: rp, purpose: pp, report: { ...base.report, relyingParty: rp ?? null, purpose: pp ?? null } };
 }
 
 /** Named detached files (by reference URI) when given; else the single detachedContent blob. */

@@ -5,21 +5,14 @@
  * input: for SignatureTimeStamp the ds:SignatureValue element canonicalised
  * with the time-stamp's CanonicalizationMethod (default C14N 1.0).
  *
- * A time-stamp is used as proof of existence only when it PASSES; the earliest
- * signature or archive time-stamp genTime becomes the best-signature-time and
- * drives past signature validation (src/validation/poe.ts). A failing
- * time-stamp does not change the basic signature verdict (it is unsigned data an
- * attacker could add): it is reported with a SKIPPED check and a warning.
- * ArchiveTimeStamp, SigAndRefsTimeStamp and AllDataObjectsTimeStamp inputs are
- * computed; RefsOnly and IndividualDataObjectsTimeStamp are not: their token is
- * validated without binding to data and reported, never used as proof of existence.
+ * The signature stage (stage/timestamps.ts) validates each token against the
+ * input computed here and decides what it proves. ArchiveTimeStamp,
+ * SigAndRefsTimeStamp and AllDataObjectsTimeStamp inputs are computed; RefsOnly
+ * and IndividualDataObjectsTimeStamp are not: their token is validated without
+ * binding to data and reported, never used as proof of existence.
  */
-import { validateTimestampToken } from '../tsp/index.js';
 import type { CheckList } from '../report/check.js';
-import type { TimestampSummary } from '../report/model.js';
-import { certificateCache } from '../pki/cache.js';
-import type { ParsedCertificate } from '../pki/certificate.js';
-import type { ValidationContext } from '../validation/options.js';
+import type { TimestampFact, TimestampKind } from '../stage/facts.js';
 import { C14N_10, C14N_METHODS } from './algorithms.js';
 import { canonicalize } from './c14n.js';
 import { SIGNED_PROPERTIES_TYPES, type EncapsulatedTimeStamp, type QualifyingProperties } from './properties.js';
@@ -28,44 +21,36 @@ import { child, childElements, DSIG_NS, is, isAncestorOrSelf, XADES141_NS } from
 import { concatBytes } from '../util/bytes.js';
 import { XML_WORK, type WorkBudget } from '../util/work-budget.js';
 
-export interface TimestampOutcome {
-  /** Earliest genTime of a signature or archive time-stamp that passed validation. */
-  readonly bestSignatureTime?: Date;
-  readonly bestSignatureTimeSource?: 'signature-timestamp' | 'archive-timestamp';
-  /** Accuracy of the time-stamp that gave the best-signature-time, for the signing-time order check. */
-  readonly accuracyMs?: number;
-  readonly summaries: readonly TimestampSummary[];
-}
+/** What each XAdES time-stamp proves the existence of (AllDataObjectsTimeStamp: the signed data, a content time-stamp). */
+const KIND: Readonly<Record<string, TimestampKind>> = {
+  SignatureTimeStamp: 'signature',
+  ArchiveTimeStamp: 'archive',
+  AllDataObjectsTimeStamp: 'content',
+};
 
-export async function validateXadesTimestamps(
+/**
+ * The time-stamp tokens of a XAdES signature, each with the bytes its imprint must cover (computed here: the
+ * inputs are XAdES-specific); the signature stage validates them. Work is charged to the document's budget,
+ * so many time-stamps cannot multiply it unbounded.
+ */
+export function xadesTimestampFacts(
   qp: QualifyingProperties,
   xml: XmlSignatureResult | undefined,
   signature: Element,
-  ctx: ValidationContext,
   checks: CheckList,
   warnings: string[],
   budget?: WorkBudget,
-): Promise<TimestampOutcome> {
+): TimestampFact[] {
+  const out: TimestampFact[] = [];
   let i = 0;
-  let best: { time: Date; source: 'signature-timestamp' | 'archive-timestamp'; accuracyMs?: number } | undefined;
-  const summaries: TimestampSummary[] = [];
-  const extra: ParsedCertificate[] = [];
-  for (const der of qp.certificateValues) {
-    try {
-      extra.push(certificateCache.get(der));
-    } catch {
-      // reported by the signature validation already
-    }
-  }
   for (const ts of qp.timeStamps) {
-    const id = `tst.${ts.kind}[${i++}]`;
+    const ordinal = i++;
+    const id = `tst.${ts.kind}[${ordinal}]`;
     if (!ts.token) {
       checks.skip('TST', id, `${ts.kind}: no EncapsulatedTimeStamp to validate`);
       continue;
     }
-    // Each time-stamp is a CMS to parse and verify, and its input a canonicalization (an archive one over most of
-    // the signature): charged to the document's budget, so many time-stamps cannot multiply the work unbounded.
-    budget?.charge(ts.token.length + XML_WORK.certificate, `validating ${ts.kind} ${i - 1}`);
+    budget?.charge(ts.token.length + XML_WORK.certificate, `validating ${ts.kind} ${ordinal}`);
     let input: Uint8Array | undefined;
     try {
       if (ts.kind === 'SignatureTimeStamp') input = signatureTimestampInput(ts, signature);
@@ -75,41 +60,10 @@ export async function validateXadesTimestamps(
     } catch (e) {
       warnings.push(`${ts.kind}: time-stamped data could not be computed: ${(e as Error).message}`);
     }
-    if (input) budget?.charge(input.length, `computing the input of ${ts.kind} ${i - 1}`);
-    const v = await validateTimestampToken(ts.token, { ctx, idPrefix: id, certificates: extra, imprint: input ? { data: input } : undefined });
-    const when = v.genTime ? `genTime ${v.genTime.toISOString()}` : 'no genTime';
-    const tsa = v.tsa ? `TSA ${v.tsa.subject.text}` : 'TSA not identified';
-    if (v.status === 'PASSED' && input) {
-      checks.pass('TST', id, `${ts.kind} valid: ${when}, ${tsa}, message imprint over the ${ts.kind === 'SignatureTimeStamp' ? 'canonical ds:SignatureValue' : 'time-stamped data'} matches`);
-      if (v.genTime && (ts.kind === 'SignatureTimeStamp' || ts.kind === 'ArchiveTimeStamp') && (!best || v.genTime < best.time)) {
-        best = { time: v.genTime, source: ts.kind === 'SignatureTimeStamp' ? 'signature-timestamp' : 'archive-timestamp', accuracyMs: v.accuracyMs };
-      }
-    } else {
-      const why = v.checks.filter((c) => c.status !== 'PASSED').map((c) => `${c.id}: ${c.detail}`);
-      if (!input) why.unshift(`the data a ${ts.kind} covers is not computed by this version, so it is not bound to this signature`);
-      checks.skip('TST', id, `${ts.kind} not used as proof of existence (${v.status}${v.subIndication ? `/${v.subIndication}` : ''}): ${when}, ${tsa}; ${why.join('; ')}`);
-      if (input) warnings.push(`${ts.kind} ${i - 1} failed validation (${v.subIndication ?? v.status}) and was ignored`);
-    }
-    for (const w of v.warnings) warnings.push(`${ts.kind}: ${w}`);
-    if (ts.kind === 'SignatureTimeStamp' || ts.kind === 'ArchiveTimeStamp') {
-      summaries.push({
-        type: ts.kind === 'SignatureTimeStamp' ? 'signature-timestamp' : 'archive-timestamp',
-        status: input ? v.status : 'INDETERMINATE',
-        subIndication: input ? v.subIndication : (v.subIndication ?? 'SIGNED_DATA_NOT_FOUND'),
-        genTime: v.genTime?.toISOString() ?? null,
-        tsa: v.tsa?.subject.text ?? null,
-        usedAsPoe: false,
-        checks: v.checks,
-      });
-    }
+    if (input) budget?.charge(input.length, `computing the input of ${ts.kind} ${ordinal}`);
+    out.push({ kind: KIND[ts.kind] ?? 'other', id, label: ts.kind, ordinal, token: ts.token, ...(input ? { data: input } : {}) });
   }
-  const at = best?.time.toISOString();
-  return {
-    bestSignatureTime: best?.time,
-    bestSignatureTimeSource: best?.source,
-    accuracyMs: best?.accuracyMs,
-    summaries: summaries.map((x) => ({ ...x, usedAsPoe: at !== undefined && x.status === 'PASSED' && x.genTime === at && x.type === best!.source })),
-  };
+  return out;
 }
 
 /** SignatureTimeStamp input (EN 319 132-1 5.3): ds:SignatureValue canonicalised with the time-stamp's method. */

@@ -26,22 +26,17 @@
  * ds:KeyInfo is itself signed: INDETERMINATE / NO_SIGNING_CERTIFICATE_FOUND.
  */
 import { LimitExceededError } from '../errors.js';
-import { checkDigest, evaluateAlgorithm } from '../crypto/policy.js';
-import { recordAlgorithm } from '../validation/crypto-checks.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
 import { CertificatePool } from '../pki/pool.js';
 import { CheckList } from '../report/check.js';
 import type { SignatureReport } from '../report/model.js';
-import { summarizeCertificate } from '../report/summary.js';
 import { equalBytes } from '../util/bytes.js';
-import { validateChain } from '../validation/chain.js';
-import { pastSignatureValidation, signerValidityRules } from '../validation/poe.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { ParsedOcspResponse } from '../revocation/ocsp.js';
-import { revocationChecker } from '../revocation/checker.js';
 import type { ValidationContext } from '../validation/options.js';
-import { decide } from '../validation/verdict.js';
+import { evaluateSignature } from '../stage/signature.js';
+import type { AlgorithmUse, SeverityFact, SignatureFacts, TimestampFact } from '../stage/facts.js';
 import { DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
 import {
   findQualifyingProperties,
@@ -56,7 +51,7 @@ import { WorkBudget, XML_WORK } from '../util/work-budget.js';
 import { keyInfoCertificateElements, keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type ReferenceResult, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
 import { XML_SIGNATURE_METHODS } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
-import { validateXadesTimestamps, type TimestampOutcome } from './timestamps.js';
+import { xadesTimestampFacts } from './timestamps.js';
 
 const XADES_ALL_NAMESPACES: readonly string[] = [...XADES_NAMESPACES, XADES141_NS];
 
@@ -84,17 +79,24 @@ export function findSignatures(doc: Document): Element[] {
   });
 }
 
-export async function validateXadesSignature(input: XadesValidationInput, ctx: ValidationContext): Promise<SignatureReport> {
+/** The facts of one ds:Signature: FC, ISC and CV done here; XCV, SAV, time-stamps, PSV and the verdict are the stage's. */
+export async function collectXadesSignature(input: XadesValidationInput, ctx: ValidationContext): Promise<SignatureFacts> {
   const { doc, signature } = input;
   const checks = new CheckList();
   const warnings: string[] = [];
+  const findings: SeverityFact[] = [];
+  const algorithms: AlgorithmUse[] = [];
+  let pool: CertificatePool | undefined;
+  let kiCerts: ParsedCertificate[] = [];
+  let embedded: ParsedCertificate[] = [];
+  const embeddedCrls: ParsedCrl[] = [];
+  const embeddedOcsps: ParsedOcspResponse[] = [];
+  let timestamps: TimestampFact[] = [];
   const sigId = signature.getAttribute('Id');
   const id = sigId ? `Signature[@Id='${sigId}']` : `Signature[${input.index}]`;
 
   // --- FC: format checking (XML-DSig structure, EN 319 132-1 XAdES-B) ---
   let structure: SignatureStructure | undefined;
-  let chain: Awaited<ReturnType<typeof validateChain>>;
-  let ts: TimestampOutcome | undefined;
   let signer: ParsedCertificate | undefined;
   let xml: XmlSignatureResult | undefined;
   let level = 'XML-DSig';
@@ -120,13 +122,17 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       // The properties are bound structurally all the same: they are read only from this
       // signature's own ds:Object and SignedProperties must be covered by its SignedInfo.
       // Real-world signers get Target wrong (DSS accepts e.g. "#Signature" for Id "signature").
-      checks.skip('FC', 'fc.target', `QualifyingProperties Target "${qp.target ?? ''}" does not name this signature (Id "${sigId ?? ''}"); accepted because they sit in this signature's ds:Object`);
-      warnings.push(`QualifyingProperties Target "${qp.target ?? ''}" does not match the signature Id "${sigId ?? ''}"`);
+      // Its weight is the policy's (qualifyingPropertiesTargetMismatch): the stage records it, FAIL as a failing fc.target.
+      findings.push({
+        finding: 'qualifyingPropertiesTargetMismatch',
+        detail: `QualifyingProperties Target "${qp.target ?? ''}" does not match the signature Id "${sigId ?? ''}"`,
+        note: { block: 'FC', id: 'fc.target', detail: `QualifyingProperties Target "${qp.target ?? ''}" does not name this signature (Id "${sigId ?? ''}"); accepted because they sit in this signature's ds:Object` },
+      });
     }
     if (!qp.signedProperties) checks.fail('FC', 'fc.signed-properties', 'QualifyingProperties has no SignedProperties', 'FORMAT_FAILURE');
     level = levelOf(qp);
   } else {
-    warnings.push('no XAdES QualifyingProperties: a plain XML-DSig signature; the signing certificate is not bound by the signature');
+    findings.push({ finding: 'signingCertificateNotSigned', detail: 'no XAdES QualifyingProperties: a plain XML-DSig signature; the signing certificate is not bound by the signature' });
   }
   const ids = input.ids ?? indexIds(doc);
   const duplicates = structure.references
@@ -149,13 +155,13 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     throw new LimitExceededError('xml.certificates', ctx.limits.maxCertificates, `the signature carries ${carried} certificates (max ${ctx.limits.maxCertificates})`);
   }
   const problems: string[] = [];
-  const kiCerts = keyInfoCertificates(structure.keyInfo, problems, budget);
+  kiCerts = keyInfoCertificates(structure.keyInfo, problems, budget);
   for (const p of problems) warnings.push(p);
-  const embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings, budget)) : [];
+  embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings, budget)) : [];
   const xmlOptions = { registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences, budget, ids };
   // Path building consults ctx.anchors through its own index: the pool holds the carried certificates, plus
   // the anchor that signed directly when the reference names one (never a copy of the whole trust set).
-  const pool = new CertificatePool([...kiCerts, ...embedded, ...ctx.intermediates].map((certificate) => ({ certificate })));
+  pool = new CertificatePool([...kiCerts, ...embedded, ...ctx.intermediates].map((certificate) => ({ certificate })));
   if (qp && qp.signingCertificates.length) {
     const first = qp.signingCertificates[0]!;
     const matching = async (list: Iterable<ParsedCertificate>) => {
@@ -175,7 +181,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     if (signer) checks.pass('ISC', 'isc.signing-certificate-reference', `${name} digest${first.issuerSerial ? ' and issuer/serial' : ''} match ${signer.subject.text}`);
     else checks.indeterminate('ISC', 'isc.signing-certificate-reference', `no available certificate matches the ${name} reference`, 'NO_SIGNING_CERTIFICATE_FOUND');
   } else {
-    if (qp) warnings.push('XAdES SignedProperties carry no SigningCertificate(V2): not XAdES-B; the signer is identified by KeyInfo only');
+    if (qp) findings.push({ finding: 'signingCertificateNotSigned', detail: 'XAdES SignedProperties carry no SigningCertificate(V2): not XAdES-B; the signer is identified by KeyInfo only' });
     // No signed binding: take the KeyInfo certificate whose key verifies; trust still comes only from XCV. The
     // candidates are tried on the SignatureValue alone (one canonical SignedInfo); references are digested once.
     if (kiCerts.length) {
@@ -245,7 +251,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       if (keyInfoSigned) checks.pass('ISC', 'isc.key-info-signed', 'no SigningCertificate(V2), but ds:KeyInfo with the signing certificate is covered by a signed reference');
       else checks.indeterminate('ISC', 'isc.signing-certificate-reference', 'XAdES QualifyingProperties without a signed SigningCertificate(V2), and ds:KeyInfo is not signed: the signing certificate is not bound by the signature', 'NO_SIGNING_CERTIFICATE_FOUND');
     }
-    signedContentPolicy(doc, signature, xml, qp, checks, warnings);
+    signedContentPolicy(doc, signature, xml, qp, checks, findings);
     // DataObjectFormat must point at a data reference of this signature.
     for (const dof of qp?.dataObjectFormats ?? []) {
       const target = dof.objectReference.replace(/^#/, '');
@@ -268,9 +274,7 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
     );
   }
 
-  // --- XCV: certificate path at the validation time, with embedded XAdES-LT revocation data ---
-  const embeddedCrls: ParsedCrl[] = [];
-  const embeddedOcsps: ParsedOcspResponse[] = [];
+  // --- carried XAdES-LT validation data (material: the stage verifies each CRL / OCSP response before use) ---
   for (const der of qp?.crlValues ?? []) {
     try {
       embeddedCrls.push(ParsedCrl.fromDer(der));
@@ -285,40 +289,16 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
       warnings.push(`unreadable EncapsulatedOCSPValue: ${(e as Error).message}`);
     }
   }
-  // Embedded data is material only: each CRL / OCSP response is verified by the checker before it counts.
-  const sigCtx: ValidationContext =
-    embeddedCrls.length || embeddedOcsps.length
-      ? {
-          ...ctx,
-          revocation: revocationChecker({
-            registry: ctx.registry,
-            algorithmPolicy: ctx.algorithmPolicy,
-            crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...embeddedCrls.map((crl) => ({ crl, origin: 'embedded' as const }))],
-            ocsps: [
-              ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
-              ...embeddedOcsps.map((response) => ({ response, origin: 'embedded' as const })),
-            ],
-            fetcher: ctx.fetcher,
-          }),
-        }
-      : ctx;
-  chain = signer ? await validateChain(signer, pool, sigCtx, checks, warnings) : undefined;
 
-  // --- SAV: cryptographic constraints, signature policy ---
-  if (xml?.resolvedAlgorithm) {
-    const v = evaluateAlgorithm(ctx.algorithmPolicy, xml.resolvedAlgorithm, ctx.time);
-    recordAlgorithm(checks, 'SAV', 'sav.crypto-constraints', xml.resolvedAlgorithm.name, v, `${xml.resolvedAlgorithm.name} with ${xml.resolvedAlgorithm.keyBits}-bit ${xml.resolvedAlgorithm.key} key is acceptable`);
-  }
-  // Each ds:Reference digest binds signed data (the documents, the SignedProperties): each is under the policy.
+  // --- algorithms used: the signature, each ds:Reference digest (each binds signed data), the SigningCertificate digest ---
+  if (xml?.resolvedAlgorithm) algorithms.push({ kind: 'signature', algorithm: xml.resolvedAlgorithm });
   for (const r of xml?.references ?? []) {
-    recordAlgorithm(checks, 'SAV', `sav.reference-digest[${r.index}]`, `reference ${r.index} DigestMethod ${r.digestAlgorithm}`, checkDigest(ctx.algorithmPolicy, r.digestAlgorithm, ctx.time));
+    algorithms.push({ kind: 'digest', role: 'binding', id: `sav.reference-digest[${r.index}]`, what: `reference ${r.index} DigestMethod ${r.digestAlgorithm}`, digest: r.digestAlgorithm });
   }
-  // The SigningCertificate(V2) digest identifies the certificate only: below policy is a warning (as DSS's default
-  // SigningCertificateDigestAlgorithm WARN), see cades/validate.ts.
   const certRef = qp?.signingCertificates[0];
   if (signer && certRef?.digestOid) {
-    const v = checkDigest(ctx.algorithmPolicy, ctx.registry.digestName(certRef.digestOid), ctx.time);
-    if (!v.acceptable) warnings.push(`SigningCertificate reference digest: ${v.reason}`);
+    const name = ctx.registry.digestName(certRef.digestOid);
+    algorithms.push({ kind: 'digest', role: 'signing-certificate-reference', id: 'sav.signing-certificate-digest', what: `SigningCertificate reference digest ${name}`, digest: name });
   }
   if (qp?.signaturePolicy) {
     const p = qp.signaturePolicy;
@@ -328,48 +308,36 @@ export async function validateXadesSignature(input: XadesValidationInput, ctx: V
   const counter = qp?.unsigned ? qp.unsigned.getElementsByTagNameNS(qp.namespace, 'CounterSignature').length : 0;
   if (counter) warnings.push(`${counter} CounterSignature(s) present: not validated by this version`);
 
-  // --- time-stamps (T / LT / LTA) and past signature validation at the proof of existence ---
-  ts = qp ? await validateXadesTimestamps(qp, xml, signature, sigCtx, checks, warnings, budget) : undefined;
-  if (ts?.bestSignatureTime) {
-    pastSignatureValidation({
-      checks,
-      poe: ts.bestSignatureTime,
-      chain,
-      signatureAlgorithm: xml?.resolvedAlgorithm ?? undefined,
-      claimedSigningTime: qp?.signingTime,
-      accuracyMs: ts.accuracyMs,
-      ctx: sigCtx,
-    });
-  }
-  signerValidityRules({ checks, signer, bestSignatureTime: ts?.bestSignatureTime, accuracyMs: ts?.accuracyMs, claimedSigningTime: propertiesSigned ? qp?.signingTime : undefined });
+  // --- time-stamp tokens with the bytes each covers (T / LT / LTA) ---
+  timestamps = qp ? xadesTimestampFacts(qp, xml, signature, checks, warnings, budget) : [];
 
   return finish();
 
-  async function finish(): Promise<SignatureReport> {
-    const v = decide(checks.items);
+  function finish(): SignatureFacts {
     return {
       id,
       format: 'XAdES',
       level,
-      indication: v.indication,
-      subIndication: v.subIndication,
-      signer: signer ? await summarizeCertificate(signer) : null,
-      chain: chain?.summaries ?? [],
-      signatureAlgorithm: xml?.resolvedAlgorithm?.name ?? structure?.signatureMethod ?? null,
-      digestAlgorithm: xml?.resolvedAlgorithm?.digest ?? null,
-      times: {
-        validationTime: ctx.time.toISOString(),
-        claimedSigningTime: propertiesSigned ? (qp?.signingTime?.toISOString() ?? null) : null,
-        bestSignatureTime: ts?.bestSignatureTime?.toISOString() ?? ctx.time.toISOString(),
-        bestSignatureTimeSource: ts?.bestSignatureTimeSource ?? 'validation-time',
-      },
-      revocation: chain?.revocation ?? [],
-      ...(chain ? { validPolicies: chain.policies } : {}),
-      ...(ts?.summaries.length ? { timestamps: ts.summaries } : {}),
       checks: checks.items,
       warnings,
+      signer,
+      pool: pool ?? new CertificatePool(),
+      certificates: [...kiCerts, ...embedded],
+      crls: embeddedCrls,
+      ocsps: embeddedOcsps,
+      signatureAlgorithmName: xml?.resolvedAlgorithm?.name ?? structure?.signatureMethod ?? null,
+      digestAlgorithmName: xml?.resolvedAlgorithm?.digest ?? null,
+      algorithms,
+      claimedSigningTime: propertiesSigned ? qp?.signingTime : undefined,
+      timestamps,
+      findings,
     };
   }
+}
+
+/** One XAdES signature: its facts, judged by the signature stage (kept for callers that validate one ds:Signature). */
+export async function validateXadesSignature(input: XadesValidationInput, ctx: ValidationContext): Promise<SignatureReport> {
+  return (await evaluateSignature(await collectXadesSignature(input, ctx), ctx)).report;
 }
 
 /** XAdES baseline level as far as the unsigned properties go (EN 319 132-1 clause 6). */
@@ -383,7 +351,7 @@ function levelOf(qp: QualifyingProperties): string {
   return 'XAdES-BASELINE-B';
 }
 
-function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList, warnings: string[]): void {
+function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList, findings: SeverityFact[]): void {
   // References to the signature's own parts (SignedProperties, KeyInfo, SignatureValue...) protect
   // the signature, they are not signed data; only ds:Object content can be data inside it.
   const inOwnObject = (el: Element | null) => {
@@ -418,7 +386,7 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
   } else {
     const what = [...new Set(data.map((r) => describeSignedData(r, signature)))];
     checks.pass('FC', 'fc.signed-content', `signed data is ${what.join(' and ')}`);
-    for (const w of uncoveredMarkup(doc, signature, data)) warnings.push(w);
+    for (const w of uncoveredMarkup(doc, signature, data)) findings.push({ finding: 'xmlMarkupNotCovered', detail: w });
   }
 }
 

@@ -82,6 +82,8 @@ export interface MintOptions {
   readonly ca?: boolean;
   readonly keyUsage?: number;
   readonly eku?: readonly string[];
+  /** Mark the extendedKeyUsage critical (RFC 3161 requires it of a TSA certificate). */
+  readonly ekuCritical?: boolean;
   readonly nocheck?: boolean;
   readonly hash?: Hash;
 }
@@ -95,7 +97,7 @@ export async function mint(o: MintOptions): Promise<Actor> {
     await x509.SubjectKeyIdentifierExtension.create(o.keyOf.publicKey),
     await x509.AuthorityKeyIdentifierExtension.create(o.issuer.publicKey),
   ];
-  if (o.eku) exts.push(new x509.ExtendedKeyUsageExtension([...o.eku], false));
+  if (o.eku) exts.push(new x509.ExtendedKeyUsageExtension([...o.eku], o.ekuCritical ?? false));
   if (o.nocheck) exts.push(new x509.Extension(OIDS.ocspNoCheck, false, new Uint8Array([0x05, 0x00])));
   const hash = o.hash ?? 'SHA-256';
   const cert = await x509.X509CertificateGenerator.create({

@@ -1,0 +1,83 @@
+/**
+ * What a format front end (cades/, xades/; asic/ and pades/ later) hands to the signature stage:
+ * the facts of one signature, collected once, with no verdict in them. Parsing, the integrity checks
+ * (FC / ISC / CV: their cryptography included), the signer candidate, every algorithm the signature
+ * uses, the validation data it carries and its time-stamp tokens with the bytes each imprint must
+ * cover. The stage (stage/signature.ts) judges them under a validation policy; facts can be judged
+ * again under another policy, relying party or validation time without parsing or verifying again.
+ *
+ * Facts are not mutated by the stage: every evaluation copies what it records into.
+ */
+import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import type { ParsedCrl } from '../pki/crl.js';
+import type { CertificatePool } from '../pki/pool.js';
+import type { SeverityFinding } from '../policy/model.js';
+import type { BuildingBlock, Check } from '../report/check.js';
+import type { ParsedOcspResponse } from '../revocation/ocsp.js';
+
+/** One hash or signature the signature relies on, to be judged against the algorithm policy (SAV). */
+export type AlgorithmUse =
+  /** The signature value's algorithm with the signer's key (EN 319 102-1 5.2.8). */
+  | { readonly kind: 'signature'; readonly algorithm: ResolvedSignatureAlgorithm }
+  /**
+   * A digest. `binding`: it binds signed data (message-digest, a ds:Reference), below policy is a SAV
+   * finding. `signing-certificate-reference`: it only identifies the signer's certificate (ESS / XAdES
+   * SigningCertificate), weighed by the policy's `signingCertificateDigestBelowPolicy` severity.
+   */
+  | { readonly kind: 'digest'; readonly role: 'binding' | 'signing-certificate-reference'; readonly id: string; readonly what: string; readonly digest: string };
+
+/** Which time-stamp a token is (EN 319 102-1 5.4): what it proves the existence of. */
+export type TimestampKind = 'content' | 'signature' | 'archive' | 'other';
+
+export interface TimestampFact {
+  readonly kind: TimestampKind;
+  /** Check id for the token, e.g. `tst.signature-timestamp[0]` (CAdES) or `tst.SignatureTimeStamp[1]` (XAdES). */
+  readonly id: string;
+  /** How messages name it, e.g. `signature time-stamp` or `SignatureTimeStamp`. */
+  readonly label: string;
+  /** Its number among the tokens of its label, for warnings. */
+  readonly ordinal: number;
+  /** The RFC 3161 TimeStampToken (DER, a copy). */
+  readonly token: Uint8Array;
+  /** The bytes its message imprint must cover; absent when not computed (then it is never proof of existence). */
+  readonly data?: Uint8Array;
+  /** Why the covered bytes could not be computed, when that makes the token invalid (CAdES archive-time-stamp-v3 input). */
+  readonly problem?: { readonly reason: string; readonly genTime?: Date };
+}
+
+/** A finding whose weight (FAIL / WARN / IGNORE) is the policy's choice (ValidationPolicy.severity). */
+export interface SeverityFact {
+  readonly finding: SeverityFinding;
+  readonly detail: string;
+  /** A SKIPPED check that records the finding when the policy does not make it FAIL (then a failing check replaces it). */
+  readonly note?: { readonly block: BuildingBlock; readonly id: string; readonly detail: string };
+}
+
+export interface SignatureFacts {
+  /** Position of the signature in its container, e.g. `signerInfo[0]`, `Signature[@Id='s1']`. */
+  readonly id: string;
+  readonly format: 'CAdES' | 'XAdES';
+  /** Level from the structure alone; `levelWith` may raise it when time-stamps prove valid. */
+  readonly level: string;
+  readonly levelWith?: (valid: { readonly signatureTimestamp: boolean; readonly archiveTimestamp: boolean }) => string;
+  /** FC / ISC / CV outcomes (integrity), in order. */
+  readonly checks: readonly Check[];
+  readonly warnings: readonly string[];
+  readonly signer?: ParsedCertificate;
+  /** Certificates to build the signer's path from (carried, caller's intermediates, fetched issuers). */
+  readonly pool: CertificatePool;
+  /** Certificates the signature carries (for TSA paths and CRL issuers). */
+  readonly certificates: readonly ParsedCertificate[];
+  /** Revocation data the signature carries (material: verified by the stage before use). */
+  readonly crls: readonly ParsedCrl[];
+  readonly ocsps: readonly ParsedOcspResponse[];
+  /** For the report: the signature algorithm's name (or OID / URI when unresolved) and the content digest. */
+  readonly signatureAlgorithmName: string | null;
+  readonly digestAlgorithmName: string | null;
+  readonly algorithms: readonly AlgorithmUse[];
+  /** A signing time the signature signs (never an unsigned one). */
+  readonly claimedSigningTime?: Date;
+  readonly timestamps: readonly TimestampFact[];
+  readonly findings: readonly SeverityFact[];
+}

@@ -1,0 +1,163 @@
+/**
+ * The signature stage: one format-neutral judgement of a signature's facts (stage/facts.ts) under the
+ * validation policy of `ctx` (EN 319 102-1 clause 5): XCV (path building, RFC 5280, revocation),
+ * SAV (every hash and signature the facts list, against the algorithm policy), time-stamps and proof
+ * of existence (stage/timestamps.ts), past signature validation (validation/poe.ts, pure functions of
+ * the outcomes), the content-time-stamp and time-stamp order rules, the policy's time-stamp
+ * requirement and severities, then the verdict. CAdES and XAdES both go through here, so a rule
+ * added here holds for every format.
+ *
+ * The outcome carries what later stages need beside the report (recognition: the chain's
+ * certificates and the best-signature-time), so nothing is recovered from the report afterwards.
+ */
+import { checkDigest, evaluateAlgorithm } from '../crypto/policy.js';
+import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
+import type { ParsedCertificate } from '../pki/certificate.js';
+import type { Severity } from '../policy/model.js';
+import { CheckList, type BuildingBlock } from '../report/check.js';
+import type { SubIndication } from '../report/indication.js';
+import type { SignatureReport, SignatureTimes } from '../report/model.js';
+import { summarizeCertificate } from '../report/summary.js';
+import { revocationChecker } from '../revocation/checker.js';
+import { validateChain } from '../validation/chain.js';
+import { recordAlgorithm } from '../validation/crypto-checks.js';
+import type { ValidationContext } from '../validation/options.js';
+import { contentTimestampRules, pastSignatureValidation, signerValidityRules } from '../validation/poe.js';
+import { decide } from '../validation/verdict.js';
+import type { SeverityFact, SignatureFacts } from './facts.js';
+import { earliest, validateTimestamps, type ValidTimestamp } from './timestamps.js';
+
+export interface SignatureOutcome {
+  readonly report: SignatureReport;
+  /** The signer's path as validated (signer first, anchor last); empty when none was built. */
+  readonly chain: readonly ParsedCertificate[];
+  readonly bestSignatureTime: Date;
+}
+
+/** How a FAIL of each policy-weighted finding is recorded: its building block, check id and ETSI sub-indication. */
+const SEVERITY_FAILURE: Record<SeverityFact['finding'], { block: BuildingBlock; id: string; sub: SubIndication }> = {
+  // The ESS / XAdES reference digest is a cryptographic constraint of the policy.
+  signingCertificateDigestBelowPolicy: { block: 'SAV', id: 'sav.signing-certificate-digest', sub: 'CRYPTO_CONSTRAINTS_FAILURE' },
+  // The signature is intact and its signer identified; the policy requires the signer to be bound by a signed attribute.
+  signingCertificateNotSigned: { block: 'SAV', id: 'sav.signing-certificate-signed', sub: 'SIG_CONSTRAINTS_FAILURE' },
+  // EN 319 132-1 4.3.2: Target shall reference the signature's Id: a format rule.
+  qualifyingPropertiesTargetMismatch: { block: 'FC', id: 'fc.target', sub: 'FORMAT_FAILURE' },
+  // The policy requires everything in the document to be signed.
+  xmlMarkupNotCovered: { block: 'SAV', id: 'sav.document-coverage', sub: 'SIG_CONSTRAINTS_FAILURE' },
+};
+
+function applySeverity(severity: Severity, fact: SeverityFact, checks: CheckList, warnings: string[]): void {
+  if (severity !== 'FAIL' && fact.note) checks.skip(fact.note.block, fact.note.id, fact.note.detail);
+  if (severity === 'IGNORE') return;
+  if (severity === 'WARN') {
+    warnings.push(fact.detail);
+    return;
+  }
+  const f = SEVERITY_FAILURE[fact.finding];
+  const detail = `${fact.detail} (policy severity ${fact.finding}: FAIL)`;
+  if (f.block === 'FC') checks.fail(f.block, f.id, detail, f.sub);
+  else checks.indeterminate(f.block, f.id, detail, f.sub);
+}
+
+export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationContext): Promise<SignatureOutcome> {
+  const checks = new CheckList();
+  checks.items.push(...facts.checks);
+  const warnings = [...facts.warnings];
+  const { policy } = ctx;
+  for (const f of facts.findings) applySeverity(policy.severity[f.finding], f, checks, warnings);
+
+  // --- XCV: the signer's path at the validation time; carried revocation data is material, verified before use ---
+  const sigCtx: ValidationContext = {
+    ...ctx,
+    revocation: revocationChecker({
+      registry: ctx.registry,
+      algorithmPolicy: ctx.algorithmPolicy,
+      crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...facts.crls.map((crl) => ({ crl, origin: 'embedded' as const }))],
+      ocsps: [
+        ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
+        ...facts.ocsps.map((response) => ({ response, origin: 'embedded' as const })),
+      ],
+      fetcher: ctx.fetcher,
+      certificates: [...facts.certificates, ...ctx.intermediates],
+    }),
+  };
+  const chain = facts.signer ? await validateChain(facts.signer, facts.pool, sigCtx, checks, warnings) : undefined;
+
+  // --- SAV: every hash and signature the signature relies on ---
+  let signatureAlgorithm: ResolvedSignatureAlgorithm | undefined;
+  for (const use of facts.algorithms) {
+    if (use.kind === 'signature') {
+      signatureAlgorithm = use.algorithm;
+      const a = use.algorithm;
+      recordAlgorithm(checks, 'SAV', 'sav.crypto-constraints', a.name, evaluateAlgorithm(ctx.algorithmPolicy, a, ctx.time), `${a.name} with ${a.keyBits}-bit ${a.key} key is acceptable`);
+    } else if (use.role === 'binding') {
+      recordAlgorithm(checks, 'SAV', use.id, use.what, checkDigest(ctx.algorithmPolicy, use.digest, ctx.time));
+    } else {
+      // It identifies the certificate only (a second certificate with the same hash needs a CA to sign a collision):
+      // its weight is the policy's (DSS default: SigningCertificateDigestAlgorithm WARN).
+      const v = checkDigest(ctx.algorithmPolicy, use.digest, ctx.time);
+      if (v.acceptable) continue;
+      const severity = policy.severity.signingCertificateDigestBelowPolicy;
+      if (severity === 'FAIL') recordAlgorithm(checks, 'SAV', use.id, `${use.what} (policy severity signingCertificateDigestBelowPolicy: FAIL)`, v);
+      else if (severity === 'WARN') warnings.push(`${use.what}: ${v.reason}`);
+    }
+  }
+
+  // --- time-stamps and proof of existence ---
+  const ts = await validateTimestamps(facts.timestamps, sigCtx, facts.certificates, checks, warnings);
+  const signatureTime = earliest(ts.valid.signature);
+  const archiveTime = earliest(ts.valid.archive);
+  const poe = signatureTime ?? archiveTime;
+  const source: SignatureTimes['bestSignatureTimeSource'] = signatureTime ? 'signature-timestamp' : archiveTime ? 'archive-timestamp' : 'validation-time';
+  const poeToken = poe ? [...(signatureTime ? ts.valid.signature : ts.valid.archive)].find((v) => v.genTime.getTime() === poe.getTime()) : undefined;
+  const accuracyMs = poeToken?.accuracyMs;
+
+  // --- PSV: findings at the validation time re-decided at the best-signature-time ---
+  if (poe) pastSignatureValidation({ checks, poe, chain, signatureAlgorithm, claimedSigningTime: facts.claimedSigningTime, accuracyMs, ctx: sigCtx });
+  signerValidityRules({ checks, signer: facts.signer, bestSignatureTime: poe, accuracyMs, claimedSigningTime: facts.claimedSigningTime });
+  if (ts.valid.content.length) contentTimestampRules({ checks, contentTime: latest(ts.valid.content), signatureTimestampTime: signatureTime, chain });
+  // An archive time-stamp covers the signature time-stamps: one earlier than them is out of order (EN 319 102-1 5.6.2.4).
+  if (archiveTime && signatureTime && archiveTime.getTime() < signatureTime.getTime()) {
+    checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archiveTime.toISOString()} precedes the signature time-stamp ${signatureTime.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
+  }
+  if (policy.timestamps.requireSignatureTimestamp && !poe) {
+    checks.indeterminate('SAV', 'sav.signature-timestamp-required', `the validation policy "${policy.name}" requires a valid signature or archive time-stamp and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
+  }
+
+  // --- verdict ---
+  const v = decide(checks.items);
+  const level = facts.levelWith ? facts.levelWith({ signatureTimestamp: signatureTime !== undefined, archiveTimestamp: archiveTime !== undefined }) : facts.level;
+  const summaries = ts.summaries.map(({ fact, ...s }) => ({
+    ...s,
+    usedAsPoe: poe !== undefined && s.status === 'PASSED' && s.genTime === poe.toISOString() && fact.kind === (source === 'signature-timestamp' ? 'signature' : 'archive'),
+  }));
+  const best = poe ?? ctx.time;
+  const report: SignatureReport = {
+    id: facts.id,
+    format: facts.format,
+    level,
+    indication: v.indication,
+    subIndication: v.subIndication,
+    signer: facts.signer ? await summarizeCertificate(facts.signer) : null,
+    chain: chain?.summaries ?? [],
+    signatureAlgorithm: facts.signatureAlgorithmName,
+    digestAlgorithm: facts.digestAlgorithmName,
+    times: {
+      validationTime: ctx.time.toISOString(),
+      claimedSigningTime: facts.claimedSigningTime?.toISOString() ?? null,
+      bestSignatureTime: best.toISOString(),
+      bestSignatureTimeSource: source,
+    },
+    revocation: chain?.revocation ?? [],
+    ...(chain ? { validPolicies: chain.policies } : {}),
+    ...(summaries.length ? { timestamps: summaries } : {}),
+    checks: checks.items,
+    warnings,
+  };
+  return { report, chain: chain?.chain ?? [], bestSignatureTime: best };
+}
+
+/** The latest genTime of the valid content time-stamps: the tightest lower bound on the signing time. */
+function latest(list: readonly ValidTimestamp[]): Date {
+  return new Date(Math.max(...list.map((v) => v.genTime.getTime())));
+}
