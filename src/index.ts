@@ -67,3 +67,4 @@ export { ParsedCertificate } from './pki/certificate.js';
 export { ParsedCrl } from './pki/crl.js';
 export { CertificatePool, type TrustAnchor } from './pki/pool.js';
 export { VERSION } from './version.js';
+export { verifyCertificate, type VerifyCertificateOptions, type CertificateValidationReport } from './validation/verify-certificate.js';
