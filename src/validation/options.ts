@@ -260,6 +260,9 @@ export function createContext(options: VerifyOptions): ValidationContext {
     crls: crls.map((crl) => ({ crl, origin: 'supplied' as const })),
     ocsps: ocspResponses.map((response) => ({ response, origin: 'supplied' as const })),
     fetcher,
+    // Candidate CRL signers (separate CRL-signing keys, indirect CRLs) and the anchors their paths must reach.
+    certificates: intermediates,
+    anchors,
   });
   return {
     policy,
