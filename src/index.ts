@@ -63,7 +63,7 @@ export { AlgorithmRegistry } from './crypto/registry.js';
 export { WebCryptoProvider } from './crypto/webcrypto-provider.js';
 export type { CryptoProvider, VerifyRequest, ResolvedSignatureAlgorithm } from './crypto/provider.js';
 export { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy, type KeySizeRule } from './crypto/policy.js';
-export { ParsedCertificate } from './pki/certificate.js';
+export { ParsedCertificate, type KeyUsageName } from './pki/certificate.js';
 export { ParsedCrl } from './pki/crl.js';
 export { CertificatePool, type TrustAnchor } from './pki/pool.js';
 export { VERSION } from './version.js';
