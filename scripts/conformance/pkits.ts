@@ -1,16 +1,33 @@
+/**
+ * NIST PKITS through the public API: `verifyCertificate()` with the default policy (no `policy`
+ * option), pyhanko-certvalidator's PKITS settings expressed as options a user has:
+ * - `registry`: WebCrypto plus an injected node:crypto DSA provider (the library ships no DSA;
+ *   4.1.4-4.1.6 are dsa-with-SHA1) — a CryptoProvider any caller can register;
+ * - `algorithmPolicy`: SHA-1 without a sunset and DSA keys of 1024 bits and up (pyhanko's: only
+ *   MD2/MD5 are weak) — VerifyOptions.algorithmPolicy, applied on top of the default policy;
+ * - `acceptablePolicies`: user-initial-policy-set with initial-explicit-policy (the only RFC 5280
+ *   initial inputs the API has; explicit policy alone = acceptablePolicies [anyPolicy]).
+ * Not applicable, decided from the case alone (never from our result):
+ * - cases needing an initial input the API does not have (a user set without explicit policy,
+ *   initial-policy-mapping-inhibit, initial-any-policy-inhibit);
+ * - profile conflicts: a case expecting SUCCESS whose CA certificates break an RFC 5280 section 4
+ *   MUST addressed to conforming CAs — basicConstraints not critical in a CA certificate (4.2.1.9),
+ *   policyConstraints not critical (4.2.1.11). PKITS (2011) tests section 6 processing only and
+ *   accepts these; x509-limbo tests the same defects as FAILURE (rfc5280::pc::ica-noncritical-pc,
+ *   rfc5280::root-non-critical-basic-constraints) and the default policy's strict profile enforces
+ *   them, so one policy cannot satisfy both: the PKITS side is n/a (the lenient preset accepts them).
+ * Revocation: the default policy requires it for the target and every CA (pyhanko's "require" mode
+ * is the library's own rule now); `revocation: false` cases ship no usable CRLs and are scored as
+ * common.ts says.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LimitExceededError } from '../../src/errors.js';
-import { ParsedCertificate } from '../../src/pki/certificate.js';
-import { ParsedCrl } from '../../src/pki/crl.js';
-import { findPath, type PathOutcome } from '../../src/pki/path.js';
-import { CertificatePool, type TrustAnchor } from '../../src/pki/pool.js';
-import { crlChecker } from '../../src/pki/revocation.js';
-import type { AlgorithmPolicy } from '../../src/crypto/policy.js';
+import { ParsedCertificate, verifyCertificate } from '../../src/index.js';
+import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../../src/crypto/policy.js';
 import { AlgorithmRegistry } from '../../src/crypto/registry.js';
-import { algorithmPolicy, explain } from './common.js';
+import { clip, pathVerdict } from './common.js';
 import { NodeDsaProvider } from './dsa-provider.js';
-import type { Disagreement, Suite, SuiteResult } from './types.js';
+import { resultOf, type CaseOutcome, type Suite } from './types.js';
 
 export interface PkitsCase {
   id: string;
@@ -29,75 +46,83 @@ export interface PkitsCase {
   error?: { class: string; msg_regex: string };
 }
 
-/** The harness settings pyhanko-certvalidator's PKITS tests use (see the corpus README). */
+/** The validation time pyhanko-certvalidator's PKITS tests use (see the corpus README). */
 const VALIDATION_TIME = new Date('2022-05-01T00:00:00Z');
-/** pyhanko's PKITS settings: only MD2/MD5 are weak, DSA keys of 1024 bits and up are allowed (4.1.4-4.1.6 use dsa-with-SHA1). */
-const pkitsPolicy: AlgorithmPolicy = {
-  digests: { ...algorithmPolicy.digests, 'SHA-1': null },
-  keys: { ...algorithmPolicy.keys, DSA: [{ minBits: 1024, until: null }] },
+const ANY_POLICY = '2.5.29.32.0';
+/** pyhanko's PKITS settings: only MD2/MD5 are weak, DSA keys of 1024 bits and up are allowed. */
+const pkitsAlgorithms: AlgorithmPolicy = {
+  digests: { ...DEFAULT_ALGORITHM_POLICY.digests, 'SHA-1': null },
+  keys: { ...DEFAULT_ALGORITHM_POLICY.keys, DSA: [{ minBits: 1024, until: null }] },
 };
-/** WebCrypto plus a node:crypto DSA verifier (harness only: the library itself has no DSA). */
 const pkitsRegistry = new AlgorithmRegistry().register(new NodeDsaProvider());
 
-export async function runPkitsCase(dir: string, c: PkitsCase): Promise<{ ok: boolean; detail: string }> {
-  const cert = (f: string) => ParsedCertificate.fromDer(new Uint8Array(readFileSync(join(dir, 'certs', f))));
-  const crl = (f: string) => ParsedCrl.fromDer(new Uint8Array(readFileSync(join(dir, 'crls', f))));
-  let outcome: PathOutcome | undefined;
-  try {
-    const anchors = new CertificatePool<TrustAnchor>([{ certificate: cert('TrustAnchorRootCertificate.crt') }]);
-    const others = [...(c.other_certs ?? []), ...(c.path_intermediates ?? [])].map(cert);
-    const pool = new CertificatePool(others.map((certificate) => ({ certificate })));
-    const crls = ['TrustAnchorRootCRL.crl', ...(c.crls ?? [])].map(crl);
-    outcome = await findPath(cert(c.cert), pool, anchors, {
-      time: VALIDATION_TIME,
-      registry: pkitsRegistry,
-      algorithmPolicy: pkitsPolicy,
-      revocation: crlChecker(crls, pkitsRegistry, { certificates: others, anchors, algorithmPolicy: pkitsPolicy }),
-      initialPolicySet: c.params?.user_initial_policy_set,
-      requireExplicitPolicy: c.params?.initial_explicit_policy,
-      inhibitPolicyMapping: c.params?.initial_policy_mapping_inhibit,
-      inhibitAnyPolicy: c.params?.initial_any_policy_inhibit,
-    });
-    const best = outcome.best;
-    if (!best?.valid) return { ok: false, detail: explain(outcome) };
-    // pyhanko's "require" mode (revocation absent or true): every certificate needs current, usable revocation data.
-    if (c.revocation !== false) {
-      for (let i = 0; i < best.chain.length - 1; i++) {
-        const r = best.revocation[i];
-        if (!r || r.status === 'unknown') return { ok: false, detail: `no usable CRL for ${best.chain[i]!.subject.text}: ${r?.status === 'unknown' ? r.reason : ''}` };
-        if (r.status === 'good' && !r.fresh) return { ok: false, detail: `CRL for ${best.chain[i]!.subject.text} is stale` };
-      }
-    }
-    return { ok: true, detail: 'valid path' };
-  } catch (e) {
-    if (e instanceof LimitExceededError) return { ok: false, detail: `limit: ${e.message}` };
-    return { ok: false, detail: `error: ${(e as Error).message}` };
+/** The RFC 5280 initial inputs as API options, or why they cannot be expressed. */
+function initialInputs(c: PkitsCase): { acceptablePolicies?: string[] } | string {
+  const p = c.params ?? {};
+  if (p.initial_policy_mapping_inhibit) return 'needs initial-policy-mapping-inhibit (not an API option)';
+  if (p.initial_any_policy_inhibit) return 'needs initial-any-policy-inhibit (not an API option)';
+  if (p.user_initial_policy_set && !p.initial_explicit_policy) return 'needs a user-initial-policy-set without initial-explicit-policy (acceptablePolicies implies explicit policy)';
+  if (p.user_initial_policy_set) return { acceptablePolicies: p.user_initial_policy_set };
+  if (p.initial_explicit_policy) return { acceptablePolicies: [ANY_POLICY] };
+  return {};
+}
+
+const BASIC_CONSTRAINTS = '2.5.29.19';
+const POLICY_CONSTRAINTS = '2.5.29.36';
+
+/** The CA-profile MUST a case expecting SUCCESS rests on breaking (see the header), if any. */
+function profileConflict(c: PkitsCase, file: (sub: string, f: string) => Uint8Array): string | undefined {
+  if (c.error) return undefined;
+  for (const f of [...(c.other_certs ?? []), ...(c.path_intermediates ?? [])]) {
+    const cert = ParsedCertificate.fromDer(file('certs', f));
+    const bc = cert.extension(BASIC_CONSTRAINTS);
+    if (bc && !bc.critical && cert.isCA) return 'profile conflict with x509-limbo: a CA certificate with basicConstraints not critical (RFC 5280 4.2.1.9 MUST, strict profile)';
+    const pc = cert.extension(POLICY_CONSTRAINTS);
+    if (pc && !pc.critical) return 'profile conflict with x509-limbo: policyConstraints not critical (RFC 5280 4.2.1.11 MUST, strict profile)';
   }
+  return undefined;
+}
+
+export async function runPkitsCase(dir: string, c: PkitsCase): Promise<CaseOutcome> {
+  const id = `${c.id} ${c.name}`;
+  const expected = c.error ? 'FAILURE' : 'SUCCESS';
+  const file = (sub: string, f: string) => new Uint8Array(readFileSync(join(dir, sub, f)));
+  const inputs = initialInputs(c);
+  if (typeof inputs === 'string') return { id, result: 'NA', indication: '', subIndication: '', reason: inputs };
+  const conflict = profileConflict(c, file);
+  if (conflict) return { id, result: 'NA', indication: '', subIndication: '', reason: conflict };
+  let r;
+  try {
+    r = await verifyCertificate(file('certs', c.cert), {
+      trustAnchors: [file('certs', 'TrustAnchorRootCertificate.crt')],
+      intermediates: [...(c.other_certs ?? []), ...(c.path_intermediates ?? [])].map((f) => file('certs', f)),
+      crls: ['TrustAnchorRootCRL.crl', ...(c.crls ?? [])].map((f) => file('crls', f)),
+      validationTime: VALIDATION_TIME,
+      registry: pkitsRegistry,
+      algorithmPolicy: pkitsAlgorithms,
+      keyUsage: [],
+      ...inputs,
+    });
+  } catch (e) {
+    const detail = clip(`verifyCertificate threw ${(e as { code?: string }).code ?? ''}: ${(e as Error).message}`);
+    return { id, result: resultOf(expected, 'FAILURE'), indication: 'ERROR', subIndication: '', reason: detail };
+  }
+  const v = pathVerdict(r, c.revocation === false);
+  return { id, result: resultOf(expected, v.got), indication: r.indication, subIndication: r.subIndication ?? '', reason: v.reason, countedWithoutRevocation: v.countedWithoutRevocation };
 }
 
 export const pkitsSuite: Suite = {
-  name: 'NIST PKITS',
+  name: 'pkits',
+  title: 'NIST PKITS (pyhanko-certvalidator case list)',
   target: 0.97,
-  async run(corpus: string): Promise<SuiteResult | undefined> {
+  via: 'verifyCertificate() with the default policy; options: trustAnchors, intermediates, crls, validationTime, registry (+ injected DSA provider), algorithmPolicy (SHA-1, DSA-1024), acceptablePolicies',
+  async run(corpus: string): Promise<CaseOutcome[] | undefined> {
     const dir = join(corpus, 'pkits');
     const file = join(dir, 'pkits.json');
     if (!existsSync(file)) return undefined;
     const cases = JSON.parse(readFileSync(file, 'utf8')) as PkitsCase[];
-    let passed = 0;
-    let failed = 0;
-    let skipped = 0;
-    const skippedReasons: Record<string, number> = {};
-    const disagreements: Disagreement[] = [];
-    for (const c of cases) {
-      const expected = c.error ? 'FAILURE' : 'SUCCESS';
-      const r = await runPkitsCase(dir, c);
-      const got = r.ok ? 'SUCCESS' : 'FAILURE';
-      if (got === expected) passed++;
-      else {
-        failed++;
-        disagreements.push({ id: `${c.id} ${c.name}`, expected, got, detail: r.detail });
-      }
-    }
-    return { passed, failed, skipped, skippedReasons, disagreements };
+    const out: CaseOutcome[] = [];
+    for (const c of cases) out.push(await runPkitsCase(dir, c));
+    return out;
   },
 };

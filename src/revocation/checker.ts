@@ -35,6 +35,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { OID } from '../pki/oids.js';
 import { crlStatus, type RevocationChecker, type RevocationStatus } from '../pki/revocation.js';
+import type { CertificatePool, TrustAnchor } from '../pki/pool.js';
 import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../crypto/policy.js';
 import { FetchError, type Fetcher } from '../net/fetcher.js';
 import { buildOcspRequest, ocspAnswer, ParsedOcspResponse } from './ocsp.js';
@@ -45,8 +46,13 @@ export interface RevocationSources {
   readonly registry: AlgorithmRegistry;
   readonly crls?: readonly { readonly crl: ParsedCrl; readonly origin: RevocationOrigin }[];
   readonly ocsps?: readonly { readonly response: ParsedOcspResponse; readonly origin: RevocationOrigin }[];
-  /** Certificates a delegated OCSP responder certificate may be taken from when a response omits it. */
+  /**
+   * Certificates a delegated OCSP responder certificate may be taken from when a response omits it, and
+   * candidate CRL signers (a CRL signed by a separate CRL-signing key, or an indirect CRL).
+   */
   readonly certificates?: readonly ParsedCertificate[];
+  /** Anchors a separate CRL signer's own path must reach (RFC 5280 6.3.3 (f)); without them only the issuing CA signs CRLs. */
+  readonly anchors?: CertificatePool<TrustAnchor>;
   /** Enables online fetching (rule 4). */
   readonly fetcher?: Fetcher;
   /** CRL and OCSP signatures must use algorithms acceptable at the time in question; default the library default. */
@@ -135,6 +141,7 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
         good.push({ status: 'good', source: `${st.source}${revLater}`, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate, fresh, ...base });
       }
     }
+    if (!crls.some((c) => c.crl.issuer.key === issuer.subject.key) || (!revoked.length && !good.length)) await crlsTogether(cert, issuer, time, reasons, revoked, good);
     for (const { response, origin } of ocsps) {
       const a = await ocspAnswer(response, cert, issuer, time, {
         registry,
@@ -162,6 +169,34 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
         good.push({ status: 'good', source: `${source}${later}`, thisUpdate: a.thisUpdate, nextUpdate: a.nextUpdate, fresh: a.fresh, ...base });
       }
     }
+  }
+
+  /**
+   * The CRLs read together, as RFC 5280 6.3 does, when none answered one by one: a CRL signed by a
+   * separate CRL-signing key or a re-keyed (self-issued) CA, an indirect CRL (cRLIssuer), or several
+   * CRLs that only together cover every reason (onlySomeReasons). The CRL signer must be among
+   * `certificates` and its own path reach `anchors`; crlStatus validates it.
+   */
+  async function crlsTogether(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, reasons: string[], revoked: Revoked[], good: Good[]) {
+    if (crls.length === 0) return;
+    const st = await crlStatus(
+      cert,
+      issuer,
+      crls.map((c) => c.crl),
+      time,
+      registry,
+      { algorithmPolicy, certificates: src.certificates, anchors: src.anchors },
+    );
+    if (st.status === 'unknown') {
+      if (!reasons.includes(st.reason)) reasons.push(st.reason);
+      return;
+    }
+    // Provenance: the CRL the answer names (its issuer and thisUpdate), else supplied.
+    const named = crls.find((c) => st.source.includes(c.crl.issuer.text) && st.source.includes(c.crl.thisUpdate.toISOString()));
+    const base = { kind: 'crl' as const, origin: named?.origin ?? ('supplied' as const) };
+    if (st.status === 'revoked') {
+      if (st.revocationTime.getTime() <= time.getTime()) revoked.push({ ...st, ...base });
+    } else good.push({ ...st, ...base });
   }
 
   /** Fetches an OCSP response (AIA) or a CRL (CDP) into the pools; true when something was added. */

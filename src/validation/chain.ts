@@ -41,8 +41,8 @@ export interface ChainCheckOptions {
   readonly block?: BuildingBlock;
   /** Prefix of check ids; default `xcv`. */
   readonly idPrefix?: string;
-  /** Default: digitalSignature or nonRepudiation (a signer). */
-  readonly targetKeyUsage?: readonly KeyUsageName[];
+  /** Default: digitalSignature or nonRepudiation (a signer); null: no keyUsage requirement. */
+  readonly targetKeyUsage?: readonly KeyUsageName[] | null;
   readonly targetExtKeyUsage?: string;
   /** Revocation source; default the context's (supplied CRLs/OCSP, fetching when enabled). */
   readonly revocation?: RevocationChecker;
@@ -83,7 +83,7 @@ export async function validateChain(
           opts.revocation ??
           ctx.revocation ??
           crlChecker(ctx.crls, ctx.registry, { certificates: [...pool.values()].map((p) => p.certificate), anchors: ctx.anchors, algorithmPolicy: ctx.algorithmPolicy }),
-        targetKeyUsage: opts.targetKeyUsage ?? ['digitalSignature', 'nonRepudiation'],
+        targetKeyUsage: opts.targetKeyUsage === null ? undefined : (opts.targetKeyUsage ?? ['digitalSignature', 'nonRepudiation']),
         targetExtKeyUsage: opts.targetExtKeyUsage,
         initialPolicySet: ctx.acceptablePolicies,
         requireExplicitPolicy: ctx.acceptablePolicies ? true : undefined,

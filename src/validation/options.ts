@@ -17,7 +17,7 @@ import { cmsLimitsOf, pathLimitsOf, resolveLimits, xmlLimitsOf, type Limits } fr
 import type { TrustOptions } from '../trust/inputs.js';
 import { directTimestampTrust, type TimestampTrust } from './timestamp-trust.js';
 import type { ValidationPolicy } from '../policy/model.js';
-import { LENIENT_POLICY, POLICY_PRESETS } from '../policy/presets.js';
+import { DEFAULT_POLICY, POLICY_PRESETS } from '../policy/presets.js';
 
 // Caller certificates are read by pki/inputs.ts (trust lists read their pinned signers there too).
 export type { CertificateInput };
@@ -224,6 +224,9 @@ export function createContext(options: VerifyOptions): ValidationContext {
     crls: crls.map((crl) => ({ crl, origin: 'supplied' as const })),
     ocsps: ocspResponses.map((response) => ({ response, origin: 'supplied' as const })),
     fetcher,
+    // Candidate CRL signers (separate CRL-signing keys, indirect CRLs) and the anchors their paths must reach.
+    certificates: intermediates,
+    anchors,
   });
   return {
     policy,
@@ -256,7 +259,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
 function resolvePolicy(options: VerifyOptions): ValidationPolicy {
   const given = options.policy;
   let policy: ValidationPolicy;
-  if (given === undefined) policy = LENIENT_POLICY;
+  if (given === undefined) policy = DEFAULT_POLICY;
   else if (typeof given === 'string') {
     const preset = POLICY_PRESETS[given];
     if (!preset) throw new InvalidOptionError(`unknown policy preset "${given}" (known: ${Object.keys(POLICY_PRESETS).join(', ')})`);

@@ -56,6 +56,14 @@ export interface QualifyingProperties {
   readonly hasCertificateValues: boolean;
   readonly hasRevocationValues: boolean;
   readonly problems: readonly string[];
+  /**
+   * Unreadable unsigned validation material (an EncapsulatedX509Certificate, CRL or OCSP value in
+   * CertificateValues / RevocationValues / TimeStampValidationData). It is material, not signed
+   * structure: it only lacks what it would have contributed (a path, a status), so it is a warning,
+   * never a FORMAT_FAILURE of the signature. (A corrupted copy of the signing certificate leaves the
+   * signer unidentified: INDETERMINATE, not a pass.) An archive time-stamp over it fails its imprint.
+   */
+  readonly materialProblems: readonly string[];
 }
 
 function xadesChild(parent: Element, ns: string, name: string): Element | undefined {
@@ -182,6 +190,15 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
       return undefined;
     }
   };
+  const materialProblems: string[] = [];
+  const material = <T>(what: string, f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      materialProblems.push(`${what} ignored: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
   const sp = xadesChild(qp, ns, 'SignedProperties');
   const ssp = sp ? xadesChild(sp, ns, 'SignedSignatureProperties') : undefined;
   const sdop = sp ? xadesChild(sp, ns, 'SignedDataObjectProperties') : undefined;
@@ -269,21 +286,21 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
     else if (inXades && local === 'CertificateValues') {
       hasCertificateValues = true;
       for (const c of children(el, ns, 'EncapsulatedX509Certificate')) {
-        const der = guard('EncapsulatedX509Certificate', () => fromBase64(strictText(c)));
+        const der = material('EncapsulatedX509Certificate', () => fromBase64(strictText(c)));
         if (der) certificateValues.push(der);
       }
     } else if (inXades && local === 'RevocationValues') {
       hasRevocationValues = true;
-      readRevocationValues(el, ns, crlValues, ocspValues, guard);
+      readRevocationValues(el, ns, crlValues, ocspValues, material);
     } else if (in141 && local === 'TimeStampValidationData') {
       hasTimeStampValidationData = true;
       const cv = xadesChild(el, ns, 'CertificateValues');
       for (const c of cv ? children(cv, ns, 'EncapsulatedX509Certificate') : []) {
-        const der = guard('EncapsulatedX509Certificate', () => fromBase64(strictText(c)));
+        const der = material('EncapsulatedX509Certificate', () => fromBase64(strictText(c)));
         if (der) certificateValues.push(der);
       }
       const rv = xadesChild(el, ns, 'RevocationValues');
-      if (rv) readRevocationValues(rv, ns, crlValues, ocspValues, guard);
+      if (rv) readRevocationValues(rv, ns, crlValues, ocspValues, material);
     }
   }
   return {
@@ -308,6 +325,7 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
     hasCertificateValues,
     hasRevocationValues,
     problems,
+    materialProblems,
   };
 }
 

@@ -117,6 +117,7 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
   else if (qpEls.length === 1) {
     qp = readQualifyingProperties(qpEls[0]!);
     for (const p of qp.problems) checks.fail('FC', 'fc.qualifying-properties', p, 'FORMAT_FAILURE');
+    for (const p of qp.materialProblems) warnings.push(p);
     if (sigId && qp.target === `#${sigId}`) checks.pass('FC', 'fc.target', `QualifyingProperties Target ${qp.target} is this signature`);
     else {
       // The properties are bound structurally all the same: they are read only from this
