@@ -79,6 +79,8 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
       ],
       fetcher: ctx.fetcher,
       certificates: [...facts.certificates, ...ctx.intermediates],
+      // A separate CRL-signing key's own path must reach the signer anchors (RFC 5280 6.3.3 (f)).
+      anchors: ctx.anchors,
     }),
   };
   const chain = facts.signer ? await validateChain(facts.signer, facts.pool, sigCtx, checks, warnings) : undefined;
