@@ -90,7 +90,9 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
     const budget = new WorkBudget(ctx.limits.maxXmlWork);
     // The Id index is one walk of the document, shared by its signatures (validation never changes the DOM).
     const ids = indexIds(doc);
-    for (let i = 0; i < found.length; i++) signatures.push(await collectXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget, ids }, ctx));
+    // Counter-signatures count against limits.maxSigners with the signatures: one allowance for the document.
+    const allowance = { left: ctx.limits.maxSigners - found.length };
+    for (let i = 0; i < found.length; i++) signatures.push(await collectXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget, ids, allowance }, ctx));
   }
   // Online: issuers the signature does not carry are fetched (AIA caIssuers) now, so evaluations do not fetch.
   if (ctx.fetcher) {
