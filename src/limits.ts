@@ -16,6 +16,14 @@
 import * as asn1js from 'asn1js';
 import { InputFormatError, InvalidOptionError, LimitExceededError } from './errors.js';
 
+/**
+ * Deepest nesting of counter-signatures validated (a counter-signature of a signature is depth 1, one of
+ * that counter-signature depth 2, ...). Deeper ones are not validated; the counter-signature holding them
+ * carries a warning. Each is a full signature validation (path, revocation, time-stamps), so nesting is
+ * bounded apart from the ASN.1 / XML depth limits.
+ */
+export const MAX_COUNTER_SIGNATURE_DEPTH = 4;
+
 export interface Limits {
   /** Largest signature input accepted, in bytes (CMS or XML, before decoding). Default 64 MiB. */
   readonly maxInputBytes: number;
@@ -37,7 +45,11 @@ export interface Limits {
   readonly maxAsn1Elements: number;
   /** Most certificates in one SignedData (`certificates` field). Default 64. */
   readonly maxCertificates: number;
-  /** Most SignerInfos in one SignedData, and most (non-counter) ds:Signatures in one XML document. Default 32. */
+  /**
+   * Most SignerInfos in one SignedData, and most (non-counter) ds:Signatures in one XML document. Default 32.
+   * Counter-signatures count against it too: those beyond it (signatures plus counter-signatures) are not
+   * validated, and the signature they counter-sign carries a warning saying so.
+   */
   readonly maxSigners: number;
   /** Longest certification path searched, in certificates from the signer up (anchor excluded). Default 10. */
   readonly maxPathDepth: number;

@@ -325,9 +325,34 @@ const essMemo = {
   2: new DecodeMemo((node): EssCertId[] | 'malformed' => parseSigningCertificate(node, 2) ?? 'malformed'),
 };
 
+/**
+ * The countersignature values (RFC 5652 11.4, unsigned attribute 1.2.840.113549.1.9.6) of `si`, each read as a
+ * SignerInfo (`index` numbers them across the attribute's occurrences). A value that is no SignerInfo is a
+ * problem, not a throw: the signature it counter-signs is validated all the same. The values were located
+ * under the parse's element and depth limits, so reading them allocates nothing beyond those.
+ */
+export function readCounterSignerInfos(si: CadesSignerInfo, label: string): { readonly signers: readonly CadesSignerInfo[]; readonly problems: readonly string[] } {
+  const signers: CadesSignerInfo[] = [];
+  const problems: string[] = [];
+  let index = 0;
+  const attributes = si.unsignedAttributes.get(OID.counterSignature) ?? [];
+  for (const a of attributes) {
+    for (const v of a.values) {
+      const i = index++;
+      try {
+        signers.push(readSignerInfo(v, i, `${label}/countersignature[${i}]`));
+      } catch (e) {
+        if (e instanceof LimitExceededError) throw e;
+        problems.push(`${label}/countersignature[${i}] is not a SignerInfo: ${(e as Error).message}`);
+      }
+    }
+  }
+  if (attributes.length && index === 0) problems.push(`${label}: countersignature attribute without values`);
+  return { signers, problems };
+}
+
 /** RFC 5652 5.3 SignerInfo: version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature, [1] unsignedAttrs. */
-function readSignerInfo(el: DerElement, index: number): CadesSignerInfo {
-  const what = `SignerInfo[${index}]`;
+function readSignerInfo(el: DerElement, index: number, what = `SignerInfo[${index}]`): CadesSignerInfo {
   const p = seqOf(el, what);
   let j = 0;
   smallIntegerOf(p[j++], `${what} version`);

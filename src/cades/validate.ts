@@ -17,6 +17,8 @@ import { asn1Of } from '../util/der.js';
 import type { ValidationContext } from '../validation/options.js';
 import type { EssCertId } from './ess.js';
 import type { CadesSignature, CadesSignerInfo } from './model.js';
+import { readCounterSignerInfos } from './parse.js';
+import { MAX_COUNTER_SIGNATURE_DEPTH } from '../limits.js';
 import { singleValuedProblems } from './attributes.js';
 import { readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { parseTimestampToken } from '../tsp/token.js';
@@ -26,8 +28,34 @@ import type { AlgorithmUse, SeverityFact, SignatureFacts, TimestampFact } from '
 /** id-aa-ets-contentTimestamp (EN 319 122-1 5.2.8). */
 const CONTENT_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.20';
 
-/** The facts of one SignerInfo: FC, ISC and CV done here; XCV, SAV, time-stamps, PSV and the verdict are the stage's. */
-export async function collectCadesSigner(sig: CadesSignature, si: CadesSignerInfo, ctx: ValidationContext): Promise<SignatureFacts> {
+/**
+ * How many more counter-signatures one input may have validated (limits.maxSigners less its SignerInfos and the
+ * counter-signatures already taken): one object shared by every SignerInfo of the SignedData.
+ */
+export interface CounterSignatureAllowance {
+  left: number;
+}
+
+/** The SignerInfo a counter-signature counter-signs (RFC 5652 11.4), its report id and the counter-signature's nesting depth. */
+interface Countersigned {
+  readonly signerInfo: CadesSignerInfo;
+  readonly id: string;
+  readonly depth: number;
+}
+
+/**
+ * The facts of one SignerInfo: FC, ISC and CV done here; XCV, SAV, time-stamps, PSV and the verdict are the stage's.
+ * Its counter-signatures (RFC 5652 11.4) are collected the same way, as signatures whose content is this
+ * SignerInfo's signature value octets, up to MAX_COUNTER_SIGNATURE_DEPTH levels and `allowance` in number.
+ */
+export async function collectCadesSigner(
+  sig: CadesSignature,
+  si: CadesSignerInfo,
+  ctx: ValidationContext,
+  allowance: CounterSignatureAllowance = { left: ctx.limits.maxSigners - sig.signers.length },
+  countersigned?: Countersigned,
+): Promise<SignatureFacts> {
+  const id = countersigned ? countersigned.id : `signerInfo[${si.index}]`;
   const checks = new CheckList();
   const warnings: string[] = [];
   const findings: SeverityFact[] = [];
@@ -39,7 +67,8 @@ export async function collectCadesSigner(sig: CadesSignature, si: CadesSignerInf
   if (!si.signedAttributesDer) {
     level = 'CMS';
     findings.push({ finding: 'signingCertificateNotSigned', detail: 'no signed attributes: a plain CMS signature, not CAdES; the signing certificate is not bound by the signature' });
-    if (sig.eContentType !== OID.data) {
+    // A counter-signature without signed attributes signs the digest of the countersigned value itself (RFC 5652 11.4).
+    if (!countersigned && sig.eContentType !== OID.data) {
       checks.fail('FC', 'fc.signed-attributes', 'eContentType is not id-data, so signed attributes are required (RFC 5652 5.3)', 'FORMAT_FAILURE');
       formatOk = false;
     }
@@ -57,7 +86,11 @@ export async function collectCadesSigner(sig: CadesSignature, si: CadesSignerInf
       // Signed attribute values were decoded (and found decodable) while parsing: this is a cache hit.
       return asn1Of(a[0]!.values[0]!, `signed attribute ${name}`);
     };
-    const ct = once(OID.contentType, 'content-type');
+    // RFC 5652 11.4: a counter-signature has no content type, so its signed attributes carry no content-type.
+    const ct = countersigned ? undefined : once(OID.contentType, 'content-type');
+    if (countersigned && si.signedAttributes.has(OID.contentType)) {
+      checks.fail('FC', 'fc.content-type', 'a counter-signature has no content type: its signed attributes must not carry content-type (RFC 5652 11.4)', 'FORMAT_FAILURE');
+    }
     const md = once(OID.messageDigest, 'message-digest');
     if (ct instanceof asn1js.ObjectIdentifier) {
       const v = ct.valueBlock.toString();
@@ -129,11 +162,12 @@ export async function collectCadesSigner(sig: CadesSignature, si: CadesSignerInf
   // an asynchronous provider (WebCrypto runs each as a thread-pool job) then works on them at once.
   let resolved: ResolvedSignatureAlgorithm | undefined;
   let unresolved: OtsEsigError | undefined;
-  const content = sig.eContent ?? ctx.detachedContent;
-  const contentSource = sig.eContent ? 'encapsulated content' : 'supplied detached content';
+  // A counter-signature's content is the contents octets of the countersigned SignerInfo's signature field (RFC 5652 11.4).
+  const content = countersigned ? countersigned.signerInfo.signatureValue : (sig.eContent ?? ctx.detachedContent);
+  const contentSource = countersigned ? `signature value of ${countersigned.id.slice(0, countersigned.id.lastIndexOf('/'))}` : sig.eContent ? 'encapsulated content' : 'supplied detached content';
   // A document supplied with an attached signature is the document the caller wants verified: it must BE the
   // encapsulated content. Verifying the encapsulated content instead made any attached signature "verify" any document.
-  if (sig.eContent && ctx.detachedContent) {
+  if (!countersigned && sig.eContent && ctx.detachedContent) {
     const supplied = ctx.detachedContent;
     const fingerprint = async (b: Uint8Array) => (ctx.registry.supportsDigest(si.digestAlgorithm.oid) ? `${digestName} ${toHex(await ctx.registry.digest(si.digestAlgorithm.oid, b))}` : `${b.length} bytes`);
     if (equalBytes(sig.eContent, supplied)) checks.pass('CV', 'cv.supplied-content', `the supplied document is the content encapsulated in the signature (${await fingerprint(supplied)})`);
@@ -207,12 +241,17 @@ export async function collectCadesSigner(sig: CadesSignature, si: CadesSignerInf
   const tstTokens = (si.unsignedAttributes.get(OID.signatureTimeStampToken) ?? []).flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
   tstTokens.forEach((token, i) => timestamps.push({ kind: 'signature', id: `tst.signature-timestamp[${i}]`, label: 'signature time-stamp', ordinal: i, token, data: si.signatureValue }));
   // archive-time-stamp-v3 (CAdES-LTA): its input (EN 319 122-1 5.5.3) is CAdES-specific and computed here.
-  if (content) timestamps.push(...(await archiveTimestampFacts(sig, si, content, ctx, ctx.policy.timestamps.maxPerSignature)));
+  // Its input (EN 319 122-1 5.5.3) is defined for a SignerInfo of the SignedData, not for a counter-signature.
+  if (countersigned) {
+    if (si.unsignedAttributes.has(ATS_V3_OID)) checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 on a counter-signature not checked: its input is defined for a SignerInfo of the SignedData only');
+  } else if (content) timestamps.push(...(await archiveTimestampFacts(sig, si, content, ctx, ctx.policy.timestamps.maxPerSignature)));
   else if (si.unsignedAttributes.has(ATS_V3_OID)) checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
+
+  const counterSignatures = await counterSignatureFacts(sig, si, id, countersigned?.depth ?? 0, ctx, allowance, warnings);
 
   const hasLongTermData = embedded.locations.length > 0;
   return {
-    id: `signerInfo[${si.index}]`,
+    id,
     format: 'CAdES',
     level,
     levelWith: ({ signatureTimestamp, archiveTimestamp }) => {
@@ -234,7 +273,41 @@ export async function collectCadesSigner(sig: CadesSignature, si: CadesSignerInf
     claimedSigningTime: si.claimedSigningTime,
     timestamps,
     findings,
+    ...(counterSignatures.length ? { counterSignatures } : {}),
   };
+}
+
+/**
+ * The counter-signatures of `si` (at nesting `depth`), each collected as a signature of its own. Bounded: none
+ * deeper than MAX_COUNTER_SIGNATURE_DEPTH, none beyond `allowance`; those left out are named in `warnings`.
+ */
+async function counterSignatureFacts(
+  sig: CadesSignature,
+  si: CadesSignerInfo,
+  id: string,
+  depth: number,
+  ctx: ValidationContext,
+  allowance: CounterSignatureAllowance,
+  warnings: string[],
+): Promise<SignatureFacts[]> {
+  if (!si.unsignedAttributes.has(OID.counterSignature)) return [];
+  const { signers, problems } = readCounterSignerInfos(si, id);
+  for (const p of problems) warnings.push(`${p}: not validated`);
+  if (!signers.length) return [];
+  if (depth >= MAX_COUNTER_SIGNATURE_DEPTH) {
+    warnings.push(`${signers.length} counter-signature(s) of ${id} not validated: nested deeper than ${MAX_COUNTER_SIGNATURE_DEPTH} levels`);
+    return [];
+  }
+  const out: SignatureFacts[] = [];
+  for (const c of signers) {
+    if (allowance.left <= 0) {
+      warnings.push(`${signers.length - out.length} counter-signature(s) of ${id} not validated: the input holds more signatures and counter-signatures than limits.maxSigners (${ctx.limits.maxSigners})`);
+      break;
+    }
+    allowance.left--;
+    out.push(await collectCadesSigner(sig, c, ctx, allowance, { signerInfo: si, id: `${id}/countersignature[${c.index}]`, depth: depth + 1 }));
+  }
+  return out;
 }
 
 /**

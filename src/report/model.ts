@@ -79,6 +79,12 @@ export interface SignatureReport {
   readonly warnings: readonly string[];
   /** Layer 2: whether the relying party recognizes this signature; absent when no recognition policy was given. */
   readonly recognition?: RecognitionReport;
+  /**
+   * Counter-signatures of this signature (CAdES countersignature, XAdES CounterSignature), each validated as
+   * a signature of its own (ids like `signerInfo[0]/countersignature[0]`). Their verdicts do not change this
+   * signature's. Absent when it has none.
+   */
+  readonly counterSignatures?: readonly SignatureReport[];
 }
 
 /** Recognition outcome (DESIGN.md "Verdicts" layer 2); INVALID when the signature is not TOTAL-PASSED. */

@@ -49,6 +49,11 @@ function signatureBlock(s: SignatureReport, i: number): string[] {
   }
   for (const w of s.warnings) lines.push(`  ! ${w}`);
   if (s.recognition) lines.push(...recognitionBlock(s.recognition));
+  // Counter-signatures: signatures of their own, shown indented under the one they counter-sign.
+  (s.counterSignatures ?? []).forEach((c, j) => {
+    const block = signatureBlock(c, j);
+    lines.push(`  Counter-signature ${block[0]!.slice('Signature '.length)}`, ...block.slice(1).map((l) => `  ${l}`));
+  });
   return lines;
 }
 

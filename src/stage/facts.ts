@@ -80,4 +80,10 @@ export interface SignatureFacts {
   readonly claimedSigningTime?: Date;
   readonly timestamps: readonly TimestampFact[];
   readonly findings: readonly SeverityFact[];
+  /**
+   * Counter-signatures of this signature (CAdES countersignature attribute, XAdES CounterSignature), each the
+   * facts of a signature of its own whose signed content is this signature's value. The stage judges each
+   * separately: its verdict never changes this signature's (EN 319 102-1 treats it as another signature).
+   */
+  readonly counterSignatures?: readonly SignatureFacts[];
 }

@@ -32,6 +32,8 @@ export interface SignatureOutcome {
   /** The signer's path as validated (signer first, anchor last); empty when none was built. */
   readonly chain: readonly ParsedCertificate[];
   readonly bestSignatureTime: Date;
+  /** The outcomes of its counter-signatures (their reports are also in `report.counterSignatures`). */
+  readonly counterSignatures: readonly SignatureOutcome[];
 }
 
 /** How a FAIL of each policy-weighted finding is recorded: its building block, check id and ETSI sub-indication. */
@@ -134,6 +136,9 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     usedAsPoe: poe !== undefined && s.status === 'PASSED' && s.genTime === poe.toISOString() && fact.kind === (source === 'signature-timestamp' ? 'signature' : 'archive'),
   }));
   const best = poe ?? ctx.time;
+  // Counter-signatures: each judged as a signature of its own under the same policy; their verdicts stay theirs.
+  const counterSignatures: SignatureOutcome[] = [];
+  for (const c of facts.counterSignatures ?? []) counterSignatures.push(await evaluateSignature(c, ctx));
   const report: SignatureReport = {
     id: facts.id,
     format: facts.format,
@@ -155,8 +160,9 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     ...(summaries.length ? { timestamps: summaries } : {}),
     checks: checks.items,
     warnings,
+    ...(counterSignatures.length ? { counterSignatures: counterSignatures.map((c) => c.report) } : {}),
   };
-  return { report, chain: chain?.chain ?? [], bestSignatureTime: best };
+  return { report, chain: chain?.chain ?? [], bestSignatureTime: best, counterSignatures };
 }
 
 /** The latest genTime of the valid content time-stamps: the tightest lower bound on the signing time. */

@@ -7,7 +7,7 @@ import type { ValidationPolicy } from '../policy/model.js';
 import { POLICY_PRESETS } from '../policy/presets.js';
 import type { SignatureReport, ValidationReport } from '../report/model.js';
 import type { SignatureFacts } from '../stage/facts.js';
-import { evaluateSignature } from '../stage/signature.js';
+import { evaluateSignature, type SignatureOutcome } from '../stage/signature.js';
 import { RecordedFetcher } from '../stage/recorded-fetcher.js';
 import { toBytes } from '../util/bytes.js';
 import { WorkBudget } from '../util/work-budget.js';
@@ -69,7 +69,9 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
   const signatures: SignatureFacts[] = [];
   if (detected.kind === 'cms') {
     const sig = parseCades(detected.der, ctx.cmsLimits);
-    for (const si of sig.signers) signatures.push(await collectCadesSigner(sig, si, ctx));
+    // Counter-signatures count against limits.maxSigners with the SignerInfos: one allowance for the whole SignedData.
+    const allowance = { left: ctx.limits.maxSigners - sig.signers.length };
+    for (const si of sig.signers) signatures.push(await collectCadesSigner(sig, si, ctx, allowance));
   } else {
     // The XML stack (parser, C14N, XML-DSig) is loaded on first use, so a CAdES-only
     // browser bundle does not carry it (bundlers split it into its own chunk; `npm run size` checks).
@@ -88,13 +90,20 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
     const budget = new WorkBudget(ctx.limits.maxXmlWork);
     // The Id index is one walk of the document, shared by its signatures (validation never changes the DOM).
     const ids = indexIds(doc);
-    for (let i = 0; i < found.length; i++) signatures.push(await collectXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget, ids }, ctx));
+    // Counter-signatures count against limits.maxSigners with the signatures: one allowance for the document.
+    const allowance = { left: ctx.limits.maxSigners - found.length };
+    for (let i = 0; i < found.length; i++) signatures.push(await collectXadesSignature({ doc, signature: found[i]!, index: i, detachedContent, budget, ids, allowance }, ctx));
   }
   // Online: issuers the signature does not carry are fetched (AIA caIssuers) now, so evaluations do not fetch.
   if (ctx.fetcher) {
-    for (const [i, f] of signatures.entries()) {
-      if (f.signer) signatures[i] = { ...f, warnings: [...f.warnings, ...(await fetchMissingIssuers(f.signer, f.pool, ctx.anchors, ctx.fetcher, ctx.pathLimits.maxDepth))] };
-    }
+    const fetcher = ctx.fetcher;
+    const withIssuers = async (f: SignatureFacts): Promise<SignatureFacts> => {
+      const warnings = f.signer ? await fetchMissingIssuers(f.signer, f.pool, ctx.anchors, fetcher, ctx.pathLimits.maxDepth) : [];
+      let counterSignatures: SignatureFacts[] | undefined;
+      for (const c of f.counterSignatures ?? []) (counterSignatures ??= []).push(await withIssuers(c));
+      return { ...f, warnings: [...f.warnings, ...warnings], ...(counterSignatures ? { counterSignatures } : {}) };
+    };
+    for (const [i, f] of signatures.entries()) signatures[i] = await withIssuers(f);
   }
   return { ctx, trust, signatures };
 }
@@ -111,7 +120,7 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
   const trust = await trustFor(facts.trust, ctx, options);
   const outcomes = [];
   for (const f of facts.signatures) outcomes.push(await evaluateSignature(f, ctx));
-  const signatures: SignatureReport[] = trust ? await addRecognition(outcomes, trust) : outcomes.map((o) => o.report);
+  const signatures: SignatureReport[] = trust ? await recognizeAll(outcomes, trust) : outcomes.map((o) => o.report);
   return {
     tool: { name: 'ots-esig', version: VERSION },
     validationTime: ctx.time.toISOString(),
@@ -119,6 +128,17 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
     warnings: ctx.warnings,
     ...(trust ? { trust: trust.report } : {}),
   };
+}
+
+/** Recognition of each signature and, the same way, of each of its counter-signatures (a signature of its own). */
+async function recognizeAll(outcomes: readonly SignatureOutcome[], trust: PreparedTrust): Promise<SignatureReport[]> {
+  const reports = await addRecognition(outcomes, trust);
+  const out: SignatureReport[] = [];
+  for (const [i, report] of reports.entries()) {
+    const counters = outcomes[i]!.counterSignatures;
+    out.push(counters.length ? { ...report, counterSignatures: await recognizeAll(counters, trust) } : report);
+  }
+  return out;
 }
 
 /** The collection context with this evaluation's policy and time (and its own warnings list). */

@@ -37,7 +37,8 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import type { ValidationContext } from '../validation/options.js';
 import { evaluateSignature } from '../stage/signature.js';
 import type { AlgorithmUse, SeverityFact, SignatureFacts, TimestampFact } from '../stage/facts.js';
-import { DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
+import { child, childElements, children, DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
+import { MAX_COUNTER_SIGNATURE_DEPTH } from '../limits.js';
 import {
   findQualifyingProperties,
   misplacedXadesElements,
@@ -65,7 +66,23 @@ export interface XadesValidationInput {
   readonly budget?: WorkBudget;
   /** `indexIds(doc)`, computed once per document by the caller (default: computed here). */
   readonly ids?: ReadonlyMap<string, readonly Element[]>;
+  /** The report id (default `Signature[@Id='…']` or `Signature[index]`). */
+  readonly id?: string;
+  /**
+   * Counter-signatures still to validate in the document (limits.maxSigners less its signatures and the
+   * counter-signatures already taken), shared by all its signatures (default: maxSigners less this one).
+   */
+  readonly allowance?: { left: number };
+  /**
+   * Set when `signature` is a counter-signature (EN 319 132-1 5.4.2): the ds:SignatureValue of the signature it
+   * counter-signs (its only allowed signed data), that signature's report id, and the nesting depth (1 = a
+   * counter-signature of a signature).
+   */
+  readonly countersigned?: { readonly signatureValue: Element; readonly id: string; readonly depth: number };
 }
+
+/** The Type of the reference by which a counter-signature covers the countersigned ds:SignatureValue (EN 319 132-1 5.4.2). */
+export const COUNTERSIGNED_SIGNATURE_TYPE = 'http://uri.etsi.org/01903#CountersignedSignature';
 
 /** The ds:Signature elements of a document that are signatures in their own right (not counter-signatures). */
 export function findSignatures(doc: Document): Element[] {
@@ -93,7 +110,8 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
   const embeddedOcsps: ParsedOcspResponse[] = [];
   let timestamps: TimestampFact[] = [];
   const sigId = signature.getAttribute('Id');
-  const id = sigId ? `Signature[@Id='${sigId}']` : `Signature[${input.index}]`;
+  const id = input.id ?? (sigId ? `Signature[@Id='${sigId}']` : `Signature[${input.index}]`);
+  let counterSignatures: SignatureFacts[] = [];
 
   // --- FC: format checking (XML-DSig structure, EN 319 132-1 XAdES-B) ---
   let structure: SignatureStructure | undefined;
@@ -252,7 +270,8 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       if (keyInfoSigned) checks.pass('ISC', 'isc.key-info-signed', 'no SigningCertificate(V2), but ds:KeyInfo with the signing certificate is covered by a signed reference');
       else checks.indeterminate('ISC', 'isc.signing-certificate-reference', 'XAdES QualifyingProperties without a signed SigningCertificate(V2), and ds:KeyInfo is not signed: the signing certificate is not bound by the signature', 'NO_SIGNING_CERTIFICATE_FOUND');
     }
-    signedContentPolicy(doc, signature, xml, qp, checks, findings);
+    if (input.countersigned) counterSignedContentPolicy(signature, xml, qp, input.countersigned, checks, warnings);
+    else signedContentPolicy(doc, signature, xml, qp, checks, findings);
     // DataObjectFormat must point at a data reference of this signature.
     for (const dof of qp?.dataObjectFormats ?? []) {
       const target = dof.objectReference.replace(/^#/, '');
@@ -306,11 +325,14 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     checks.skip('SAV', 'sav.signature-policy', p.implied ? 'SignaturePolicyImplied: the policy is implied by the context and not processed' : `signature policy ${p.identifier ?? '(no identifier)'} is reported but not processed (no policy store)`);
   }
 
-  const counter = qp?.unsigned ? qp.unsigned.getElementsByTagNameNS(qp.namespace, 'CounterSignature').length : 0;
-  if (counter) warnings.push(`${counter} CounterSignature(s) present: not validated by this version`);
-
   // --- time-stamp tokens with the bytes each covers (T / LT / LTA) ---
   timestamps = qp ? xadesTimestampFacts(qp, xml, signature, checks, warnings, budget) : [];
+
+  // --- counter-signatures: signatures of their own, over this signature's ds:SignatureValue ---
+  if (qp) {
+    const allowance = input.allowance ?? { left: ctx.limits.maxSigners - 1 };
+    counterSignatures = await counterSignatureFacts({ ...input, budget, ids, allowance }, qp, structure, id, input.countersigned?.depth ?? 0, ctx, warnings);
+  }
 
   return finish();
 
@@ -332,8 +354,63 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       claimedSigningTime: propertiesSigned ? qp?.signingTime : undefined,
       timestamps,
       findings,
+      ...(counterSignatures.length ? { counterSignatures } : {}),
     };
   }
+}
+
+/**
+ * The xades:CounterSignature properties of a signature (UnsignedSignatureProperties, EN 319 132-1 5.4.2), each
+ * holding one ds:Signature collected as a signature of its own whose only signed data may be `structure`'s
+ * ds:SignatureValue. Bounded: none deeper than MAX_COUNTER_SIGNATURE_DEPTH, none beyond `input.allowance`
+ * (limits.maxSigners over the document); those left out are named in `warnings`. They share the document's work budget.
+ */
+async function counterSignatureFacts(
+  input: XadesValidationInput & { readonly allowance: { left: number } },
+  qp: QualifyingProperties,
+  structure: SignatureStructure,
+  id: string,
+  depth: number,
+  ctx: ValidationContext,
+  warnings: string[],
+): Promise<SignatureFacts[]> {
+  const usp = qp.unsigned ? child(qp.unsigned, qp.namespace, 'UnsignedSignatureProperties') : undefined;
+  const holders = usp ? children(usp, qp.namespace, 'CounterSignature') : [];
+  if (!holders.length) return [];
+  if (depth >= MAX_COUNTER_SIGNATURE_DEPTH) {
+    warnings.push(`${holders.length} CounterSignature(s) of ${id} not validated: nested deeper than ${MAX_COUNTER_SIGNATURE_DEPTH} levels`);
+    return [];
+  }
+  const out: SignatureFacts[] = [];
+  for (const [i, holder] of holders.entries()) {
+    const sigs = children(holder, DSIG_NS, 'Signature');
+    if (sigs.length !== 1 || childElements(holder).length !== 1) {
+      warnings.push(`CounterSignature[${i}] of ${id} does not hold exactly one ds:Signature: not validated`);
+      continue;
+    }
+    if (input.allowance.left <= 0) {
+      warnings.push(`${holders.length - i} CounterSignature(s) of ${id} not validated: the document holds more signatures and counter-signatures than limits.maxSigners (${ctx.limits.maxSigners})`);
+      break;
+    }
+    input.allowance.left--;
+    out.push(
+      await collectXadesSignature(
+        {
+          doc: input.doc,
+          signature: sigs[0]!,
+          index: i,
+          id: `${id}/CounterSignature[${i}]`,
+          // A counter-signature signs the countersigned SignatureValue only: no supplied document is its content.
+          budget: input.budget,
+          ids: input.ids,
+          allowance: input.allowance,
+          countersigned: { signatureValue: structure.signatureValueElement, id, depth: depth + 1 },
+        },
+        ctx,
+      ),
+    );
+  }
+  return out;
 }
 
 /** One XAdES signature: its facts, judged by the signature stage (kept for callers that validate one ds:Signature). */
@@ -352,7 +429,8 @@ function levelOf(qp: QualifyingProperties): string {
   return 'XAdES-BASELINE-B';
 }
 
-function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList, findings: SeverityFact[]): void {
+/** The references of `signature` that sign data: all but those to its SignedProperties and to its own parts. */
+function dataReferences(signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined): ReferenceResult[] {
   // References to the signature's own parts (SignedProperties, KeyInfo, SignatureValue...) protect
   // the signature, they are not signed data; only ds:Object content can be data inside it.
   const inOwnObject = (el: Element | null) => {
@@ -361,12 +439,47 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
     }
     return false;
   };
-  const data = xml.references.filter(
+  return xml.references.filter(
     (r) =>
       !(qp?.signedProperties && r.covered.element === qp.signedProperties) &&
       !(r.type && SIGNED_PROPERTIES_TYPES.has(r.type)) &&
       !(r.covered.element && r.covered.insideSignature && !inOwnObject(r.covered.element) && r.covered.element !== signature),
   );
+}
+
+/**
+ * The signed-content rule of a counter-signature (EN 319 132-1 5.4.2): its signed data is exactly the
+ * ds:SignatureValue of the signature it counter-signs. A data reference covering anything else (another
+ * element, the whole parent signature, a detached file) is SIGNED_DATA_NOT_FOUND: what it signs is not the
+ * signature it claims to counter-sign.
+ */
+function counterSignedContentPolicy(
+  signature: Element,
+  xml: XmlSignatureResult,
+  qp: QualifyingProperties | undefined,
+  countersigned: NonNullable<XadesValidationInput['countersigned']>,
+  checks: CheckList,
+  warnings: string[],
+): void {
+  const data = dataReferences(signature, xml, qp);
+  if (data.length === 0) {
+    checks.fail('FC', 'fc.signed-content', `no reference signs the countersigned ds:SignatureValue of ${countersigned.id}`, 'FORMAT_FAILURE');
+    return;
+  }
+  const bad = data.filter((r) => r.covered.kind !== 'unresolved' && r.covered.element !== countersigned.signatureValue);
+  if (bad.length) {
+    const what = bad.map((r) => `reference ${r.index} (${r.uri ?? 'no URI'}) covers ${r.covered.description}`).join('; ');
+    checks.indeterminate('FC', 'fc.signed-content', `a counter-signature signs the ds:SignatureValue of ${countersigned.id} and nothing else (EN 319 132-1 5.4.2): ${what}`, 'SIGNED_DATA_NOT_FOUND');
+    return;
+  }
+  if (data.some((r) => r.covered.kind === 'unresolved')) return; // its CV check says why; nothing is signed data yet
+  const typed = data.filter((r) => r.type === COUNTERSIGNED_SIGNATURE_TYPE);
+  if (!typed.length) warnings.push(`the reference to the countersigned ds:SignatureValue has no Type ${COUNTERSIGNED_SIGNATURE_TYPE} (EN 319 132-1 5.4.2)`);
+  checks.pass('FC', 'fc.signed-content', `signed data is the ds:SignatureValue ${xpathOf(countersigned.signatureValue)} of the countersigned signature ${countersigned.id}`);
+}
+
+function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList, findings: SeverityFact[]): void {
+  const data = dataReferences(signature, xml, qp);
   if (data.length === 0) {
     checks.fail('FC', 'fc.signed-content', 'no reference signs any data besides the signed properties', 'FORMAT_FAILURE');
     return;

@@ -52,11 +52,11 @@ export function transform(alg: string, prefixList?: string): string {
   return `<ds:Transform Algorithm="${alg}"><ec:InclusiveNamespaces xmlns:ec="${EXC}" PrefixList="${prefixList}"/></ds:Transform>`;
 }
 
-async function sha256b64(data: Uint8Array): Promise<string> {
+export async function sha256b64(data: Uint8Array): Promise<string> {
   return toBase64(new Uint8Array(await subtle.digest('SHA-256', data.slice())));
 }
 
-function issuerSerialV2(c: ParsedCertificate): string {
+export function issuerSerialV2(c: ParsedCertificate): string {
   const name = asn1js.fromBER(c.issuerDer.slice().buffer).result;
   const seq = new asn1js.Sequence({
     value: [
