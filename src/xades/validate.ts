@@ -49,7 +49,7 @@ import {
 } from './properties.js';
 import { WorkBudget, XML_WORK } from '../util/work-budget.js';
 import { keyInfoCertificateElements, keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type ReferenceResult, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
-import { XML_SIGNATURE_METHODS } from './algorithms.js';
+import { xmlDigestOid, xmlSignatureMethod } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
 import { xadesTimestampFacts } from './timestamps.js';
 
@@ -209,11 +209,12 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       else if (r.digestOk) checks.pass('CV', `cv.reference[${r.index}]`, `${what}: ${r.digestAlgorithm} digest ${r.digestValue} matches`);
       else if (r.error?.startsWith('digest mismatch')) checks.fail('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'HASH_FAILURE');
       else if (r.error?.includes('ambiguous') || r.error?.startsWith('malformed')) checks.fail('FC', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'FORMAT_FAILURE');
+      else if (r.error?.startsWith('unsupported algorithm')) checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'CRYPTO_CONSTRAINTS_FAILURE');
       else checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'SIGNED_DATA_NOT_FOUND');
     }
     if (xml.signatureValid) checks.pass('CV', 'cv.signature-value', `${xml.resolvedAlgorithm?.name ?? xml.signedInfoAlgorithm} SignatureValue verifies with the signer's ${xml.resolvedAlgorithm?.key ?? ''} key`);
     else if (xml.problems.length) checks.fail('FC', 'fc.structure', xml.problems.join('; '), 'FORMAT_FAILURE');
-    else if (!XML_SIGNATURE_METHODS[xml.signedInfoAlgorithm] || /unsupported|not supported|no provider/i.test(xml.signatureError ?? '')) {
+    else if (!xmlSignatureMethod(xml.signedInfoAlgorithm, ctx.registry) || /unsupported|not supported|no provider/i.test(xml.signatureError ?? '')) {
       checks.indeterminate('CV', 'cv.signature-value', xml.signatureError ?? 'unsupported algorithm', 'CRYPTO_CONSTRAINTS_FAILURE');
     } else checks.fail('CV', 'cv.signature-value', xml.signatureError ?? 'SignatureValue does not verify', 'SIG_CRYPTO_FAILURE');
 
@@ -296,8 +297,9 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     algorithms.push({ kind: 'digest', role: 'binding', id: `sav.reference-digest[${r.index}]`, what: `reference ${r.index} DigestMethod ${r.digestAlgorithm}`, digest: r.digestAlgorithm });
   }
   const certRef = qp?.signingCertificates[0];
-  if (signer && certRef?.digestOid) {
-    const name = ctx.registry.digestName(certRef.digestOid);
+  const certRefDigestOid = certRef && (certRef.digestOid ?? xmlDigestOid(certRef.digestMethod, ctx.registry));
+  if (signer && certRefDigestOid) {
+    const name = ctx.registry.digestName(certRefDigestOid);
     algorithms.push({ kind: 'digest', role: 'signing-certificate-reference', id: 'sav.signing-certificate-digest', what: `SigningCertificate reference digest ${name}`, digest: name });
   }
   if (qp?.signaturePolicy) {
@@ -465,8 +467,10 @@ function tryCert(der: Uint8Array, warnings: string[], budget: WorkBudget): Parse
 
 /** SigningCertificate(V2) binding (EN 319 132-1 5.2.2): the digest with the element's own algorithm, then issuer/serial. */
 async function certRefMatches(ref: CertReference, c: ParsedCertificate, ctx: ValidationContext, warnings: string[]): Promise<boolean> {
-  if (!ref.digestOid || !ctx.registry.supportsDigest(ref.digestOid)) return false;
-  const h = await ctx.registry.digest(ref.digestOid, c.der);
+  // The reference's DigestMethod may be a provider's own URI (GOST): resolved through the registry.
+  const digestOid = ref.digestOid ?? xmlDigestOid(ref.digestMethod, ctx.registry);
+  if (!digestOid || !ctx.registry.supportsDigest(digestOid)) return false;
+  const h = await ctx.registry.digest(digestOid, c.der);
   if (!equalBytes(h, ref.digest)) return false;
   // The digest pins the certificate; issuer/serial is a hint (DSS treats a mismatch as a warning,
   // and real signers write IssuerSerialV2 names in reversed RDN order).
