@@ -48,10 +48,11 @@ import {
   type QualifyingProperties,
 } from './properties.js';
 import { WorkBudget, XML_WORK } from '../util/work-budget.js';
-import { keyInfoCertificateElements, keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type ReferenceResult, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
+import { keyInfoCertificateElements, keyInfoCertificates, NO_VERIFICATION_KEY, readSignatureStructure, verifyXmlSignature, type DetachedContent, type ReferenceResult, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
 import { xmlDigestOid, xmlSignatureMethod } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
 import { xadesTimestampFacts } from './timestamps.js';
+import { securityTokenCertificates, securityTokenReferences, soapShape, wsSecurityCoverage, type TokenCertificate } from './wssecurity.js';
 
 const XADES_ALL_NAMESPACES: readonly string[] = [...XADES_NAMESPACES, XADES141_NS];
 
@@ -141,6 +142,13 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     .map((u) => u.slice(1).replace(/^xpointer\(id\(['"]([^'"]+)['"]\)\)$/, '$1'))
     .filter((i) => (ids.get(i)?.length ?? 0) > 1);
   if (sigId && (ids.get(sigId)?.length ?? 0) > 1) duplicates.push(sigId);
+  // A WS-Security token reference by Id follows the same rule as a ds:Reference: one element or refused.
+  for (const str of securityTokenReferences(structure.keyInfo)) {
+    for (const r of Array.from(str.getElementsByTagNameNS(str.namespaceURI, 'Reference'))) {
+      const u = r.getAttribute('URI') ?? '';
+      if (u.startsWith('#') && (ids.get(u.slice(1))?.length ?? 0) > 1) duplicates.push(u.slice(1));
+    }
+  }
   if (qp?.signedPropertiesId && (ids.get(qp.signedPropertiesId)?.length ?? 0) > 1) duplicates.push(qp.signedPropertiesId);
   if (duplicates.length) {
     checks.fail('FC', 'fc.unique-ids', `Id(s) ${[...new Set(duplicates)].map((d) => `"${d}"`).join(', ')} occur on more than one element: references are ambiguous`, 'FORMAT_FAILURE');
@@ -156,6 +164,15 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
   }
   const problems: string[] = [];
   kiCerts = keyInfoCertificates(structure.keyInfo, problems, budget);
+  // WS-Security: ds:KeyInfo/wsse:SecurityTokenReference names a wsse:BinarySecurityToken; its certificate is a
+  // candidate exactly like a ds:X509Certificate (unsigned unless the token itself is covered by a reference).
+  const tokens = securityTokenCertificates(structure.keyInfo, doc, ids, budget);
+  problems.push(...tokens.problems);
+  const tokenOf = new Map<ParsedCertificate, TokenCertificate>();
+  for (const t of tokens.certificates) {
+    if (!tokenOf.has(t.certificate)) tokenOf.set(t.certificate, t);
+    if (!kiCerts.includes(t.certificate)) kiCerts.push(t.certificate);
+  }
   for (const p of problems) warnings.push(p);
   embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings, budget)) : [];
   const xmlOptions = { registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences, budget, ids };
@@ -188,14 +205,27 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: kiCerts });
       signer = (xml.key as ParsedCertificate | null) ?? kiCerts[0];
     }
-    if (signer) checks.pass('ISC', 'isc.key-info', `signer identified by its ds:KeyInfo certificate ${signer.subject.text} (not bound by a signed property)`);
+    const token = signer && tokenOf.get(signer);
+    if (signer && token) checks.pass('ISC', 'isc.key-info', `signer identified by the certificate ${signer.subject.text} of the ${token.description} that ds:KeyInfo/wsse:SecurityTokenReference names (not bound by a signed property)`);
+    else if (signer) checks.pass('ISC', 'isc.key-info', `signer identified by its ds:KeyInfo certificate ${signer.subject.text} (not bound by a signed property)`);
     else {
-      checks.indeterminate('ISC', 'isc.key-info', 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present', 'NO_SIGNING_CERTIFICATE_FOUND');
+      const strs = securityTokenReferences(structure.keyInfo).length;
+      checks.indeterminate(
+        'ISC',
+        'isc.key-info',
+        strs
+          ? `no signing certificate: the ds:KeyInfo wsse:SecurityTokenReference gives no usable X.509 token${tokens.problems.length ? ` (${tokens.problems.join('; ')})` : ''}`
+          : 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present',
+        'NO_SIGNING_CERTIFICATE_FOUND',
+      );
       // A bare public key identifies nobody, but checking it tells the caller whether the signature is intact.
       const keys = await keyValueKeys(structure.keyInfo);
       if (keys.length) {
         xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: keys });
         if (xml.signatureValid) warnings.push('the signature verifies with the public key in ds:KeyValue, which is not bound to any certificate: intact, signer unknown');
+      } else if (strs) {
+        // No key at all: the references are still resolved (not digested) so the report says what they would cover.
+        xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: [] });
       }
     }
   }
@@ -212,7 +242,8 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       else if (r.error?.startsWith('unsupported algorithm')) checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'CRYPTO_CONSTRAINTS_FAILURE');
       else checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'SIGNED_DATA_NOT_FOUND');
     }
-    if (xml.signatureValid) checks.pass('CV', 'cv.signature-value', `${xml.resolvedAlgorithm?.name ?? xml.signedInfoAlgorithm} SignatureValue verifies with the signer's ${xml.resolvedAlgorithm?.key ?? ''} key`);
+    if (!xml.signatureValid && !signer && xml.signatureError === NO_VERIFICATION_KEY) checks.skip('CV', 'cv.signature-value', 'not verified: no signing certificate to verify the SignatureValue with');
+    else if (xml.signatureValid) checks.pass('CV', 'cv.signature-value', `${xml.resolvedAlgorithm?.name ?? xml.signedInfoAlgorithm} SignatureValue verifies with the signer's ${xml.resolvedAlgorithm?.key ?? ''} key`);
     else if (xml.problems.length) checks.fail('FC', 'fc.structure', xml.problems.join('; '), 'FORMAT_FAILURE');
     else if (!xmlSignatureMethod(xml.signedInfoAlgorithm, ctx.registry) || /unsupported|not supported|no provider/i.test(xml.signatureError ?? '')) {
       checks.indeterminate('CV', 'cv.signature-value', xml.signatureError ?? 'unsupported algorithm', 'CRYPTO_CONSTRAINTS_FAILURE');
@@ -248,7 +279,10 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     // (EN 319 132-1 5.2.2); TS 101 903 XAdES-BES also allowed a signed ds:KeyInfo instead. Without
     // either, anyone can swap the KeyInfo certificate for another one with the same key.
     if (qp && !qp.signingCertificates.length && signer) {
-      const keyInfoSigned = !!structure.keyInfo && xml.references.some((r) => r.covered.element === structure!.keyInfo && r.digestOk);
+      // A token certificate is bound only when the token itself is signed too (the KeyInfo holds just its Id).
+      const token = tokenOf.get(signer);
+      const signed = (el: Element | undefined) => !!el && xml!.references.some((r) => r.covered.element === el && r.digestOk);
+      const keyInfoSigned = signed(structure.keyInfo) && (!token || signed(token.token));
       if (keyInfoSigned) checks.pass('ISC', 'isc.key-info-signed', 'no SigningCertificate(V2), but ds:KeyInfo with the signing certificate is covered by a signed reference');
       else checks.indeterminate('ISC', 'isc.signing-certificate-reference', 'XAdES QualifyingProperties without a signed SigningCertificate(V2), and ds:KeyInfo is not signed: the signing certificate is not bound by the signature', 'NO_SIGNING_CERTIFICATE_FOUND');
     }
@@ -354,6 +388,10 @@ function levelOf(qp: QualifyingProperties): string {
 }
 
 function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList, findings: SeverityFact[]): void {
+  // WS-Security: a signature in soap:Header/wsse:Security of an exact SOAP envelope signs message parts by
+  // Id; only the Envelope's own Body and its own header's Timestamp / token are accepted (wssecurity.ts).
+  const shape = soapShape(doc, signature);
+  const soapPart = (r: ReferenceResult) => (shape && r.covered.kind === 'element' && r.covered.element && r.uri?.startsWith('#') ? wsSecurityCoverage(shape, r.covered.element) : undefined);
   // References to the signature's own parts (SignedProperties, KeyInfo, SignatureValue...) protect
   // the signature, they are not signed data; only ds:Object content can be data inside it.
   const inOwnObject = (el: Element | null) => {
@@ -381,12 +419,13 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
     // Enveloping: the data is a ds:Object child of this signature, or an element directly in one
     // (a ds:Object re-parented deeper, e.g. under a wrapper, is the DSS "fake object" XSW).
     if (enveloping && c.element && isDirectObjectData(signature, c.element)) continue;
+    if (soapPart(r)) continue;
     bad.push(`reference ${r.index} (${r.uri}) covers ${c.description}, ${c.insideSignature ? 'inside the signature while the document element is ' : 'not the document element '}${doc.documentElement.nodeName}`);
   }
   if (bad.length) {
     checks.indeterminate('FC', 'fc.signed-content', `the signed data is not the document the caller has: ${bad.join('; ')}`, 'SIGNED_DATA_NOT_FOUND');
   } else {
-    const what = [...new Set(data.map((r) => describeSignedData(r, signature)))];
+    const what = [...new Set(data.map((r) => soapPart(r) ?? describeSignedData(r, signature)))];
     checks.pass('FC', 'fc.signed-content', `signed data is ${what.join(' and ')}`);
     for (const w of uncoveredMarkup(doc, signature, data)) findings.push({ finding: 'xmlMarkupNotCovered', detail: w });
   }

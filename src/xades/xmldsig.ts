@@ -52,6 +52,9 @@ import {
 import { canonicalize } from './c14n.js';
 import { child, childElements, children, DSIG_NS, indexIds, is, isAncestorOrSelf, isElement, strictText, xpathOf } from './dom.js';
 
+/** `signatureError` when verification was asked with no key at all (only the references' coverage is resolved). */
+export const NO_VERIFICATION_KEY = 'no key to verify the SignatureValue with';
+
 /** Detached content: one unnamed blob (for a single detached reference) or a name → bytes map keyed by the reference URI. */
 export type DetachedContent = Uint8Array | ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
 
@@ -261,7 +264,7 @@ export async function verifyXmlSignature(doc: Document, signatureElement: Elemen
   if (problems.length) signatureError = problems[0]!;
   else if (!method) signatureError = unsupportedXmlAlgorithm('SignatureMethod', structure.signatureMethod, registry);
   else if (!c14n) signatureError = `unsupported CanonicalizationMethod ${structure.canonicalizationMethod}`;
-  else if (!keys.length) signatureError = 'no key to verify the SignatureValue with';
+  else if (!keys.length) signatureError = NO_VERIFICATION_KEY;
   else {
     try {
       chargeSubtree(budget, structure.signedInfo, 'canonicalizing ds:SignedInfo');
