@@ -33,4 +33,11 @@ export interface CryptoProvider {
   resolveSignature(req: Omit<VerifyRequest, 'data' | 'signature'>): ResolvedSignatureAlgorithm | undefined;
   /** Returns false for a wrong signature; throws only for malformed keys or parameters. */
   verify(req: VerifyRequest): Promise<boolean>;
+  /**
+   * XML-DSig names of this provider's algorithms (optional): the signature OID an XML SignatureMethod URI
+   * means, and the digest OID a DigestMethod URI means. An optional provider's URIs live with it, so the
+   * main bundle carries no table for algorithms it cannot compute.
+   */
+  xmlSignatureMethod?(uri: string): string | undefined;
+  xmlDigestMethod?(uri: string): string | undefined;
 }

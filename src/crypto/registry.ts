@@ -54,6 +54,24 @@ export class AlgorithmRegistry {
     );
   }
 
+  /** The signature OID a provider gives an XML SignatureMethod URI (the XML layer's own table comes first). */
+  xmlSignatureMethod(uri: string): string | undefined {
+    for (const p of this.providers) {
+      const oid = p.xmlSignatureMethod?.(uri);
+      if (oid) return oid;
+    }
+    return undefined;
+  }
+
+  /** The digest OID a provider gives an XML DigestMethod URI. */
+  xmlDigestMethod(uri: string): string | undefined {
+    for (const p of this.providers) {
+      const oid = p.xmlDigestMethod?.(uri);
+      if (oid) return oid;
+    }
+    return undefined;
+  }
+
   async verify(req: VerifyRequest): Promise<boolean> {
     for (const p of this.providers) {
       if (p.resolveSignature(req)) return p.verify(req);

@@ -1,5 +1,6 @@
 import * as asn1js from 'asn1js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
+import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { copyBytes } from '../util/bytes.js';
 
 /** XML-DSig DigestMethod URIs (RFC 3275, RFC 6931) → digest OIDs. */
@@ -44,6 +45,27 @@ export const XML_SIGNATURE_METHODS: Readonly<Record<string, XmlSignatureMethod>>
   'http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1': { oid: PSS, pss: { hashOid: '2.16.840.1.101.3.4.2.3', saltLength: 64 } },
   'http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519': { oid: '1.3.101.112' },
 };
+
+/**
+ * What a SignatureMethod URI means: this table first, then the registry's providers (an optional provider,
+ * e.g. GOST, names its own URIs). Undefined: nothing registered implements it. Own properties only.
+ */
+export function xmlSignatureMethod(uri: string, registry: AlgorithmRegistry): XmlSignatureMethod | undefined {
+  if (Object.hasOwn(XML_SIGNATURE_METHODS, uri)) return XML_SIGNATURE_METHODS[uri];
+  const oid = registry.xmlSignatureMethod(uri);
+  return oid ? { oid } : undefined;
+}
+
+/** The digest OID of a DigestMethod URI: this table first, then the registry's providers. */
+export function xmlDigestOid(uri: string, registry: AlgorithmRegistry): string | undefined {
+  if (Object.hasOwn(XML_DIGEST_OIDS, uri)) return XML_DIGEST_OIDS[uri];
+  return registry.xmlDigestMethod(uri);
+}
+
+/** Why a SignatureMethod / DigestMethod URI cannot be used: names the URI and what was consulted. */
+export function unsupportedXmlAlgorithm(kind: 'SignatureMethod' | 'DigestMethod', uri: string, registry: AlgorithmRegistry): string {
+  return `unsupported algorithm: ${kind} ${uri || '(no Algorithm)'}: no provider implements it (registered: ${registry.providerNames.join(', ')})`;
+}
 
 /** The AlgorithmIdentifier the registry understands for an XML SignatureMethod. */
 export function signatureAlgorithmId(m: XmlSignatureMethod): AlgorithmId {

@@ -5,6 +5,8 @@ export const XADES_NS = 'http://uri.etsi.org/01903/v1.3.2#';
 export const XADES141_NS = 'http://uri.etsi.org/01903/v1.4.1#';
 export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+/** OASIS WS-Security utility namespace: its wsu:Id identifies SOAP parts (Body, Timestamp, tokens). */
+export const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
 
 const ELEMENT_NODE = 1;
 const TEXT_NODE = 3;
@@ -60,12 +62,15 @@ export function allElements(root: Node): Element[] {
   return out;
 }
 
-/** Attributes that XML-DSig applications treat as identifiers (Id, ID, id, xml:id). */
+/**
+ * Attributes that XML-DSig applications treat as identifiers (Id, ID, id, xml:id, and WS-Security's wsu:Id).
+ * Every one of them counts for uniqueness: an Id carried as Id on one element and wsu:Id on another is ambiguous.
+ */
 export function idsOf(el: Element): string[] {
   const out: string[] = [];
   for (let i = 0; i < el.attributes.length; i++) {
     const a = el.attributes.item(i)!;
-    const isId = (!a.namespaceURI && (a.localName === 'Id' || a.localName === 'ID' || a.localName === 'id')) || (a.namespaceURI === XML_NS && a.localName === 'id');
+    const isId = (!a.namespaceURI && (a.localName === 'Id' || a.localName === 'ID' || a.localName === 'id')) || (a.namespaceURI === XML_NS && a.localName === 'id') || (a.namespaceURI === WSU_NS && a.localName === 'Id');
     if (isId) out.push(a.value);
   }
   return out;

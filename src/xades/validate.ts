@@ -49,10 +49,11 @@ import {
   type QualifyingProperties,
 } from './properties.js';
 import { WorkBudget, XML_WORK } from '../util/work-budget.js';
-import { keyInfoCertificateElements, keyInfoCertificates, readSignatureStructure, verifyXmlSignature, type DetachedContent, type ReferenceResult, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
-import { XML_SIGNATURE_METHODS } from './algorithms.js';
+import { keyInfoCertificateElements, keyInfoCertificates, NO_VERIFICATION_KEY, readSignatureStructure, verifyXmlSignature, type DetachedContent, type ReferenceResult, type SignatureStructure, type XmlSignatureResult } from './xmldsig.js';
+import { xmlDigestOid, xmlSignatureMethod } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
 import { xadesTimestampFacts } from './timestamps.js';
+import { securityTokenCertificates, securityTokenReferences, soapShape, wsSecurityCoverage, type TokenCertificate } from './wssecurity.js';
 
 const XADES_ALL_NAMESPACES: readonly string[] = [...XADES_NAMESPACES, XADES141_NS];
 
@@ -160,6 +161,13 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     .map((u) => u.slice(1).replace(/^xpointer\(id\(['"]([^'"]+)['"]\)\)$/, '$1'))
     .filter((i) => (ids.get(i)?.length ?? 0) > 1);
   if (sigId && (ids.get(sigId)?.length ?? 0) > 1) duplicates.push(sigId);
+  // A WS-Security token reference by Id follows the same rule as a ds:Reference: one element or refused.
+  for (const str of securityTokenReferences(structure.keyInfo)) {
+    for (const r of Array.from(str.getElementsByTagNameNS(str.namespaceURI, 'Reference'))) {
+      const u = r.getAttribute('URI') ?? '';
+      if (u.startsWith('#') && (ids.get(u.slice(1))?.length ?? 0) > 1) duplicates.push(u.slice(1));
+    }
+  }
   if (qp?.signedPropertiesId && (ids.get(qp.signedPropertiesId)?.length ?? 0) > 1) duplicates.push(qp.signedPropertiesId);
   if (duplicates.length) {
     checks.fail('FC', 'fc.unique-ids', `Id(s) ${[...new Set(duplicates)].map((d) => `"${d}"`).join(', ')} occur on more than one element: references are ambiguous`, 'FORMAT_FAILURE');
@@ -175,6 +183,15 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
   }
   const problems: string[] = [];
   kiCerts = keyInfoCertificates(structure.keyInfo, problems, budget);
+  // WS-Security: ds:KeyInfo/wsse:SecurityTokenReference names a wsse:BinarySecurityToken; its certificate is a
+  // candidate exactly like a ds:X509Certificate (unsigned unless the token itself is covered by a reference).
+  const tokens = securityTokenCertificates(structure.keyInfo, doc, ids, budget);
+  problems.push(...tokens.problems);
+  const tokenOf = new Map<ParsedCertificate, TokenCertificate>();
+  for (const t of tokens.certificates) {
+    if (!tokenOf.has(t.certificate)) tokenOf.set(t.certificate, t);
+    if (!kiCerts.includes(t.certificate)) kiCerts.push(t.certificate);
+  }
   for (const p of problems) warnings.push(p);
   embedded = qp ? qp.certificateValues.flatMap((d) => tryCert(d, warnings, budget)) : [];
   const xmlOptions = { registry: ctx.registry, detachedContent: input.detachedContent, maxReferences: ctx.limits.maxXmlReferences, budget, ids };
@@ -207,14 +224,27 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: kiCerts });
       signer = (xml.key as ParsedCertificate | null) ?? kiCerts[0];
     }
-    if (signer) checks.pass('ISC', 'isc.key-info', `signer identified by its ds:KeyInfo certificate ${signer.subject.text} (not bound by a signed property)`);
+    const token = signer && tokenOf.get(signer);
+    if (signer && token) checks.pass('ISC', 'isc.key-info', `signer identified by the certificate ${signer.subject.text} of the ${token.description} that ds:KeyInfo/wsse:SecurityTokenReference names (not bound by a signed property)`);
+    else if (signer) checks.pass('ISC', 'isc.key-info', `signer identified by its ds:KeyInfo certificate ${signer.subject.text} (not bound by a signed property)`);
     else {
-      checks.indeterminate('ISC', 'isc.key-info', 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present', 'NO_SIGNING_CERTIFICATE_FOUND');
+      const strs = securityTokenReferences(structure.keyInfo).length;
+      checks.indeterminate(
+        'ISC',
+        'isc.key-info',
+        strs
+          ? `no signing certificate: the ds:KeyInfo wsse:SecurityTokenReference gives no usable X.509 token${tokens.problems.length ? ` (${tokens.problems.join('; ')})` : ''}`
+          : 'no signing certificate: ds:KeyInfo carries no X509Certificate and no SigningCertificate is present',
+        'NO_SIGNING_CERTIFICATE_FOUND',
+      );
       // A bare public key identifies nobody, but checking it tells the caller whether the signature is intact.
       const keys = await keyValueKeys(structure.keyInfo);
       if (keys.length) {
         xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: keys });
         if (xml.signatureValid) warnings.push('the signature verifies with the public key in ds:KeyValue, which is not bound to any certificate: intact, signer unknown');
+      } else if (strs) {
+        // No key at all: the references are still resolved (not digested) so the report says what they would cover.
+        xml = await verifyXmlSignature(doc, signature, { ...xmlOptions, key: [] });
       }
     }
   }
@@ -228,11 +258,13 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       else if (r.digestOk) checks.pass('CV', `cv.reference[${r.index}]`, `${what}: ${r.digestAlgorithm} digest ${r.digestValue} matches`);
       else if (r.error?.startsWith('digest mismatch')) checks.fail('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'HASH_FAILURE');
       else if (r.error?.includes('ambiguous') || r.error?.startsWith('malformed')) checks.fail('FC', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'FORMAT_FAILURE');
+      else if (r.error?.startsWith('unsupported algorithm')) checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'CRYPTO_CONSTRAINTS_FAILURE');
       else checks.indeterminate('CV', `cv.reference[${r.index}]`, `${what}: ${r.error}`, 'SIGNED_DATA_NOT_FOUND');
     }
-    if (xml.signatureValid) checks.pass('CV', 'cv.signature-value', `${xml.resolvedAlgorithm?.name ?? xml.signedInfoAlgorithm} SignatureValue verifies with the signer's ${xml.resolvedAlgorithm?.key ?? ''} key`);
+    if (!xml.signatureValid && !signer && xml.signatureError === NO_VERIFICATION_KEY) checks.skip('CV', 'cv.signature-value', 'not verified: no signing certificate to verify the SignatureValue with');
+    else if (xml.signatureValid) checks.pass('CV', 'cv.signature-value', `${xml.resolvedAlgorithm?.name ?? xml.signedInfoAlgorithm} SignatureValue verifies with the signer's ${xml.resolvedAlgorithm?.key ?? ''} key`);
     else if (xml.problems.length) checks.fail('FC', 'fc.structure', xml.problems.join('; '), 'FORMAT_FAILURE');
-    else if (!XML_SIGNATURE_METHODS[xml.signedInfoAlgorithm] || /unsupported|not supported|no provider/i.test(xml.signatureError ?? '')) {
+    else if (!xmlSignatureMethod(xml.signedInfoAlgorithm, ctx.registry) || /unsupported|not supported|no provider/i.test(xml.signatureError ?? '')) {
       checks.indeterminate('CV', 'cv.signature-value', xml.signatureError ?? 'unsupported algorithm', 'CRYPTO_CONSTRAINTS_FAILURE');
     } else checks.fail('CV', 'cv.signature-value', xml.signatureError ?? 'SignatureValue does not verify', 'SIG_CRYPTO_FAILURE');
 
@@ -266,7 +298,10 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     // (EN 319 132-1 5.2.2); TS 101 903 XAdES-BES also allowed a signed ds:KeyInfo instead. Without
     // either, anyone can swap the KeyInfo certificate for another one with the same key.
     if (qp && !qp.signingCertificates.length && signer) {
-      const keyInfoSigned = !!structure.keyInfo && xml.references.some((r) => r.covered.element === structure!.keyInfo && r.digestOk);
+      // A token certificate is bound only when the token itself is signed too (the KeyInfo holds just its Id).
+      const token = tokenOf.get(signer);
+      const signed = (el: Element | undefined) => !!el && xml!.references.some((r) => r.covered.element === el && r.digestOk);
+      const keyInfoSigned = signed(structure.keyInfo) && (!token || signed(token.token));
       if (keyInfoSigned) checks.pass('ISC', 'isc.key-info-signed', 'no SigningCertificate(V2), but ds:KeyInfo with the signing certificate is covered by a signed reference');
       else checks.indeterminate('ISC', 'isc.signing-certificate-reference', 'XAdES QualifyingProperties without a signed SigningCertificate(V2), and ds:KeyInfo is not signed: the signing certificate is not bound by the signature', 'NO_SIGNING_CERTIFICATE_FOUND');
     }
@@ -316,8 +351,9 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     algorithms.push({ kind: 'digest', role: 'binding', id: `sav.reference-digest[${r.index}]`, what: `reference ${r.index} DigestMethod ${r.digestAlgorithm}`, digest: r.digestAlgorithm });
   }
   const certRef = qp?.signingCertificates[0];
-  if (signer && certRef?.digestOid) {
-    const name = ctx.registry.digestName(certRef.digestOid);
+  const certRefDigestOid = certRef && (certRef.digestOid ?? xmlDigestOid(certRef.digestMethod, ctx.registry));
+  if (signer && certRefDigestOid) {
+    const name = ctx.registry.digestName(certRefDigestOid);
     algorithms.push({ kind: 'digest', role: 'signing-certificate-reference', id: 'sav.signing-certificate-digest', what: `SigningCertificate reference digest ${name}`, digest: name });
   }
   if (qp?.signaturePolicy) {
@@ -479,6 +515,10 @@ function counterSignedContentPolicy(
 }
 
 function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatureResult, qp: QualifyingProperties | undefined, checks: CheckList, findings: SeverityFact[]): void {
+  // WS-Security: a signature in soap:Header/wsse:Security of an exact SOAP envelope signs message parts by
+  // Id; only the Envelope's own Body and its own header's Timestamp / token are accepted (wssecurity.ts).
+  const shape = soapShape(doc, signature);
+  const soapPart = (r: ReferenceResult) => (shape && r.covered.kind === 'element' && r.covered.element && r.uri?.startsWith('#') ? wsSecurityCoverage(shape, r.covered.element) : undefined);
   const data = dataReferences(signature, xml, qp);
   if (data.length === 0) {
     checks.fail('FC', 'fc.signed-content', 'no reference signs any data besides the signed properties', 'FORMAT_FAILURE');
@@ -493,12 +533,13 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
     // Enveloping: the data is a ds:Object child of this signature, or an element directly in one
     // (a ds:Object re-parented deeper, e.g. under a wrapper, is the DSS "fake object" XSW).
     if (enveloping && c.element && isDirectObjectData(signature, c.element)) continue;
+    if (soapPart(r)) continue;
     bad.push(`reference ${r.index} (${r.uri}) covers ${c.description}, ${c.insideSignature ? 'inside the signature while the document element is ' : 'not the document element '}${doc.documentElement.nodeName}`);
   }
   if (bad.length) {
     checks.indeterminate('FC', 'fc.signed-content', `the signed data is not the document the caller has: ${bad.join('; ')}`, 'SIGNED_DATA_NOT_FOUND');
   } else {
-    const what = [...new Set(data.map((r) => describeSignedData(r, signature)))];
+    const what = [...new Set(data.map((r) => soapPart(r) ?? describeSignedData(r, signature)))];
     checks.pass('FC', 'fc.signed-content', `signed data is ${what.join(' and ')}`);
     for (const w of uncoveredMarkup(doc, signature, data)) findings.push({ finding: 'xmlMarkupNotCovered', detail: w });
   }
@@ -579,8 +620,10 @@ function tryCert(der: Uint8Array, warnings: string[], budget: WorkBudget): Parse
 
 /** SigningCertificate(V2) binding (EN 319 132-1 5.2.2): the digest with the element's own algorithm, then issuer/serial. */
 async function certRefMatches(ref: CertReference, c: ParsedCertificate, ctx: ValidationContext, warnings: string[]): Promise<boolean> {
-  if (!ref.digestOid || !ctx.registry.supportsDigest(ref.digestOid)) return false;
-  const h = await ctx.registry.digest(ref.digestOid, c.der);
+  // The reference's DigestMethod may be a provider's own URI (GOST): resolved through the registry.
+  const digestOid = ref.digestOid ?? xmlDigestOid(ref.digestMethod, ctx.registry);
+  if (!digestOid || !ctx.registry.supportsDigest(digestOid)) return false;
+  const h = await ctx.registry.digest(digestOid, c.der);
   if (!equalBytes(h, ref.digest)) return false;
   // The digest pins the certificate; issuer/serial is a hint (DSS treats a mismatch as a warning,
   // and real signers write IssuerSerialV2 names in reversed RDN order).

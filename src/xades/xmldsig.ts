@@ -25,7 +25,6 @@
  *   mutates globalThis.crypto and pkijs' engine slot); crypto goes through the
  *   AlgorithmRegistry, so it can be called any number of times.
  */
-import { DIGEST_OIDS } from '../crypto/algorithms.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.js';
 import type { PublicKeyFacts } from '../crypto/spki.js';
@@ -44,13 +43,17 @@ import {
   ecdsaRawToDer,
   ENVELOPED_SIGNATURE,
   signatureAlgorithmId,
-  XML_DIGEST_OIDS,
-  XML_SIGNATURE_METHODS,
+  unsupportedXmlAlgorithm,
+  xmlDigestOid,
+  xmlSignatureMethod,
   XPATH_FILTER2,
   XPATH_TRANSFORM,
 } from './algorithms.js';
 import { canonicalize } from './c14n.js';
 import { child, childElements, children, DSIG_NS, indexIds, is, isAncestorOrSelf, isElement, strictText, xpathOf } from './dom.js';
+
+/** `signatureError` when verification was asked with no key at all (only the references' coverage is resolved). */
+export const NO_VERIFICATION_KEY = 'no key to verify the SignatureValue with';
 
 /** Detached content: one unnamed blob (for a single detached reference) or a name → bytes map keyed by the reference URI. */
 export type DetachedContent = Uint8Array | ReadonlyMap<string, Uint8Array> | Readonly<Record<string, Uint8Array>>;
@@ -255,13 +258,13 @@ export async function verifyXmlSignature(doc: Document, signatureElement: Elemen
   let signatureOk = false;
   let resolved: ResolvedSignatureAlgorithm | null = null;
   let verifiedWith: VerificationKey | null = null;
-  const method = XML_SIGNATURE_METHODS[structure.signatureMethod];
+  const method = xmlSignatureMethod(structure.signatureMethod, registry);
   const c14n = C14N_METHODS[structure.canonicalizationMethod];
   const keys: readonly VerificationKey[] = Array.isArray(opts.key) ? opts.key : [opts.key as VerificationKey];
   if (problems.length) signatureError = problems[0]!;
-  else if (!method) signatureError = `unsupported SignatureMethod ${structure.signatureMethod}`;
+  else if (!method) signatureError = unsupportedXmlAlgorithm('SignatureMethod', structure.signatureMethod, registry);
   else if (!c14n) signatureError = `unsupported CanonicalizationMethod ${structure.canonicalizationMethod}`;
-  else if (!keys.length) signatureError = 'no key to verify the SignatureValue with';
+  else if (!keys.length) signatureError = NO_VERIFICATION_KEY;
   else {
     try {
       chargeSubtree(budget, structure.signedInfo, 'canonicalizing ds:SignedInfo');
@@ -413,7 +416,7 @@ async function processReference(
   const dm = child(ref, DSIG_NS, 'DigestMethod');
   const dv = child(ref, DSIG_NS, 'DigestValue');
   const digestMethod = dm?.getAttribute('Algorithm') ?? '';
-  const digestOid = XML_DIGEST_OIDS[digestMethod];
+  const digestOid = xmlDigestOid(digestMethod, registry);
   let covered: ReferenceCoverage = UNRESOLVED;
   let digested = false;
   let digestValue: string | null = null;
@@ -423,7 +426,7 @@ async function processReference(
     uri,
     type,
     digestMethod,
-    digestAlgorithm: digestOid ? (DIGEST_OIDS[digestOid] ?? digestOid) : digestMethod,
+    digestAlgorithm: digestOid ? registry.digestName(digestOid) : digestMethod,
     transforms,
     covered,
     digested,
@@ -502,7 +505,7 @@ async function processReference(
   if (notDigested) return result(false, notDigested);
   if (done.error !== undefined || !done.bytes) return result(false, done.error ?? 'transform failed');
   const bytes = done.bytes;
-  if (!digestOid || !registry.supportsDigest(digestOid)) return result(false, `unsupported DigestMethod ${digestMethod}`, bytes);
+  if (!digestOid || !registry.supportsDigest(digestOid)) return result(false, unsupportedXmlAlgorithm('DigestMethod', digestMethod, registry), bytes);
   let actual = done.digests.get(digestOid);
   if (!actual) {
     budget.charge(Math.ceil(bytes.length / XML_WORK.digestBytesPerUnit), 'digesting a reference');

@@ -2,6 +2,7 @@ import type { CryptoProvider, ResolvedSignatureAlgorithm, VerifyRequest } from '
 import { gostDigest, gostVerifyLE } from './engine.js';
 import { readGostPublicKey, type GostPublicKey } from './keys.js';
 import { GOST_CURVES, GOST_DIGESTS, GOST_KEYS, GOST_SIGNATURES, type GostSignatureSpec } from './oids.js';
+import { GOST_XML_DIGEST_METHODS, GOST_XML_SIGNATURE_METHODS } from './xml-uris.js';
 
 interface GostPlan {
   readonly resolved: ResolvedSignatureAlgorithm;
@@ -36,6 +37,14 @@ export class GostProvider implements CryptoProvider {
 
   resolveSignature(req: Omit<VerifyRequest, 'data' | 'signature'>): ResolvedSignatureAlgorithm | undefined {
     return this.plan(req)?.resolved;
+  }
+
+  xmlSignatureMethod(uri: string): string | undefined {
+    return Object.hasOwn(GOST_XML_SIGNATURE_METHODS, uri) ? GOST_XML_SIGNATURE_METHODS[uri] : undefined;
+  }
+
+  xmlDigestMethod(uri: string): string | undefined {
+    return Object.hasOwn(GOST_XML_DIGEST_METHODS, uri) ? GOST_XML_DIGEST_METHODS[uri] : undefined;
   }
 
   private plan(req: Omit<VerifyRequest, 'data' | 'signature'>): GostPlan | undefined {
