@@ -19,7 +19,7 @@ import { cmsLimitsOf, pathLimitsOf, resolveLimits, xmlLimitsOf, type Limits } fr
 import type { TrustOptions } from '../trust/context.js';
 import { directTimestampTrust, type TimestampTrust } from './timestamp-trust.js';
 import type { ValidationPolicy } from '../policy/model.js';
-import { LENIENT_POLICY, POLICY_PRESETS } from '../policy/presets.js';
+import { DEFAULT_POLICY, POLICY_PRESETS } from '../policy/presets.js';
 
 /** A certificate as the caller has it: DER or PEM bytes (one or many PEM blocks), PEM text, or already parsed. */
 export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertificate;
@@ -292,7 +292,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
 function resolvePolicy(options: VerifyOptions): ValidationPolicy {
   const given = options.policy;
   let policy: ValidationPolicy;
-  if (given === undefined) policy = LENIENT_POLICY;
+  if (given === undefined) policy = DEFAULT_POLICY;
   else if (typeof given === 'string') {
     const preset = POLICY_PRESETS[given];
     if (!preset) throw new InvalidOptionError(`unknown policy preset "${given}" (known: ${Object.keys(POLICY_PRESETS).join(', ')})`);
