@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(dss))('XAdES time-stamp inputs agree with DSS-made s
 
 describe('XAdES-LTA fixture', () => {
   const fx = (p: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${p}`, import.meta.url)));
-  const opts = { trustAnchors: [fx('pki/kz-root.pem')], timestampAnchors: [fx('pki/kz-root.pem')], crls: [fx('crl/kz-ca-empty.crl')], validationTime: new Date('2026-06-01T00:00:00Z') };
+  const opts = { trustAnchors: [fx('pki/kz-root.pem')], timestampAnchors: [fx('pki/kz-root.pem')], crls: [fx('crl/kz-ca-empty.crl'), fx('crl/current/kz-root.crl')], validationTime: new Date('2026-06-01T00:00:00Z') };
   it('validates both time-stamps', async () => {
     const [sig] = (await verify(fx('xades/kz-enveloped-lta.xml'), opts)).signatures;
     expect(sig!.checks.filter((c) => c.block === 'TST').map((c) => [c.id, c.status])).toEqual([
