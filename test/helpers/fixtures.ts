@@ -68,3 +68,8 @@ export function fixtureCrls(): Uint8Array[] {
 export function withFixtureCrls<T extends VerifyOptions>(options: T): T {
   return { ...options, crls: [...(options.crls ?? []), ...fixtureCrls()] };
 }
+
+/** The same CRLs as CLI arguments (`--crl fixtures/crl/current/…`, paths relative to the repository root). */
+export function fixtureCrlArgs(): string[] {
+  return FIXTURE_CRL_FILES.flatMap((f) => ['--crl', `fixtures/${f}`]);
+}
