@@ -20,6 +20,7 @@ import type { TrustOptions } from '../trust/context.js';
 import { directTimestampTrust, type TimestampTrust } from './timestamp-trust.js';
 import type { ValidationPolicy } from '../policy/model.js';
 import { DEFAULT_POLICY, POLICY_PRESETS } from '../policy/presets.js';
+import { parsePolicy } from '../policy/parse.js';
 
 /** A certificate as the caller has it: DER or PEM bytes (one or many PEM blocks), PEM text, or already parsed. */
 export type CertificateInput = Uint8Array | ArrayBuffer | string | ParsedCertificate;
@@ -285,9 +286,8 @@ export function createContext(options: VerifyOptions): ValidationContext {
 }
 
 /**
- * The policy in force: the named preset or the given object, with the older per-option knobs
- * (algorithmPolicy, acceptablePolicies, requireRevocation) applied on top.
- * TODO(#16 policy): the default becomes DEFAULT_POLICY once fixtures carry revocation data.
+ * The policy in force: the named preset (DEFAULT_POLICY when none is named) or the given object, with the
+ * older per-option knobs (algorithmPolicy, acceptablePolicies, requireRevocation) applied on top.
  */
 function resolvePolicy(options: VerifyOptions): ValidationPolicy {
   const given = options.policy;
@@ -297,7 +297,9 @@ function resolvePolicy(options: VerifyOptions): ValidationPolicy {
     const preset = POLICY_PRESETS[given];
     if (!preset) throw new InvalidOptionError(`unknown policy preset "${given}" (known: ${Object.keys(POLICY_PRESETS).join(', ')})`);
     policy = preset;
-  } else policy = given;
+  } else if (Object.values(POLICY_PRESETS).includes(given)) policy = given;
+  // A caller's object is checked like a policy file: a malformed one must not reach the verdict.
+  else policy = parsePolicy(given);
   if (options.algorithmPolicy) policy = { ...policy, algorithms: options.algorithmPolicy };
   if (options.acceptablePolicies !== undefined) policy = { ...policy, certificate: { ...policy.certificate, acceptablePolicies: options.acceptablePolicies } };
   if (options.requireRevocation === true && policy.revocation.signer === 'none') policy = { ...policy, revocation: { ...policy.revocation, signer: 'signer-and-ca' } };
