@@ -159,7 +159,14 @@ export function canonicalJson(value: unknown): string {
 
 /** The policy as a report names it: its name and the SHA-256 of its canonical JSON. */
 export async function policyIdentity(policy: ValidationPolicy): Promise<{ name: string; sha256: string }> {
+  // Presets and caller objects come back with every call: hash each (frozen or not yet changed) object once.
+  const hit = identities.get(policy);
+  if (hit && Object.isFrozen(policy)) return { ...hit };
   const bytes = new TextEncoder().encode(canonicalJson(policy));
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  return { name: policy.name, sha256: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') };
+  const id = { name: policy.name, sha256: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') };
+  identities.set(policy, id);
+  return id;
 }
+
+const identities = new WeakMap<ValidationPolicy, { name: string; sha256: string }>();

@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { createContext, type VerifyOptions } from './options.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { addRecognition, prepareTrust, xmlCertificates } from '../trust/context.js';
+import { policyIdentity } from '../policy/parse.js';
 
 export type SignatureInput = Uint8Array | ArrayBuffer | string;
 
@@ -66,6 +67,7 @@ export async function verify(input: SignatureInput, options: VerifyOptions = {})
     signatures,
     warnings: ctx.warnings,
     ...(trust ? { trust: trust.report } : {}),
+    policy: await policyIdentity(ctx.policy),
   };
 }
 
