@@ -32,6 +32,9 @@ const TIMESTAMP_SERVICE_TYPES = new Set([
   'http://uri.etsi.org/TrstSvc/Svctype/TSA/TSS-AdESQCandQES',
 ]);
 
+/** TS 119 612 service type URIs (ETSI's vocabulary); anything else is a national vocabulary. */
+const ETSI_SERVICE_TYPE_PREFIX = 'http://uri.etsi.org/TrstSvc/Svctype/';
+
 /** True for a TS 119 612 time-stamping service type. */
 export function isTimestampServiceType(type: string): boolean {
   return TIMESTAMP_SERVICE_TYPES.has(type);
@@ -84,7 +87,11 @@ export class TrustIndex {
     let pool = this.pools.get(key);
     if (!pool) {
       const accepted = new Set(serviceTypes);
-      pool = new CertificatePool<TrustAnchor>(this.anchors.filter((a) => this.listedAs(a.certificate, accepted)));
+      // A type of a national vocabulary (outside ETSI's Svctype/ URIs) has meaning only through an MRA
+      // equivalence, which recognition applies (trust/recognize.ts): such a CA still ends a path, and a
+      // relying party recognizes it only through an enacted mapping to an accepted type.
+      const national = { has: (t: string) => accepted.has(t) || !t.startsWith(ETSI_SERVICE_TYPE_PREFIX) };
+      pool = new CertificatePool<TrustAnchor>(this.anchors.filter((a) => this.listedAs(a.certificate, national)));
       this.pools.set(key, pool);
     }
     return pool;
@@ -97,7 +104,7 @@ export class TrustIndex {
   }
 
   /** True when a service listing exactly `cert` has, or had, one of `types`. */
-  private listedAs(cert: ParsedCertificate, types: ReadonlySet<string>): boolean {
+  private listedAs(cert: ParsedCertificate, types: Pick<ReadonlySet<string>, 'has'>): boolean {
     return (this.certificateEntry(cert, false)?.refs ?? []).some((r) => [r.service.type, ...r.service.history.map((h) => h.type)].some((t) => types.has(t)));
   }
 
