@@ -64,6 +64,19 @@ export { AlgorithmRegistry } from './crypto/registry.js';
 export { WebCryptoProvider } from './crypto/webcrypto-provider.js';
 export type { CryptoProvider, VerifyRequest, ResolvedSignatureAlgorithm } from './crypto/provider.js';
 export { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy, type KeySizeRule } from './crypto/policy.js';
+export { DEFAULT_POLICY, LENIENT_POLICY, POLICY_PRESETS } from './policy/presets.js';
+export { parsePolicy, policyIdentity } from './policy/parse.js';
+export type {
+  ValidationPolicy,
+  CertificateConstraints,
+  RevocationConstraints,
+  RevocationScope,
+  TimestampConstraints,
+  TrustServiceConstraints,
+  Severity,
+  SeverityFinding,
+  PolicyIdentity,
+} from './policy/model.js';
 export { ParsedCertificate, type KeyUsageName } from './pki/certificate.js';
 export { ParsedCrl } from './pki/crl.js';
 export { CertificatePool, type TrustAnchor } from './pki/pool.js';

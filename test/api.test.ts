@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALGORITHM_POLICY, InputFormatError, InvalidOptionError, ParsedCertificate, verify } from '../src/index.js';
-import { fixture, loadManifest } from './helpers/fixtures.js';
+import { fixture, fixtureCrls, loadManifest } from './helpers/fixtures.js';
 
 const m = loadManifest();
 const at = new Date(m.validationTime);
 const kzRoot = fixture('pki/kz-root.pem');
+const crls = fixtureCrls();
 const kzAttached = fixture('cades/kz-attached.p7s');
 
 describe('verify() API', () => {
   it('gives the same verdict for DER, PEM and base64 input', async () => {
     const reports = await Promise.all(
       ['cades/kz-attached.p7s', 'cades/kz-attached.pem', 'cades/kz-attached.b64'].map((f) =>
-        verify(fixture(f), { trustAnchors: [kzRoot], validationTime: at }),
+        verify(fixture(f), { trustAnchors: [kzRoot], crls, validationTime: at }),
       ),
     );
     for (const r of reports) expect(r.signatures[0]!.indication).toBe('TOTAL-PASSED');
@@ -25,10 +26,11 @@ describe('verify() API', () => {
     const detachedPool = Buffer.alloc(4096, 0x42);
     const content = fixture('content/document.txt');
     detachedPool.set(content, 7);
-    const r = await verify(view, { trustAnchors: [kzRoot], validationTime: at });
+    const r = await verify(view, { trustAnchors: [kzRoot], crls, validationTime: at });
     expect(r.signatures[0]!.indication).toBe('TOTAL-PASSED');
     const d = await verify(fixture('cades/kz-detached.p7s'), {
       trustAnchors: [kzRoot],
+      crls,
       validationTime: at,
       detachedContent: detachedPool.subarray(7, 7 + content.length),
     });
@@ -36,7 +38,7 @@ describe('verify() API', () => {
   });
 
   it('reports the times used and the chain, signer first', async () => {
-    const r = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at });
+    const r = await verify(kzAttached, { trustAnchors: [kzRoot], crls, validationTime: at });
     const s = r.signatures[0]!;
     expect(s.times.validationTime).toBe(at.toISOString());
     expect(s.times.claimedSigningTime).toBe('2026-03-01T10:00:00.000Z');
@@ -46,13 +48,14 @@ describe('verify() API', () => {
   });
 
   it('is INDETERMINATE/SIGNED_DATA_NOT_FOUND for a detached signature without content', async () => {
-    const r = await verify(fixture('cades/kz-detached.p7s'), { trustAnchors: [kzRoot], validationTime: at });
+    const r = await verify(fixture('cades/kz-detached.p7s'), { trustAnchors: [kzRoot], crls, validationTime: at });
     expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'SIGNED_DATA_NOT_FOUND' });
   });
 
   it('is TOTAL-FAILED/HASH_FAILURE for a detached signature over other content', async () => {
     const r = await verify(fixture('cades/kz-detached.p7s'), {
       trustAnchors: [kzRoot],
+      crls,
       validationTime: at,
       detachedContent: new TextEncoder().encode('not the signed document'),
     });
@@ -72,7 +75,7 @@ describe('verify() API', () => {
 
   it('a revoked signer is REVOKED_NO_POE after its revocation date and not before it', async () => {
     const revoked = fixture('cades/kz-revoked.p7s');
-    const opts = { trustAnchors: [kzRoot], crls: [fixture('crl/kz-ca.crl')] };
+    const opts = { trustAnchors: [kzRoot], crls: [fixture('crl/kz-ca.crl'), fixture('crl/current/kz-root.crl')] };
     const after = await verify(revoked, { ...opts, validationTime: new Date('2026-05-15T00:00:00Z') });
     expect(after.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'REVOKED_NO_POE' });
     expect(after.signatures[0]!.revocation[0]).toMatchObject({ status: 'revoked', revocationTime: '2026-02-01T00:00:00.000Z' });
@@ -83,27 +86,32 @@ describe('verify() API', () => {
     expect(other.signatures[0]!.revocation[0]!.status).toBe('good');
   });
 
-  it('requireRevocation: a chain certificate without revocation status is INDETERMINATE/TRY_LATER, not a warning', async () => {
-    const byDefault = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at });
-    expect(byDefault.signatures[0]!.indication).toBe('TOTAL-PASSED');
-    expect(byDefault.signatures[0]!.warnings.join(' ')).toMatch(/not checked/);
-    const none = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, requireRevocation: true });
+  it('revocation: required for every chain certificate by default (TRY_LATER); a warning only under the lenient policy or scope none', async () => {
+    const lenient = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, policy: 'lenient' });
+    expect(lenient.signatures[0]!.indication).toBe('TOTAL-PASSED');
+    expect(lenient.signatures[0]!.warnings.join(' ')).toMatch(/not checked/);
+    const none = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at });
     expect(none.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    // requireRevocation on top of the lenient preset restores the requirement.
+    const required = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, policy: 'lenient', requireRevocation: true });
+    expect(required.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
     // The signer's CRL alone is not enough: the issuing CA's status (from the root) is required too.
-    const signerOnly = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, requireRevocation: true, crls: [fixture('crl/kz-ca-empty.crl')] });
+    const signerOnly = await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, crls: [fixture('crl/kz-ca-empty.crl')] });
     const why = signerOnly.signatures[0]!.checks.filter((c) => c.subIndication === 'TRY_LATER').map((c) => c.detail);
     expect(why).toHaveLength(1);
     expect(why[0]).toMatch(/KZ Test Issuing CA/);
-    const revoked = await verify(fixture('cades/kz-revoked.p7s'), { trustAnchors: [kzRoot], validationTime: at, requireRevocation: true, crls: [fixture('crl/kz-ca.crl')] });
+    expect((await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, crls })).signatures[0]!.indication).toBe('TOTAL-PASSED');
+    const revoked = await verify(fixture('cades/kz-revoked.p7s'), { trustAnchors: [kzRoot], validationTime: at, crls: [fixture('crl/kz-ca.crl'), fixture('crl/current/kz-root.crl')] });
     expect(revoked.signatures[0]!.subIndication).toBe('REVOKED_NO_POE');
   });
 
   it('SHA-1 is rejected by default and accepted when the caller\'s policy allows it', async () => {
     const sha1 = fixture('cades/kz-sha1.p7s');
-    const strict = await verify(sha1, { trustAnchors: [kzRoot], validationTime: at });
+    const strict = await verify(sha1, { trustAnchors: [kzRoot], crls, validationTime: at });
     expect(strict.signatures[0]!.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE_NO_POE');
     const lenient = await verify(sha1, {
       trustAnchors: [kzRoot],
+      crls,
       validationTime: at,
       algorithmPolicy: { ...DEFAULT_ALGORITHM_POLICY, digests: { ...DEFAULT_ALGORITHM_POLICY.digests, 'SHA-1': null } },
     });
@@ -114,6 +122,7 @@ describe('verify() API', () => {
     const weak = fixture('cades/kz-rsa1024.p7s');
     const lenient = await verify(weak, {
       trustAnchors: [kzRoot],
+      crls,
       validationTime: at,
       algorithmPolicy: { ...DEFAULT_ALGORITHM_POLICY, keys: { ...DEFAULT_ALGORITHM_POLICY.keys, RSA: [{ minBits: 1024, until: null }] } },
     });
@@ -139,7 +148,7 @@ describe('anchors passed again and again', () => {
     const root = ParsedCertificate.fromDer(der(kzRoot));
     const other = ParsedCertificate.fromDer(der(fixture('pki/az-root.pem')));
     const anchors = [other, root];
-    const verdict = async () => (await verify(kzAttached, { trustAnchors: anchors, validationTime: at })).signatures[0]!.indication;
+    const verdict = async () => (await verify(kzAttached, { trustAnchors: anchors, crls, validationTime: at })).signatures[0]!.indication;
     expect(await verdict()).toBe('TOTAL-PASSED');
     expect(await verdict()).toBe('TOTAL-PASSED');
     anchors[1] = other; // same array, the KZ root gone

@@ -4,8 +4,8 @@
  * refused now.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verify, type VerifyOptions } from '../src/index.js';
-import { fixture } from './helpers/fixtures.js';
+import { DEFAULT_POLICY, verify, type VerifyOptions } from '../src/index.js';
+import { fixture, fixtureCrls } from './helpers/fixtures.js';
 import { cades, crl, fixtureActor, mint, ocspResponse, OIDS, type Actor } from './helpers/attack-pki.js';
 
 const d = (s: string) => new Date(s);
@@ -146,7 +146,9 @@ describe('#15.5 revocation data must be fresh (EN 319 102-1 5.2.5)', () => {
 
   it('not required: the stale answer is a warning and the status is not reported "good"', async () => {
     const stale = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], ...monthsOld });
-    const s = await run(await signed(), { ocspResponses: [stale] });
+    // A policy that does not require revocation (scope none) and does not accept stale data.
+    const notRequired = { ...DEFAULT_POLICY, revocation: { ...DEFAULT_POLICY.revocation, signer: 'none' as const } };
+    const s = await run(await signed(), { ocspResponses: [stale], policy: notRequired });
     expect(s.revocation[0]).toMatchObject({ status: 'unknown', kind: 'ocsp' });
     expect(s.warnings.join('\n')).toMatch(/CN=Aigerim.*not established: its revocation data is stale/);
   });
@@ -167,14 +169,16 @@ describe('#15.5 revocation data must be fresh (EN 319 102-1 5.2.5)', () => {
   it('data stale at the validation time but issued after the best-signature-time (a time-stamp) is accepted', async () => {
     const sig = await cades({ signer, certs: [signer, ca], signingTime: d('2026-04-01T00:00:00Z'), timestamp: { tsa, genTime: d('2026-04-01T00:05:00Z') } });
     const after = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], producedAt: d('2026-04-10T00:00:00Z'), thisUpdate: d('2026-04-10T00:00:00Z'), nextUpdate: d('2026-04-17T00:00:00Z') });
-    const s = await run(sig, { ocspResponses: [after], crls: [rootCrl], requireRevocation: true });
+    // The TSA's own status at the validation time (the default policy requires it for the TSA's path too).
+    const tsaGood = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: tsa, status: 'good' }], producedAt: d('2026-05-31T00:00:00Z'), thisUpdate: d('2026-05-31T00:00:00Z'), nextUpdate: d('2026-06-07T00:00:00Z') });
+    const s = await run(sig, { ocspResponses: [after, tsaGood], crls: [rootCrl], requireRevocation: true });
     expect(s.times.bestSignatureTimeSource).toBe('signature-timestamp');
     expect(s.indication).toBe('TOTAL-PASSED');
     expect(s.revocation[0]!.status).toBe('good');
     expect(s.checks.find((c) => c.id === 'psv.xcv.revocation-freshness')?.status).toBe('PASSED');
     // Issued before the best-signature-time and past its nextUpdate: still stale.
     const before = await ocspResponse({ signer: responder, issuer: ca, entries: [{ cert: signer, status: 'good' }], producedAt: d('2026-03-01T00:00:00Z'), thisUpdate: d('2026-03-01T00:00:00Z'), nextUpdate: d('2026-03-08T00:00:00Z') });
-    const t = await run(sig, { ocspResponses: [before], crls: [rootCrl], requireRevocation: true });
+    const t = await run(sig, { ocspResponses: [before, tsaGood], crls: [rootCrl], requireRevocation: true });
     expect(t).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
   });
 });
@@ -186,7 +190,7 @@ describe('#15.10 a signature before its signing certificate existed', () => {
   it('best-signature-time (a valid time-stamp) before notBefore: TOTAL-FAILED/NOT_YET_VALID', async () => {
     const cert = await late();
     const sig = await cades({ signer: cert, certs: [cert, ca], timestamp: { tsa, genTime: d('2026-03-01T00:00:00Z') } });
-    const s = await run(sig);
+    const s = await run(sig, { crls: fixtureCrls() });
     expect(s.times.bestSignatureTime).toBe('2026-03-01T00:00:00.000Z');
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'NOT_YET_VALID' });
     expect(s.checks.find((c) => c.id === 'psv.not-yet-valid')?.status).toBe('FAILED');
@@ -194,7 +198,7 @@ describe('#15.10 a signature before its signing certificate existed', () => {
 
   it('a claimed signing-time before notBefore: TOTAL-FAILED/NOT_YET_VALID', async () => {
     const cert = await late();
-    const s = await run(await cades({ signer: cert, certs: [cert, ca], signingTime: d('2026-03-15T00:00:00Z') }));
+    const s = await run(await cades({ signer: cert, certs: [cert, ca], signingTime: d('2026-03-15T00:00:00Z') }), { crls: fixtureCrls() });
     expect(s).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'NOT_YET_VALID' });
     expect(s.checks.find((c) => c.id === 'psv.signing-time')?.status).toBe('FAILED');
   });
@@ -212,7 +216,7 @@ describe('#15.10 a signature before its signing certificate existed', () => {
 
   it('control: signing-time and time-stamp after notBefore pass', async () => {
     const cert = await late();
-    const s = await run(await cades({ signer: cert, certs: [cert, ca], signingTime: d('2026-04-02T00:00:00Z'), timestamp: { tsa, genTime: d('2026-04-02T00:01:00Z') } }));
+    const s = await run(await cades({ signer: cert, certs: [cert, ca], signingTime: d('2026-04-02T00:00:00Z'), timestamp: { tsa, genTime: d('2026-04-02T00:01:00Z') } }), { crls: fixtureCrls() });
     expect(s.indication).toBe('TOTAL-PASSED');
   });
 });
@@ -220,7 +224,7 @@ describe('#15.10 a signature before its signing certificate existed', () => {
 describe('#15.4 every hash that binds signed data is under the algorithm policy', () => {
   it('SignerInfo digestAlgorithm SHA-1 (the content hash) under sha256WithRSAEncryption: CRYPTO_CONSTRAINTS_FAILURE_NO_POE', async () => {
     const sig = await cades({ signer, certs: [signer, ca], signingTime: d('2026-05-20T00:00:00Z'), digestHash: 'SHA-1', signatureHash: 'SHA-256' });
-    const s = await run(sig);
+    const s = await run(sig, { crls: fixtureCrls() });
     expect(s.signatureAlgorithm).toBe('sha256WithRSAEncryption');
     expect(s.digestAlgorithm).toBe('SHA-1');
     expect(s).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE' });
@@ -229,7 +233,7 @@ describe('#15.4 every hash that binds signed data is under the algorithm policy'
 
   it('a time-stamp with a SHA-1 message imprint is not a proof of existence (revoked signer stays REVOKED_NO_POE)', async () => {
     const at = { signer: revokedSigner, certs: [revokedSigner, ca], signingTime: d('2026-01-15T00:00:00Z') };
-    const opts = { crls: [fixture('crl/kz-ca.crl')] };
+    const opts = { crls: [fixture('crl/kz-ca.crl'), rootCrl] };
     // Control: the same time-stamp with a SHA-256 imprint is a POE before the revocation (2026-02-01).
     const ok = await run(await cades({ ...at, timestamp: { tsa, genTime: d('2026-01-15T00:05:00Z') } }), opts);
     expect(ok.indication).toBe('TOTAL-PASSED');

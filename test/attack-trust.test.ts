@@ -9,8 +9,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTrustLists, verify, type VerifyOptions } from '../src/index.js';
 import type { SignatureReport } from '../src/report/model.js';
-import { fixture } from './helpers/fixtures.js';
-import { cades, fixtureCert, jsonList, mint, skiOf, withSignatureTimestamp } from './helpers/attack-trust-pki.js';
+import { fixture, fixtureCrls } from './helpers/fixtures.js';
+import { cades, emptyCrl, fixtureCert, jsonList, mint, skiOf, withSignatureTimestamp } from './helpers/attack-trust-pki.js';
 import type { IssuedCert } from '../fixtures/lib/pki.js';
 import { policies } from './pki-testca.js';
 import { readFileSync } from 'node:fs';
@@ -18,7 +18,8 @@ import { readFileSync } from 'node:fs';
 const AT = new Date('2026-06-01T00:00:00Z');
 const read = (rel: string) => new Uint8Array(readFileSync(new URL(`../${rel}`, import.meta.url)));
 const one = async (sig: Uint8Array, o: VerifyOptions): Promise<SignatureReport> => {
-  const r = await verify(sig, { validationTime: AT, ...o });
+  // The fixture PKI's current CRLs first (the default policy requires every chain certificate's status); a test's own come on top.
+  const r = await verify(sig, { validationTime: AT, ...o, crls: [...fixtureCrls(), ...(o.crls ?? [])] });
   expect(r.signatures).toHaveLength(1);
   return r.signatures[0]!;
 };
@@ -172,7 +173,8 @@ describe('#15.2 a time-stamp is proof of existence only from a TSA trusted as a 
   });
 
   it('CAdES-LTA: neither the archive nor the signature time-stamp keeps an expired signer valid when their TSAs are only under a signature anchor', async () => {
-    const later = { validationTime: new Date('2031-01-01T00:00:00Z'), trustAnchors: [fixture('pki/kz-root.pem')] };
+    // kz-root's and kz-ca's current CRLs: the status the default policy requires for kz-ca and the TSAs in 2031.
+    const later = { validationTime: new Date('2031-01-01T00:00:00Z'), trustAnchors: [fixture('pki/kz-root.pem')], crls: [fixture('crl/current/kz-root.crl'), fixture('crl/current/kz-ca.crl')] };
     const r = await verify(fixture('ltv/cades-lta.p7s'), later);
     const s = r.signatures[0]!;
     expect([s.indication, s.subIndication]).toEqual(['INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE']);
@@ -210,7 +212,7 @@ describe('#15.6 list freshness is judged at each validation time', () => {
     const sig = fixture('cades/kz-attached.p7s');
     const fresh = await one(sig, { trustLists: set, relyingParty: 'KZ' });
     expect(fresh.recognition!.status).toBe('RECOGNIZED');
-    const later = await verify(sig, { validationTime: new Date('2026-12-01T00:00:00Z'), trustLists: set, relyingParty: 'KZ' });
+    const later = await verify(sig, { validationTime: new Date('2026-12-01T00:00:00Z'), trustLists: set, relyingParty: 'KZ', crls: fixtureCrls() });
     expect(later.signatures[0]!.recognition!.status).toBe('INDETERMINATE');
     expect(later.signatures[0]!.recognition!.reasons.join(' ')).toMatch(/expired/);
     expect(later.trust!.lists[0]!.expired).toBe(true);
@@ -219,7 +221,7 @@ describe('#15.6 list freshness is judged at each validation time', () => {
 
   it('a TrustSet loaded for a later time is fresh at an earlier validation time', async () => {
     const set = await loadTrustLists([kzList('2026-09-01T00:00:00Z')], { time: new Date('2026-12-01T00:00:00Z') });
-    const r = await verify(fixture('cades/kz-attached.p7s'), { validationTime: AT, trustLists: set, relyingParty: 'KZ' });
+    const r = await verify(fixture('cades/kz-attached.p7s'), { validationTime: AT, trustLists: set, relyingParty: 'KZ', crls: fixtureCrls() });
     expect(r.signatures[0]!.recognition!.status).toBe('RECOGNIZED');
     expect(r.trust!.lists[0]!.expired).toBe(false);
   });
@@ -255,6 +257,7 @@ describe("#15.7 an agreement's certificate policy is checked against the path's 
       trustLists: [{ data: read('trust-lists/json/kz-tl.json'), name: 'kz-tl.json' }],
       agreements: [{ data: JSON.stringify(agreement), name: 'attack-agreement.json' }],
       relyingParty: 'AZ',
+      crls: [await emptyCrl(ca)],
     });
   };
 

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verify, type SignatureReport } from '../src/index.js';
-import { fixture, loadManifest } from './helpers/fixtures.js';
+import { fixture, fixtureCrls, loadManifest } from './helpers/fixtures.js';
 import { C14N10, C14N11, EXC, rsaSigner, signEnveloped, transform, type EnvelopedOptions, type Signer } from './helpers/xades-sign.js';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 async function verdict(xml: string): Promise<SignatureReport> {
-  const r = await verify(xml, { validationTime: new Date(manifest.validationTime), trustAnchors: [fixture('pki/kz-root.pem')] });
+  const r = await verify(xml, { validationTime: new Date(manifest.validationTime), trustAnchors: [fixture('pki/kz-root.pem')], crls: fixtureCrls() });
   expect(r.signatures).toHaveLength(1);
   return r.signatures[0]!;
 }

@@ -13,11 +13,11 @@ import { singleValuedProblems } from '../src/cades/attributes.js';
 import { OID } from '../src/pki/oids.js';
 import { validateTimestampToken } from '../src/tsp/index.js';
 import { createContext } from '../src/validation/options.js';
-import { fixture, loadManifest } from './helpers/fixtures.js';
+import { fixture, fixtureCrls, loadManifest } from './helpers/fixtures.js';
 import { attribute, resign } from './helpers/resign.js';
 
 const at = new Date(loadManifest().validationTime);
-const opts = () => ({ trustAnchors: [fixture('pki/kz-root.pem')], validationTime: at });
+const opts = () => ({ trustAnchors: [fixture('pki/kz-root.pem')], crls: fixtureCrls(), validationTime: at });
 const signingTime = (iso: string) => attribute(OID.signingTime, new asn1js.UTCTime({ valueDate: new Date(iso) }));
 
 describe('single-valued signed attributes (CAdES)', () => {
@@ -72,7 +72,7 @@ describe('single-valued signed attributes (CAdES)', () => {
 describe('single-valued signed attributes (time-stamp tokens)', () => {
   const si = parseCades(fixture('ltv/cades-t.p7s')).signers[0]!;
   const token = si.unsignedAttributes.get(OID.signatureTimeStampToken)![0]!.values[0]!.encoding.slice();
-  const ctx = () => createContext({ trustAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl')], validationTime: at });
+  const ctx = () => createContext({ trustAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl'), fixture('crl/current/kz-root.crl')], validationTime: at });
 
   it('a token re-signed by the TSA key with two signing-time attributes is FORMAT_FAILURE; without, it is as before', async () => {
     const control = await validateTimestampToken(await resign(token, { key: 'kz-tsa', add: [] }), { imprint: { data: si.signatureValue }, ctx: ctx() });

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from './helpers/cli.js';
-import { FIXTURES, loadManifest } from './helpers/fixtures.js';
+import { FIXTURES, loadManifest, fixtureCrlArgs } from './helpers/fixtures.js';
 
 const m = loadManifest();
-const common = ['--trust-anchor', 'fixtures/pki/kz-root.pem', '--at', m.validationTime, '--format', 'json'];
+const common = ['--trust-anchor', 'fixtures/pki/kz-root.pem', '--at', m.validationTime, '--format', 'json', ...fixtureCrlArgs()];
 let dir: string;
 
 beforeAll(() => {

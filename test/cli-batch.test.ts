@@ -1,11 +1,11 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from './helpers/cli.js';
-import { loadManifest } from './helpers/fixtures.js';
+import { loadManifest, fixtureCrlArgs } from './helpers/fixtures.js';
 import { progressBar } from '../src/cli/batch.js';
 
 const m = loadManifest();
-const common = ['--trust-anchor', 'fixtures/pki/kz-root.pem', '--trust-anchor', 'fixtures/pki/tr-root.pem', '--at', m.validationTime];
+const common = ['--trust-anchor', 'fixtures/pki/kz-root.pem', '--trust-anchor', 'fixtures/pki/tr-root.pem', '--at', m.validationTime, ...fixtureCrlArgs()];
 
 beforeAll(() => ensureBuilt());
 
@@ -55,6 +55,7 @@ describe('ots-esig verify on many files', () => {
     const r = runCli([
       'verify', 'fixtures/cades/kz-attached.p7s', 'fixtures/cades/tm-attached.p7s', '--at', m.validationTime, '--jobs', '2',
       '--trust-list', 'trust-lists/ots-lotl.xml', '--trust-list', 'trust-lists/kz-tl.xml', '--list-signer', 'fixtures/pki/ots-lotl-operator.pem', '--relying-party', 'TR',
+      ...fixtureCrlArgs(),
     ]);
     expect(r.status).toBe(1); // TM has no list: not trusted, so not every signature passes
     expect(r.stdout).toMatch(/kz-attached\.p7s\s+1\s+TOTAL-PASSED\s+KZ RECOGNIZED in TR/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from './helpers/cli.js';
-import { loadManifest } from './helpers/fixtures.js';
+import { fixtureCrlArgs, loadManifest } from './helpers/fixtures.js';
 
 const at = loadManifest().validationTime;
 const LOTL_PIN = ['--pin', 'fixtures/pki/ots-lotl-operator.pem'];
@@ -122,7 +122,7 @@ describe('ots-esig regress', () => {
     return dir;
   };
   const lists = (kz: string) => ['--trust-list', 'trust-lists/json/ots-lotl.json', '--trust-list', kz, '--trust-list', 'trust-lists/json/tr-tl.json'];
-  const common = ['--relying-party', 'TR', '--at', at, '--jobs', '2'];
+  const common = ['--relying-party', 'TR', '--at', at, '--jobs', '2', ...fixtureCrlArgs()];
 
   it('reports no change against itself and exits 0', () => {
     const r = runCli(['regress', ...lists('trust-lists/json/kz-tl.json'), '--baseline', 'trust-lists/json/ots-lotl.json', '--baseline', 'trust-lists/json/kz-tl.json', '--baseline', 'trust-lists/json/tr-tl.json', ...common, corpus()]);

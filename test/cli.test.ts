@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from './helpers/cli.js';
-import { loadManifest } from './helpers/fixtures.js';
+import { fixtureCrlArgs, loadManifest } from './helpers/fixtures.js';
 
 const m = loadManifest();
 const at = ['--at', m.validationTime];
-const kz = ['--trust-anchor', 'fixtures/pki/kz-root.pem'];
+const kzAnchor = ['--trust-anchor', 'fixtures/pki/kz-root.pem'];
+/** The KZ anchor with the test PKI's current CRLs (the default policy requires every chain certificate's status). */
+const kz = [...kzAnchor, ...fixtureCrlArgs()];
 
 beforeAll(() => ensureBuilt());
 
@@ -36,7 +38,7 @@ describe('ots-esig verify', () => {
   it('takes detached content with --content and intermediates/CRLs files', () => {
     const r = runCli([
       'verify', 'fixtures/cades/kz-detached.p7s', '--content', 'fixtures/content/document.txt', ...kz,
-      '--intermediates', 'fixtures/pki/kz-ca.pem', '--crl', 'fixtures/crl/kz-ca-empty.crl', ...at, '--format', 'json',
+      '--intermediates', 'fixtures/pki/kz-ca.pem', '--crl', 'fixtures/crl/kz-ca-empty.crl', '--crl', 'fixtures/crl/current/kz-root.crl', ...at, '--format', 'json',
     ]);
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout).signatures[0];
@@ -44,7 +46,7 @@ describe('ots-esig verify', () => {
   });
 
   it('--require-revocation turns a missing revocation status into INDETERMINATE/TRY_LATER (exit 1)', () => {
-    const r = runCli(['verify', 'fixtures/cades/kz-attached.p7s', ...kz, ...at, '--require-revocation', '--format', 'json']);
+    const r = runCli(['verify', 'fixtures/cades/kz-attached.p7s', ...kzAnchor, ...at, '--require-revocation', '--format', 'json']);
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
   });

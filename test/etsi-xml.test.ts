@@ -2,7 +2,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
 import { ETSI_VR_NS, formatEtsiXml } from '../src/report/etsi-xml.js';
-import { fixture, loadManifest } from './helpers/fixtures.js';
+import { fixture, fixtureCrls, loadManifest } from './helpers/fixtures.js';
 
 const m = loadManifest();
 const at = new Date(m.validationTime);
@@ -78,7 +78,7 @@ function structuralProblems(xml: string): string[] {
 
 describe('ETSI TS 119 102-2 validation report', () => {
   it('for a valid signature: total-passed, the chain by reference, the times', async () => {
-    const report = await verify(fixture('cades/kz-attached.p7s'), { trustAnchors: [fixture('pki/kz-root.pem')], validationTime: at });
+    const report = await verify(fixture('cades/kz-attached.p7s'), { trustAnchors: [fixture('pki/kz-root.pem')], crls: fixtureCrls(), validationTime: at });
     const xml = formatEtsiXml(report);
     expect(structuralProblems(xml)).toEqual([]);
     expect(xml).toContain('<vr:MainIndication>urn:etsi:019102:mainindication:total-passed</vr:MainIndication>');
@@ -90,6 +90,7 @@ describe('ETSI TS 119 102-2 validation report', () => {
   it('for failing signatures: the ETSI sub-indication URI, on the signature and on the failing constraint', async () => {
     const report = await verify(fixture('cades/two-signers-one-bad.p7s'), {
       trustAnchors: [fixture('pki/kz-root.pem'), fixture('pki/tr-root.pem')],
+      crls: fixtureCrls(),
       validationTime: at,
     });
     const xml = formatEtsiXml(report);

@@ -7,14 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { verify, DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy, type VerifyOptions } from '../src/index.js';
 import { evaluateAlgorithm } from '../src/crypto/policy.js';
-import { fixture } from './helpers/fixtures.js';
+import { fixture, fixtureCrls } from './helpers/fixtures.js';
 
 const base = (): VerifyOptions => ({
   validationTime: new Date('2026-06-01T00:00:00Z'),
   trustAnchors: [fixture('pki/kz-root.pem')],
   // The fixture TSA chains to the KZ root: trusted for time-stamps explicitly.
   timestampAnchors: [fixture('pki/kz-root.pem')],
-  crls: [fixture('crl/kz-ca-empty.crl')],
+  crls: [fixture('crl/kz-ca-empty.crl'), ...fixtureCrls()],
 });
 const withDigest = (name: string, until: string | null): AlgorithmPolicy => ({ ...DEFAULT_ALGORITHM_POLICY, digests: { ...DEFAULT_ALGORITHM_POLICY.digests, [name]: until } });
 const first = async (file: string, policy?: AlgorithmPolicy) => (await verify(fixture(file), { ...base(), algorithmPolicy: policy })).signatures[0]!;

@@ -27,7 +27,9 @@ async function run(s: Pick<LtvSample, 'file' | 'crls' | 'ocspResponses'>, extra:
   const r = await verify(fixture(s.file), {
     trustAnchors: manifest.trustAnchors.map(fixture),
     timestampAnchors: manifest.timestampAnchors.map(fixture),
-    crls: s.crls.map(fixture),
+    // The sample's CRLs, plus kz-root's ARL: the status of kz-ca that the default policy requires and
+    // that no sample embeds (the signer's and the TSA's status come from the sample's own data).
+    crls: [...s.crls, 'crl/current/kz-root.crl'].map(fixture),
     ocspResponses: s.ocspResponses.map(fixture),
     validationTime,
     ...extra,
@@ -120,7 +122,8 @@ describe('CAdES-T / -LT samples (EN 319 102-1 past signature validation)', () =>
 
   it('CAdES-LTA in 2031, after the signer and the signature TSA expired: the archive time-stamp keeps it valid', async () => {
     const later = { validationTime: new Date('2031-01-01T00:00:00Z') };
-    const lta = await run({ file: 'ltv/cades-lta.p7s', crls: [], ocspResponses: [] }, later);
+    // The archive TSA's path is validated now (2031): its status needs kz-ca's current CRL (the embedded one lapsed in 2026).
+    const lta = await run({ file: 'ltv/cades-lta.p7s', crls: ['crl/current/kz-ca.crl'], ocspResponses: [] }, later);
     expect(lta.indication).toBe('TOTAL-PASSED');
     expect(lta.times.bestSignatureTime).toBe('2026-03-01T10:00:05.000Z');
     expect(lta.checks.find((c) => c.id === 'tst.signature-timestamp[0]')?.detail).toMatch(/validated at the archive time-stamp 2026-04-01/);

@@ -3,7 +3,7 @@ import { verify } from '../src/index.js';
 import { ParsedCertificate } from '../src/pki/certificate.js';
 import { profileIssues } from '../src/pki/profile.js';
 import { derObjectsFrom } from '../src/util/pem.js';
-import { fixture } from './helpers/fixtures.js';
+import { fixture, fixtureCrls } from './helpers/fixtures.js';
 
 /**
  * RFC 5280 4.1.1.2: the outer signatureAlgorithm MUST equal tbsCertificate.signature. The outer copy is not
@@ -43,7 +43,7 @@ describe('outer signatureAlgorithm must equal the signed one', () => {
     // kz-missing-intermediate.p7s carries no issuing CA: the caller's intermediate is the only way to the root.
     const kzCa = derObjectsFrom(fixture('pki/kz-ca.pem'))[0]!;
     const run = (intermediate: Uint8Array) =>
-      verify(fixture('cades/kz-missing-intermediate.p7s'), { trustAnchors: [fixture('pki/kz-root.pem')], intermediates: [intermediate], validationTime: new Date('2026-06-01T00:00:00Z') }).then((r) => r.signatures[0]!);
+      verify(fixture('cades/kz-missing-intermediate.p7s'), { trustAnchors: [fixture('pki/kz-root.pem')], intermediates: [intermediate], crls: fixtureCrls(), validationTime: new Date('2026-06-01T00:00:00Z') }).then((r) => r.signatures[0]!);
     expect((await run(kzCa)).indication).toBe('TOTAL-PASSED');
     const bad = await run(withoutOuterNull(kzCa));
     expect(bad.indication).not.toBe('TOTAL-PASSED');

@@ -9,7 +9,7 @@ import { parseCades } from '../src/cades/parse.js';
 import { detectInput } from '../src/detect.js';
 import { toHex } from '../src/util/bytes.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';
-import { fixture, loadManifest, optionsFor } from './helpers/fixtures.js';
+import { fixture, fixtureCrls, loadManifest, optionsFor } from './helpers/fixtures.js';
 
 const m = loadManifest();
 const xm = loadManifest('xades/manifest.json');
@@ -28,7 +28,7 @@ const check = (s: SignatureReport, id: string) => s.checks.find((c) => c.id === 
 
 describe('CAdES: a supplied document must be the encapsulated content', () => {
   it('attached signature + a different document: TOTAL-FAILED / HASH_FAILURE, saying the document is not the signed content', async () => {
-    const s = (await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, detachedContent: forged })).signatures[0]!;
+    const s = (await verify(kzAttached, { trustAnchors: [kzRoot], crls: fixtureCrls(), validationTime: at, detachedContent: forged })).signatures[0]!;
     expect([s.indication, s.subIndication]).toEqual(['TOTAL-FAILED', 'HASH_FAILURE']);
     expect(check(s, 'cv.supplied-content')).toMatchObject({ status: 'FAILED', subIndication: 'HASH_FAILURE' });
     expect(check(s, 'cv.supplied-content')!.detail).toMatch(/supplied document is not the signed content/);
@@ -37,7 +37,7 @@ describe('CAdES: a supplied document must be the encapsulated content', () => {
   });
 
   it('attached signature + the same bytes (a copy, not the same buffer): TOTAL-PASSED, the report states the digest verified', async () => {
-    const s = (await verify(kzAttached, { trustAnchors: [kzRoot], validationTime: at, detachedContent: encapsulated.slice() })).signatures[0]!;
+    const s = (await verify(kzAttached, { trustAnchors: [kzRoot], crls: fixtureCrls(), validationTime: at, detachedContent: encapsulated.slice() })).signatures[0]!;
     expect(s.indication).toBe('TOTAL-PASSED');
     expect(check(s, 'cv.supplied-content')!.status).toBe('PASSED');
     const sha = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', encapsulated.slice())));
@@ -47,7 +47,7 @@ describe('CAdES: a supplied document must be the encapsulated content', () => {
 
   it('a detached signature states the digest of the supplied content it verified', async () => {
     const content = fixture('content/document.txt');
-    const s = (await verify(fixture('cades/kz-detached.p7s'), { trustAnchors: [kzRoot], validationTime: at, detachedContent: content })).signatures[0]!;
+    const s = (await verify(fixture('cades/kz-detached.p7s'), { trustAnchors: [kzRoot], crls: fixtureCrls(), validationTime: at, detachedContent: content })).signatures[0]!;
     expect(s.indication).toBe('TOTAL-PASSED');
     const sha = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', content.slice())));
     expect(check(s, 'cv.message-digest')!.detail).toContain(`supplied detached content ${sha}`);

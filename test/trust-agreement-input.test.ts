@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
 import { parseAgreementJson } from '../src/trust/agreements.js';
-import { fixture, loadManifest } from './helpers/fixtures.js';
+import { fixture, fixtureCrls, loadManifest } from './helpers/fixtures.js';
 
 const at = new Date(loadManifest().validationTime);
 const raw = JSON.parse(readFileSync('trust-lists/agreements/az-tr-mutual.json', 'utf8'));
@@ -14,6 +14,7 @@ async function recognitionWith(agreement: unknown) {
     trustLists: lists,
     agreements: [agreement as never],
     relyingParty: 'TR',
+    crls: fixtureCrls(),
   });
   return r.signatures[0]!.recognition!;
 }

@@ -13,6 +13,7 @@ import { nameKeyFromCertificate, nameKeyFromString } from '../src/trust/names.js
 import { serviceStatusAt } from '../src/trust/status.js';
 import { parseTrustedListXml } from '../src/trust/tsl-xml.js';
 import { loadCertificates } from '../src/validation/options.js';
+import { fixtureCrls } from './helpers/fixtures.js';
 
 const root = new URL('../', import.meta.url);
 const read = (p: string): Uint8Array => new Uint8Array(readFileSync(new URL(p, root)));
@@ -146,7 +147,7 @@ describe('hand-authored JSON lists', () => {
     expect(list.providers[0]!.services[0]!.history).toEqual([]);
     expect(list.scheme.pointers).toEqual([]);
     const { verify } = await import('../src/validation/verify.js');
-    const r = await verify(read('fixtures/cades/az-attached.p7s'), { trustLists: [{ data: JSON.stringify(minimal) }], relyingParty: 'AZ', validationTime: T });
+    const r = await verify(read('fixtures/cades/az-attached.p7s'), { trustLists: [{ data: JSON.stringify(minimal) }], relyingParty: 'AZ', validationTime: T, crls: fixtureCrls() });
     expect(r.signatures[0]!.recognition!.status).toBe('RECOGNIZED');
     expect(r.signatures[0]!.recognition!.basis!.kind).toBe('national');
   });

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTrustLists, type TrustListInput, type TrustSet } from '../src/trust/load.js';
 import { verify } from '../src/validation/verify.js';
+import { fixtureCrls } from './helpers/fixtures.js';
 
 const root = new URL('../', import.meta.url);
 const read = (p: string): Uint8Array => new Uint8Array(readFileSync(new URL(p, root)));
@@ -92,6 +93,8 @@ function listInputs(basis: Basis): TrustListInput[] {
 const AGREEMENTS = ['az-tr-mutual', 'kz-to-uz-one-way', 'kg-kz-ended'].map((a) => ({ data: read(`trust-lists/agreements/${a}.json`), name: `${a}.json` }));
 const signature = Object.fromEntries(SIGNERS.map((cc) => [cc, read(`fixtures/cades/${cc.toLowerCase()}-attached.p7s`)]));
 const sets = new Map<string, TrustSet>();
+/** The current CRLs of the test PKI: the default policy requires the status of every signer and CA certificate. */
+const FIXTURE_CRLS = fixtureCrls();
 
 beforeAll(async () => {
   for (const basis of BASES) {
@@ -110,6 +113,7 @@ describe(`recognition matrix (${cases.length} cases: ${RELYING.length} relying p
       agreements: basis === 'multilateral' ? [] : AGREEMENTS,
       relyingParty: R,
       validationTime: t,
+      crls: FIXTURE_CRLS,
     });
     const s = report.signatures[0]!;
     const rec = s.recognition!;

@@ -11,6 +11,7 @@ import { formatText } from '../src/report/text.js';
 import { verify } from '../src/validation/verify.js';
 import type { VerifyOptions } from '../src/validation/options.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';
+import { fixtureCrlArgs, fixtureCrls } from './helpers/fixtures.js';
 
 const root = new URL('../', import.meta.url);
 const read = (p: string): Uint8Array => new Uint8Array(readFileSync(new URL(p, root)));
@@ -28,7 +29,7 @@ const national = (cc: string, pinned = false): TrustListInput => ({
 const agreementJson = (f: string): Record<string, unknown> => JSON.parse(text(`trust-lists/agreements/${f}.json`)) as Record<string, unknown>;
 
 async function recognition(cc: string, options: VerifyOptions) {
-  const report = await verify(sig(cc), { validationTime: T, ...options });
+  const report = await verify(sig(cc), { validationTime: T, crls: fixtureCrls(), ...options });
   return { report, s: report.signatures[0]!, r: report.signatures[0]!.recognition! };
 }
 
@@ -306,7 +307,7 @@ describe('time: a service withdrawn after the time-stamp still supports the sign
   const run = async (file: string, withdrawn: string) => {
     const report = await verify(read(`fixtures/xades/${file}`), {
       trustLists: [kzListWithdrawnAt(withdrawn)],
-      crls: [read('fixtures/crl/kz-ca-empty.crl')],
+      crls: [read('fixtures/crl/kz-ca-empty.crl'), ...fixtureCrls()],
       relyingParty: 'KZ',
       validationTime: MANIFEST_TIME,
     });
@@ -350,7 +351,7 @@ describe('reports', () => {
 
 describe('CLI', () => {
   beforeAll(() => ensureBuilt());
-  const common = ['--trust-list', 'trust-lists/ots-lotl.xml', '--trust-list', 'trust-lists/az-tl.xml', '--trust-list', 'trust-lists/tr-tl.xml', '--list-signer', 'fixtures/pki/ots-lotl-operator.pem'];
+  const common = ['--trust-list', 'trust-lists/ots-lotl.xml', '--trust-list', 'trust-lists/az-tl.xml', '--trust-list', 'trust-lists/tr-tl.xml', '--list-signer', 'fixtures/pki/ots-lotl-operator.pem', ...fixtureCrlArgs()];
 
   it('prints the recognition and exits 0 when RECOGNIZED', () => {
     const r = runCli(['verify', 'fixtures/cades/az-attached.p7s', ...common, '--relying-party', 'TR', '--at', MANIFEST_TIME.toISOString()]);
@@ -373,7 +374,7 @@ describe('CLI', () => {
 
   it('a batch exits 1 when any signature is not recognized, 0 when all are', () => {
     const files = ['fixtures/cades/az-attached.p7s', 'fixtures/cades/tr-attached.p7s'];
-    const lists = ['--trust-list', 'trust-lists/json/az-tl.json', '--trust-list', 'trust-lists/json/tr-tl.json', '--relying-party', 'AZ', '--at', MANIFEST_TIME.toISOString(), '--jobs', '1'];
+    const lists = ['--trust-list', 'trust-lists/json/az-tl.json', '--trust-list', 'trust-lists/json/tr-tl.json', '--relying-party', 'AZ', '--at', MANIFEST_TIME.toISOString(), '--jobs', '1', ...fixtureCrlArgs()];
     expect(runCli(['verify', ...files, ...lists]).status).toBe(1);
     expect(runCli(['verify', ...files, ...lists, '--agreement', 'trust-lists/agreements/az-tr-mutual.json']).status).toBe(0);
   });

@@ -7,12 +7,12 @@ import { parseCades } from '../src/cades/parse.js';
 import { OID } from '../src/pki/oids.js';
 import { parseTimestampToken, validateTimestampToken } from '../src/tsp/index.js';
 import { createContext } from '../src/validation/options.js';
-import { FIXTURES, fixture } from './helpers/fixtures.js';
+import { FIXTURES, fixture, fixtureCrls } from './helpers/fixtures.js';
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const at = new Date('2026-06-01T00:00:00Z');
 const ctx = (over: Record<string, unknown> = {}) =>
-  createContext({ trustAnchors: [fixture('pki/kz-root.pem')], timestampAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl')], validationTime: at, ...over });
+  createContext({ trustAnchors: [fixture('pki/kz-root.pem')], timestampAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl'), fixture('crl/current/kz-root.crl')], validationTime: at, ...over });
 
 function tokenOf(file: string): { token: Uint8Array; signatureValue: Uint8Array } {
   const si = parseCades(fixture(file)).signers[0]!;
@@ -165,7 +165,7 @@ describe('interoperability with openssl ts (independent implementation)', () => 
     const rep = spawnSync('openssl', ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', join(dir, 'q.tsq'), '-out', join(dir, 'r.tsr')], { encoding: 'utf8' });
     expect(rep.status, rep.stderr).toBe(0);
     const resp = new Uint8Array(readFileSync(join(dir, 'r.tsr')));
-    const now = createContext({ timestampAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: [fixture('crl/kz-ca-empty.crl')] });
+    const now = createContext({ timestampAnchors: [fixture('pki/kz-root.pem')], intermediates: [fixture('pki/kz-ca.pem')], crls: fixtureCrls() });
     const ok = await validateTimestampToken(resp, { imprint: { data }, ctx: now });
     expect(ok.status, JSON.stringify(ok.checks.filter((c) => c.status !== 'PASSED'))).toBe('PASSED');
     expect(Math.abs(ok.genTime!.getTime() - Date.now())).toBeLessThan(10 * 60 * 1000);

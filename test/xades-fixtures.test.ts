@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
+import { FIXTURE_CRL_FILES } from './helpers/fixtures.js';
 
 interface Sample {
   id: string;
@@ -21,7 +22,8 @@ function options(s: Sample) {
   return {
     trustAnchors: s.trustAnchors.map(read),
     timestampAnchors: (s.timestampAnchors ?? []).map(read),
-    crls: s.crls.map(read),
+    // The sample's CRLs, then the current CRLs of the fixture PKI (the default policy wants every CA's status).
+    crls: [...s.crls, ...FIXTURE_CRL_FILES].map(read),
     validationTime: new Date(manifest.validationTime),
     detachedFiles: s.detached ? Object.fromEntries(Object.entries(s.detached).map(([k, v]) => [k, read(v)])) : undefined,
   };

@@ -65,7 +65,7 @@ describe.skipIf(!haveCorpus)(`XAdES time-stamp inputs agree with DSS-made signat
 
 describe('XAdES-LTA fixture', () => {
   const fx = (p: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${p}`, import.meta.url)));
-  const opts = { trustAnchors: [fx('pki/kz-root.pem')], timestampAnchors: [fx('pki/kz-root.pem')], crls: [fx('crl/kz-ca-empty.crl')], validationTime: new Date('2026-06-01T00:00:00Z') };
+  const opts = { trustAnchors: [fx('pki/kz-root.pem')], timestampAnchors: [fx('pki/kz-root.pem')], crls: [fx('crl/kz-ca-empty.crl'), fx('crl/current/kz-root.crl')], validationTime: new Date('2026-06-01T00:00:00Z') };
   it('validates both time-stamps', async () => {
     const [sig] = (await verify(fx('xades/kz-enveloped-lta.xml'), opts)).signatures;
     // The archive time-stamp is validated first: it is the proof of existence for the signature time-stamp.

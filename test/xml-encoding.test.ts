@@ -9,10 +9,10 @@ import { InputFormatError, verify } from '../src/index.js';
 import { TrustListError } from '../src/trust/errors.js';
 import { parseTrustedListXml } from '../src/trust/tsl-xml.js';
 import { parseXml } from '../src/xml/parse.js';
-import { fixture } from './helpers/fixtures.js';
+import { fixture, fixtureCrls } from './helpers/fixtures.js';
 import { certB64, envelopedTransform, excC14nTransform, reference, signatureXml, signXml } from './helpers/xml-sign.js';
 
-const options = { validationTime: new Date('2026-06-01T00:00:00Z'), trustAnchors: [fixture('pki/kz-root.pem')] };
+const options = { validationTime: new Date('2026-06-01T00:00:00Z'), trustAnchors: [fixture('pki/kz-root.pem')], crls: fixtureCrls() };
 /** A signed UTF-8 document whose text is not ASCII: read as windows-1251 it is different text. */
 const signed = signXml(
   `<платёж xmlns="urn:x"><сумма>1000 ₸</сумма>${signatureXml({ references: [reference('', [envelopedTransform, excC14nTransform()])], keyInfoCerts: [certB64('kz-signer'), certB64('kz-ca')] })}</платёж>`,

@@ -16,6 +16,12 @@ function pilotTrust(): Plugin {
     const agreements = readdirSync(repo('trust-lists/agreements')).filter((f) => f.endsWith('.json')).sort();
     for (const f of lists) out.set(`trust/lists/${f}`, readFileSync(repo(`trust-lists/json/${f}`), 'utf8'));
     for (const f of agreements) out.set(`trust/agreements/${f}`, readFileSync(repo(`trust-lists/agreements/${f}`), 'utf8'));
+    // The current CRLs of the fixture PKI (PEM): the default validation policy requires the status of the signer and of every CA.
+    const crls = readdirSync(repo('fixtures/crl/current')).filter((f) => f.endsWith('.crl')).sort();
+    for (const f of crls) {
+      const b64 = readFileSync(repo(`fixtures/crl/current/${f}`)).toString('base64').replace(/.{1,64}/g, '$&\n');
+      out.set(`trust/crls/${f}.pem`, `-----BEGIN X509 CRL-----\n${b64}-----END X509 CRL-----\n`);
+    }
     const manifest = JSON.parse(readFileSync(repo('fixtures/manifest.json'), 'utf8')) as { validationTime: string };
     const index = {
       test: true,
@@ -24,6 +30,7 @@ function pilotTrust(): Plugin {
       validationTime: manifest.validationTime,
       lists: lists.map((f) => `lists/${f}`),
       agreements: agreements.map((f) => `agreements/${f}`),
+      crls: crls.map((f) => `crls/${f}.pem`),
     };
     out.set('trust/index.json', JSON.stringify(index, null, 2));
     return out;

@@ -80,6 +80,8 @@ export function manifestPaths(fixtures: string): string[] {
 export async function loadCorpus(fixtures: string, opts: LoadCorpusOptions = {}): Promise<Corpus> {
   const read = (rel: string) => new Uint8Array(readFileSync(join(fixtures, rel)));
   const seeds: Seed[] = [];
+  // The current CRLs of the fixture PKI (fixtures/gen-revocation.ts): the default policy requires every chain certificate's status.
+  const currentCrls = existsSync(join(fixtures, 'crl/current')) ? readdirSync(join(fixtures, 'crl/current')).filter((f) => f.endsWith('.crl')).sort().map((f) => `crl/current/${f}`) : [];
   for (const path of manifestPaths(fixtures)) {
     // A manifest may give trust anchors once for all its samples (fixtures/ltv).
     const m = JSON.parse(readFileSync(path, 'utf8')) as { validationTime: string; trustAnchors?: readonly string[]; timestampAnchors?: readonly string[]; samples: ManifestSample[] };
@@ -94,7 +96,7 @@ export async function loadCorpus(fixtures: string, opts: LoadCorpusOptions = {})
         trustAnchors: (s.trustAnchors ?? m.trustAnchors ?? []).map(read),
         timestampAnchors: (s.timestampAnchors ?? m.timestampAnchors ?? []).map(read),
         intermediates: (s.intermediates ?? []).map(read),
-        crls: (s.crls ?? []).map(read),
+        crls: [...(s.crls ?? []), ...currentCrls].map(read),
         ocspResponses: (s.ocspResponses ?? []).map(read),
         detachedContent: s.content ? read(s.content) : undefined,
         ...(detachedFiles ? { detachedFiles } : {}),
@@ -106,6 +108,7 @@ export async function loadCorpus(fixtures: string, opts: LoadCorpusOptions = {})
   seeds.push(...extra.seeds);
   const validTuples = new Set<string>();
   const signedData = new Map<string, readonly string[]>();
+  const sharedKeys = new Set(revocationDataKeys({ crls: currentCrls.map(read) }));
   for (const seed of seeds) {
     try {
       const r = await verify(seed.bytes, seed.options);
@@ -113,7 +116,8 @@ export async function loadCorpus(fixtures: string, opts: LoadCorpusOptions = {})
       seed.baseline = r.signatures.map((x) => x.indication).join('+') || 'no-signatures';
       for (const sig of r.signatures) {
         const data = await cadesSignedDataKey(seed.bytes, sig, seed.options);
-        const revokedBy = sig.subIndication?.startsWith('REVOKED') ? revocationDataKeys(seed.options) : [];
+        // The fixture PKI's current CRLs go with every seed: the revoking data is the seed's own (its manifest CRLs / OCSP).
+        const revokedBy = sig.subIndication?.startsWith('REVOKED') ? revocationDataKeys(seed.options).filter((k) => !sharedKeys.has(k)) : [];
         const outsideSignedData = sig.indication === 'TOTAL-PASSED' || sig.subIndication === 'SIG_CRYPTO_FAILURE' || revokedBy.length > 0;
         if (data && outsideSignedData) signedData.set(data, [...(signedData.get(data) ?? []), ...revokedBy]);
         if (sig.indication !== 'TOTAL-PASSED') continue;

@@ -197,6 +197,8 @@ function scenarioSeeds(fixtures: string): Seed[] {
   ];
   const seeds: Seed[] = [];
   const agreements = pilotAgreements();
+  // The fixture PKI's current CRLs: the default policy requires the status of the signer and of every CA.
+  const crls = readdirSync(join(fixtures, 'crl/current')).filter((f) => f.endsWith('.crl')).sort().map((f) => read(join(fixtures, 'crl/current', f)));
   // Two scenarios per signature (relying parties rotated, XML and JSON lists): enough combinations, bounded load time.
   const rps = ['TR', 'UZ', 'KZ'];
   for (const [n, [id, file, kind]] of sigs.entries()) {
@@ -212,6 +214,7 @@ function scenarioSeeds(fixtures: string): Seed[] {
             trustLists: pilotLists(json),
             agreements,
             relyingParty: rp,
+            crls,
             ...(rp === 'UZ' ? { purpose: 'tax-declaration' } : {}),
           },
           baseline: '',
@@ -228,7 +231,7 @@ function scenarioSeeds(fixtures: string): Seed[] {
 function revocationSeeds(fixtures: string): Seed[] {
   const f = (p: string) => read(join(fixtures, p));
   const base = { validationTime: new Date('2026-06-01T00:00:00Z'), trustAnchors: [f('pki/kz-root.pem')], requireRevocation: true };
-  const mk = (id: string, file: string, o: Partial<VerifyOptions>): Seed => ({ id: `rev:${id}`, file: `fixtures/${file}`, kind: file.endsWith('.xml') ? 'xml' : 'cms', bytes: f(file), options: { ...base, ...o }, baseline: '', origin: 'scenario' });
+  const mk = (id: string, file: string, o: Partial<VerifyOptions>): Seed => ({ id: `rev:${id}`, file: `fixtures/${file}`, kind: file.endsWith('.xml') ? 'xml' : 'cms', bytes: f(file), options: { ...base, ...o, crls: [...(o.crls ?? []), f('crl/current/kz-root.crl')] }, baseline: '', origin: 'scenario' });
   return [
     mk('kz-attached+ocsp-good', 'cades/kz-attached.p7s', { ocspResponses: [f('ltv/ocsp/kz-signer-good.der')], crls: [f('crl/kz-ca-empty.crl')] }),
     mk('kz-attached+ocsp-good-by-ca', 'cades/kz-attached.p7s', { ocspResponses: [f('ltv/ocsp/kz-signer-good-by-ca.der')], crls: [f('crl/kz-ca-empty.crl')] }),

@@ -6,16 +6,19 @@ import { UsageError } from './errors.js';
 import { runVerify } from './verify-command.js';
 import { runTrustList } from './trust-list-command.js';
 import { runRegress } from './regress-command.js';
+import { runPolicy } from './policy-command.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
-                  [--crl FILE]... [--ocsp FILE]... [--online] [--require-revocation] [--at ISO-8601] [--format json|text|etsi-xml|junit] [--jobs N]
+                  [--crl FILE]... [--ocsp FILE]... [--online] [--policy NAME|FILE] [--require-revocation] [--at ISO-8601]
+                  [--format json|text|etsi-xml|junit] [--jobs N]
                   [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--relying-party CC] [--purpose P]
                   [--algorithms gost]
   ots-esig trust-list lint <list.xml|list.json> [--pin CERT]... [--at ISO-8601] [--warn-days N] [--format text|json|junit]
   ots-esig trust-list diff <old> <new> [--format text|json|junit]
   ots-esig regress --trust-list NEW... [--baseline OLD... | --expect MANIFEST] [--write-expect FILE]
                    [verify flags: --list-signer, --agreement, --relying-party, --at ...] [--format text|json|junit] CORPUS_DIR
+  ots-esig policy show [default|lenient]
   ots-esig --version | --help
 
 Recognition: --trust-list takes TS 119 612 XML or JSON lists; --list-signer pins certificates allowed to sign
@@ -29,7 +32,11 @@ the CA issuing TSA certificates) or to a time-stamping service (TSA, TSA/QTST) o
 its genTime; --trust-anchor and CA services are never trusted for time-stamps.
 Revocation: --crl / --ocsp supply CRLs and OCSP responses (DER); data embedded in the signature is used too.
 --online fetches OCSP (AIA) and CRLs (distribution points) when nothing fresh answers; offline by default.
---require-revocation makes a chain certificate without revocation status INDETERMINATE / TRY_LATER (default: a warning).
+Policy: --policy default (the default) requires a fresh revocation status for the signer and every CA certificate
+(INDETERMINATE / TRY_LATER otherwise) and enforces the strict RFC 5280 profile; --policy lenient accepts less (a missing
+status is a warning); --policy FILE reads a JSON policy (policies/policy.schema.json; "extends": "default" for a partial one).
+--require-revocation restores the revocation requirement over a policy that drops it (redundant with the default).
+\`ots-esig policy show NAME\` prints a preset as JSON, a starting point for a policy file.
 Several files or a folder are verified as a batch across N worker threads, with a summary at the end.
 Exit status: 0 every signature TOTAL-PASSED (and RECOGNIZED with --relying-party), 1 any signature not (or a batch file not evaluable),
 2 usage error or not a signature.`;
@@ -44,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runTrustList(rest);
       case 'regress':
         return await runRegress(rest, new URL(import.meta.url));
+      case 'policy':
+        return runPolicy(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);

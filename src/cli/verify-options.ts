@@ -4,6 +4,10 @@ import { loadTrustLists } from '../trust/load.js';
 import { parseTime, readFile } from './io.js';
 import { InvalidOptionError } from '../errors.js';
 import { AlgorithmRegistry } from '../crypto/registry.js';
+import type { ValidationPolicy } from '../policy/model.js';
+import { parsePolicy } from '../policy/parse.js';
+import { POLICY_PRESETS } from '../policy/presets.js';
+import { UsageError } from './errors.js';
 
 /** The flags of `ots-esig verify` that shape validation (shared by the single-file and batch paths). */
 export const VERIFY_FLAGS = {
@@ -17,7 +21,10 @@ export const VERIFY_FLAGS = {
   ocsp: { type: 'string', multiple: true },
   /** Fetch OCSP / CRLs named in the certificates (AIA, CDP) when no fresh supplied or embedded data answers. */
   online: { type: 'boolean' },
+  /** Kept as an override (e.g. over --policy lenient): the default policy already requires revocation status. */
   'require-revocation': { type: 'boolean' },
+  /** The validation policy: a preset name (default, lenient) or a policy JSON file (policies/policy.schema.json). */
+  policy: { type: 'string' },
   at: { type: 'string' },
   'trust-list': { type: 'string', multiple: true },
   'list-signer': { type: 'string', multiple: true },
@@ -50,6 +57,7 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
   const algorithms = await loadAlgorithms(values.algorithms ?? []);
   return {
     ...algorithms,
+    ...(values.policy !== undefined ? { policy: loadPolicy(values.policy) } : {}),
     detachedContent: values.content ? readFile(values.content, 'content file') : undefined,
     trustAnchors: (values['trust-anchor'] ?? []).map((f) => readFile(f, 'trust anchor')),
     timestampAnchors: (values['tsa-anchor'] ?? []).map((f) => readFile(f, 'time-stamp anchor')),
@@ -66,6 +74,17 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     relyingParty: values['relying-party'],
     purpose: values.purpose,
   };
+}
+
+/** `--policy NAME|FILE`: a preset by name, else a JSON file read and checked by parsePolicy (errors name the bad field). */
+export function loadPolicy(value: string): ValidationPolicy | string {
+  if (POLICY_PRESETS[value]) return value;
+  const text = new TextDecoder().decode(readFile(value, `policy file (presets: ${Object.keys(POLICY_PRESETS).join(', ')})`));
+  try {
+    return parsePolicy(text);
+  } catch (e) {
+    throw new UsageError(`--policy ${value}: ${(e as Error).message}`);
+  }
 }
 
 /** `--algorithms gost[,…]`: a registry with the optional providers (loaded only when asked for) and their policy. */

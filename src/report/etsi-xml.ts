@@ -36,6 +36,8 @@ export function formatEtsiXml(report: ValidationReport): string {
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   out.push(`<vr:ValidationReport xmlns:vr="${ETSI_VR_NS}" xmlns:ds="${DS_NS}">`);
+  // The policy the verdicts were reached under, as a comment: TS 119 102-2 has no element for a local policy's hash.
+  if (report.policy) out.push(`  <!-- ots-esig validation policy: ${esc(report.policy.name).replace(/--/g, '- -')} sha256 ${report.policy.sha256} -->`);
   report.signatures.forEach((s) => out.push(...signatureReport(s)));
   if (certs.size) {
     out.push('  <vr:SignatureValidationObjects>');

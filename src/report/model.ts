@@ -206,4 +206,6 @@ export interface ValidationReport {
   readonly warnings: readonly string[];
   /** Trust lists and agreements used; absent when none were given. */
   readonly trust?: TrustReport;
+  /** The validation policy the verdicts were reached under: its name and the SHA-256 of its canonical JSON (src/policy/parse.ts). */
+  readonly policy: { readonly name: string; readonly sha256: string };
 }

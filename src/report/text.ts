@@ -4,6 +4,7 @@ import type { RecognitionReport, SignatureReport, TrustReport, ValidationReport 
 export function formatText(report: ValidationReport): string {
   const out: string[] = [];
   out.push(`ots-esig ${report.tool.version} — validation time ${report.validationTime}`);
+  if (report.policy) out.push(`Policy: ${report.policy.name} (sha256 ${report.policy.sha256.slice(0, 16)}…)`);
   for (const w of report.warnings) out.push(`! ${w}`);
   if (report.trust) out.push(...trustBlock(report.trust));
   report.signatures.forEach((s, i) => {

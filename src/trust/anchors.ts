@@ -32,6 +32,9 @@ const TIMESTAMP_SERVICE_TYPES = new Set([
   'http://uri.etsi.org/TrstSvc/Svctype/TSA/TSS-AdESQCandQES',
 ]);
 
+/** TS 119 612 service type URIs (ETSI's vocabulary); anything else is a national vocabulary. */
+const ETSI_SERVICE_TYPE_PREFIX = 'http://uri.etsi.org/TrstSvc/Svctype/';
+
 /** True for a TS 119 612 time-stamping service type. */
 export function isTimestampServiceType(type: string): boolean {
   return TIMESTAMP_SERVICE_TYPES.has(type);
@@ -53,8 +56,14 @@ export class TrustIndex {
   private readonly byName = new Map<string, ServiceRef[]>();
   /** Services by the SubjectPublicKeyInfo of their identity certificates: how a chain certificate is matched as proof. */
   private readonly byKey = new Map<string, ServiceRef[]>();
-  /** CA certificates of listed services, for path building (trust is decided again by recognition). */
+  /**
+   * CA certificates of listed services, whatever their type (trust is decided again by recognition).
+   * Signer paths use `anchorPoolFor`: only those listed by a service of an accepted type.
+   */
   readonly anchors: TrustAnchor[] = [];
+  /** Every identity certificate (CA or not), once, as a path end; its services are found by `certificateEntry`. */
+  private readonly identities: TrustAnchor[] = [];
+  private readonly pools = new Map<string, CertificatePool<TrustAnchor>>();
   /**
    * Identity certificates (CA or not) of services that are, or were, of a time-stamping type: where a
    * TSA's path may end. Whether the service vouched for a token at its genTime is decided per token.
@@ -66,6 +75,37 @@ export class TrustIndex {
   /** `anchors` as a CertificatePool, built on first use and then shared, read only, by every validation using this index. */
   get anchorPool(): CertificatePool<TrustAnchor> {
     return (this.pool ??= new CertificatePool<TrustAnchor>(this.anchors));
+  }
+
+  /**
+   * The CA certificates listed by a service whose type (now or in its history) is one of `serviceTypes`
+   * (the policy's trustServices.signerServiceTypes): where a signer's path may end. A CA listed only as a
+   * time-stamping service is no signer anchor. Built once per set of types and shared read only.
+   */
+  anchorPoolFor(serviceTypes: readonly string[]): CertificatePool<TrustAnchor> {
+    const key = `ca|${[...serviceTypes].sort().join(' ')}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      const accepted = new Set(serviceTypes);
+      // A type of a national vocabulary (outside ETSI's Svctype/ URIs) has meaning only through an MRA
+      // equivalence, which recognition applies (trust/recognize.ts): such a CA still ends a path, and a
+      // relying party recognizes it only through an enacted mapping to an accepted type.
+      const national = { has: (t: string) => accepted.has(t) || !t.startsWith(ETSI_SERVICE_TYPE_PREFIX) };
+      pool = new CertificatePool<TrustAnchor>(this.anchors.filter((a) => this.listedAs(a.certificate, national)));
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** Identity certificates (CA or not) of services of one of `serviceTypes` (now or in their history): where a TSA's path may end. */
+  timestampAnchorsFor(serviceTypes: readonly string[]): TrustAnchor[] {
+    const accepted = new Set(serviceTypes);
+    return this.identities.filter((a) => this.listedAs(a.certificate, accepted));
+  }
+
+  /** True when a service listing exactly `cert` has, or had, one of `types`. */
+  private listedAs(cert: ParsedCertificate, types: Pick<ReadonlySet<string>, 'has'>): boolean {
+    return (this.certificateEntry(cert, false)?.refs ?? []).some((r) => [r.service.type, ...r.service.history.map((h) => h.type)].some((t) => types.has(t)));
   }
 
   static async build(lists: readonly LoadedTrustList[]): Promise<TrustIndex> {
@@ -103,6 +143,7 @@ export class TrustIndex {
             const source = `${list.list.id} seq ${list.list.scheme.sequenceNumber}: ${service.name}`;
             if (added && cert.isCA) idx.anchors.push({ certificate: cert, source });
             if (timestamping) idx.timestampAnchors.push({ certificate: cert, source });
+            if (added) idx.identities.push({ certificate: cert, source });
             keys.add(cert.spkiKey);
             // A certificate identity also answers SKI and name lookups (chain certificates may be re-issued).
             if (cert.subjectKeyIdentifier) skis.add(cert.subjectKeyIdentifier);

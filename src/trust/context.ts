@@ -76,11 +76,14 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
 
   // No anchors of the caller's own: use the list's pool, built once per TrustSet, instead of re-indexing every anchor per call.
   // Otherwise a new pool: the caller's may be shared between calls (a trustAnchorPool, a cached array's pool).
-  if (ctx.anchors.size === 0) (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = set.index.anchorPool;
-  else (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = new CertificatePool<TrustAnchor>([...ctx.anchors.values(), ...set.index.anchors]);
-  if (ctx.anchors.size === 0) ctx.warnings.push('no trust anchors: no usable trusted list gave a CA certificate and none was supplied directly');
-  // Time-stamps: the lists' time-stamping services join the caller's timestampAnchors (never the CA services).
-  (ctx as { timestampTrust: TimestampTrust }).timestampTrust = withTimestampServices(ctx.timestampTrust, set, ctx.time);
+  // Signer paths end only at CA certificates of services of a type the policy accepts for signers (a CA listed
+  // only as a time-stamping service anchors no signer): policy.trustServices.signerServiceTypes.
+  const listed = set.index.anchorPoolFor(ctx.policy.trustServices.signerServiceTypes);
+  if (ctx.anchors.size === 0) (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = listed;
+  else (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = new CertificatePool<TrustAnchor>([...ctx.anchors.values(), ...listed.values()]);
+  if (ctx.anchors.size === 0) ctx.warnings.push('no trust anchors: no usable trusted list gave a CA certificate of an accepted service type and none was supplied directly');
+  // Time-stamps: the lists' time-stamping services (policy.trustServices.timestampServiceTypes) join the caller's timestampAnchors.
+  (ctx as { timestampTrust: TimestampTrust }).timestampTrust = withTimestampServices(ctx.timestampTrust, set, ctx.time, ctx.policy.trustServices.timestampServiceTypes);
 
   // A TrustSet may have been loaded for another time: freshness is judged at this validation's time.
   const expiredNow = (l: TrustSet['lists'][number]) => listExpiredAt(l, ctx.time);

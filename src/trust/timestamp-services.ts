@@ -17,8 +17,11 @@ import { serviceStatusAt } from './status.js';
 import { isPositiveEtsiStatus, shortType, shortUri } from './uris.js';
 
 /** `direct` (the caller's timestampAnchors) widened with the time-stamping services of `set`'s usable lists. */
-export function withTimestampServices(direct: TimestampTrust, set: TrustSet, validationTime: Date): TimestampTrust {
-  const listed = set.index.timestampAnchors;
+export function withTimestampServices(direct: TimestampTrust, set: TrustSet, validationTime: Date, serviceTypes?: readonly string[]): TimestampTrust {
+  // The policy's time-stamping service types (default: every TS 119 612 TSA type).
+  const accepted = serviceTypes ? new Set(serviceTypes) : undefined;
+  const isTsaType = (t: string) => (accepted ? accepted.has(t) : isTimestampServiceType(t));
+  const listed = accepted ? set.index.timestampAnchorsFor([...accepted]) : set.index.timestampAnchors;
   if (listed.length === 0) return direct;
   const anchors = new CertificatePool<TrustAnchor>([...direct.anchors.values(), ...listed]);
   return {
@@ -39,7 +42,7 @@ export function withTimestampServices(direct: TimestampTrust, set: TrustSet, val
           }
           const s = serviceStatusAt(m.service, genTime);
           if (!s) reasons.push(`${label} was not yet listed at ${at}`);
-          else if (!isTimestampServiceType(s.type)) reasons.push(`${label} was a ${shortType(s.type)} service at ${at}, not a time-stamping service`);
+          else if (!isTsaType(s.type)) reasons.push(`${label} was a ${shortType(s.type)} service at ${at}, not a time-stamping service`);
           else if (!isPositiveEtsiStatus(s.status)) reasons.push(`${label} was ${shortUri(s.status)} at ${at} (since ${s.since})`);
           else {
             return {

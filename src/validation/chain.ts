@@ -122,12 +122,21 @@ export async function validateChain(
   // Which certificates of this path must have a status: the policy's scope for signers (XCV) or TSAs (TST).
   const scope = block === 'XCV' ? ctx.policy.revocation.signer : ctx.policy.revocation.timestampAuthority;
   const required = (i: number) => scope === 'signer-and-ca' || (scope === 'signer' && i === 0);
+  const { acceptStale, maxAgeSeconds } = ctx.policy.revocation;
   best.revocation.forEach((r, i) => {
     const c = best.chain[i]!;
     // EN 319 102-1 5.2.5: data neither issued after the time in question nor valid at it (thisUpdate..nextUpdate)
-    // is stale. It never counts as "good": the status is reported unknown (and is required → TRY_LATER).
-    const isStale = r.status === 'good' && !r.fresh;
+    // is stale; so is data issued more than the policy's maxAgeSeconds before it (DSS RevocationFreshness).
+    // Unless the policy accepts stale data, it never counts as "good": the status is reported unknown (and is
+    // required → TRY_LATER).
+    const tooOld = r.status === 'good' && maxAgeSeconds !== null && r.thisUpdate.getTime() < at.getTime() - maxAgeSeconds * 1000;
+    const lapsed = r.status === 'good' && (!r.fresh || tooOld);
+    const isStale = lapsed && !acceptStale;
     let staleDetail: string | undefined;
+    if (lapsed && acceptStale) {
+      staleDetail = `stale, accepted by the policy: ${staleWhy(r, at, tooOld, maxAgeSeconds)}`;
+      warnings.push(`revocation status of ${c.subject.text} rests on stale data, accepted by policy "${ctx.policy.name}" (acceptStale): ${staleWhy(r, at, tooOld, maxAgeSeconds)}`);
+    }
     if (r.status === 'unknown' && r.tryLater) {
       // Revocation data was sought (online) and could not be had: never a pass (EN 319 102-1 5.2.6 TRY_LATER).
       checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} unavailable: ${r.reason}`, 'TRY_LATER');
@@ -135,7 +144,7 @@ export async function validateChain(
       checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} is required and not available: ${r.reason}`, 'TRY_LATER');
     } else if (r.status === 'unknown') warnings.push(`revocation status of ${c.subject.text} not checked: ${r.reason}`);
     else if (isStale) {
-      staleDetail = `stale: ${r.source} (thisUpdate ${r.thisUpdate.toISOString()}${r.nextUpdate ? `, nextUpdate ${r.nextUpdate.toISOString()}` : ', no nextUpdate'}) is neither current at nor issued after ${at.toISOString()}`;
+      staleDetail = `stale: ${staleWhy(r, at, tooOld, maxAgeSeconds)}`;
       if (required(i)) {
         const check: Check = { id: `${p}.revocation-freshness`, block, status: 'INDETERMINATE', detail: `revocation status of ${c.subject.text} is required and only stale data is available: ${staleDetail}`, subIndication: 'TRY_LATER' };
         checks.add(check);
@@ -166,4 +175,12 @@ export async function validateChain(
     policies: best.policies,
     stale,
   };
+}
+
+/** Why a "good" is stale at `at`: outside its validity window, or older than the policy's maxAgeSeconds. */
+function staleWhy(r: Extract<RevocationStatus, { status: 'good' }>, at: Date, tooOld: boolean, maxAgeSeconds: number | null): string {
+  const data = `${r.source} (thisUpdate ${r.thisUpdate.toISOString()}${r.nextUpdate ? `, nextUpdate ${r.nextUpdate.toISOString()}` : ', no nextUpdate'})`;
+  return r.fresh && tooOld
+    ? `${data} was issued more than ${maxAgeSeconds} s (the policy's maxAgeSeconds) before ${at.toISOString()}`
+    : `${data} is neither current at nor issued after ${at.toISOString()}`;
 }

@@ -18,6 +18,7 @@ import type { TrustOptions } from '../trust/inputs.js';
 import { directTimestampTrust, type TimestampTrust } from './timestamp-trust.js';
 import type { ValidationPolicy } from '../policy/model.js';
 import { DEFAULT_POLICY, POLICY_PRESETS } from '../policy/presets.js';
+import { parsePolicy } from '../policy/parse.js';
 
 // Caller certificates are read by pki/inputs.ts (trust lists read their pinned signers there too).
 export type { CertificateInput };
@@ -252,11 +253,10 @@ export function createContext(options: VerifyOptions): ValidationContext {
 }
 
 /**
- * The policy in force: the named preset or the given object, with the older per-option knobs
- * (algorithmPolicy, acceptablePolicies, requireRevocation) applied on top.
- * TODO(#16 policy): the default becomes DEFAULT_POLICY once fixtures carry revocation data.
+ * The policy in force: the named preset (DEFAULT_POLICY when none is named) or the given object, with the
+ * older per-option knobs (algorithmPolicy, acceptablePolicies, requireRevocation) applied on top.
  */
-function resolvePolicy(options: VerifyOptions): ValidationPolicy {
+export function resolvePolicy(options: Pick<VerifyOptions, 'policy' | 'algorithmPolicy' | 'acceptablePolicies' | 'requireRevocation'>): ValidationPolicy {
   const given = options.policy;
   let policy: ValidationPolicy;
   if (given === undefined) policy = DEFAULT_POLICY;
@@ -264,7 +264,9 @@ function resolvePolicy(options: VerifyOptions): ValidationPolicy {
     const preset = POLICY_PRESETS[given];
     if (!preset) throw new InvalidOptionError(`unknown policy preset "${given}" (known: ${Object.keys(POLICY_PRESETS).join(', ')})`);
     policy = preset;
-  } else policy = given;
+  } else if (Object.values(POLICY_PRESETS).includes(given)) policy = given;
+  // A caller's object is checked like a policy file: a malformed one must not reach the verdict.
+  else policy = parsePolicy(given);
   if (options.algorithmPolicy) policy = { ...policy, algorithms: options.algorithmPolicy };
   if (options.acceptablePolicies !== undefined) policy = { ...policy, certificate: { ...policy.certificate, acceptablePolicies: options.acceptablePolicies } };
   if (options.requireRevocation === true && policy.revocation.signer === 'none') policy = { ...policy, revocation: { ...policy.revocation, signer: 'signer-and-ca' } };

@@ -13,8 +13,9 @@ import { toBytes } from '../util/bytes.js';
 import { WorkBudget } from '../util/work-budget.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
 import { VERSION } from '../version.js';
-import { createContext, type ValidationContext, type VerifyOptions } from './options.js';
+import { createContext, resolvePolicy, type ValidationContext, type VerifyOptions } from './options.js';
 import { addRecognition, prepareTrust, type PreparedTrust } from '../trust/context.js';
+import { policyIdentity } from '../policy/parse.js';
 
 export type SignatureInput = Uint8Array | ArrayBuffer | string;
 
@@ -127,6 +128,7 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
     signatures,
     warnings: ctx.warnings,
     ...(trust ? { trust: trust.report } : {}),
+    policy: await policyIdentity(ctx.policy),
   };
 }
 
@@ -145,12 +147,8 @@ async function recognizeAll(outcomes: readonly SignatureOutcome[], trust: Prepar
 function contextFor(base: ValidationContext, options: EvaluateOptions): ValidationContext {
   let ctx: ValidationContext = { ...base, warnings: [...base.warnings] };
   if (options.policy !== undefined) {
-    let policy: ValidationPolicy;
-    if (typeof options.policy === 'string') {
-      const preset = POLICY_PRESETS[options.policy];
-      if (!preset) throw new InvalidOptionError(`unknown policy preset "${options.policy}" (known: ${Object.keys(POLICY_PRESETS).join(', ')})`);
-      policy = preset;
-    } else policy = options.policy;
+    // The same resolution as verify(): a preset by name, or a caller's object checked like a policy file.
+    const policy = resolvePolicy({ policy: options.policy });
     ctx = { ...ctx, policy, algorithmPolicy: policy.algorithms, acceptablePolicies: policy.certificate.acceptablePolicies, requireRevocation: policy.revocation.signer !== 'none' };
   }
   if (options.validationTime !== undefined) {

@@ -232,3 +232,19 @@ export function jsonList(territory: string, services: readonly ServiceSpec[], o:
     providers: [{ name: `${territory} attack test TSP`, services: services.map(asService) }],
   });
 }
+
+/**
+ * An empty CRL of `issuer` (a CA minted at test time), current from 2026-05-01 to 2039-06-01: the status the
+ * default policy requires for the certificates it issued.
+ */
+export async function emptyCrl(issuer: IssuedCert): Promise<Uint8Array> {
+  const c = await x509.X509CrlGenerator.create({
+    issuer: issuer.cert.subject,
+    thisUpdate: new Date('2026-05-01T00:00:00Z'),
+    nextUpdate: new Date('2039-06-01T00:00:00Z'),
+    signingKey: await issuer.key.signingKey('SHA-256'),
+    signingAlgorithm: issuer.key.signingAlgorithm('SHA-256'),
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(issuer.key.publicKey), new x509.Extension('2.5.29.20', false, new Uint8Array([0x02, 0x01, 0x01]))],
+  });
+  return new Uint8Array(c.rawData);
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { VerifyOptions } from '../../src/index.js';
@@ -43,7 +43,33 @@ export function optionsFor(m: Manifest, s: ManifestSample): VerifyOptions {
     trustAnchors: s.trustAnchors.map(fixture),
     timestampAnchors: (s.timestampAnchors ?? []).map(fixture),
     intermediates: (s.intermediates ?? []).map(fixture),
-    crls: (s.crls ?? []).map(fixture),
+    // The sample's own CRLs, then the current CRLs of the fixture PKI (the default policy wants every CA's status).
+    crls: [...(s.crls ?? []).map(fixture), ...fixtureCrls()],
     detachedContent: s.content ? fixture(s.content) : undefined,
   };
+}
+
+/**
+ * The current CRL of every CA of the test PKI (fixtures/crl/current/, fixtures/gen-revocation.ts):
+ * the revocation data the default policy requires for the signer and every CA certificate of a
+ * fixture path. Tests that are not about revocation pass them; tests about missing revocation data
+ * leave them out (or say `policy: 'lenient'` when they are about lenient behaviour).
+ */
+export const FIXTURE_CRL_FILES: readonly string[] = readdirSync(join(FIXTURES, 'crl/current'))
+  .filter((f) => f.endsWith('.crl'))
+  .sort()
+  .map((f) => `crl/current/${f}`);
+
+export function fixtureCrls(): Uint8Array[] {
+  return FIXTURE_CRL_FILES.map(fixture);
+}
+
+/** `options` with the fixture PKI's current CRLs added to its `crls`. */
+export function withFixtureCrls<T extends VerifyOptions>(options: T): T {
+  return { ...options, crls: [...(options.crls ?? []), ...fixtureCrls()] };
+}
+
+/** The same CRLs as CLI arguments (`--crl fixtures/crl/current/…`, paths relative to the repository root). */
+export function fixtureCrlArgs(): string[] {
+  return FIXTURE_CRL_FILES.flatMap((f) => ['--crl', `fixtures/${f}`]);
 }

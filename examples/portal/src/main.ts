@@ -73,6 +73,7 @@ form.addEventListener('submit', async (e) => {
     const options: VerifyOptions = {
       trustLists: t.trustLists,
       agreements: t.agreements,
+      crls: t.crls,
       relyingParty: $<HTMLSelectElement>('relying-party').value,
       ...(purpose ? { purpose } : {}),
       ...(content ? { detachedContent: new Uint8Array(await content.arrayBuffer()) } : {}),

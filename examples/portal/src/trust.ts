@@ -7,6 +7,8 @@ export interface PilotTrust {
   readonly validationTime: string | null;
   readonly trustLists: NonNullable<VerifyOptions['trustLists']>;
   readonly agreements: NonNullable<VerifyOptions['agreements']>;
+  /** Revocation data published with the lists (PEM CRLs). */
+  readonly crls: NonNullable<VerifyOptions['crls']>;
 }
 
 interface TrustIndex {
@@ -15,6 +17,7 @@ interface TrustIndex {
   readonly validationTime?: string;
   readonly lists: readonly string[];
   readonly agreements?: readonly string[];
+  readonly crls?: readonly string[];
 }
 
 async function text(url: URL): Promise<string> {
@@ -30,9 +33,10 @@ async function text(url: URL): Promise<string> {
  */
 export async function loadPilotTrust(base: URL = new URL('./trust/', document.baseURI)): Promise<PilotTrust> {
   const index = JSON.parse(await text(new URL('index.json', base))) as TrustIndex;
-  const [lists, agreements] = await Promise.all([
+  const [lists, agreements, crls] = await Promise.all([
     Promise.all(index.lists.map(async (p) => ({ name: p, data: await text(new URL(p, base)) }))),
     Promise.all((index.agreements ?? []).map(async (p) => ({ name: p, data: await text(new URL(p, base)) }))),
+    Promise.all((index.crls ?? []).map((p) => text(new URL(p, base)))),
   ]);
   return {
     test: index.test ?? false,
@@ -40,5 +44,6 @@ export async function loadPilotTrust(base: URL = new URL('./trust/', document.ba
     validationTime: index.validationTime ?? null,
     trustLists: lists,
     agreements,
+    crls,
   };
 }
