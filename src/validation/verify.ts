@@ -4,7 +4,6 @@ import { detectInput } from '../detect.js';
 import { InputFormatError, InvalidOptionError, LimitExceededError } from '../errors.js';
 import { fetchMissingIssuers } from '../net/aia.js';
 import type { ValidationPolicy } from '../policy/model.js';
-import { POLICY_PRESETS } from '../policy/presets.js';
 import type { SignatureReport, ValidationReport } from '../report/model.js';
 import type { SignatureFacts } from '../stage/facts.js';
 import { evaluateSignature, type SignatureOutcome } from '../stage/signature.js';
