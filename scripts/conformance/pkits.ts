@@ -5,8 +5,9 @@
  *   4.1.4-4.1.6 are dsa-with-SHA1) — a CryptoProvider any caller can register;
  * - `algorithmPolicy`: SHA-1 without a sunset and DSA keys of 1024 bits and up (pyhanko's: only
  *   MD2/MD5 are weak) — VerifyOptions.algorithmPolicy, applied on top of the default policy;
- * - `acceptablePolicies`: user-initial-policy-set with initial-explicit-policy (the only RFC 5280
- *   initial inputs the API has; explicit policy alone = acceptablePolicies [anyPolicy]).
+ * - the case's RFC 5280 initial inputs (user-initial-policy-set, initial-explicit-policy,
+ *   initial-policy-mapping-inhibit, initial-any-policy-inhibit) as the policy's `certificate`
+ *   constraints, over the default policy.
  * Not applicable, decided from the case alone (never from our result):
  * - cases needing an initial input the API does not have (a user set without explicit policy,
  *   initial-policy-mapping-inhibit, initial-any-policy-inhibit);
@@ -24,6 +25,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ParsedCertificate, verifyCertificate } from '../../src/index.js';
 import { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy } from '../../src/crypto/policy.js';
+import { DEFAULT_POLICY } from '../../src/policy/presets.js';
+import type { CertificateConstraints } from '../../src/policy/model.js';
 import { AlgorithmRegistry } from '../../src/crypto/registry.js';
 import { clip, pathVerdict } from './common.js';
 import { NodeDsaProvider } from './dsa-provider.js';
@@ -56,15 +59,17 @@ const pkitsAlgorithms: AlgorithmPolicy = {
 };
 const pkitsRegistry = new AlgorithmRegistry().register(new NodeDsaProvider());
 
-/** The RFC 5280 initial inputs as API options, or why they cannot be expressed. */
-function initialInputs(c: PkitsCase): { acceptablePolicies?: string[] } | string {
+/** The RFC 5280 initial inputs (6.1.1 (c) and (e)-(g)) as the policy's certificate constraints. */
+function initialInputs(c: PkitsCase): CertificateConstraints | undefined {
   const p = c.params ?? {};
-  if (p.initial_policy_mapping_inhibit) return 'needs initial-policy-mapping-inhibit (not an API option)';
-  if (p.initial_any_policy_inhibit) return 'needs initial-any-policy-inhibit (not an API option)';
-  if (p.user_initial_policy_set && !p.initial_explicit_policy) return 'needs a user-initial-policy-set without initial-explicit-policy (acceptablePolicies implies explicit policy)';
-  if (p.user_initial_policy_set) return { acceptablePolicies: p.user_initial_policy_set };
-  if (p.initial_explicit_policy) return { acceptablePolicies: [ANY_POLICY] };
-  return {};
+  if (!p.user_initial_policy_set && !p.initial_explicit_policy && !p.initial_policy_mapping_inhibit && !p.initial_any_policy_inhibit) return undefined;
+  return {
+    ...DEFAULT_POLICY.certificate,
+    ...(p.user_initial_policy_set ? { acceptablePolicies: p.user_initial_policy_set } : {}),
+    explicitPolicy: p.initial_explicit_policy === true,
+    inhibitPolicyMapping: p.initial_policy_mapping_inhibit === true,
+    inhibitAnyPolicy: p.initial_any_policy_inhibit === true,
+  };
 }
 
 const BASIC_CONSTRAINTS = '2.5.29.19';
@@ -87,8 +92,7 @@ export async function runPkitsCase(dir: string, c: PkitsCase): Promise<CaseOutco
   const id = `${c.id} ${c.name}`;
   const expected = c.error ? 'FAILURE' : 'SUCCESS';
   const file = (sub: string, f: string) => new Uint8Array(readFileSync(join(dir, sub, f)));
-  const inputs = initialInputs(c);
-  if (typeof inputs === 'string') return { id, result: 'NA', indication: '', subIndication: '', reason: inputs };
+  const certificate = initialInputs(c);
   const conflict = profileConflict(c, file);
   if (conflict) return { id, result: 'NA', indication: '', subIndication: '', reason: conflict };
   let r;
@@ -101,7 +105,8 @@ export async function runPkitsCase(dir: string, c: PkitsCase): Promise<CaseOutco
       registry: pkitsRegistry,
       algorithmPolicy: pkitsAlgorithms,
       keyUsage: [],
-      ...inputs,
+      // The case's RFC 5280 initial inputs are the relying party's certificate constraints; the rest is the default.
+      ...(certificate ? { policy: { ...DEFAULT_POLICY, certificate } } : {}),
     });
   } catch (e) {
     const detail = clip(`verifyCertificate threw ${(e as { code?: string }).code ?? ''}: ${(e as Error).message}`);
@@ -115,7 +120,7 @@ export const pkitsSuite: Suite = {
   name: 'pkits',
   title: 'NIST PKITS (pyhanko-certvalidator case list)',
   target: 0.97,
-  via: 'verifyCertificate() with the default policy; options: trustAnchors, intermediates, crls, validationTime, registry (+ injected DSA provider), algorithmPolicy (SHA-1, DSA-1024), acceptablePolicies',
+  via: 'verifyCertificate() with the default policy; options: trustAnchors, intermediates, crls, validationTime, registry (+ injected DSA provider), algorithmPolicy (SHA-1, DSA-1024), RFC 5280 initial inputs of each case as policy.certificate constraints over the default',
   async run(corpus: string): Promise<CaseOutcome[] | undefined> {
     const dir = join(corpus, 'pkits');
     const file = join(dir, 'pkits.json');

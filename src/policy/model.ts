@@ -36,6 +36,15 @@ export interface CertificateConstraints {
    * valid for at least one of these certificate policy OIDs. Absent: any policy (anyPolicy).
    */
   readonly acceptablePolicies?: readonly string[];
+  /**
+   * RFC 5280 6.1.1 (f) initial-explicit-policy: the path must be valid for a policy of the set. Absent:
+   * true when acceptablePolicies is given, else false.
+   */
+  readonly explicitPolicy?: boolean;
+  /** RFC 5280 6.1.1 (e) initial-policy-mapping-inhibit. Absent: false. */
+  readonly inhibitPolicyMapping?: boolean;
+  /** RFC 5280 6.1.1 (g) initial-any-policy-inhibit. Absent: false. */
+  readonly inhibitAnyPolicy?: boolean;
 }
 
 /** Which certificates of a path must have a revocation status. */

@@ -93,7 +93,15 @@ const POLICY = object({
   name: { check: string, required: true, always: true },
   description: opt(string),
   extends: opt(oneOf(Object.keys(POLICY_PRESETS))),
-  certificate: req(object({ profile: req(oneOf(['strict', 'lenient'])), acceptablePolicies: opt(arrayOf(oid, 1)) })),
+  certificate: req(
+    object({
+      profile: req(oneOf(['strict', 'lenient'])),
+      acceptablePolicies: opt(arrayOf(oid, 1)),
+      explicitPolicy: opt(boolean),
+      inhibitPolicyMapping: opt(boolean),
+      inhibitAnyPolicy: opt(boolean),
+    }),
+  ),
   revocation: req(
     object({
       signer: req(oneOf(SCOPES)),
