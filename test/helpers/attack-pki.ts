@@ -200,7 +200,8 @@ function derSorted(attrs: pkijs.Attribute[]): pkijs.Attribute[] {
     .map((e) => e.a);
 }
 
-async function essV2(cert: Actor): Promise<pkijs.Attribute> {
+/** ESS signing-certificate-v2 (SHA-256, with issuer/serial) naming `cert`. */
+export async function essV2(cert: Actor): Promise<pkijs.Attribute> {
   const issuerSerial = new pkijs.IssuerSerial({
     issuer: new pkijs.GeneralNames({ names: [new pkijs.GeneralName({ type: 4, value: cert.pkijs.issuer })] }),
     serialNumber: cert.pkijs.serialNumber,

@@ -6,7 +6,7 @@
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { digest, OIDS, signingKey, type Actor } from './attack-pki.js';
+import { digest, essV2, OIDS, signingKey, type Actor } from './attack-pki.js';
 
 export const COUNTER_SIGNATURE_OID = '1.2.840.113549.1.9.6';
 
@@ -63,15 +63,6 @@ function counterAttribute(si: asn1js.Sequence, create: boolean): asn1js.Sequence
 function signatureValueOf(si: asn1js.Sequence): Uint8Array {
   const os = si.valueBlock.value.find((b) => b instanceof asn1js.OctetString) as asn1js.OctetString;
   return new Uint8Array(os.valueBlock.valueHexView);
-}
-
-async function essV2(cert: Actor): Promise<pkijs.Attribute> {
-  const issuerSerial = new pkijs.IssuerSerial({
-    issuer: new pkijs.GeneralNames({ names: [new pkijs.GeneralName({ type: 4, value: cert.pkijs.issuer })] }),
-    serialNumber: cert.pkijs.serialNumber,
-  });
-  const certId = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: ab(await digest('SHA-256', cert.der)) }), issuerSerial.toSchema()] });
-  return new pkijs.Attribute({ type: OIDS.signingCertificateV2, values: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [certId] })] })] });
 }
 
 /** A counter-signature SignerInfo (SHA-256, RSA PKCS #1 v1.5) whose message-digest covers `covered`. */
