@@ -108,12 +108,14 @@ const assert = (c, m) => { if (!c) { console.error('assertion failed: ' + m); pr
 const file = (p) => new Uint8Array(fs.readFileSync(p));
 const at = new Date('2026-06-01T00:00:00Z');
 const kzRoot = file(${fx('pki/kz-root.pem')});
+// The default policy requires revocation status for the signer and its CA: the test PKI's current CRLs.
+const kzCrls = [file(${fx('crl/current/kz-root.crl')}), file(${fx('crl/current/kz-ca.crl')})];
 (async () => {
   const one = async (p, o) => (await main.verify(file(p), { validationTime: at, ...o })).signatures[0];
-  assert((await one(${fx('cades/kz-attached.p7s')}, { trustAnchors: [kzRoot] })).indication === 'TOTAL-PASSED', 'CAdES kz-attached');
+  assert((await one(${fx('cades/kz-attached.p7s')}, { trustAnchors: [kzRoot], crls: kzCrls })).indication === 'TOTAL-PASSED', 'CAdES kz-attached');
   assert((await one(${fx('cades/kz-bad-signature.p7s')}, { trustAnchors: [kzRoot] })).indication === 'TOTAL-FAILED', 'CAdES kz-bad-signature must fail');
-  assert((await one(${fx('xades/kz-enveloped-b.xml')}, { trustAnchors: [kzRoot], crls: [file(${fx('crl/kz-ca-empty.crl')})] })).indication === 'TOTAL-PASSED', 'XAdES kz-enveloped-b');
-  assert((await one(${fx('cades/kz-attached.p7s')}, { trustAnchors: [kzRoot], registry: node.nodeRegistry() })).indication === 'TOTAL-PASSED', 'ots-esig/node registry');
+  assert((await one(${fx('xades/kz-enveloped-b.xml')}, { trustAnchors: [kzRoot], crls: kzCrls })).indication === 'TOTAL-PASSED', 'XAdES kz-enveloped-b');
+  assert((await one(${fx('cades/kz-attached.p7s')}, { trustAnchors: [kzRoot], crls: kzCrls, registry: node.nodeRegistry() })).indication === 'TOTAL-PASSED', 'ots-esig/node registry');
   const gostOpts = {
     trustAnchors: [file(${fx('gost/gost-root.pem')})], crls: [file(${fx('gost/gost-root-empty.crl')})],
     registry: new main.AlgorithmRegistry().register(new gost.GostProvider()), algorithmPolicy: gost.GOST_ALGORITHM_POLICY,
@@ -136,7 +138,8 @@ for (const f of ['esm.mjs', 'cjs.cjs']) {
   check(`consumer: node ${f} (main, /gost, /node: CAdES, XAdES, GOST verdicts)`, r.ok, indent(r.out));
 }
 const cli = run(process.execPath, [join(consumer, 'node_modules/.bin/ots-esig'), 'verify', join(root, 'fixtures/cades/kz-attached.p7s'),
-  '--trust-anchor', join(root, 'fixtures/pki/kz-root.pem'), '--at', '2026-06-01T00:00:00Z', '--format', 'json'], { cwd: consumer });
+  '--trust-anchor', join(root, 'fixtures/pki/kz-root.pem'), '--crl', join(root, 'fixtures/crl/current/kz-root.crl'), '--crl', join(root, 'fixtures/crl/current/kz-ca.crl'),
+  '--at', '2026-06-01T00:00:00Z', '--format', 'json'], { cwd: consumer });
 check('consumer: ots-esig verify (the bin)', cli.ok && cli.out.includes('TOTAL-PASSED'), cli.ok ? '' : indent(cli.out));
 
 // Types: the same program, written as a CommonJS (.cts), ESM (.mts) and plain (.ts) module.
