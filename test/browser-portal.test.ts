@@ -113,6 +113,17 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
     expect(await page.textContent('[data-testid=reasons]')).toMatch(/TM/);
   });
 
+  it('judges the checked file again when the relying party changes, without reading or verifying it again', async () => {
+    expect((await check('fixtures/cades/kz-attached.p7s', 'KZ')).recognition).toBe('RECOGNIZED');
+    const collections = await page.getAttribute('body', 'data-collections');
+    await page.evaluate(() => delete document.body.dataset.state);
+    await page.selectOption('#relying-party', 'TM');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+    expect(await page.locator('[data-testid=recognition]').first().getAttribute('data-status')).toBe('NOT_RECOGNIZED');
+    expect(await page.textContent('#status')).toMatch(/judged again for relying party TM/);
+    expect(await page.getAttribute('body', 'data-collections')).toBe(collections);
+  });
+
   it('shows tampered content as TOTAL-FAILED / HASH_FAILURE with the reason', async () => {
     const r = await check('fixtures/cades/kz-tampered-content.p7s', 'KZ');
     expect(r).toEqual({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE', recognition: 'INVALID' });

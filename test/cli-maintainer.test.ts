@@ -154,6 +154,22 @@ describe('ots-esig regress', () => {
     expect(bad.stdout).toMatch(/<testcase classname="regress" name="kz-attached.p7s">\s*<failure/);
   });
 
+  it('a manifest records the validation time it was made at, and a later run without --at judges at that time', () => {
+    const dir = corpus();
+    const manifest = join(tmp, 'expect-time.json');
+    const noAt = common.filter((a, i) => a !== '--at' && common[i - 1] !== '--at');
+    const w = runCli(['regress', ...lists('trust-lists/json/kz-tl.json'), ...common, '--write-expect', manifest, dir]);
+    expect(w.status, w.stderr).toBe(0);
+    const written = JSON.parse(readFileSync(manifest, 'utf8')) as { validationTime: string };
+    expect(written.validationTime).toBe(new Date(at).toISOString());
+    // No --at: the manifest's time is used (today the fixtures' certificates would judge differently).
+    const again = runCli(['regress', ...lists('trust-lists/json/kz-tl.json'), ...noAt, '--expect', manifest, dir]);
+    expect(again.status, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toContain(`at ${new Date(at).toISOString()}`);
+    writeFileSync(manifest, JSON.stringify({ ...written, validationTime: 17 }));
+    expect(runCli(['regress', ...lists('trust-lists/json/kz-tl.json'), ...noAt, '--expect', manifest, dir]).status).toBe(2);
+  });
+
   it('rejects a call without a baseline or manifest (exit 2)', () => {
     const r = runCli(['regress', ...lists('trust-lists/json/kz-tl.json'), ...common, corpus()]);
     expect(r.status).toBe(2);

@@ -2,16 +2,27 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { OtsEsigError } from '../errors.js';
 import type { ValidationReport } from '../report/model.js';
-import { verify } from '../validation/verify.js';
+import type { VerifyOptions } from '../validation/options.js';
+import { collect, evaluate, type EvaluateOptions } from '../validation/verify.js';
 import { UsageError } from './errors.js';
 import { readFile } from './io.js';
 import type { JunitCase } from './junit.js';
-import { buildVerifyOptions, type VerifyFlagValues } from './verify-options.js';
+import { buildVerifyOptions, loadTrustListFlags, type VerifyFlagValues } from './verify-options.js';
 
 export interface FileOutcome {
   readonly file: string;
   readonly report?: ValidationReport;
+  /** The same collected facts judged again under each of the batch's alternative trust-list sets, in order. */
+  readonly alternatives?: readonly ValidationReport[];
   readonly error?: { readonly code: string; readonly message: string };
+}
+
+/**
+ * Another trust-list set to judge every file under as well (e.g. regress --baseline): the file is parsed and its
+ * signatures verified once (collect), then evaluated under the batch's options and under each alternative.
+ */
+export interface BatchAlternative {
+  readonly trustLists: readonly string[];
 }
 
 export interface BatchSummary {
@@ -33,11 +44,29 @@ interface Task {
   readonly file: string;
 }
 
+/** What a batch (or each of its workers) prepares once: the verify options and each alternative's loaded lists. */
+interface Prepared {
+  readonly options: VerifyOptions;
+  readonly alternatives: readonly EvaluateOptions[];
+}
+
+async function prepare(values: VerifyFlagValues, alternatives: readonly BatchAlternative[]): Promise<Prepared> {
+  const options = await buildVerifyOptions(values);
+  const evaluations: EvaluateOptions[] = [];
+  // An empty set still replaces the batch's lists (judged with no list at all).
+  for (const a of alternatives) evaluations.push({ trustLists: (await loadTrustListFlags(a.trustLists, values)) ?? [] });
+  return { options, alternatives: evaluations };
+}
+
 /** Verifies one file; typed library errors become a per-file error, anything else propagates. */
-async function verifyFile(file: string, values: VerifyFlagValues, options?: Awaited<ReturnType<typeof buildVerifyOptions>>): Promise<FileOutcome> {
+async function verifyFile(file: string, prepared: Prepared): Promise<FileOutcome> {
   try {
-    const report = await verify(readFile(file, 'signature file'), options ?? (await buildVerifyOptions(values)));
-    return { file, report };
+    const facts = await collect(readFile(file, 'signature file'), prepared.options);
+    const report = await evaluate(facts);
+    if (!prepared.alternatives.length) return { file, report };
+    const alternatives: ValidationReport[] = [];
+    for (const a of prepared.alternatives) alternatives.push(await evaluate(facts, a));
+    return { file, report, alternatives };
   } catch (e) {
     if (e instanceof OtsEsigError) return { file, error: { code: e.code, message: e.message } };
     if (e instanceof UsageError) return { file, error: { code: 'ERR_READ', message: e.message } };
@@ -46,15 +75,15 @@ async function verifyFile(file: string, values: VerifyFlagValues, options?: Awai
 }
 
 /** Entry point of a worker thread: builds the options once, then verifies the files it is sent. */
-export async function runBatchWorker(port: import('node:worker_threads').MessagePort, values: VerifyFlagValues): Promise<void> {
-  const options = await buildVerifyOptions(values);
+export async function runBatchWorker(port: import('node:worker_threads').MessagePort, values: VerifyFlagValues, alternatives: readonly BatchAlternative[] = []): Promise<void> {
+  const prepared = await prepare(values, alternatives);
   port.on('message', async (task: Task | null) => {
     if (task === null) {
       port.close();
       return;
     }
     try {
-      port.postMessage({ index: task.index, outcome: await verifyFile(task.file, values, options) });
+      port.postMessage({ index: task.index, outcome: await verifyFile(task.file, prepared) });
     } catch (e) {
       port.postMessage({ index: task.index, outcome: { file: task.file, error: { code: 'ERR_INTERNAL', message: (e as Error).message } } });
     }
@@ -73,15 +102,16 @@ export interface BatchRun {
 export async function runBatch(
   files: readonly string[],
   values: VerifyFlagValues,
-  opts: { jobs: number; workerUrl: URL; onProgress?: (done: number, total: number) => void },
+  opts: { jobs: number; workerUrl: URL; onProgress?: (done: number, total: number) => void; alternatives?: readonly BatchAlternative[] },
 ): Promise<BatchRun> {
   const outcomes: FileOutcome[] = new Array(files.length);
   const jobs = Math.max(1, Math.min(opts.jobs, files.length));
   let done = 0;
+  const alternatives = opts.alternatives ?? [];
   if (jobs === 1) {
-    const options = await buildVerifyOptions(values);
+    const prepared = await prepare(values, alternatives);
     for (let i = 0; i < files.length; i++) {
-      outcomes[i] = await verifyFile(files[i]!, values, options);
+      outcomes[i] = await verifyFile(files[i]!, prepared);
       opts.onProgress?.(++done, files.length);
     }
   } else {
@@ -89,7 +119,7 @@ export async function runBatch(
     await Promise.all(
       Array.from({ length: jobs }, () =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(opts.workerUrl, { workerData: { role: WORKER_ROLE, values } });
+          const worker = new Worker(opts.workerUrl, { workerData: { role: WORKER_ROLE, values, alternatives } });
           const feed = () => {
             if (next < files.length) {
               const index = next++;

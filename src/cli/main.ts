@@ -80,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
   // This same file runs as a batch worker thread.
-  void runBatchWorker(parentPort!, (workerData as { values: Parameters<typeof runBatchWorker>[1] }).values);
+  const data = workerData as { values: Parameters<typeof runBatchWorker>[1]; alternatives?: Parameters<typeof runBatchWorker>[2] };
+  void runBatchWorker(parentPort!, data.values, data.alternatives);
 } else {
   main(process.argv.slice(2)).then(
     (code) => {

@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareSnapshots, formatRegressionText, snapshotReport, type CorpusSnapshot, type RegressionChange } from '../maintain/regress.js';
-import { defaultJobs, runBatch } from './batch.js';
+import type { ValidationReport } from '../report/model.js';
+import { defaultJobs, runBatch, type FileOutcome } from './batch.js';
 import { UsageError } from './errors.js';
-import { expandSignatureFiles, readFile } from './io.js';
+import { expandSignatureFiles, parseTime, readFile } from './io.js';
 import { formatJunit, type JunitCase } from './junit.js';
-import { buildVerifyOptions, VERIFY_FLAGS, type VerifyFlagValues } from './verify-options.js';
+import { buildVerifyOptions, loadTrustListFlags, VERIFY_FLAGS } from './verify-options.js';
 
 /**
  * `ots-esig regress`: re-verify a corpus with a new trust list and show whose
@@ -39,31 +40,47 @@ export async function runRegress(args: string[], workerUrl: URL): Promise<number
   const files = expandSignatureFiles([corpus]);
   if (files.length === 0) throw new UsageError(`no signature files in ${corpus}`);
 
-  const snapshot = async (v: VerifyFlagValues): Promise<CorpusSnapshot> => {
-    await buildVerifyOptions(v); // unusable options (bad list, bad --at) are usage errors before any work
-    const run = await runBatch(files, v, { jobs, workerUrl });
-    const snap: CorpusSnapshot = {};
-    for (const o of run.outcomes) snap[relative(corpus, o.file)] = o.report ? snapshotReport(o.report) : { error: o.error!.code };
-    return snap;
-  };
-
-  const after = await snapshot(flags);
-  if (writeExpect) writeFileSync(writeExpect, JSON.stringify({ relyingParty: flags['relying-party'] ?? null, cases: after }, null, 2) + '\n');
-  let before: CorpusSnapshot | undefined;
-  let against = '';
-  if (baseline) {
-    before = await snapshot({ ...flags, 'trust-list': baseline });
-    against = `baseline ${baseline.join(', ')}`;
-  } else if (expect) {
-    let manifest: { cases?: CorpusSnapshot };
+  let manifest: { cases?: CorpusSnapshot; validationTime?: unknown } | undefined;
+  if (expect) {
     try {
-      manifest = JSON.parse(new TextDecoder().decode(readFile(expect, 'manifest')));
+      manifest = JSON.parse(new TextDecoder().decode(readFile(expect, 'manifest'))) as { cases?: CorpusSnapshot; validationTime?: unknown };
     } catch (e) {
       throw new UsageError(`--expect ${expect} is not JSON: ${(e as Error).message}`);
     }
     if (!manifest.cases || typeof manifest.cases !== 'object') throw new UsageError(`--expect ${expect} has no "cases" object`);
+    // Expectations hold at the time they were made: a later run judges at that time too (certificates and lists
+    // expire; the question is what the new list changes), unless --at says otherwise.
+    if (flags.at === undefined && manifest.validationTime !== undefined) {
+      if (typeof manifest.validationTime !== 'string') throw new UsageError(`--expect ${expect}: "validationTime" is not an ISO 8601 string`);
+      flags.at = manifest.validationTime;
+    }
+  }
+  // Expectations record the time they hold at.
+  if (writeExpect && flags.at === undefined) flags.at = new Date().toISOString();
+  await buildVerifyOptions(flags); // unusable options (bad list, bad --at) are usage errors before any work
+  if (baseline) await loadTrustListFlags(baseline, flags);
+  // Each file is collected once (parsed, its signatures verified) and judged under the new lists and, with
+  // --baseline, under the old ones: the comparison differs only in the trust it was judged under.
+  const run = await runBatch(files, flags, { jobs, workerUrl, ...(baseline ? { alternatives: [{ trustLists: baseline }] } : {}) });
+  const snapshotOf = (pick: (o: FileOutcome) => ValidationReport | undefined): CorpusSnapshot => {
+    const snap: CorpusSnapshot = {};
+    for (const o of run.outcomes) {
+      const report = pick(o);
+      snap[relative(corpus, o.file)] = report ? snapshotReport(report) : { error: o.error!.code };
+    }
+    return snap;
+  };
+
+  const after = snapshotOf((o) => o.report);
+  if (writeExpect) writeFileSync(writeExpect, JSON.stringify({ relyingParty: flags['relying-party'] ?? null, validationTime: parseTime(flags.at!).toISOString(), cases: after }, null, 2) + '\n');
+  let before: CorpusSnapshot | undefined;
+  let against = '';
+  if (baseline) {
+    before = snapshotOf((o) => o.alternatives?.[0]);
+    against = `baseline ${baseline.join(', ')}`;
+  } else if (manifest) {
     before = manifest.cases;
-    against = `expectations ${expect}`;
+    against = `expectations ${expect} at ${parseTime(flags.at!).toISOString()}`;
   }
   if (!before) {
     process.stdout.write(`${files.length} file(s) verified; expectations written to ${writeExpect}\n`);

@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { VerifyOptions } from '../validation/options.js';
-import { loadTrustLists } from '../trust/load.js';
+import { loadTrustLists, type TrustSet } from '../trust/load.js';
 import { parseTime, readFile } from './io.js';
 import { InvalidOptionError } from '../errors.js';
 import { AlgorithmRegistry } from '../crypto/registry.js';
@@ -40,20 +40,25 @@ export type VerifyFlagValues = {
   [K in keyof typeof VERIFY_FLAGS]?: (typeof VERIFY_FLAGS)[K] extends { multiple: true } ? string[] : (typeof VERIFY_FLAGS)[K] extends { type: 'boolean' } ? boolean : string;
 };
 
+/**
+ * `--trust-list` files loaded (and their signatures checked) once, not once per signature of a batch;
+ * `--list-signer` pins apply to every list. Undefined when no list is named.
+ */
+export async function loadTrustListFlags(listFiles: readonly string[], values: VerifyFlagValues): Promise<TrustSet | undefined> {
+  if (!listFiles.length) return undefined;
+  return loadTrustLists(
+    listFiles.map((f) => ({
+      data: readFile(f, 'trust list'),
+      name: f,
+      signingCertificates: (values['list-signer'] ?? []).map((c) => readFile(c, 'list signer certificate')),
+    })),
+    { time: values.at ? parseTime(values.at) : new Date() },
+  );
+}
+
 export async function buildVerifyOptions(values: VerifyFlagValues): Promise<VerifyOptions> {
   const validationTime = values.at ? parseTime(values.at) : undefined;
-  const listFiles = values['trust-list'] ?? [];
-  // Lists are loaded (and their signatures checked) once here, not once per signature of a batch.
-  const trustLists = listFiles.length
-    ? await loadTrustLists(
-        listFiles.map((f) => ({
-          data: readFile(f, 'trust list'),
-          name: f,
-          signingCertificates: (values['list-signer'] ?? []).map((c) => readFile(c, 'list signer certificate')),
-        })),
-        { time: validationTime ?? new Date() },
-      )
-    : undefined;
+  const trustLists = await loadTrustListFlags(values['trust-list'] ?? [], values);
   const algorithms = await loadAlgorithms(values.algorithms ?? []);
   return {
     ...algorithms,

@@ -7,7 +7,7 @@ import { fromBase64, toBytes, toHex } from '../util/bytes.js';
 import type { ValidationContext } from '../validation/options.js';
 import { AGREEMENT_JSON_KIND, parseAgreementJson, type Agreement } from './agreements.js';
 import { TrustIndex } from './anchors.js';
-import { listExpiredAt, loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
+import { listExpiredAt, loadTrustLists, type TrustSet } from './load.js';
 import type { AgreementInput, TrustOptions } from './inputs.js';
 import { withTimestampServices } from './timestamp-services.js';
 import type { TimestampTrust } from './timestamp-trust.js';
@@ -16,13 +16,23 @@ import { recognize } from './recognize.js';
 // The caller's trust inputs are declared in trust/inputs.ts (validation options name them without importing this module).
 export type { AgreementInput, TrustOptions } from './inputs.js';
 
+/**
+ * The caller's trust inputs, loaded and checked once (lists verified, agreements parsed) and not yet applied
+ * to any validation: `applyTrust` derives a validation's anchors, time-stamp trust, warnings and trust report
+ * from it under that validation's policy and time, so facts collected once can be judged under other trust.
+ */
 export interface PreparedTrust {
   readonly set: TrustSet;
-  /** The validation time: list freshness is judged at it. */
-  readonly validationTime: Date;
   readonly agreements: readonly Agreement[];
   readonly relyingParty: string | undefined;
   readonly purpose: string | undefined;
+  /** Whether lists or agreements were given (not only a relying party). */
+  readonly given: boolean;
+}
+
+/** A validation context with trust applied, and what the report says about that trust. */
+export interface AppliedTrust {
+  readonly ctx: ValidationContext;
   readonly report: TrustReport;
 }
 
@@ -34,29 +44,39 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
 }
 
-/**
- * Loads the caller's trusted lists and agreements once per `verify` call,
- * adds the CA certificates of usable lists to the context's anchors, and
- * records what was used (and every TEST list) in the run's warnings.
- */
-export async function prepareTrust(options: TrustOptions, ctx: ValidationContext): Promise<PreparedTrust | undefined> {
-  const { relyingParty, purpose } = options;
-  const hasLists = isTrustSet(options.trustLists) || (options.trustLists?.length ?? 0) > 0;
-  const hasAgreements = (options.agreements?.length ?? 0) > 0;
-  if (!hasLists && !hasAgreements && relyingParty === undefined) return undefined;
+/** Checks a relying party and purpose as given by a caller. */
+export function checkRecognitionInputs(relyingParty: string | undefined, purpose: string | undefined): void {
   if (relyingParty !== undefined && !/^[A-Z]{2}$/.test(relyingParty)) {
     throw new InvalidOptionError(`relyingParty must be an ISO 3166 alpha-2 country code in upper case (got "${relyingParty}")`);
   }
   if (purpose !== undefined && (typeof purpose !== 'string' || purpose.length === 0)) throw new InvalidOptionError('purpose must be a non-empty string');
+}
 
-  const set: TrustSet = isTrustSet(options.trustLists)
-    ? options.trustLists
-    : hasLists
-      ? await loadTrustLists(options.trustLists as readonly TrustListInput[], { time: ctx.time, registry: ctx.registry, xmlLimits: ctx.xmlLimits })
-      : { lists: [], index: await TrustIndex.build([]), time: ctx.time };
+/**
+ * Loads the caller's trusted lists (verifying their signatures, at `ctx.time`) and agreements.
+ * Undefined when the caller gave no lists, agreements or relying party.
+ */
+export async function prepareTrust(options: TrustOptions, ctx: Pick<ValidationContext, 'time' | 'registry' | 'xmlLimits'>): Promise<PreparedTrust | undefined> {
+  const { relyingParty, purpose } = options;
+  const hasLists = isTrustSet(options.trustLists) || (options.trustLists?.length ?? 0) > 0;
+  const hasAgreements = (options.agreements?.length ?? 0) > 0;
+  if (!hasLists && !hasAgreements && relyingParty === undefined) return undefined;
+  checkRecognitionInputs(relyingParty, purpose);
 
+  return { set: await loadTrustSet(options.trustLists, ctx), agreements: await loadAgreements(options.agreements ?? []), relyingParty, purpose, given: hasLists || hasAgreements };
+}
+
+/** The caller's lists loaded and verified at `ctx.time` (a TrustSet is used as is; none gives an empty set). */
+export async function loadTrustSet(lists: TrustOptions['trustLists'], ctx: Pick<ValidationContext, 'time' | 'registry' | 'xmlLimits'>): Promise<TrustSet> {
+  if (isTrustSet(lists)) return lists;
+  if (lists?.length) return loadTrustLists(lists, { time: ctx.time, registry: ctx.registry, xmlLimits: ctx.xmlLimits });
+  return { lists: [], index: await TrustIndex.build([]), time: ctx.time };
+}
+
+/** Agreement files parsed, or agreement objects checked like files. */
+export async function loadAgreements(inputs: readonly (Agreement | AgreementInput)[]): Promise<Agreement[]> {
   const agreements: Agreement[] = [];
-  for (const [i, a] of (options.agreements ?? []).entries()) {
+  for (const [i, a] of inputs.entries()) {
     if ('data' in a) {
       const bytes = typeof a.data === 'string' ? new TextEncoder().encode(a.data) : toBytes(a.data);
       const parsed = parseAgreementJson(new TextDecoder().decode(bytes), a.name ?? `agreements[${i}]`);
@@ -73,39 +93,48 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
       agreements.push(sha256 === undefined ? parsed : { ...parsed, sha256 });
     }
   }
+  return agreements;
+}
 
+/**
+ * The validation context `ctx` (the caller's own anchors, its policy and time) with the prepared trust applied:
+ * the CA certificates of usable lists join the anchors, their time-stamping services join the time-stamp trust,
+ * and every TEST, unusable, unsigned or expired list is named in the run's warnings. `ctx` is not changed.
+ */
+export function applyTrust(ctx: ValidationContext, trust: PreparedTrust): AppliedTrust {
+  const { set, agreements, relyingParty, purpose } = trust;
+  const warnings = [...ctx.warnings];
   // No anchors of the caller's own: use the list's pool, built once per TrustSet, instead of re-indexing every anchor per call.
   // Otherwise a new pool: the caller's may be shared between calls (a trustAnchorPool, a cached array's pool).
   // Signer paths end only at CA certificates of services of a type the policy accepts for signers (a CA listed
   // only as a time-stamping service anchors no signer): policy.trustServices.signerServiceTypes.
   const listed = set.index.anchorPoolFor(ctx.policy.trustServices.signerServiceTypes);
-  if (ctx.anchors.size === 0) (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = listed;
-  else (ctx as { anchors: CertificatePool<TrustAnchor> }).anchors = new CertificatePool<TrustAnchor>([...ctx.anchors.values(), ...listed.values()]);
-  if (ctx.anchors.size === 0) ctx.warnings.push('no trust anchors: no usable trusted list gave a CA certificate of an accepted service type and none was supplied directly');
+  const anchors = ctx.anchors.size === 0 ? listed : new CertificatePool<TrustAnchor>([...ctx.anchors.values(), ...listed.values()]);
+  if (anchors.size === 0) warnings.push('no trust anchors: no usable trusted list gave a CA certificate of an accepted service type and none was supplied directly');
   // Time-stamps: the lists' time-stamping services (policy.trustServices.timestampServiceTypes) join the caller's timestampAnchors.
-  (ctx as { timestampTrust: TimestampTrust }).timestampTrust = withTimestampServices(ctx.timestampTrust, set, ctx.time, ctx.policy.trustServices.timestampServiceTypes);
+  const timestampTrust = withTimestampServices(ctx.timestampTrust, set, ctx.time, ctx.policy.trustServices.timestampServiceTypes);
 
   // A TrustSet may have been loaded for another time: freshness is judged at this validation's time.
   const expiredNow = (l: TrustSet['lists'][number]) => listExpiredAt(l, ctx.time);
 
   for (const l of set.lists) {
     const label = `${l.list.id} seq ${l.list.scheme.sequenceNumber} (${l.name})`;
-    if (l.list.test) ctx.warnings.push(`TEST LIST in use: ${label} is a test trusted list, NOT FOR PRODUCTION decisions`);
-    if (!l.usable) ctx.warnings.push(`trusted list ${label} NOT USED: ${l.signature.detail}`);
+    if (l.list.test) warnings.push(`TEST LIST in use: ${label} is a test trusted list, NOT FOR PRODUCTION decisions`);
+    if (!l.usable) warnings.push(`trusted list ${label} NOT USED: ${l.signature.detail}`);
     else if (l.format === 'json') {
-      ctx.warnings.push(
+      warnings.push(
         l.integrity === 'pinned-digest'
           ? `trusted list ${label} is a JSON list without signature; its integrity rests on the SHA-256 ${l.sha256} the caller pinned`
           : `trusted list ${label} is a JSON list without signature, trusted as supplied by the caller (nothing authenticates it)`,
       );
     }
-    if (expiredNow(l)) ctx.warnings.push(`trusted list ${label} is EXPIRED: NextUpdate ${l.list.scheme.nextUpdate} has passed at the validation time ${ctx.time.toISOString()}`);
+    if (expiredNow(l)) warnings.push(`trusted list ${label} is EXPIRED: NextUpdate ${l.list.scheme.nextUpdate} has passed at the validation time ${ctx.time.toISOString()}`);
   }
   for (const a of agreements) {
-    if (a.test) ctx.warnings.push(`TEST AGREEMENT in use: ${a.id}, NOT FOR PRODUCTION decisions`);
+    if (a.test) warnings.push(`TEST AGREEMENT in use: ${a.id}, NOT FOR PRODUCTION decisions`);
   }
-  for (const p of set.index.problems) ctx.warnings.push(p);
-  if (relyingParty === undefined && (hasLists || hasAgreements)) ctx.warnings.push('no relying party given: recognition was not evaluated');
+  for (const p of set.index.problems) warnings.push(p);
+  if (relyingParty === undefined && trust.given) warnings.push('no relying party given: recognition was not evaluated');
 
   const lists: TrustListSummary[] = set.lists.map((l) => ({
     id: l.list.id,
@@ -143,11 +172,7 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
     sha256: a.sha256 ?? null,
   }));
   return {
-    set,
-    validationTime: ctx.time,
-    agreements,
-    relyingParty,
-    purpose,
+    ctx: { ...ctx, anchors, timestampTrust, warnings },
     report: { relyingParty: relyingParty ?? null, purpose: purpose ?? null, lists, agreements: agreementSummaries, anchorsFromLists: set.index.anchors.length },
   };
 }
@@ -159,12 +184,13 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
 export async function addRecognition(
   signatures: readonly { readonly report: SignatureReport; readonly chain: readonly ParsedCertificate[] }[],
   trust: PreparedTrust,
+  validationTime: Date,
 ): Promise<SignatureReport[]> {
   if (trust.relyingParty === undefined) return signatures.map((s) => s.report);
   const out: SignatureReport[] = [];
   for (const { report, chain } of signatures) {
     const recognition = await recognize(report, chain, {
-      validationTime: trust.validationTime,
+      validationTime,
       relyingParty: trust.relyingParty,
       trust: trust.set,
       agreements: trust.agreements,

@@ -13,7 +13,8 @@ import { WorkBudget } from '../util/work-budget.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
 import { VERSION } from '../version.js';
 import { createContext, resolvePolicy, type ValidationContext, type VerifyOptions } from './options.js';
-import { addRecognition, prepareTrust, type PreparedTrust } from '../trust/context.js';
+import { addRecognition, applyTrust, checkRecognitionInputs, loadAgreements, loadTrustSet, prepareTrust, type PreparedTrust } from '../trust/context.js';
+import type { TrustOptions } from '../trust/inputs.js';
 import { policyIdentity } from '../policy/parse.js';
 
 export type SignatureInput = Uint8Array | ArrayBuffer | string;
@@ -25,13 +26,19 @@ export type SignatureInput = Uint8Array | ArrayBuffer | string;
  * needed, under any policy, relying party or validation time. Opaque to callers; do not mutate.
  */
 export interface CollectedFacts {
+  /** The caller's context before any trusted list is applied (evaluate applies the trust it judges under). */
   readonly ctx: ValidationContext;
   readonly trust: PreparedTrust | undefined;
   readonly signatures: readonly SignatureFacts[];
 }
 
-/** What may change between evaluations of the same facts. */
-export interface EvaluateOptions {
+/**
+ * What may change between evaluations of the same facts. `trustLists` and `agreements` replace the ones
+ * `collect` was given (anchors from the caller's trustAnchors stay): a list operator's regression run judges the
+ * same facts under the old and the new list. A signer certificate that only the collection's anchors held stays
+ * the signer candidate; its path is judged under the evaluation's anchors.
+ */
+export interface EvaluateOptions extends Pick<TrustOptions, 'trustLists' | 'agreements'> {
   /** A preset name or a policy object; default the one `collect` was given (VerifyOptions.policy and its overrides). */
   readonly policy?: ValidationPolicy | string;
   /** ISO 3166 alpha-2 relying party for recognition; default the one `collect` was given. */
@@ -62,10 +69,12 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
   const created = createContext(options);
   // Whatever is fetched for these facts (issuers now, revocation data when they are judged) is recorded with them:
   // evaluating them again replays it instead of fetching again.
-  const ctx: ValidationContext = created.fetcher ? { ...created, fetcher: new RecordedFetcher(created.fetcher) } : created;
-  if (bytes.byteLength > ctx.limits.maxInputBytes) throw new LimitExceededError('input.bytes', ctx.limits.maxInputBytes);
+  const base: ValidationContext = created.fetcher ? { ...created, fetcher: new RecordedFetcher(created.fetcher) } : created;
+  if (bytes.byteLength > base.limits.maxInputBytes) throw new LimitExceededError('input.bytes', base.limits.maxInputBytes);
   const detected = detectInput(bytes);
-  const trust = await prepareTrust(options, ctx);
+  const trust = await prepareTrust(options, base);
+  // Collection sees the lists' anchors too (a signer that is itself an anchor, where issuer fetching stops).
+  const ctx = trust ? applyTrust(base, trust).ctx : base;
   const signatures: SignatureFacts[] = [];
   if (detected.kind === 'cms') {
     const sig = parseCades(detected.der, ctx.cmsLimits);
@@ -105,7 +114,7 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
     };
     for (const [i, f] of signatures.entries()) signatures[i] = await withIssuers(f);
   }
-  return { ctx, trust, signatures };
+  return { ctx: base, trust, signatures };
 }
 
 /**
@@ -116,28 +125,30 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
  * facts' RecordedFetcher; time-stamp tokens are validated again, their own signature included).
  */
 export async function evaluate(facts: CollectedFacts, options: EvaluateOptions = {}): Promise<ValidationReport> {
-  const ctx = contextFor(facts.ctx, options);
-  const trust = await trustFor(facts.trust, ctx, options);
+  const base = contextFor(facts.ctx, options);
+  const trust = await trustFor(facts.trust, base, options);
+  const applied = trust ? applyTrust(base, trust) : undefined;
+  const ctx = applied?.ctx ?? base;
   const outcomes = [];
   for (const f of facts.signatures) outcomes.push(await evaluateSignature(f, ctx));
-  const signatures: SignatureReport[] = trust ? await recognizeAll(outcomes, trust) : outcomes.map((o) => o.report);
+  const signatures: SignatureReport[] = trust ? await recognizeAll(outcomes, trust, ctx.time) : outcomes.map((o) => o.report);
   return {
     tool: { name: 'ots-esig', version: VERSION },
     validationTime: ctx.time.toISOString(),
     signatures,
     warnings: ctx.warnings,
-    ...(trust ? { trust: trust.report } : {}),
+    ...(applied ? { trust: applied.report } : {}),
     policy: await policyIdentity(ctx.policy),
   };
 }
 
 /** Recognition of each signature and, the same way, of each of its counter-signatures (a signature of its own). */
-async function recognizeAll(outcomes: readonly SignatureOutcome[], trust: PreparedTrust): Promise<SignatureReport[]> {
-  const reports = await addRecognition(outcomes, trust);
+async function recognizeAll(outcomes: readonly SignatureOutcome[], trust: PreparedTrust, time: Date): Promise<SignatureReport[]> {
+  const reports = await addRecognition(outcomes, trust, time);
   const out: SignatureReport[] = [];
   for (const [i, report] of reports.entries()) {
     const counters = outcomes[i]!.counterSignatures;
-    out.push(counters.length ? { ...report, counterSignatures: await recognizeAll(counters, trust) } : report);
+    out.push(counters.length ? { ...report, counterSignatures: await recognizeAll(counters, trust, time) } : report);
   }
   return out;
 }
@@ -158,22 +169,25 @@ function contextFor(base: ValidationContext, options: EvaluateOptions): Validati
   return ctx;
 }
 
-/** The trust of the collection with this evaluation's relying party, purpose and time. */
+/**
+ * The trust this evaluation judges under: the collection's, with the evaluation's trusted lists, agreements,
+ * relying party and purpose where given (new lists are loaded and verified at the evaluation's time).
+ */
 async function trustFor(base: PreparedTrust | undefined, ctx: ValidationContext, options: EvaluateOptions): Promise<PreparedTrust | undefined> {
-  const { relyingParty, purpose } = options;
-  if (relyingParty === undefined && purpose === undefined) return base && ctx.time !== base.validationTime ? { ...base, validationTime: ctx.time } : base;
-  if (!base) return prepareTrust({ relyingParty, purpose }, ctx);
-  if (relyingParty !== undefined && !/^[A-Z]{2}$/.test(relyingParty)) {
-    throw new InvalidOptionError(`relyingParty must be an ISO 3166 alpha-2 country code in upper case (got "${relyingParty}")`);
-  }
-  if (purpose !== undefined && (typeof purpose !== 'string' || purpose.length === 0)) throw new InvalidOptionError('purpose must be a non-empty string');
-  const rp = relyingParty ?? base.relyingParty;
-  const pp = purpose ?? base.purpose;
-  if (rp !== undefined) {
-    const i = ctx.warnings.indexOf('no relying party given: recognition was not evaluated');
-    if (i >= 0) ctx.warnings.splice(i, 1);
-  }
-  return { ...base, validationTime: ctx.time, relyingParty: rp, purpose: pp, report: { ...base.report, relyingParty: rp ?? null, purpose: pp ?? null } };
+  const { relyingParty, purpose, trustLists, agreements } = options;
+  if (relyingParty === undefined && purpose === undefined && trustLists === undefined && agreements === undefined) return base;
+  checkRecognitionInputs(relyingParty, purpose);
+  if (!base) return prepareTrust({ trustLists, agreements, relyingParty, purpose }, ctx);
+  // What the evaluation does not replace is the collection's, as loaded then (not parsed again).
+  const set = trustLists === undefined ? base.set : await loadTrustSet(trustLists, ctx);
+  const loaded = agreements === undefined ? base.agreements : await loadAgreements(agreements);
+  return {
+    set,
+    agreements: loaded,
+    relyingParty: relyingParty ?? base.relyingParty,
+    purpose: purpose ?? base.purpose,
+    given: trustLists === undefined && agreements === undefined ? base.given : set.lists.length > 0 || loaded.length > 0,
+  };
 }
 
 /** Named detached files (by reference URI) when given; else the single detachedContent blob. */

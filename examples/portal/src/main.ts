@@ -1,4 +1,4 @@
-import { verify, type VerifyOptions } from 'ots-esig';
+import { collect, evaluate, type CollectedFacts, type VerifyOptions } from 'ots-esig';
 import { renderError, renderReport } from './render.js';
 import { loadPilotTrust, type PilotTrust } from './trust.js';
 
@@ -59,34 +59,68 @@ function validationTime(): Date | undefined {
   return new Date(t);
 }
 
-form.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const file = signatureInput.files?.[0];
-  if (!file) return;
+/** The last checked file's facts: another relying party or purpose re-judges them without reading the file again. */
+let checked: { readonly facts: CollectedFacts; readonly name: string } | undefined;
+let collections = 0;
+
+function recognitionInputs(): { relyingParty: string; purpose?: string } {
+  const purpose = $<HTMLInputElement>('purpose').value.trim();
+  return { relyingParty: $<HTMLSelectElement>('relying-party').value, ...(purpose ? { purpose } : {}) };
+}
+
+async function run(work: () => Promise<string>): Promise<void> {
   results.replaceChildren();
   status.textContent = 'Checking…';
   document.body.dataset.state = 'busy';
   try {
-    const t = await trust;
-    const content = contentInput.files?.[0];
-    const purpose = $<HTMLInputElement>('purpose').value.trim();
-    const options: VerifyOptions = {
-      trustLists: t.trustLists,
-      agreements: t.agreements,
-      crls: t.crls,
-      relyingParty: $<HTMLSelectElement>('relying-party').value,
-      ...(purpose ? { purpose } : {}),
-      ...(content ? { detachedContent: new Uint8Array(await content.arrayBuffer()) } : {}),
-      validationTime: validationTime(),
-    };
-    const started = performance.now();
-    const report = await verify(new Uint8Array(await file.arrayBuffer()), options);
-    status.textContent = `Checked ${file.name} in ${Math.round(performance.now() - started)} ms.`;
-    results.replaceChildren(renderReport(report));
+    status.textContent = await work();
   } catch (err) {
     status.textContent = '';
     results.replaceChildren(renderError(err));
   } finally {
+    document.body.dataset.collections = String(collections);
     document.body.dataset.state = 'done';
   }
+}
+
+form.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const file = signatureInput.files?.[0];
+  if (!file) return;
+  checked = undefined;
+  await run(async () => {
+    const t = await trust;
+    const content = contentInput.files?.[0];
+    const options: VerifyOptions = {
+      trustLists: t.trustLists,
+      agreements: t.agreements,
+      crls: t.crls,
+      ...recognitionInputs(),
+      ...(content ? { detachedContent: new Uint8Array(await content.arrayBuffer()) } : {}),
+      validationTime: validationTime(),
+    };
+    const started = performance.now();
+    const facts = await collect(new Uint8Array(await file.arrayBuffer()), options);
+    collections++;
+    const report = await evaluate(facts);
+    checked = { facts, name: file.name };
+    results.replaceChildren(renderReport(report));
+    return `Checked ${file.name} in ${Math.round(performance.now() - started)} ms.`;
+  });
 });
+
+// Another file, document or time is a new check.
+for (const input of [signatureInput, contentInput, timeInput]) input.addEventListener('change', () => (checked = undefined));
+
+// A relying party or purpose changed after a check: judge the same facts for it (no file read, no signature verified again).
+for (const id of ['relying-party', 'purpose']) {
+  $(id).addEventListener('change', async () => {
+    const last = checked;
+    if (!last) return;
+    await run(async () => {
+      const report = await evaluate(last.facts, recognitionInputs());
+      results.replaceChildren(renderReport(report));
+      return `${last.name} judged again for relying party ${recognitionInputs().relyingParty}.`;
+    });
+  });
+}
