@@ -21,7 +21,7 @@
 import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import type { Check, CheckList } from '../report/check.js';
+import type { Check, CheckList } from '../etsi/check.js';
 import type { ChainOutcome } from './chain.js';
 import { algorithmCutoff } from './crypto-checks.js';
 import { subIndicationOf } from './path-findings.js';
