@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LAYERS, cyclePath, findCycles, layerOf, scanImports, upwardEdges } from './helpers/import-graph.js';
+import { LAYERS, REPORT_BUILDERS, cyclePath, findCycles, layerOf, reportImports, scanImports, upwardEdges } from './helpers/import-graph.js';
 
 // IMPORT_GRAPH_SRC checks another tree with the same rule (e.g. an older commit's src/ extracted with git archive).
 const SRC = process.env.IMPORT_GRAPH_SRC ?? fileURLToPath(new URL('../src/', import.meta.url));
@@ -23,6 +23,12 @@ describe('the layer rule of src/ (README "Architecture")', () => {
   it('has no edge from a lower layer to a higher one', () => {
     const upward = upwardEdges(graph);
     expect(upward, `edges against the layer table (${LAYERS.map((l) => l.name).join(' < ')}):\n  ${upward.join('\n  ')}`).toEqual([]);
+  });
+
+  it('report types are the output: below the facades nothing imports report/ (the stage returns its own outcome)', () => {
+    expect(reportImports(graph), `use etsi/ for the vocabulary and the stage's outcome types; only ${REPORT_BUILDERS.join(', ')} build the report`).toEqual([]);
+    // The facades do build it (else the rule above would hold vacuously for a tree that never builds a report).
+    expect(graph.edges.some((e) => e.from === 'validation/verify' && e.to === 'report/signature')).toBe(true);
   });
 
   it('README "Architecture" shows the same layers in the same order', async () => {
@@ -66,10 +72,29 @@ describe('the checker itself', () => {
     expect(findCycles(g, ['static'])).toEqual([]);
     expect(cyclePath(g, ['pki/a', 'pki/b'])).toBe('pki/a -> pki/b -> pki/a');
     expect(upwardEdges(g).sort()).toEqual([
-      'pki/c (pki) -> report/indication (vocabulary) [type]',
+      'pki/c (pki) -> report/indication (report) [type]',
       'pki/c (pki) -> validation/options (stage) [type]',
       'util/d (base) -> pki/b (pki) [static]',
     ]);
+  });
+
+  it('flags report/ imports of the stage and front ends, not of the facades', () => {
+    const d2 = mkdtempSync(join(tmpdir(), 'ots-import-graph-report-'));
+    try {
+      const put = (rel: string, text: string) => {
+        mkdirSync(dirname(join(d2, rel)), { recursive: true });
+        writeFileSync(join(d2, rel), text);
+      };
+      put('report/model.ts', 'export type R = 1;\n');
+      put('etsi/check.ts', 'export type C = 1;\n');
+      put('stage/signature.ts', "import type { R } from '../report/model.js';\nimport type { C } from '../etsi/check.js';\nexport type S = R | C;\n");
+      put('validation/verify.ts', "import type { R } from '../report/model.js';\nexport type V = R;\n");
+      put('validation/chain.ts', "export type X = import('../report/model.js').R;\n");
+      put('cli/main.ts', "import type { R } from '../report/model.js';\nexport type M = R;\n");
+      expect(reportImports(scanImports(d2)).sort()).toEqual(['stage/signature -> report/model [type]', 'validation/chain -> report/model [type]']);
+    } finally {
+      rmSync(d2, { recursive: true, force: true });
+    }
   });
 
   it('places a module by its most specific member', () => {
@@ -83,6 +108,14 @@ describe('the checker itself', () => {
     expect(layerOf('policy/model')).toBeLessThan(rank('net'));
     expect(layerOf('policy/model')).toBeGreaterThan(rank('pki'));
     expect(layerOf('validation/verify')).toBe(rank('api'));
+    expect(layerOf('validation/verify-certificate')).toBe(rank('api'));
+    expect(layerOf('validation/chain')).toBe(rank('stage'));
+    expect(layerOf('etsi/check')).toBe(rank('vocabulary'));
+    expect(layerOf('report/model')).toBe(rank('report'));
+    expect(layerOf('report/text')).toBe(rank('output'));
+    expect(rank('vocabulary')).toBeLessThan(rank('formats'));
+    expect(rank('stage')).toBeLessThan(rank('report'));
+    expect(rank('report')).toBeLessThan(rank('recognition'));
     expect(layerOf('nowhere/x')).toBeUndefined();
   });
 });

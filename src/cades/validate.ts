@@ -11,7 +11,7 @@ import { OtsEsigError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { OID } from '../pki/oids.js';
 import { CertificatePool } from '../pki/pool.js';
-import { CheckList } from '../report/check.js';
+import { CheckList } from '../etsi/check.js';
 import { copyBytes, equalBytes, toHex } from '../util/bytes.js';
 import { asn1Of } from '../util/der.js';
 import type { ValidationContext } from '../validation/options.js';

@@ -1,5 +1,5 @@
-import type { Check } from './check.js';
-import type { Indication, SubIndication } from './indication.js';
+import type { Check } from '../etsi/check.js';
+import type { Indication, SubIndication } from '../etsi/indication.js';
 
 /** ISO-8601 UTC instant, as every time in a report is written. */
 export type IsoTime = string;

@@ -13,7 +13,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import type { ParsedCrl } from '../pki/crl.js';
 import type { CertificatePool } from '../pki/pool.js';
 import type { SeverityFinding } from '../policy/model.js';
-import type { BuildingBlock, Check } from '../report/check.js';
+import type { BuildingBlock, Check } from '../etsi/check.js';
 import type { ParsedOcspResponse } from '../revocation/ocsp.js';
 
 /** One hash or signature the signature relies on, to be judged against the algorithm policy (SAV). */

@@ -7,32 +7,61 @@
  * requirement and severities, then the verdict. CAdES and XAdES both go through here, so a rule
  * added here holds for every format.
  *
- * The outcome carries what later stages need beside the report (recognition: the chain's
- * certificates and the best-signature-time), so nothing is recovered from the report afterwards.
+ * It returns the stage's own outcome (SignatureOutcome: parsed certificates, Dates, checks and the
+ * verdict), not a report: the report is built from it at the end (report/signature.ts, called by the
+ * facade validation/verify.ts), and recognition takes the judged path from it, never from the report.
  */
 import { checkDigest, evaluateAlgorithm } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import type { Severity } from '../policy/model.js';
-import { CheckList, type BuildingBlock } from '../report/check.js';
-import type { SubIndication } from '../report/indication.js';
-import type { SignatureReport, SignatureTimes } from '../report/model.js';
-import { summarizeCertificate } from '../report/summary.js';
+import { CheckList, type BuildingBlock } from '../etsi/check.js';
+import type { Check } from '../etsi/check.js';
+import type { Indication, SubIndication } from '../etsi/indication.js';
 import { revocationChecker } from '../revocation/checker.js';
-import { validateChain } from '../validation/chain.js';
+import { validateChain, type RevocationOutcome } from '../validation/chain.js';
 import { recordAlgorithm } from '../validation/crypto-checks.js';
 import type { ValidationContext } from '../validation/options.js';
 import { contentTimestampRules, pastSignatureValidation, signerValidityRules } from '../validation/poe.js';
 import { decide } from '../validation/verdict.js';
 import type { SeverityFact, SignatureFacts } from './facts.js';
-import { earliest, validateTimestamps, type ValidTimestamp } from './timestamps.js';
+import { earliest, validateTimestamps, type TimestampOutcome, type ValidTimestamp } from './timestamps.js';
 
+/** Where the best-signature-time comes from (EN 319 102-1 clause 5.1). */
+export type BestSignatureTimeSource = 'validation-time' | 'signature-timestamp' | 'archive-timestamp';
+
+/** The times the verdict depends on: the claimed signing time is the signer's word only. */
+export interface SignatureOutcomeTimes {
+  readonly validationTime: Date;
+  readonly claimedSigningTime: Date | undefined;
+  /** The earliest proven existence (a valid time-stamp), else the validation time. */
+  readonly bestSignatureTime: Date;
+  readonly bestSignatureTimeSource: BestSignatureTimeSource;
+}
+
+/** What the signature stage concluded about one signature: the judged facts and the verdict. */
 export interface SignatureOutcome {
-  readonly report: SignatureReport;
+  readonly id: string;
+  readonly format: SignatureFacts['format'];
+  /** The level the structure and the valid time-stamps reach. */
+  readonly level: string;
+  readonly indication: Indication;
+  readonly subIndication: SubIndication | null;
+  readonly signer: ParsedCertificate | undefined;
   /** The signer's path as validated (signer first, anchor last); empty when none was built. */
   readonly chain: readonly ParsedCertificate[];
-  readonly bestSignatureTime: Date;
-  /** The outcomes of its counter-signatures (their reports are also in `report.counterSignatures`). */
+  /** Revocation status per certificate of `chain` (the anchor has none). */
+  readonly revocation: readonly RevocationOutcome[];
+  /** RFC 5280 6.1.5 valid policy set of the path; undefined when no path was built. */
+  readonly validPolicies: readonly string[] | undefined;
+  readonly signatureAlgorithm: string | null;
+  readonly digestAlgorithm: string | null;
+  readonly times: SignatureOutcomeTimes;
+  /** Content, signature and archive time-stamps, in the order of the facts. */
+  readonly timestamps: readonly TimestampOutcome[];
+  readonly checks: readonly Check[];
+  readonly warnings: readonly string[];
+  /** The outcomes of its counter-signatures, each a signature of its own. */
   readonly counterSignatures: readonly SignatureOutcome[];
 }
 
@@ -112,7 +141,7 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   const signatureTime = earliest(ts.valid.signature);
   const archiveTime = earliest(ts.valid.archive);
   const poe = signatureTime ?? archiveTime;
-  const source: SignatureTimes['bestSignatureTimeSource'] = signatureTime ? 'signature-timestamp' : archiveTime ? 'archive-timestamp' : 'validation-time';
+  const source: BestSignatureTimeSource = signatureTime ? 'signature-timestamp' : archiveTime ? 'archive-timestamp' : 'validation-time';
   const poeToken = poe ? [...(signatureTime ? ts.valid.signature : ts.valid.archive)].find((v) => v.genTime.getTime() === poe.getTime()) : undefined;
   const accuracyMs = poeToken?.accuracyMs;
 
@@ -131,38 +160,32 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   // --- verdict ---
   const v = decide(checks.items);
   const level = facts.levelWith ? facts.levelWith({ signatureTimestamp: signatureTime !== undefined, archiveTimestamp: archiveTime !== undefined }) : facts.level;
-  const summaries = ts.summaries.map(({ fact, ...s }) => ({
-    ...s,
-    usedAsPoe: poe !== undefined && s.status === 'PASSED' && s.genTime === poe.toISOString() && fact.kind === (source === 'signature-timestamp' ? 'signature' : 'archive'),
+  const timestamps = ts.outcomes.map((t) => ({
+    ...t,
+    usedAsPoe: poe !== undefined && t.status === 'PASSED' && t.genTime?.getTime() === poe.getTime() && t.fact.kind === (source === 'signature-timestamp' ? 'signature' : 'archive'),
   }));
   const best = poe ?? ctx.time;
   // Counter-signatures: each judged as a signature of its own under the same policy; their verdicts stay theirs.
   const counterSignatures: SignatureOutcome[] = [];
   for (const c of facts.counterSignatures ?? []) counterSignatures.push(await evaluateSignature(c, ctx));
-  const report: SignatureReport = {
+  return {
     id: facts.id,
     format: facts.format,
     level,
     indication: v.indication,
     subIndication: v.subIndication,
-    signer: facts.signer ? await summarizeCertificate(facts.signer) : null,
-    chain: chain?.summaries ?? [],
+    signer: facts.signer,
+    chain: chain?.chain ?? [],
+    revocation: chain?.revocation ?? [],
+    validPolicies: chain?.policies,
     signatureAlgorithm: facts.signatureAlgorithmName,
     digestAlgorithm: facts.digestAlgorithmName,
-    times: {
-      validationTime: ctx.time.toISOString(),
-      claimedSigningTime: facts.claimedSigningTime?.toISOString() ?? null,
-      bestSignatureTime: best.toISOString(),
-      bestSignatureTimeSource: source,
-    },
-    revocation: chain?.revocation ?? [],
-    ...(chain ? { validPolicies: chain.policies } : {}),
-    ...(summaries.length ? { timestamps: summaries } : {}),
+    times: { validationTime: ctx.time, claimedSigningTime: facts.claimedSigningTime, bestSignatureTime: best, bestSignatureTimeSource: source },
+    timestamps,
     checks: checks.items,
     warnings,
-    ...(counterSignatures.length ? { counterSignatures: counterSignatures.map((c) => c.report) } : {}),
+    counterSignatures,
   };
-  return { report, chain: chain?.chain ?? [], bestSignatureTime: best, counterSignatures };
 }
 
 /** The latest genTime of the valid content time-stamps: the tightest lower bound on the signing time. */

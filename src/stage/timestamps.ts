@@ -8,8 +8,8 @@
  * add): it is reported (SKIPPED check, warning) and not used. At most `policy.timestamps.maxPerSignature`
  * tokens of each kind are validated (each costs a path validation).
  */
-import type { CheckList } from '../report/check.js';
-import type { TimestampSummary } from '../report/model.js';
+import type { Check, CheckList } from '../etsi/check.js';
+import type { SubIndication } from '../etsi/indication.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { validateTimestampToken, type TimestampValidation } from '../tsp/validate.js';
 import type { ValidationContext } from '../validation/options.js';
@@ -21,18 +21,31 @@ export interface ValidTimestamp {
   readonly accuracyMs?: number;
 }
 
+/** What came of validating one content, signature or archive time-stamp (the report writes it as a TimestampSummary). */
+export interface TimestampOutcome {
+  readonly fact: TimestampFact & { readonly kind: ReportedTimestampKind };
+  readonly status: 'PASSED' | 'FAILED' | 'INDETERMINATE';
+  readonly subIndication: SubIndication | null;
+  readonly genTime: Date | null;
+  /** The TSA's certificate, when the token identified it. */
+  readonly tsa: ParsedCertificate | null;
+  /** True when the time-stamp served as proof of existence (best-signature-time); set by the signature stage. */
+  readonly usedAsPoe: boolean;
+  readonly checks: readonly Check[];
+}
+
+/** The kinds of time-stamp a signature's outcome lists (others are validated, never listed). */
+export type ReportedTimestampKind = Exclude<TimestampKind, 'other'>;
+
 export interface TimestampsOutcome {
   /** Valid tokens per kind. */
   readonly valid: Readonly<Record<TimestampKind, readonly ValidTimestamp[]>>;
-  /** Summaries for the report, in the order of the facts (content, signature and archive time-stamps only). */
-  readonly summaries: readonly (TimestampSummary & { readonly fact: TimestampFact })[];
+  /** Outcomes in the order of the facts (content, signature and archive time-stamps only). */
+  readonly outcomes: readonly TimestampOutcome[];
 }
 
-const SUMMARY_TYPE: Partial<Record<TimestampKind, TimestampSummary['type']>> = {
-  content: 'content-timestamp',
-  signature: 'signature-timestamp',
-  archive: 'archive-timestamp',
-};
+const REPORTED: ReadonlySet<TimestampKind> = new Set<ReportedTimestampKind>(['content', 'signature', 'archive']);
+const isReported = (f: TimestampFact): f is TimestampFact & { readonly kind: ReportedTimestampKind } => REPORTED.has(f.kind);
 
 const NO_POE_SUBS = new Set(['OUT_OF_BOUNDS_NO_POE', 'OUT_OF_BOUNDS_NOT_REVOKED', 'REVOKED_NO_POE', 'REVOKED_CA_NO_POE', 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE']);
 
@@ -51,7 +64,7 @@ export async function validateTimestamps(
 ): Promise<TimestampsOutcome> {
   const max = ctx.policy.timestamps.maxPerSignature;
   const valid: Record<TimestampKind, ValidTimestamp[]> = { content: [], signature: [], archive: [], other: [] };
-  const summaries = new Map<TimestampFact, TimestampSummary>();
+  const outcomes = new Map<TimestampFact, TimestampOutcome>();
   const capped = new Set<TimestampFact>();
   for (const kind of ['content', 'signature', 'archive', 'other'] as const) {
     const all = facts.filter((f) => f.kind === kind);
@@ -68,7 +81,7 @@ export async function validateTimestamps(
       if (f.kind !== kind || capped.has(f)) continue;
       const r = await validateOne(f, ctx, certificates, checks, warnings, tokenPoe);
       if (r.valid) valid[kind].push({ fact: f, genTime: r.valid.genTime!, accuracyMs: r.valid.accuracyMs });
-      if (r.summary && SUMMARY_TYPE[kind]) summaries.set(f, r.summary);
+      if (isReported(f)) outcomes.set(f, { fact: f, ...r.outcome });
     }
   };
   // Archive time-stamps first: the earliest valid one is the proof of existence for the others.
@@ -77,7 +90,7 @@ export async function validateTimestamps(
   await run('signature', archivePoe);
   await run('content', archivePoe);
   await run('other', archivePoe);
-  return { valid, summaries: facts.filter((f) => summaries.has(f)).map((f) => ({ ...summaries.get(f)!, fact: f })) };
+  return { valid, outcomes: facts.filter((f) => outcomes.has(f)).map((f) => outcomes.get(f)!) };
 }
 
 export function earliest(list: readonly ValidTimestamp[]): Date | undefined {
@@ -93,18 +106,16 @@ async function validateOne(
   checks: CheckList,
   warnings: string[],
   tokenPoe: Date | undefined,
-): Promise<{ valid?: TimestampValidation; summary?: TimestampSummary }> {
-  const type = SUMMARY_TYPE[f.kind] ?? 'signature-timestamp';
+): Promise<{ valid?: TimestampValidation; outcome: Omit<TimestampOutcome, 'fact'> }> {
   if (f.problem) {
     const { reason, genTime } = f.problem;
     checks.skip('TST', f.id, `${f.label} is not valid (${reason}); not used as proof of existence`);
     warnings.push(`${f.label} ${f.ordinal} ignored: ${reason}`);
     return {
-      summary: {
-        type,
+      outcome: {
         status: 'FAILED',
         subIndication: 'HASH_FAILURE',
-        genTime: genTime?.toISOString() ?? null,
+        genTime: genTime ?? null,
         tsa: null,
         usedAsPoe: false,
         checks: [{ id: `${f.id}.message-imprint`, block: 'TST', status: 'FAILED', detail: reason, subIndication: 'HASH_FAILURE' }],
@@ -141,12 +152,11 @@ async function validateOne(
   for (const w of r.warnings) warnings.push(`${f.label} ${f.ordinal}: ${w}`);
   return {
     ...(used ? { valid: r } : {}),
-    summary: {
-      type,
+    outcome: {
       status: imprint ? r.status : 'INDETERMINATE',
       subIndication: imprint ? r.subIndication : (r.subIndication ?? 'SIGNED_DATA_NOT_FOUND'),
-      genTime: r.genTime?.toISOString() ?? null,
-      tsa: r.tsa?.subject.text ?? null,
+      genTime: r.genTime ?? null,
+      tsa: r.tsa ?? null,
       usedAsPoe: false,
       checks: r.checks,
     },

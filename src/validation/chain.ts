@@ -7,17 +7,30 @@ import { crlChecker } from '../pki/revocation.js';
 import type { CertificatePool, TrustAnchor } from '../pki/pool.js';
 import type { KeyUsageName } from '../pki/certificate.js';
 import type { RevocationChecker, RevocationStatus } from '../pki/revocation.js';
-import type { BuildingBlock, Check, CheckList } from '../report/check.js';
-import { indicationFor } from '../report/indication.js';
-import type { CertificateSummary, RevocationSummary } from '../report/model.js';
-import { summarizeChain } from '../report/summary.js';
+import type { BuildingBlock, Check, CheckList } from '../etsi/check.js';
+import { indicationFor } from '../etsi/indication.js';
 import type { ValidationContext } from './options.js';
+
+/**
+ * The revocation status of one certificate of a path as the stage judged it (stale data reported
+ * "unknown" unless the policy accepts it); the report writes it as a RevocationSummary.
+ */
+export interface RevocationOutcome {
+  readonly certificate: ParsedCertificate;
+  readonly status: 'good' | 'revoked' | 'unknown';
+  readonly source: string | null;
+  readonly revocationTime: Date | null;
+  readonly detail: string | null;
+  readonly kind: 'crl' | 'ocsp' | null;
+  readonly origin: 'embedded' | 'supplied' | 'fetched' | null;
+  /** When the data that answered "good" was issued. */
+  readonly thisUpdate: Date | null;
+}
 
 export interface ChainOutcome {
   readonly chain: readonly ParsedCertificate[];
-  readonly summaries: readonly CertificateSummary[];
   /** Mutable: past signature validation may establish a stale entry as "good" (see `stale`). */
-  readonly revocation: RevocationSummary[];
+  readonly revocation: RevocationOutcome[];
   /** Each path failure with the check it produced, so past signature validation (validation/poe.ts) can revisit it. */
   readonly failures: readonly { readonly failure: PathFailure; readonly check: Check }[];
   /** Revocation status per certificate, same order as `chain` (the anchor has none). */
@@ -118,7 +131,7 @@ export async function validateChain(
       failures.push({ failure: f, check });
     }
   }
-  const revocation: RevocationSummary[] = [];
+  const revocation: RevocationOutcome[] = [];
   const stale: { index: number; check?: Check }[] = [];
   const at = opts.time ?? ctx.time;
   // Which certificates of this path must have a status: the policy's scope for signers (XCV) or TSAs (TST).
@@ -157,19 +170,18 @@ export async function validateChain(
       }
     }
     revocation.push({
-      certificate: c.subject.text,
+      certificate: c,
       status: isStale ? 'unknown' : r.status,
       source: r.status === 'unknown' ? null : r.source,
-      revocationTime: r.status === 'revoked' ? r.revocationTime.toISOString() : null,
+      revocationTime: r.status === 'revoked' ? r.revocationTime : null,
       detail: r.status === 'unknown' ? r.reason : r.status === 'revoked' ? (r.reason ?? null) : (staleDetail ?? null),
       kind: r.status === 'unknown' ? null : (r.kind ?? null),
       origin: r.status === 'unknown' ? null : (r.origin ?? null),
-      thisUpdate: r.status === 'good' ? r.thisUpdate.toISOString() : null,
+      thisUpdate: r.status === 'good' ? r.thisUpdate : null,
     });
   });
   return {
     chain: best.chain,
-    summaries: await summarizeChain(best.chain),
     revocation,
     failures,
     revocationStatuses: best.revocation,

@@ -5,7 +5,7 @@
  * algorithm was acceptable until a date is rescued by a POE before that date, and only then.
  */
 import type { AlgorithmVerdict } from '../crypto/policy.js';
-import type { BuildingBlock, Check, CheckList } from '../report/check.js';
+import type { BuildingBlock, Check, CheckList } from '../etsi/check.js';
 
 const CUTOFFS = new WeakMap<Check, Date>();
 

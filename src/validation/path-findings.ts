@@ -4,7 +4,7 @@
  * signature stage validates, so every report names the same failure the same way.
  */
 import type { PathFailure, PathFailureKind, PathValidationResult } from '../pki/path-validator.js';
-import type { SubIndication } from '../report/indication.js';
+import type { SubIndication } from '../etsi/indication.js';
 
 const BY_KIND: Readonly<Record<Exclude<PathFailureKind, 'revoked' | 'crypto-constraints'>, SubIndication>> = {
   // Not a chain at all (EN 319 102-1 5.2.6: no acceptable chain).

@@ -21,7 +21,7 @@
 import { evaluateAlgorithm } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import type { Check, CheckList } from '../report/check.js';
+import type { Check, CheckList } from '../etsi/check.js';
 import type { ChainOutcome } from './chain.js';
 import { algorithmCutoff } from './crypto-checks.js';
 import { subIndicationOf } from './path-findings.js';
@@ -139,8 +139,8 @@ export function pastSignatureValidation(input: PastSignatureValidationInput): vo
     if (s.check && checks.items.includes(s.check)) {
       resolve(s.check, 'PASSED', `${cert.subject.text}: revocation data ${st.source} was issued at ${st.thisUpdate.toISOString()}, after the best-signature-time ${at}`);
     }
-    const summary = chain!.revocation[s.index];
-    if (summary) chain!.revocation[s.index] = { ...summary, status: 'good', detail: `issued after the best-signature-time ${at}` };
+    const entry = chain!.revocation[s.index];
+    if (entry) chain!.revocation[s.index] = { ...entry, status: 'good', detail: `issued after the best-signature-time ${at}` };
   }
 
   // SAV: every hash and signature of the signature itself, judged at the POE (recorded with their cut-off).

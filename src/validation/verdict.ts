@@ -1,5 +1,5 @@
-import type { BuildingBlock, Check } from '../report/check.js';
-import { indicationFor, type Indication, type SubIndication } from '../report/indication.js';
+import type { BuildingBlock, Check } from '../etsi/check.js';
+import { indicationFor, type Indication, type SubIndication } from '../etsi/indication.js';
 
 export interface Verdict {
   readonly indication: Indication;

@@ -9,9 +9,11 @@ import { InvalidOptionError } from '../errors.js';
 import type { KeyUsageName } from '../pki/certificate.js';
 import { KEY_USAGE_BITS } from '../pki/certificate.js';
 import { CertificatePool } from '../pki/pool.js';
-import { CheckList, type Check } from '../report/check.js';
-import type { Indication, SubIndication } from '../report/indication.js';
+import { CheckList, type Check } from '../etsi/check.js';
+import type { Indication, SubIndication } from '../etsi/indication.js';
 import type { CertificateSummary, IsoTime, RevocationSummary } from '../report/model.js';
+import { revocationSummary } from '../report/signature.js';
+import { summarizeChain } from '../report/summary.js';
 import { toHex } from '../util/bytes.js';
 import type { ValidationPolicy } from '../policy/model.js';
 import { validateChain } from './chain.js';
@@ -86,8 +88,8 @@ export async function verifyCertificate(certificate: CertificateInput, options: 
     indication: verdict.indication,
     subIndication: verdict.subIndication,
     validationTime: ctx.time.toISOString(),
-    chain: outcome?.summaries ?? [],
-    revocation: outcome?.revocation ?? [],
+    chain: await summarizeChain(outcome?.chain ?? []),
+    revocation: (outcome?.revocation ?? []).map(revocationSummary),
     checks: checks.items,
     warnings,
     policy: { name: ctx.policy.name, sha256: await policyDigest(ctx.policy) },

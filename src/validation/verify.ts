@@ -5,6 +5,7 @@ import { InputFormatError, InvalidOptionError, LimitExceededError } from '../err
 import { fetchMissingIssuers } from '../net/aia.js';
 import type { ValidationPolicy } from '../policy/model.js';
 import type { SignatureReport, ValidationReport } from '../report/model.js';
+import { signatureReport } from '../report/signature.js';
 import type { SignatureFacts } from '../stage/facts.js';
 import { evaluateSignature, type SignatureOutcome } from '../stage/signature.js';
 import { RecordedFetcher } from '../stage/recorded-fetcher.js';
@@ -131,7 +132,10 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
   const ctx = applied?.ctx ?? base;
   const outcomes = [];
   for (const f of facts.signatures) outcomes.push(await evaluateSignature(f, ctx));
-  const signatures: SignatureReport[] = trust ? await recognizeAll(outcomes, trust, ctx.time) : outcomes.map((o) => o.report);
+  // The judging is done: the reports are built from the stage's outcomes, recognition added to them.
+  const reports: SignatureReport[] = [];
+  for (const o of outcomes) reports.push(await signatureReport(o));
+  const signatures = trust ? await recognizeAll(outcomes, reports, trust, ctx.time) : reports;
   return {
     tool: { name: 'ots-esig', version: VERSION },
     validationTime: ctx.time.toISOString(),
@@ -142,13 +146,20 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
   };
 }
 
-/** Recognition of each signature and, the same way, of each of its counter-signatures (a signature of its own). */
-async function recognizeAll(outcomes: readonly SignatureOutcome[], trust: PreparedTrust, time: Date): Promise<SignatureReport[]> {
-  const reports = await addRecognition(outcomes, trust, time);
+/**
+ * Recognition of each signature and, the same way, of each of its counter-signatures (a signature of its own):
+ * the report of each, with the path the stage judged (its certificates) from the outcome.
+ */
+async function recognizeAll(outcomes: readonly SignatureOutcome[], reports: readonly SignatureReport[], trust: PreparedTrust, time: Date): Promise<SignatureReport[]> {
+  const recognized = await addRecognition(
+    outcomes.map((o, i) => ({ report: reports[i]!, chain: o.chain })),
+    trust,
+    time,
+  );
   const out: SignatureReport[] = [];
-  for (const [i, report] of reports.entries()) {
+  for (const [i, report] of recognized.entries()) {
     const counters = outcomes[i]!.counterSignatures;
-    out.push(counters.length ? { ...report, counterSignatures: await recognizeAll(counters, trust, time) } : report);
+    out.push(counters.length ? { ...report, counterSignatures: await recognizeAll(counters, reports[i]!.counterSignatures ?? [], trust, time) } : report);
   }
   return out;
 }

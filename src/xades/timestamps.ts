@@ -11,7 +11,7 @@
  * and IndividualDataObjectsTimeStamp are not: their token is validated without
  * binding to data and reported, never used as proof of existence.
  */
-import type { CheckList } from '../report/check.js';
+import type { CheckList } from '../etsi/check.js';
 import type { TimestampFact, TimestampKind } from '../stage/facts.js';
 import { C14N_10, C14N_METHODS } from './algorithms.js';
 import { canonicalize } from './c14n.js';

@@ -29,13 +29,12 @@ import { LimitExceededError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { certificateCache } from '../pki/cache.js';
 import { CertificatePool } from '../pki/pool.js';
-import { CheckList } from '../report/check.js';
-import type { SignatureReport } from '../report/model.js';
+import { CheckList } from '../etsi/check.js';
 import { equalBytes } from '../util/bytes.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import type { ValidationContext } from '../validation/options.js';
-import { evaluateSignature } from '../stage/signature.js';
+import { evaluateSignature, type SignatureOutcome } from '../stage/signature.js';
 import type { AlgorithmUse, SeverityFact, SignatureFacts, TimestampFact } from '../stage/facts.js';
 import { child, childElements, children, DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
 import { MAX_COUNTER_SIGNATURE_DEPTH } from '../limits.js';
@@ -450,8 +449,8 @@ async function counterSignatureFacts(
 }
 
 /** One XAdES signature: its facts, judged by the signature stage (kept for callers that validate one ds:Signature). */
-export async function validateXadesSignature(input: XadesValidationInput, ctx: ValidationContext): Promise<SignatureReport> {
-  return (await evaluateSignature(await collectXadesSignature(input, ctx), ctx)).report;
+export async function validateXadesSignature(input: XadesValidationInput, ctx: ValidationContext): Promise<SignatureOutcome> {
+  return evaluateSignature(await collectXadesSignature(input, ctx), ctx);
 }
 
 /** XAdES baseline level as far as the unsigned properties go (EN 319 132-1 clause 6). */

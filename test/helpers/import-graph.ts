@@ -27,8 +27,8 @@ export interface ImportGraph {
  * Layers, lowest first. A module may import modules of its own layer or a lower one, never a
  * higher one. Members are directories (`pki/`) or single modules (`cades/parse`); the most
  * specific member decides (a module beats its directory, a longer directory a shorter one).
- * Data flows detect → formats → stage → recognition → report; the layers below the formats are
- * the libraries they all use.
+ * Data flows detect → formats → stage → report → recognition → output; the layers below the formats
+ * are the libraries they all use.
  */
 export const LAYERS: readonly { readonly name: string; readonly members: readonly string[]; readonly why: string }[] = [
   { name: 'base', members: ['errors', 'version', 'limits', 'util/'], why: 'errors, resource limits, byte/DER/PEM helpers' },
@@ -44,8 +44,8 @@ export const LAYERS: readonly { readonly name: string; readonly members: readonl
   { name: 'evidence', members: ['revocation/', 'tsp/'], why: 'OCSP/CRL sources, RFC 3161 tokens, ATSv3 input' },
   {
     name: 'vocabulary',
-    members: ['report/indication', 'report/check', 'report/model', 'report/summary'],
-    why: 'ETSI indications and the report model: output types (pki, net, revocation, tsp never use them)',
+    members: ['etsi/'],
+    why: 'EN 319 102-1 vocabulary: building blocks, check outcomes and their accumulator, indications, sub-indications (pki, net, revocation never use it)',
   },
   { name: 'formats', members: ['cades/', 'xades/'], why: 'format front ends: collect facts (integrity, signer candidate, algorithms, embedded data, times)' },
   { name: 'trust-sources', members: ['trust/'], why: 'trusted lists and agreements loaded into anchors and TSA services the stage uses' },
@@ -54,9 +54,18 @@ export const LAYERS: readonly { readonly name: string; readonly members: readonl
     members: ['stage/', 'validation/', 'tsp/validate', 'tsp/index', 'cades/validate', 'xades/validate', 'xades/timestamps'],
     why: 'the signature stage: path/XCV, time-stamps and POE, revocation, algorithms, verdict under a policy (per-format drivers until #16 moves them into stage/)',
   },
-  { name: 'recognition', members: ['trust/context', 'trust/recognize'], why: 'recognition of a verdict between OTS members (TS 119 612 lists, agreements)' },
-  { name: 'output', members: ['report/', 'maintain/'], why: 'report renderers (text, ETSI XML), trust-list maintenance tools' },
-  { name: 'api', members: ['validation/verify', 'index', 'node', 'gost', 'cli/'], why: 'verify() runs the pipeline; entry points and CLI' },
+  {
+    name: 'report',
+    members: ['report/'],
+    why: 'the report model and its builder (report/signature) from the stage outcome, called by the facades once judging is done; report/check and report/indication re-export etsi/',
+  },
+  { name: 'recognition', members: ['trust/context', 'trust/recognize'], why: 'recognition of a verdict between OTS members (TS 119 612 lists, agreements): adds to the built report' },
+  { name: 'output', members: ['report/text', 'report/etsi-xml', 'maintain/'], why: 'report renderers (text, ETSI XML), trust-list maintenance tools' },
+  {
+    name: 'api',
+    members: ['validation/verify', 'validation/verify-certificate', 'index', 'node', 'gost', 'cli/'],
+    why: 'verify() / verifyCertificate() run the pipeline and build the report; entry points and CLI',
+  },
 ];
 
 export function layerOf(module: string): number | undefined {
@@ -185,4 +194,19 @@ export function upwardEdges(graph: ImportGraph): string[] {
     if (a !== undefined && b !== undefined && b > a) out.add(`${e.from} (${LAYERS[a]!.name}) -> ${e.to} (${LAYERS[b]!.name}) [${e.kind}]`);
   }
   return [...out];
+}
+
+/**
+ * Report types are the output, not the inter-stage currency: the parsers, evidence, format front ends and
+ * the signature stage hand each other their own types (etsi/ for the vocabulary); only the facades that
+ * build the report from the stage's outcome import report/.
+ */
+export const REPORT_FREE: readonly string[] = ['pki/', 'revocation/', 'tsp/', 'cades/', 'xades/', 'stage/', 'validation/'];
+export const REPORT_BUILDERS: readonly string[] = ['validation/verify', 'validation/verify-certificate'];
+
+/** Edges from a report-free module into report/, as `from -> to [kind]`. */
+export function reportImports(graph: ImportGraph): string[] {
+  return graph.edges
+    .filter((e) => e.to.startsWith('report/') && REPORT_FREE.some((d) => e.from.startsWith(d)) && !REPORT_BUILDERS.includes(e.from))
+    .map((e) => `${e.from} -> ${e.to} [${e.kind}]`);
 }

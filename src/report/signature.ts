@@ -1,0 +1,73 @@
+/**
+ * The report builder: turns what the signature stage concluded (stage/signature.ts SignatureOutcome:
+ * parsed certificates, Dates, checks, the verdict) into the report model (report/model.ts: subject
+ * strings, ISO times, certificate summaries). Only the facades (validation/verify.ts,
+ * validation/verify-certificate.ts) call it, once the judging is done: report types are the output,
+ * never what the stages hand each other.
+ */
+import type { SignatureOutcome } from '../stage/signature.js';
+import type { ReportedTimestampKind, TimestampOutcome } from '../stage/timestamps.js';
+import type { RevocationOutcome } from '../validation/chain.js';
+import type { RevocationSummary, SignatureReport, TimestampSummary } from './model.js';
+import { summarizeCertificate, summarizeChain } from './summary.js';
+
+const TIMESTAMP_TYPE: Record<ReportedTimestampKind, TimestampSummary['type']> = {
+  content: 'content-timestamp',
+  signature: 'signature-timestamp',
+  archive: 'archive-timestamp',
+};
+
+/** The report of one signature and, nested, of its counter-signatures (recognition is added by the caller). */
+export async function signatureReport(o: SignatureOutcome): Promise<SignatureReport> {
+  const timestamps = o.timestamps.map(timestampSummary);
+  const counterSignatures: SignatureReport[] = [];
+  for (const c of o.counterSignatures) counterSignatures.push(await signatureReport(c));
+  return {
+    id: o.id,
+    format: o.format,
+    level: o.level,
+    indication: o.indication,
+    subIndication: o.subIndication,
+    signer: o.signer ? await summarizeCertificate(o.signer) : null,
+    chain: await summarizeChain(o.chain),
+    signatureAlgorithm: o.signatureAlgorithm,
+    digestAlgorithm: o.digestAlgorithm,
+    times: {
+      validationTime: o.times.validationTime.toISOString(),
+      claimedSigningTime: o.times.claimedSigningTime?.toISOString() ?? null,
+      bestSignatureTime: o.times.bestSignatureTime.toISOString(),
+      bestSignatureTimeSource: o.times.bestSignatureTimeSource,
+    },
+    revocation: o.revocation.map(revocationSummary),
+    ...(o.validPolicies ? { validPolicies: o.validPolicies } : {}),
+    ...(timestamps.length ? { timestamps } : {}),
+    checks: o.checks,
+    warnings: o.warnings,
+    ...(counterSignatures.length ? { counterSignatures } : {}),
+  };
+}
+
+export function revocationSummary(r: RevocationOutcome): RevocationSummary {
+  return {
+    certificate: r.certificate.subject.text,
+    status: r.status,
+    source: r.source,
+    revocationTime: r.revocationTime?.toISOString() ?? null,
+    detail: r.detail,
+    kind: r.kind,
+    origin: r.origin,
+    thisUpdate: r.thisUpdate?.toISOString() ?? null,
+  };
+}
+
+function timestampSummary(t: TimestampOutcome): TimestampSummary {
+  return {
+    type: TIMESTAMP_TYPE[t.fact.kind],
+    status: t.status,
+    subIndication: t.subIndication,
+    genTime: t.genTime?.toISOString() ?? null,
+    tsa: t.tsa?.subject.text ?? null,
+    usedAsPoe: t.usedAsPoe,
+    checks: t.checks,
+  };
+}
