@@ -545,7 +545,16 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
       continue;
     }
     if (soapPart(r)) continue;
-    bad.push(`reference ${r.index} (${r.uri}) covers ${c.description}, ${c.insideSignature ? 'inside the signature while the document element is ' : 'not the document element '}${doc.documentElement.nodeName}${c.insideSignature && !container ? ' and holds more than signatures' : ''}`);
+    const other = !c.insideSignature && c.element ? enclosingSignature(c.element) : undefined;
+    bad.push(
+      `reference ${r.index} (${r.uri}) covers ${c.description}, ${
+        c.insideSignature
+          ? `inside the signature while the document element is ${doc.documentElement.nodeName}${container ? '' : ' and holds more than signatures'}`
+          : other
+            ? `inside another ds:Signature ${xpathOf(other)}, not in a ds:Object of this one`
+            : `not the document element ${doc.documentElement.nodeName}`
+      }`,
+    );
   }
   if (bad.length) {
     checks.indeterminate('FC', 'fc.signed-content', `the signed data is not the document the caller has: ${bad.join('; ')}`, 'SIGNED_DATA_NOT_FOUND');
@@ -563,6 +572,14 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
       for (const w of unsignedObjectContent(signature, signed)) findings.push({ finding: 'xmlMarkupNotCovered', detail: w });
     }
   }
+}
+
+/** The nearest ds:Signature ancestor of `el`, if any. */
+function enclosingSignature(el: Element): Element | undefined {
+  for (let n = el.parentNode; n && n.nodeType === 1; n = n.parentNode) {
+    if ((n as Element).namespaceURI === DSIG_NS && (n as Element).localName === 'Signature') return n as Element;
+  }
+  return undefined;
 }
 
 /** Exactly what one data reference signs: the detached name, the document element, or which ds:Object (path and Id). */
