@@ -8,10 +8,13 @@
  *   - a detached reference served from caller-supplied content, or
  *   - `URI=""` / `#id` of the document element (enveloped), or
  *   - an element inside this signature's own ds:Object when the document
- *     element IS the ds:Signature (enveloping).
+ *     element IS the ds:Signature (enveloping), or when the document holds
+ *     nothing but ds:Signature elements in empty containers (parallel
+ *     enveloping signatures, as TÜBİTAK MA3 writes them: enveloping.ts).
  * Anything else — content moved into a ds:Object of a signature embedded in a
- * different document, a sibling/descendant element signed by Id while the
- * document element is not (internally detached) — gives the check
+ * different document, a ds:Object of another signature, a sibling/descendant
+ * element signed by Id while the document element is not (internally
+ * detached) — gives the check
  * `fc.signed-content` INDETERMINATE / SIGNED_DATA_NOT_FOUND: the data that is
  * signed is not the data the caller has. Ambiguous Ids (the same Id on two
  * elements) are a FORMAT_FAILURE (`fc.unique-ids`). Each reference's coverage is
@@ -52,6 +55,7 @@ import { keyInfoCertificateElements, keyInfoCertificates, NO_VERIFICATION_KEY, r
 import { xmlDigestOid, xmlSignatureMethod } from './algorithms.js';
 import { keyValueKeys } from './keyvalue.js';
 import { xadesTimestampFacts } from './timestamps.js';
+import { isDirectObjectData, signatureContainer, unsignedObjectContent } from './enveloping.js';
 import { securityTokenCertificates, securityTokenReferences, soapShape, wsSecurityCoverage, type TokenCertificate } from './wssecurity.js';
 
 const XADES_ALL_NAMESPACES: readonly string[] = [...XADES_NAMESPACES, XADES141_NS];
@@ -524,24 +528,57 @@ function signedContentPolicy(doc: Document, signature: Element, xml: XmlSignatur
     return;
   }
   const enveloping = doc.documentElement === signature;
+  // Parallel enveloping signatures: only when the document holds nothing but signatures (this one among them).
+  const container = enveloping ? undefined : signatureContainer(doc);
+  const parallel = !!container?.signatures.includes(signature);
   const bad: string[] = [];
+  let inOwnObject = false;
   for (const r of data) {
     const c = r.covered;
     if (c.kind === 'unresolved') continue; // already a CV finding
     if (c.kind === 'detached' || c.isDocumentElement) continue;
     // Enveloping: the data is a ds:Object child of this signature, or an element directly in one
     // (a ds:Object re-parented deeper, e.g. under a wrapper, is the DSS "fake object" XSW).
-    if (enveloping && c.element && isDirectObjectData(signature, c.element)) continue;
+    if ((enveloping || parallel) && c.element && isDirectObjectData(signature, c.element)) {
+      inOwnObject = true;
+      continue;
+    }
     if (soapPart(r)) continue;
-    bad.push(`reference ${r.index} (${r.uri}) covers ${c.description}, ${c.insideSignature ? 'inside the signature while the document element is ' : 'not the document element '}${doc.documentElement.nodeName}`);
+    const other = !c.insideSignature && c.element ? enclosingSignature(c.element) : undefined;
+    bad.push(
+      `reference ${r.index} (${r.uri}) covers ${c.description}, ${
+        c.insideSignature
+          ? `inside the signature while the document element is ${doc.documentElement.nodeName}${container ? '' : ' and holds more than signatures'}`
+          : other
+            ? `inside another ds:Signature ${xpathOf(other)}, not in a ds:Object of this one`
+            : `not the document element ${doc.documentElement.nodeName}`
+      }`,
+    );
   }
   if (bad.length) {
     checks.indeterminate('FC', 'fc.signed-content', `the signed data is not the document the caller has: ${bad.join('; ')}`, 'SIGNED_DATA_NOT_FOUND');
   } else {
     const what = [...new Set(data.map((r) => soapPart(r) ?? describeSignedData(r, signature)))];
-    checks.pass('FC', 'fc.signed-content', `signed data is ${what.join(' and ')}`);
+    const where =
+      parallel && inOwnObject
+        ? `, inside this ds:Signature (one of ${container!.signatures.length} parallel ds:Signature elements; the document holds nothing else: ${container!.containers.join(', ')} carry no text and no attributes)`
+        : '';
+    checks.pass('FC', 'fc.signed-content', `signed data is ${what.join(' and ')}${where}`);
     for (const w of uncoveredMarkup(doc, signature, data)) findings.push({ finding: 'xmlMarkupNotCovered', detail: w });
+    if (inOwnObject) {
+      // What the references name (a digest mismatch is the CV block's failure, not unsigned content).
+      const signed = data.filter((r) => r.covered.element).map((r) => r.covered.element!);
+      for (const w of unsignedObjectContent(signature, signed)) findings.push({ finding: 'xmlMarkupNotCovered', detail: w });
+    }
   }
+}
+
+/** The nearest ds:Signature ancestor of `el`, if any. */
+function enclosingSignature(el: Element): Element | undefined {
+  for (let n = el.parentNode; n && n.nodeType === 1; n = n.parentNode) {
+    if ((n as Element).namespaceURI === DSIG_NS && (n as Element).localName === 'Signature') return n as Element;
+  }
+  return undefined;
 }
 
 /** Exactly what one data reference signs: the detached name, the document element, or which ds:Object (path and Id). */
@@ -573,6 +610,8 @@ function uncoveredMarkup(doc: Document, signature: Element, data: readonly Refer
   while (stack.length) {
     const n = stack.pop()!;
     if (n === signature) continue;
+    // xmldom keeps the XML declaration as a processing instruction "xml": it is not one (the target is reserved).
+    if (n.nodeType === PI_NODE && n === doc.firstChild && (n as ProcessingInstruction).target === 'xml') continue;
     if (n.nodeType === PI_NODE || n.nodeType === COMMENT_NODE) {
       const covered = data.some((r) => {
         const c = r.covered;
@@ -598,13 +637,6 @@ function uncoveredMarkup(doc: Document, signature: Element, data: readonly Refer
 /** A reference URI that is served from caller-supplied content (not the document, not an Id in it). */
 function isDetachedUri(uri: string | null): boolean {
   return uri === null || (uri !== '' && !uri.startsWith('#'));
-}
-
-function isDirectObjectData(signature: Element, el: Element): boolean {
-  const isObject = (n: Node | null) => !!n && (n as Element).namespaceURI === DSIG_NS && (n as Element).localName === 'Object';
-  if (isObject(el) && el.parentNode === signature) return true;
-  // A ds:Object nested in another ds:Object is not this signature's ds:Object but a moved one.
-  return !isObject(el) && isObject(el.parentNode) && el.parentNode!.parentNode === signature;
 }
 
 function tryCert(der: Uint8Array, warnings: string[], budget: WorkBudget): ParsedCertificate[] {
