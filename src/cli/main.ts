@@ -16,6 +16,9 @@ const USAGE = `Usage:
                   [--algorithms gost]
   ots-esig trust-list lint <list.xml|list.json> [--pin CERT]... [--at ISO-8601] [--warn-days N] [--format text|json|junit]
   ots-esig trust-list diff <old> <new> [--format text|json|junit]
+  ots-esig trust-list build <source.json> -o <list.xml> [--previous OLD.xml [--previous-pin CERT]...] [--sequence N|next]
+                  [--issued ISO-8601] [--next-update ISO-8601]
+  ots-esig trust-list sign <list.xml> --key KEY.pem --cert CERT.pem -o <signed.xml> [--signing-time ISO-8601]
   ots-esig regress --trust-list NEW... [--baseline OLD... | --expect MANIFEST] [--write-expect FILE]
                    [verify flags: --list-signer, --agreement, --relying-party, --at ...] [--format text|json|junit] CORPUS_DIR
   ots-esig policy show [default|lenient]
