@@ -17,7 +17,12 @@ import { fromBase64, toBase64 } from '../util/bytes.js';
 export function writeTrustedListXml(list: TrustedList): string {
   const s = list.scheme;
   if (s.version !== 5 && s.version !== 6) fail(`scheme.version ${s.version}: TS 119 612 lists are version 5 or 6`);
+  // Mandatory in the TS 119 612 schema (TSLSchemeInformationType) though optional in the model.
   if (!s.operatorAddress) fail('scheme.operatorAddress is required (SchemeOperatorAddress is mandatory in TS 119 612)');
+  if (!s.schemeName) fail('scheme.schemeName is required (SchemeName is mandatory)');
+  if (!s.schemeInformationUris.length) fail('scheme.schemeInformationUris is required (SchemeInformationURI is mandatory)');
+  if (!s.statusDeterminationApproach) fail('scheme.statusDeterminationApproach is required (StatusDeterminationApproach is mandatory)');
+  if (s.historicalInformationPeriod === null) fail('scheme.historicalInformationPeriod is required (HistoricalInformationPeriod is mandatory)');
   const o: string[] = [];
   o.push('<?xml version="1.0" encoding="UTF-8"?>\n');
   o.push(`<TrustServiceStatusList xmlns="${NS.tsl}" xmlns:ns3="${NS.tslx}" TSLTag="${TSL_TAG}">\n`);
@@ -27,13 +32,13 @@ export function writeTrustedListXml(list: TrustedList): string {
   o.push(el('TSLType', s.type));
   o.push(`<SchemeOperatorName>${name(s.operatorName)}</SchemeOperatorName>\n`);
   o.push(`<SchemeOperatorAddress>${address(s.operatorAddress)}</SchemeOperatorAddress>\n`);
-  if (s.schemeName) o.push(`<SchemeName>${name(s.schemeName)}</SchemeName>\n`);
-  if (s.schemeInformationUris.length) o.push(`<SchemeInformationURI>${langUris(s.schemeInformationUris)}</SchemeInformationURI>\n`);
-  if (s.statusDeterminationApproach) o.push(el('StatusDeterminationApproach', s.statusDeterminationApproach));
+  o.push(`<SchemeName>${name(s.schemeName)}</SchemeName>\n`);
+  o.push(`<SchemeInformationURI>${langUris(s.schemeInformationUris)}</SchemeInformationURI>\n`);
+  o.push(el('StatusDeterminationApproach', s.statusDeterminationApproach));
   if (s.schemeTypeCommunityRules.length) o.push(`<SchemeTypeCommunityRules>${langUris(s.schemeTypeCommunityRules)}</SchemeTypeCommunityRules>\n`);
   if (s.territory) o.push(el('SchemeTerritory', s.territory));
   if (s.policyOrLegalNotice) o.push(`<PolicyOrLegalNotice><TSLLegalNotice xml:lang="en">${esc(s.policyOrLegalNotice)}</TSLLegalNotice></PolicyOrLegalNotice>\n`);
-  if (s.historicalInformationPeriod !== null) o.push(el('HistoricalInformationPeriod', String(s.historicalInformationPeriod)));
+  o.push(el('HistoricalInformationPeriod', String(s.historicalInformationPeriod)));
   if (s.pointers.length) o.push(`<PointersToOtherTSL>\n${s.pointers.map(pointer).join('')}</PointersToOtherTSL>\n`);
   o.push(el('ListIssueDateTime', xsdTime(s.issueDate)));
   // An empty NextUpdate is how TS 119 612 5.3.15 says the scheme is closed.
