@@ -64,10 +64,20 @@ export async function runBuild(args: string[]): Promise<number> {
   return 0;
 }
 
-/** The model minus what the XML does not carry (provenance) or the JSON may spell differently (id, the test flag the rules imply). */
+/**
+ * The model minus what the XML does not carry (provenance) or the JSON may spell differently (id, the test
+ * flag the rules imply), with each history instance's identity made explicit (the XML always has one: the
+ * service's current identity when the source gave none).
+ */
 function comparable(l: ReturnType<typeof parseTrustedListJson>): unknown {
   const { provenance: _p, id: _i, test: _t, ...rest } = l;
-  return rest;
+  return {
+    ...rest,
+    providers: rest.providers.map((p) => ({
+      ...p,
+      services: p.services.map((s) => ({ ...s, history: s.history.map((h) => ({ ...h, identity: h.identity ?? s.identity })) })),
+    })),
+  };
 }
 
 /** `ots-esig trust-list sign LIST.xml --key KEY.pem --cert CERT.pem -o SIGNED.xml [--signing-time ISO]`. */

@@ -79,7 +79,8 @@ function carryHistory(s: TrustService, old: TrustService, where: string, notes: 
   const have = new Set([entryKey(s), ...s.history.map(entryKey)]);
   const added: ServiceHistoryInstance[] = [];
   const candidates: ServiceHistoryInstance[] = [
-    { type: old.type, name: old.name, status: old.status, statusStartingTime: old.statusStartingTime, additionalServiceInformation: old.additionalServiceInformation, qualifiers: old.qualifiers },
+    // The previous status applied to the previous identity (a key rollover may come with the status change).
+    { type: old.type, name: old.name, status: old.status, statusStartingTime: old.statusStartingTime, additionalServiceInformation: old.additionalServiceInformation, qualifiers: old.qualifiers, identity: old.identity },
     ...old.history,
   ];
   for (const h of candidates) {
