@@ -5,7 +5,9 @@ import type { AgreementSummary, SignatureReport, TrustListSummary, TrustReport }
 import { certificateCache } from '../pki/cache.js';
 import { fromBase64, toBytes, toHex } from '../util/bytes.js';
 import type { ValidationContext } from '../validation/options.js';
-import { AGREEMENT_JSON_KIND, parseAgreementJson, type Agreement } from './agreements.js';
+import { loadAgreements } from './agreement-load.js';
+import type { Agreement } from './agreements.js';
+import type { RejectedAgreement } from './recognize.js';
 import { TrustIndex } from './anchors.js';
 import { listExpiredAt, loadTrustLists, type TrustListInput, type TrustSet } from './load.js';
 import type { AgreementInput, TrustOptions } from './inputs.js';
@@ -21,6 +23,8 @@ export interface PreparedTrust {
   /** The validation time: list freshness is judged at it. */
   readonly validationTime: Date;
   readonly agreements: readonly Agreement[];
+  /** Agreements given but not used (a party's signature missing), so recognition can say why. */
+  readonly rejectedAgreements: readonly RejectedAgreement[];
   readonly relyingParty: string | undefined;
   readonly purpose: string | undefined;
   readonly report: TrustReport;
@@ -55,24 +59,10 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
       ? await loadTrustLists(options.trustLists as readonly TrustListInput[], { time: ctx.time, registry: ctx.registry, xmlLimits: ctx.xmlLimits })
       : { lists: [], index: await TrustIndex.build([]), time: ctx.time };
 
-  const agreements: Agreement[] = [];
-  for (const [i, a] of (options.agreements ?? []).entries()) {
-    if ('data' in a) {
-      const bytes = typeof a.data === 'string' ? new TextEncoder().encode(a.data) : toBytes(a.data);
-      const parsed = parseAgreementJson(new TextDecoder().decode(bytes), a.name ?? `agreements[${i}]`);
-      agreements.push({ ...parsed, sha256: await sha256Hex(bytes) });
-    } else {
-      // An object handed over in code is validated like a file: a malformed one must not reach recognition.
-      const { sha256, ...fields } = a as Agreement & Record<string, unknown>;
-      // A parsed mutual Agreement carries issuerParty/relyingParty as null; the JSON form omits them.
-      const present = Object.fromEntries(
-        Object.entries(fields).filter(([k, v]) => !((k === 'issuerParty' || k === 'relyingParty') && (v === null || v === undefined))),
-      );
-      const json = 'kind' in present ? present : { kind: AGREEMENT_JSON_KIND, jsonVersion: 1, ...present };
-      const parsed = parseAgreementJson(json, a.id ? `agreement ${String(a.id)}` : `agreements[${i}]`);
-      agreements.push(sha256 === undefined ? parsed : { ...parsed, sha256 });
-    }
-  }
+  // Signed agreements are checked against the pinned signers and those the (usable) lists of lists announce.
+  const loadedAgreements = await loadAgreements(options.agreements ?? [], { signers: options.agreementSigners ?? [], set, registry: ctx.registry });
+  const agreements = loadedAgreements.filter((l) => l.used).map((l) => l.agreement);
+  const rejectedAgreements: RejectedAgreement[] = loadedAgreements.filter((l) => !l.used).map((l) => ({ agreement: l.agreement, reason: l.reason ?? 'not used' }));
 
   // No anchors of the caller's own: use the list's pool, built once per TrustSet, instead of re-indexing every anchor per call.
   // Otherwise a new pool: the caller's may be shared between calls (a trustAnchorPool, a cached array's pool).
@@ -101,8 +91,11 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
     }
     if (expiredNow(l)) ctx.warnings.push(`trusted list ${label} is EXPIRED: NextUpdate ${l.list.scheme.nextUpdate} has passed at the validation time ${ctx.time.toISOString()}`);
   }
-  for (const a of agreements) {
-    if (a.test) ctx.warnings.push(`TEST AGREEMENT in use: ${a.id}, NOT FOR PRODUCTION decisions`);
+  for (const l of loadedAgreements) {
+    const a = l.agreement;
+    if (!l.used) ctx.warnings.push(`agreement ${a.id} NOT USED: ${l.reason}`);
+    else if (l.authentication === 'unsigned') ctx.warnings.push(`agreement ${a.id} is not signed: trusted as supplied by the caller (unauthenticated)`);
+    if (l.used && a.test) ctx.warnings.push(`TEST AGREEMENT in use: ${a.id}, NOT FOR PRODUCTION decisions`);
   }
   for (const p of set.index.problems) ctx.warnings.push(p);
   if (relyingParty === undefined && (hasLists || hasAgreements)) ctx.warnings.push('no relying party given: recognition was not evaluated');
@@ -130,7 +123,7 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
       ...(expiredNow(l) ? [`expired: NextUpdate ${l.list.scheme.nextUpdate} is before ${ctx.time.toISOString()}`] : []),
     ],
   }));
-  const agreementSummaries: AgreementSummary[] = agreements.map((a) => ({
+  const agreementSummaries: AgreementSummary[] = loadedAgreements.map(({ agreement: a, used, authentication, signatures, reason }) => ({
     id: a.id,
     title: a.title,
     parties: a.parties,
@@ -141,11 +134,16 @@ export async function prepareTrust(options: TrustOptions, ctx: ValidationContext
     effectiveUntil: a.effectiveUntil,
     test: a.test,
     sha256: a.sha256 ?? null,
+    used,
+    authentication,
+    signatures: signatures ? signatures.map((x) => ({ ...x })) : null,
+    reason,
   }));
   return {
     set,
     validationTime: ctx.time,
     agreements,
+    rejectedAgreements,
     relyingParty,
     purpose,
     report: { relyingParty: relyingParty ?? null, purpose: purpose ?? null, lists, agreements: agreementSummaries, anchorsFromLists: set.index.anchors.length },
@@ -168,6 +166,7 @@ export async function addRecognition(
       relyingParty: trust.relyingParty,
       trust: trust.set,
       agreements: trust.agreements,
+      rejectedAgreements: trust.rejectedAgreements,
       ...(trust.purpose !== undefined ? { purpose: trust.purpose } : {}),
     });
     out.push({ ...report, recognition });
