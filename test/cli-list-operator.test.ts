@@ -133,3 +133,65 @@ describe('trust-list build → sign → lint → diff → regress', () => {
     expect(tsa.status).toBe(2);
   });
 });
+
+describe('ots-esig agreement sign / verify, and verify --agreement-signer', () => {
+  const AZ = ['--key', 'fixtures/keys/az-tl-operator.key.pem', '--cert', 'fixtures/pki/az-tl-operator.pem'];
+  const TR = ['--key', 'fixtures/keys/tr-tl-operator.key.pem', '--cert', 'fixtures/pki/tr-tl-operator.pem'];
+  const SIGNERS = ['--signer', 'fixtures/pki/az-tl-operator.pem', '--signer', 'TR=fixtures/pki/tr-tl-operator.pem'];
+  const signBoth = () => {
+    const one = join(tmp, 'az-tr-az.json');
+    const both = join(tmp, 'az-tr-both.json');
+    expect(runCli(['agreement', 'sign', 'trust-lists/agreements/az-tr-mutual.json', ...AZ, '-o', one, '--signing-time', '2026-05-01T00:00:00Z']).status).toBe(0);
+    const r = runCli(['agreement', 'sign', one, ...TR, '-o', both, '--signing-time', '2026-05-01T00:00:00Z']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/2 signature\(s\)/);
+    return { one, both };
+  };
+  const verifyAz = (agreement: string, signers: string[]) =>
+    runCli([
+      'verify', 'fixtures/cades/az-attached.p7s', '--at', at, ...fixtureCrlArgs(), '--format', 'json', '--relying-party', 'TR',
+      '--trust-list', 'trust-lists/az-tl.xml', '--list-signer', 'fixtures/pki/az-tl-operator.pem',
+      '--trust-list', 'trust-lists/tr-tl.xml', '--list-signer', 'fixtures/pki/tr-tl-operator.pem',
+      '--agreement', agreement, ...signers,
+    ]);
+
+  it('verify: both parties → exit 0; one party or a tampered payload → exit 1 naming the missing party', () => {
+    const { one, both } = signBoth();
+    const ok = runCli(['agreement', 'verify', both, ...SIGNERS]);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/signed by both parties/);
+    const half = runCli(['agreement', 'verify', one, ...SIGNERS, '--format', 'json']);
+    expect(half.status).toBe(1);
+    expect(JSON.parse(half.stdout).signatures.map((s: { party: string; status: string }) => `${s.party}:${s.status}`)).toEqual(['AZ:VALID', 'TR:MISSING']);
+    const env = JSON.parse(readFileSync(both, 'utf8'));
+    const payload = Buffer.from(env.payload, 'base64url').toString('utf8').replace('"RSA": 2048', '"RSA": 1024');
+    const tampered = join(tmp, 'az-tr-tampered.json');
+    writeFileSync(tampered, JSON.stringify({ ...env, payload: Buffer.from(payload).toString('base64url') }));
+    const t = runCli(['agreement', 'verify', tampered, ...SIGNERS]);
+    expect(t.status).toBe(1);
+    expect(t.stdout).toMatch(/AZ MISSING[\s\S]*TR MISSING/);
+    // A bare agreement is not "verified".
+    expect(runCli(['agreement', 'verify', 'trust-lists/agreements/az-tr-mutual.json', ...SIGNERS]).status).toBe(1);
+  });
+
+  it('verify --agreement-signer: the both-signed agreement recognizes AZ for TR; a one-party one is reported and not used', () => {
+    const { one, both } = signBoth();
+    const pins = ['--agreement-signer', 'fixtures/pki/az-tl-operator.pem', '--agreement-signer', 'fixtures/pki/tr-tl-operator.pem'];
+    const ok = verifyAz(both, pins);
+    expect(ok.status, ok.stdout.slice(0, 2000) + ok.stderr).toBe(0);
+    const rep = JSON.parse(ok.stdout);
+    expect(rep.signatures[0].recognition).toMatchObject({ status: 'RECOGNIZED', basis: { kind: 'bilateral', agreementId: 'OTS-TEST-BA-AZ-TR-2025' } });
+    expect(rep.trust.agreements[0]).toMatchObject({ used: true, authentication: 'signed' });
+    const half = verifyAz(one, pins);
+    expect(half.status).toBe(1);
+    const h = JSON.parse(half.stdout);
+    expect(h.signatures[0].recognition.status).toBe('NOT_RECOGNIZED');
+    expect(h.signatures[0].recognition.reasons.join(' ')).toMatch(/is not used: not signed by TR/);
+    expect(h.warnings).toContainEqual(expect.stringMatching(/agreement OTS-TEST-BA-AZ-TR-2025 NOT USED/));
+    // The bare file still works without pins (reported unauthenticated), and not with them.
+    const bare = verifyAz('trust-lists/agreements/az-tr-mutual.json', []);
+    expect(bare.status).toBe(0);
+    expect(JSON.parse(bare.stdout).warnings).toContainEqual('agreement OTS-TEST-BA-AZ-TR-2025 is not signed: trusted as supplied by the caller (unauthenticated)');
+    expect(verifyAz('trust-lists/agreements/az-tr-mutual.json', pins).status).toBe(1);
+  });
+});
