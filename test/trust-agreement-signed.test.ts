@@ -146,3 +146,16 @@ describe('signed agreements', () => {
     await expect(signAgreement(enc('{"kind":"ots-esig/agreement"}'), op('az'), T)).rejects.toMatchObject({ code: 'ERR_TRUST_LIST' });
   });
 });
+
+describe('the pilot signed agreements (trust-lists/agreements/signed/, made by fixtures/gen-trust.ts with agreement sign)', () => {
+  it.each(['az-tr-mutual', 'kz-to-uz-one-way', 'kg-kz-ended'])('%s: the payload is the bare file and both parties\u2019 operators signed it', async (name) => {
+    const { readAgreementJws, verifyAgreementSignatures } = await import('../src/trust/agreement-jws.js');
+    const { pinnedAgreementSigners } = await import('../src/trust/agreement-load.js');
+    const { parseAgreementJson } = await import('../src/trust/agreements.js');
+    const { jws, payload } = readAgreementJws(JSON.parse(readFileSync(`trust-lists/agreements/signed/${name}.jws.json`, 'utf8')));
+    expect(Buffer.from(payload).equals(readFileSync(`trust-lists/agreements/${name}.json`))).toBe(true);
+    const a = parseAgreementJson(new TextDecoder().decode(payload));
+    const signers = pinnedAgreementSigners(['az', 'kg', 'kz', 'tr', 'uz'].map(opCert));
+    expect((await verifyAgreementSignatures(jws, a.parties, signers)).map((s) => s.status)).toEqual(['VALID', 'VALID']);
+  });
+});
