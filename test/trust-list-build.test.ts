@@ -77,6 +77,16 @@ describe('writeTrustedListXml (trust-list build)', () => {
     expect(() => writeTrustedListXml({ ...kz, providers: [{ ...kz.providers[0]!, services: [{ ...svc, identity: { certificates: [], subjectNames: [], skis: [] } }] }] })).toThrow(/digital identity is empty/);
   });
 
+  it('a test list stays one: the writer refuses a test list without the TEST scheme rule, prepareIssue adds the rule', () => {
+    const kz = json('kz-tl');
+    const noRule = { ...kz, scheme: { ...kz.scheme, schemeTypeCommunityRules: kz.scheme.schemeTypeCommunityRules.filter((r) => r !== 'urn:ots-esig:schemerules:TEST') } };
+    expect(noRule.test).toBe(true);
+    expect(() => writeTrustedListXml(noRule)).toThrow(/test list but its schemeTypeCommunityRules lack/);
+    const issue = prepareIssue(noRule);
+    expect(issue.notes).toEqual([expect.stringMatching(/added the scheme rule/)]);
+    expect(parseTrustedListXml(writeTrustedListXml(issue.list)).list.test).toBe(true);
+  });
+
   it('escapes markup in texts (an operator name cannot inject elements)', () => {
     const kz = json('kz-tl');
     const xml = writeTrustedListXml({ ...kz, scheme: { ...kz.scheme, operatorName: 'A</Name><Injected/>&"' } });

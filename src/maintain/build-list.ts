@@ -1,5 +1,5 @@
 import { TrustListError } from '../trust/errors.js';
-import type { DigitalIdentity, ListAddress, ServiceHistoryInstance, TrustedList, TrustService, TrustServiceProvider, TslPointer } from '../trust/model.js';
+import { TEST_LIST_RULE, type DigitalIdentity, type ListAddress, ServiceHistoryInstance, TrustedList, TrustService, TrustServiceProvider, TslPointer } from '../trust/model.js';
 import { NS, TSL_TAG } from '../trust/uris.js';
 import { fromBase64, toBase64 } from '../util/bytes.js';
 
@@ -23,6 +23,8 @@ export function writeTrustedListXml(list: TrustedList): string {
   if (!s.schemeInformationUris.length) fail('scheme.schemeInformationUris is required (SchemeInformationURI is mandatory)');
   if (!s.statusDeterminationApproach) fail('scheme.statusDeterminationApproach is required (StatusDeterminationApproach is mandatory)');
   if (s.historicalInformationPeriod === null) fail('scheme.historicalInformationPeriod is required (HistoricalInformationPeriod is mandatory)');
+  // XML says "test list" only through the scheme rule: a test list written without it would read as a production list.
+  if (list.test && !s.schemeTypeCommunityRules.includes(TEST_LIST_RULE)) fail(`the list is a test list but its schemeTypeCommunityRules lack ${TEST_LIST_RULE}`);
   const o: string[] = [];
   o.push('<?xml version="1.0" encoding="UTF-8"?>\n');
   o.push(`<TrustServiceStatusList xmlns="${NS.tsl}" xmlns:ns3="${NS.tslx}" TSLTag="${TSL_TAG}">\n`);

@@ -1,5 +1,5 @@
 import { TrustListError } from '../trust/errors.js';
-import type { ServiceHistoryInstance, TrustedList, TrustService } from '../trust/model.js';
+import { TEST_LIST_RULE, type ServiceHistoryInstance, type TrustedList, type TrustService } from '../trust/model.js';
 import { shortUri } from '../trust/uris.js';
 import { serviceKey } from './diff.js';
 
@@ -44,6 +44,12 @@ export function prepareIssue(source: TrustedList, o: IssueOptions = {}): Prepare
   if (Number.isNaN(Date.parse(issueDate))) throw new TrustListError(`ListIssueDateTime "${issueDate}" is not a date-time`);
   if (nextUpdate !== null && !(Date.parse(nextUpdate) > Date.parse(issueDate))) throw new TrustListError(`NextUpdate ${nextUpdate} is not after ListIssueDateTime ${issueDate}`);
   const notes: string[] = [];
+  let rules = source.scheme.schemeTypeCommunityRules;
+  if (source.test && !rules.includes(TEST_LIST_RULE)) {
+    // The JSON flag has no XML element: the scheme rule is how the written list stays a test list.
+    rules = [TEST_LIST_RULE, ...rules];
+    notes.push(`test list: added the scheme rule ${TEST_LIST_RULE}`);
+  }
   let providers = source.providers;
   if (prev) {
     const p = prev.scheme;
@@ -69,7 +75,7 @@ export function prepareIssue(source: TrustedList, o: IssueOptions = {}): Prepare
       }
     }
   }
-  return { list: { ...source, scheme: { ...source.scheme, sequenceNumber: seq, issueDate, nextUpdate }, providers }, notes };
+  return { list: { ...source, scheme: { ...source.scheme, sequenceNumber: seq, issueDate, nextUpdate, schemeTypeCommunityRules: rules }, providers }, notes };
 }
 
 const entryKey = (h: { type: string; status: string; statusStartingTime: string }) => `${h.type}|${h.status}|${Date.parse(h.statusStartingTime)}`;
