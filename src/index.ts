@@ -36,6 +36,7 @@ export { parseTrustedListJson, trustedListToJson, TRUST_LIST_JSON_KIND, type Tru
 export { convertTrustedListXmlToJson } from './trust/convert.js';
 export { parseAgreementJson, type Agreement, type AgreementEquivalence, type AgreementConstraints } from './trust/agreements.js';
 export type { AgreementInput } from './trust/context.js';
+export type { AgreementSignerInput } from './trust/inputs.js';
 export { recognize, type RecognitionPolicy } from './trust/recognize.js';
 export { serviceStatusAt, type StatusAt } from './trust/status.js';
 export { TrustListError } from './trust/errors.js';

@@ -7,23 +7,34 @@ import { runVerify } from './verify-command.js';
 import { runTrustList } from './trust-list-command.js';
 import { runRegress } from './regress-command.js';
 import { runPolicy } from './policy-command.js';
+import { runAgreement } from './agreement-command.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
                   [--crl FILE]... [--ocsp FILE]... [--online] [--policy NAME|FILE] [--require-revocation] [--at ISO-8601]
                   [--format json|text|etsi-xml|junit] [--jobs N]
-                  [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--relying-party CC] [--purpose P]
+                  [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--agreement-signer [CC=]CERT]...
+                  [--relying-party CC] [--purpose P]
                   [--algorithms gost]
   ots-esig trust-list lint <list.xml|list.json> [--pin CERT]... [--at ISO-8601] [--warn-days N] [--format text|json|junit]
   ots-esig trust-list diff <old> <new> [--format text|json|junit]
+  ots-esig trust-list build <source.json> -o <list.xml> [--previous OLD.xml [--previous-pin CERT]...] [--sequence N|next]
+                  [--issued ISO-8601] [--next-update ISO-8601]
+  ots-esig trust-list sign <list.xml> --key KEY.pem --cert CERT.pem -o <signed.xml> [--signing-time ISO-8601]
   ots-esig regress --trust-list NEW... [--baseline OLD... | --expect MANIFEST] [--write-expect FILE]
                    [verify flags: --list-signer, --agreement, --relying-party, --at ...] [--format text|json|junit] CORPUS_DIR
+  ots-esig agreement sign <agreement.json> --key KEY.pem --cert CERT.pem -o <signed.json> [--signing-time ISO-8601]
+  ots-esig agreement verify <signed.json> --signer [CC=]CERT... [--format text|json]
   ots-esig policy show [default|lenient]
   ots-esig --version | --help
 
 Recognition: --trust-list takes TS 119 612 XML or JSON lists; --list-signer pins certificates allowed to sign
 them (a list-of-lists' operator; lists it points to are checked with the signers it announces); --agreement
-takes bilateral agreement JSON; --relying-party CC evaluates RECOGNIZED / NOT_RECOGNIZED / INDETERMINATE / INVALID.
+takes bilateral agreement JSON, bare or signed by both parties (JWS, \`ots-esig agreement sign\`); --agreement-signer pins
+a party's agreement-signing certificate (party = CC, or the certificate's country): with any pinned, only agreements
+signed by both parties (with pinned certificates or those the list of lists announces for the party) are used;
+without, bare agreements are used as supplied (reported unauthenticated). --relying-party CC evaluates
+RECOGNIZED / NOT_RECOGNIZED / INDETERMINATE / INVALID.
 There are no built-in anchors. The pilot lists in trust-lists/ are TEST lists.
 --algorithms gost adds GOST R 34.10-2012/Streebog, GOST R 34.10-2001 and the Kazakhstan NCA GOST profiles
 (and a policy accepting them); without it, GOST signatures are INDETERMINATE / CRYPTO_CONSTRAINTS_FAILURE.
@@ -53,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runRegress(rest, new URL(import.meta.url));
       case 'policy':
         return runPolicy(rest);
+      case 'agreement':
+        return await runAgreement(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);

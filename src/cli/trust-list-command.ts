@@ -7,6 +7,7 @@ import { loadTrustLists, type LoadedTrustList } from '../trust/load.js';
 import { UsageError } from './errors.js';
 import { parseTime, readFile } from './io.js';
 import { formatJunit, type JunitCase } from './junit.js';
+import { runBuild, runSign } from './trust-list-produce.js';
 
 const FORMATS = ['text', 'json', 'junit'];
 
@@ -14,12 +15,14 @@ function checkFormat(format: string): void {
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be ${FORMATS.join(', ')} (got "${format}")`);
 }
 
-/** `ots-esig trust-list lint|diff ...` for scheme operators' CI. */
+/** `ots-esig trust-list lint|diff|build|sign ...` for scheme operators and their CI. */
 export async function runTrustList(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'lint') return runLint(rest);
   if (sub === 'diff') return runDiff(rest);
-  throw new UsageError(sub ? `unknown trust-list command "${sub}" (lint or diff)` : 'trust-list needs a command: lint or diff');
+  if (sub === 'build') return runBuild(rest);
+  if (sub === 'sign') return runSign(rest);
+  throw new UsageError(sub ? `unknown trust-list command "${sub}" (lint, diff, build or sign)` : 'trust-list needs a command: lint, diff, build or sign');
 }
 
 async function load(file: string, time: Date, pins: readonly string[]): Promise<LoadedTrustList> {

@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
+import { agreementSignerArg } from './agreement-command.js';
 import type { VerifyOptions } from '../validation/options.js';
 import { loadTrustLists, type TrustSet } from '../trust/load.js';
 import { parseTime, readFile } from './io.js';
@@ -29,6 +30,8 @@ export const VERIFY_FLAGS = {
   'trust-list': { type: 'string', multiple: true },
   'list-signer': { type: 'string', multiple: true },
   agreement: { type: 'string', multiple: true },
+  /** `[CC=]CERT`: a party's agreement-signing certificate; with any given, only agreements signed by both parties are used. */
+  'agreement-signer': { type: 'string', multiple: true },
   'relying-party': { type: 'string' },
   purpose: { type: 'string' },
   /** Optional crypto providers to register, e.g. `--algorithms gost` (GOST R 34.10-2012 and the KZ NCA profiles). */
@@ -76,6 +79,7 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     // national lists it points to are verified with the signers its pointers announce.
     ...(trustLists ? { trustLists } : {}),
     agreements: (values.agreement ?? []).map((f) => ({ data: readFile(f, 'agreement'), name: f })),
+    ...(values['agreement-signer']?.length ? { agreementSigners: values['agreement-signer'].map(agreementSignerArg) } : {}),
     relyingParty: values['relying-party'],
     purpose: values.purpose,
   };

@@ -46,7 +46,7 @@ interface Keyed {
 const norm = (b64: string) => b64.replace(/\s/g, '');
 
 /** A service is the same across issues when its type and digital identity are (names may be corrected). */
-function serviceKey(s: TrustService): string {
+export function serviceKey(s: TrustService): string {
   const id = s.identity;
   const parts = id.certificates.length ? id.certificates.map(norm) : [...id.skis.map((x) => `ski:${x.toLowerCase()}`), ...id.subjectNames.map((x) => `dn:${x}`)];
   return `${s.type}|${[...parts].sort().join(',')}`;

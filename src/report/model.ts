@@ -186,6 +186,12 @@ export interface AgreementSummary {
   readonly effectiveUntil: IsoTime | null;
   readonly test: boolean;
   readonly sha256: string | null;
+  /** Used for recognition: false when a party's signature is missing (see `reason`). */
+  readonly used: boolean;
+  /** `signed`: the parties' signatures were checked; `unsigned`: a bare agreement, trusted as supplied. */
+  readonly authentication: 'signed' | 'unsigned';
+  readonly signatures: readonly { readonly party: string; readonly status: 'VALID' | 'MISSING'; readonly signer: string | null; readonly detail: string }[] | null;
+  readonly reason: string | null;
 }
 
 /** The trust configuration a run used, so an auditor can reproduce it. */

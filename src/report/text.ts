@@ -67,7 +67,8 @@ function trustBlock(t: TrustReport): string[] {
   }
   for (const a of t.agreements) {
     const dir = a.direction === 'mutual' ? a.parties.join(' <-> ') : `${a.issuerParty} -> ${a.relyingParty}`;
-    lines.push(`  agreement ${a.id} (${dir}) ${a.effectiveFrom.slice(0, 10)} .. ${a.effectiveUntil?.slice(0, 10) ?? 'open'}${a.test ? ' [TEST]' : ''}`);
+    const auth = !a.used ? ` NOT USED: ${a.reason}` : a.authentication === 'signed' ? ' signed by both parties' : ' unsigned (trusted as supplied)';
+    lines.push(`  agreement ${a.id} (${dir}) ${a.effectiveFrom.slice(0, 10)} .. ${a.effectiveUntil?.slice(0, 10) ?? 'open'}${a.test ? ' [TEST]' : ''}${auth}`);
   }
   return lines;
 }

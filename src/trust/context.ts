@@ -5,10 +5,12 @@ import type { AgreementSummary, SignatureReport, TrustListSummary, TrustReport }
 import { certificateCache } from '../pki/cache.js';
 import { fromBase64, toBytes, toHex } from '../util/bytes.js';
 import type { ValidationContext } from '../validation/options.js';
-import { AGREEMENT_JSON_KIND, parseAgreementJson, type Agreement } from './agreements.js';
+import { loadAgreements, type LoadedAgreement } from './agreement-load.js';
+import type { Agreement } from './agreements.js';
+import type { RejectedAgreement } from './recognize.js';
 import { TrustIndex } from './anchors.js';
 import { listExpiredAt, loadTrustLists, type TrustSet } from './load.js';
-import type { AgreementInput, TrustOptions } from './inputs.js';
+import type { AgreementInput, AgreementSignerInput, TrustOptions } from './inputs.js';
 import { withTimestampServices } from './timestamp-services.js';
 import type { TimestampTrust } from './timestamp-trust.js';
 import { recognize } from './recognize.js';
@@ -23,7 +25,18 @@ export type { AgreementInput, TrustOptions } from './inputs.js';
  */
 export interface PreparedTrust {
   readonly set: TrustSet;
+  /** Agreements used for recognition (a signed one only when every party's signature verified). */
   readonly agreements: readonly Agreement[];
+  /** Agreements given but not used (a party's signature missing), so recognition can say why. */
+  readonly rejectedAgreements: readonly RejectedAgreement[];
+  /** Every agreement as loaded, with its authentication, for the trust report. */
+  readonly loadedAgreements: readonly LoadedAgreement[];
+  /**
+   * The caller's agreement inputs and pinned signers, kept so an evaluation under other lists checks the
+   * signatures again against the signers those lists announce.
+   */
+  readonly agreementInputs: readonly (Agreement | AgreementInput)[];
+  readonly agreementSigners: readonly AgreementSignerInput[];
   readonly relyingParty: string | undefined;
   readonly purpose: string | undefined;
   /** Whether lists or agreements were given (not only a relying party). */
@@ -38,10 +51,6 @@ export interface AppliedTrust {
 
 function isTrustSet(x: TrustOptions['trustLists']): x is TrustSet {
   return !!x && !Array.isArray(x) && 'index' in (x as object);
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
 }
 
 /** Checks a relying party and purpose as given by a caller. */
@@ -63,7 +72,28 @@ export async function prepareTrust(options: TrustOptions, ctx: Pick<ValidationCo
   if (!hasLists && !hasAgreements && relyingParty === undefined) return undefined;
   checkRecognitionInputs(relyingParty, purpose);
 
-  return { set: await loadTrustSet(options.trustLists, ctx), agreements: await loadAgreements(options.agreements ?? []), relyingParty, purpose, given: hasLists || hasAgreements };
+  const set = await loadTrustSet(options.trustLists, ctx);
+  return { ...(await agreementsUnder(set, options.agreements ?? [], options.agreementSigners ?? [], ctx)), set, relyingParty, purpose, given: hasLists || hasAgreements };
+}
+
+/**
+ * The caller's agreements loaded under a trust set: signed ones are checked against the pinned signers and
+ * those the set's usable lists of lists announce (trust/agreement-load.ts).
+ */
+export async function agreementsUnder(
+  set: TrustSet,
+  agreementInputs: readonly (Agreement | AgreementInput)[],
+  agreementSigners: readonly AgreementSignerInput[],
+  ctx: Pick<ValidationContext, 'registry'>,
+): Promise<Pick<PreparedTrust, 'agreements' | 'rejectedAgreements' | 'loadedAgreements' | 'agreementInputs' | 'agreementSigners'>> {
+  const loadedAgreements = await loadAgreements(agreementInputs, { signers: agreementSigners, set, registry: ctx.registry });
+  return {
+    agreements: loadedAgreements.filter((l) => l.used).map((l) => l.agreement),
+    rejectedAgreements: loadedAgreements.filter((l) => !l.used).map((l) => ({ agreement: l.agreement, reason: l.reason ?? 'not used' })),
+    loadedAgreements,
+    agreementInputs,
+    agreementSigners,
+  };
 }
 
 /** The caller's lists loaded and verified at `ctx.time` (a TrustSet is used as is; none gives an empty set). */
@@ -73,36 +103,13 @@ export async function loadTrustSet(lists: TrustOptions['trustLists'], ctx: Pick<
   return { lists: [], index: await TrustIndex.build([]), time: ctx.time };
 }
 
-/** Agreement files parsed, or agreement objects checked like files. */
-export async function loadAgreements(inputs: readonly (Agreement | AgreementInput)[]): Promise<Agreement[]> {
-  const agreements: Agreement[] = [];
-  for (const [i, a] of inputs.entries()) {
-    if ('data' in a) {
-      const bytes = typeof a.data === 'string' ? new TextEncoder().encode(a.data) : toBytes(a.data);
-      const parsed = parseAgreementJson(new TextDecoder().decode(bytes), a.name ?? `agreements[${i}]`);
-      agreements.push({ ...parsed, sha256: await sha256Hex(bytes) });
-    } else {
-      // An object handed over in code is validated like a file: a malformed one must not reach recognition.
-      const { sha256, ...fields } = a as Agreement & Record<string, unknown>;
-      // A parsed mutual Agreement carries issuerParty/relyingParty as null; the JSON form omits them.
-      const present = Object.fromEntries(
-        Object.entries(fields).filter(([k, v]) => !((k === 'issuerParty' || k === 'relyingParty') && (v === null || v === undefined))),
-      );
-      const json = 'kind' in present ? present : { kind: AGREEMENT_JSON_KIND, jsonVersion: 1, ...present };
-      const parsed = parseAgreementJson(json, a.id ? `agreement ${String(a.id)}` : `agreements[${i}]`);
-      agreements.push(sha256 === undefined ? parsed : { ...parsed, sha256 });
-    }
-  }
-  return agreements;
-}
-
 /**
  * The validation context `ctx` (the caller's own anchors, its policy and time) with the prepared trust applied:
  * the CA certificates of usable lists join the anchors, their time-stamping services join the time-stamp trust,
  * and every TEST, unusable, unsigned or expired list is named in the run's warnings. `ctx` is not changed.
  */
 export function applyTrust(ctx: ValidationContext, trust: PreparedTrust): AppliedTrust {
-  const { set, agreements, relyingParty, purpose } = trust;
+  const { set, loadedAgreements, relyingParty, purpose } = trust;
   const warnings = [...ctx.warnings];
   // No anchors of the caller's own: use the list's pool, built once per TrustSet, instead of re-indexing every anchor per call.
   // Otherwise a new pool: the caller's may be shared between calls (a trustAnchorPool, a cached array's pool).
@@ -130,8 +137,11 @@ export function applyTrust(ctx: ValidationContext, trust: PreparedTrust): Applie
     }
     if (expiredNow(l)) warnings.push(`trusted list ${label} is EXPIRED: NextUpdate ${l.list.scheme.nextUpdate} has passed at the validation time ${ctx.time.toISOString()}`);
   }
-  for (const a of agreements) {
-    if (a.test) warnings.push(`TEST AGREEMENT in use: ${a.id}, NOT FOR PRODUCTION decisions`);
+  for (const l of loadedAgreements) {
+    const a = l.agreement;
+    if (!l.used) warnings.push(`agreement ${a.id} NOT USED: ${l.reason}`);
+    else if (l.authentication === 'unsigned') warnings.push(`agreement ${a.id} is not signed: trusted as supplied by the caller (unauthenticated)`);
+    if (l.used && a.test) warnings.push(`TEST AGREEMENT in use: ${a.id}, NOT FOR PRODUCTION decisions`);
   }
   for (const p of set.index.problems) warnings.push(p);
   if (relyingParty === undefined && trust.given) warnings.push('no relying party given: recognition was not evaluated');
@@ -159,7 +169,7 @@ export function applyTrust(ctx: ValidationContext, trust: PreparedTrust): Applie
       ...(expiredNow(l) ? [`expired: NextUpdate ${l.list.scheme.nextUpdate} is before ${ctx.time.toISOString()}`] : []),
     ],
   }));
-  const agreementSummaries: AgreementSummary[] = agreements.map((a) => ({
+  const agreementSummaries: AgreementSummary[] = loadedAgreements.map(({ agreement: a, used, authentication, signatures, reason }) => ({
     id: a.id,
     title: a.title,
     parties: a.parties,
@@ -170,6 +180,10 @@ export function applyTrust(ctx: ValidationContext, trust: PreparedTrust): Applie
     effectiveUntil: a.effectiveUntil,
     test: a.test,
     sha256: a.sha256 ?? null,
+    used,
+    authentication,
+    signatures: signatures ? signatures.map((x) => ({ ...x })) : null,
+    reason,
   }));
   return {
     ctx: { ...ctx, anchors, timestampTrust, warnings },
@@ -194,6 +208,7 @@ export async function addRecognition(
       relyingParty: trust.relyingParty,
       trust: trust.set,
       agreements: trust.agreements,
+      rejectedAgreements: trust.rejectedAgreements,
       ...(trust.purpose !== undefined ? { purpose: trust.purpose } : {}),
     });
     out.push({ ...report, recognition });

@@ -3,6 +3,7 @@ import {
   TEST_LIST_RULE,
   TRUST_LIST_JSON_VERSION,
   type DigitalIdentity,
+  type ListAddress,
   type MutualRecognitionInfo,
   type ServiceEquivalence,
   type ServiceHistoryInstance,
@@ -111,6 +112,18 @@ function identity(r: Reader, v: unknown): DigitalIdentity {
   };
 }
 
+function address(r: Reader, v: unknown): ListAddress {
+  const o = r.obj(v, ['street', 'locality', 'countryName', 'electronic'], ['stateOrProvince', 'postalCode']);
+  return {
+    street: r.at('street').str(o.street),
+    locality: r.at('locality').str(o.locality),
+    stateOrProvince: r.at('stateOrProvince').optStrOrNull(o.stateOrProvince),
+    postalCode: r.at('postalCode').optStrOrNull(o.postalCode),
+    countryName: r.at('countryName').str(o.countryName),
+    electronic: r.at('electronic').strs(o.electronic),
+  };
+}
+
 function history(r: Reader, v: unknown): ServiceHistoryInstance {
   const o = r.obj(v, ['type', 'status', 'statusStartingTime'], ['name', 'identity', 'additionalServiceInformation', 'qualifiers']);
   return {
@@ -139,8 +152,14 @@ function service(r: Reader, v: unknown): TrustService {
 }
 
 function provider(r: Reader, v: unknown): TrustServiceProvider {
-  const o = r.obj(v, ['name', 'services'], ['tradeNames']);
-  return { name: r.at('name').str(o.name), tradeNames: r.at('tradeNames').optStrs(o.tradeNames), services: r.at('services').arr(o.services, service) };
+  const o = r.obj(v, ['name', 'services'], ['tradeNames', 'address', 'informationUris']);
+  return {
+    name: r.at('name').str(o.name),
+    tradeNames: r.at('tradeNames').optStrs(o.tradeNames),
+    services: r.at('services').arr(o.services, service),
+    ...(o.address !== undefined ? { address: address(r.at('address'), o.address) } : {}),
+    ...(o.informationUris !== undefined ? { informationUris: r.at('informationUris').strs(o.informationUris) } : {}),
+  };
 }
 
 function svcTypes(r: Reader, v: unknown): { type: string; additionalServiceInformation: string[] }[] {
@@ -198,7 +217,7 @@ function pointer(r: Reader, v: unknown): TslPointer {
 const SCHEME_KEYS = ['version', 'sequenceNumber', 'type', 'operatorName', 'territory', 'issueDate', 'nextUpdate'];
 /** May be left out of hand-authored files: lists default to empty, texts to null/"". */
 const SCHEME_OPTIONAL_KEYS = [
-  'schemeName', 'statusDeterminationApproach', 'schemeTypeCommunityRules', 'schemeInformationUris',
+  'operatorAddress', 'schemeName', 'statusDeterminationApproach', 'schemeTypeCommunityRules', 'schemeInformationUris',
   'policyOrLegalNotice', 'historicalInformationPeriod', 'distributionPoints', 'pointers',
 ];
 
@@ -244,6 +263,7 @@ export function parseTrustedListJson(input: string | unknown): TrustedList {
       sequenceNumber: rs.at('sequenceNumber').int(s.sequenceNumber),
       type: rs.at('type').str(s.type),
       operatorName: rs.at('operatorName').str(s.operatorName),
+      ...(s.operatorAddress !== undefined ? { operatorAddress: address(rs.at('operatorAddress'), s.operatorAddress) } : {}),
       schemeName: s.schemeName === undefined ? '' : rs.at('schemeName').str(s.schemeName),
       territory: rs.at('territory').strOrNull(s.territory),
       statusDeterminationApproach: rs.at('statusDeterminationApproach').optStrOrNull(s.statusDeterminationApproach),

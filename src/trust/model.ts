@@ -43,10 +43,31 @@ export interface TrustService {
   readonly history: readonly ServiceHistoryInstance[];
 }
 
+/**
+ * A postal + electronic address (TS 119 612 5.3.5 / 5.4.3). The XML allows one postal address per
+ * language; the model keeps one (the English one when there are several). The XML schema requires
+ * an address for the scheme operator and for every provider, so `trust-list build` needs it; the
+ * recognition logic never reads it.
+ */
+export interface ListAddress {
+  readonly street: string;
+  readonly locality: string;
+  readonly stateOrProvince: string | null;
+  readonly postalCode: string | null;
+  /** ISO 3166-1 alpha-2 (or the list's own spelling). */
+  readonly countryName: string;
+  /** ElectronicAddress URIs (mailto:, https:). */
+  readonly electronic: readonly string[];
+}
+
 export interface TrustServiceProvider {
   readonly name: string;
   readonly tradeNames: readonly string[];
   readonly services: readonly TrustService[];
+  /** TSPAddress (absent in hand-written JSON lists; required to build XML). */
+  readonly address?: ListAddress;
+  /** TSPInformationURI (required to build XML). */
+  readonly informationUris?: readonly string[];
 }
 
 /** Equivalence of one partner (pointed party) service type+status set to the recognizing (pointing) party's. */
@@ -90,6 +111,8 @@ export interface SchemeInformation {
   readonly sequenceNumber: number;
   readonly type: string;
   readonly operatorName: string;
+  /** SchemeOperatorAddress (absent in hand-written JSON lists; required to build XML). */
+  readonly operatorAddress?: ListAddress;
   readonly schemeName: string;
   readonly territory: string | null;
   readonly statusDeterminationApproach: string | null;

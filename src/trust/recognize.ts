@@ -26,11 +26,19 @@ export interface RecognitionPolicy {
   readonly purpose?: string;
   readonly trust: TrustSet;
   readonly agreements: readonly Agreement[];
+  /** Agreements the caller gave that are not used (unauthenticated): never a basis, only a reason. */
+  readonly rejectedAgreements?: readonly RejectedAgreement[];
   /**
    * The time list freshness (NextUpdate) is judged at; default the report's validation time. A TrustSet
    * can outlive the time it was loaded for, so expiry is never taken from loading.
    */
   readonly validationTime?: Date;
+}
+
+/** An agreement that was supplied but not used, and why (e.g. a party's signature is missing). */
+export interface RejectedAgreement {
+  readonly agreement: Agreement;
+  readonly reason: string;
 }
 
 type Outcome = Pick<RecognitionEvaluation, 'status' | 'equivalenceLevel' | 'mapping' | 'reasons'>;
@@ -273,7 +281,20 @@ export async function recognize(report: SignatureReport, chain: readonly ParsedC
         evaluate: (st) => agreementMeaning(a, st, t, chain[0]!, report, policy.purpose),
       });
     }
-    if (bases.length === 0 && !(L.via && X !== R)) {
+    let rejectedCovers = false;
+    for (const { agreement: a, reason } of policy.rejectedAgreements ?? []) {
+      if (!agreementCovers(a, R, X)) continue;
+      rejectedCovers = true;
+      evaluations.push({
+        basis: { kind: 'bilateral', ...listBasis, listOfLists: L.via ? { id: L.via.id, sequenceNumber: L.via.sequenceNumber } : null, agreementId: a.id, description: `agreement ${a.id} (not used)` },
+        status: 'NOT_RECOGNIZED',
+        service: s ? describeService(m, s, t) : null,
+        equivalenceLevel: null,
+        mapping: null,
+        reasons: [`agreement ${a.id} is not used: ${reason}`],
+      });
+    }
+    if (bases.length === 0 && !(L.via && X !== R) && !rejectedCovers) {
       evaluations.push({
         basis: { kind: 'none', ...listBasis, listOfLists: null, agreementId: null, description: `${X}'s list ${L.list.id} seq ${L.list.scheme.sequenceNumber}` },
         status: 'NOT_RECOGNIZED',

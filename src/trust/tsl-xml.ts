@@ -5,6 +5,7 @@ import { fromBase64, toHex } from '../util/bytes.js';
 import {
   TEST_LIST_RULE,
   type DigitalIdentity,
+  type ListAddress,
   type MutualRecognitionInfo,
   type SchemeInformation,
   type ServiceEquivalence,
@@ -100,6 +101,7 @@ function readScheme(si: Element): SchemeInformation {
     sequenceNumber: num('TSLSequenceNumber'),
     type: text(required(si, T, 'TSLType', where)),
     operatorName: multiLang(required(si, T, 'SchemeOperatorName', where), T, 'Name'),
+    ...optional('operatorAddress', readAddress(child(si, T, 'SchemeOperatorAddress'))),
     schemeName: multiLang(child(si, T, 'SchemeName'), T, 'Name'),
     territory: text(child(si, T, 'SchemeTerritory')) || null,
     statusDeterminationApproach: text(child(si, T, 'StatusDeterminationApproach')) || null,
@@ -111,6 +113,28 @@ function readScheme(si: Element): SchemeInformation {
     nextUpdate: nextText ? isoTime(nextText, `${where}/NextUpdate`) : null,
     distributionPoints: dp ? childElements(dp, T, 'URI').map(text) : [],
     pointers: pointersEl ? childElements(pointersEl, T, 'OtherTSLPointer').map(readPointer) : [],
+  };
+}
+
+/** `{ [key]: value }` when value is defined, else `{}`: optional model fields stay absent, not undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [k in K]: V });
+}
+
+/** An AddressType (the English postal address when there are several); undefined when absent. */
+function readAddress(el: Element | undefined): ListAddress | undefined {
+  if (!el) return undefined;
+  const postals = childElements(child(el, T, 'PostalAddresses') ?? el, T, 'PostalAddress');
+  const lang = (e: Element) => e.getAttributeNS('http://www.w3.org/XML/1998/namespace', 'lang') || e.getAttribute('xml:lang');
+  const p = postals.find((x) => lang(x) === 'en') ?? postals[0];
+  const ea = child(el, T, 'ElectronicAddress');
+  return {
+    street: text(p && child(p, T, 'StreetAddress')),
+    locality: text(p && child(p, T, 'Locality')),
+    stateOrProvince: text(p && child(p, T, 'StateOrProvince')) || null,
+    postalCode: text(p && child(p, T, 'PostalCode')) || null,
+    countryName: text(p && child(p, T, 'CountryName')),
+    electronic: ea ? uris(ea) : [],
   };
 }
 
@@ -230,6 +254,8 @@ function readProvider(p: Element): TrustServiceProvider {
     name: multiLang(child(info, T, 'TSPName'), T, 'Name'),
     tradeNames: child(info, T, 'TSPTradeName') ? childElements(child(info, T, 'TSPTradeName')!, T, 'Name').map(text) : [],
     services: services ? childElements(services, T, 'TSPService').map(readService) : [],
+    ...optional('address', readAddress(child(info, T, 'TSPAddress'))),
+    ...optional('informationUris', child(info, T, 'TSPInformationURI') ? uris(child(info, T, 'TSPInformationURI')) : undefined),
   };
 }
 

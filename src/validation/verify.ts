@@ -14,7 +14,7 @@ import { WorkBudget } from '../util/work-budget.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
 import { VERSION } from '../version.js';
 import { createContext, resolvePolicy, type ValidationContext, type VerifyOptions } from './options.js';
-import { addRecognition, applyTrust, checkRecognitionInputs, loadAgreements, loadTrustSet, prepareTrust, type PreparedTrust } from '../trust/context.js';
+import { addRecognition, agreementsUnder, applyTrust, checkRecognitionInputs, loadTrustSet, prepareTrust, type PreparedTrust } from '../trust/context.js';
 import type { TrustOptions } from '../trust/inputs.js';
 import { policyIdentity } from '../policy/parse.js';
 
@@ -34,12 +34,12 @@ export interface CollectedFacts {
 }
 
 /**
- * What may change between evaluations of the same facts. `trustLists` and `agreements` replace the ones
- * `collect` was given (anchors from the caller's trustAnchors stay): a list operator's regression run judges the
- * same facts under the old and the new list. A signer certificate that only the collection's anchors held stays
+ * What may change between evaluations of the same facts. `trustLists`, `agreements` and `agreementSigners`
+ * replace the ones `collect` was given (anchors from the caller's trustAnchors stay): a list operator's
+ * regression run judges the same facts under the old and the new list. A signer certificate that only the collection's anchors held stays
  * the signer candidate; its path is judged under the evaluation's anchors.
  */
-export interface EvaluateOptions extends Pick<TrustOptions, 'trustLists' | 'agreements'> {
+export interface EvaluateOptions extends Pick<TrustOptions, 'trustLists' | 'agreements' | 'agreementSigners'> {
   /** A preset name or a policy object; default the one `collect` was given (VerifyOptions.policy and its overrides). */
   readonly policy?: ValidationPolicy | string;
   /** ISO 3166 alpha-2 relying party for recognition; default the one `collect` was given. */
@@ -185,19 +185,21 @@ function contextFor(base: ValidationContext, options: EvaluateOptions): Validati
  * relying party and purpose where given (new lists are loaded and verified at the evaluation's time).
  */
 async function trustFor(base: PreparedTrust | undefined, ctx: ValidationContext, options: EvaluateOptions): Promise<PreparedTrust | undefined> {
-  const { relyingParty, purpose, trustLists, agreements } = options;
-  if (relyingParty === undefined && purpose === undefined && trustLists === undefined && agreements === undefined) return base;
+  const { relyingParty, purpose, trustLists, agreements, agreementSigners } = options;
+  if (relyingParty === undefined && purpose === undefined && trustLists === undefined && agreements === undefined && agreementSigners === undefined) return base;
   checkRecognitionInputs(relyingParty, purpose);
-  if (!base) return prepareTrust({ trustLists, agreements, relyingParty, purpose }, ctx);
-  // What the evaluation does not replace is the collection's, as loaded then (not parsed again).
+  if (!base) return prepareTrust({ trustLists, agreements, agreementSigners, relyingParty, purpose }, ctx);
+  // What the evaluation does not replace is the collection's, as loaded then (not parsed again). Agreement
+  // signatures are checked again when the lists change: the signers a list of lists announces change with it.
   const set = trustLists === undefined ? base.set : await loadTrustSet(trustLists, ctx);
-  const loaded = agreements === undefined ? base.agreements : await loadAgreements(agreements);
+  const sameAgreements = trustLists === undefined && agreements === undefined && agreementSigners === undefined;
+  const loaded = sameAgreements ? base : await agreementsUnder(set, agreements ?? base.agreementInputs, agreementSigners ?? base.agreementSigners, ctx);
   return {
+    ...loaded,
     set,
-    agreements: loaded,
     relyingParty: relyingParty ?? base.relyingParty,
     purpose: purpose ?? base.purpose,
-    given: trustLists === undefined && agreements === undefined ? base.given : set.lists.length > 0 || loaded.length > 0,
+    given: trustLists === undefined && agreements === undefined ? base.given : set.lists.length > 0 || loaded.loadedAgreements.length > 0,
   };
 }
 
