@@ -1,3 +1,4 @@
+import { sha256Hex } from '../util/sha256.js';
 import { InvalidOptionError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
@@ -40,9 +41,6 @@ function isTrustSet(x: TrustOptions['trustLists']): x is TrustSet {
   return !!x && !Array.isArray(x) && 'index' in (x as object);
 }
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
-}
 
 /** Checks a relying party and purpose as given by a caller. */
 export function checkRecognitionInputs(relyingParty: string | undefined, purpose: string | undefined): void {

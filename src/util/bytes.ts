@@ -41,6 +41,21 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/** Node's Buffer where the runtime has one (a global, not an import: nothing for a browser bundler to pull in). */
+const NativeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): { equals(other: Uint8Array): boolean } } }).Buffer;
+
+/**
+ * Whether two byte strings are equal, for cache lookups of public data (not
+ * constant time): large inputs are compared by the runtime's memcmp where it
+ * has one, a 3 MB CRL in a fraction of the time a JavaScript loop takes.
+ */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length >= 1024 && NativeBuffer) return NativeBuffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function toHex(bytes: Uint8Array | ArrayBuffer): string {

@@ -3,6 +3,7 @@ import type { AlgorithmPolicy } from '../crypto/policy.js';
 import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.js';
 import { ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
+import { crlCache } from '../pki/cache.js';
 import type { RevocationChecker } from '../pki/revocation.js';
 import { Fetcher, type FetchFunction, type FetcherOptions } from '../net/fetcher.js';
 import { ParsedOcspResponse } from '../revocation/ocsp.js';
@@ -154,7 +155,7 @@ export function loadCrls(input: CrlInput): ParsedCrl[] {
   if (ders.length === 0) throw new InvalidOptionError('no CRL found in the given input');
   return ders.map((d) => {
     try {
-      return ParsedCrl.fromDer(d);
+      return crlCache.get(d);
     } catch (e) {
       throw new InvalidOptionError(`unreadable CRL: ${(e as Error).message}`, { cause: e });
     }
