@@ -51,7 +51,7 @@ const NativeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset
  */
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  if (a.length >= 1024 && NativeBuffer) return NativeBuffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+  if (a.length >= 64 && NativeBuffer) return NativeBuffer.from(a.buffer, a.byteOffset, a.length).equals(b);
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
