@@ -4,7 +4,9 @@
  * memory. Prints a table with ratios and PASS/FAIL per target and writes
  * bench/results.json. Not part of `npm test` (timings depend on the machine).
  *
- * Environment: BENCH_BATCH (default 1000), BENCH_QUICK=1 for a short run.
+ * Environment: BENCH_BATCH (default 1000), BENCH_QUICK=1 for a short run
+ * (nothing written), BENCH_ONLY=workloads for the realistic workloads alone
+ * (bench/workloads.ts; merged into bench/results.json, the other rows kept).
  *
  * `npm run bench` bundles this file with esbuild first (dependencies stay
  * external) and runs the bundle: the code is compiled as tsup ships it. Under
@@ -25,6 +27,8 @@ import { loadTrustLists } from '../src/trust/load.js';
 import { verify } from '../src/index.js';
 import { pemToDer } from './cases.js';
 import { distinctSignatures } from './distinct.js';
+import { runWorkloads } from './workloads.js';
+import { existsSync, readFileSync } from 'node:fs';
 
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -230,7 +234,24 @@ async function trustListBench(synthetic: Uint8Array[], c: BenchCase) {
   return { loadMs, poolMs, decodeMs, firstSeenUs, jsonBytes: json.length, verifyTrustSet1Ms: with1, verifyTrustSet5000Ms: with5000, recognition1Ms: with1R, recognition5000Ms: with5000R };
 }
 
+const RESULTS = fileURLToPath(new URL('../bench/results.json', import.meta.url));
+let syntheticMemo: Promise<Uint8Array[]> | undefined;
+const synthetic10000 = () => (syntheticMemo ??= syntheticCaCertificates(10000));
+
+async function workloads() {
+  console.log('\nRealistic workloads (issue #19): ours and the floor/peer interleaved in one process; judge by the ratios');
+  return runWorkloads(QUICK, (l) => console.log(l), synthetic10000);
+}
+
 async function main() {
+  if (process.env.BENCH_ONLY === 'workloads') {
+    const w = await workloads();
+    if (!QUICK) {
+      const old = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
+      writeFileSync(RESULTS, JSON.stringify({ ...old, workloads: w, workloadsDate: new Date().toISOString(), workloadsLoadAverage: os.loadavg() }, null, 2) + '\n');
+    }
+    return;
+  }
   console.log(`ots-esig bench — node ${process.version}, ${os.cpus().length}x ${os.cpus()[0]?.model ?? 'cpu'}, load avg ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   if (!(globalThis as { gc?: unknown }).gc) console.log('(run with --expose-gc for memory figures: npm run bench does)');
   const rsa = await loadCase('rsa2048', 'CAdES-B attached, RSA-2048 end to end (fixtures/cades/az-attached.p7s)', 'cades/az-attached.p7s', 'pki/az-root.pem', 'keys/az-signer.key.pem');
@@ -239,10 +260,11 @@ async function main() {
   console.log('\nMemory per 1,000 verifications (RSA-2048, heapUsed after forced gc)');
   const memory = (globalThis as { gc?: unknown }).gc ? await memoryBench(rsa) : null;
   const tg = performance.now();
-  const synthetic = await syntheticCaCertificates(10000);
+  const synthetic = await synthetic10000();
   console.log(`\n(generated ${synthetic.length} synthetic CA certificates in ${fmt(performance.now() - tg)} ms)`);
   const trustList = await trustListBench(synthetic, rsa);
   const anchors = QUICK ? null : await anchorBench(rsa, synthetic);
+  const realistic = await workloads();
 
   console.log('\nTargets (the issue #9 targets for the default configuration; "(info)" lines are other configurations, shown for comparison)');
   for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name.padEnd(62)} ${t.measured.padStart(10)}  (${t.limit})`);
@@ -258,10 +280,12 @@ async function main() {
     memory,
     trustList,
     anchors,
+    workloads: realistic,
+    workloadsLoadAverage: os.loadavg(),
     rows,
     targets,
   };
-  if (!QUICK) writeFileSync(fileURLToPath(new URL('../bench/results.json', import.meta.url)), JSON.stringify(results, null, 2) + '\n');
+  if (!QUICK) writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
 }
 
 await main();

@@ -33,7 +33,7 @@ import { OID } from '../pki/oids.js';
 import { parseSigningCertificate, type EssCertId } from './ess.js';
 import { readAttributes, singleValue } from './attributes.js';
 import type { CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
-import { certificateCache } from '../pki/cache.js';
+import { certificateCache, crlCache } from '../pki/cache.js';
 import { cmsLimitsOf, decodeBerWithLimits, DEFAULT_LIMITS, type CmsLimits } from '../limits.js';
 
 /** The CMS parser's share of `Limits` (declared in src/limits.ts, which documents each one and its default). */
@@ -254,7 +254,7 @@ function assemble(der: Uint8Array, sd: SignedDataParts, certificates: ParsedCert
     // CertificateList is a universal SEQUENCE.
     if (c.tagClass !== UNIVERSAL || c.tagNumber !== TAG.sequence) continue;
     try {
-      crls.push(ParsedCrl.fromDer(c.encoding));
+      crls.push(crlCache.get(c.encoding));
     } catch {
       /* ignored like an unparsable certificate */
     }

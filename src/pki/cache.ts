@@ -1,6 +1,6 @@
 import { LruCache } from '../util/lru.js';
 import { ParsedCertificate } from './certificate.js';
-import { bytesKey, equalBytes, fnv1a } from '../util/bytes.js';
+import { bytesKey, equalBytes, fnv1a, sameBytes } from '../util/bytes.js';
 import { ParsedCrl } from './crl.js';
 import type { PublicKeyFacts } from '../crypto/spki.js';
 
@@ -65,6 +65,63 @@ export function derHashKey(der: Uint8Array): string {
 }
 
 export const certificateCache = new CertificateCache();
+
+/**
+ * Parsed CRLs by exact DER, bounded by count and by bytes held: a back end
+ * passing the same national CRL as bytes with every call (or receiving it
+ * embedded in every LT signature) parses it once. A CRL's parse depends on its
+ * bytes alone; whether it is fresh, trusted or applicable is judged by every
+ * validation. Keyed by the length and a hash of the first and last octets (the
+ * signature differs between any two CRLs an issuer signs), then confirmed by
+ * comparing every byte, so a lookup never trusts a hash.
+ */
+class CrlCache {
+  private readonly entries = new Map<string, ParsedCrl[]>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  get(der: Uint8Array): ParsedCrl {
+    const key = `${der.length}:${fnv1a(der.subarray(0, 512))}:${fnv1a(der.subarray(Math.max(0, der.length - 512)))}`;
+    const bucket = this.entries.get(key);
+    if (bucket) {
+      for (const c of bucket) {
+        if (sameBytes(c.der, der)) {
+          // Most recently used last: eviction takes from the front.
+          this.entries.delete(key);
+          this.entries.set(key, bucket);
+          return c;
+        }
+      }
+    }
+    const crl = ParsedCrl.fromDer(der);
+    if (der.length > this.maxBytes / 4) return crl; // one CRL may not flush the others
+    const next = bucket ? [crl, ...bucket.slice(0, BUCKET_LIMIT - 1)] : [crl];
+    if (bucket) {
+      this.entries.delete(key);
+      this.bytes -= bucket.reduce((n, c) => n + c.der.length, 0);
+    }
+    this.entries.set(key, next);
+    this.bytes += next.reduce((n, c) => n + c.der.length, 0);
+    for (const [k, b] of this.entries) {
+      if (this.entries.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= b.reduce((n, c) => n + c.der.length, 0);
+    }
+    return crl;
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}
+
+/** 64 CRLs, 128 MiB of DER: a country's CA CRLs several times over. */
+export const crlCache = new CrlCache(64, 128 * 2 ** 20);
 
 /** At most this many issuer keys remembered per signed object (a crafted pool cannot grow it further). */
 const KEYS_PER_OBJECT = 16;

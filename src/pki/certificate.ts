@@ -1,3 +1,4 @@
+import { sha256Hex } from '../util/sha256.js';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError } from '../errors.js';
@@ -285,9 +286,7 @@ export class ParsedCertificate {
 
   /** SHA-256 of the DER, hex; the identity used in reports, caches and trust lists. */
   fingerprint(): Promise<string> {
-    return (this.sha256 ??= globalThis.crypto.subtle
-      .digest('SHA-256', this.der as BufferSource)
-      .then((d) => toHex(new Uint8Array(d))));
+    return (this.sha256 ??= sha256Hex(this.der));
   }
 }
 

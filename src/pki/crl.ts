@@ -176,12 +176,12 @@ export class ParsedCrl {
   /** Number of entries (revoked certificates) the CRL lists. */
   readonly size: number;
   /**
-   * Serial number (hex) to the offset of its entry in `der`: one number per
-   * entry, so a CRL of millions of entries costs tens of bytes each.
+   * Open-addressing hash table of entry offsets keyed by the serial number's
+   * content octets: slot = hash & mask, linear probing, 0 = empty, else offset + 1.
+   * One 32-bit slot per half entry and no string or object per entry, so
+   * indexing a 100,000-entry CRL allocates two typed arrays.
    */
-  private readonly entries: Map<string, number>;
-  /** Serials listed more than once (an indirect CRL may list one serial for several issuers): every offset. */
-  private readonly repeated: Map<string, number[]>;
+  private readonly slots: Uint32Array;
   /** Where the certificate issuer of the entries changes, by offset (one item unless the CRL is indirect). */
   private readonly issuers: readonly IssuerFrom[];
 
@@ -251,8 +251,7 @@ export class ParsedCrl {
     this.unsupportedCriticalExtensions = unsupported;
     this.problems = problems;
     const index = this.indexEntries(revoked);
-    this.entries = index.entries;
-    this.repeated = index.repeated;
+    this.slots = index.slots;
     this.issuers = index.issuers;
     this.size = index.size;
     this.hasUnknownCriticalEntryExtension = index.unknownCritical;
@@ -260,51 +259,89 @@ export class ParsedCrl {
 
   /**
    * One header walk over revokedCertificates: each entry's frame is checked
-   * (SEQUENCE { INTEGER, Time, Extensions OPTIONAL }) and its serial indexed;
-   * only extensions, where an entry has them, are decoded.
+   * (SEQUENCE { INTEGER, Time, Extensions OPTIONAL }) and its serial indexed.
+   * Entry extensions in the common form (reasonCode, invalidityDate or
+   * certificateIssuer, not marked critical) are checked by their headers only;
+   * any other form is decoded, as an unknown critical one makes the CRL
+   * unusable and certificateIssuer changes whom the following entries of an
+   * indirect CRL are about.
    */
   private indexEntries(revoked: DerElement | undefined) {
-    const entries = new Map<string, number>();
-    const repeated = new Map<string, number[]>();
     // In an indirect CRL each entry's certificate issuer defaults to the previous entry's (RFC 5280 5.3.3).
     const issuers: IssuerFrom[] = [{ at: 0, keys: [this.issuer.key] }];
-    let size = 0;
     let unknownCritical = false;
-    if (!revoked) return { entries, repeated, issuers, size, unknownCritical };
-    const bytes = this.der;
-    const list = (revoked as TlvElement).range;
-    const indirect = this.issuingDistributionPoint?.indirectCRL === true;
-    for (let p = list.contentStart; p < list.end; ) {
-      const r = tlvAt(bytes, p, list.end);
-      if (!r) throw new NotWalkable('revokedCertificates');
-      p = r.end;
-      const f = r.tag === 0x30 ? tlvChildren(bytes, r, 4) : undefined;
-      if (!f || f.length < 2 || f.length > 3) throw new InputFormatError('revokedCertificates: an entry must be SEQUENCE { userCertificate, revocationDate, crlEntryExtensions OPTIONAL }');
-      const [serial, date, exts] = f as [TlvRange, TlvRange, TlvRange | undefined];
-      if (serial.tag !== 0x02 || serial.end === serial.contentStart) throw new InputFormatError('revokedCertificates: userCertificate must be an INTEGER');
-      checkDerTime(bytes, date);
-      if (exts) {
-        if (exts.tag !== 0x30) throw new InputFormatError('crlEntryExtensions: expected a SEQUENCE');
-        for (const e of entryExtensions(this.extensionsAt(exts))) {
-          if (e.critical && !ENTRY_EXTENSIONS_PROCESSED.has(e.oid)) unknownCritical = true;
-          if (e.oid === OID.certificateIssuer && indirect) {
-            const gn = decodeExtension(e.value, pkijs.GeneralNames as unknown as { fromBER(raw: BufferSource): pkijs.GeneralNames });
-            const keys = (gn ? readGeneralNames(gn.names) : []).flatMap((n) => (n.kind === 'directory' ? [n.value.key] : []));
-            if (keys.length) issuers.push({ at: r.start, keys });
+    const offsets: number[] = [];
+    const hashes: number[] = [];
+    if (revoked) {
+      const bytes = this.der;
+      const list = (revoked as TlvElement).range;
+      const indirect = this.issuingDistributionPoint?.indirectCRL === true;
+      const bad = () => new InputFormatError('revokedCertificates: an entry must be SEQUENCE { userCertificate, revocationDate, crlEntryExtensions OPTIONAL }');
+      for (let p = list.contentStart; p < list.end; ) {
+        const start = p;
+        if (!header(bytes, p, list.end)) throw new NotWalkable('revokedCertificates');
+        if (hTag() !== 0x30) throw bad();
+        const end = hEnd();
+        p = end;
+        // userCertificate
+        if (!header(bytes, hContent(), end)) throw bad();
+        if (hTag() !== 0x02 || hEnd() === hContent()) throw new InputFormatError('revokedCertificates: userCertificate must be an INTEGER');
+        const serialStart = hContent();
+        const serialEnd = hEnd();
+        // revocationDate
+        if (!header(bytes, serialEnd, end)) throw bad();
+        checkDerTime(bytes, hTag(), hContent(), hEnd());
+        let q = hEnd();
+        if (q < end) {
+          if (!header(bytes, q, end)) throw bad();
+          const extsStart = q;
+          const extsEnd = hEnd();
+          if (hEnd() !== end) throw bad();
+          if (hTag() !== 0x30) throw new InputFormatError('crlEntryExtensions: expected a SEQUENCE');
+          if (!commonEntryExtensions(bytes, hContent(), extsEnd, indirect)) {
+            for (const e of entryExtensions(this.extensionsAt({ tag: 0x30, start: extsStart, contentStart: hContent(), end: extsEnd }))) {
+              if (e.critical && !ENTRY_EXTENSIONS_PROCESSED.has(e.oid)) unknownCritical = true;
+              if (e.oid === OID.certificateIssuer && indirect) {
+                const gn = decodeExtension(e.value, pkijs.GeneralNames as unknown as { fromBER(raw: BufferSource): pkijs.GeneralNames });
+                const keys = (gn ? readGeneralNames(gn.names) : []).flatMap((n) => (n.kind === 'directory' ? [n.value.key] : []));
+                if (keys.length) issuers.push({ at: start, keys });
+              }
+            }
           }
+          q = extsEnd;
         }
-      }
-      size++;
-      const key = toHex(bytes.subarray(serial.contentStart, serial.end));
-      const first = entries.get(key);
-      if (first === undefined) entries.set(key, r.start);
-      else {
-        const all = repeated.get(key);
-        if (all) all.push(r.start);
-        else repeated.set(key, [first, r.start]);
+        offsets.push(start);
+        hashes.push(hashRange(bytes, serialStart, serialEnd));
       }
     }
-    return { entries, repeated, issuers, size, unknownCritical };
+    const size = offsets.length;
+    let capacity = 4;
+    while (capacity < size * 2) capacity *= 2;
+    const slots = new Uint32Array(capacity);
+    const mask = capacity - 1;
+    for (let k = 0; k < size; k++) {
+      let s = hashes[k]! & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = offsets[k]! + 1;
+    }
+    return { slots, issuers, size, unknownCritical };
+  }
+
+  /** Offsets of every entry whose userCertificate has these content octets, in CRL order. */
+  private offsetsOf(serial: Uint8Array): number[] {
+    const bytes = this.der;
+    const mask = this.slots.length - 1;
+    const found: number[] = [];
+    for (let s = hashRange(serial, 0, serial.length) & mask; this.slots[s] !== 0; s = (s + 1) & mask) {
+      const at = this.slots[s]! - 1;
+      header(bytes, at, bytes.length);
+      header(bytes, hContent(), hEnd());
+      if (hEnd() - hContent() !== serial.length) continue;
+      let same = true;
+      for (let k = 0; same && k < serial.length; k++) same = bytes[hContent() + k] === serial[k];
+      if (same) found.push(at);
+    }
+    return found.sort((x, y) => x - y);
   }
 
   /** The certificate issuer of the entry at offset `at`: the last change at or before it. */
@@ -365,9 +402,8 @@ export class ParsedCrl {
    * for a certificate of that issuer (indirect CRLs list several issuers' serials).
    */
   entryFor(serialNumberHex: string, certificateIssuerKey?: string): CrlEntry | undefined {
-    const first = this.entries.get(serialNumberHex);
-    if (first === undefined) return undefined;
-    const offsets = this.repeated.get(serialNumberHex) ?? [first];
+    if (serialNumberHex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(serialNumberHex)) return undefined;
+    const offsets = this.offsetsOf(fromHexLower(serialNumberHex));
     const hit = certificateIssuerKey === undefined ? offsets[0] : offsets.find((at) => this.issuerKeysAt(at).includes(certificateIssuerKey));
     return hit === undefined ? undefined : this.decodeEntry(hit);
   }
@@ -382,19 +418,86 @@ const isTime = (el: DerElement | undefined): boolean => isUniversal(el, TAG.utcT
  * fractional seconds), checked during the walk so a lookup never meets a date
  * that does not decode; asn1js decodes it when the entry is looked up.
  */
-function checkDerTime(bytes: Uint8Array, r: TlvRange): void {
-  const digits = r.tag === 0x17 ? 12 : r.tag === 0x18 ? 14 : -1;
-  const n = r.end - r.contentStart;
-  let ok = digits > 0 && n >= digits + 1 && bytes[r.end - 1] === 0x5a; // 'Z'
-  for (let k = 0; ok && k < digits; k++) ok = isDigit(bytes[r.contentStart + k]!);
+function checkDerTime(bytes: Uint8Array, tag: number, contentStart: number, end: number): void {
+  const digits = tag === 0x17 ? 12 : tag === 0x18 ? 14 : -1;
+  const n = end - contentStart;
+  let ok = digits > 0 && n >= digits + 1 && bytes[end - 1] === 0x5a; // 'Z'
+  for (let k = 0; ok && k < digits; k++) ok = isDigit(bytes[contentStart + k]!);
   if (ok && n !== digits + 1) {
     // Only GeneralizedTime's fractional seconds may follow: '.', digits, the last not '0' (X.690 11.7.3).
-    ok = digits === 14 && n > digits + 2 && bytes[r.contentStart + digits] === 0x2e && bytes[r.end - 2] !== 0x30;
-    for (let k = r.contentStart + digits + 1; ok && k < r.end - 1; k++) ok = isDigit(bytes[k]!);
+    ok = digits === 14 && n > digits + 2 && bytes[contentStart + digits] === 0x2e && bytes[end - 2] !== 0x30;
+    for (let k = contentStart + digits + 1; ok && k < end - 1; k++) ok = isDigit(bytes[k]!);
   }
   if (!ok) throw new InputFormatError('revokedCertificates: revocationDate must be a UTCTime or GeneralizedTime in Z form');
 }
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
+
+/*
+ * The walk's header reader writes its result here instead of allocating a
+ * range per element: revokedCertificates may hold millions of elements.
+ * Single-threaded and never re-entered between a call and the reads of its result.
+ */
+const H = new Int32Array(3);
+const hTag = () => H[0]!;
+const hContent = () => H[1]!;
+const hEnd = () => H[2]!;
+
+/** tlvAt without the allocation: false for every form tlvAt refuses. */
+function header(bytes: Uint8Array, at: number, limit: number): boolean {
+  if (at + 2 > limit) return false;
+  const tag = bytes[at]!;
+  if ((tag & 0x1f) === 0x1f) return false;
+  let p = at + 1;
+  let len = bytes[p++]!;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || p + n > limit) return false;
+    len = 0;
+    for (let k = 0; k < n; k++) len = len * 256 + bytes[p++]!;
+  }
+  if (p + len > limit) return false;
+  H[0] = tag;
+  H[1] = p;
+  H[2] = p + len;
+  return true;
+}
+
+/** FNV-1a of bytes[start, end). */
+function hashRange(bytes: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function fromHexLower(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+
+/**
+ * Whether the crlEntryExtensions contents [from, end) hold only extensions in
+ * the form almost every CRL uses, checked by headers alone: SEQUENCE { OID
+ * 2.5.29.21 reasonCode | 2.5.29.24 invalidityDate | 2.5.29.29 certificateIssuer
+ * (not in an indirect CRL, where it must be read), OCTET STRING }, no critical
+ * flag. Their values are decoded when a lookup finds the entry. False sends the
+ * entry to the full decode (entryExtensions), which judges every other form.
+ */
+function commonEntryExtensions(bytes: Uint8Array, from: number, end: number, indirect: boolean): boolean {
+  if (from === end) return false; // an empty SEQUENCE: let the decode judge it
+  for (let p = from; p < end; ) {
+    if (!header(bytes, p, end) || hTag() !== 0x30) return false;
+    const extEnd = hEnd();
+    p = extEnd;
+    if (!header(bytes, hContent(), extEnd) || hTag() !== 0x06 || hEnd() - hContent() !== 3) return false;
+    const o = hContent();
+    if (bytes[o] !== 0x55 || bytes[o + 1] !== 0x1d) return false;
+    const last = bytes[o + 2];
+    if (last !== 0x15 && last !== 0x18 && !(last === 0x1d && !indirect)) return false;
+    if (!header(bytes, hEnd(), extEnd) || hTag() !== 0x04 || hEnd() !== extEnd) return false;
+  }
+  return true;
+}
 
 /** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }, for each entry extension. */
 function entryExtensions(el: DerElement): EntryExtension[] {

@@ -2,7 +2,7 @@ import type { ParsedCertificate } from './certificate.js';
 import { subjectAltNames } from './general-name.js';
 import { isEmptyName } from './name.js';
 import { OID } from './oids.js';
-import { tlvAt, tlvChildren, type TlvRange } from '../util/asn1-tree.js';
+import { tlvAt, tlvChildren } from '../util/asn1-tree.js';
 
 /** Where a certificate sits in the path being validated. */
 export type CertificateRole = 'target' | 'ca' | 'anchor';

@@ -7,6 +7,7 @@
  * replaced). Every error names the path of the bad field. test/policy-parse.test.ts checks, with ajv,
  * that the schema and this parser accept and refuse the same documents.
  */
+import { sha256Hex } from '../util/sha256.js';
 import { InvalidOptionError } from '../errors.js';
 import type { ValidationPolicy } from './model.js';
 import { POLICY_PRESETS } from './presets.js';
@@ -171,8 +172,7 @@ export async function policyIdentity(policy: ValidationPolicy): Promise<{ name: 
   const hit = identities.get(policy);
   if (hit && Object.isFrozen(policy)) return { ...hit };
   const bytes = new TextEncoder().encode(canonicalJson(policy));
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
-  const id = { name: policy.name, sha256: Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('') };
+  const id = { name: policy.name, sha256: await sha256Hex(bytes) };
   identities.set(policy, id);
   return id;
 }

@@ -7,7 +7,7 @@
  */
 import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import { certificateCache } from '../pki/cache.js';
+import { certificateCache, crlCache } from '../pki/cache.js';
 import { ParsedCrl } from '../pki/crl.js';
 import { ParsedOcspResponse } from './ocsp.js';
 import { CONTEXT, type DerElement } from '../util/der.js';
@@ -70,7 +70,7 @@ export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerI
         const list = inside(tagged)[0];
         for (const item of list ? inside(list) : []) {
           try {
-            if (tagged.tagNumber === 0) crls.push(ParsedCrl.fromDer(item.encoding));
+            if (tagged.tagNumber === 0) crls.push(crlCache.get(item.encoding));
             else if (tagged.tagNumber === 1) ocsps.push(ParsedOcspResponse.fromDer(item.encoding));
             else continue;
             locations.add('revocationValues');

@@ -1,7 +1,8 @@
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { certificateCache } from '../pki/cache.js';
 import { loadCertificates, type CertificateInput } from '../pki/inputs.js';
-import { toBytes, toHex, fromBase64 } from '../util/bytes.js';
+import { toBytes, fromBase64 } from '../util/bytes.js';
+import { sha256Hex } from '../util/sha256.js';
 import { InvalidOptionError } from '../errors.js';
 import { isAgreementJws, readAgreementJws, verifyAgreementSignatures, type PartySignatureOutcome, type PartySigner } from './agreement-jws.js';
 import { AGREEMENT_JSON_KIND, parseAgreementJson, type Agreement } from './agreements.js';
@@ -20,10 +21,6 @@ export interface LoadedAgreement {
   readonly signatures: readonly PartySignatureOutcome[] | null;
   /** Why it is not used (when `used` is false). */
   readonly reason: string | null;
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
 }
 
 /** The caller's pinned agreement signers, each assigned to a party (given, or the certificate's countryName). */

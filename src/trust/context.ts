@@ -3,7 +3,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import type { AgreementSummary, SignatureReport, TrustListSummary, TrustReport } from '../report/model.js';
 import { certificateCache } from '../pki/cache.js';
-import { fromBase64, toBytes, toHex } from '../util/bytes.js';
+import { fromBase64 } from '../util/bytes.js';
 import type { ValidationContext } from '../validation/options.js';
 import { loadAgreements, type LoadedAgreement } from './agreement-load.js';
 import type { Agreement } from './agreements.js';
@@ -12,7 +12,6 @@ import { TrustIndex } from './anchors.js';
 import { listExpiredAt, loadTrustLists, type TrustSet } from './load.js';
 import type { AgreementInput, AgreementSignerInput, TrustOptions } from './inputs.js';
 import { withTimestampServices } from './timestamp-services.js';
-import type { TimestampTrust } from './timestamp-trust.js';
 import { recognize } from './recognize.js';
 
 // The caller's trust inputs are declared in trust/inputs.ts (validation options name them without importing this module).

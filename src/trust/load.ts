@@ -1,7 +1,8 @@
+import { sha256Hex } from '../util/sha256.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { certificateCache } from '../pki/cache.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import { fromBase64, toBytes, toHex } from '../util/bytes.js';
+import { fromBase64, toBytes } from '../util/bytes.js';
 import { loadCertificates, type CertificateInput } from '../pki/inputs.js';
 import { TrustIndex } from './anchors.js';
 import { TrustListError } from './errors.js';
@@ -47,9 +48,6 @@ export interface LoadTrustListsOptions {
 
 const encoder = new TextEncoder();
 
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
-}
 
 function looksLikeJson(bytes: Uint8Array): boolean {
   for (const b of bytes) {

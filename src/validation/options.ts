@@ -3,13 +3,14 @@ import type { AlgorithmPolicy } from '../crypto/policy.js';
 import { getDefaultRegistry, type AlgorithmRegistry } from '../crypto/registry.js';
 import { ParsedCertificate } from '../pki/certificate.js';
 import { ParsedCrl } from '../pki/crl.js';
+import { crlCache } from '../pki/cache.js';
 import type { RevocationChecker } from '../pki/revocation.js';
 import { Fetcher, type FetchFunction, type FetcherOptions } from '../net/fetcher.js';
 import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
-import { fromBase64, toBytes } from '../util/bytes.js';
+import { fromBase64, sameBytes, toBytes } from '../util/bytes.js';
 import { asBytes, loadCertificates, optionObjects, type CertificateInput } from '../pki/inputs.js';
 import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
@@ -146,6 +147,23 @@ function anchorPoolOf(certificates: readonly ParsedCertificate[]): CertificatePo
   return pool;
 }
 
+/**
+ * The pool for an array of anchors given as bytes (DER or PEM), built once while the caller passes the same
+ * array holding the same buffers with the same bytes: each call compares every buffer with the copy taken when
+ * the pool was built (a buffer changed in place is a new anchor set), which costs a memcmp per anchor instead
+ * of a parse, so 5,000 anchors cost about what one does. Shared like anchorPoolOf's pools: never added to.
+ */
+function byteAnchorPoolOf(inputs: readonly Uint8Array[]): CertificatePool<TrustAnchor> {
+  const hit = byteAnchorPools.get(inputs);
+  if (hit && hit.inputs.length === inputs.length && hit.inputs.every((b, i) => b === inputs[i] && sameBytes(hit.copies[i]!, b))) return hit.pool;
+  const pool = new CertificatePool<TrustAnchor>();
+  for (const a of inputs) for (const c of loadCertificates(a)) pool.add({ certificate: c });
+  byteAnchorPools.set(inputs, { inputs: [...inputs], copies: inputs.map((b) => b.slice()), pool });
+  return pool;
+}
+
+const byteAnchorPools = new WeakMap<readonly Uint8Array[], { readonly inputs: readonly Uint8Array[]; readonly copies: readonly Uint8Array[]; readonly pool: CertificatePool<TrustAnchor> }>();
+
 const anchorPools = new WeakMap<readonly ParsedCertificate[], { readonly certificates: readonly ParsedCertificate[]; readonly pool: CertificatePool<TrustAnchor> }>();
 
 export function loadCrls(input: CrlInput): ParsedCrl[] {
@@ -154,7 +172,7 @@ export function loadCrls(input: CrlInput): ParsedCrl[] {
   if (ders.length === 0) throw new InvalidOptionError('no CRL found in the given input');
   return ders.map((d) => {
     try {
-      return ParsedCrl.fromDer(d);
+      return crlCache.get(d);
     } catch (e) {
       throw new InvalidOptionError(`unreadable CRL: ${(e as Error).message}`, { cause: e });
     }
@@ -194,6 +212,8 @@ export function createContext(options: VerifyOptions): ValidationContext {
     anchors = prebuilt; // validation only reads it; trust lists (prepareTrust adds their anchors) get a copy
   } else if (!prebuilt && options.trustAnchors?.length && options.trustAnchors.every((a) => a instanceof ParsedCertificate)) {
     anchors = anchorPoolOf(options.trustAnchors as readonly ParsedCertificate[]);
+  } else if (!prebuilt && options.trustAnchors?.length && options.trustAnchors.every((a) => a instanceof Uint8Array)) {
+    anchors = byteAnchorPoolOf(options.trustAnchors as readonly Uint8Array[]);
   } else {
     anchors = new CertificatePool<TrustAnchor>(prebuilt ? prebuilt.values() : []);
     for (const a of options.trustAnchors ?? []) for (const c of loadCertificates(a)) anchors.add({ certificate: c });

@@ -5,6 +5,7 @@
  * how a caller checks a certificate on its own, and how certificate-only suites (x509-limbo,
  * NIST PKITS: they ship no private keys, so no signature can be made) run through the public API.
  */
+import { sha256Hex } from '../util/sha256.js';
 import { InvalidOptionError } from '../errors.js';
 import type { KeyUsageName } from '../pki/certificate.js';
 import { KEY_USAGE_BITS } from '../pki/certificate.js';
@@ -14,7 +15,6 @@ import type { Indication, SubIndication } from '../etsi/indication.js';
 import type { CertificateSummary, IsoTime, RevocationSummary } from '../report/model.js';
 import { revocationSummary } from '../report/signature.js';
 import { summarizeChain } from '../report/summary.js';
-import { toHex } from '../util/bytes.js';
 import type { ValidationPolicy } from '../policy/model.js';
 import { validateChain } from './chain.js';
 import { createContext, loadCertificates, type CertificateInput, type VerifyOptions } from './options.js';
@@ -109,5 +109,5 @@ async function policyDigest(policy: ValidationPolicy): Promise<string> {
             .join(',')}}`
         : JSON.stringify(v ?? null);
   const bytes = new TextEncoder().encode(canonical(policy));
-  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
+  return sha256Hex(bytes);
 }

@@ -30,7 +30,7 @@
  */
 import { LimitExceededError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
-import { certificateCache } from '../pki/cache.js';
+import { certificateCache, crlCache } from '../pki/cache.js';
 import { CertificatePool } from '../pki/pool.js';
 import { CheckList } from '../etsi/check.js';
 import { equalBytes } from '../util/bytes.js';
@@ -335,7 +335,7 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
   // --- carried XAdES-LT validation data (material: the stage verifies each CRL / OCSP response before use) ---
   for (const der of qp?.crlValues ?? []) {
     try {
-      embeddedCrls.push(ParsedCrl.fromDer(der));
+      embeddedCrls.push(crlCache.get(der));
     } catch (e) {
       warnings.push(`unreadable EncapsulatedCRLValue: ${(e as Error).message}`);
     }

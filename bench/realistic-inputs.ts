@@ -1,0 +1,153 @@
+/**
+ * Inputs for the realistic workloads (bench/workloads.ts), generated from the
+ * test PKI's keys at bench time, never committed in bulk:
+ *
+ * - distinct signers: N P-256 signer certificates issued by the KG test
+ *   issuing CA (fixtures/keys/kg-ca.key.pem), each with its own key derived
+ *   from a fixed seed (so certificates and keys are the same on every run;
+ *   ECDSA signature values are not, node:crypto signs with a random k), and
+ *   one CAdES-B attached signature by each (fixtures/lib/cms.ts);
+ * - large CRLs: the KG issuing CA's CRL with N entries (none of them a bench
+ *   signer), written with a minimal DER writer and signed with node:crypto.
+ *
+ * `tsx bench/realistic-inputs.ts DIR [N]` writes them to DIR to look at.
+ */
+import 'reflect-metadata';
+import { createECDH, createHash, createPrivateKey, sign, webcrypto } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as x509 from '@peculiar/x509';
+import * as pkijs from 'pkijs';
+import { buildSignedData } from '../fixtures/lib/cms.js';
+import { TestKey, P256 } from '../fixtures/lib/keys.js';
+import type { IssuedCert } from '../fixtures/lib/pki.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+const read = (rel: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(FIXTURES + rel));
+const ORG = 'O=OTS Test PKI (NOT FOR PRODUCTION)';
+const CA_SUBJECT = `C=KG, ${ORG}, CN=KG Test Issuing CA`;
+const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' };
+
+export function pemToDer(pem: Uint8Array): Uint8Array<ArrayBuffer> {
+  const b64 = new TextDecoder().decode(pem).replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  return new Uint8Array(Buffer.from(b64, 'base64'));
+}
+
+export interface DistinctSigners {
+  readonly signatures: Uint8Array[];
+  /** The signers' certificates, in the same order. */
+  readonly certificates: Uint8Array[];
+  readonly rootPem: Uint8Array;
+  /** The fixture CRLs of the KG CA and root (no entries): a fresh status for every certificate. */
+  readonly caCrl: Uint8Array;
+  readonly rootCrl: Uint8Array;
+}
+
+/** A P-256 key pair whose private scalar is sha256(seed): the same key on every run. */
+async function seededKey(seed: string): Promise<{ pkcs8: Uint8Array; publicKey: CryptoKey; privateKey: CryptoKey }> {
+  const d = createHash('sha256').update(seed).digest();
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(d);
+  const pub = ecdh.getPublicKey(); // 04 || x || y
+  const jwk = { kty: 'EC', crv: 'P-256', x: pub.subarray(1, 33).toString('base64url'), y: pub.subarray(33).toString('base64url'), d: d.toString('base64url') };
+  const privateKey = await webcrypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign']);
+  const { d: _d, ...pubJwk } = jwk;
+  const publicKey = await webcrypto.subtle.importKey('jwk', pubJwk, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  const pkcs8 = new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', privateKey));
+  return { pkcs8, publicKey: publicKey as CryptoKey, privateKey: privateKey as CryptoKey };
+}
+
+export async function distinctSigners(count: number): Promise<DistinctSigners> {
+  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  const caPkcs8 = pemToDer(read('keys/kg-ca.key.pem'));
+  const caKey = await webcrypto.subtle.importKey('pkcs8', caPkcs8, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  const caCert = new x509.X509Certificate(pemToDer(read('pki/kg-ca.pem')));
+  // The generator encodes the issuer from this string: it must name the fixture CA exactly.
+  if (Buffer.compare(Buffer.from(new x509.Name(CA_SUBJECT).toArrayBuffer()), Buffer.from(caCert.subjectName.toArrayBuffer())) !== 0) throw new Error("KG CA subject differs from the generator's");
+  const caIssued = { der: pemToDer(read('pki/kg-ca.pem')), pkijs: pkijs.Certificate.fromBER(pemToDer(read('pki/kg-ca.pem'))) } as unknown as IssuedCert;
+  const aki = await x509.AuthorityKeyIdentifierExtension.create(await caCert.publicKey.export());
+  const signatures: Uint8Array[] = [];
+  const certificates: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = String(i).padStart(8, '0');
+    const key = await seededKey(`ots-esig bench signer ${n}`);
+    const cert = await x509.X509CertificateGenerator.create({
+      serialNumber: `7${n}`,
+      subject: `C=KG, ${ORG}, CN=Bench Citizen ${n} TEST, 2.5.4.5=PNOKG-${n}`,
+      issuer: CA_SUBJECT,
+      notBefore: new Date('2025-01-01T00:00:00Z'),
+      notAfter: new Date('2030-01-01T00:00:00Z'),
+      publicKey: key.publicKey,
+      signingKey: caKey,
+      signingAlgorithm: ECDSA_SHA256,
+      extensions: [
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+        await x509.SubjectKeyIdentifierExtension.create(key.publicKey),
+        aki,
+      ],
+    });
+    const der = new Uint8Array(cert.rawData);
+    const issued = { der, pkijs: pkijs.Certificate.fromBER(der), key: new TestKey(`bench-${n}`, P256, key.pkcs8, key.publicKey) } as unknown as IssuedCert;
+    const doc = new TextEncoder().encode(`bench document ${n}\n`);
+    signatures.push(await buildSignedData({ content: doc, signers: [{ signer: issued }], certs: [issued, caIssued] }));
+    certificates.push(der);
+  }
+  return { signatures, certificates, rootPem: read('pki/kg-root.pem'), caCrl: read('crl/current/kg-ca.crl'), rootCrl: read('crl/current/kg-root.crl') };
+}
+
+// --- a minimal DER writer (definite lengths), enough for a CRL of any size ---
+function lengthOctets(n: number): number[] {
+  if (n < 0x80) return [n];
+  const out: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
+  return [0x80 | out.length, ...out];
+}
+function tlv(tag: number, parts: readonly Uint8Array[]): Uint8Array {
+  const body = Buffer.concat(parts);
+  return new Uint8Array(Buffer.concat([Uint8Array.from([tag, ...lengthOctets(body.length)]), body]));
+}
+const seq = (...p: Uint8Array[]) => tlv(0x30, p);
+const hex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
+const ascii = (s: string) => new Uint8Array(Buffer.from(s, 'latin1'));
+
+/**
+ * The KG issuing CA's CRL listing `entries` serial numbers (9-byte serials
+ * 0x10..., none a fixture or bench signer's), every tenth with a reasonCode,
+ * valid at the bench's validation time (thisUpdate 2026-05-01).
+ */
+export function largeCrl(entries: number): Uint8Array {
+  const ca = new x509.X509Certificate(pemToDer(read('pki/kg-ca.pem')));
+  const issuer = new Uint8Array(ca.subjectName.toArrayBuffer());
+  const sigAlg = seq(tlv(0x06, [hex('2a8648ce3d040302')]));
+  const list: Uint8Array[] = [];
+  for (let i = 0; i < entries; i++) {
+    const serial = tlv(0x02, [hex('10' + i.toString(16).padStart(16, '0'))]);
+    const date = tlv(0x17, [ascii(`25${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}120000Z`)]);
+    const ext = i % 10 === 0 ? [seq(seq(tlv(0x06, [hex('551d15')]), tlv(0x04, [tlv(0x0a, [Uint8Array.of(1)])])))] : [];
+    list.push(seq(serial, date, ...ext));
+  }
+  const crlNumber = seq(tlv(0x06, [hex('551d14')]), tlv(0x04, [tlv(0x02, [Uint8Array.of(0x7f)])]));
+  const tbs = seq(
+    tlv(0x02, [Uint8Array.of(1)]),
+    sigAlg,
+    issuer,
+    tlv(0x17, [ascii('260501000000Z')]),
+    tlv(0x17, [ascii('260801000000Z')]),
+    entries > 0 ? tlv(0x30, list) : new Uint8Array(0),
+    tlv(0xa0, [seq(crlNumber)]),
+  );
+  const key = createPrivateKey({ key: Buffer.from(read('keys/kg-ca.key.pem')) });
+  const signature = sign('sha256', tbs, { key, dsaEncoding: 'der' });
+  return seq(tbs, sigAlg, tlv(0x03, [Uint8Array.of(0), new Uint8Array(signature)]));
+}
+
+if (process.argv[1]?.endsWith('realistic-inputs.ts')) {
+  const dir = process.argv[2] ?? '.bench/inputs';
+  const n = Number(process.argv[3] ?? 500);
+  mkdirSync(dir, { recursive: true });
+  const d = await distinctSigners(n);
+  d.signatures.forEach((s, i) => writeFileSync(`${dir}/signer-${String(i).padStart(5, '0')}.p7s`, s));
+  writeFileSync(`${dir}/kg-ca-1000.crl`, largeCrl(1000));
+  writeFileSync(`${dir}/kg-ca-100000.crl`, largeCrl(100_000));
+  console.log(`wrote ${n} signatures and two CRLs to ${dir}`);
+}

@@ -1,0 +1,47 @@
+/**
+ * Anchors given as bytes are indexed once per array (validation/options.ts byteAnchorPoolOf): the same array
+ * holding the same buffers with the same bytes reuses the pool; another array, or a buffer changed in place,
+ * is a new anchor set and is judged as such.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { verify } from '../src/index.js';
+import { ParsedCertificate } from '../src/pki/certificate.js';
+
+const FIX = join(__dirname, '..', 'fixtures');
+const read = (rel: string) => new Uint8Array(readFileSync(join(FIX, rel)));
+const pemToDer = (pem: Uint8Array) => new Uint8Array(Buffer.from(new TextDecoder().decode(pem).replace(/-----[^-]+-----|\s+/g, ''), 'base64'));
+const TIME = new Date('2026-06-01T00:00:00Z');
+const sig = read('cades/kg-attached.p7s');
+const crls = [read('crl/current/kg-ca.crl'), read('crl/current/kg-root.crl')];
+const indication = async (trustAnchors: Uint8Array[]) => {
+  try {
+    return (await verify(sig, { trustAnchors, crls, validationTime: TIME })).signatures[0]!.indication;
+  } catch (e) {
+    return (e as Error).message;
+  }
+};
+
+describe('anchors given as bytes', () => {
+  it('the same array is trusted on every call; an array without the root is not', async () => {
+    const anchors = [read('pki/az-root.pem'), pemToDer(read('pki/kg-root.pem'))];
+    for (let i = 0; i < 3; i++) expect(await indication(anchors)).toBe('TOTAL-PASSED');
+    expect(await indication([anchors[0]!])).toBe('INDETERMINATE');
+    expect(await indication(anchors)).toBe('TOTAL-PASSED');
+  });
+
+  it('a buffer of the same array changed in place is a new anchor: the cached pool is not used', async () => {
+    const root = pemToDer(read('pki/kg-root.pem'));
+    const anchors = [read('pki/az-root.pem'), root];
+    expect(await indication(anchors)).toBe('TOTAL-PASSED');
+    // Overwrite the root's public key in place (same length): the CA certificate no longer verifies under it.
+    const spki = ParsedCertificate.fromDer(root).publicKey.spki;
+    const at = Buffer.from(root).indexOf(Buffer.from(spki));
+    const saved = root.slice();
+    root[at + spki.length - 5]! ^= 0x55;
+    expect(await indication(anchors)).not.toBe('TOTAL-PASSED');
+    root.set(saved);
+    expect(await indication(anchors)).toBe('TOTAL-PASSED');
+  });
+});
