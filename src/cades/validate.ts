@@ -20,10 +20,12 @@ import type { CadesSignature, CadesSignerInfo } from './model.js';
 import { readCounterSignerInfos } from './parse.js';
 import { MAX_COUNTER_SIGNATURE_DEPTH } from '../limits.js';
 import { singleValuedProblems } from './attributes.js';
+import { readSignaturePolicy, SIGNATURE_POLICY_IDENTIFIER_OID } from './signature-policy.js';
+import { COMPLETE_CERTIFICATE_REFERENCES_OID, COMPLETE_REVOCATION_REFERENCES_OID, readCertificateReferences, readRevocationReferences, type DigestReference } from './references.js';
 import { readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { parseTimestampToken } from '../tsp/token.js';
 import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
-import type { AlgorithmUse, SeverityFact, SignatureFacts, TimestampFact } from '../stage/facts.js';
+import type { AlgorithmUse, SeverityFact, SignatureFacts, SignaturePolicyFact, TimestampFact } from '../stage/facts.js';
 
 /** id-aa-ets-contentTimestamp (EN 319 122-1 5.2.8). */
 const CONTENT_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.20';
@@ -64,6 +66,7 @@ export async function collectCadesSigner(
   // --- FC: format checking (RFC 5652 5.3 / 11, EN 319 122-1 CAdES-B) ---
   let level = 'CAdES-BASELINE-B';
   let formatOk = true;
+  let signaturePolicy: SignaturePolicyFact | undefined;
   if (!si.signedAttributesDer) {
     level = 'CMS';
     findings.push({ finding: 'signingCertificateNotSigned', detail: 'no signed attributes: a plain CMS signature, not CAdES; the signing certificate is not bound by the signature' });
@@ -106,6 +109,12 @@ export async function collectCadesSigner(
     for (const problem of singleValuedProblems(si.signedAttributes, [OID.contentType, OID.messageDigest])) {
       checks.fail('FC', 'fc.attribute-cardinality', problem, 'FORMAT_FAILURE');
     }
+    // signature-policy-identifier (CAdES-EPES): a fact for the stage; an unreadable one is a format failure.
+    const spi = si.signedAttributes.get(SIGNATURE_POLICY_IDENTIFIER_OID);
+    if (spi?.length === 1 && spi[0]!.values.length === 1) {
+      signaturePolicy = readSignaturePolicy(asn1Of(spi[0]!.values[0]!, 'signed attribute signature-policy-identifier'), (oid) => ctx.registry.digestName(oid));
+      if (signaturePolicy.problem) checks.fail('FC', 'fc.signature-policy-identifier', `signature-policy-identifier is malformed: ${signaturePolicy.problem}`, 'FORMAT_FAILURE');
+    }
     formatOk = checks.items.every((c) => c.status === 'PASSED');
     if (si.essSigningCertificates?.v2 === 'malformed' || si.essSigningCertificates?.v1 === 'malformed') {
       checks.fail('FC', 'fc.signing-certificate', 'ESS signing-certificate attribute is malformed', 'FORMAT_FAILURE');
@@ -125,6 +134,7 @@ export async function collectCadesSigner(
   // CAdES-LT validation data (certValues, revocationValues, RevocationInfoChoices): material, verified before use.
   const embedded = readEmbeddedValidationData(sig, si);
   for (const p of embedded.problems) warnings.push(p);
+  const references = await completeReferences(si, embedded, ctx, checks);
   const pool = new CertificatePool([...sig.certificates, ...embedded.certificates, ...ctx.intermediates].map((certificate) => ({ certificate })));
   // Path building and CRL-issuer search consult ctx.anchors through its own index; the pool only needs the
   // anchors the SignerIdentifier names (a directly trusted signer), looked up without scanning every anchor.
@@ -273,8 +283,59 @@ export async function collectCadesSigner(
     claimedSigningTime: si.claimedSigningTime,
     timestamps,
     findings,
+    ...(signaturePolicy ? { signaturePolicy } : {}),
+    ...(references ? { certificateReferences: references } : {}),
     ...(counterSignatures.length ? { counterSignatures } : {}),
   };
+}
+
+/**
+ * The CAdES-C references (cades/references.ts). complete-revocation-references are checked here against the
+ * revocation values the signature carries (CAdES-X-L): every value must be referenced and every reference must name a
+ * carried value, by digest; a mismatch is a FORMAT_FAILURE. The certificate references are returned for the stage,
+ * which checks them against the path it builds. Unreadable references are a FORMAT_FAILURE.
+ */
+async function completeReferences(
+  si: CadesSignerInfo,
+  embedded: ReturnType<typeof readEmbeddedValidationData>,
+  ctx: ValidationContext,
+  checks: CheckList,
+): Promise<SignatureFacts['certificateReferences']> {
+  const one = (oid: string) => si.unsignedAttributes.get(oid)?.[0]?.values[0];
+  const certAttr = one(COMPLETE_CERTIFICATE_REFERENCES_OID);
+  const revAttr = one(COMPLETE_REVOCATION_REFERENCES_OID);
+  let certs: DigestReference[] | undefined;
+  try {
+    if (certAttr) certs = readCertificateReferences(asn1Of(certAttr, 'complete-certificate-references'));
+    if (revAttr && embedded.locations.includes('revocationValues')) {
+      const refs = readRevocationReferences(asn1Of(revAttr, 'complete-revocation-references'));
+      const problems: string[] = [];
+      const digestOf = async (r: DigestReference, der: Uint8Array) => (ctx.registry.supportsDigest(r.digestOid) ? equalBytes(await ctx.registry.digest(r.digestOid, der), r.digest) : false);
+      const matches = async (list: readonly DigestReference[], der: Uint8Array) => {
+        for (const r of list) if (await digestOf(r, der)) return true;
+        return false;
+      };
+      for (const crl of embedded.crls) if (!(await matches(refs.crls, crl.der))) problems.push(`the carried CRL of ${crl.issuer.text} (thisUpdate ${crl.thisUpdate.toISOString()}) is not referenced`);
+      for (const o of embedded.ocsps) if (!(await matches(refs.ocsps, o.der))) problems.push(`the carried OCSP response produced at ${o.producedAt.toISOString()} is not referenced`);
+      for (const r of refs.crls) {
+        let hit = false;
+        for (const crl of embedded.crls) if (await digestOf(r, crl.der)) hit = true;
+        if (!hit) problems.push(`a CRL reference (${ctx.registry.digestName(r.digestOid)} ${toHex(r.digest)}) names no carried CRL`);
+      }
+      for (const r of refs.ocsps) {
+        let hit = false;
+        for (const o of embedded.ocsps) if (await digestOf(r, o.der)) hit = true;
+        if (!hit) problems.push(`an OCSP reference (${ctx.registry.digestName(r.digestOid)} ${toHex(r.digest)}) names no carried OCSP response`);
+      }
+      if (problems.length) checks.fail('FC', 'fc.revocation-references', `complete-revocation-references and revocationValues disagree: ${problems.join('; ')}`, 'FORMAT_FAILURE');
+      else checks.pass('FC', 'fc.revocation-references', `complete-revocation-references reference exactly the carried revocation values (${refs.crls.length} CRL, ${refs.ocsps.length} OCSP)`);
+    }
+  } catch (e) {
+    if (!(e instanceof OtsEsigError)) throw e;
+    checks.fail('FC', 'fc.complete-references', `CAdES-C references are malformed: ${e.message}`, 'FORMAT_FAILURE');
+    return undefined;
+  }
+  return certs?.map((r) => ({ ...r, label: 'complete-certificate-references' }));
 }
 
 /**

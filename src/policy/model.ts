@@ -8,6 +8,7 @@
  * fresh for the signer and every CA certificate), `lenient` accepts less evidence and says so.
  */
 import type { AlgorithmPolicy } from '../crypto/policy.js';
+import type { KeyUsageName } from '../pki/certificate.js';
 
 /** How serious a finding is under a policy: FAIL changes the verdict, WARN is only reported, IGNORE drops it. */
 export type Severity = 'FAIL' | 'WARN' | 'IGNORE';
@@ -89,6 +90,53 @@ export interface TrustServiceConstraints {
   readonly timestampServiceTypes: readonly string[];
 }
 
+/** A signature policy whose document's digest the validation policy knows (a registry entry). */
+export interface KnownSignaturePolicy {
+  /** The policy identifier (SigPolicyId, dotted OID). */
+  readonly id: string;
+  readonly description?: string;
+  /** Digest algorithm of `digest`, as the algorithm registry names it (e.g. `SHA-256`). */
+  readonly digestAlgorithm: string;
+  /** Digest of the policy document (hex). */
+  readonly digest: string;
+}
+
+/**
+ * Signature policies (EPES: EN 319 122-1 / EN 319 132-1 5.2.9, checked as EN 319 102-1 5.2.4 validation context
+ * initialisation does; DSS: SignaturePolicy constraints). A signature that names a policy has its SigPolicyHash
+ * checked against the policy document the caller supplies (`VerifyOptions.signaturePolicies`), else against the
+ * digest known here: a mismatch is INDETERMINATE / POLICY_PROCESSING_ERROR.
+ */
+export interface SignaturePolicyConstraints {
+  /** An explicit signature policy identifier is required (an implied policy does not count): else POLICY_PROCESSING_ERROR. */
+  readonly required: boolean;
+  /** Policy identifiers (OIDs) accepted; absent: any. A signature naming another one is POLICY_PROCESSING_ERROR. */
+  readonly acceptable?: readonly string[];
+  /** Digests of policy documents known to this validation policy. */
+  readonly known: readonly KnownSignaturePolicy[];
+  /**
+   * A policy whose document is neither supplied nor known (its hash cannot be checked): FAIL makes it INDETERMINATE /
+   * SIGNATURE_POLICY_NOT_AVAILABLE; WARN (DSS default: PolicyAvailable INFORM) reports it; IGNORE only records it.
+   */
+  readonly unknown: Severity;
+}
+
+/** Rules about the signer and its signed attributes beyond the standards' (national profiles). */
+export interface SignerConstraints {
+  /** A signed signing time (CAdES signing-time, XAdES SigningTime) is required: else INDETERMINATE / SIG_CONSTRAINTS_FAILURE. */
+  readonly requireSigningTime: boolean;
+  /**
+   * keyUsage the signer's certificate must assert (any one of them; RFC 5280 4.2.1.3 names). Absent: digitalSignature
+   * or nonRepudiation.
+   */
+  readonly keyUsage?: readonly KeyUsageName[];
+  /**
+   * Most seconds the claimed signing time may lie before the earliest valid signature time-stamp (the time-stamp
+   * must follow the signing promptly). Absent: no bound. Exceeded: INDETERMINATE / SIG_CONSTRAINTS_FAILURE.
+   */
+  readonly maxSigningTimeToTimestampSeconds?: number;
+}
+
 export interface ValidationPolicy {
   /** Short name shown in reports (`default`, `lenient`, or the caller's). */
   readonly name: string;
@@ -101,6 +149,10 @@ export interface ValidationPolicy {
   readonly trustServices: TrustServiceConstraints;
   /** What is FAIL and what is WARN for the findings that are the policy's choice. */
   readonly severity: Readonly<Record<SeverityFinding, Severity>>;
+  /** Signature policy (EPES) rules. Absent: any policy or none; an unknown policy document is a warning (DSS default). */
+  readonly signaturePolicy?: SignaturePolicyConstraints;
+  /** Signer rules of national profiles. Absent: none beyond the standards'. */
+  readonly signer?: SignerConstraints;
 }
 
 /** The policy as a report names it: enough to tell which rules produced a verdict. */

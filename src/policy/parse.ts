@@ -10,6 +10,7 @@
 import { InvalidOptionError } from '../errors.js';
 import type { ValidationPolicy } from './model.js';
 import { POLICY_PRESETS } from './presets.js';
+import { KEY_USAGE_BITS } from '../pki/certificate.js';
 
 type Json = Record<string, unknown>;
 
@@ -87,6 +88,10 @@ const oid: Field['check'] = (v, path) => {
   if (typeof v !== 'string' || !OID.test(v)) fail(path, `must be an OID in dotted form (got ${JSON.stringify(v)})`);
 };
 
+const hex: Field['check'] = (v, path) => {
+  if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(v)) fail(path, 'must be hex bytes');
+};
+
 const POLICY = object({
   /** Editors' pointer to policies/policy.schema.json; not part of the policy. */
   $schema: opt(string),
@@ -119,6 +124,21 @@ const POLICY = object({
   timestamps: req(object({ requireSignatureTimestamp: req(boolean), maxPerSignature: req(integer(1, 64)) })),
   trustServices: req(object({ signerServiceTypes: req(arrayOf(string)), timestampServiceTypes: req(arrayOf(string)) })),
   severity: req(object(Object.fromEntries(SEVERITY_FINDINGS.map((f) => [f, req(oneOf(SEVERITIES))])))),
+  signaturePolicy: opt(
+    object({
+      required: req(boolean),
+      acceptable: opt(arrayOf(oid, 1)),
+      known: req(arrayOf(object({ id: req(oid), description: opt(string), digestAlgorithm: req(string), digest: req(hex) }))),
+      unknown: req(oneOf(SEVERITIES)),
+    }),
+  ),
+  signer: opt(
+    object({
+      requireSigningTime: req(boolean),
+      keyUsage: opt(arrayOf(oneOf(KEY_USAGE_BITS), 1)),
+      maxSigningTimeToTimestampSeconds: opt(integer(0, 2 ** 31)),
+    }),
+  ),
 });
 
 /** Objects merged key by key; arrays, scalars and null replace. */

@@ -26,6 +26,8 @@ import { contentTimestampRules, pastSignatureValidation, signerValidityRules } f
 import { decide } from '../validation/verdict.js';
 import type { SeverityFact, SignatureFacts } from './facts.js';
 import { earliest, validateTimestamps, type ValidTimestamp } from './timestamps.js';
+import { checkSignaturePolicy } from './signature-policy.js';
+import { checkCertificateReferences } from './references.js';
 
 export interface SignatureOutcome {
   readonly report: SignatureReport;
@@ -85,7 +87,10 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
       anchors: ctx.anchors,
     }),
   };
-  const chain = facts.signer ? await validateChain(facts.signer, facts.pool, sigCtx, checks, warnings) : undefined;
+  const keyUsage = policy.signer?.keyUsage;
+  const chain = facts.signer ? await validateChain(facts.signer, facts.pool, sigCtx, checks, warnings, keyUsage ? { targetKeyUsage: keyUsage } : {}) : undefined;
+
+  if (chain) await checkCertificateReferences(facts, chain.chain, ctx, checks);
 
   // --- SAV: every hash and signature the signature relies on ---
   let signatureAlgorithm: ResolvedSignatureAlgorithm | undefined;
@@ -107,6 +112,12 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     }
   }
 
+  // --- VCI: the signature policy it names (EPES), and the signer rules of the validation policy ---
+  const signaturePolicy = await checkSignaturePolicy(facts.signaturePolicy, ctx, checks, warnings);
+  if (policy.signer?.requireSigningTime && !facts.claimedSigningTime) {
+    checks.indeterminate('SAV', 'sav.signing-time-required', `the validation policy "${policy.name}" requires a signed signing time and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
+  }
+
   // --- time-stamps and proof of existence ---
   const ts = await validateTimestamps(facts.timestamps, sigCtx, facts.certificates, checks, warnings);
   const signatureTime = earliest(ts.valid.signature);
@@ -123,6 +134,18 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   // An archive time-stamp covers the signature time-stamps: one earlier than them is out of order (EN 319 102-1 5.6.2.4).
   if (archiveTime && signatureTime && archiveTime.getTime() < signatureTime.getTime()) {
     checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archiveTime.toISOString()} precedes the signature time-stamp ${signatureTime.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
+  }
+  const maxLag = policy.signer?.maxSigningTimeToTimestampSeconds;
+  if (maxLag !== undefined && signatureTime && facts.claimedSigningTime) {
+    const lag = (signatureTime.getTime() - facts.claimedSigningTime.getTime()) / 1000;
+    if (lag > maxLag) {
+      checks.indeterminate(
+        'SAV',
+        'sav.signing-time-to-timestamp',
+        `the claimed signing time ${facts.claimedSigningTime.toISOString()} is ${Math.round(lag)} s before the signature time-stamp ${signatureTime.toISOString()}; the validation policy "${policy.name}" allows ${maxLag} s`,
+        'SIG_CONSTRAINTS_FAILURE',
+      );
+    }
   }
   if (policy.timestamps.requireSignatureTimestamp && !poe) {
     checks.indeterminate('SAV', 'sav.signature-timestamp-required', `the validation policy "${policy.name}" requires a valid signature or archive time-stamp and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
@@ -157,6 +180,7 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     },
     revocation: chain?.revocation ?? [],
     ...(chain ? { validPolicies: chain.policies } : {}),
+    ...(signaturePolicy ? { signaturePolicy } : {}),
     ...(summaries.length ? { timestamps: summaries } : {}),
     checks: checks.items,
     warnings,
