@@ -8,7 +8,8 @@
  * them) and SubRoot A1 as an intermediate; detached signatures get their document (the `.p7s` name without the
  * suffix, else the folder's Ortak.pdf). The P4 / P4_A folders are the suite's P4 tests: a signature there must name
  * the P4 policy (MA3: "SigPolicyId … P4'e ait OID dışında" is invalid), so the relying party narrows tr-profile's
- * acceptable policies to P4 for them. Each case is judged at its signing time: the latest of the claimed signing time
+ * acceptable policies to P4 for them; the other folders are not profile tests and get tr-profile without its policy-identifier
+ * and time-stamp demands. Each case is judged at its signing time: the latest of the claimed signing time
  * and the signature time-stamps' genTime (plus a minute), the time MA3 ran its suite at with the PKI current.
  *
  * Outcome: SUCCESS when every signature is TOTAL-PASSED. Not applicable (with the reason): a file the suite's TSV has
@@ -28,6 +29,13 @@ import { resultOf, type CaseOutcome, type Suite } from './types.js';
 
 const P4_POLICY = '2.16.792.1.61.0.1.5070.3.3.1';
 const TR_P4: ValidationPolicy = { ...TR_PROFILE_POLICY, name: 'tr-profile (P4 expected)', signaturePolicy: { ...TR_PROFILE_POLICY.signaturePolicy!, acceptable: [P4_POLICY] } };
+/** The BES / EST / XLong / ESA folders are not profile tests (MA3 validates them without a P-profile): no policy identifier or time-stamp is demanded there. */
+const TR_NO_PROFILE: ValidationPolicy = {
+  ...TR_PROFILE_POLICY,
+  name: 'tr-profile (no P-profile expected)',
+  timestamps: { ...TR_PROFILE_POLICY.timestamps, requireSignatureTimestamp: false },
+  signaturePolicy: { ...TR_PROFILE_POLICY.signaturePolicy!, required: false },
+};
 
 /** Checks that say only that the corpus lacks what the suite served online (revocation) or a CA certificate. */
 function missingData(c: SignatureReport['checks'][number]): boolean {
@@ -71,7 +79,7 @@ export async function runMa3(corpus: string): Promise<CaseOutcome[] | undefined>
   const out: CaseOutcome[] = [];
   for (const dir of readdirSync(root).filter((d) => /^validation-(cades|xades)-/.test(d)).sort()) {
     const format = dir.startsWith('validation-cades') ? 'cades' : 'xades';
-    const policy = /-p4(_a)?$/.test(dir) ? TR_P4 : TR_PROFILE_POLICY;
+    const policy = /-p4(_a)?$/.test(dir) ? TR_P4 : TR_NO_PROFILE;
     for (const mode of readdirSync(join(root, dir)).sort()) {
       const folder = join(root, dir, mode);
       for (const file of readdirSync(folder).sort()) {
