@@ -22,13 +22,16 @@ import { MAX_COUNTER_SIGNATURE_DEPTH } from '../limits.js';
 import { singleValuedProblems } from './attributes.js';
 import { readSignaturePolicy, SIGNATURE_POLICY_IDENTIFIER_OID } from './signature-policy.js';
 import { COMPLETE_CERTIFICATE_REFERENCES_OID, COMPLETE_REVOCATION_REFERENCES_OID, readCertificateReferences, readRevocationReferences, type DigestReference } from './references.js';
-import { readEmbeddedValidationData } from '../revocation/cms-values.js';
+import { CMS_VALUE_OIDS, readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { parseTimestampToken } from '../tsp/token.js';
 import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
 import type { AlgorithmUse, SeverityFact, SignatureFacts, SignaturePolicyFact, TimestampFact } from '../stage/facts.js';
 
 /** id-aa-ets-contentTimestamp (EN 319 122-1 5.2.8). */
 const CONTENT_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.20';
+/** TS 101 733 archive-time-stamp (v1, id-aa-ets-archiveTimestamp) and id-aa-ets-archiveTimestampV2. */
+const ATS_V1_OID = '1.2.840.113549.1.9.16.2.27';
+const ATS_V2_OID = '1.2.840.113549.1.9.16.2.48';
 
 /**
  * How many more counter-signatures one input may have validated (limits.maxSigners less its SignerInfos and the
@@ -134,7 +137,7 @@ export async function collectCadesSigner(
   // CAdES-LT validation data (certValues, revocationValues, RevocationInfoChoices): material, verified before use.
   const embedded = readEmbeddedValidationData(sig, si);
   for (const p of embedded.problems) warnings.push(p);
-  const references = await completeReferences(si, embedded, ctx, checks);
+  const references = await completeReferences(si, sig.certificates, embedded, ctx, checks);
   const pool = new CertificatePool([...sig.certificates, ...embedded.certificates, ...ctx.intermediates].map((certificate) => ({ certificate })));
   // Path building and CRL-issuer search consult ctx.anchors through its own index; the pool only needs the
   // anchors the SignerIdentifier names (a directly trusted signer), looked up without scanning every anchor.
@@ -257,6 +260,13 @@ export async function collectCadesSigner(
   } else if (content) timestamps.push(...(await archiveTimestampFacts(sig, si, content, ctx, ctx.policy.timestamps.maxPerSignature)));
   else if (si.unsignedAttributes.has(ATS_V3_OID)) checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
 
+  // archive-time-stamp (v1) / archive-time-stamp-v2 (TS 101 733, as MA3 writes CAdES-A): their input is not computed
+  // here, so they never prove existence; collected so that the token itself is validated and a policy requiring every
+  // time-stamp to be verified (timestamps.requireAllValid) sees them.
+  if (!countersigned) {
+    const older = [...(si.unsignedAttributes.get(ATS_V2_OID) ?? []), ...(si.unsignedAttributes.get(ATS_V1_OID) ?? [])].flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
+    older.forEach((token, i) => timestamps.push({ kind: 'archive', id: `tst.archive-timestamp-v2[${i}]`, label: 'archive time-stamp (v1/v2, input not computed)', ordinal: i, token }));
+  }
   const counterSignatures = await counterSignatureFacts(sig, si, id, countersigned?.depth ?? 0, ctx, allowance, warnings);
 
   const hasLongTermData = embedded.locations.length > 0;
@@ -297,6 +307,7 @@ export async function collectCadesSigner(
  */
 async function completeReferences(
   si: CadesSignerInfo,
+  sigCertificates: readonly ParsedCertificate[],
   embedded: ReturnType<typeof readEmbeddedValidationData>,
   ctx: ValidationContext,
   checks: CheckList,
@@ -307,6 +318,19 @@ async function completeReferences(
   let certs: DigestReference[] | undefined;
   try {
     if (certAttr) certs = readCertificateReferences(asn1Of(certAttr, 'complete-certificate-references'));
+    // CAdES-X-L: certificate-values carry the values of the referenced certificates; a referenced certificate that the
+    // signature does not carry (SignedData.certificates or certificate-values) is missing validation data.
+    if (certs && si.unsignedAttributes.has(CMS_VALUE_OIDS.certValues)) {
+      const carried = [...sigCertificates, ...embedded.certificates];
+      const absent: string[] = [];
+      for (const r of certs) {
+        let hit = false;
+        if (ctx.registry.supportsDigest(r.digestOid)) for (const c of carried) if (equalBytes(await ctx.registry.digest(r.digestOid, c.der), r.digest)) hit = true;
+        if (!hit) absent.push(`${ctx.registry.digestName(r.digestOid)} ${toHex(r.digest)}`);
+      }
+      if (absent.length) checks.fail('FC', 'fc.certificate-values', `complete-certificate-references reference certificates the signature does not carry in certificate-values: ${absent.join(', ')}`, 'FORMAT_FAILURE');
+      else checks.pass('FC', 'fc.certificate-values', `every certificate complete-certificate-references names (${certs.length}) is carried`);
+    }
     if (revAttr && embedded.locations.includes('revocationValues')) {
       const refs = readRevocationReferences(asn1Of(revAttr, 'complete-revocation-references'));
       const problems: string[] = [];

@@ -78,6 +78,13 @@ export interface TimestampConstraints {
   readonly requireSignatureTimestamp: boolean;
   /** Most time-stamps of each kind validated per signature (each costs a path validation); the rest are reported, not used. */
   readonly maxPerSignature: number;
+  /**
+   * Every time-stamp the signature carries must validate, its imprint verified (e.g. MA3 / the Turkish profiles: a
+   * broken archive time-stamp invalidates the signature); one that does not, or whose covered bytes the library does
+   * not compute (TS 101 733 archive-time-stamp v1/v2), is INDETERMINATE / SIG_CONSTRAINTS_FAILURE. Absent: false (DSS:
+   * an invalid time-stamp is only not used as proof of existence).
+   */
+  readonly requireAllValid?: boolean;
 }
 
 export interface TrustServiceConstraints {
@@ -135,6 +142,11 @@ export interface SignerConstraints {
    * must follow the signing promptly). Absent: no bound. Exceeded: INDETERMINATE / SIG_CONSTRAINTS_FAILURE.
    */
   readonly maxSigningTimeToTimestampSeconds?: number;
+  /**
+   * QCStatement ids (RFC 3739 / EN 319 412-5) the signer's certificate must carry, all of them (e.g. 0.4.0.1862.1.1
+   * QcCompliance and a national statement). Absent: none. Missing: INDETERMINATE / CHAIN_CONSTRAINTS_FAILURE.
+   */
+  readonly requiredQcStatements?: readonly string[];
 }
 
 export interface ValidationPolicy {

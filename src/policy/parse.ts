@@ -121,7 +121,7 @@ const POLICY = object({
       keys: req(recordOf(arrayOf(object({ minBits: req(integer(1, 65536)), until: req(timeOrNull) })))),
     }),
   ),
-  timestamps: req(object({ requireSignatureTimestamp: req(boolean), maxPerSignature: req(integer(1, 64)) })),
+  timestamps: req(object({ requireSignatureTimestamp: req(boolean), maxPerSignature: req(integer(1, 64)), requireAllValid: opt(boolean) })),
   trustServices: req(object({ signerServiceTypes: req(arrayOf(string)), timestampServiceTypes: req(arrayOf(string)) })),
   severity: req(object(Object.fromEntries(SEVERITY_FINDINGS.map((f) => [f, req(oneOf(SEVERITIES))])))),
   signaturePolicy: opt(
@@ -137,6 +137,7 @@ const POLICY = object({
       requireSigningTime: req(boolean),
       keyUsage: opt(arrayOf(oneOf(KEY_USAGE_BITS), 1)),
       maxSigningTimeToTimestampSeconds: opt(integer(0, 2 ** 31)),
+      requiredQcStatements: opt(arrayOf(oid, 1)),
     }),
   ),
 });

@@ -56,9 +56,10 @@ export const TR_SIGNATURE_POLICIES: readonly KnownSignaturePolicy[] = [
 
 /**
  * `tr-profile`: the Turkish e-signature profiles P2/P3/P4 over the default. An explicit signature policy of one of
- * the three, with the Rehber's hash, is required; a signed signing time, the signer's nonRepudiation key usage and a
- * signature time-stamp (every one of P2–P4 is at least -T) are required; the signing time may lie at most 300 s
- * before the signature time-stamp (MA3 tolerates 300 s). The signing-certificate reference digest must meet the
+ * the three, with the Rehber's hash, is required; a signed signing time, the signer's nonRepudiation key usage, the ETSI QcCompliance and BTK
+ * qualified-certificate statements, and a signature time-stamp (every one of P2–P4 is at least -T) are required; the signing time may lie at most 300 s
+ * before the signature time-stamp (MA3 tolerates 300 s); every time-stamp must validate (MA3: a broken archive time-stamp
+ * invalidates the signature). The signing-certificate reference digest must meet the
  * algorithm policy (MA3: an ESS signing-certificate with SHA-1 is invalid).
  */
 export const TR_PROFILE_POLICY: ValidationPolicy = deepFreeze({
@@ -66,10 +67,11 @@ export const TR_PROFILE_POLICY: ValidationPolicy = deepFreeze({
   name: 'tr-profile',
   description:
     'Turkish e-signature profiles P2/P3/P4 (BTK Rehber): explicit P2/P3/P4 signature policy with its known hash, signed signing time at most 300 s before the signature time-stamp, nonRepudiation key usage, signature time-stamp, revocation status required; otherwise the default',
-  timestamps: { ...DEFAULT_POLICY.timestamps, requireSignatureTimestamp: true },
+  timestamps: { ...DEFAULT_POLICY.timestamps, requireSignatureTimestamp: true, requireAllValid: true },
   severity: { ...DEFAULT_POLICY.severity, signingCertificateDigestBelowPolicy: 'FAIL', signingCertificateNotSigned: 'FAIL' },
   signaturePolicy: { required: true, acceptable: TR_SIGNATURE_POLICIES.map((p) => p.id), known: TR_SIGNATURE_POLICIES, unknown: 'FAIL' },
-  signer: { requireSigningTime: true, keyUsage: ['nonRepudiation'], maxSigningTimeToTimestampSeconds: 300 },
+  // QcCompliance (EN 319 412-5) and the BTK statement "5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifika".
+  signer: { requireSigningTime: true, keyUsage: ['nonRepudiation'], maxSigningTimeToTimestampSeconds: 300, requiredQcStatements: ['0.4.0.1862.1.1', '2.16.792.1.61.0.1.5070.1.1'] },
 });
 
 export const POLICY_PRESETS: Readonly<Record<string, ValidationPolicy>> = Object.freeze({ default: DEFAULT_POLICY, lenient: LENIENT_POLICY, 'tr-profile': TR_PROFILE_POLICY });

@@ -28,6 +28,7 @@ import type { SeverityFact, SignatureFacts } from './facts.js';
 import { earliest, validateTimestamps, type ValidTimestamp } from './timestamps.js';
 import { checkSignaturePolicy } from './signature-policy.js';
 import { checkCertificateReferences } from './references.js';
+import { qcStatementIds } from './qc-statements.js';
 
 export interface SignatureOutcome {
   readonly report: SignatureReport;
@@ -114,6 +115,14 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
 
   // --- VCI: the signature policy it names (EPES), and the signer rules of the validation policy ---
   const signaturePolicy = await checkSignaturePolicy(facts.signaturePolicy, ctx, checks, warnings);
+  const qcRequired = policy.signer?.requiredQcStatements;
+  if (qcRequired && facts.signer) {
+    const have = qcStatementIds(facts.signer);
+    const missing = have ? qcRequired.filter((q) => !have.includes(q)) : qcRequired;
+    if (missing.length) {
+      checks.indeterminate('XCV', 'xcv.qc-statements', `the signer's certificate ${have ? 'lacks' : 'has an unreadable QCStatements extension, so lacks'} the QCStatement(s) ${missing.join(', ')} the validation policy "${policy.name}" requires`, 'CHAIN_CONSTRAINTS_FAILURE');
+    } else checks.pass('XCV', 'xcv.qc-statements', `the signer's certificate carries the required QCStatements ${qcRequired.join(', ')}`);
+  }
   if (policy.signer?.requireSigningTime && !facts.claimedSigningTime) {
     checks.indeterminate('SAV', 'sav.signing-time-required', `the validation policy "${policy.name}" requires a signed signing time and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
   }
@@ -134,6 +143,10 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   // An archive time-stamp covers the signature time-stamps: one earlier than them is out of order (EN 319 102-1 5.6.2.4).
   if (archiveTime && signatureTime && archiveTime.getTime() < signatureTime.getTime()) {
     checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archiveTime.toISOString()} precedes the signature time-stamp ${signatureTime.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
+  }
+  if (policy.timestamps.requireAllValid) {
+    const bad = ts.summaries.filter((s) => s.status !== 'PASSED' || !s.fact.data).map((s) => `${s.fact.label} ${s.fact.ordinal}${s.fact.data ? ` (${s.status}${s.subIndication ? '/' + s.subIndication : ''})` : ' (covered bytes not computed)'}`);
+    if (bad.length) checks.indeterminate('TST', 'tst.all-valid', `the validation policy "${policy.name}" requires every time-stamp to validate: ${bad.join(', ')} did not`, 'SIG_CONSTRAINTS_FAILURE');
   }
   const maxLag = policy.signer?.maxSigningTimeToTimestampSeconds;
   if (maxLag !== undefined && signatureTime && facts.claimedSigningTime) {
