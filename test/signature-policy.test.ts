@@ -156,4 +156,22 @@ describe.skipIf(!existsSync(ma3))('MA3 samples', () => {
     }
     expect((await run('validation-cades-p4/attached/P4_1.pdf.p7s', 'lenient')).checks.find((c) => c.id === 'fc.revocation-references')?.status).toBe('PASSED');
   });
+  it('tr-profile national rules, each on the MA3 negative made for it (all TOTAL-PASSED before these rules)', async () => {
+    const at = async (f: string, id: string) => (await run(`validation-cades-${f}`)).checks.find((c) => c.id === id);
+    const when = async (f: string) => {
+      const facts = await collect(readFileSync(join(ma3, `validation-cades-${f}`)), { trustAnchors: anchors, timestampAnchors: anchors, policy: 'tr-profile' });
+      return (await evaluate(facts, { validationTime: new Date('2020-10-12T12:00:00Z') })).signatures[0]!;
+    };
+    expect((await at('p4/attached/P4_19.pdf.p7s', 'xcv.qc-statements'))?.detail).toMatch(/0\.4\.0\.1862\.1\.1/); // no ETSI QcCompliance
+    expect((await at('p4/attached/P4_20.pdf.p7s', 'xcv.qc-statements'))?.detail).toMatch(/5070\.1\.1/); // no BTK statement
+    expect((await at('p4/attached/P4_18.pdf.p7s', 'xcv.user-notice'))?.subIndication).toBe('CHAIN_CONSTRAINTS_FAILURE');
+    expect((await at('p4/attached/P4_1.pdf.p7s', 'xcv.qc-statements'))?.status).toBe('PASSED');
+    expect((await at('p4/attached/P4_1.pdf.p7s', 'xcv.user-notice'))).toBeUndefined();
+    expect((await at('p4/attached/P4_55.pdf.p7s', 'fc.certificate-values'))?.status).toBe('FAILED'); // root not carried
+    // P4 prescribes OCSP for the signer: P4_10 carries a CRL instead
+    expect((await when('p4/attached/P4_10.pdf.p7s')).checks.find((c) => c.id === 'vci.signature-policy-revocation')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+    expect((await when('p4/attached/P4_1.pdf.p7s')).checks.find((c) => c.id === 'vci.signature-policy-revocation')).toBeUndefined();
+    // a broken archive time-stamp (v2, TSA2 signature broken) fails tr-profile's every-time-stamp-valid rule
+    expect((await when('p4_a/attached/P4_A76.pdf.p7s')).checks.find((c) => c.id === 'tst.all-valid')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+  });
 });

@@ -106,6 +106,12 @@ export interface KnownSignaturePolicy {
   readonly digestAlgorithm: string;
   /** Digest of the policy document (hex). */
   readonly digest: string;
+  /**
+   * The kind of revocation data the policy prescribes for the signer's certificate (e.g. Turkish P3: CRL, P4: OCSP):
+   * a signature naming this policy whose signer status came from the other kind is INDETERMINATE /
+   * SIG_CONSTRAINTS_FAILURE. Absent: either.
+   */
+  readonly signerRevocation?: 'crl' | 'ocsp';
 }
 
 /**
@@ -147,6 +153,8 @@ export interface SignerConstraints {
    * QcCompliance and a national statement). Absent: none. Missing: INDETERMINATE / CHAIN_CONSTRAINTS_FAILURE.
    */
   readonly requiredQcStatements?: readonly string[];
+  /** A certificate policy of the signer's certificate must carry a userNotice qualifier (Turkish profiles: the "ibare"). Absent: false. */
+  readonly requireUserNotice?: boolean;
 }
 
 export interface ValidationPolicy {

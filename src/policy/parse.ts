@@ -128,7 +128,7 @@ const POLICY = object({
     object({
       required: req(boolean),
       acceptable: opt(arrayOf(oid, 1)),
-      known: req(arrayOf(object({ id: req(oid), description: opt(string), digestAlgorithm: req(string), digest: req(hex) }))),
+      known: req(arrayOf(object({ id: req(oid), description: opt(string), digestAlgorithm: req(string), digest: req(hex), signerRevocation: opt(oneOf(['crl', 'ocsp'])) }))),
       unknown: req(oneOf(SEVERITIES)),
     }),
   ),
@@ -138,6 +138,7 @@ const POLICY = object({
       keyUsage: opt(arrayOf(oneOf(KEY_USAGE_BITS), 1)),
       maxSigningTimeToTimestampSeconds: opt(integer(0, 2 ** 31)),
       requiredQcStatements: opt(arrayOf(oid, 1)),
+      requireUserNotice: opt(boolean),
     }),
   ),
 });

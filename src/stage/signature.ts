@@ -28,7 +28,7 @@ import type { SeverityFact, SignatureFacts } from './facts.js';
 import { earliest, validateTimestamps, type ValidTimestamp } from './timestamps.js';
 import { checkSignaturePolicy } from './signature-policy.js';
 import { checkCertificateReferences } from './references.js';
-import { qcStatementIds } from './qc-statements.js';
+import { hasUserNotice, qcStatementIds } from './signer-certificate.js';
 
 export interface SignatureOutcome {
   readonly report: SignatureReport;
@@ -115,6 +115,17 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
 
   // --- VCI: the signature policy it names (EPES), and the signer rules of the validation policy ---
   const signaturePolicy = await checkSignaturePolicy(facts.signaturePolicy, ctx, checks, warnings);
+  // A signature policy may prescribe the kind of revocation data for the signer (Turkish P3: CRL, P4: OCSP).
+  const prescribed = signaturePolicy?.status === 'PASSED' ? policy.signaturePolicy?.known.find((k) => k.id === signaturePolicy.id)?.signerRevocation : undefined;
+  const signerStatus = chain?.revocation[0];
+  if (prescribed && signerStatus?.kind && signerStatus.kind !== prescribed) {
+    checks.indeterminate(
+      'VCI',
+      'vci.signature-policy-revocation',
+      `signature policy ${signaturePolicy!.id} prescribes ${prescribed.toUpperCase()} for the signer's revocation status; it came from ${signerStatus.kind.toUpperCase()}`,
+      'SIG_CONSTRAINTS_FAILURE',
+    );
+  }
   const qcRequired = policy.signer?.requiredQcStatements;
   if (qcRequired && facts.signer) {
     const have = qcStatementIds(facts.signer);
@@ -122,6 +133,9 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     if (missing.length) {
       checks.indeterminate('XCV', 'xcv.qc-statements', `the signer's certificate ${have ? 'lacks' : 'has an unreadable QCStatements extension, so lacks'} the QCStatement(s) ${missing.join(', ')} the validation policy "${policy.name}" requires`, 'CHAIN_CONSTRAINTS_FAILURE');
     } else checks.pass('XCV', 'xcv.qc-statements', `the signer's certificate carries the required QCStatements ${qcRequired.join(', ')}`);
+  }
+  if (policy.signer?.requireUserNotice && facts.signer && !hasUserNotice(facts.signer)) {
+    checks.indeterminate('XCV', 'xcv.user-notice', `no certificate policy of the signer's certificate carries a userNotice qualifier; the validation policy "${policy.name}" requires one`, 'CHAIN_CONSTRAINTS_FAILURE');
   }
   if (policy.signer?.requireSigningTime && !facts.claimedSigningTime) {
     checks.indeterminate('SAV', 'sav.signing-time-required', `the validation policy "${policy.name}" requires a signed signing time and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
