@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { collect, evaluate, parsePolicy, TR_PROFILE_POLICY, DEFAULT_POLICY, type ValidationPolicy, type SignatureFacts } from '../src/index.js';
+import { collect, evaluate, parsePolicy, TR_PROFILE_POLICY, DEFAULT_POLICY, LENIENT_POLICY, type ValidationPolicy, type SignatureFacts } from '../src/index.js';
 import { readSignaturePolicy } from '../src/cades/signature-policy.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -142,7 +142,7 @@ describe.skipIf(!existsSync(ma3))('MA3 samples', () => {
   });
   it('ESA_51 / ESA_52: a complete-certificate-reference missing or wrong is a FORMAT_FAILURE (was TOTAL-PASSED under lenient)', async () => {
     for (const f of ['ESA_51', 'ESA_52']) {
-      const r = await run(`validation-cades-esa/attached/${f}.pdf.p7s`, 'lenient');
+      const r = await run(`validation-cades-esa/attached/${f}.pdf.p7s`, { ...LENIENT_POLICY, name: 'lenient+anchor-ref', certificate: { ...LENIENT_POLICY.certificate, requireAnchorReference: true } });
       expect(r.checks.find((c) => c.id === 'fc.certificate-references')).toMatchObject({ status: 'FAILED', subIndication: 'FORMAT_FAILURE' });
       expect(r.indication).toBe('TOTAL-FAILED');
     }

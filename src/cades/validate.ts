@@ -263,7 +263,9 @@ export async function collectCadesSigner(
   // archive-time-stamp (v1) / archive-time-stamp-v2 (TS 101 733, as MA3 writes CAdES-A): their input is not computed
   // here, so they never prove existence; collected so that the token itself is validated and a policy requiring every
   // time-stamp to be verified (timestamps.requireAllValid) sees them.
-  if (!countersigned) {
+  // Collected only under such a policy (as maxPerSignature, a collection-time choice): elsewhere they would only add
+  // tokens nobody uses (and a TSA path each to validate).
+  if (!countersigned && ctx.policy.timestamps.requireAllValid) {
     const older = [...(si.unsignedAttributes.get(ATS_V2_OID) ?? []), ...(si.unsignedAttributes.get(ATS_V1_OID) ?? [])].flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
     older.forEach((token, i) => timestamps.push({ kind: 'archive', id: `tst.archive-timestamp-v2[${i}]`, label: 'archive time-stamp (v1/v2, input not computed)', ordinal: i, token }));
   }

@@ -46,6 +46,12 @@ export interface CertificateConstraints {
   readonly inhibitPolicyMapping?: boolean;
   /** RFC 5280 6.1.1 (g) initial-any-policy-inhibit. Absent: false. */
   readonly inhibitAnyPolicy?: boolean;
+  /**
+   * -C certificate references (complete-certificate-references, CompleteCertificateRefs) must reference the trust
+   * anchor too, not only the intermediate CA certificates (EN 319 122-1 says every CA certificate of the path; DSS-made
+   * signatures leave the root out; MA3 requires it). Absent: false.
+   */
+  readonly requireAnchorReference?: boolean;
 }
 
 /** Which certificates of a path must have a revocation status. */

@@ -105,6 +105,7 @@ const POLICY = object({
       explicitPolicy: opt(boolean),
       inhibitPolicyMapping: opt(boolean),
       inhibitAnyPolicy: opt(boolean),
+      requireAnchorReference: opt(boolean),
     }),
   ),
   revocation: req(

@@ -16,7 +16,9 @@ export async function checkCertificateReferences(facts: SignatureFacts, chain: r
   if (!refs || chain.length < 2) return;
   const label = refs[0]?.label ?? 'certificate references';
   const missing: string[] = [];
-  for (const ca of chain.slice(1)) {
+  // The anchor (last) only when the policy asks: DSS-made -C references leave the root out.
+  const cas = ctx.policy.certificate.requireAnchorReference ? chain.slice(1) : chain.slice(1, -1);
+  for (const ca of cas) {
     let found = false;
     for (const r of refs) {
       if (!ctx.registry.supportsDigest(r.digestOid)) continue;
@@ -28,5 +30,5 @@ export async function checkCertificateReferences(facts: SignatureFacts, chain: r
     if (!found) missing.push(ca.subject.text);
   }
   if (missing.length) checks.fail('FC', 'fc.certificate-references', `${label} reference no certificate with the digest of ${missing.join('; ')} (a CA certificate of the path)`, 'FORMAT_FAILURE');
-  else checks.pass('FC', 'fc.certificate-references', `${label} reference every CA certificate of the path (${chain.length - 1})`);
+  else checks.pass('FC', 'fc.certificate-references', `${label} reference every CA certificate of the path (${cas.length}${ctx.policy.certificate.requireAnchorReference ? ', trust anchor included' : ', trust anchor not required'})`);
 }
