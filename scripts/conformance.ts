@@ -97,7 +97,7 @@ async function main(): Promise<number> {
     const applicable = a + f + r;
     const rate = applicable ? a / applicable : 1;
     const onTarget = rate >= suite.target && f === 0;
-    summary.push(`${suite.name} (default policy): ${a}/${applicable} agree, ${f} false accepts, ${r} false rejects, ${x} n/a`);
+    summary.push(`${suite.name} (${suite.policy ?? 'default'} policy): ${a}/${applicable} agree, ${f} false accepts, ${r} false rejects, ${x} n/a`);
 
     details.push('', `== ${suite.name}: ${suite.title}`, `  via: ${suite.via}`);
     details.push(`  ${(rate * 100).toFixed(1)}% of applicable agree, target ${(suite.target * 100).toFixed(0)}% and 0 false accepts: ${onTarget ? 'OK' : 'BELOW TARGET'}`);

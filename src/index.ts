@@ -1,7 +1,7 @@
 // Public API. Everything not exported here is internal and may change.
 export { verify, collect, evaluate, type SignatureInput, type CollectedFacts, type EvaluateOptions } from './validation/verify.js';
 export type { SignatureFacts } from './stage/facts.js';
-export type { VerifyOptions, CertificateInput, CrlInput, OcspInput } from './validation/options.js';
+export type { VerifyOptions, CertificateInput, CrlInput, OcspInput, SignaturePolicyDocumentInput } from './validation/options.js';
 export { validateTimestampToken, parseTimestampToken, type TimestampValidation, type TimestampedData, type TimestampToken, type TstInfo } from './tsp/index.js';
 export { ParsedOcspResponse } from './revocation/ocsp.js';
 export { Fetcher, FetchError, type FetchFunction, type FetchResponseLike, type FetcherOptions } from './net/fetcher.js';
@@ -28,6 +28,7 @@ export type {
   TrustReport,
   TrustListSummary,
   AgreementSummary,
+  SignaturePolicySummary,
 } from './report/model.js';
 // Trusted lists (ETSI TS 119 612 XML / JSON form), agreements and recognition.
 export { loadTrustLists, type TrustListInput, type TrustSet, type LoadedTrustList, type ListIntegrity } from './trust/load.js';
@@ -65,7 +66,7 @@ export { AlgorithmRegistry } from './crypto/registry.js';
 export { WebCryptoProvider } from './crypto/webcrypto-provider.js';
 export type { CryptoProvider, VerifyRequest, ResolvedSignatureAlgorithm } from './crypto/provider.js';
 export { DEFAULT_ALGORITHM_POLICY, type AlgorithmPolicy, type KeySizeRule } from './crypto/policy.js';
-export { DEFAULT_POLICY, LENIENT_POLICY, POLICY_PRESETS } from './policy/presets.js';
+export { DEFAULT_POLICY, LENIENT_POLICY, TR_PROFILE_POLICY, TR_SIGNATURE_POLICIES, POLICY_PRESETS } from './policy/presets.js';
 export { parsePolicy, policyIdentity } from './policy/parse.js';
 export type {
   ValidationPolicy,
@@ -77,6 +78,9 @@ export type {
   Severity,
   SeverityFinding,
   PolicyIdentity,
+  SignaturePolicyConstraints,
+  KnownSignaturePolicy,
+  SignerConstraints,
 } from './policy/model.js';
 export { ParsedCertificate, type KeyUsageName } from './pki/certificate.js';
 export { ParsedCrl } from './pki/crl.js';

@@ -26,6 +26,8 @@ export interface Suite {
   readonly title: string;
   /** Fraction of applicable cases that must agree (e.g. 0.97). */
   readonly target: number;
+  /** The validation policy named in the summary line; default `default`. */
+  readonly policy?: string;
   /** What the suite runs through (public API and options), printed with the details. */
   readonly via: string;
   run(corpus: string): Promise<readonly CaseOutcome[] | undefined>;

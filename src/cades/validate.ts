@@ -20,13 +20,18 @@ import type { CadesSignature, CadesSignerInfo } from './model.js';
 import { readCounterSignerInfos } from './parse.js';
 import { MAX_COUNTER_SIGNATURE_DEPTH } from '../limits.js';
 import { singleValuedProblems } from './attributes.js';
-import { readEmbeddedValidationData } from '../revocation/cms-values.js';
+import { readSignaturePolicy, SIGNATURE_POLICY_IDENTIFIER_OID } from './signature-policy.js';
+import { COMPLETE_CERTIFICATE_REFERENCES_OID, COMPLETE_REVOCATION_REFERENCES_OID, readCertificateReferences, readRevocationReferences, type DigestReference } from './references.js';
+import { CMS_VALUE_OIDS, readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { parseTimestampToken } from '../tsp/token.js';
 import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
-import type { AlgorithmUse, SeverityFact, SignatureFacts, TimestampFact } from '../stage/facts.js';
+import type { AlgorithmUse, SeverityFact, SignatureFacts, SignaturePolicyFact, TimestampFact } from '../stage/facts.js';
 
 /** id-aa-ets-contentTimestamp (EN 319 122-1 5.2.8). */
 const CONTENT_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.20';
+/** TS 101 733 archive-time-stamp (v1, id-aa-ets-archiveTimestamp) and id-aa-ets-archiveTimestampV2. */
+const ATS_V1_OID = '1.2.840.113549.1.9.16.2.27';
+const ATS_V2_OID = '1.2.840.113549.1.9.16.2.48';
 
 /**
  * How many more counter-signatures one input may have validated (limits.maxSigners less its SignerInfos and the
@@ -64,6 +69,7 @@ export async function collectCadesSigner(
   // --- FC: format checking (RFC 5652 5.3 / 11, EN 319 122-1 CAdES-B) ---
   let level = 'CAdES-BASELINE-B';
   let formatOk = true;
+  let signaturePolicy: SignaturePolicyFact | undefined;
   if (!si.signedAttributesDer) {
     level = 'CMS';
     findings.push({ finding: 'signingCertificateNotSigned', detail: 'no signed attributes: a plain CMS signature, not CAdES; the signing certificate is not bound by the signature' });
@@ -106,6 +112,12 @@ export async function collectCadesSigner(
     for (const problem of singleValuedProblems(si.signedAttributes, [OID.contentType, OID.messageDigest])) {
       checks.fail('FC', 'fc.attribute-cardinality', problem, 'FORMAT_FAILURE');
     }
+    // signature-policy-identifier (CAdES-EPES): a fact for the stage; an unreadable one is a format failure.
+    const spi = si.signedAttributes.get(SIGNATURE_POLICY_IDENTIFIER_OID);
+    if (spi?.length === 1 && spi[0]!.values.length === 1) {
+      signaturePolicy = readSignaturePolicy(asn1Of(spi[0]!.values[0]!, 'signed attribute signature-policy-identifier'), (oid) => ctx.registry.digestName(oid));
+      if (signaturePolicy.problem) checks.fail('FC', 'fc.signature-policy-identifier', `signature-policy-identifier is malformed: ${signaturePolicy.problem}`, 'FORMAT_FAILURE');
+    }
     formatOk = checks.items.every((c) => c.status === 'PASSED');
     if (si.essSigningCertificates?.v2 === 'malformed' || si.essSigningCertificates?.v1 === 'malformed') {
       checks.fail('FC', 'fc.signing-certificate', 'ESS signing-certificate attribute is malformed', 'FORMAT_FAILURE');
@@ -125,6 +137,7 @@ export async function collectCadesSigner(
   // CAdES-LT validation data (certValues, revocationValues, RevocationInfoChoices): material, verified before use.
   const embedded = readEmbeddedValidationData(sig, si);
   for (const p of embedded.problems) warnings.push(p);
+  const references = await completeReferences(si, sig.certificates, embedded, ctx, checks);
   const pool = new CertificatePool([...sig.certificates, ...embedded.certificates, ...ctx.intermediates].map((certificate) => ({ certificate })));
   // Path building and CRL-issuer search consult ctx.anchors through its own index; the pool only needs the
   // anchors the SignerIdentifier names (a directly trusted signer), looked up without scanning every anchor.
@@ -247,6 +260,15 @@ export async function collectCadesSigner(
   } else if (content) timestamps.push(...(await archiveTimestampFacts(sig, si, content, ctx, ctx.policy.timestamps.maxPerSignature)));
   else if (si.unsignedAttributes.has(ATS_V3_OID)) checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
 
+  // archive-time-stamp (v1) / archive-time-stamp-v2 (TS 101 733, as MA3 writes CAdES-A): their input is not computed
+  // here, so they never prove existence; collected so that the token itself is validated and a policy requiring every
+  // time-stamp to be verified (timestamps.requireAllValid) sees them.
+  // Collected only under such a policy (as maxPerSignature, a collection-time choice): elsewhere they would only add
+  // tokens nobody uses (and a TSA path each to validate).
+  if (!countersigned && ctx.policy.timestamps.requireAllValid) {
+    const older = [...(si.unsignedAttributes.get(ATS_V2_OID) ?? []), ...(si.unsignedAttributes.get(ATS_V1_OID) ?? [])].flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
+    older.forEach((token, i) => timestamps.push({ kind: 'archive', id: `tst.archive-timestamp-v2[${i}]`, label: 'archive time-stamp (v1/v2, input not computed)', ordinal: i, token }));
+  }
   const counterSignatures = await counterSignatureFacts(sig, si, id, countersigned?.depth ?? 0, ctx, allowance, warnings);
 
   const hasLongTermData = embedded.locations.length > 0;
@@ -273,8 +295,73 @@ export async function collectCadesSigner(
     claimedSigningTime: si.claimedSigningTime,
     timestamps,
     findings,
+    ...(signaturePolicy ? { signaturePolicy } : {}),
+    ...(references ? { certificateReferences: references } : {}),
     ...(counterSignatures.length ? { counterSignatures } : {}),
   };
+}
+
+/**
+ * The CAdES-C references (cades/references.ts). complete-revocation-references are checked here against the
+ * revocation values the signature carries (CAdES-X-L): every value must be referenced and every reference must name a
+ * carried value, by digest; a mismatch is a FORMAT_FAILURE. The certificate references are returned for the stage,
+ * which checks them against the path it builds. Unreadable references are a FORMAT_FAILURE.
+ */
+async function completeReferences(
+  si: CadesSignerInfo,
+  sigCertificates: readonly ParsedCertificate[],
+  embedded: ReturnType<typeof readEmbeddedValidationData>,
+  ctx: ValidationContext,
+  checks: CheckList,
+): Promise<SignatureFacts['certificateReferences']> {
+  const one = (oid: string) => si.unsignedAttributes.get(oid)?.[0]?.values[0];
+  const certAttr = one(COMPLETE_CERTIFICATE_REFERENCES_OID);
+  const revAttr = one(COMPLETE_REVOCATION_REFERENCES_OID);
+  let certs: DigestReference[] | undefined;
+  try {
+    if (certAttr) certs = readCertificateReferences(asn1Of(certAttr, 'complete-certificate-references'));
+    // CAdES-X-L: certificate-values carry the values of the referenced certificates; a referenced certificate that the
+    // signature does not carry (SignedData.certificates or certificate-values) is missing validation data.
+    if (certs && si.unsignedAttributes.has(CMS_VALUE_OIDS.certValues)) {
+      const carried = [...sigCertificates, ...embedded.certificates];
+      const absent: string[] = [];
+      for (const r of certs) {
+        let hit = false;
+        if (ctx.registry.supportsDigest(r.digestOid)) for (const c of carried) if (equalBytes(await ctx.registry.digest(r.digestOid, c.der), r.digest)) hit = true;
+        if (!hit) absent.push(`${ctx.registry.digestName(r.digestOid)} ${toHex(r.digest)}`);
+      }
+      if (absent.length) checks.fail('FC', 'fc.certificate-values', `complete-certificate-references reference certificates the signature does not carry in certificate-values: ${absent.join(', ')}`, 'FORMAT_FAILURE');
+      else checks.pass('FC', 'fc.certificate-values', `every certificate complete-certificate-references names (${certs.length}) is carried`);
+    }
+    if (revAttr && embedded.locations.includes('revocationValues')) {
+      const refs = readRevocationReferences(asn1Of(revAttr, 'complete-revocation-references'));
+      const problems: string[] = [];
+      const digestOf = async (r: DigestReference, der: Uint8Array) => (ctx.registry.supportsDigest(r.digestOid) ? equalBytes(await ctx.registry.digest(r.digestOid, der), r.digest) : false);
+      const matches = async (list: readonly DigestReference[], der: Uint8Array) => {
+        for (const r of list) if (await digestOf(r, der)) return true;
+        return false;
+      };
+      for (const crl of embedded.crls) if (!(await matches(refs.crls, crl.der))) problems.push(`the carried CRL of ${crl.issuer.text} (thisUpdate ${crl.thisUpdate.toISOString()}) is not referenced`);
+      for (const o of embedded.ocsps) if (!(await matches(refs.ocsps, o.der))) problems.push(`the carried OCSP response produced at ${o.producedAt.toISOString()} is not referenced`);
+      for (const r of refs.crls) {
+        let hit = false;
+        for (const crl of embedded.crls) if (await digestOf(r, crl.der)) hit = true;
+        if (!hit) problems.push(`a CRL reference (${ctx.registry.digestName(r.digestOid)} ${toHex(r.digest)}) names no carried CRL`);
+      }
+      for (const r of refs.ocsps) {
+        let hit = false;
+        for (const o of embedded.ocsps) if (await digestOf(r, o.der)) hit = true;
+        if (!hit) problems.push(`an OCSP reference (${ctx.registry.digestName(r.digestOid)} ${toHex(r.digest)}) names no carried OCSP response`);
+      }
+      if (problems.length) checks.fail('FC', 'fc.revocation-references', `complete-revocation-references and revocationValues disagree: ${problems.join('; ')}`, 'FORMAT_FAILURE');
+      else checks.pass('FC', 'fc.revocation-references', `complete-revocation-references reference exactly the carried revocation values (${refs.crls.length} CRL, ${refs.ocsps.length} OCSP)`);
+    }
+  } catch (e) {
+    if (!(e instanceof OtsEsigError)) throw e;
+    checks.fail('FC', 'fc.complete-references', `CAdES-C references are malformed: ${e.message}`, 'FORMAT_FAILURE');
+    return undefined;
+  }
+  return certs?.map((r) => ({ ...r, label: 'complete-certificate-references' }));
 }
 
 /**

@@ -8,6 +8,7 @@
  * fresh for the signer and every CA certificate), `lenient` accepts less evidence and says so.
  */
 import type { AlgorithmPolicy } from '../crypto/policy.js';
+import type { KeyUsageName } from '../pki/certificate.js';
 
 /** How serious a finding is under a policy: FAIL changes the verdict, WARN is only reported, IGNORE drops it. */
 export type Severity = 'FAIL' | 'WARN' | 'IGNORE';
@@ -45,6 +46,12 @@ export interface CertificateConstraints {
   readonly inhibitPolicyMapping?: boolean;
   /** RFC 5280 6.1.1 (g) initial-any-policy-inhibit. Absent: false. */
   readonly inhibitAnyPolicy?: boolean;
+  /**
+   * -C certificate references (complete-certificate-references, CompleteCertificateRefs) must reference the trust
+   * anchor too, not only the intermediate CA certificates (EN 319 122-1 says every CA certificate of the path; DSS-made
+   * signatures leave the root out; MA3 requires it). Absent: false.
+   */
+  readonly requireAnchorReference?: boolean;
 }
 
 /** Which certificates of a path must have a revocation status. */
@@ -77,6 +84,13 @@ export interface TimestampConstraints {
   readonly requireSignatureTimestamp: boolean;
   /** Most time-stamps of each kind validated per signature (each costs a path validation); the rest are reported, not used. */
   readonly maxPerSignature: number;
+  /**
+   * Every time-stamp the signature carries must validate, its imprint verified (e.g. MA3 / the Turkish profiles: a
+   * broken archive time-stamp invalidates the signature); one that does not, or whose covered bytes the library does
+   * not compute (TS 101 733 archive-time-stamp v1/v2), is INDETERMINATE / SIG_CONSTRAINTS_FAILURE. Absent: false (DSS:
+   * an invalid time-stamp is only not used as proof of existence).
+   */
+  readonly requireAllValid?: boolean;
 }
 
 export interface TrustServiceConstraints {
@@ -87,6 +101,66 @@ export interface TrustServiceConstraints {
   readonly signerServiceTypes: readonly string[];
   /** Service types whose listed certificates may vouch for a time-stamp (a TSA's path ends there). */
   readonly timestampServiceTypes: readonly string[];
+}
+
+/** A signature policy whose document's digest the validation policy knows (a registry entry). */
+export interface KnownSignaturePolicy {
+  /** The policy identifier (SigPolicyId, dotted OID). */
+  readonly id: string;
+  readonly description?: string;
+  /** Digest algorithm of `digest`, as the algorithm registry names it (e.g. `SHA-256`). */
+  readonly digestAlgorithm: string;
+  /** Digest of the policy document (hex). */
+  readonly digest: string;
+  /**
+   * The kind of revocation data the policy prescribes for the signer's certificate (e.g. Turkish P3: CRL, P4: OCSP):
+   * a signature naming this policy whose signer status came from the other kind is INDETERMINATE /
+   * SIG_CONSTRAINTS_FAILURE. Absent: either.
+   */
+  readonly signerRevocation?: 'crl' | 'ocsp';
+}
+
+/**
+ * Signature policies (EPES: EN 319 122-1 / EN 319 132-1 5.2.9, checked as EN 319 102-1 5.2.4 validation context
+ * initialisation does; DSS: SignaturePolicy constraints). A signature that names a policy has its SigPolicyHash
+ * checked against the policy document the caller supplies (`VerifyOptions.signaturePolicies`), else against the
+ * digest known here: a mismatch is INDETERMINATE / POLICY_PROCESSING_ERROR.
+ */
+export interface SignaturePolicyConstraints {
+  /** An explicit signature policy identifier is required (an implied policy does not count): else POLICY_PROCESSING_ERROR. */
+  readonly required: boolean;
+  /** Policy identifiers (OIDs) accepted; absent: any. A signature naming another one is POLICY_PROCESSING_ERROR. */
+  readonly acceptable?: readonly string[];
+  /** Digests of policy documents known to this validation policy. */
+  readonly known: readonly KnownSignaturePolicy[];
+  /**
+   * A policy whose document is neither supplied nor known (its hash cannot be checked): FAIL makes it INDETERMINATE /
+   * SIGNATURE_POLICY_NOT_AVAILABLE; WARN (DSS default: PolicyAvailable INFORM) reports it; IGNORE only records it.
+   */
+  readonly unknown: Severity;
+}
+
+/** Rules about the signer and its signed attributes beyond the standards' (national profiles). */
+export interface SignerConstraints {
+  /** A signed signing time (CAdES signing-time, XAdES SigningTime) is required: else INDETERMINATE / SIG_CONSTRAINTS_FAILURE. */
+  readonly requireSigningTime: boolean;
+  /**
+   * keyUsage the signer's certificate must assert (any one of them; RFC 5280 4.2.1.3 names). Absent: digitalSignature
+   * or nonRepudiation.
+   */
+  readonly keyUsage?: readonly KeyUsageName[];
+  /**
+   * Most seconds the claimed signing time may lie before the earliest valid signature time-stamp (the time-stamp
+   * must follow the signing promptly). Absent: no bound. Exceeded: INDETERMINATE / SIG_CONSTRAINTS_FAILURE.
+   */
+  readonly maxSigningTimeToTimestampSeconds?: number;
+  /**
+   * QCStatement ids (RFC 3739 / EN 319 412-5) the signer's certificate must carry, all of them (e.g. 0.4.0.1862.1.1
+   * QcCompliance and a national statement). Absent: none. Missing: INDETERMINATE / CHAIN_CONSTRAINTS_FAILURE.
+   */
+  readonly requiredQcStatements?: readonly string[];
+  /** A certificate policy of the signer's certificate must carry a userNotice qualifier (Turkish profiles: the "ibare"). Absent: false. */
+  readonly requireUserNotice?: boolean;
 }
 
 export interface ValidationPolicy {
@@ -101,6 +175,10 @@ export interface ValidationPolicy {
   readonly trustServices: TrustServiceConstraints;
   /** What is FAIL and what is WARN for the findings that are the policy's choice. */
   readonly severity: Readonly<Record<SeverityFinding, Severity>>;
+  /** Signature policy (EPES) rules. Absent: any policy or none; an unknown policy document is a warning (DSS default). */
+  readonly signaturePolicy?: SignaturePolicyConstraints;
+  /** Signer rules of national profiles. Absent: none beyond the standards'. */
+  readonly signer?: SignerConstraints;
 }
 
 /** The policy as a report names it: enough to tell which rules produced a verdict. */

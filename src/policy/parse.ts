@@ -11,6 +11,7 @@ import { sha256Hex } from '../util/sha256.js';
 import { InvalidOptionError } from '../errors.js';
 import type { ValidationPolicy } from './model.js';
 import { POLICY_PRESETS } from './presets.js';
+import { KEY_USAGE_BITS } from '../pki/certificate.js';
 
 type Json = Record<string, unknown>;
 
@@ -88,6 +89,10 @@ const oid: Field['check'] = (v, path) => {
   if (typeof v !== 'string' || !OID.test(v)) fail(path, `must be an OID in dotted form (got ${JSON.stringify(v)})`);
 };
 
+const hex: Field['check'] = (v, path) => {
+  if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(v)) fail(path, 'must be hex bytes');
+};
+
 const POLICY = object({
   /** Editors' pointer to policies/policy.schema.json; not part of the policy. */
   $schema: opt(string),
@@ -101,6 +106,7 @@ const POLICY = object({
       explicitPolicy: opt(boolean),
       inhibitPolicyMapping: opt(boolean),
       inhibitAnyPolicy: opt(boolean),
+      requireAnchorReference: opt(boolean),
     }),
   ),
   revocation: req(
@@ -117,9 +123,26 @@ const POLICY = object({
       keys: req(recordOf(arrayOf(object({ minBits: req(integer(1, 65536)), until: req(timeOrNull) })))),
     }),
   ),
-  timestamps: req(object({ requireSignatureTimestamp: req(boolean), maxPerSignature: req(integer(1, 64)) })),
+  timestamps: req(object({ requireSignatureTimestamp: req(boolean), maxPerSignature: req(integer(1, 64)), requireAllValid: opt(boolean) })),
   trustServices: req(object({ signerServiceTypes: req(arrayOf(string)), timestampServiceTypes: req(arrayOf(string)) })),
   severity: req(object(Object.fromEntries(SEVERITY_FINDINGS.map((f) => [f, req(oneOf(SEVERITIES))])))),
+  signaturePolicy: opt(
+    object({
+      required: req(boolean),
+      acceptable: opt(arrayOf(oid, 1)),
+      known: req(arrayOf(object({ id: req(oid), description: opt(string), digestAlgorithm: req(string), digest: req(hex), signerRevocation: opt(oneOf(['crl', 'ocsp'])) }))),
+      unknown: req(oneOf(SEVERITIES)),
+    }),
+  ),
+  signer: opt(
+    object({
+      requireSigningTime: req(boolean),
+      keyUsage: opt(arrayOf(oneOf(KEY_USAGE_BITS), 1)),
+      maxSigningTimeToTimestampSeconds: opt(integer(0, 2 ** 31)),
+      requiredQcStatements: opt(arrayOf(oid, 1)),
+      requireUserNotice: opt(boolean),
+    }),
+  ),
 });
 
 /** Objects merged key by key; arrays, scalars and null replace. */

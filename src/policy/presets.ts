@@ -6,7 +6,7 @@
  * its verdicts say TOTAL-PASSED on weaker grounds and the report names the policy.
  */
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/policy.js';
-import type { ValidationPolicy } from './model.js';
+import type { KnownSignaturePolicy, ValidationPolicy } from './model.js';
 
 const SVC = 'http://uri.etsi.org/TrstSvc/Svctype/';
 
@@ -41,7 +41,42 @@ export const LENIENT_POLICY: ValidationPolicy = deepFreeze({
   revocation: { signer: 'none', timestampAuthority: 'none', acceptStale: true, maxAgeSeconds: null },
 });
 
-export const POLICY_PRESETS: Readonly<Record<string, ValidationPolicy>> = Object.freeze({ default: DEFAULT_POLICY, lenient: LENIENT_POLICY });
+/**
+ * The Turkish e-signature profiles' signature policies (BTK "Elektronik İmza Kullanım Profilleri Rehberi"): P2
+ * (…3.1.1), P3 (…3.2.1), P4 (…3.3.1) under 2.16.792.1.61.0.1.5070. All three identifiers name the same
+ * document, the Rehber itself, whose SHA-256 TÜBİTAK's MA3 library writes as SigPolicyHash (MA3 acceptance suite
+ * samples: CAdES and XAdES P4, and P3 with the same hash). P3 prescribes CRLs for the signer's status, P4 OCSP (the
+ * Rehber's profiles carry their revocation values: ES-XL with CRL, resp. OCSP).
+ */
+const TR_REHBER_SHA256 = 'ff39bd29463383f69b2052ac47439e06ce7c3b8646e888b6e5ae3e46ba08117a';
+export const TR_SIGNATURE_POLICIES: readonly KnownSignaturePolicy[] = [
+  { id: '2.16.792.1.61.0.1.5070.3.1.1', description: 'TR P2 (Politika-1)', digestAlgorithm: 'SHA-256', digest: TR_REHBER_SHA256 },
+  { id: '2.16.792.1.61.0.1.5070.3.2.1', description: 'TR P3 (Politika-2)', digestAlgorithm: 'SHA-256', digest: TR_REHBER_SHA256, signerRevocation: 'crl' },
+  { id: '2.16.792.1.61.0.1.5070.3.3.1', description: 'TR P4 (Politika-3)', digestAlgorithm: 'SHA-256', digest: TR_REHBER_SHA256, signerRevocation: 'ocsp' },
+];
+
+/**
+ * `tr-profile`: the Turkish e-signature profiles P2/P3/P4 over the default. An explicit signature policy of one of
+ * the three, with the Rehber's hash, is required; a signed signing time, the signer's nonRepudiation key usage, the ETSI QcCompliance and BTK
+ * qualified-certificate statements, a certificate-policy user notice (the "ibare"), and a signature time-stamp (every one of P2–P4 is at least -T) are required; the signing time may lie at most 300 s
+ * before the signature time-stamp (MA3 tolerates 300 s); every time-stamp must validate (MA3: a broken archive time-stamp
+ * invalidates the signature). The signing-certificate reference digest must meet the
+ * algorithm policy (MA3: an ESS signing-certificate with SHA-1 is invalid).
+ */
+export const TR_PROFILE_POLICY: ValidationPolicy = deepFreeze({
+  ...DEFAULT_POLICY,
+  name: 'tr-profile',
+  description:
+    'Turkish e-signature profiles P2/P3/P4 (BTK Rehber): explicit P2/P3/P4 signature policy with its known hash, signed signing time at most 300 s before the signature time-stamp, nonRepudiation key usage, signature time-stamp, revocation status required; otherwise the default',
+  certificate: { ...DEFAULT_POLICY.certificate, requireAnchorReference: true },
+  timestamps: { ...DEFAULT_POLICY.timestamps, requireSignatureTimestamp: true, requireAllValid: true },
+  severity: { ...DEFAULT_POLICY.severity, signingCertificateDigestBelowPolicy: 'FAIL', signingCertificateNotSigned: 'FAIL' },
+  signaturePolicy: { required: true, acceptable: TR_SIGNATURE_POLICIES.map((p) => p.id), known: TR_SIGNATURE_POLICIES, unknown: 'FAIL' },
+  // QcCompliance (EN 319 412-5) and the BTK statement "5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifika".
+  signer: { requireSigningTime: true, keyUsage: ['nonRepudiation'], maxSigningTimeToTimestampSeconds: 300, requiredQcStatements: ['0.4.0.1862.1.1', '2.16.792.1.61.0.1.5070.1.1'], requireUserNotice: true },
+});
+
+export const POLICY_PRESETS: Readonly<Record<string, ValidationPolicy>> = Object.freeze({ default: DEFAULT_POLICY, lenient: LENIENT_POLICY, 'tr-profile': TR_PROFILE_POLICY });
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -53,6 +53,19 @@ export interface TimestampSummary {
   readonly checks: readonly Check[];
 }
 
+/** A signature's signature policy identifier (EPES) and the check of its SigPolicyHash. */
+export interface SignaturePolicySummary {
+  /** SigPolicyId (dotted OID, or the XAdES identifier as written); null for an implied policy or an unreadable one. */
+  readonly id: string | null;
+  readonly implied: boolean;
+  /** The SigPolicyHash digest algorithm (e.g. `SHA-256`). */
+  readonly digestAlgorithm: string | null;
+  /** What the hash was compared with: a policy document the caller supplied, a digest the validation policy knows, or nothing. */
+  readonly checkedAgainst: 'supplied-document' | 'known-digest' | null;
+  /** PASSED: hash matches (and the identifier is acceptable); FAILED: a check failed; NOT_CHECKED: nothing to check it against. */
+  readonly status: 'PASSED' | 'FAILED' | 'NOT_CHECKED';
+}
+
 export interface SignatureReport {
   /** Position of the signature in its container, e.g. `signerInfo[0]`. */
   readonly id: string;
@@ -73,6 +86,8 @@ export interface SignatureReport {
    * may include anyPolicy (2.5.29.32.0); empty when the path is valid for none. Absent when no path was built.
    */
   readonly validPolicies?: readonly string[];
+  /** The signature policy the signature names (EPES) and what came of checking it; absent when it names none. */
+  readonly signaturePolicy?: SignaturePolicySummary;
   /** Time-stamps found on the signature (absent when it has none). */
   readonly timestamps?: readonly TimestampSummary[];
   readonly checks: readonly Check[];

@@ -40,6 +40,7 @@ export async function signatureReport(o: SignatureOutcome): Promise<SignatureRep
     },
     revocation: o.revocation.map(revocationSummary),
     ...(o.validPolicies ? { validPolicies: o.validPolicies } : {}),
+    ...(o.signaturePolicy ? { signaturePolicy: { ...o.signaturePolicy } } : {}),
     ...(timestamps.length ? { timestamps } : {}),
     checks: o.checks,
     warnings: o.warnings,

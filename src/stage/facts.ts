@@ -54,6 +54,23 @@ export interface SeverityFact {
   readonly note?: { readonly block: BuildingBlock; readonly id: string; readonly detail: string };
 }
 
+/**
+ * The signature policy a signature names (EN 319 122-1 5.2.9 signature-policy-identifier, EN 319 132-1 5.2.9
+ * SignaturePolicyIdentifier): collected as read; the stage checks it against the policy documents the caller
+ * supplies and the digests the validation policy knows.
+ */
+export interface SignaturePolicyFact {
+  /** SignaturePolicyImplied (CAdES NULL / XAdES element): the policy is implied by the context, nothing to check. */
+  readonly implied: boolean;
+  /** SigPolicyId as a dotted OID (XAdES `urn:oid:` identifiers are read as the OID); other XAdES identifiers as written. */
+  readonly id: string | null;
+  /** The SigPolicyHash digest algorithm as the registry names it (e.g. `SHA-256`), its OID / URI when unknown, null when absent. */
+  readonly digestAlgorithm: string | null;
+  readonly digest: Uint8Array | null;
+  /** Why the identifier could not be read (a FORMAT_FAILURE is already among the FC checks). */
+  readonly problem?: string;
+}
+
 export interface SignatureFacts {
   /** Position of the signature in its container, e.g. `signerInfo[0]`, `Signature[@Id='s1']`. */
   readonly id: string;
@@ -80,6 +97,14 @@ export interface SignatureFacts {
   readonly claimedSigningTime?: Date;
   readonly timestamps: readonly TimestampFact[];
   readonly findings: readonly SeverityFact[];
+  /**
+   * CAdES complete-certificate-references / XAdES CompleteCertificateRefs(V2) (the -C level): the digests of the CA
+   * certificates the signer's path was validated with. The stage checks that each CA certificate of the path it
+   * builds is referenced.
+   */
+  readonly certificateReferences?: readonly { readonly digestOid: string; readonly digest: Uint8Array; readonly label: string }[];
+  /** The signature policy the signature names (signed), when it names one. */
+  readonly signaturePolicy?: SignaturePolicyFact;
   /**
    * Counter-signatures of this signature (CAdES countersignature attribute, XAdES CounterSignature), each the
    * facts of a signature of its own whose signed content is this signature's value. The stage judges each

@@ -26,6 +26,9 @@ import { contentTimestampRules, pastSignatureValidation, signerValidityRules } f
 import { decide } from '../validation/verdict.js';
 import type { SeverityFact, SignatureFacts } from './facts.js';
 import { earliest, validateTimestamps, type TimestampOutcome, type ValidTimestamp } from './timestamps.js';
+import { checkSignaturePolicy, type SignaturePolicyOutcome } from './signature-policy.js';
+import { checkCertificateReferences } from './references.js';
+import { hasUserNotice, qcStatementIds } from './signer-certificate.js';
 
 /** Where the best-signature-time comes from (EN 319 102-1 clause 5.1). */
 export type BestSignatureTimeSource = 'validation-time' | 'signature-timestamp' | 'archive-timestamp';
@@ -61,6 +64,8 @@ export interface SignatureOutcome {
   readonly timestamps: readonly TimestampOutcome[];
   readonly checks: readonly Check[];
   readonly warnings: readonly string[];
+  /** The signature policy it names (EPES), as checked; absent when it names none. */
+  readonly signaturePolicy?: SignaturePolicyOutcome;
   /** The outcomes of its counter-signatures, each a signature of its own. */
   readonly counterSignatures: readonly SignatureOutcome[];
 }
@@ -114,7 +119,10 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
       anchors: ctx.anchors,
     }),
   };
-  const chain = facts.signer ? await validateChain(facts.signer, facts.pool, sigCtx, checks, warnings) : undefined;
+  const keyUsage = policy.signer?.keyUsage;
+  const chain = facts.signer ? await validateChain(facts.signer, facts.pool, sigCtx, checks, warnings, keyUsage ? { targetKeyUsage: keyUsage } : {}) : undefined;
+
+  if (chain) await checkCertificateReferences(facts, chain.chain, ctx, checks);
 
   // --- SAV: every hash and signature the signature relies on ---
   let signatureAlgorithm: ResolvedSignatureAlgorithm | undefined;
@@ -136,6 +144,34 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     }
   }
 
+  // --- VCI: the signature policy it names (EPES), and the signer rules of the validation policy ---
+  const signaturePolicy = await checkSignaturePolicy(facts.signaturePolicy, ctx, checks, warnings);
+  // A signature policy may prescribe the kind of revocation data for the signer (Turkish P3: CRL, P4: OCSP).
+  const prescribed = signaturePolicy?.status === 'PASSED' ? policy.signaturePolicy?.known.find((k) => k.id === signaturePolicy.id)?.signerRevocation : undefined;
+  const signerStatus = chain?.revocation[0];
+  if (prescribed && signerStatus?.kind && signerStatus.kind !== prescribed) {
+    checks.indeterminate(
+      'VCI',
+      'vci.signature-policy-revocation',
+      `signature policy ${signaturePolicy!.id} prescribes ${prescribed.toUpperCase()} for the signer's revocation status; it came from ${signerStatus.kind.toUpperCase()}`,
+      'SIG_CONSTRAINTS_FAILURE',
+    );
+  }
+  const qcRequired = policy.signer?.requiredQcStatements;
+  if (qcRequired && facts.signer) {
+    const have = qcStatementIds(facts.signer);
+    const missing = have ? qcRequired.filter((q) => !have.includes(q)) : qcRequired;
+    if (missing.length) {
+      checks.indeterminate('XCV', 'xcv.qc-statements', `the signer's certificate ${have ? 'lacks' : 'has an unreadable QCStatements extension, so lacks'} the QCStatement(s) ${missing.join(', ')} the validation policy "${policy.name}" requires`, 'CHAIN_CONSTRAINTS_FAILURE');
+    } else checks.pass('XCV', 'xcv.qc-statements', `the signer's certificate carries the required QCStatements ${qcRequired.join(', ')}`);
+  }
+  if (policy.signer?.requireUserNotice && facts.signer && !hasUserNotice(facts.signer)) {
+    checks.indeterminate('XCV', 'xcv.user-notice', `no certificate policy of the signer's certificate carries a userNotice qualifier; the validation policy "${policy.name}" requires one`, 'CHAIN_CONSTRAINTS_FAILURE');
+  }
+  if (policy.signer?.requireSigningTime && !facts.claimedSigningTime) {
+    checks.indeterminate('SAV', 'sav.signing-time-required', `the validation policy "${policy.name}" requires a signed signing time and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
+  }
+
   // --- time-stamps and proof of existence ---
   const ts = await validateTimestamps(facts.timestamps, sigCtx, facts.certificates, checks, warnings);
   const signatureTime = earliest(ts.valid.signature);
@@ -152,6 +188,22 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   // An archive time-stamp covers the signature time-stamps: one earlier than them is out of order (EN 319 102-1 5.6.2.4).
   if (archiveTime && signatureTime && archiveTime.getTime() < signatureTime.getTime()) {
     checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archiveTime.toISOString()} precedes the signature time-stamp ${signatureTime.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
+  }
+  if (policy.timestamps.requireAllValid) {
+    const bad = ts.outcomes.filter((s) => s.status !== 'PASSED' || !s.fact.data).map((s) => `${s.fact.label} ${s.fact.ordinal}${s.fact.data ? ` (${s.status}${s.subIndication ? '/' + s.subIndication : ''})` : ' (covered bytes not computed)'}`);
+    if (bad.length) checks.indeterminate('TST', 'tst.all-valid', `the validation policy "${policy.name}" requires every time-stamp to validate: ${bad.join(', ')} did not`, 'SIG_CONSTRAINTS_FAILURE');
+  }
+  const maxLag = policy.signer?.maxSigningTimeToTimestampSeconds;
+  if (maxLag !== undefined && signatureTime && facts.claimedSigningTime) {
+    const lag = (signatureTime.getTime() - facts.claimedSigningTime.getTime()) / 1000;
+    if (lag > maxLag) {
+      checks.indeterminate(
+        'SAV',
+        'sav.signing-time-to-timestamp',
+        `the claimed signing time ${facts.claimedSigningTime.toISOString()} is ${Math.round(lag)} s before the signature time-stamp ${signatureTime.toISOString()}; the validation policy "${policy.name}" allows ${maxLag} s`,
+        'SIG_CONSTRAINTS_FAILURE',
+      );
+    }
   }
   if (policy.timestamps.requireSignatureTimestamp && !poe) {
     checks.indeterminate('SAV', 'sav.signature-timestamp-required', `the validation policy "${policy.name}" requires a valid signature or archive time-stamp and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
@@ -182,6 +234,7 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     digestAlgorithm: facts.digestAlgorithmName,
     times: { validationTime: ctx.time, claimedSigningTime: facts.claimedSigningTime, bestSignatureTime: best, bestSignatureTimeSource: source },
     timestamps,
+    ...(signaturePolicy ? { signaturePolicy } : {}),
     checks: checks.items,
     warnings,
     counterSignatures,

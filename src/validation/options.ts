@@ -10,7 +10,7 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
-import { fromBase64, sameBytes, toBytes } from '../util/bytes.js';
+import { copyBytes, fromBase64, sameBytes, toBytes } from '../util/bytes.js';
 import { asBytes, loadCertificates, optionObjects, type CertificateInput } from '../pki/inputs.js';
 import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
@@ -51,6 +51,12 @@ export interface VerifyOptions {
   /** Extra certificates for path building (not trusted by themselves). */
   readonly intermediates?: readonly CertificateInput[];
   readonly crls?: readonly CrlInput[];
+  /**
+   * Signature policy documents (EPES) by identifier: a signature naming `id` has its SigPolicyHash checked against
+   * the digest of `document` (in the hash algorithm the signature names). Several documents may share an id.
+   * Identifiers without a document fall back to the digests the validation policy knows (`signaturePolicy.known`).
+   */
+  readonly signaturePolicies?: readonly SignaturePolicyDocumentInput[];
   /** The signed content, for detached signatures. */
   readonly detachedContent?: Uint8Array | ArrayBuffer;
   /** XAdES with several detached references: content by reference URI (or its last path segment). */
@@ -102,6 +108,14 @@ export interface VerifyOptions {
 export type OcspInput = Uint8Array | ArrayBuffer | string | ParsedOcspResponse;
 
 /** Everything a signature validation needs, normalised once per `verify` call. */
+/** A signature policy document the caller supplies (VerifyOptions.signaturePolicies). */
+export interface SignaturePolicyDocumentInput {
+  /** The policy identifier (dotted OID; a `urn:oid:` form is accepted). */
+  readonly id: string;
+  /** The policy document's bytes, exactly as hashed by the signer. */
+  readonly document: Uint8Array | ArrayBuffer;
+}
+
 export interface ValidationContext {
   readonly time: Date;
   /** The policy in force (VerifyOptions.policy with the option overrides applied). */
@@ -121,6 +135,8 @@ export interface ValidationContext {
   readonly warnings: string[];
   /** Revocation source for path validation; when absent, a checker over `crls` only. */
   readonly revocation?: RevocationChecker;
+  /** VerifyOptions.signaturePolicies, read (ids as OIDs, documents as bytes). */
+  readonly signaturePolicyDocuments?: readonly { readonly id: string; readonly document: Uint8Array }[];
   /** VerifyOptions.acceptablePolicies, checked as OIDs. */
   readonly acceptablePolicies?: readonly string[];
   /** Caller-supplied OCSP responses. */
@@ -231,6 +247,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
     }
   }
   const ocspResponses = (options.ocspResponses ?? []).map(loadOcspResponse);
+  const signaturePolicyDocuments = readSignaturePolicyDocuments(options.signaturePolicies);
   const policy = resolvePolicy(options);
   const registry = options.registry ?? getDefaultRegistry();
   const fetcher =
@@ -264,12 +281,25 @@ export function createContext(options: VerifyOptions): ValidationContext {
     intermediates,
     crls,
     detachedContent: options.detachedContent ? toBytes(options.detachedContent) : undefined,
+    ...(signaturePolicyDocuments.length ? { signaturePolicyDocuments } : {}),
     limits,
     cmsLimits: cmsLimitsOf(limits),
     pathLimits: pathLimitsOf(limits),
     xmlLimits: xmlLimitsOf(limits),
     warnings,
   };
+}
+
+/** VerifyOptions.signaturePolicies checked: each an OID (a `urn:oid:` prefix dropped) with its document's bytes (copied: inputs are never written). */
+function readSignaturePolicyDocuments(input: VerifyOptions['signaturePolicies']): { id: string; document: Uint8Array }[] {
+  if (input === undefined) return [];
+  if (!Array.isArray(input)) throw new InvalidOptionError('signaturePolicies must be a list of { id, document }');
+  return input.map((p: SignaturePolicyDocumentInput, i) => {
+    const id = typeof p?.id === 'string' ? p.id.trim().replace(/^urn:oid:/i, '') : undefined;
+    if (!id || !/^[0-2](\.(0|[1-9]\d*))+$/.test(id)) throw new InvalidOptionError(`signaturePolicies[${i}].id: ${JSON.stringify(p?.id)} is not an OID`);
+    if (!(p.document instanceof Uint8Array) && !(p.document instanceof ArrayBuffer)) throw new InvalidOptionError(`signaturePolicies[${i}].document must be bytes (Uint8Array or ArrayBuffer)`);
+    return { id, document: copyBytes(toBytes(p.document)) };
+  });
 }
 
 /**

@@ -38,7 +38,7 @@ import { ParsedCrl } from '../pki/crl.js';
 import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import type { ValidationContext } from '../validation/options.js';
 import { evaluateSignature, type SignatureOutcome } from '../stage/signature.js';
-import type { AlgorithmUse, SeverityFact, SignatureFacts, TimestampFact } from '../stage/facts.js';
+import type { AlgorithmUse, SeverityFact, SignatureFacts, SignaturePolicyFact, TimestampFact } from '../stage/facts.js';
 import { child, childElements, children, DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
 import { MAX_COUNTER_SIGNATURE_DEPTH } from '../limits.js';
 import {
@@ -116,6 +116,7 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
   const sigId = signature.getAttribute('Id');
   const id = input.id ?? (sigId ? `Signature[@Id='${sigId}']` : `Signature[${input.index}]`);
   let counterSignatures: SignatureFacts[] = [];
+  let signaturePolicy: SignaturePolicyFact | undefined;
 
   // --- FC: format checking (XML-DSig structure, EN 319 132-1 XAdES-B) ---
   let structure: SignatureStructure | undefined;
@@ -359,10 +360,9 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     const name = ctx.registry.digestName(certRefDigestOid);
     algorithms.push({ kind: 'digest', role: 'signing-certificate-reference', id: 'sav.signing-certificate-digest', what: `SigningCertificate reference digest ${name}`, digest: name });
   }
-  if (qp?.signaturePolicy) {
-    const p = qp.signaturePolicy;
-    checks.skip('SAV', 'sav.signature-policy', p.implied ? 'SignaturePolicyImplied: the policy is implied by the context and not processed' : `signature policy ${p.identifier ?? '(no identifier)'} is reported but not processed (no policy store)`);
-  }
+  // SignaturePolicyIdentifier (XAdES-EPES): a fact for the stage, which checks it. Only a signed one counts.
+  if (qp?.signaturePolicy && propertiesSigned) signaturePolicy = xadesSignaturePolicy(qp.signaturePolicy, ctx);
+  if (signaturePolicy?.problem) checks.fail('FC', 'fc.signature-policy-identifier', `SignaturePolicyIdentifier is malformed: ${signaturePolicy.problem}`, 'FORMAT_FAILURE');
 
   // --- time-stamp tokens with the bytes each covers (T / LT / LTA) ---
   timestamps = qp ? xadesTimestampFacts(qp, xml, signature, checks, warnings, budget) : [];
@@ -393,6 +393,7 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       claimedSigningTime: propertiesSigned ? qp?.signingTime : undefined,
       timestamps,
       findings,
+      ...(signaturePolicy ? { signaturePolicy } : {}),
       ...(counterSignatures.length ? { counterSignatures } : {}),
     };
   }
@@ -677,3 +678,18 @@ function normalizeDn(s: string): string {
     .join(',');
 }
 
+
+/**
+ * The SignaturePolicyIdentifier as a stage fact: a `urn:oid:` identifier (EN 319 132-1 5.2.9, Qualifier OIDAsURN)
+ * and a bare dotted OID both become the OID; the SigPolicyHash DigestMethod URI becomes the registry's name.
+ */
+function xadesSignaturePolicy(p: NonNullable<QualifyingProperties['signaturePolicy']>, ctx: ValidationContext): SignaturePolicyFact {
+  if (p.implied) return { implied: true, id: null, digestAlgorithm: null, digest: null };
+  const raw = p.identifier?.trim() ?? null;
+  const asOid = raw?.replace(/^urn:oid:/i, '') ?? null;
+  const id = asOid && /^[0-2](\.(0|[1-9]\d*))+$/.test(asOid) ? asOid : raw;
+  const oid = p.digestMethod ? xmlDigestOid(p.digestMethod, ctx.registry) : undefined;
+  const digestAlgorithm = oid ? ctx.registry.digestName(oid) : p.digestMethod;
+  const problem = !raw ? 'SigPolicyId has no Identifier' : !p.digestMethod || !p.digest ? 'SigPolicyHash has no DigestMethod or DigestValue' : undefined;
+  return { implied: false, id, digestAlgorithm, digest: p.digest, ...(problem ? { problem } : {}) };
+}
