@@ -44,14 +44,14 @@ export const LAYERS: readonly { readonly name: string; readonly members: readonl
   { name: 'evidence', members: ['revocation/', 'tsp/'], why: 'OCSP/CRL sources, RFC 3161 tokens, ATSv3 input' },
   {
     name: 'vocabulary',
-    members: ['report/indication', 'report/check', 'report/model', 'report/summary'],
+    members: ['report/indication', 'report/check', 'report/model', 'report/summary', 'report/container'],
     why: 'ETSI indications and the report model: output types (pki, net, revocation, tsp never use them)',
   },
-  { name: 'formats', members: ['cades/', 'xades/'], why: 'format front ends: collect facts (integrity, signer candidate, algorithms, embedded data, times)' },
+  { name: 'formats', members: ['cades/', 'xades/', 'asic/'], why: 'format front ends: collect facts (integrity, signer candidate, algorithms, embedded data, times); asic/ reads ASiC containers' },
   { name: 'trust-sources', members: ['trust/'], why: 'trusted lists and agreements loaded into anchors and TSA services the stage uses' },
   {
     name: 'stage',
-    members: ['stage/', 'validation/', 'tsp/validate', 'tsp/index', 'cades/validate', 'xades/validate', 'xades/timestamps'],
+    members: ['stage/', 'validation/', 'tsp/validate', 'tsp/index', 'cades/validate', 'xades/validate', 'xades/timestamps', 'asic/collect', 'asic/evaluate'],
     why: 'the signature stage: path/XCV, time-stamps and POE, revocation, algorithms, verdict under a policy (per-format drivers until #16 moves them into stage/)',
   },
   { name: 'recognition', members: ['trust/context', 'trust/recognize'], why: 'recognition of a verdict between OTS members (TS 119 612 lists, agreements)' },
