@@ -175,7 +175,9 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
   }
   // --- coverage: every data object must be signed (or time-stamped) by something in the container ---
   const covered = new Set([...coverage.flatMap((c) => c.covers), ...timestamps.flatMap((t) => t.covers)]);
-  const unsigned = structure.dataObjects.filter((d) => !covered.has(d.name)).map((d) => d.name);
+  // An entry whose manifest digest does not match is reported as a mismatch (that signature fails), not as unsigned.
+  const mismatched = new Set(mismatches.map((m) => m.entry));
+  const unsigned = structure.dataObjects.filter((d) => !covered.has(d.name) && !mismatched.has(d.name)).map((d) => d.name);
   // An unsigned file in a signed container is what an attacker adds after signing: a viewer must not present it
   // as signed, so the container as a whole does not pass (its signatures keep their own verdicts).
   if (unsigned.length) checks.fail('FC', 'asic.coverage', `data objects no signature or time-stamp covers: ${unsigned.join(', ')}`, 'FORMAT_FAILURE');

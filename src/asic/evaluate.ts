@@ -61,7 +61,8 @@ export async function containerReport(facts: ContainerFacts, signatures: readonl
     ),
     signatures: facts.coverage,
     timestamps,
-    notCovered: structure.dataObjects.map((d) => d.name).filter((n) => !covered.has(n)),
+    // Entries a manifest names with a wrong digest are in manifestMismatches, not here.
+    notCovered: structure.dataObjects.map((d) => d.name).filter((n) => !covered.has(n) && !facts.manifestMismatches.some((m) => m.entry === n)),
     partiallyCovered,
     manifestMismatches: facts.manifestMismatches,
     checks: facts.checks,
