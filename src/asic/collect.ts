@@ -42,6 +42,9 @@ export interface ContainerFacts {
   readonly warnings: readonly string[];
 }
 
+/** In ASiC-S a CMS signature or time-stamp covers the data object's bytes only (a XAdES reference or an ASiCManifest names it too). */
+const NAME_NOT_SIGNED = (file: string, name: string) => `${file} covers the bytes of ${name}, not its name: the file name is not signed`;
+
 /** `id` under the file it is in (`META-INF/signatures0.xml#S0`), counter-signatures too. */
 function prefixed(f: SignatureFacts, file: string): SignatureFacts {
   return { ...f, id: `${file}#${f.id}`, ...(f.counterSignatures ? { counterSignatures: f.counterSignatures.map((c) => prefixed(c, file)) } : {}) };
@@ -128,6 +131,7 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
     if (single && file.name === 'META-INF/signature.p7s') {
       content = single.data;
       covers = [single.name];
+      warnings.push(NAME_NOT_SIGNED(file.name, single.name));
     } else {
       const naming = manifests.filter((m) => m.sigReference === file.name);
       if (naming.length !== 1) {
@@ -162,6 +166,7 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
   for (const file of structure.timestamps) {
     if (single && file.name === 'META-INF/timestamp.tst') {
       timestamps.push({ file: file.name, token: file.data, data: single.data, covers: [single.name], checks: [] });
+      warnings.push(NAME_NOT_SIGNED(file.name, single.name));
       continue;
     }
     const naming = manifests.filter((m) => m.sigReference === file.name);
