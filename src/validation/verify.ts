@@ -82,7 +82,7 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
   let container: ContainerFacts | undefined;
   if (detected.kind === 'zip') {
     // Loaded on first use like the XML stack: a CAdES-only bundle carries no ZIP reader.
-    const { collectAsic } = await import('../asic/collect.js');
+    const { collectAsic } = await import('../asic/index.js');
     const collected = await collectAsic(detected.bytes, ctx);
     signatures.push(...collected.signatures);
     container = collected.container;
@@ -142,7 +142,7 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
   const outcomes = [];
   for (const f of facts.signatures) outcomes.push(await evaluateSignature(f, ctx));
   const signatures: SignatureReport[] = trust ? await recognizeAll(outcomes, trust, ctx.time) : outcomes.map((o) => o.report);
-  const container = facts.container ? await (await import('../asic/evaluate.js')).containerReport(facts.container, signatures, ctx) : undefined;
+  const container = facts.container ? await (await import('../asic/index.js')).containerReport(facts.container, signatures, ctx) : undefined;
   return {
     tool: { name: 'ots-esig', version: VERSION },
     validationTime: ctx.time.toISOString(),
