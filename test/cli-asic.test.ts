@@ -41,3 +41,30 @@ describe('ots-esig verify on containers', () => {
     expect(junit.stdout).toMatch(/asic\.mimetype: no &quot;mimetype&quot; entry|asic\.mimetype: no "mimetype" entry/);
   });
 });
+
+describe('ots-esig verify --content NAME=FILE (detached XAdES over several files, outside a container)', () => {
+  it('resolves each reference by name; swapping the files fails; a repeated plain --content is a usage error', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { unzipSync } = await import('fflate');
+    const dir = mkdtempSync(join(tmpdir(), 'ots-content-'));
+    try {
+      const files = unzipSync(new Uint8Array(readFileSync('fixtures/asic/kz-asice-xades.asice')));
+      writeFileSync(join(dir, 'signatures0.xml'), files['META-INF/signatures0.xml']!);
+      writeFileSync(join(dir, 'report.csv'), files['data/report.csv']!);
+      const sig = join(dir, 'signatures0.xml');
+      const ok = runCli(['verify', sig, '--content', 'document.txt=fixtures/content/document.txt', '--content', `data/report.csv=${join(dir, 'report.csv')}`, ...common, '--format', 'json']);
+      expect(JSON.parse(ok.stdout).signatures.map((s: { indication: string }) => s.indication)).toEqual(['TOTAL-PASSED']);
+      expect(ok.status).toBe(0);
+      const swapped = runCli(['verify', sig, '--content', `document.txt=${join(dir, 'report.csv')}`, '--content', 'data/report.csv=fixtures/content/document.txt', ...common, '--format', 'json']);
+      expect(JSON.parse(swapped.stdout).signatures[0]).toMatchObject({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE' });
+      expect(swapped.status).toBe(1);
+      const twice = runCli(['verify', sig, '--content', 'fixtures/content/document.txt', '--content', join(dir, 'report.csv'), ...common]);
+      expect(twice.stderr).toMatch(/--content FILE is given twice/);
+      expect(twice.status).not.toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

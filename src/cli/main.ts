@@ -9,7 +9,7 @@ import { runRegress } from './regress-command.js';
 import { runPolicy } from './policy-command.js';
 
 const USAGE = `Usage:
-  ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
+  ots-esig verify <signature-file|folder>... [--content FILE | --content NAME=FILE...] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
                   [--crl FILE]... [--ocsp FILE]... [--online] [--policy NAME|FILE] [--require-revocation] [--at ISO-8601]
                   [--format json|text|etsi-xml|junit] [--jobs N]
                   [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--relying-party CC] [--purpose P]
