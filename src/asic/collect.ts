@@ -68,7 +68,8 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
   // A duplicated name is already a FAILED check; the first of them is the one resolved (never the later one).
   for (const e of structure.entries) if (!e.isDirectory && !byName.has(e.name)) byName.set(e.name, e);
   const allowance = { left: ctx.limits.maxSigners };
-  const single = structure.type === 'ASiC-S' ? structure.dataObjects[0] : undefined;
+  // The ASiC-S data object, when there is exactly one (two are already a FAILED check, and neither is assumed signed).
+  const single = structure.type === 'ASiC-S' && structure.dataObjects.length === 1 ? structure.dataObjects[0] : undefined;
 
   // --- XAdES: detached references resolved to entries by name ---
   for (const file of structure.xades) {
