@@ -4,14 +4,18 @@ import { parsePem } from './util/pem.js';
 
 export type DetectedInput =
   | { readonly kind: 'cms'; readonly der: Uint8Array; readonly encoding: 'der' | 'pem' | 'base64' }
-  | { readonly kind: 'xml'; readonly bytes: Uint8Array };
+  | { readonly kind: 'xml'; readonly bytes: Uint8Array }
+  /** A ZIP archive: an ASiC container (EN 319 162-1), read by asic/. */
+  | { readonly kind: 'zip'; readonly bytes: Uint8Array };
 
 const CMS_PEM_LABELS = new Set(['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA']);
 
-/** Sniffs a signature's container: DER CMS, PEM CMS, bare base64 CMS, or XML. Anything else is rejected. */
+/** Sniffs a signature's container: DER CMS, PEM CMS, bare base64 CMS, XML, or a ZIP (ASiC). Anything else is rejected. */
 export function detectInput(bytes: Uint8Array): DetectedInput {
   if (bytes.length === 0) throw new InputFormatError('input is empty');
   if (bytes[0] === 0x30) return { kind: 'cms', der: bytes, encoding: 'der' };
+  // "PK\x03\x04" (a local file header) or "PK\x05\x06" (the end record of an empty archive).
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6))) return { kind: 'zip', bytes };
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3; // UTF-8 BOM
   while (start < bytes.length && (bytes[start] === 0x20 || bytes[start] === 0x0a || bytes[start] === 0x0d || bytes[start] === 0x09)) start++;
@@ -42,5 +46,5 @@ export function detectInput(bytes: Uint8Array): DetectedInput {
     }
     if (der?.[0] === 0x30) return { kind: 'cms', der, encoding: 'base64' };
   }
-  throw new InputFormatError('input is neither CMS (DER, PEM or base64) nor XML');
+  throw new InputFormatError('input is neither CMS (DER, PEM or base64), XML nor an ASiC container (ZIP)');
 }

@@ -54,6 +54,9 @@ export type {
   TrustListProvenance,
 } from './trust/model.js';
 export { formatEtsiXml } from './report/etsi-xml.js';
+// ASiC containers (EN 319 162-1): verify() reads them; these list and extract what they hold.
+export { openContainer, signedDataObjects, type OpenedContainer, type ContainerFile } from './asic/extract.js';
+export type { ContainerReport, ContainerEntry, ContainerEntryRole, ContainerCoverage, ContainerTimestamp, ContainerType, ManifestMismatch } from './report/container.js';
 export {
   OtsEsigError,
   InputFormatError,

@@ -91,6 +91,23 @@ export interface Limits {
   readonly maxDownloadBytes: number;
   /** Longest wait for one network fetch, in milliseconds. Default 5,000 (`fetchLimits.timeoutMs` still overrides it). */
   readonly downloadTimeoutMs: number;
+  /** Most entries (files and folders) in one ASiC container's ZIP directory. Default 1,000. */
+  readonly maxContainerEntries: number;
+  /**
+   * Most bytes one ASiC container may expand to: the sum of its entries' uncompressed sizes, as declared
+   * and as actually inflated (an entry inflating past its declared size is refused). Default 256 MiB.
+   */
+  readonly maxContainerBytes: number;
+  /**
+   * Highest uncompressed/compressed size ratio of a deflated entry larger than 1 MiB uncompressed (a zip
+   * bomb's signature: DEFLATE reaches ~1,000:1 on zeros; real documents stay well below 100:1). Default 200.
+   */
+  readonly maxCompressionRatio: number;
+  /**
+   * Deepest nesting of containers in containers that is opened (an ASiC-S whose data object is itself a
+   * container is depth 2). Default 3.
+   */
+  readonly maxContainerDepth: number;
 }
 
 export const DEFAULT_LIMITS: Limits = Object.freeze({
@@ -109,6 +126,10 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxXmlWork: 10_000_000,
   maxDownloadBytes: 4 * 1024 * 1024,
   downloadTimeoutMs: 5_000,
+  maxContainerEntries: 1_000,
+  maxContainerBytes: 256 * 1024 * 1024,
+  maxCompressionRatio: 200,
+  maxContainerDepth: 3,
 });
 
 const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof Limits)[];

@@ -156,6 +156,22 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
     expect(await page.getAttribute('[data-testid=error]', 'data-code')).toBe('ERR_INPUT_FORMAT');
   });
 
+  // After the lazy-chunk test: an ASiC-E with XAdES loads the XML chunk.
+  it('checks an ASiC-E container and shows per-file coverage: an entry added after signing stands out as NOT SIGNED', async () => {
+    const ok = await check('fixtures/asic/kz-asice-xades.asice', 'KZ');
+    expect(ok).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'RECOGNIZED' });
+    expect(await page.getAttribute('[data-testid=container]', 'data-indication')).toBe('TOTAL-PASSED');
+    expect(await page.locator('[data-testid=container-file]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-name'), r.getAttribute('data-state')]))).toEqual([
+      ['document.txt', 'signed'],
+      ['data/report.csv', 'signed'],
+    ]);
+    const added = await check('fixtures/asic/kz-asice-xades-entry-added.asice', 'KZ');
+    expect(added.indication).toBe('TOTAL-PASSED'); // the signature itself
+    expect(await page.getAttribute('[data-testid=container]', 'data-indication')).toBe('TOTAL-FAILED');
+    expect(await page.getAttribute('[data-testid=container-file][data-name="added.txt"]', 'data-state')).toBe('NOT SIGNED');
+    await page.screenshot({ path: join(root, 'test-results/portal-asice-added.png'), fullPage: true });
+  });
+
   it('accepts a signature dropped on the drop zone', async () => {
     const bytes = [...readFileSync(join(root, 'fixtures/cades/kg-attached.p7s'))];
     await page.evaluate((data) => {

@@ -76,6 +76,7 @@ const paths = [
   ...list('fixtures/ltv/ocsp', /\.der$/),
   ...list('fixtures/policy', /\.p7s$/),
   ...list('fixtures/gost', /\.(p7s|pem|crl|txt)$/),
+  ...list('fixtures/asic', /\.asic[se]$/),
   ...list('trust-lists', /\.xml$/),
   ...list('trust-lists/json', /\.json$/),
   ...list('trust-lists/agreements', /\.json$/),
@@ -132,6 +133,11 @@ describe('inputs passed as Buffer views into one shared ArrayBuffer are never wr
       };
       await twice(s.file, () => verdict(() => verify(b(s.file), opts)));
     }
+  });
+
+  it('ASiC containers (fixtures/asic)', async () => {
+    const opts: VerifyOptions = { validationTime: new Date('2026-06-01T00:00:00Z'), trustAnchors: [b('pki/kz-root.pem')], timestampAnchors: [b('pki/kz-root.pem')] };
+    for (const f of list('fixtures/asic', /\.asic[se]$/)) await twice(f, () => verdict(() => verify(arena.buf(f), opts)));
   });
 
   it('GOST samples', async () => {

@@ -178,7 +178,9 @@ export function formatBatchText(run: BatchRun): string {
     const verdicts = sigs.map((s) => (s.subIndication ? `${s.indication}/${s.subIndication}` : s.indication));
     // Signer country, and the recognition decision when a relying party was given.
     const detail = sigs.map((s) => `${s.signer?.country ?? '?'}${s.recognition ? ` ${s.recognition.status} in ${s.recognition.relyingParty}` : ''}`).join(', ');
-    return [o.file, String(sigs.length), [...new Set(verdicts)].join(', '), detail];
+    const c = o.report.container;
+    const container = c ? [`container ${c.indication}${c.subIndication ? `/${c.subIndication}` : ''}`] : [];
+    return [o.file, String(sigs.length), [...new Set(verdicts), ...container].join(', '), detail];
   });
   const head = ['file', 'sigs', 'verdict', 'detail'];
   const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
@@ -198,12 +200,18 @@ export function formatBatchText(run: BatchRun): string {
 export function batchJunitCases(run: BatchRun): JunitCase[] {
   return run.outcomes.flatMap((o): JunitCase[] => {
     if (!o.report) return [{ classname: o.file, name: 'signature', error: { message: `${o.error!.code}: ${o.error!.message}` } }];
-    return o.report.signatures.map((s) => {
+    const c = o.report.container;
+    const container: JunitCase[] = !c
+      ? []
+      : c.indication === 'TOTAL-PASSED'
+        ? [{ classname: o.file, name: `container ${c.type}` }]
+        : [{ classname: o.file, name: `container ${c.type}`, failure: { message: `${c.indication}${c.subIndication ? `/${c.subIndication}` : ''}`, detail: [...c.checks.filter((k) => k.status !== 'PASSED').map((k) => `${k.id}: ${k.detail}`), ...c.timestamps.filter((t) => t.status !== 'PASSED').map((t) => `${t.file}: ${t.status}${t.subIndication ? `/${t.subIndication}` : ''}`)].join('\n') } }];
+    return [...container, ...o.report.signatures.map((s) => {
       const name = `${s.id}${s.signer ? ` ${s.signer.subject}` : ''}`;
       if (s.indication === 'TOTAL-PASSED') return { classname: o.file, name };
       const why = s.checks.filter((c) => c.status !== 'PASSED' && c.status !== 'SKIPPED').map((c) => `${c.block} ${c.id}: ${c.detail}`);
       return { classname: o.file, name, failure: { message: `${s.indication}${s.subIndication ? `/${s.subIndication}` : ''}`, detail: why.join('\n') } };
-    });
+    })];
   });
 }
 

@@ -21,7 +21,7 @@ export function parseTime(s: string, flag = '--at'): Date {
 }
 
 /** File name endings taken as signatures when a folder is given. */
-export const SIGNATURE_EXTENSIONS = ['.p7s', '.p7m', '.p7', '.pkcs7', '.cms', '.der', '.pem', '.b64', '.xml', '.xades'];
+export const SIGNATURE_EXTENSIONS = ['.p7s', '.p7m', '.p7', '.pkcs7', '.cms', '.der', '.pem', '.b64', '.xml', '.xades', '.asice', '.sce', '.asics', '.scs', '.bdoc'];
 
 /** One signature file found on the command line, or an entry that could not be read (a per-file error, not the batch's). */
 export interface SignatureEntry {

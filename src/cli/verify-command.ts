@@ -39,8 +39,9 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   if (single && format !== 'junit') {
     const report = await verify(readFile(files[0]!, 'signature file'), await buildVerifyOptions(flagValues));
     process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'etsi-xml' ? formatEtsiXml(report) : formatText(report));
-    // With --relying-party, success also needs every signature RECOGNIZED.
-    return report.signatures.every((s) => s.indication === 'TOTAL-PASSED' && (!s.recognition || s.recognition.status === 'RECOGNIZED')) ? 0 : 1;
+    // With --relying-party, success also needs every signature RECOGNIZED; a container must pass as a whole too.
+    const containerOk = !report.container || report.container.indication === 'TOTAL-PASSED';
+    return containerOk && report.signatures.every((s) => s.indication === 'TOTAL-PASSED' && (!s.recognition || s.recognition.status === 'RECOGNIZED')) ? 0 : 1;
   }
 
   if (entries.length === 0) throw new UsageError('no signature files found');
@@ -65,5 +66,7 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   );
   const s = run.summary;
   const unrecognized = run.outcomes.some((o) => o.report?.signatures.some((sg) => sg.recognition && sg.recognition.status !== 'RECOGNIZED'));
-  return s.errors === 0 && s.passed === s.signatures && !unrecognized ? 0 : 1;
+  // A container with an unsigned entry or only a time-stamp has no failing signature: its own result counts.
+  const containerNotPassed = run.outcomes.some((o) => o.report?.container && o.report.container.indication !== 'TOTAL-PASSED');
+  return s.errors === 0 && s.passed === s.signatures && !unrecognized && !containerNotPassed ? 0 : 1;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { agreementSignerArg } from './agreement-command.js';
 import type { VerifyOptions } from '../validation/options.js';
@@ -12,7 +13,8 @@ import { UsageError } from './errors.js';
 
 /** The flags of `ots-esig verify` that shape validation (shared by the single-file and batch paths). */
 export const VERIFY_FLAGS = {
-  content: { type: 'string' },
+  /** The signed content of a detached signature: `FILE`, or `NAME=FILE` (repeatable) for a XAdES whose references name several files. */
+  content: { type: 'string', multiple: true },
   'trust-anchor': { type: 'string', multiple: true },
   /** Certificates trusted as time-stamping authorities (a TSA certificate or the CA issuing TSA certificates); --trust-anchor is not. */
   'tsa-anchor': { type: 'string', multiple: true },
@@ -66,7 +68,7 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
   return {
     ...algorithms,
     ...(values.policy !== undefined ? { policy: loadPolicy(values.policy) } : {}),
-    detachedContent: values.content ? readFile(values.content, 'content file') : undefined,
+    ...contentOptions(values.content ?? []),
     trustAnchors: (values['trust-anchor'] ?? []).map((f) => readFile(f, 'trust anchor')),
     timestampAnchors: (values['tsa-anchor'] ?? []).map((f) => readFile(f, 'time-stamp anchor')),
     intermediates: (values.intermediates ?? []).map((f) => readFile(f, 'intermediates file')),
@@ -83,6 +85,27 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     relyingParty: values['relying-party'],
     purpose: values.purpose,
   };
+}
+
+/**
+ * `--content FILE` (the one detached content) and `--content NAME=FILE` (content by reference URI, repeatable).
+ * A value that names an existing file is a file even when it contains "=".
+ */
+export function contentOptions(values: readonly string[]): Pick<VerifyOptions, 'detachedContent' | 'detachedFiles'> {
+  let single: Uint8Array | undefined;
+  const named = new Map<string, Uint8Array>();
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq > 0 && !existsSync(v)) {
+      const name = v.slice(0, eq);
+      if (named.has(name)) throw new UsageError(`--content ${name}= is given twice`);
+      named.set(name, readFile(v.slice(eq + 1), `content file for ${name}`));
+    } else {
+      if (single) throw new UsageError('--content FILE is given twice; name each file of a multi-file signature with --content NAME=FILE');
+      single = readFile(v, 'content file');
+    }
+  }
+  return { ...(single ? { detachedContent: single } : {}), ...(named.size ? { detachedFiles: named } : {}) };
 }
 
 /** `--policy NAME|FILE`: a preset by name, else a JSON file read and checked by parsePolicy (errors name the bad field). */

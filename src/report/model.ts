@@ -1,5 +1,6 @@
 import type { Check } from '../etsi/check.js';
 import type { Indication, SubIndication } from '../etsi/indication.js';
+import type { ContainerReport } from './container.js';
 
 /** ISO-8601 UTC instant, as every time in a report is written. */
 export type IsoTime = string;
@@ -229,4 +230,6 @@ export interface ValidationReport {
   readonly trust?: TrustReport;
   /** The validation policy the verdicts were reached under: its name and the SHA-256 of its canonical JSON (src/policy/parse.ts). */
   readonly policy: { readonly name: string; readonly sha256: string };
+  /** For an ASiC container: its entries, what each signature covers, its findings and overall result (report/container.ts). */
+  readonly container?: ContainerReport;
 }

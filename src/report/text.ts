@@ -1,3 +1,4 @@
+import { containerBlock } from './container-text.js';
 import type { RecognitionReport, SignatureReport, TrustReport, ValidationReport } from './model.js';
 
 /** A report for people: one block per signature, the verdict first, then why. */
@@ -11,9 +12,10 @@ export function formatText(report: ValidationReport): string {
     out.push('');
     out.push(...signatureBlock(s, i));
   });
+  if (report.container) out.push('', ...containerBlock(report.container));
   const passed = report.signatures.filter((s) => s.indication === 'TOTAL-PASSED').length;
   out.push('');
-  out.push(`${passed} of ${report.signatures.length} signature(s) TOTAL-PASSED`);
+  out.push(`${passed} of ${report.signatures.length} signature(s) TOTAL-PASSED${report.container ? `; container ${report.container.indication}` : ''}`);
   return out.join('\n') + '\n';
 }
 

@@ -17,6 +17,7 @@ import { createContext, resolvePolicy, type ValidationContext, type VerifyOption
 import { addRecognition, agreementsUnder, applyTrust, checkRecognitionInputs, loadTrustSet, prepareTrust, type PreparedTrust } from '../trust/context.js';
 import type { TrustOptions } from '../trust/inputs.js';
 import { policyIdentity } from '../policy/parse.js';
+import type { ContainerFacts } from '../asic/collect.js';
 
 export type SignatureInput = Uint8Array | ArrayBuffer | string;
 
@@ -31,6 +32,8 @@ export interface CollectedFacts {
   readonly ctx: ValidationContext;
   readonly trust: PreparedTrust | undefined;
   readonly signatures: readonly SignatureFacts[];
+  /** For an ASiC container: what the container adds (structure, coverage, its time-stamps). */
+  readonly container?: ContainerFacts;
 }
 
 /**
@@ -77,7 +80,14 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
   // Collection sees the lists' anchors too (a signer that is itself an anchor, where issuer fetching stops).
   const ctx = trust ? applyTrust(base, trust).ctx : base;
   const signatures: SignatureFacts[] = [];
-  if (detected.kind === 'cms') {
+  let container: ContainerFacts | undefined;
+  if (detected.kind === 'zip') {
+    // Loaded on first use like the XML stack: a CAdES-only bundle carries no ZIP reader.
+    const { collectAsic } = await import('../asic/index.js');
+    const collected = await collectAsic(detected.bytes, ctx);
+    signatures.push(...collected.signatures);
+    container = collected.container;
+  } else if (detected.kind === 'cms') {
     const sig = parseCades(detected.der, ctx.cmsLimits);
     // Counter-signatures count against limits.maxSigners with the SignerInfos: one allowance for the whole SignedData.
     const allowance = { left: ctx.limits.maxSigners - sig.signers.length };
@@ -115,7 +125,7 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
     };
     for (const [i, f] of signatures.entries()) signatures[i] = await withIssuers(f);
   }
-  return { ctx: base, trust, signatures };
+  return { ctx: base, trust, signatures, ...(container ? { container } : {}) };
 }
 
 /**
@@ -136,6 +146,7 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
   const reports: SignatureReport[] = [];
   for (const o of outcomes) reports.push(await signatureReport(o));
   const signatures = trust ? await recognizeAll(outcomes, reports, trust, ctx.time) : reports;
+  const container = facts.container ? await (await import('../asic/index.js')).containerReport(facts.container, signatures, ctx) : undefined;
   return {
     tool: { name: 'ots-esig', version: VERSION },
     validationTime: ctx.time.toISOString(),
@@ -143,6 +154,7 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
     warnings: ctx.warnings,
     ...(applied ? { trust: applied.report } : {}),
     policy: await policyIdentity(ctx.policy),
+    ...(container ? { container } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { CertificateSummary, Check, SignatureReport, ValidationReport } from 'ots-esig';
+import type { CertificateSummary, Check, ContainerReport, SignatureReport, ValidationReport } from 'ots-esig';
 
 type Child = Node | string | null | undefined | false;
 
@@ -119,6 +119,36 @@ function signatureCard(sig: SignatureReport): HTMLElement {
   );
 }
 
+const CONTAINER_TEXT: Record<string, string> = {
+  'TOTAL-PASSED': 'Every file in the container is signed and every signature is valid',
+  'TOTAL-FAILED': 'The container is NOT valid',
+  INDETERMINATE: 'The container could not be confirmed',
+};
+
+/** An ASiC container: its verdict and, per file, which signatures or time-stamps cover it (unsigned files stand out). */
+function containerCard(c: ContainerReport): HTMLElement {
+  const label = c.subIndication ? `${c.indication} / ${c.subIndication}` : c.indication;
+  const coveredBy = (name: string) => [...c.signatures.filter((s) => s.covers.includes(name)).map((s) => s.signature), ...c.timestamps.filter((t) => t.covers.includes(name)).map((t) => `time-stamp ${t.file}`)];
+  const rows = c.entries
+    .filter((e) => e.role === 'data')
+    .map((e) => {
+      const by = coveredBy(e.name);
+      const mismatch = c.manifestMismatches.find((m) => m.entry === e.name);
+      const state = mismatch ? 'changed after signing' : by.length === 0 ? 'NOT SIGNED' : c.partiallyCovered.includes(e.name) ? 'signed by some signatures only' : 'signed';
+      const cls = mismatch || by.length === 0 ? 'bad' : c.partiallyCovered.includes(e.name) ? 'warn' : 'ok';
+      return h('tr', { class: cls, 'data-testid': 'container-file', 'data-name': e.name, 'data-state': state }, h('td', {}, h('code', {}, e.name)), h('td', {}, `${e.size} bytes${e.nested ? ` · ${e.nested.detail}` : ''}`), h('td', {}, state), h('td', {}, by.join(', ')));
+    });
+  const problems = [...c.checks.filter((k) => k.status !== 'PASSED').map((k) => `${k.subIndication ?? k.status}: ${k.detail}`), ...c.warnings];
+  return h(
+    'article',
+    { class: 'card result', 'data-testid': 'container', 'data-indication': c.indication, 'data-sub-indication': c.subIndication ?? '' },
+    h('div', { class: `verdict ${VERDICT_CLASS[c.indication] ?? 'warn'}` }, h('span', { class: 'verdict-text' }, CONTAINER_TEXT[c.indication] ?? c.indication), h('code', { class: 'verdict-code' }, label)),
+    h('p', { class: 'muted' }, `${c.type} container · mimetype ${c.mimetype ?? 'absent'} · ${c.entries.length} entries`),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'file'), h('th', {}, 'size'), h('th', {}, 'state'), h('th', {}, 'covered by'))), h('tbody', {}, ...rows)),
+    problems.length > 0 && h('ul', { class: 'reasons' }, ...problems.map((p) => h('li', { class: 'warn' }, p))),
+  );
+}
+
 export function renderReport(report: ValidationReport): HTMLElement {
   const lists = report.trust?.lists ?? [];
   const trustLine = lists.length ? ` · ${lists.filter((l) => l.usable).length}/${lists.length} trust lists usable` : '';
@@ -126,6 +156,7 @@ export function renderReport(report: ValidationReport): HTMLElement {
     'div',
     {},
     h('p', { class: 'muted' }, `${report.signatures.length} signature(s) · validated at ${report.validationTime} · ${report.tool.name} ${report.tool.version}${trustLine}`),
+    report.container && containerCard(report.container),
     ...report.signatures.map(signatureCard),
     // Run-level notes (mostly about the trust data in use) come after the verdicts, folded.
     report.warnings.length > 0 &&
