@@ -97,6 +97,18 @@ export default defineConfig([
     sourcemap,
   },
   {
+    // `ots-esig/server` (Node only: Fastify, piscina, BullMQ) and the worker module its pool runs.
+    // Its own build: neither the browser bundle nor dist/cli.js contains it (`serve` and `queue`
+    // load dist/server.js at run time).
+    entry: { server: 'src/server/index.ts', 'server-worker': 'src/server/worker.ts' },
+    format: ['esm'],
+    dts: { entry: { server: 'src/server/index.ts' } },
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    esbuildPlugins: [keepGostNotices],
+  },
+  {
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     platform: 'node',

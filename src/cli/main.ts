@@ -7,6 +7,7 @@ import { runVerify } from './verify-command.js';
 import { runTrustList } from './trust-list-command.js';
 import { runRegress } from './regress-command.js';
 import { runPolicy } from './policy-command.js';
+import { runServe } from './serve-command.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
@@ -19,6 +20,8 @@ const USAGE = `Usage:
   ots-esig regress --trust-list NEW... [--baseline OLD... | --expect MANIFEST] [--write-expect FILE]
                    [verify flags: --list-signer, --agreement, --relying-party, --at ...] [--format text|json|junit] CORPUS_DIR
   ots-esig policy show [default|lenient]
+  ots-esig serve [--host 127.0.0.1] [--port 8080] [--config FILE] [verify trust flags: --trust-list, --list-signer, --agreement,
+                 --trust-anchor, --tsa-anchor, --crl, --policy, --relying-party ...]
   ots-esig --version | --help
 
 Recognition: --trust-list takes TS 119 612 XML or JSON lists; --list-signer pins certificates allowed to sign
@@ -53,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runRegress(rest, new URL(import.meta.url));
       case 'policy':
         return runPolicy(rest);
+      case 'serve':
+        return await runServe(rest, new URL(import.meta.url));
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);
