@@ -58,7 +58,7 @@ export async function runServe(args: string[], cliUrl: URL): Promise<number> {
     const stop = (signal: string) => {
       process.stderr.write(`ots-esig: ${signal}: draining in-flight requests\n`);
       // Anything still holding the loop after the drain must not keep the process up.
-      service.close().then(
+      service.shutdown().then(
         () => {
           setTimeout(() => process.exit(0), 200).unref();
           resolve(0);

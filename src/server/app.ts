@@ -32,6 +32,8 @@ export interface Service {
   readonly metrics: ServiceMetrics;
   /** Stops accepting requests, lets the ones in flight finish, stops the refresh timer and the workers. */
   close(): Promise<void>;
+  /** SIGTERM: not ready at once, still serving for config.drainDelayMs, then close(). */
+  shutdown(): Promise<void>;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -108,7 +110,7 @@ export function buildService(options: ServiceOptions): Service {
 
   app.post<{ Querystring: { format?: string } }>(
     '/v1/verify',
-    { schema: { body: VERIFY_BODY_SCHEMA, querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'etsi-xml'] } } } } },
+    { schema: { body: { content: { 'application/json': { schema: VERIFY_BODY_SCHEMA } } }, querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'etsi-xml'] } } } } },
     async (req, reply) => {
       const etsiXml = req.query.format === 'etsi-xml';
       const task = req.isMultipart() ? await multipartTask(req, config.bodyLimitBytes) : jsonTask(req.body as JsonVerifyBody);
@@ -158,7 +160,9 @@ export function buildService(options: ServiceOptions): Service {
   );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  let draining = false;
   app.get('/readyz', async (_req, reply) => {
+    if (draining) return sendError(reply, 503, 'ERR_DRAINING', 'shutting down');
     const s = trust.current;
     if (!s?.usable) return sendError(reply, 503, 'ERR_NOT_READY', trust.lastRefresh?.error ?? 'no usable trust material is loaded', { 'retry-after': '5' });
     return { status: 'ready', snapshot: s.id, loadedAt: s.loadedAt };
@@ -189,6 +193,11 @@ export function buildService(options: ServiceOptions): Service {
         await pool.close();
       })();
       return closing;
+    },
+    async shutdown() {
+      draining = true;
+      if (config.drainDelayMs > 0) await new Promise((r) => setTimeout(r, config.drainDelayMs));
+      await this.close();
     },
   };
 }

@@ -31,7 +31,7 @@ export interface ServiceConfig {
   readonly refreshIntervalSeconds: number;
   /** Worker threads verifying signatures. */
   readonly workers: number;
-  /** Requests waiting for a worker beyond this answer 503 with Retry-After. */
+  /** Requests waiting for a worker beyond this answer 503 with Retry-After (0: no waiting, refused whenever every worker is busy). */
   readonly maxQueue: number;
   /** Per-request verification time limit (queue wait included); the worker is terminated past it (504). */
   readonly requestTimeoutMs: number;
@@ -42,6 +42,12 @@ export interface ServiceConfig {
    * a preset name or a policy JSON file. Any other policy document is refused (400).
    */
   readonly dssPolicies: Readonly<Record<string, string>>;
+  /**
+   * On SIGTERM, /readyz answers 503 at once and requests are still accepted for this long (a load
+   * balancer stops sending meanwhile; connections already queued in the kernel are served), then
+   * the listener closes and in-flight requests finish.
+   */
+  readonly drainDelayMs: number;
   /** pino level; `silent` turns request logs off. */
   readonly logLevel: string;
 }
@@ -66,12 +72,13 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   requestTimeoutMs: 10_000,
   bodyLimitBytes: 10 * 1024 * 1024,
   dssPolicies: {},
+  drainDelayMs: 1000,
   logLevel: 'info',
 };
 
 const LISTS = ['trustLists', 'listSigners', 'agreements', 'trustAnchors', 'tsaAnchors', 'intermediates', 'crls', 'ocsp', 'algorithms'] as const;
 const PATH_LISTS = new Set<string>(['trustLists', 'listSigners', 'agreements', 'trustAnchors', 'tsaAnchors', 'intermediates', 'crls', 'ocsp']);
-const NUMBERS = ['port', 'refreshIntervalSeconds', 'workers', 'maxQueue', 'requestTimeoutMs', 'bodyLimitBytes'] as const;
+const NUMBERS = ['port', 'refreshIntervalSeconds', 'workers', 'maxQueue', 'requestTimeoutMs', 'bodyLimitBytes', 'drainDelayMs'] as const;
 const STRINGS = ['host', 'policy', 'relyingParty', 'purpose', 'logLevel'] as const;
 const BOOLEANS = ['online', 'requireRevocation'] as const;
 

@@ -11,7 +11,7 @@ import type { ValidationPolicy } from '../policy/model.js';
 import { parsePolicy } from '../policy/parse.js';
 import { POLICY_PRESETS } from '../policy/presets.js';
 import { loadTrustLists } from '../trust/load.js';
-import type { VerifyOptions } from '../validation/options.js';
+import { loadCertificates, loadCrls, loadOcspResponse, type VerifyOptions } from '../validation/options.js';
 import { AlgorithmRegistry } from '../crypto/registry.js';
 
 export interface NamedBytes {
@@ -72,7 +72,7 @@ export function resolveRequestPolicy(policy: unknown): ValidationPolicy | string
 
 /**
  * VerifyOptions from material: trusted lists loaded and their signatures checked (once per snapshot, the
- * TrustSet is reused by every request), certificates and CRLs as bytes (parsed per verification).
+ * TrustSet is reused by every request), certificates, CRLs and OCSP responses parsed.
  */
 export async function optionsFromMaterial(m: TrustMaterial): Promise<VerifyOptions> {
   const signers = m.listSigners.map((s) => s.data);
@@ -88,11 +88,13 @@ export async function optionsFromMaterial(m: TrustMaterial): Promise<VerifyOptio
   return {
     ...(await loadAlgorithms(m.algorithms ?? [])),
     ...(policy !== undefined ? { policy } : {}),
-    trustAnchors: m.trustAnchors.map((f) => f.data),
-    timestampAnchors: m.tsaAnchors.map((f) => f.data),
-    intermediates: m.intermediates.map((f) => f.data),
-    crls: m.crls.map((f) => f.data),
-    ocspResponses: m.ocsp.map((f) => f.data),
+    // Parsed once per snapshot, not per request: the same objects every time, so their signature
+    // checks are memoised (src/pki/cache.ts) and the anchor pool is built once.
+    trustAnchors: m.trustAnchors.flatMap((f) => loadCertificates(f.data)),
+    timestampAnchors: m.tsaAnchors.flatMap((f) => loadCertificates(f.data)),
+    intermediates: m.intermediates.flatMap((f) => loadCertificates(f.data)),
+    crls: m.crls.flatMap((f) => loadCrls(f.data)),
+    ocspResponses: m.ocsp.map((f) => loadOcspResponse(f.data)),
     online: m.online === true,
     requireRevocation: m.requireRevocation === true,
     ...(trustLists ? { trustLists } : {}),

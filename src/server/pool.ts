@@ -50,7 +50,7 @@ export class VerifyPool {
       return (await this.#piscina.run(task, { signal })) as VerifyResult;
     } catch (e) {
       const err = e as Error;
-      if (/queue is at limit/i.test(err.message)) {
+      if (/queue is at limit|no task queue available/i.test(err.message)) {
         throw new HttpError(503, 'ERR_BUSY', 'the verification queue is full; retry later', { 'retry-after': '1' });
       }
       if (signal.aborted || err.name === 'AbortError') {

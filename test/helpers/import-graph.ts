@@ -56,7 +56,7 @@ export const LAYERS: readonly { readonly name: string; readonly members: readonl
   },
   { name: 'recognition', members: ['trust/context', 'trust/recognize'], why: 'recognition of a verdict between OTS members (TS 119 612 lists, agreements)' },
   { name: 'output', members: ['report/', 'maintain/'], why: 'report renderers (text, ETSI XML), trust-list maintenance tools' },
-  { name: 'api', members: ['validation/verify', 'index', 'node', 'gost', 'cli/'], why: 'verify() runs the pipeline; entry points and CLI' },
+  { name: 'api', members: ['validation/verify', 'index', 'node', 'gost', 'cli/', 'server/'], why: 'verify() runs the pipeline; entry points, CLI and the HTTP service / queue (Node only)' },
 ];
 
 export function layerOf(module: string): number | undefined {
