@@ -4,16 +4,17 @@ import { VERIFY_FLAGS } from './verify-options.js';
 
 type ServerModule = typeof import('../server/index.js');
 
+
 /** The verify flags that make sense for a service (not per-file ones: --content, --at, --jobs). */
 const { content: _content, at: _at, ...TRUST_FLAGS } = VERIFY_FLAGS;
 
 /**
- * The built server module, loaded only by `serve` and `queue` (a computed specifier, so the bundler
- * leaves it out of dist/cli.js: `verify` never loads Fastify, piscina or BullMQ).
+ * The server module, loaded only by `serve` and `queue`. The CLI build maps this import to the
+ * separately built dist/server.js (tsup.config.ts), so dist/cli.js does not contain it and
+ * `verify` never loads Fastify, piscina or BullMQ.
  */
-export async function loadServerModule(cliUrl: URL): Promise<ServerModule> {
-  const spec = new URL('./server.js', cliUrl).href;
-  return (await import(/* @vite-ignore */ spec)) as ServerModule;
+export async function loadServerModule(): Promise<ServerModule> {
+  return import('../server/index.js');
 }
 
 /** `ots-esig serve`: the validation service until SIGTERM / SIGINT (in-flight requests finish; exit 0). */
@@ -30,7 +31,7 @@ export async function runServe(args: string[], cliUrl: URL): Promise<number> {
     port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535 (got "${values.port}")`);
   }
-  const server = await loadServerModule(cliUrl);
+  const server = await loadServerModule();
   const fromFile = values.config ? server.readConfigFile(values.config) : {};
   const fromFlags = {
     host: values.host,

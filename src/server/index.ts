@@ -5,3 +5,4 @@ export { TrustStore, type Snapshot, type ListStatus, type RefreshResult } from '
 export { dssReports, dssSimpleReport, type DssDataToValidate, type DssRemoteDocument } from './dss.js';
 export { openApiDocument } from './openapi.js';
 export { HttpError } from './errors.js';
+export { addJobs, startWorker, queueReport, publishSnapshot, type QueueJobData, type QueueJobResult, type QueueReport } from './queue.js';

@@ -128,7 +128,7 @@ async function readAll(paths: readonly string[], what: string): Promise<NamedByt
   );
 }
 
-async function readMaterial(c: ServiceConfig): Promise<MaterialFields> {
+export async function readMaterial(c: ServiceConfig): Promise<MaterialFields> {
   let policy: MaterialFields['policy'];
   if (c.policy !== undefined) {
     if (POLICY_PRESETS[c.policy]) policy = { preset: c.policy };
@@ -157,7 +157,7 @@ async function readMaterial(c: ServiceConfig): Promise<MaterialFields> {
  * never swapped in. Every configured list must verify (signature and structure): a list that
  * stopped verifying is a failed refresh, not a silently smaller set.
  */
-async function verifyMaterial(m: TrustMaterial): Promise<ListStatus[]> {
+export async function verifyMaterial(m: TrustMaterial): Promise<ListStatus[]> {
   const options = await optionsFromMaterial(m);
   createContext(options); // parses anchors, intermediates, CRLs, OCSP responses and the policy
   for (const a of m.agreements) parseAgreementJson(new TextDecoder().decode(a.data), a.name);
