@@ -41,6 +41,14 @@ const keepGostNotices: EsbuildPlugin = {
   },
 };
 
+// The CLI's dynamic import of src/server/index.ts stays an import of the built dist/server.js.
+const serverExternal: EsbuildPlugin = {
+  name: 'server-module-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/server\/index\.js$/ }, () => ({ path: './server.js', external: true }));
+  },
+};
+
 export default defineConfig([
   {
     // `gost` is the optional sub-path export `ots-esig/gost`: a separate bundle, so the main entry
@@ -116,6 +124,7 @@ export default defineConfig([
     sourcemap,
     banner: { js: '#!/usr/bin/env node' },
     // `verify --gost` loads node-gost-crypto (a devDependency, so bundled here too).
-    esbuildPlugins: [keepGostNotices],
+    // `serve` / `queue` import the server module: left as `import('./server.js')`, the build above.
+    esbuildPlugins: [keepGostNotices, serverExternal],
   },
 ]);

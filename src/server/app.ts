@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { POLICY_PRESETS } from '../policy/presets.js';
-import type { ValidationReport, SignatureReport } from '../report/model.js';
 import type { ServiceConfig } from './config.js';
-import { dssReports, type DssDataToValidate } from './dss.js';
+import type { DssDataToValidate } from './dss.js';
 import { HttpError, statusForCode } from './errors.js';
 import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { dssBodyValidationSchema, openApiDocument, VERIFY_BODY_SCHEMA } from './openapi.js';
@@ -95,17 +94,13 @@ export function buildService(options: ServiceOptions): Service {
   });
 
   /** Verifies under the snapshot in force now; a failed verification becomes an HttpError. */
-  async function run(task: Omit<VerifyTask, 'snapshot'>): Promise<{ report: ValidationReport; etsiXml?: string }> {
+  async function run(task: Omit<VerifyTask, 'snapshot'>): Promise<string> {
     const snapshot = trust.current;
     if (!snapshot?.usable) throw new HttpError(503, 'ERR_NOT_READY', 'no usable trust material is loaded', { 'retry-after': '5' });
     const result = await pool.run({ ...task, snapshot: { id: snapshot.id, material: snapshot.shared } });
     if (!result.ok) throw new HttpError(statusForCode(result.error.code), result.error.code, result.error.message);
-    const count = (s: SignatureReport) => {
-      metrics.verdicts.inc({ indication: s.indication, recognition: s.recognition?.status ?? 'none' });
-      for (const c of s.counterSignatures ?? []) count(c);
-    };
-    result.report.signatures.forEach(count);
-    return result;
+    for (const v of result.verdicts) metrics.verdicts.inc(v);
+    return result.body;
   }
 
   app.post<{ Querystring: { format?: string } }>(
@@ -114,16 +109,15 @@ export function buildService(options: ServiceOptions): Service {
     async (req, reply) => {
       const etsiXml = req.query.format === 'etsi-xml';
       const task = req.isMultipart() ? await multipartTask(req, config.bodyLimitBytes) : jsonTask(req.body as JsonVerifyBody);
-      const result = await run({ ...task, etsiXml });
-      if (etsiXml) return reply.type('application/xml; charset=utf-8').send(result.etsiXml);
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(result.report, null, 2) + '\n');
+      const body = await run({ ...task, output: etsiXml ? 'etsi-xml' : 'json' });
+      return reply.type(etsiXml ? 'application/xml; charset=utf-8' : 'application/json; charset=utf-8').send(body);
     },
   );
 
   app.post<{ Body: DssDataToValidate; Querystring: { relyingParty?: string } }>(
     '/services/rest/validation/validateSignature',
     { schema: { body: dssBodyValidationSchema(), querystring: { type: 'object', properties: { relyingParty: { type: 'string', pattern: '^[A-Z]{2}$' } } } } },
-    async (req) => {
+    async (req, reply) => {
       const body = req.body;
       const signed = body.signedDocument;
       if (!signed?.bytes) throw new HttpError(400, 'ERR_BAD_REQUEST', 'signedDocument.bytes is required (digest-only documents are not supported)');
@@ -153,9 +147,9 @@ export function buildService(options: ServiceOptions): Service {
         ...(req.query.relyingParty ? { relyingParty: req.query.relyingParty } : {}),
         ...(validationTime ? { validationTime } : {}),
         ...(policy !== undefined ? { policy } : {}),
-        etsiXml: true,
+        output: { dss: { documentName: signed.name ?? null, signatureId: body.signatureId ?? null } },
       });
-      return dssReports(result.report, result.etsiXml!, signed.name ?? null, body.signatureId);
+      return reply.type('application/json; charset=utf-8').send(result);
     },
   );
 
@@ -214,7 +208,7 @@ interface JsonVerifyBody {
   readonly policy?: unknown;
 }
 
-function jsonTask(body: JsonVerifyBody): Omit<VerifyTask, 'snapshot'> {
+function jsonTask(body: JsonVerifyBody): Omit<VerifyTask, 'snapshot' | 'output'> {
   const documents = (body.documents ?? []).map((d, i) => ({ ...(d.name ? { name: d.name } : {}), content: decodeBase64(d.content, `documents[${i}].content`) }));
   const validationTime = checkTime(body.validationTime, 'validationTime');
   return {
@@ -227,7 +221,7 @@ function jsonTask(body: JsonVerifyBody): Omit<VerifyTask, 'snapshot'> {
 }
 
 /** multipart/form-data: a `signature` file, `document` files (their file names name them), text fields. */
-async function multipartTask(req: FastifyRequest, limit: number): Promise<Omit<VerifyTask, 'snapshot'>> {
+async function multipartTask(req: FastifyRequest, limit: number): Promise<Omit<VerifyTask, 'snapshot' | 'output'>> {
   let signature: Uint8Array | undefined;
   const documents: { name?: string; content: Uint8Array }[] = [];
   const fields: Record<string, string> = {};

@@ -1,6 +1,4 @@
 /** What the main thread sends a worker for one verification, and what comes back (plain, cloneable data). */
-import type { ValidationReport } from '../report/model.js';
-
 export interface VerifyTask {
   readonly snapshot: { readonly id: string; readonly material: SharedArrayBuffer };
   readonly signature: Uint8Array;
@@ -11,10 +9,19 @@ export interface VerifyTask {
   readonly validationTime?: string;
   /** A preset name or a policy object (policies/policy.schema.json). */
   readonly policy?: unknown;
-  /** Also render the ETSI TS 119 102-2 XML report (in the worker: rendering stays off the event loop). */
-  readonly etsiXml?: boolean;
+  /**
+   * The answer to render, in the worker (serialising stays off the event loop): the JSON report,
+   * the ETSI TS 119 102-2 XML, or DSS's WSReportsDTO.
+   */
+  readonly output: 'json' | 'etsi-xml' | { readonly dss: { readonly documentName: string | null; readonly signatureId: string | null } };
+}
+
+/** Per signature (counter-signatures included), for the verdict metrics. */
+export interface VerdictTally {
+  readonly indication: string;
+  readonly recognition: string;
 }
 
 export type VerifyResult =
-  | { readonly ok: true; readonly report: ValidationReport; readonly etsiXml?: string }
+  | { readonly ok: true; readonly body: string; readonly verdicts: readonly VerdictTally[] }
   | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };

@@ -8,7 +8,9 @@ import { formatEtsiXml } from '../report/etsi-xml.js';
 import type { VerifyOptions } from '../validation/options.js';
 import { verify } from '../validation/verify.js';
 import { decodeMaterial, optionsFromMaterial, resolveRequestPolicy } from './material.js';
-import type { VerifyResult, VerifyTask } from './task.js';
+import { dssReports } from './dss.js';
+import type { VerdictTally, VerifyResult, VerifyTask } from './task.js';
+import type { SignatureReport } from '../report/model.js';
 
 let cached: { id: string; options: Promise<VerifyOptions> } | undefined;
 
@@ -41,7 +43,20 @@ export default async function verifyTask(task: VerifyTask): Promise<VerifyResult
     const policy = resolveRequestPolicy(task.policy);
     if (policy !== undefined) Object.assign(options, { policy });
     const report = await verify(task.signature, options);
-    return task.etsiXml ? { ok: true, report, etsiXml: formatEtsiXml(report) } : { ok: true, report };
+    const verdicts: VerdictTally[] = [];
+    const tally = (s: SignatureReport) => {
+      verdicts.push({ indication: s.indication, recognition: s.recognition?.status ?? 'none' });
+      for (const c of s.counterSignatures ?? []) tally(c);
+    };
+    report.signatures.forEach(tally);
+    const out = task.output;
+    const body =
+      out === 'json'
+        ? JSON.stringify(report, null, 2) + '\n'
+        : out === 'etsi-xml'
+          ? formatEtsiXml(report)
+          : JSON.stringify(dssReports(report, formatEtsiXml(report), out.dss.documentName, out.dss.signatureId));
+    return { ok: true, body, verdicts };
   } catch (e) {
     if (e instanceof OtsEsigError) return { ok: false, error: { code: e.code, message: e.message } };
     return { ok: false, error: { code: 'ERR_INTERNAL', message: (e as Error).message ?? String(e) } };
