@@ -108,9 +108,19 @@ export default defineConfig([
     // `ots-esig/server` (Node only: Fastify, piscina, BullMQ) and the worker module its pool runs.
     // Its own build: neither the browser bundle nor dist/cli.js contains it (`serve` and `queue`
     // load dist/server.js at run time).
-    entry: { server: 'src/server/index.ts', 'server-worker': 'src/server/worker.ts' },
-    format: ['esm'],
+    entry: { server: 'src/server/index.ts' },
+    format: ['esm', 'cjs'],
     dts: { entry: { server: 'src/server/index.ts' } },
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    // import.meta.url (the worker module's location) in the CommonJS build too.
+    shims: true,
+    esbuildPlugins: [keepGostNotices],
+  },
+  {
+    entry: { 'server-worker': 'src/server/worker.ts' },
+    format: ['esm'],
     platform: 'node',
     target: 'node20',
     sourcemap,

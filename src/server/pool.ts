@@ -30,6 +30,9 @@ export class VerifyPool {
       // Threads stay up: starting one costs far more than a CAdES-B verification.
       idleTimeout: 60 * 60 * 1000,
     });
+    // An error outside any task (a worker dying while idle) must not become an uncaught 'error' event:
+    // piscina replaces the worker; the process stays up.
+    this.#piscina.on('error', (e: Error) => process.emitWarning(`ots-esig verification worker: ${e.message}`));
   }
 
   get queueSize(): number {
