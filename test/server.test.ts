@@ -166,6 +166,7 @@ describe('ots-esig serve over HTTP on 127.0.0.1', () => {
       ['over the body limit', post(v, { signature: 'A'.repeat(300 * 1024) }), 413, 'ERR_BODY_TOO_LARGE'],
       ['bad format', post(`${v}?format=pdf`, { signature: b64('cades/kz-attached.p7s') }), 400, 'ERR_BAD_REQUEST'],
       ['DSS without bytes', post(`${svc.url}/services/rest/validation/validateSignature`, { signedDocument: { name: 'x' } }), 400, 'ERR_BAD_REQUEST'],
+      ['DSS time out of range', post(`${svc.url}/services/rest/validation/validateSignature`, { signedDocument: { bytes: b64('cades/kz-attached.p7s') }, validationTime: 9e18 }), 400, 'ERR_BAD_REQUEST'],
       ['DSS not a signature', post(`${svc.url}/services/rest/validation/validateSignature`, { signedDocument: { bytes: b64('cades/garbage.p7s') } }), 422, 'ERR_INPUT_FORMAT'],
       ['unknown route', post(`${svc.url}/v2/verify`, {}), 404, 'ERR_NOT_FOUND'],
     ];

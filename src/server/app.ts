@@ -139,7 +139,11 @@ export function buildService(options: ServiceOptions): Service {
         return { ...(d.name ? { name: d.name } : {}), content: decodeBase64(d.bytes, `originalDocuments[${i}].bytes`) };
       });
       let validationTime: string | undefined;
-      if (typeof body.validationTime === 'number') validationTime = new Date(body.validationTime).toISOString();
+      if (typeof body.validationTime === 'number') {
+        const t = new Date(body.validationTime);
+        if (Number.isNaN(t.getTime())) throw new HttpError(400, 'ERR_BAD_REQUEST', 'validationTime is not a valid time');
+        validationTime = t.toISOString();
+      }
       else if (typeof body.validationTime === 'string') validationTime = checkTime(body.validationTime, 'validationTime');
       const result = await run({
         signature: decodeBase64(signed.bytes, 'signedDocument.bytes'),
