@@ -41,6 +41,14 @@ const keepGostNotices: EsbuildPlugin = {
   },
 };
 
+// The CLI's dynamic import of src/server/index.ts stays an import of the built dist/server.js.
+const serverExternal: EsbuildPlugin = {
+  name: 'server-module-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/server\/index\.js$/ }, () => ({ path: './server.js', external: true }));
+  },
+};
+
 export default defineConfig([
   {
     // `gost` is the optional sub-path export `ots-esig/gost`: a separate bundle, so the main entry
@@ -97,6 +105,28 @@ export default defineConfig([
     sourcemap,
   },
   {
+    // `ots-esig/server` (Node only: Fastify, piscina, BullMQ) and the worker module its pool runs.
+    // Its own build: neither the browser bundle nor dist/cli.js contains it (`serve` and `queue`
+    // load dist/server.js at run time).
+    entry: { server: 'src/server/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: { entry: { server: 'src/server/index.ts' } },
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    // import.meta.url (the worker module's location) in the CommonJS build too.
+    shims: true,
+    esbuildPlugins: [keepGostNotices],
+  },
+  {
+    entry: { 'server-worker': 'src/server/worker.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    esbuildPlugins: [keepGostNotices],
+  },
+  {
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     platform: 'node',
@@ -104,6 +134,7 @@ export default defineConfig([
     sourcemap,
     banner: { js: '#!/usr/bin/env node' },
     // `verify --gost` loads node-gost-crypto (a devDependency, so bundled here too).
-    esbuildPlugins: [keepGostNotices],
+    // `serve` / `queue` import the server module: left as `import('./server.js')`, the build above.
+    esbuildPlugins: [keepGostNotices, serverExternal],
   },
 ]);

@@ -8,6 +8,8 @@ import { runTrustList } from './trust-list-command.js';
 import { runRegress } from './regress-command.js';
 import { runPolicy } from './policy-command.js';
 import { runAgreement } from './agreement-command.js';
+import { runServe } from './serve-command.js';
+import { runQueue } from './queue-command.js';
 
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE | --content NAME=FILE...] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
@@ -26,6 +28,11 @@ const USAGE = `Usage:
   ots-esig agreement sign <agreement.json> --key KEY.pem --cert CERT.pem -o <signed.json> [--signing-time ISO-8601]
   ots-esig agreement verify <signed.json> --signer [CC=]CERT... [--format text|json]
   ots-esig policy show [default|lenient]
+  ots-esig serve [--host 127.0.0.1] [--port 8080] [--config FILE] [verify trust flags: --trust-list, --list-signer, --agreement,
+                 --trust-anchor, --tsa-anchor, --crl, --policy, --relying-party ...]
+  ots-esig queue add --redis URL --queue NAME [--at ISO-8601] [--inline] [verify trust flags] FILE|FOLDER...
+  ots-esig queue work --redis URL --queue NAME [--concurrency N] [--lock-ms MS]
+  ots-esig queue report --redis URL --queue NAME [--format text|json|junit]
   ots-esig --version | --help
 
 Recognition: --trust-list takes TS 119 612 XML or JSON lists; --list-signer pins certificates allowed to sign
@@ -66,6 +73,10 @@ export async function main(argv: string[]): Promise<number> {
         return runPolicy(rest);
       case 'agreement':
         return await runAgreement(rest);
+      case 'serve':
+        return await runServe(rest, new URL(import.meta.url));
+      case 'queue':
+        return await runQueue(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);

@@ -63,8 +63,8 @@ export const LAYERS: readonly { readonly name: string; readonly members: readonl
   { name: 'output', members: ['report/text', 'report/etsi-xml', 'maintain/'], why: 'report renderers (text, ETSI XML), trust-list maintenance tools' },
   {
     name: 'api',
-    members: ['validation/verify', 'validation/verify-certificate', 'index', 'node', 'gost', 'cli/'],
-    why: 'verify() / verifyCertificate() run the pipeline and build the report; entry points and CLI',
+    members: ['validation/verify', 'validation/verify-certificate', 'index', 'node', 'gost', 'cli/', 'server/'],
+    why: 'verify() / verifyCertificate() run the pipeline and build the report; entry points, CLI and the HTTP service / queue (Node only)',
   },
 ];
 

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:service`: bounded load on `ots-esig serve` over loopback (autocannon, ≤ 30 s in
+ * all): distinct CAdES-B signatures (new documents each time, bench/distinct.ts), then malformed
+ * bodies. Writes bench/results-service.json: req/s, latency p50/p99, status counts, errors and the
+ * server's RSS over the run (sampled from /proc). Client and server share this machine's cores.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// autocannon ships no types (and @types/autocannon is not a dependency): the few fields used are typed at use.
+// @ts-expect-error no declaration file
+import autocannon from 'autocannon';
+import { distinctSignatures } from './distinct.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DISTINCT = 2000;
+const LOAD_S = Number(process.env.BENCH_SERVICE_SECONDS ?? 18);
+const MALFORMED_S = 6;
+const CONNECTIONS = Number(process.env.BENCH_SERVICE_CONNECTIONS ?? 24);
+
+const der = new Uint8Array(readFileSync(join(ROOT, 'fixtures/cades/kz-attached.p7s')));
+const sigs = distinctSignatures(der, 'keys/kz-signer.key.pem', DISTINCT);
+const bodies = sigs.map((s) => JSON.stringify({ signature: Buffer.from(s).toString('base64') }));
+const malformed = [
+  '{"signature": "abc', // not JSON
+  JSON.stringify({ signature: '***not base64***' }),
+  JSON.stringify({ signature: Buffer.from('definitely not a signature').toString('base64') }), // 422
+  JSON.stringify({ signature: Buffer.from(der.subarray(0, 200)).toString('base64') }), // truncated CMS, 422
+  JSON.stringify({ documents: [] }), // no signature
+];
+
+const loadBefore = loadavg().map((x) => Math.round(x * 10) / 10);
+const dir = mkdtempSync(join(tmpdir(), 'ots-bench-service-'));
+const config = join(dir, 'service.json');
+writeFileSync(
+  config,
+  JSON.stringify({
+    trustLists: [join(ROOT, 'trust-lists/ots-lotl.xml'), join(ROOT, 'trust-lists/kz-tl.xml')],
+    listSigners: [join(ROOT, 'fixtures/pki/ots-lotl-operator.pem')],
+    crls: readdirSync(join(ROOT, 'fixtures/crl/current')).map((f) => join(ROOT, 'fixtures/crl/current', f)),
+    relyingParty: 'TR',
+    logLevel: 'silent',
+    refreshIntervalSeconds: 0,
+    drainDelayMs: 0,
+  }),
+);
+const server = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--config', config], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  server.stdout!.on('data', (d) => {
+    out += d;
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+  server.on('exit', (c) => reject(new Error(`serve exited ${c}`)));
+});
+
+const rss: { t: number; kb: number }[] = [];
+const t0 = Date.now();
+const sampleRss = () => {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
+  if (m) rss.push({ t: Date.now() - t0, kb: Number(m[1]) });
+};
+const sampler = setInterval(sampleRss, 250);
+
+async function run(title: string, seconds: number, pick: () => string) {
+  const result: any = await autocannon({
+    url: `${url}/v1/verify`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ method: 'POST', headers: { 'content-type': 'application/json' }, setupRequest: (req: any) => ({ ...req, body: pick() }) }],
+  });
+  const codes: Record<string, number> = {};
+  for (const [code, v] of Object.entries((result as any).statusCodeStats ?? {})) codes[code] = (v as { count: number }).count;
+  return {
+    title,
+    seconds,
+    connections: CONNECTIONS,
+    requests: result.requests.total,
+    reqPerSec: Math.round(result.requests.average),
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    statusCodes: codes,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+// Warm-up: worker threads up, lists loaded in every worker.
+let k = 0;
+await run('warm-up', 2, () => bodies[k++ % bodies.length]!);
+const metricsBefore = await (await fetch(`${url}/metrics`)).text();
+const load = await run('distinct CAdES-B signatures', LOAD_S, () => bodies[k++ % bodies.length]!);
+const metricsMid = await (await fetch(`${url}/metrics`)).text();
+let m = 0;
+const bad = await run('malformed bodies', MALFORMED_S, () => malformed[m++ % malformed.length]!);
+clearInterval(sampler);
+sampleRss();
+
+const verdicts = (text: string) => {
+  const out: Record<string, number> = {};
+  for (const [, ind, rec, n] of text.matchAll(/ots_esig_verdicts_total\{indication="([^"]+)",recognition="([^"]+)"\} (\d+)/g)) out[`${ind} ${rec}`] = Number(n);
+  return out;
+};
+const before = verdicts(metricsBefore);
+const after = verdicts(metricsMid);
+const judged = Object.fromEntries(Object.entries(after).map(([key, n]) => [key, n - (before[key] ?? 0)]));
+
+server.kill('SIGTERM');
+const code = await new Promise<number | null>((r) => server.on('exit', (c) => r(c)));
+const kb = rss.map((r) => r.kb);
+const third = Math.max(1, Math.floor(rss.length / 3));
+const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: `${availableParallelism()} x ${cpus()[0]?.model ?? '?'}`,
+  loadAverageBefore: loadBefore,
+  loadAverageAfter: loadavg().map((x) => Math.round(x * 10) / 10),
+  note: 'autocannon and the server share this machine; the server runs its default worker pool (one thread per core). Loopback only.',
+  load: { ...load, verdicts: judged },
+  malformed: bad,
+  rssMb: {
+    start: Math.round(kb[0]! / 1024),
+    peak: Math.round(Math.max(...kb) / 1024),
+    end: Math.round(kb[kb.length - 1]! / 1024),
+    firstThirdAvg: Math.round(avg(kb.slice(0, third)) / 1024),
+    lastThirdAvg: Math.round(avg(kb.slice(-third)) / 1024),
+  },
+  serverExit: code,
+};
+writeFileSync(join(ROOT, 'bench/results-service.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(JSON.stringify(results, null, 2));

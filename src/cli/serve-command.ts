@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+import { VERIFY_FLAGS } from './verify-options.js';
+
+type ServerModule = typeof import('../server/index.js');
+
+
+/** The verify flags that make sense for a service (not per-file ones: --content, --at, --jobs). */
+const { content: _content, at: _at, ...TRUST_FLAGS } = VERIFY_FLAGS;
+
+/**
+ * The server module, loaded only by `serve` and `queue`. The CLI build maps this import to the
+ * separately built dist/server.js (tsup.config.ts), so dist/cli.js does not contain it and
+ * `verify` never loads Fastify, piscina or BullMQ.
+ */
+export async function loadServerModule(): Promise<ServerModule> {
+  return import('../server/index.js');
+}
+
+/** `ots-esig serve`: the validation service until SIGTERM / SIGINT (in-flight requests finish; exit 0). */
+export async function runServe(args: string[], cliUrl: URL): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { ...TRUST_FLAGS, host: { type: 'string' }, port: { type: 'string' }, config: { type: 'string' } },
+  });
+  if (positionals.length) throw new UsageError(`serve takes no positional arguments (got "${positionals[0]}")`);
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535 (got "${values.port}")`);
+  }
+  const server = await loadServerModule();
+  const fromFile = values.config ? server.readConfigFile(values.config) : {};
+  const fromFlags = {
+    host: values.host,
+    port,
+    trustLists: values['trust-list'],
+    listSigners: values['list-signer'],
+    agreements: values.agreement,
+    trustAnchors: values['trust-anchor'],
+    tsaAnchors: values['tsa-anchor'],
+    intermediates: values.intermediates,
+    crls: values.crl,
+    ocsp: values.ocsp,
+    policy: values.policy,
+    relyingParty: values['relying-party'],
+    purpose: values.purpose,
+    algorithms: values.algorithms,
+    online: values.online,
+    requireRevocation: values['require-revocation'],
+  };
+  const config = server.resolveConfig(fromFile, fromFlags);
+  const service = server.buildService({ config, workerFile: new URL('./server-worker.js', cliUrl) });
+  const address = await server.startService(service, config);
+  process.stdout.write(`ots-esig: listening on ${address}\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`ots-esig: ${signal}: draining in-flight requests\n`);
+      // Anything still holding the loop after the drain must not keep the process up.
+      service.shutdown().then(
+        () => {
+          setTimeout(() => process.exit(0), 200).unref();
+          resolve(0);
+        },
+        (e) => {
+          process.stderr.write(`ots-esig: shutdown error: ${(e as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}

@@ -1,0 +1,8 @@
+// `ots-esig/server`: the validation service (Node only; never part of the browser bundle or the verify CLI start-up).
+export { buildService, startService, decodeBase64, type Service, type ServiceOptions } from './app.js';
+export { DEFAULT_CONFIG, readConfigFile, resolveConfig, checkConfig, type ServiceConfig } from './config.js';
+export { TrustStore, type Snapshot, type ListStatus, type RefreshResult } from './trust-store.js';
+export { dssReports, dssSimpleReport, type DssDataToValidate, type DssRemoteDocument } from './dss.js';
+export { openApiDocument } from './openapi.js';
+export { HttpError } from './errors.js';
+export { addJobs, startWorker, queueReport, publishSnapshot, type QueueJobData, type QueueJobResult, type QueueReport } from './queue.js';
