@@ -11,7 +11,7 @@ import { runPolicy } from './policy-command.js';
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
                   [--crl FILE]... [--ocsp FILE]... [--online] [--policy NAME|FILE] [--require-revocation] [--at ISO-8601]
-                  [--format json|text|etsi-xml|junit] [--jobs N]
+                  [--format json|text|etsi-xml|junit|html] [--lang en|az|kk|ky|tr|uz|tk|hu|ru] [--jobs N]
                   [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--relying-party CC] [--purpose P]
                   [--algorithms gost]
   ots-esig trust-list lint <list.xml|list.json> [--pin CERT]... [--at ISO-8601] [--warn-days N] [--format text|json|junit]
