@@ -108,7 +108,7 @@ function recognitionBox(t: Translator, r: RecognitionReport | undefined): Markup
   if (!r) return html`<p class="recognition none" data-testid="recognition" data-status="">${t.t('rec.notEvaluated')}</p>`;
   const cls = RECOGNITION_CLASS[r.status];
   return html`<div class="recognition ${cls}" data-testid="recognition" data-status="${r.status}"><span class="icon" aria-hidden="true">${ICON[cls]}</span>
-<span class="recognition-text">${t.recognition(r.status)}</span> <span class="muted">${t.t('rec.for', { party: r.relyingParty })}</span> <code>${r.status}</code>
+<span class="recognition-text">${t.recognition(r.status)}</span> <span class="muted">(${t.t('rec.for', { party: r.relyingParty })})</span> <code>${r.status}</code>
 ${r.test ? html`<div class="test-tag">⚠ ${t.t('rec.test')}</div>` : ''}</div>`;
 }
 
