@@ -18,7 +18,8 @@ export type {
 } from './report/model.js';
 export type { Check, CheckStatus, BuildingBlock } from './report/check.js';
 export { SUB_INDICATIONS, type Indication, type SubIndication } from './report/indication.js';
-export { formatText, type TextReportOptions } from './report/text.js';
+export { formatText } from './report/text.js';
+export { formatTextLocalized, type TextReportOptions } from './report/text-i18n.js';
 export { formatHtml, type HtmlReportOptions } from './report/html.js';
 export { LANGUAGES as REPORT_LANGUAGES, pickLanguage as pickReportLanguage, type Language as ReportLanguage } from './report/i18n/languages.js';
 export { Translator, checkKey } from './report/i18n/translate.js';

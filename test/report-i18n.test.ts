@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatHtml, formatText, SUB_INDICATIONS, verify, type SignatureReport, type ValidationReport } from '../src/index.js';
+import { formatHtml, formatText, formatTextLocalized, SUB_INDICATIONS, verify, type SignatureReport, type ValidationReport } from '../src/index.js';
 import { loadTrustLists } from '../src/trust/load.js';
 import { CATALOGUES, INTL_TAG, LANGUAGES, languageOf, pickLanguage, type Language } from '../src/report/i18n/languages.js';
 import { matchReason, matchWarning } from '../src/report/i18n/match.js';
@@ -240,7 +240,7 @@ describe('every fixture verdict in every language', () => {
           expect(out, `${s.id} ${lang}`).toContain(esc(t.indication(sig.indication)));
           if (sig.subIndication) expect(out, `${s.id} ${lang}`).toContain(esc(t.subIndication(sig.subIndication)));
         }
-        const text = formatText(report, { lang });
+        const text = formatTextLocalized(report, { lang });
         for (const sig of report.signatures) expect(text).toContain(lang === 'en' ? sig.indication : t.indication(sig.indication));
         rendered++;
       }
@@ -248,13 +248,14 @@ describe('every fixture verdict in every language', () => {
     expect(rendered).toBe(cases.length * LANGUAGES.length);
   }, 120_000);
 
-  it('formatText without a language (or with en) is the English report as before', async () => {
+  it('formatTextLocalized without a language, with en or an unknown one is formatText\'s English report', async () => {
     const s = cases.find((x) => x.id === 'kz-attached')!;
     const report = await verify(fixture(s.file), optionsFor(m, s));
-    expect(formatText(report, { lang: 'en' })).toBe(formatText(report));
-    expect(formatText(report, { lang: 'xx' })).toBe(formatText(report));
+    expect(formatTextLocalized(report, { lang: 'en' })).toBe(formatText(report));
+    expect(formatTextLocalized(report, { lang: 'xx' })).toBe(formatText(report));
+    expect(formatTextLocalized(report)).toBe(formatText(report));
     expect(formatText(report)).toMatch(/^ {2}Verdict: {8}TOTAL-PASSED$/m);
-    expect(formatText(report, { lang: 'ru' })).toMatch(/Результат: Подпись действительна — TOTAL-PASSED/);
+    expect(formatTextLocalized(report, { lang: 'ru' })).toMatch(/Результат: Подпись действительна — TOTAL-PASSED/);
   });
 });
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { formatEtsiXml } from '../report/etsi-xml.js';
 import { formatHtml } from '../report/html.js';
 import { LANGUAGES, languageOf, type Language } from '../report/i18n/languages.js';
-import { formatText } from '../report/text.js';
+import { formatTextLocalized } from '../report/text-i18n.js';
 import { verify } from '../validation/verify.js';
 import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch, summarize } from './batch.js';
 import { formatJunit } from './junit.js';
@@ -48,7 +48,7 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
           ? formatEtsiXml(report)
           : format === 'html'
             ? formatHtml(report, { lang })
-            : formatText(report, { lang }),
+            : formatTextLocalized(report, { lang }),
     );
     // With --relying-party, success also needs every signature RECOGNIZED.
     return report.signatures.every((s) => s.indication === 'TOTAL-PASSED' && (!s.recognition || s.recognition.status === 'RECOGNIZED')) ? 0 : 1;

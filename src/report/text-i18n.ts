@@ -1,6 +1,22 @@
+import { languageOf } from './i18n/languages.js';
 import { matchReason, matchWarning } from './i18n/match.js';
-import type { Translator } from './i18n/translate.js';
+import { translator, type Translator } from './i18n/translate.js';
 import type { RecognitionReport, SignatureReport, TrustReport, ValidationReport } from './model.js';
+import { formatText } from './text.js';
+
+export interface TextReportOptions {
+  /** Report language (en, az, kk, ky, tr, uz, tk, hu, ru, or a locale such as `kk_KZ.UTF-8`); English when absent or unknown. */
+  readonly lang?: string;
+}
+
+/**
+ * formatText in the reader's language. English is formatText's own report, unchanged. A module of its own
+ * so that formatText alone does not bring the nine catalogues into a browser bundle (npm run size).
+ */
+export function formatTextLocalized(report: ValidationReport, options: TextReportOptions = {}): string {
+  const lang = languageOf(options.lang);
+  return lang && lang !== 'en' ? formatTextIn(report, translator(lang)) : formatText(report);
+}
 
 /**
  * The text report in another language than English: the same blocks as formatText, with words from

@@ -1,17 +1,7 @@
-import { languageOf } from './i18n/languages.js';
-import { translator } from './i18n/translate.js';
 import type { RecognitionReport, SignatureReport, TrustReport, ValidationReport } from './model.js';
-import { formatTextIn } from './text-i18n.js';
-
-export interface TextReportOptions {
-  /** Report language (en, az, kk, ky, tr, uz, tk, hu, ru, or a locale such as `kk_KZ.UTF-8`); English when absent or unknown. */
-  readonly lang?: string;
-}
 
 /** A report for people: one block per signature, the verdict first, then why. */
-export function formatText(report: ValidationReport, options: TextReportOptions = {}): string {
-  const lang = languageOf(options.lang);
-  if (lang && lang !== 'en') return formatTextIn(report, translator(lang));
+export function formatText(report: ValidationReport): string {
   const out: string[] = [];
   out.push(`ots-esig ${report.tool.version} — validation time ${report.validationTime}`);
   if (report.policy) out.push(`Policy: ${report.policy.name} (sha256 ${report.policy.sha256.slice(0, 16)}…)`);
