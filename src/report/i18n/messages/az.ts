@@ -17,6 +17,8 @@ export const az: Catalogue = {
   'report.runNotes': 'Bu yoxlama və etibar məlumatları barədə qeydlər',
   'report.testBanner': 'TEST etibar məlumatlarından istifadə edilmişdir: bu hesabat real qərarlar üçün NƏZƏRDƏ TUTULMAYIB',
   'report.englishDetail': 'Texniki təfərrüat (ingilis dilində)',
+  'ui.language': 'Dil',
+  'ui.download': 'Hesabatı yükləyin (HTML)',
   'report.page': 'Səhifə',
 
   'sig.title': 'İmza {n}',

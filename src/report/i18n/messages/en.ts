@@ -19,6 +19,8 @@ export const en = {
   'report.runNotes': 'Notes on this validation and its trust data',
   'report.testBanner': 'TEST trust data was used: this report is NOT for production decisions',
   'report.englishDetail': 'Technical detail (English)',
+  'ui.language': 'Language',
+  'ui.download': 'Download this report (HTML)',
   'report.page': 'Page',
 
   'sig.title': 'Signature {n}',

@@ -16,6 +16,8 @@ export const hu: Catalogue = {
   'report.runNotes': 'Megjegyzések az érvényesítéshez és a bizalmi adatokhoz',
   'report.testBanner': 'TESZT bizalmi adatok felhasználásával készült: a jelentés éles döntésekhez NEM használható',
   'report.englishDetail': 'Műszaki részlet (angol nyelven)',
+  'ui.language': 'Nyelv',
+  'ui.download': 'A jelentés letöltése (HTML)',
   'report.page': 'Oldal',
   'sig.title': '{n}. aláírás',
   'sig.counterTitle': '{n}. ellenjegyző aláírás',

@@ -16,6 +16,8 @@ export const kk: Catalogue = {
   'report.runNotes': 'Осы тексеру мен сенім деректері туралы ескертпелер',
   'report.testBanner': 'СЫНАҚ сенім деректері пайдаланылды: бұл есеп заңды маңызы бар шешімдер үшін ЖАРАМАЙДЫ',
   'report.englishDetail': 'Техникалық мәлімет (ағылшын тілінде)',
+  'ui.language': 'Тіл',
+  'ui.download': 'Есепті жүктеп алу (HTML)',
   'report.page': 'Бет',
   'sig.title': '{n}-қолтаңба',
   'sig.counterTitle': '{n}-растаушы қолтаңба',

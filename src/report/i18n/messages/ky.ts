@@ -16,6 +16,8 @@ export const ky: Catalogue = {
   'report.runNotes': 'Бул текшерүү жана ишеним маалыматтары боюнча эскертүүлөр',
   'report.testBanner': 'СЫНОО ишеним маалыматтары колдонулду: бул отчёт юридикалык маанилүү чечимдер үчүн ЖАРАБАЙТ',
   'report.englishDetail': 'Техникалык маалымат (англис тилинде)',
+  'ui.language': 'Тил',
+  'ui.download': 'Отчётту жүктөп алуу (HTML)',
   'report.page': 'Барак',
   'sig.title': '{n}-кол тамга',
   'sig.counterTitle': '{n}-ырастоочу кол тамга',

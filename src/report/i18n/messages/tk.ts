@@ -16,6 +16,8 @@ export const tk: Catalogue = {
   'report.runNotes': 'Bu barlag we ynam maglumatlary barada bellikler',
   'report.testBanner': 'SYNAG ynam maglumatlary ulanyldy: bu hasabat hukuk taýdan ähmiýetli kararlar üçin NIÝETLENMEDIK',
   'report.englishDetail': 'Tehniki jikme-jiklik (iňlis dilinde)',
+  'ui.language': 'Dil',
+  'ui.download': 'Hasabaty ýükläp almak (HTML)',
   'report.page': 'Sahypa',
   'sig.title': '{n}-nji gol',
   'sig.counterTitle': '{n}-nji tassyklaýjy gol',

@@ -17,6 +17,8 @@ export const tr: Catalogue = {
   'report.runNotes': 'Bu doğrulamaya ve güven verilerine ilişkin notlar',
   'report.testBanner': 'TEST güven verileri kullanılmıştır: bu rapor gerçek işlemlerde karar için KULLANILAMAZ',
   'report.englishDetail': 'Teknik ayrıntı (İngilizce)',
+  'ui.language': 'Dil',
+  'ui.download': 'Raporu indirin (HTML)',
   'report.page': 'Sayfa',
 
   'sig.title': 'İmza {n}',

@@ -16,6 +16,8 @@ export const uz: Catalogue = {
   'report.runNotes': 'Ushbu tekshiruv va ishonch maʼlumotlari boʻyicha izohlar',
   'report.testBanner': 'SINOV ishonch maʼlumotlari ishlatilgan: ushbu hisobot yuridik ahamiyatga ega qarorlar uchun MOʻLJALLANMAGAN',
   'report.englishDetail': 'Texnik tafsilot (ingliz tilida)',
+  'ui.language': 'Til',
+  'ui.download': 'Hisobotni yuklab olish (HTML)',
   'report.page': 'Sahifa',
   'sig.title': '{n}-imzo',
   'sig.counterTitle': '{n}-tasdiqlovchi imzo',
