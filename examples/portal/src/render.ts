@@ -52,51 +52,51 @@ function certLine(c: CertificateSummary, role: string): HTMLElement {
   );
 }
 
-function chain(sig: SignatureReport): HTMLElement {
-  if (sig.chain.length === 0) return h('p', { class: 'muted' }, 'No certificate chain to a trust anchor was built.');
-  return h('ol', { class: 'chain', 'data-testid': 'chain' }, ...sig.chain.map((c, i) => certLine(c, i === 0 ? 'signer' : i === sig.chain.length - 1 ? 'trust anchor' : 'CA')));
+function chain(sig: SignatureReport, t: Translator): HTMLElement {
+  if (sig.chain.length === 0) return h('p', { class: 'muted' }, t.t('sig.chainNone'));
+  return h('ol', { class: 'chain', 'data-testid': 'chain' }, ...sig.chain.map((c, i) => certLine(c, t.t(i === 0 ? 'sig.role.signer' : i === sig.chain.length - 1 ? 'sig.role.anchor' : 'sig.role.ca'))));
 }
 
-function reasons(sig: SignatureReport): HTMLElement | null {
+function reasons(sig: SignatureReport, t: Translator): HTMLElement | null {
   const items: HTMLElement[] = sig.checks
     .filter((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE')
-    .map((c) => h('li', { class: c.status === 'FAILED' ? 'bad' : 'warn' }, h('code', {}, c.subIndication ?? c.status), ' ', c.detail));
+    .map((c) => h('li', { class: c.status === 'FAILED' ? 'bad' : 'warn' }, h('code', {}, c.subIndication ?? c.status), ' ', h('strong', {}, t.checkName(c)), ': ', c.detail));
   if (sig.recognition && sig.recognition.status !== 'RECOGNIZED' && sig.recognition.status !== 'INVALID') {
-    for (const r of sig.recognition.reasons) items.push(h('li', { class: 'warn' }, h('code', {}, 'not recognized'), ' ', r));
+    for (const r of sig.recognition.reasons) items.push(h('li', { class: 'warn' }, h('code', {}, sig.recognition.status), ' ', r));
   }
-  return items.length ? h('div', {}, h('h3', {}, 'Reasons'), h('ul', { class: 'reasons', 'data-testid': 'reasons' }, ...items)) : null;
+  return items.length ? h('div', {}, h('h3', {}, t.t('sig.reasons')), h('ul', { class: 'reasons', 'data-testid': 'reasons' }, ...items)) : null;
 }
 
-function notes(sig: SignatureReport): HTMLElement | null {
+function notes(sig: SignatureReport, t: Translator): HTMLElement | null {
   if (sig.warnings.length === 0) return null;
-  return h('div', {}, h('h3', {}, 'Notes'), h('ul', { class: 'reasons notes' }, ...sig.warnings.map((w) => h('li', { class: 'muted' }, w))));
+  return h('div', {}, h('h3', {}, t.t('sig.notes')), h('ul', { class: 'reasons notes' }, ...sig.warnings.map((w) => h('li', { class: 'muted' }, w))));
 }
 
-function checksTable(checks: readonly Check[]): HTMLElement {
+function checksTable(checks: readonly Check[], t: Translator): HTMLElement {
   return h(
     'details',
     { class: 'checks' },
-    h('summary', {}, `All ${checks.length} checks`),
+    h('summary', {}, `${t.t('sig.checks')} (${checks.length})`),
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'block'), h('th', {}, 'check'), h('th', {}, 'result'), h('th', {}, 'detail'))),
-      h('tbody', {}, ...checks.map((c) => h('tr', { class: c.status.toLowerCase() }, h('td', {}, c.block), h('td', {}, h('code', {}, c.id)), h('td', {}, c.status), h('td', {}, c.detail)))),
+      h('thead', {}, h('tr', {}, h('th', {}, t.t('col.block')), h('th', {}, t.t('col.check')), h('th', {}, t.t('col.result')), h('th', {}, t.t('col.detail')))),
+      h('tbody', {}, ...checks.map((c) => h('tr', { class: c.status.toLowerCase() }, h('td', {}, c.block), h('td', {}, t.checkName(c), ' ', h('code', {}, c.id)), h('td', {}, t.t(`status.${c.status}`)), h('td', {}, c.detail)))),
     ),
   );
 }
 
-function facts(sig: SignatureReport): HTMLElement {
+function facts(sig: SignatureReport, t: Translator): HTMLElement {
   const row = (k: string, v: string | null | undefined) => v && h('div', { class: 'fact' }, h('dt', {}, k), h('dd', {}, v));
   return h(
     'dl',
     { class: 'facts' },
-    row('Signed by', sig.signer?.subject ?? 'unknown'),
-    row('Issuer', sig.signer?.issuer),
-    row('Format', `${sig.format} · ${sig.level}`),
-    row('Algorithm', [sig.signatureAlgorithm, sig.digestAlgorithm].filter(Boolean).join(' / ') || null),
-    row('Claimed signing time', sig.times.claimedSigningTime ?? 'none'),
-    row('Best signature time', `${sig.times.bestSignatureTime} (${sig.times.bestSignatureTimeSource})`),
+    row(t.t('sig.signedBy'), sig.signer?.subject ?? t.t('sig.signerUnknown')),
+    row(t.t('sig.issuer'), sig.signer?.issuer),
+    row(t.t('sig.format'), `${sig.format} · ${sig.level}`),
+    row(t.t('sig.algorithms'), [sig.signatureAlgorithm, sig.digestAlgorithm].filter(Boolean).join(' / ') || null),
+    row(t.t('sig.claimedTime'), sig.times.claimedSigningTime ? t.dateTime(sig.times.claimedSigningTime) : t.t('sig.claimedNone')),
+    row(t.t('sig.bestTime'), `${t.dateTime(sig.times.bestSignatureTime)} (${t.t(`sig.bestTime.${sig.times.bestSignatureTimeSource}`)})`),
   );
 }
 
@@ -105,12 +105,12 @@ function signatureCard(sig: SignatureReport, t: Translator): HTMLElement {
     'article',
     { class: 'card result', 'data-testid': 'signature' },
     h('div', { class: 'result-head' }, verdict(sig, t), recognition(sig, t)),
-    facts(sig),
-    h('h3', {}, 'Certificate chain'),
-    chain(sig),
-    reasons(sig),
-    notes(sig),
-    checksTable(sig.checks),
+    facts(sig, t),
+    h('h3', {}, t.t('sig.chain')),
+    chain(sig, t),
+    reasons(sig, t),
+    notes(sig, t),
+    checksTable(sig.checks, t),
   );
 }
 
