@@ -19,6 +19,10 @@ export type {
 export type { Check, CheckStatus, BuildingBlock } from './report/check.js';
 export { SUB_INDICATIONS, type Indication, type SubIndication } from './report/indication.js';
 export { formatText } from './report/text.js';
+export { formatTextLocalized, type TextReportOptions } from './report/text-i18n.js';
+export { formatHtml, type HtmlReportOptions } from './report/html.js';
+export { LANGUAGES as REPORT_LANGUAGES, pickLanguage as pickReportLanguage, type Language as ReportLanguage } from './report/i18n/languages.js';
+export { Translator, checkKey } from './report/i18n/translate.js';
 export type {
   RecognitionReport,
   RecognitionStatus,

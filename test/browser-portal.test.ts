@@ -197,6 +197,56 @@ describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
     expect(await page.getAttribute('[data-testid=error]', 'data-code')).toBe('ERR_INPUT_FORMAT');
   });
 
+  it('speaks Turkish when chosen: the verdict in the result card and in the printable report, which loads no script', async () => {
+    await page.selectOption('#lang', 'tr');
+    expect(await page.getAttribute('html', 'lang')).toBe('tr');
+    expect(await page.textContent('#lang-label')).toBe('Dil');
+    await page.evaluate(() => delete document.body.dataset.report);
+    expect(await check('fixtures/cades/kz-attached.p7s', 'TR')).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'RECOGNIZED' });
+    expect(await page.textContent('[data-testid=verdict]')).toContain('İmza geçerlidir');
+    expect(await page.textContent('[data-testid=recognition]')).toContain('Tanınmaktadır');
+    await page.waitForSelector('body[data-report="ready"]');
+    const report = page.frameLocator('#report-frame');
+    expect(await report.locator('[data-testid=verdict]').first().textContent()).toContain('İmza geçerlidir');
+    expect(await report.locator('[data-testid=test-banner]').textContent()).toMatch(/TEST güven verileri/);
+    expect(await page.locator('#report-frame').getAttribute('sandbox')).toBe('allow-same-origin');
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-results/portal-tr-valid.png'), fullPage: true });
+  });
+
+  it('switches to Kazakh without checking again, and the downloaded report is the Kazakh HTML file', async () => {
+    const r = await check('fixtures/cades/kz-tampered-content.p7s', 'KZ');
+    expect(r).toEqual({ indication: 'TOTAL-FAILED', subIndication: 'HASH_FAILURE', recognition: 'INVALID' });
+    const collections = await page.getAttribute('body', 'data-collections');
+    await page.evaluate(() => delete document.body.dataset.report);
+    await page.selectOption('#lang', 'kk');
+    await page.waitForSelector('body[data-report="ready"]');
+    expect(await page.getAttribute('body', 'data-collections')).toBe(collections);
+    expect(await page.textContent('[data-testid=verdict]')).toContain('Қолтаңба ЖАРАМСЫЗ');
+    expect(await page.textContent('[data-testid=verdict]')).toContain('Қол қойылған деректер қол қойылғаннан кейін өзгертілген');
+    const report = page.frameLocator('#report-frame');
+    expect(await report.locator('[data-testid=verdict]').first().textContent()).toContain('Қолтаңба ЖАРАМСЫЗ');
+    await page.screenshot({ path: join(root, 'test-results/portal-kk-tampered.png'), fullPage: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    expect(download.suggestedFilename()).toBe('kz-tampered-content-report-kk.html');
+    const html = readFileSync((await download.path())!, 'utf8');
+    expect(html).toMatch(/^<!doctype html>\n<html lang="kk">/);
+    expect(html).toContain('HASH_FAILURE');
+    expect(html).not.toMatch(/<script/i);
+    await page.selectOption('#lang', 'en');
+  });
+
+  it('starts in the browser language when a catalogue speaks it (kk-KZ), else English (de-DE)', async () => {
+    for (const [locale, want] of [['kk-KZ', 'kk'], ['de-DE', 'en']] as const) {
+      const context = await browser.newContext({ locale });
+      const p = await context.newPage();
+      await p.goto(url);
+      expect(await p.inputValue('#lang')).toBe(want);
+      expect(await p.getAttribute('html', 'lang')).toBe(want);
+      await context.close();
+    }
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

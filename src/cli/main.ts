@@ -14,7 +14,7 @@ import { runQueue } from './queue-command.js';
 const USAGE = `Usage:
   ots-esig verify <signature-file|folder>... [--content FILE | --content NAME=FILE...] [--trust-anchor CERT]... [--tsa-anchor CERT]... [--intermediates FILE]...
                   [--crl FILE]... [--ocsp FILE]... [--online] [--policy NAME|FILE] [--require-revocation] [--at ISO-8601]
-                  [--format json|text|etsi-xml|junit] [--jobs N]
+                  [--format json|text|etsi-xml|junit|html] [--lang en|az|kk|ky|tr|uz|tk|hu|ru] [--jobs N]
                   [--trust-list FILE]... [--list-signer CERT]... [--agreement FILE]... [--agreement-signer [CC=]CERT]...
                   [--relying-party CC] [--purpose P]
                   [--algorithms gost]

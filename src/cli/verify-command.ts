@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { formatEtsiXml } from '../report/etsi-xml.js';
-import { formatText } from '../report/text.js';
+import { formatHtml } from '../report/html.js';
+import { LANGUAGES, languageOf, type Language } from '../report/i18n/languages.js';
+import { formatTextLocalized } from '../report/text-i18n.js';
 import { verify } from '../validation/verify.js';
 import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch, summarize } from './batch.js';
 import { formatJunit } from './junit.js';
@@ -8,7 +10,7 @@ import { UsageError } from './errors.js';
 import { expandSignatureEntries, readFile } from './io.js';
 import { buildVerifyOptions, VERIFY_FLAGS } from './verify-options.js';
 
-const FORMATS = ['json', 'text', 'etsi-xml', 'junit'] as const;
+const FORMATS = ['json', 'text', 'etsi-xml', 'junit', 'html'] as const;
 
 /**
  * `ots-esig verify`: one file prints its full report; several files or a
@@ -20,12 +22,13 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
     args,
     allowPositionals: true,
     strict: true,
-    options: { ...VERIFY_FLAGS, format: { type: 'string', default: 'text' }, jobs: { type: 'string' } },
+    options: { ...VERIFY_FLAGS, format: { type: 'string', default: 'text' }, jobs: { type: 'string' }, lang: { type: 'string' } },
   });
-  const { format, jobs: jobsFlag, ...flagValues } = values;
+  const { format, jobs: jobsFlag, lang: langFlag, ...flagValues } = values;
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) {
     throw new UsageError(`--format must be ${FORMATS.join(', ')} (got "${format}")`);
   }
+  const lang = reportLanguage(langFlag);
   if (positionals.length === 0) throw new UsageError('verify needs a signature file or folder');
   let jobs = defaultJobs();
   if (jobsFlag !== undefined) {
@@ -38,14 +41,22 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
 
   if (single && format !== 'junit') {
     const report = await verify(readFile(files[0]!, 'signature file'), await buildVerifyOptions(flagValues));
-    process.stdout.write(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'etsi-xml' ? formatEtsiXml(report) : formatText(report));
+    process.stdout.write(
+      format === 'json'
+        ? JSON.stringify(report, null, 2) + '\n'
+        : format === 'etsi-xml'
+          ? formatEtsiXml(report)
+          : format === 'html'
+            ? formatHtml(report, { lang })
+            : formatTextLocalized(report, { lang }),
+    );
     // With --relying-party, success also needs every signature RECOGNIZED; a container must pass as a whole too.
     const containerOk = !report.container || report.container.indication === 'TOTAL-PASSED';
     return containerOk && report.signatures.every((s) => s.indication === 'TOTAL-PASSED' && (!s.recognition || s.recognition.status === 'RECOGNIZED')) ? 0 : 1;
   }
 
   if (entries.length === 0) throw new UsageError('no signature files found');
-  if (format === 'etsi-xml') throw new UsageError('--format etsi-xml reports one signature file; use json or text for batches');
+  if (format === 'etsi-xml' || format === 'html') throw new UsageError(`--format ${format} reports one signature file; use json or text for batches`);
   // Fail fast on unusable shared options (bad --at, unreadable anchors) before starting workers.
   await buildVerifyOptions(flagValues);
   const verified = await runBatch(files, flagValues, {
@@ -69,4 +80,18 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   // A container with an unsigned entry or only a time-stamp has no failing signature: its own result counts.
   const containerNotPassed = run.outcomes.some((o) => o.report?.container && o.report.container.indication !== 'TOTAL-PASSED');
   return s.errors === 0 && s.passed === s.signatures && !unrecognized && !containerNotPassed ? 0 : 1;
+}
+
+/**
+ * `--lang`, else the locale of the environment (LC_ALL, LC_MESSAGES, LANG, as POSIX orders them) when a
+ * catalogue speaks it, else English. An unknown --lang is a usage error; an unknown locale is not.
+ */
+function reportLanguage(flag: string | undefined): Language {
+  if (flag !== undefined) {
+    const l = languageOf(flag);
+    if (!l) throw new UsageError(`--lang must be one of ${LANGUAGES.join(', ')} (got "${flag}")`);
+    return l;
+  }
+  const env = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG;
+  return languageOf(env) ?? 'en';
 }

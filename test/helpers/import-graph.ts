@@ -60,7 +60,7 @@ export const LAYERS: readonly { readonly name: string; readonly members: readonl
     why: 'the report model and its builder (report/signature) from the stage outcome, called by the facades once judging is done; report/check and report/indication re-export etsi/; asic/ builds the container section',
   },
   { name: 'recognition', members: ['trust/context', 'trust/recognize'], why: 'recognition of a verdict between OTS members (TS 119 612 lists, agreements): adds to the built report' },
-  { name: 'output', members: ['report/text', 'report/etsi-xml', 'maintain/'], why: 'report renderers (text, ETSI XML), trust-list maintenance tools' },
+  { name: 'output', members: ['report/text', 'report/text-i18n', 'report/html', 'report/i18n/', 'report/etsi-xml', 'maintain/'], why: 'report renderers (text, ETSI XML), trust-list maintenance tools' },
   {
     name: 'api',
     members: ['validation/verify', 'validation/verify-certificate', 'index', 'node', 'gost', 'cli/', 'server/'],

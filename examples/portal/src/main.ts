@@ -1,5 +1,5 @@
-import { collect, evaluate, type CollectedFacts, type VerifyOptions } from 'ots-esig';
-import { renderError, renderReport } from './render.js';
+import { collect, evaluate, pickReportLanguage, REPORT_LANGUAGES, Translator, type CollectedFacts, type ReportLanguage, type ValidationReport, type VerifyOptions } from 'ots-esig';
+import { renderError, renderPrintable, renderReport } from './render.js';
 import { loadPilotTrust, type PilotTrust } from './trust.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -10,6 +10,35 @@ const timeInput = $<HTMLInputElement>('validation-time');
 const status = $<HTMLParagraphElement>('status');
 const results = $<HTMLElement>('results');
 const banner = $<HTMLParagraphElement>('trust-banner');
+
+const langSelect = $<HTMLSelectElement>('lang');
+
+// The report language: the browser's preferred languages first, English when none has a catalogue.
+for (const l of REPORT_LANGUAGES) {
+  const o = document.createElement('option');
+  o.value = l;
+  o.lang = l;
+  o.textContent = new Translator(l).t('lang.name');
+  langSelect.append(o);
+}
+let t = new Translator(pickReportLanguage(navigator.languages ?? [navigator.language]));
+langSelect.value = t.lang;
+document.documentElement.lang = t.lang;
+
+/** The report on screen, kept so another language re-renders it without checking again. */
+let shown: { readonly report: ValidationReport; readonly name: string } | undefined;
+function show(report: ValidationReport, name: string): void {
+  shown = { report, name };
+  delete document.body.dataset.report;
+  results.replaceChildren(renderReport(report, t), renderPrintable(report, t, name));
+}
+langSelect.addEventListener('change', () => {
+  t = new Translator(langSelect.value as ReportLanguage);
+  document.documentElement.lang = t.lang;
+  $('lang-label').textContent = t.t('ui.language');
+  if (shown) show(shown.report, shown.name);
+});
+$('lang-label').textContent = t.t('ui.language');
 
 const trust: Promise<PilotTrust> = loadPilotTrust();
 trust.then(
@@ -70,6 +99,7 @@ function recognitionInputs(): { relyingParty: string; purpose?: string } {
 
 async function run(work: () => Promise<string>): Promise<void> {
   results.replaceChildren();
+  shown = undefined;
   status.textContent = 'Checking…';
   document.body.dataset.state = 'busy';
   try {
@@ -104,7 +134,7 @@ form.addEventListener('submit', async (e) => {
     collections++;
     const report = await evaluate(facts);
     checked = { facts, name: file.name };
-    results.replaceChildren(renderReport(report));
+    show(report, file.name);
     return `Checked ${file.name} in ${Math.round(performance.now() - started)} ms.`;
   });
 });
@@ -119,7 +149,7 @@ for (const id of ['relying-party', 'purpose']) {
     if (!last) return;
     await run(async () => {
       const report = await evaluate(last.facts, recognitionInputs());
-      results.replaceChildren(renderReport(report));
+      show(report, last.name);
       return `${last.name} judged again for relying party ${recognitionInputs().relyingParty}.`;
     });
   });
