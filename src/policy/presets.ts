@@ -16,6 +16,7 @@ export const SIGNER_SERVICE_TYPES: readonly string[] = [`${SVC}CA/QC`, `${SVC}CA
 /** Time-stamping service types (qualified and not). */
 export const TIMESTAMP_SERVICE_TYPES: readonly string[] = [`${SVC}TSA`, `${SVC}TSA/QTST`, `${SVC}TSA/TSS-QC`, `${SVC}TSA/TSS-AdESQCandQES`];
 
+/** The default validation policy: strict RFC 5280 profile, fresh revocation status required for the signer and every CA certificate. */
 export const DEFAULT_POLICY: ValidationPolicy = deepFreeze({
   name: 'default',
   description: 'Safe default: strict RFC 5280 profile; revocation status required and fresh for the signer and every CA certificate, and for time-stamping authorities',
@@ -32,6 +33,7 @@ export const DEFAULT_POLICY: ValidationPolicy = deepFreeze({
   },
 });
 
+/** A lenient policy: a missing revocation status is a warning, not INDETERMINATE. */
 export const LENIENT_POLICY: ValidationPolicy = deepFreeze({
   ...DEFAULT_POLICY,
   name: 'lenient',
@@ -41,6 +43,7 @@ export const LENIENT_POLICY: ValidationPolicy = deepFreeze({
   revocation: { signer: 'none', timestampAuthority: 'none', acceptStale: true, maxAgeSeconds: null },
 });
 
+/** The presets by name, as `VerifyOptions.policy` and `--policy` accept them. */
 export const POLICY_PRESETS: Readonly<Record<string, ValidationPolicy>> = Object.freeze({ default: DEFAULT_POLICY, lenient: LENIENT_POLICY });
 
 function deepFreeze<T>(value: T): T {

@@ -26,6 +26,7 @@ export { loadCertificates };
 /** A CRL as DER or PEM bytes, PEM text, or already parsed. */
 export type CrlInput = Uint8Array | ArrayBuffer | string | ParsedCrl;
 
+/** Options of `verify`, `collect` and `verifyCertificate`: trust anchors and lists, revocation data, validation time, policy, recognition inputs and limits. Every field is optional; nothing is trusted by default. */
 export interface VerifyOptions {
   /**
    * The validation policy (src/policy/model.ts): a preset name (`default`, `lenient`) or a policy object.
@@ -148,6 +149,7 @@ function anchorPoolOf(certificates: readonly ParsedCertificate[]): CertificatePo
 
 const anchorPools = new WeakMap<readonly ParsedCertificate[], { readonly certificates: readonly ParsedCertificate[]; readonly pool: CertificatePool<TrustAnchor> }>();
 
+/** Reads CRLs from PEM (one or several blocks) or DER; throws InvalidOptionError for input that holds none or does not parse. */
 export function loadCrls(input: CrlInput): ParsedCrl[] {
   if (input instanceof ParsedCrl) return [input];
   const ders = optionObjects(asBytes(input), ['X509 CRL', 'CRL'], 'CRL');

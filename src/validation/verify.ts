@@ -17,6 +17,7 @@ import { addRecognition, applyTrust, checkRecognitionInputs, loadAgreements, loa
 import type { TrustOptions } from '../trust/inputs.js';
 import { policyIdentity } from '../policy/parse.js';
 
+/** A signature as given to `verify`/`collect`: DER or PEM CMS, XML (bytes or text), or base64 text. */
 export type SignatureInput = Uint8Array | ArrayBuffer | string;
 
 /**
