@@ -3,7 +3,7 @@
  * that the loader, the JSON Schema and verify accept; a signer under another
  * member's root is not trusted by it; end-entity certificates are refused as CA services.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020Module from 'ajv/dist/2020.js';
@@ -97,5 +97,24 @@ describe('trust-list from-certs', () => {
     const lint = JSON.parse(r.stdout) as { errors: number; findings: { rule: string; severity: string }[] };
     expect(lint.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(r.status).toBe(0);
+  });
+
+  it('the guide\'s flow (docs/national-roots.md): a list from pinned KZ roots plus a KZ-TR agreement → RECOGNIZED in TR; without the agreement NOT_RECOGNIZED', () => {
+    const out = join(dir, 'kz-guide.json');
+    expect(build('--territory', 'KZ', '--service-type', 'CA/QC', 'fixtures/pki/kz-root.pem', '-o', out).status).toBe(0);
+    const agreement = JSON.parse(readFileSync('trust-lists/agreements/az-tr-mutual.json', 'utf8'));
+    const kzTr = join(dir, 'kz-tr.json');
+    writeFileSync(kzTr, JSON.stringify({ ...agreement, id: 'GUIDE-KZ-TR', title: 'guide example', parties: ['KZ', 'TR'] }));
+    const run = (...extra: string[]) => {
+      const r = runCli(['verify', 'fixtures/cades/kz-attached.p7s', '--trust-list', out, ...extra, '--relying-party', 'tr', '--at', m.validationTime, ...fixtureCrlArgs(), '--format', 'json']);
+      return { status: r.status, sig: (JSON.parse(r.stdout) as { signatures: { indication: string; recognition: { status: string; basis: { kind: string } | null } }[] }).signatures[0]! };
+    };
+    const withAgreement = run('--agreement', kzTr);
+    expect(withAgreement.status).toBe(0);
+    expect(withAgreement.sig.recognition).toMatchObject({ status: 'RECOGNIZED', basis: { kind: 'bilateral' } });
+    const without = run();
+    expect(without.status).toBe(1);
+    expect(without.sig.indication).toBe('TOTAL-PASSED');
+    expect(without.sig.recognition.status).toBe('NOT_RECOGNIZED');
   });
 });
