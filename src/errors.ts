@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'ERR_TRUST_LIST'
   | 'ERR_FETCH';
 
+/** Base of every error the library throws on purpose; `code` (ErrorCode) is stable to branch on. Verdicts are reports, not errors. */
 export class OtsEsigError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {

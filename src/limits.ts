@@ -24,6 +24,7 @@ import { InputFormatError, InvalidOptionError, LimitExceededError } from './erro
  */
 export const MAX_COUNTER_SIGNATURE_DEPTH = 4;
 
+/** Bounds on the work one untrusted input may cause (sizes, nesting, counts); exceeding one is a LimitExceededError (`ERR_LIMIT_EXCEEDED`), not a verdict. */
 export interface Limits {
   /** Largest signature input accepted, in bytes (CMS or XML, before decoding). Default 64 MiB. */
   readonly maxInputBytes: number;
@@ -110,6 +111,7 @@ export interface Limits {
   readonly maxContainerDepth: number;
 }
 
+/** The limits applied when `VerifyOptions.limits` does not override them. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxInputBytes: 64 * 1024 * 1024,
   maxAsn1Depth: 100,

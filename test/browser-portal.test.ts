@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeIf } from './helpers/skip.js';
 
 const root = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,7 +35,7 @@ function serve(dir: string): Promise<{ server: Server; url: string }> {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
 }
 
-describe.skipIf(!haveChromium)('document portal in headless Chromium', () => {
+describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('document portal in headless Chromium', () => {
   let dist: string;
   let server: Server;
   let url: string;

@@ -13,6 +13,7 @@ import { C14N_ALGORITHMS, hostileNamespaceDocument } from '../scripts/fuzz/c14n-
 import { C14N_METHODS } from '../src/xades/algorithms.js';
 import { canonicalize } from '../src/xades/c14n.js';
 import { parseXml } from '../src/xml/parse.js';
+import { describeIf } from './helpers/skip.js';
 
 const root = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -86,7 +87,7 @@ function cases(): Case[] {
   return out;
 }
 
-describe.skipIf(!haveChromium)('C14N on the native DOMParser (headless Chromium) equals C14N on @xmldom/xmldom', () => {
+describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('C14N on the native DOMParser (headless Chromium) equals C14N on @xmldom/xmldom', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });

@@ -8,6 +8,7 @@ import { ParsedCertificate } from '../src/pki/certificate.js';
 import { derObjectsFrom } from '../src/util/pem.js';
 import type { SignatureReport } from '../src/report/model.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';
+import { itIf } from './helpers/skip.js';
 
 const G = 'fixtures/gost';
 const manifest = JSON.parse(readFileSync(`${G}/manifest.json`, 'utf8')) as { validationTime: string };
@@ -96,7 +97,7 @@ describe('GOST keys and policy', () => {
   const corpusCert = (rel: string) => ParsedCertificate.fromDer(derObjectsFrom(file(`${CORPUS}/${rel}`), ['CERTIFICATE'])[0]!);
   const signer = ParsedCertificate.fromDer(derObjectsFrom(file(`${G}/gost-signer.pem`), ['CERTIFICATE'])[0]!);
 
-  it.skipIf(!haveCorpus)('PublicKeyFacts and readGostPublicKey give the parameter set and size of GOST R 34.10-2012 and KZ NCA GOST keys', () => {
+  itIf(haveCorpus, 'no corpus (set OTS_CORPUS=/path/to/corpus): ots-roots/kz/')('PublicKeyFacts and readGostPublicKey give the parameter set and size of GOST R 34.10-2012 and KZ NCA GOST keys', () => {
     const kzRoot = corpusCert('ots-roots/kz/root_gost_2015.crt');
     expect(readGostPublicKey(signer.publicKey)).toMatchObject({ paramSetOid: '1.2.643.2.2.35.1', curve: 'S-256-A', digestParamOid: '1.2.643.7.1.1.2.2', spec: { bits: 256, family: 'GOST R 34.10-2012' } });
     expect(readGostPublicKey(kzRoot.publicKey)).toMatchObject({ paramSetOid: '1.2.398.3.10.1.1.1.1.1', curve: 'S-256-A', digestParamOid: '1.2.398.3.10.1.3.1.1.0', spec: { bits: 256, family: 'GOST 34.310-2004', layout: 'kz' } });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runOtsRoots } from '../scripts/conformance/ots-roots.js';
+import { describeIf } from './helpers/skip.js';
 
 /**
  * Real Kazakhstan NCA certificates and CRLs (../shared/corpus/ots-roots, not made here):
@@ -10,7 +11,7 @@ import { runOtsRoots } from '../scripts/conformance/ots-roots.js';
  */
 const corpus = process.env.OTS_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
 
-describe.skipIf(!existsSync(`${corpus}/ots-roots`))('KZ NCA certificates and CRLs (ots-roots corpus)', () => {
+describeIf(existsSync(`${corpus}/ots-roots`), 'no corpus (set OTS_CORPUS=/path/to/corpus): ots-roots/')('KZ NCA certificates and CRLs (ots-roots corpus)', () => {
   it('every certificate and CRL signature with its issuer in the corpus verifies; tampered ones and provider-less GOST do not', async () => {
     const r = (await runOtsRoots(corpus))!;
     expect(r.cases.filter((c) => c.result === 'FALSE_ACCEPT' || c.result === 'FALSE_REJECT')).toEqual([]);

@@ -13,6 +13,7 @@ import { DSIG_NS } from '../src/xades/dom.js';
 import { canonicalSignedInfo, referenceDigestInputs } from '../src/xades/xmldsig.js';
 import { parseXml } from '../src/xml/parse.js';
 import { fixture } from './helpers/fixtures.js';
+import { describeIf } from './helpers/skip.js';
 
 /**
  * GOST in XML-DSig: the SignatureMethod / DigestMethod URIs are the GOST provider's own (ots-esig/gost),
@@ -125,7 +126,7 @@ const X = `${corpus}/xmldsig/xmlsec-interop`;
 const haveX = existsSync(`${X}/aleksey-xmldsig-01/enveloped-gost2012-256.xml`);
 if (!haveX) console.warn(`gost-xmldsig: xmlsec GOST vectors skipped — no corpus at ${X} (set OTS_CORPUS)`);
 
-describe.skipIf(!haveX)('xmlsec1 GOST XML-DSig vectors (corpus, not made here)', () => {
+describeIf(haveX, 'no corpus (set OTS_CORPUS=/path/to/corpus): xmlsec GOST vectors')('xmlsec1 GOST XML-DSig vectors (corpus, not made here)', () => {
   const file = (p: string) => new Uint8Array(readFileSync(`${X}/${p}`));
   // xmlsec's test CA is not an RFC 5280-profile CA and publishes no CRL: these vectors are about the GOST
   // algorithms, so they run under the lenient policy (the default gives INDETERMINATE for those reasons).

@@ -8,7 +8,7 @@ import { LAYERS, REPORT_BUILDERS, cyclePath, findCycles, layerOf, reportImports,
 // IMPORT_GRAPH_SRC checks another tree with the same rule (e.g. an older commit's src/ extracted with git archive).
 const SRC = process.env.IMPORT_GRAPH_SRC ?? fileURLToPath(new URL('../src/', import.meta.url));
 
-describe('the layer rule of src/ (README "Architecture")', () => {
+describe('the layer rule of src/ (docs/architecture.md)', () => {
   const graph = scanImports(SRC);
 
   it('every module belongs to a layer', () => {
@@ -31,10 +31,10 @@ describe('the layer rule of src/ (README "Architecture")', () => {
     expect(graph.edges.some((e) => e.from === 'validation/verify' && e.to === 'report/signature')).toBe(true);
   });
 
-  it('README "Architecture" shows the same layers in the same order', async () => {
+  it('docs/architecture.md shows the same layers in the same order', async () => {
     const { readFileSync } = await import('node:fs');
-    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
-    const table = readme.slice(readme.indexOf('## Architecture'), readme.indexOf('## Layout'));
+    const doc = readFileSync(fileURLToPath(new URL('../docs/architecture.md', import.meta.url)), 'utf8');
+    const table = doc.slice(doc.indexOf('# Architecture'), doc.indexOf('## Layout'));
     const names = [...table.matchAll(/^\| ([a-z][a-z ]*) \|/gm)].map((m) => m[1]!.replace(/ /g, '-')).filter((n) => n !== 'layer');
     expect(names).toEqual(LAYERS.map((l) => l.name));
   });

@@ -22,6 +22,7 @@ import { ParsedCrl } from '../src/pki/crl.js';
 import { crlStatus } from '../src/pki/revocation.js';
 import { tlvAt, tlvChildren } from '../src/util/asn1-tree.js';
 import { fixture, loadManifest, optionsFor } from './helpers/fixtures.js';
+import { describeIf } from './helpers/skip.js';
 
 // --- a minimal DER writer (definite lengths only) ---
 const cat = (parts: readonly Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
@@ -244,7 +245,7 @@ const dssContent = join(corpus, 'dss/detached-content/dss-916-test.txt');
 const present = existsSync(dss916) && existsSync(dssContent);
 if (!present) console.info(`skipping the DSS 916 sample: ${dss916} is absent (set OTS_CORPUS)`);
 
-describe.skipIf(!present)('DSS sample dss916-qes-detached.p7s (CAdES-LT, 2 MB, a 57,000-entry LuxTrust CRL)', () => {
+describeIf(present, 'no corpus (set OTS_CORPUS=/path/to/corpus): dss/ sample dss916')('DSS sample dss916-qes-detached.p7s (CAdES-LT, 2 MB, a 57,000-entry LuxTrust CRL)', () => {
   it('validates at default limits with its embedded CRL used, not dropped', async () => {
     const bytes = new Uint8Array(readFileSync(dss916));
     // Anchored at the self-signed roots it embeds (its own and its time-stamp tokens'), at its claimed signing time.

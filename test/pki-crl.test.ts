@@ -17,6 +17,7 @@ import { CertificatePool, type TrustAnchor } from '../src/pki/pool.js';
 import { crlChecker, crlStatus } from '../src/pki/revocation.js';
 import { subIndicationOf } from '../src/validation/path-findings.js';
 import { AT, issue, pkijsExtension, validate, type TestCert } from './pki-testca.js';
+import { describeIf } from './helpers/skip.js';
 
 const corpus = resolve(__dirname, '..', process.env.OTS_CORPUS ?? '../shared/corpus');
 const dir = join(corpus, 'pkits');
@@ -27,7 +28,7 @@ const byId = (id: string) => cases.find((c) => c.id === id)!;
 /** Basic revocation (4.4), distribution points / onlySomeReasons / indirect CRLs (4.14), delta CRLs (4.15). */
 const CRL_CASES = ['40401', '40402', '40403', '40404', '40408', '40411', '40419', '40420', '41404', '41408', '41410', '41415', '41420', '41430', '41501', '41505'];
 
-describe.skipIf(!present)('CRL processing on PKITS', () => {
+describeIf(present, 'no corpus (set OTS_CORPUS=/path/to/corpus): pkits/')('CRL processing on PKITS', () => {
   for (const id of CRL_CASES) {
     it(`${id} ${byId(id)?.name ?? ''}`, async () => {
       const c = byId(id);

@@ -8,6 +8,7 @@ import { LimitExceededError } from '../src/errors.js';
 import type { PathFailure } from '../src/pki/path-validator.js';
 import { primaryFailure, subIndicationOf } from '../src/validation/path-findings.js';
 import { AT, issue, kinds, policies, validate } from './pki-testca.js';
+import { describeIf } from './helpers/skip.js';
 
 /** pki/ reports failure kinds; the sub-indication is the stage's mapping of them. */
 const withSub = (f: PathFailure | undefined) => f && { ...f, subIndication: subIndicationOf(f) };
@@ -139,7 +140,7 @@ describe('cost', () => {
   });
 });
 
-describe.skipIf(!existsSync(join(PKITS_DIR, 'pkits.json')))('DSA parameter inheritance (RFC 5280 6.1.4 (f)) on PKITS 4.1.4-4.1.6', () => {
+describeIf(existsSync(join(PKITS_DIR, 'pkits.json')), 'no corpus (set OTS_CORPUS=/path/to/corpus): pkits/')('DSA parameter inheritance (RFC 5280 6.1.4 (f)) on PKITS 4.1.4-4.1.6', () => {
   for (const id of ['40104', '40105', '40106']) {
     it(id, async () => {
       const c = (JSON.parse(readFileSync(join(PKITS_DIR, 'pkits.json'), 'utf8')) as PkitsCase[]).find((x) => x.id === id)!;

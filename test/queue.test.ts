@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { queueReport } from '../src/server/queue.js';
 import { CLI, ROOT, ensureBuilt } from './helpers/cli.js';
 import { FIXTURES, fixtureCrlArgs } from './helpers/fixtures.js';
+import { describeIf } from './helpers/skip.js';
 
 // A Redis to run against: .ci/run starts a throw-away redis-server on a free loopback port and exports its URL.
 const REDIS = process.env.OTS_REDIS_URL;
@@ -16,7 +17,7 @@ const TRUST = ['--trust-list', 'trust-lists/ots-lotl.xml', '--trust-list', 'trus
 
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
-describe.skipIf(!REDIS)(`queue on Redis (skipped without OTS_REDIS_URL; .ci/run sets it)`, () => {
+describeIf(!!REDIS, 'no OTS_REDIS_URL (.ci/run starts redis-server and sets it)')(`queue on Redis`, () => {
   const queue = `ots-test-${process.pid}-${Date.now()}`;
   const dir = mkdtempSync(join(tmpdir(), 'ots-queue-'));
   const expected = new Map<string, string>();

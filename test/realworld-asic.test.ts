@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { openContainer, parseTimestampToken, verify } from '../src/index.js';
+import { describeIf } from './helpers/skip.js';
 
 // The libdigidocpp ASiC samples (realworld/EU/libdigidocpp, PROVENANCE.tsv): real producers' containers.
 const corpus = process.env.OTS_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
@@ -19,7 +20,7 @@ const tsaCertificates = (container: Uint8Array) => {
   return { certs: token.cms.certificates.map((c) => c.der), genTime: token.tstInfo.genTime };
 };
 
-describe.skipIf(!have)('libdigidocpp ASiC samples (realworld/EU/libdigidocpp)', () => {
+describeIf(!!have, 'the shared corpus (OTS_CORPUS) has no realworld/EU/libdigidocpp')('libdigidocpp ASiC samples (realworld/EU/libdigidocpp)', () => {
   it('forged_lt.asice: the SignatureValue was made with another key than the signing certificate\'s: TOTAL-FAILED', async () => {
     for (const options of [{}, { trustAnchors: chainFiles() }]) {
       const r = await verify(file('forged_lt.asice'), options);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AlgorithmRegistry, DEFAULT_POLICY, verify, type ValidationPolicy } from '../src/index.js';
 import { GostProvider, GOST_ALGORITHM_POLICY } from '../src/gost.js';
+import { describeIf } from './helpers/skip.js';
 
 /**
  * KalkanCrypt (Kazakhstan NCA) CMS from ../shared/corpus/realworld/KZ (not made here).
@@ -44,7 +45,7 @@ function eContentOffset(cms: Uint8Array): number {
   throw new Error('no id-data eContent');
 }
 
-describe.skipIf(!have)('KalkanCrypt GOST 34.310-2004 CMS (KZ NCA, 2018)', () => {
+describeIf(have, 'no corpus (set OTS_CORPUS=/path/to/corpus): realworld/KZ/')('KalkanCrypt GOST 34.310-2004 CMS (KZ NCA, 2018)', () => {
   it('verifies at its signing time with the NCA GOST chain, its TST digest understood', async () => {
     const byDefault = (await verify(file('skarm-kalkan/test_CMS_GOST_2018.p7s'), { ...prod2018(), ...gost, policy: 'default' })).signatures[0]!;
     expect([byDefault.indication, byDefault.subIndication]).toEqual(['INDETERMINATE', 'TRY_LATER']);
@@ -86,7 +87,7 @@ describe.skipIf(!have)('KalkanCrypt GOST 34.310-2004 CMS (KZ NCA, 2018)', () => 
   });
 });
 
-describe.skipIf(!have)('KalkanCrypt GOST 34.10-2015-512 CMS (KZ NCA TEST 2022)', () => {
+describeIf(have, 'no corpus (set OTS_CORPUS=/path/to/corpus): realworld/KZ/')('KalkanCrypt GOST 34.10-2015-512 CMS (KZ NCA TEST 2022)', () => {
   const test2022 = () => ({
     trustAnchors: [file('chains/test_root_gost_2022.cer')],
     intermediates: [file('chains/test_nca_gost2022.cer')],

@@ -14,6 +14,7 @@ import { translator } from '../src/report/i18n/translate.js';
 import { loadTrustLists } from '../src/trust/load.js';
 import { CLI, ensureBuilt, ROOT } from './helpers/cli.js';
 import { fixture, fixtureCrlArgs, fixtureCrls, loadManifest, optionsFor } from './helpers/fixtures.js';
+import { describeIf } from './helpers/skip.js';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'test-results');
@@ -61,7 +62,7 @@ describe('the generated signer name with markup', () => {
   });
 });
 
-describe.skipIf(!haveChromium || !havePdfTools)('HTML report in headless Chromium, printed to PDF', () => {
+describeIf(!!haveChromium && !!havePdfTools, 'Chromium or poppler-utils (pdfinfo, pdftotext, pdftoppm) is not installed')('HTML report in headless Chromium, printed to PDF', () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];

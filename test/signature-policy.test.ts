@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { collect, evaluate, parsePolicy, TR_PROFILE_POLICY, DEFAULT_POLICY, LENIENT_POLICY, type ValidationPolicy, type SignatureFacts } from '../src/index.js';
 import { readSignaturePolicy } from '../src/cades/signature-policy.js';
+import { describeIf } from './helpers/skip.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = readFileSync(join(root, 'fixtures/cades/kz-attached.p7s'));
@@ -122,7 +123,7 @@ describe('tr-profile preset and policy files', () => {
 
 // The MA3 acceptance suite (real MA3-made signatures of TÜBİTAK's test PKI), when the corpus is present.
 const ma3 = join(resolve(root, process.env.OTS_CORPUS ?? '../shared/corpus'), 'realworld/TR/ma3-testsuite');
-describe.skipIf(!existsSync(ma3))('MA3 samples', () => {
+describeIf(existsSync(ma3), 'the shared corpus (OTS_CORPUS) has no MA3 suite')('MA3 samples', () => {
   const anchors = existsSync(ma3) ? readdirSync(join(ma3, 'anchors')).map((f) => readFileSync(join(ma3, 'anchors', f))) : [];
   const run = async (path: string, policy: ValidationPolicy | string = 'tr-profile') => {
     const facts = await collect(readFileSync(join(ma3, path)), { trustAnchors: anchors, policy });

@@ -12,6 +12,7 @@ import { serviceStatusAt } from '../src/trust/status.js';
 import { TrustListError } from '../src/trust/errors.js';
 import { nameKeyFromCertificate, nameKeyFromString } from '../src/trust/names.js';
 import { loadCertificates } from '../src/validation/options.js';
+import { describeIf } from './helpers/skip.js';
 
 // ../shared/corpus next to the repository, or OTS_CORPUS (as scripts/conformance does).
 const CORPUS = join(process.env.OTS_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url)), 'dss');
@@ -20,7 +21,7 @@ const tl = (f: string): Uint8Array => readFileSync(join(CORPUS, 'tl', f));
 const cert = (f: string) => loadCertificates(readFileSync(join(CORPUS, 'certs', f)));
 const services = (f: string) => parseTrustedListXml(tl(f)).list.providers.map((p) => p.services.length);
 
-describe.skipIf(!have)('real trusted lists (EU DSS corpus)', () => {
+describeIf(have, 'no corpus (set OTS_CORPUS=/path/to/corpus): tl/')('real trusted lists (EU DSS corpus)', () => {
   it('parses the EU LOTL seq 248 (v5): territory, type, 44 pointers of which 32 XML (31 TLs + the LOTL itself with 8 signer certs)', () => {
     const { list, warnings } = parseTrustedListXml(tl('eu-lotl-seq248.xml'));
     expect(warnings).toEqual([]);

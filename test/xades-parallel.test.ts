@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { verify, type SignatureReport } from '../src/index.js';
 import { FIXTURE_CRL_FILES } from './helpers/fixtures.js';
+import { describeIf } from './helpers/skip.js';
 
 /**
  * Parallel enveloping XAdES (TÜBİTAK MA3 writes `<envelope><data/><signatures>` with one enveloping
@@ -106,7 +107,7 @@ try {
 } catch {
   console.warn('xmlsec1 not installed: parallel XAdES cross-check skipped (apt-get install -y xmlsec1)');
 }
-describe.skipIf(!xmlsec)('xmlsec1 --verify agrees on the parallel signatures, one by one (--node-id)', () => {
+describeIf(!!xmlsec, 'xmlsec1 is not installed')('xmlsec1 --verify agrees on the parallel signatures, one by one (--node-id)', () => {
   const args = (file: string, id: string) => [
     '--verify',
     '--id-attr:Id', 'http://uri.etsi.org/01903/v1.3.2#:SignedProperties',
@@ -140,7 +141,7 @@ const PARALLEL = [
 const haveMa3 = existsSync(`${MA3}/${PARALLEL[0]}`);
 if (!haveMa3) console.warn(`xades-parallel: MA3 corpus tests skipped — no corpus at ${MA3} (set OTS_CORPUS)`);
 
-describe.skipIf(!haveMa3)('MA3 parallel XAdES samples (realworld corpus)', () => {
+describeIf(!!haveMa3, 'the shared corpus (OTS_CORPUS) has no MA3 suite')('MA3 parallel XAdES samples (realworld corpus)', () => {
   const ma3Options = () => ({
     trustAnchors: ['RootA', 'RootB', 'RootC', 'RootD'].map((n) => new Uint8Array(readFileSync(`${MA3}/anchors/${n}.pem`))),
     // The corpus' SubRoot A1 is a 2019 copy, not valid at the 2017 signing time; the verdicts here are not the point.

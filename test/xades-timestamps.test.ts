@@ -10,6 +10,7 @@ import { findQualifyingProperties, readQualifyingProperties } from '../src/xades
 import { archiveTimestampInput, sigAndRefsTimestampInput, signatureTimestampInput } from '../src/xades/timestamps.js';
 import { findSignatures } from '../src/xades/validate.js';
 import { referenceDigestInputs } from '../src/xades/xmldsig.js';
+import { describeIf } from './helpers/skip.js';
 
 // Time-stamp inputs checked against third-party signatures: the DSS XAdES T/LTA samples
 // (XAdES 1.3.2 and 1.4.1 ArchiveTimeStamp, enveloped and enveloping).
@@ -42,7 +43,7 @@ async function imprints(file: string): Promise<string[]> {
   return out;
 }
 
-describe.skipIf(!haveCorpus)(`XAdES time-stamp inputs agree with DSS-made signatures${haveCorpus ? '' : ' (skipped: no corpus, set OTS_CORPUS)'}`, () => {
+describeIf(haveCorpus, 'no corpus (set OTS_CORPUS=/path/to/corpus): dss/ XAdES')('XAdES time-stamp inputs agree with DSS-made signatures', () => {
   for (const f of ['xades-enveloping-LTA.xml', 'xades-enveloped-LTA.xml', 'xades-enveloped-LTA-arcTst132.xml', 'xades-enveloping-LTA-arcTst132.xml', 'xades-enveloping-A.xml']) {
     it(f, async () => {
       expect(await imprints(f)).toEqual(['SignatureTimeStamp:PASSED', 'ArchiveTimeStamp:PASSED']);

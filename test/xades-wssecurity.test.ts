@@ -11,6 +11,7 @@ import { verify, type SignatureReport } from '../src/index.js';
 import { DSIG_NS } from '../src/xades/dom.js';
 import { fixture, loadManifest, optionsFor } from './helpers/fixtures.js';
 import { certB64, EXC_C14N, excC14nTransform, reference, signXml } from './helpers/xml-sign.js';
+import { describeIf } from './helpers/skip.js';
 
 const xm = loadManifest('xades/manifest.json');
 const options = () => ({ ...optionsFor(xm, xm.samples.find((x) => x.id === 'kz-enveloped-by-id')!), intermediates: [fixture('pki/kz-ca.pem')] });
@@ -137,7 +138,7 @@ describe('WS-Security wrapping and token attacks are refused', () => {
 const corpus = process.env.OTS_CORPUS ?? fileURLToPath(new URL('../../shared/corpus', import.meta.url));
 const WSSE_FILE = `${corpus}/realworld/KZ/skarm-kalkan/test_wsse.xml`;
 
-describe.skipIf(!existsSync(WSSE_FILE))('corpus realworld/KZ/skarm-kalkan/test_wsse.xml (not made here)', () => {
+describeIf(existsSync(WSSE_FILE), 'no corpus (set OTS_CORPUS=/path/to/corpus): realworld/KZ/skarm-kalkan/')('corpus realworld/KZ/skarm-kalkan/test_wsse.xml (not made here)', () => {
   it('the token is resolved but its certificate is truncated: NO_SIGNING_CERTIFICATE_FOUND, the Body named as covered', async () => {
     const s = (await verify(new Uint8Array(readFileSync(WSSE_FILE)), {})).signatures[0]!;
     expect([s.indication, s.subIndication]).toEqual(['INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND']);

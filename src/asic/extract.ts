@@ -10,6 +10,7 @@ import type { ValidationReport } from '../report/model.js';
 import { toBytes } from '../util/bytes.js';
 import { readAsic, unsafeNameReason } from './container.js';
 
+/** One file of a container as `openContainer` lists it: its name, role and bytes. */
 export interface ContainerFile {
   readonly name: string;
   readonly role: ContainerEntryRole;
@@ -19,6 +20,7 @@ export interface ContainerFile {
   readonly unsafeName?: string;
 }
 
+/** A container opened without validating it (`openContainer`): its type, mimetype and files. */
 export interface OpenedContainer {
   readonly type: ContainerType;
   readonly mimetype: string | null;

@@ -6,11 +6,13 @@
 import type { Check } from '../etsi/check.js';
 import type { Indication, SubIndication } from '../etsi/indication.js';
 
+/** The ASiC container types of EN 319 162-1. */
 export type ContainerType = 'ASiC-S' | 'ASiC-E';
 
 /** What an entry is to the container. */
 export type ContainerEntryRole = 'mimetype' | 'data' | 'signature' | 'manifest' | 'timestamp' | 'metadata' | 'folder';
 
+/** One entry of a container, as the report lists it. */
 export interface ContainerEntry {
   readonly name: string;
   readonly role: ContainerEntryRole;
@@ -45,12 +47,14 @@ export interface ContainerTimestamp {
   readonly checks: readonly Check[];
 }
 
+/** An ASiCManifest DataObjectReference whose digest does not match the entry it names (or names no entry). */
 export interface ManifestMismatch {
   readonly manifest: string;
   readonly entry: string;
   readonly detail: string;
 }
 
+/** The `container` section of a ValidationReport: what the container holds, what each signature covers, its own findings. */
 export interface ContainerReport {
   readonly type: ContainerType;
   /** The `mimetype` entry's value, null when there is none. */

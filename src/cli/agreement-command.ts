@@ -1,5 +1,6 @@
+import { registerHelp } from './help.js';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args.js';
 import { signAgreement } from '../maintain/agreement-sign.js';
 import { pinnedAgreementSigners } from '../trust/agreement-load.js';
 import { isAgreementJws, readAgreementJws, verifyAgreementSignatures } from '../trust/agreement-jws.js';
@@ -8,6 +9,19 @@ import type { AgreementSignerInput } from '../trust/inputs.js';
 import { UsageError } from './errors.js';
 import { parseTime, readFile } from './io.js';
 import { pemKeySigner } from './key-signer.js';
+
+registerHelp('agreement', {
+  summary: 'sign and check bilateral agreements (JWS, one signature per party)',
+  text: `Usage: ots-esig agreement <sign|verify> [flags]
+
+  sign <agreement.json> --key KEY.pem --cert CERT.pem -o <signed.json> [--signing-time ISO-8601]
+        adds this party's signature (JWS general JSON serialisation over the agreement's exact bytes)
+  verify <signed.json> --signer [CC=]CERT... [--format text|json]
+        checks each party's signature against the certificates given for it (never those in the file)
+
+verify --agreement FILE --agreement-signer [CC=]CERT uses only agreements every party signed.`,
+});
+
 
 /** `[CC=]CERT` as given to --signer / --agreement-signer: the party explicit, or the certificate's countryName. */
 export function agreementSignerArg(arg: string): AgreementSignerInput {
@@ -24,12 +38,7 @@ export async function runAgreement(args: string[]): Promise<number> {
 }
 
 async function runSign(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { output: { type: 'string', short: 'o' }, key: { type: 'string' }, cert: { type: 'string' }, 'signing-time': { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandArgs('agreement sign', args, { output: { type: 'string', short: 'o' }, key: { type: 'string' }, cert: { type: 'string' }, 'signing-time': { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('agreement sign takes exactly one agreement file');
   if (!values.output || !values.key || !values.cert) throw new UsageError('agreement sign needs --key KEY.pem --cert CERT.pem -o SIGNED.json');
   const signer = pemKeySigner(readFile(values.key, 'private key'), readFile(values.cert, 'certificate'));
@@ -41,12 +50,7 @@ async function runSign(args: string[]): Promise<number> {
 }
 
 async function runVerifyAgreement(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { signer: { type: 'string', multiple: true }, format: { type: 'string', default: 'text' } },
-  });
+  const { values, positionals } = parseCommandArgs('agreement verify', args, { signer: { type: 'string', multiple: true }, format: { type: 'string', default: 'text' } });
   if (positionals.length !== 1) throw new UsageError('agreement verify takes exactly one signed agreement file');
   if (!values.signer?.length) throw new UsageError('agreement verify needs --signer [CC=]CERT for the parties (the certificates are never taken from the file)');
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json (got "${values.format}")`);

@@ -35,6 +35,8 @@ export interface BatchSummary {
   readonly errors: number;
   /** Signatures RECOGNIZED by the relying party; present only when recognition was asked for. */
   readonly recognized?: number;
+  /** Entries a folder walk passed over (hidden, not a signature file name, not a regular file); listed with reasons beside the summary. */
+  readonly skipped?: number;
 }
 
 export const WORKER_ROLE = 'ots-esig-batch-worker';
@@ -192,7 +194,8 @@ export function formatBatchText(run: BatchRun): string {
     ...rows.map(line),
     '',
     `${s.files} file(s), ${s.signatures} signature(s): ${s.passed} TOTAL-PASSED, ${s.failed} TOTAL-FAILED, ${s.indeterminate} INDETERMINATE, ${s.errors} not evaluable` +
-      (s.recognized !== undefined ? `; ${s.recognized} RECOGNIZED` : ''),
+      (s.recognized !== undefined ? `; ${s.recognized} RECOGNIZED` : '') +
+      (s.skipped ? `; ${s.skipped} skipped` : ''),
   ].join('\n') + '\n';
 }
 

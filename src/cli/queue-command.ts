@@ -1,9 +1,22 @@
-import { parseArgs } from 'node:util';
+import { registerHelp } from './help.js';
+import { parseCommandArgs } from './args.js';
 import { UsageError } from './errors.js';
 import { expandSignatureFiles, parseTime } from './io.js';
 import { formatJunit } from './junit.js';
 import { loadServerModule } from './serve-command.js';
 import { VERIFY_FLAGS } from './verify-options.js';
+
+registerHelp('queue', {
+  summary: 'bulk re-validation on Redis (add, work, report)',
+  text: `Usage:
+  ots-esig queue add --redis URL --queue NAME [--at ISO-8601] [--inline] [trust flags] FILE|FOLDER...
+  ots-esig queue work --redis URL --queue NAME [--concurrency N] [--lock-ms MS]
+  ots-esig queue report --redis URL --queue NAME [--format text|json|junit]
+
+add fixes the validation time and a trust snapshot per job; workers on any number of machines consume the
+jobs (retried only for transient fetch failures); report prints each document's verdicts.`,
+});
+
 
 const { content: _content, at: _at, ...TRUST_FLAGS } = VERIFY_FLAGS;
 const COMMON = { redis: { type: 'string' }, queue: { type: 'string' } } as const;
@@ -23,7 +36,7 @@ export async function runQueue(args: string[]): Promise<number> {
   const server = await loadServerModule();
   switch (sub) {
     case 'add': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { ...COMMON, ...TRUST_FLAGS, at: { type: 'string' }, inline: { type: 'boolean' } } });
+      const { values, positionals } = parseCommandArgs('queue add', rest, { ...COMMON, ...TRUST_FLAGS, at: { type: 'string' }, inline: { type: 'boolean' } });
       const { redis, queue } = need(values);
       if (!positionals.length) throw new UsageError('queue add needs signature files or folders');
       const config = server.resolveConfig({
@@ -48,7 +61,7 @@ export async function runQueue(args: string[]): Promise<number> {
       return 0;
     }
     case 'work': {
-      const { values } = parseArgs({ args: rest, strict: true, options: { ...COMMON, concurrency: { type: 'string' }, 'lock-ms': { type: 'string' } } });
+      const { values } = parseCommandArgs('queue work', rest, { ...COMMON, concurrency: { type: 'string' }, 'lock-ms': { type: 'string' } });
       const { redis, queue } = need(values);
       const concurrency = values.concurrency === undefined ? 1 : Number(values.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`--concurrency must be 1..64 (got "${values.concurrency}")`);
@@ -72,7 +85,7 @@ export async function runQueue(args: string[]): Promise<number> {
       });
     }
     case 'report': {
-      const { values } = parseArgs({ args: rest, strict: true, options: { ...COMMON, format: { type: 'string', default: 'text' } } });
+      const { values } = parseCommandArgs('queue report', rest, { ...COMMON, format: { type: 'string', default: 'text' } });
       const { redis, queue } = need(values);
       if (!['text', 'json', 'junit'].includes(values.format!)) throw new UsageError(`--format must be text, json or junit (got "${values.format}")`);
       const r = await server.queueReport(redis, queue);

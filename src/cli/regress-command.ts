@@ -1,13 +1,36 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { compareSnapshots, formatRegressionText, snapshotReport, type CorpusSnapshot, type RegressionChange } from '../maintain/regress.js';
 import type { ValidationReport } from '../report/model.js';
+import { parseCommandArgs } from './args.js';
 import { defaultJobs, runBatch, type FileOutcome } from './batch.js';
 import { UsageError } from './errors.js';
+import { registerHelp } from './help.js';
+import { parseProgressInterval, progressLog } from './progress.js';
 import { expandSignatureFiles, parseTime, readFile } from './io.js';
 import { formatJunit, type JunitCase } from './junit.js';
-import { buildVerifyOptions, loadTrustListFlags, VERIFY_FLAGS } from './verify-options.js';
+import { buildVerifyOptions, loadTrustListFlags, VERIFY_FLAGS, VERIFY_FLAGS_HELP } from './verify-options.js';
+
+registerHelp('regress', {
+  summary: 're-verify a corpus with a new trust list and show whose verdict or recognition changes',
+  text: `Usage: ots-esig regress --trust-list NEW... (--baseline OLD... | --expect MANIFEST | --write-expect FILE) [flags] CORPUS_DIR
+
+What a CI job runs before publishing a list: every signature file of CORPUS_DIR is verified once and judged under
+the new lists and under the old ones (--baseline) or compared with a manifest of expected outcomes (--expect).
+A manifest records the validation time it was made at; --expect judges at that time unless --at says otherwise.
+
+  --trust-list FILE               the new list(s) (repeatable; with --list-signer as in verify)
+  --baseline FILE                 the old list(s) to compare with (repeatable)
+  --expect MANIFEST               a manifest written by --write-expect
+  --write-expect FILE             write the outcomes as a manifest (with the validation time)
+  --format text|json|junit        the change report (default text)
+  --jobs N                        worker threads (default: the number of cores, at most 8)
+  --progress SECONDS|off          a progress line on stderr every SECONDS (default 10; 0 = after every file)
+
+${VERIFY_FLAGS_HELP}
+
+Exit status: 0 nothing changed; 1 some verdict or recognition changed; 2 usage error.`,
+});
 
 /**
  * `ots-esig regress`: re-verify a corpus with a new trust list and show whose
@@ -16,20 +39,18 @@ import { buildVerifyOptions, loadTrustListFlags, VERIFY_FLAGS } from './verify-o
  * publishing a list: exit 1 when anything changed unexpectedly.
  */
 export async function runRegress(args: string[], workerUrl: URL): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...VERIFY_FLAGS,
-      baseline: { type: 'string', multiple: true },
-      expect: { type: 'string' },
-      'write-expect': { type: 'string' },
-      format: { type: 'string', default: 'text' },
-      jobs: { type: 'string' },
-    },
+  const { values, positionals } = parseCommandArgs('regress', args, {
+    ...VERIFY_FLAGS,
+    baseline: { type: 'string', multiple: true },
+    expect: { type: 'string' },
+    'write-expect': { type: 'string' },
+    format: { type: 'string', default: 'text' },
+    jobs: { type: 'string' },
+    progress: { type: 'string' },
   });
-  const { baseline, expect, 'write-expect': writeExpect, format, jobs: jobsFlag, ...flags } = values;
+  const { baseline, expect, 'write-expect': writeExpect, format, jobs: jobsFlag, progress, help: _help, ...flags } = values;
+  const interval = parseProgressInterval(progress);
+  if (Number.isNaN(interval)) throw new UsageError(`--progress must be a number of seconds or "off" (got "${progress}")`);
   if (!['text', 'json', 'junit'].includes(format)) throw new UsageError(`--format must be text, json or junit (got "${format}")`);
   if (positionals.length !== 1) throw new UsageError('regress takes one corpus folder');
   if (!flags['trust-list']?.length) throw new UsageError('regress needs --trust-list (the new list)');
@@ -61,7 +82,8 @@ export async function runRegress(args: string[], workerUrl: URL): Promise<number
   if (baseline) await loadTrustListFlags(baseline, flags);
   // Each file is collected once (parsed, its signatures verified) and judged under the new lists and, with
   // --baseline, under the old ones: the comparison differs only in the trust it was judged under.
-  const run = await runBatch(files, flags, { jobs, workerUrl, ...(baseline ? { alternatives: [{ trustLists: baseline }] } : {}) });
+  const onProgress = interval === null ? undefined : progressLog(process.stderr, interval);
+  const run = await runBatch(files, flags, { jobs, workerUrl, ...(onProgress ? { onProgress } : {}), ...(baseline ? { alternatives: [{ trustLists: baseline }] } : {}) });
   const snapshotOf = (pick: (o: FileOutcome) => ValidationReport | undefined): CorpusSnapshot => {
     const snap: CorpusSnapshot = {};
     for (const o of run.outcomes) {
@@ -72,7 +94,7 @@ export async function runRegress(args: string[], workerUrl: URL): Promise<number
   };
 
   const after = snapshotOf((o) => o.report);
-  if (writeExpect) writeFileSync(writeExpect, JSON.stringify({ relyingParty: flags['relying-party'] ?? null, validationTime: parseTime(flags.at!).toISOString(), cases: after }, null, 2) + '\n');
+  if (writeExpect) writeFileSync(writeExpect, JSON.stringify({ relyingParty: flags['relying-party']?.toUpperCase() ?? null, validationTime: parseTime(flags.at!).toISOString(), cases: after }, null, 2) + '\n');
   let before: CorpusSnapshot | undefined;
   let against = '';
   if (baseline) {

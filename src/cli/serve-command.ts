@@ -1,6 +1,18 @@
-import { parseArgs } from 'node:util';
+import { registerHelp } from './help.js';
+import { parseCommandArgs } from './args.js';
 import { UsageError } from './errors.js';
 import { VERIFY_FLAGS } from './verify-options.js';
+
+registerHelp('serve', {
+  summary: 'run the validation service (REST, DSS-compatible route, metrics)',
+  text: `Usage: ots-esig serve [--host 127.0.0.1] [--port 8080] [--config FILE] [trust flags]
+
+Routes: POST /v1/verify, POST /services/rest/validation/validateSignature (DSS), GET /healthz, /readyz, /metrics,
+/openapi.json, /v1/trust-lists. Trust flags as for verify: --trust-list, --list-signer, --agreement, --trust-anchor,
+--tsa-anchor, --crl, --policy, --relying-party (the default for requests). Binds 127.0.0.1 unless --host says
+otherwise; SIGTERM finishes in-flight requests and exits 0.`,
+});
+
 
 type ServerModule = typeof import('../server/index.js');
 
@@ -19,12 +31,7 @@ export async function loadServerModule(): Promise<ServerModule> {
 
 /** `ots-esig serve`: the validation service until SIGTERM / SIGINT (in-flight requests finish; exit 0). */
 export async function runServe(args: string[], cliUrl: URL): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { ...TRUST_FLAGS, host: { type: 'string' }, port: { type: 'string' }, config: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandArgs('serve', args, { ...TRUST_FLAGS, host: { type: 'string' }, port: { type: 'string' }, config: { type: 'string' } });
   if (positionals.length) throw new UsageError(`serve takes no positional arguments (got "${positionals[0]}")`);
   let port: number | undefined;
   if (values.port !== undefined) {

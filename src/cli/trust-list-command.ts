@@ -1,10 +1,12 @@
-import { parseArgs } from 'node:util';
 import { diffTrustLists, formatDiffText, type TrustListDiff } from '../maintain/diff.js';
 import { countBySeverity, type Finding } from '../maintain/findings.js';
 import { lintTrustList } from '../maintain/lint.js';
 import { OtsEsigError } from '../errors.js';
 import { loadTrustLists, type LoadedTrustList } from '../trust/load.js';
+import { parseCommandArgs } from './args.js';
 import { UsageError } from './errors.js';
+import { TRUST_LIST_COMMANDS } from './trust-list-help.js';
+import { runFromCerts } from './trust-list-from-certs.js';
 import { parseTime, readFile } from './io.js';
 import { formatJunit, type JunitCase } from './junit.js';
 import { runBuild, runSign } from './trust-list-produce.js';
@@ -22,7 +24,9 @@ export async function runTrustList(args: string[]): Promise<number> {
   if (sub === 'diff') return runDiff(rest);
   if (sub === 'build') return runBuild(rest);
   if (sub === 'sign') return runSign(rest);
-  throw new UsageError(sub ? `unknown trust-list command "${sub}" (lint, diff, build or sign)` : 'trust-list needs a command: lint, diff, build or sign');
+  if (sub === 'from-certs') return runFromCerts(rest);
+  const known = TRUST_LIST_COMMANDS.join(', ');
+  throw new UsageError(sub ? `unknown trust-list command "${sub}" (${known}; ots-esig trust-list --help)` : `trust-list needs a command: ${known}`);
 }
 
 async function load(file: string, time: Date, pins: readonly string[]): Promise<LoadedTrustList> {
@@ -30,17 +34,38 @@ async function load(file: string, time: Date, pins: readonly string[]): Promise<
   return set.lists[0]!;
 }
 
+/**
+ * The list as verify loads it: beside the lists of lists named (signed by the --list-signer pins), so the
+ * signers a list of lists announces for the list's territory verify it.
+ */
+async function loadThroughLotl(file: string, time: Date, pins: readonly string[], lotls: readonly string[], lotlPins: readonly string[]): Promise<LoadedTrustList> {
+  const signers = lotlPins.map((p) => readFile(p, 'list signer certificate'));
+  const set = await loadTrustLists(
+    [
+      ...lotls.map((f) => ({ data: readFile(f, 'list of lists'), name: f, signingCertificates: signers })),
+      { data: readFile(file, 'trust list'), name: file, signingCertificates: pins.map((p) => readFile(p, 'pinned certificate')) },
+    ],
+    { time },
+  );
+  const loaded = set.lists[set.lists.length - 1]!;
+  if (!loaded.via && !loaded.usable) {
+    const unusable = set.lists.slice(0, -1).filter((l) => !l.usable);
+    const why = unusable.length
+      ? `the list of lists is not usable (${unusable.map((l) => `${l.name}: ${l.problems.join('; ') || l.signature.detail}`).join('; ')})`
+      : `no list of lists given points to ${loaded.list.scheme.territory} ${loaded.list.scheme.type}`;
+    return { ...loaded, problems: [...loaded.problems, `signer not found: ${why}`] };
+  }
+  return loaded;
+}
+
 async function runLint(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      pin: { type: 'string', multiple: true },
-      at: { type: 'string' },
-      'warn-days': { type: 'string', default: '30' },
-      format: { type: 'string', default: 'text' },
-    },
+  const { values, positionals } = parseCommandArgs('trust-list lint', args, {
+    pin: { type: 'string', multiple: true },
+    'trust-list': { type: 'string', multiple: true },
+    'list-signer': { type: 'string', multiple: true },
+    at: { type: 'string' },
+    'warn-days': { type: 'string', default: '30' },
+    format: { type: 'string', default: 'text' },
   });
   checkFormat(values.format);
   if (positionals.length !== 1) throw new UsageError('trust-list lint takes exactly one list file');
@@ -51,7 +76,9 @@ async function runLint(args: string[]): Promise<number> {
   let findings: Finding[];
   let header = file;
   try {
-    const loaded = await load(file, time, values.pin ?? []);
+    const lotls = values['trust-list'] ?? [];
+    if (!lotls.length && values['list-signer']) throw new UsageError('--list-signer pins the signer of a list of lists: give the list of lists with --trust-list');
+    const loaded = lotls.length ? await loadThroughLotl(file, time, values.pin ?? [], lotls, values['list-signer'] ?? []) : await load(file, time, values.pin ?? []);
     header = `${file}: ${loaded.list.id} #${loaded.list.scheme.sequenceNumber}, issued ${loaded.list.scheme.issueDate}, next update ${loaded.list.scheme.nextUpdate ?? 'none'}`;
     findings = lintTrustList(loaded, { time, warnDays });
   } catch (e) {
@@ -85,12 +112,7 @@ function lintJunit(file: string, findings: readonly Finding[]): JunitCase[] {
 }
 
 async function runDiff(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { format: { type: 'string', default: 'text' } },
-  });
+  const { values, positionals } = parseCommandArgs('trust-list diff', args, { format: { type: 'string', default: 'text' } });
   checkFormat(values.format);
   if (positionals.length !== 2) throw new UsageError('trust-list diff takes two list files: OLD NEW');
   // Diff reads content only; whether each issue is well signed is lint's job.

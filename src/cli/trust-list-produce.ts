@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args.js';
 import { writeTrustedListXml } from '../maintain/build-list.js';
 import { prepareIssue } from '../maintain/issue.js';
 import { signTrustListXml } from '../maintain/sign-list.js';
@@ -17,19 +17,14 @@ import { pemKeySigner } from './key-signer.js';
  * Notes (history carried over, services dropped) go to stderr; a refused issue exits 2.
  */
 export async function runBuild(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
+  const { values, positionals } = parseCommandArgs('trust-list build', args, {
       output: { type: 'string', short: 'o' },
       previous: { type: 'string' },
       'previous-pin': { type: 'string', multiple: true },
       sequence: { type: 'string' },
       issued: { type: 'string' },
       'next-update': { type: 'string' },
-    },
-  });
+    });
   if (positionals.length !== 1) throw new UsageError('trust-list build takes exactly one source file (the JSON form)');
   if (!values.output) throw new UsageError('trust-list build needs -o LIST.xml');
   const source = parseTrustedListJson(new TextDecoder().decode(readFile(positionals[0]!, 'list source')));
@@ -82,19 +77,14 @@ function comparable(l: ReturnType<typeof parseTrustedListJson>): unknown {
 
 /** `ots-esig trust-list sign LIST.xml --key KEY.pem --cert CERT.pem -o SIGNED.xml [--signing-time ISO]`. */
 export async function runSign(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
+  const { values, positionals } = parseCommandArgs('trust-list sign', args, {
       output: { type: 'string', short: 'o' },
       key: { type: 'string' },
       cert: { type: 'string' },
       'signing-time': { type: 'string' },
       tsa: { type: 'string' },
       'no-tsa': { type: 'boolean' },
-    },
-  });
+    });
   if (positionals.length !== 1) throw new UsageError('trust-list sign takes exactly one list file');
   if (!values.output || !values.key || !values.cert) throw new UsageError('trust-list sign needs --key KEY.pem --cert CERT.pem -o SIGNED.xml');
   if (values.tsa) throw new UsageError('--tsa (XAdES-T lists) is not implemented yet: sign without it (XAdES-B)');

@@ -1,42 +1,74 @@
-import { parseArgs } from 'node:util';
 import { formatEtsiXml } from '../report/etsi-xml.js';
 import { formatHtml } from '../report/html.js';
 import { LANGUAGES, languageOf, type Language } from '../report/i18n/languages.js';
 import { formatTextLocalized } from '../report/text-i18n.js';
 import { verify } from '../validation/verify.js';
-import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch, summarize } from './batch.js';
+import { parseCommandArgs } from './args.js';
+import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch, summarize, type FileOutcome } from './batch.js';
 import { formatJunit } from './junit.js';
 import { UsageError } from './errors.js';
-import { expandSignatureEntries, readFile } from './io.js';
-import { buildVerifyOptions, VERIFY_FLAGS } from './verify-options.js';
+import { registerHelp } from './help.js';
+import { expandSignatureEntries, readFile, SIGNATURE_EXTENSIONS } from './io.js';
+import { parseProgressInterval, progressLog } from './progress.js';
+import { buildVerifyOptions, VERIFY_FLAGS, VERIFY_FLAGS_HELP } from './verify-options.js';
 
 const FORMATS = ['json', 'text', 'etsi-xml', 'junit', 'html'] as const;
 
+registerHelp('verify', {
+  summary: 'validate signature files (one file: its report; several or a folder: a batch)',
+  text: `Usage: ots-esig verify <signature-file|folder>... [flags]
+
+Validates CAdES and XAdES signatures (ETSI EN 319 102-1) and, with --relying-party, decides their recognition.
+One file prints its report. Several files or a folder run as a batch across worker threads; a folder is walked
+recursively and takes files ending ${SIGNATURE_EXTENSIONS.join(' ')} (others are reported as skipped).
+
+${VERIFY_FLAGS_HELP}
+
+Output:
+  --format text|json|etsi-xml|junit|html
+                                      text (default); json: one file prints its ValidationReport, a batch prints
+                                      {"files": [{file, report} | {file, error}], "skipped": [{file, reason}], "summary"};
+                                      etsi-xml (one file only): the ETSI TS 119 102-2 report; junit: one case per signature;
+                                      html (one file only): a self-contained, printable report
+  --lang en|az|kk|ky|tr|uz|tk|hu|ru   language of text and html output (default: LC_ALL, LC_MESSAGES, LANG, else en)
+  --jobs N                            worker threads for a batch (default: the number of cores, at most 8)
+  --progress SECONDS|off              batch progress when stderr is not a terminal: a line every SECONDS (default 10,
+                                      0 = after every file) with the rate and the time left; a bar on a terminal
+
+Exit status: 0 every signature TOTAL-PASSED (and RECOGNIZED with --relying-party); 1 any signature not, or a batch
+file not evaluable; 2 usage error or not a signature; 3 internal error.`,
+});
+
 /**
  * `ots-esig verify`: one file prints its full report; several files or a
- * folder run as a batch (worker threads with --jobs, a progress bar on a TTY,
+ * folder run as a batch (worker threads with --jobs, progress on stderr,
  * a summary table or JSON at the end).
  */
 export async function runVerify(args: string[], workerUrl: URL): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: { ...VERIFY_FLAGS, format: { type: 'string', default: 'text' }, jobs: { type: 'string' }, lang: { type: 'string' } },
+  const { values, positionals } = parseCommandArgs('verify', args, {
+    ...VERIFY_FLAGS,
+    format: { type: 'string', default: 'text' },
+    jobs: { type: 'string' },
+    progress: { type: 'string' },
+    lang: { type: 'string' },
   });
-  const { format, jobs: jobsFlag, lang: langFlag, ...flagValues } = values;
+  const { format, jobs: jobsFlag, progress, lang: langFlag, help: _help, ...flagValues } = values;
   if (!FORMATS.includes(format as (typeof FORMATS)[number])) {
     throw new UsageError(`--format must be ${FORMATS.join(', ')} (got "${format}")`);
   }
   const lang = reportLanguage(langFlag);
-  if (positionals.length === 0) throw new UsageError('verify needs a signature file or folder');
+  if (positionals.length === 0) throw new UsageError('verify needs a signature file or folder (ots-esig verify --help)');
   let jobs = defaultJobs();
   if (jobsFlag !== undefined) {
     jobs = Number(jobsFlag);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be an integer from 1 to 64 (got "${jobsFlag}")`);
   }
-  const entries = expandSignatureEntries(positionals);
-  const files = entries.flatMap((e) => (e.error ? [] : [e.file]));
+  const interval = parseProgressInterval(progress);
+  if (Number.isNaN(interval)) throw new UsageError(`--progress must be a number of seconds or "off" (got "${progress}")`);
+  // One path named alone that cannot be read is a usage error; among several, a per-file error of the batch.
+  const entries = expandSignatureEntries(positionals, { unreadableArgument: positionals.length > 1 ? 'entry' : 'throw' });
+  const files = entries.flatMap((e) => (e.error || e.skipped ? [] : [e.file]));
+  const skipped = entries.flatMap((e) => (e.skipped ? [{ file: e.file, reason: e.skipped }] : []));
   const single = positionals.length === 1 && entries.length === 1 && files[0] === positionals[0];
 
   if (single && format !== 'junit') {
@@ -55,25 +87,24 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
     return containerOk && report.signatures.every((s) => s.indication === 'TOTAL-PASSED' && (!s.recognition || s.recognition.status === 'RECOGNIZED')) ? 0 : 1;
   }
 
-  if (entries.length === 0) throw new UsageError('no signature files found');
+  if (files.length === 0 && !entries.some((e) => e.error)) {
+    throw new UsageError(`no signature files found${skipped.length ? ` (${skipped.length} skipped: ${skipped[0]!.file}: ${skipped[0]!.reason}${skipped.length > 1 ? ', …' : ''})` : ''}`);
+  }
   if (format === 'etsi-xml' || format === 'html') throw new UsageError(`--format ${format} reports one signature file; use json or text for batches`);
   // Fail fast on unusable shared options (bad --at, unreadable anchors) before starting workers.
   await buildVerifyOptions(flagValues);
-  const verified = await runBatch(files, flagValues, {
-    jobs,
-    workerUrl,
-    onProgress: process.stderr.isTTY ? progressBar(process.stderr) : undefined,
-  });
+  const onProgress = process.stderr.isTTY ? progressBar(process.stderr) : interval === null ? undefined : progressLog(process.stderr, interval);
+  const verified = await runBatch(files, flagValues, { jobs, workerUrl, ...(onProgress ? { onProgress } : {}) });
   // Entries that could not be read (dangling links, link loops) are per-file errors, in their place.
   let k = 0;
-  const outcomes = entries.map((e) => (e.error ? { file: e.file, error: e.error } : verified.outcomes[k++]!));
-  const run = { outcomes, summary: summarize(outcomes) };
+  const outcomes = entries.flatMap((e): FileOutcome[] => (e.skipped ? [] : e.error ? [{ file: e.file, error: e.error }] : [verified.outcomes[k++]!]));
+  const run = { outcomes, summary: { ...summarize(outcomes), skipped: skipped.length } };
   process.stdout.write(
     format === 'json'
-      ? JSON.stringify({ files: run.outcomes, summary: run.summary }, null, 2) + '\n'
+      ? JSON.stringify({ files: run.outcomes, skipped, summary: run.summary }, null, 2) + '\n'
       : format === 'junit'
         ? formatJunit('ots-esig verify', batchJunitCases(run))
-        : formatBatchText(run),
+        : formatBatchText(run) + skipped.map((s) => `skipped ${s.file}: ${s.reason}\n`).join(''),
   );
   const s = run.summary;
   const unrecognized = run.outcomes.some((o) => o.report?.signatures.some((sg) => sg.recognition && sg.recognition.status !== 'RECOGNIZED'));

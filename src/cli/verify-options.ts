@@ -40,6 +40,31 @@ export const VERIFY_FLAGS = {
   algorithms: { type: 'string', multiple: true },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
+/** What each of VERIFY_FLAGS does, for the help of verify and regress. */
+export const VERIFY_FLAGS_HELP = `Validation:
+  --content FILE                  the signed content of a detached signature
+  --content NAME=FILE             a named detached file (repeatable; XAdES references by URI)
+  --trust-anchor CERT             a certificate trusted as a root for signers (repeatable; PEM or DER)
+  --tsa-anchor CERT               a TSA certificate or the CA issuing TSA certificates, trusted for time-stamps only
+  --intermediates FILE            CA certificates to build paths with (repeatable)
+  --crl FILE / --ocsp FILE        CRLs / OCSP responses (DER) to use as revocation data (repeatable)
+  --online                        fetch OCSP (AIA) and CRLs (distribution points) when nothing fresh answers
+  --policy NAME|FILE              default (the default; requires fresh revocation status), lenient, tr-profile, or a policy JSON
+                                  file (policies/policy.schema.json); \`ots-esig policy show NAME\` prints a preset
+  --require-revocation            require revocation status over a policy that drops it
+  --at ISO-8601                   the validation time, e.g. 2026-06-01T00:00:00Z (default: now)
+  --algorithms gost               add GOST R 34.10-2012/Streebog, GOST R 34.10-2001 and the KZ NCA GOST profiles
+
+Recognition:
+  --trust-list FILE               a TS 119 612 list (XML) or its JSON form (repeatable); no anchors are built in
+  --list-signer CERT              a certificate allowed to sign the lists (the list of lists' operator); the lists
+                                  it points to are checked with the signers it announces
+  --agreement FILE                a bilateral agreement (trust-lists/agreement.schema.json) (repeatable)
+  --agreement-signer [CC=]CERT    a certificate allowed to sign agreements for party CC; when given, only agreements
+                                  every party signed are used (repeatable)
+  --relying-party CC              the member deciding recognition (ISO 3166 code, any case: tr = TR)
+  --purpose P                     the purpose recognition is asked for`;
+
 /** Values of VERIFY_FLAGS as parseArgs returns them: plain data, so it can be sent to worker threads. */
 export type VerifyFlagValues = {
   [K in keyof typeof VERIFY_FLAGS]?: (typeof VERIFY_FLAGS)[K] extends { multiple: true } ? string[] : (typeof VERIFY_FLAGS)[K] extends { type: 'boolean' } ? boolean : string;
@@ -82,7 +107,8 @@ export async function buildVerifyOptions(values: VerifyFlagValues): Promise<Veri
     ...(trustLists ? { trustLists } : {}),
     agreements: (values.agreement ?? []).map((f) => ({ data: readFile(f, 'agreement'), name: f })),
     ...(values['agreement-signer']?.length ? { agreementSigners: values['agreement-signer'].map(agreementSignerArg) } : {}),
-    relyingParty: values['relying-party'],
+    // Country codes are upper case in lists and agreements; people type "tr". The library keeps requiring upper case.
+    relyingParty: values['relying-party']?.toUpperCase(),
     purpose: values.purpose,
   };
 }

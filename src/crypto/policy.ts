@@ -13,6 +13,7 @@ export interface AlgorithmPolicy {
   readonly keys: Readonly<Record<string, readonly KeySizeRule[]>>;
 }
 
+/** A minimum key size and the date until which it is acceptable. */
 export interface KeySizeRule {
   readonly minBits: number;
   /** Acceptable until (ISO date), or `null` for no end. */

@@ -11,6 +11,7 @@ export type CheckStatus = 'PASSED' | 'FAILED' | 'INDETERMINATE' | 'SKIPPED';
 /** Building blocks of EN 319 102-1 clause 5.2 (FC, ISC, VCI, RFC, XCV, CV, SAV) and the time-stamp / POE ones. */
 export type BuildingBlock = 'FC' | 'ISC' | 'VCI' | 'RFC' | 'XCV' | 'CV' | 'SAV' | 'TST' | 'PSV';
 
+/** One check a validation ran, with its ETSI building block, status and a detail for people; `id` is stable to branch on. */
 export interface Check {
   /** Stable identifier, e.g. `cv.message-digest`; safe to branch on. */
   readonly id: string;

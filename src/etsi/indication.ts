@@ -14,6 +14,7 @@ const TOTAL_FAILED_SUB_INDICATIONS = [
   'NOT_YET_VALID',
 ] as const;
 
+/** Every EN 319 102-1 sub-indication, those paired with TOTAL-FAILED first. */
 export const SUB_INDICATIONS = [
   ...TOTAL_FAILED_SUB_INDICATIONS,
   'SIG_CONSTRAINTS_FAILURE',
@@ -37,6 +38,7 @@ export const SUB_INDICATIONS = [
   'SIGNED_DATA_NOT_FOUND',
 ] as const;
 
+/** An EN 319 102-1 sub-indication, spelled as the standard spells it (e.g. `HASH_FAILURE`, `TRY_LATER`). */
 export type SubIndication = (typeof SUB_INDICATIONS)[number];
 
 const FAILED_SUBS: ReadonlySet<SubIndication> = new Set<SubIndication>(TOTAL_FAILED_SUB_INDICATIONS);

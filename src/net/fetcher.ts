@@ -18,6 +18,7 @@ export type FetchFunction = (
   init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Uint8Array; signal: AbortSignal },
 ) => Promise<FetchResponseLike>;
 
+/** The part of a `fetch` Response the Fetcher reads, so a caller can supply its own transport. */
 export interface FetchResponseLike {
   readonly ok: boolean;
   readonly status: number;
@@ -26,6 +27,7 @@ export interface FetchResponseLike {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+/** How a Fetcher fetches: the transport, timeouts, size limits and which addresses it may reach. */
 export interface FetcherOptions {
   /** Default: `globalThis.fetch`. */
   readonly fetch?: FetchFunction;
@@ -63,6 +65,7 @@ export class FetchError extends OtsEsigError {
   }
 }
 
+/** Fetches OCSP responses and CRLs for online revocation checking (`online: true`): bounded in time and size, with a cache, refusing private and loopback addresses unless allowed. */
 export class Fetcher {
   private readonly fetchFn: FetchFunction;
   private readonly timeoutMs: number;

@@ -39,6 +39,7 @@ export const KEY_USAGE_BITS = [
   'encipherOnly',
   'decipherOnly',
 ] as const;
+/** A key usage bit name (RFC 5280 4.2.1.3). */
 export type KeyUsageName = (typeof KEY_USAGE_BITS)[number];
 
 export interface BasicConstraintsValue {

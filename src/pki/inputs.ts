@@ -28,6 +28,7 @@ export function optionObjects(input: Uint8Array, labels: readonly string[], what
   }
 }
 
+/** Reads certificates from PEM (one or several blocks) or DER; throws InvalidOptionError for input that holds none or does not parse. */
 export function loadCertificates(input: CertificateInput): ParsedCertificate[] {
   if (input instanceof ParsedCertificate) return [input];
   const bytes = asBytes(input);

@@ -24,6 +24,7 @@ export type SeverityFinding =
   /** Processing instructions or comments of an XML document that no signed reference covers. */
   | 'xmlMarkupNotCovered';
 
+/** Policy rules on certificates and path validation (profile, RFC 5280 initial policy inputs). */
 export interface CertificateConstraints {
   /**
    * `strict`: the RFC 5280 section 4 MUSTs addressed to conforming CAs are failures (criticality rules,
@@ -57,6 +58,7 @@ export interface CertificateConstraints {
 /** Which certificates of a path must have a revocation status. */
 export type RevocationScope = 'signer-and-ca' | 'signer' | 'none';
 
+/** Policy rules on revocation: which certificates need a status and how fresh it must be. */
 export interface RevocationConstraints {
   /**
    * Signer paths: certificates whose status must be known (EN 319 102-1 5.2.6 / DSS default
@@ -79,6 +81,7 @@ export interface RevocationConstraints {
   readonly maxAgeSeconds: number | null;
 }
 
+/** Policy rules on time-stamps: which are required and how many are validated. */
 export interface TimestampConstraints {
   /** A valid signature time-stamp (or archive time-stamp) is required: without one the signature is INDETERMINATE / SIG_CONSTRAINTS_FAILURE. */
   readonly requireSignatureTimestamp: boolean;
@@ -93,6 +96,7 @@ export interface TimestampConstraints {
   readonly requireAllValid?: boolean;
 }
 
+/** Policy rules on trusted-list services: which service types anchor signer paths and time-stamps. */
 export interface TrustServiceConstraints {
   /**
    * TS 119 612 service types (URIs) whose listed certificates anchor signer paths. A CA listed only as a
@@ -163,6 +167,7 @@ export interface SignerConstraints {
   readonly requireUserNotice?: boolean;
 }
 
+/** A validation policy: every rule that turns collected facts into a verdict (policies/policy.schema.json). */
 export interface ValidationPolicy {
   /** Short name shown in reports (`default`, `lenient`, or the caller's). */
   readonly name: string;

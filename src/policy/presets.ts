@@ -16,6 +16,7 @@ export const SIGNER_SERVICE_TYPES: readonly string[] = [`${SVC}CA/QC`, `${SVC}CA
 /** Time-stamping service types (qualified and not). */
 export const TIMESTAMP_SERVICE_TYPES: readonly string[] = [`${SVC}TSA`, `${SVC}TSA/QTST`, `${SVC}TSA/TSS-QC`, `${SVC}TSA/TSS-AdESQCandQES`];
 
+/** The default validation policy: strict RFC 5280 profile, fresh revocation status required for the signer and every CA certificate. */
 export const DEFAULT_POLICY: ValidationPolicy = deepFreeze({
   name: 'default',
   description: 'Safe default: strict RFC 5280 profile; revocation status required and fresh for the signer and every CA certificate, and for time-stamping authorities',
@@ -32,6 +33,7 @@ export const DEFAULT_POLICY: ValidationPolicy = deepFreeze({
   },
 });
 
+/** A lenient policy: a missing revocation status is a warning, not INDETERMINATE. */
 export const LENIENT_POLICY: ValidationPolicy = deepFreeze({
   ...DEFAULT_POLICY,
   name: 'lenient',
@@ -49,6 +51,7 @@ export const LENIENT_POLICY: ValidationPolicy = deepFreeze({
  * Rehber's profiles carry their revocation values: ES-XL with CRL, resp. OCSP).
  */
 const TR_REHBER_SHA256 = 'ff39bd29463383f69b2052ac47439e06ce7c3b8646e888b6e5ae3e46ba08117a';
+/** The Turkish profiles' signature policies P2, P3 and P4 with the digest of their document (the tr-profile preset's registry). */
 export const TR_SIGNATURE_POLICIES: readonly KnownSignaturePolicy[] = [
   { id: '2.16.792.1.61.0.1.5070.3.1.1', description: 'TR P2 (Politika-1)', digestAlgorithm: 'SHA-256', digest: TR_REHBER_SHA256 },
   { id: '2.16.792.1.61.0.1.5070.3.2.1', description: 'TR P3 (Politika-2)', digestAlgorithm: 'SHA-256', digest: TR_REHBER_SHA256, signerRevocation: 'crl' },
@@ -76,6 +79,7 @@ export const TR_PROFILE_POLICY: ValidationPolicy = deepFreeze({
   signer: { requireSigningTime: true, keyUsage: ['nonRepudiation'], maxSigningTimeToTimestampSeconds: 300, requiredQcStatements: ['0.4.0.1862.1.1', '2.16.792.1.61.0.1.5070.1.1'], requireUserNotice: true },
 });
 
+/** The presets by name, as `VerifyOptions.policy` and `--policy` accept them. */
 export const POLICY_PRESETS: Readonly<Record<string, ValidationPolicy>> = Object.freeze({ default: DEFAULT_POLICY, lenient: LENIENT_POLICY, 'tr-profile': TR_PROFILE_POLICY });
 
 function deepFreeze<T>(value: T): T {

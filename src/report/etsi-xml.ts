@@ -27,6 +27,7 @@ function voId(c: CertificateSummary): string {
   return `C-${c.sha256.toUpperCase()}`;
 }
 
+/** A report as an ETSI TS 119 102-2 validation report (XML). */
 export function formatEtsiXml(report: ValidationReport): string {
   const certs = new Map<string, CertificateSummary>();
   for (const s of report.signatures) {

@@ -5,6 +5,7 @@ import { matchReason, matchWarning, type Matched } from './i18n/match.js';
 import { translator, type Translator } from './i18n/translate.js';
 import type { CertificateSummary, RecognitionReport, SignatureReport, TimestampSummary, TrustReport, ValidationReport } from './model.js';
 
+/** Options of `formatHtml`: the language of the HTML report. */
 export interface HtmlReportOptions {
   /** Report language (en, az, kk, ky, tr, uz, tk, hu, ru, or a locale such as `tr-TR`); English when absent or unknown. */
   readonly lang?: string;

@@ -5,6 +5,7 @@ import type { ContainerReport } from './container.js';
 /** ISO-8601 UTC instant, as every time in a report is written. */
 export type IsoTime = string;
 
+/** A certificate as reports show it: names, serial number, validity, SHA-256 fingerprint. */
 export interface CertificateSummary {
   readonly subject: string;
   readonly issuer: string;
@@ -30,6 +31,7 @@ export interface SignatureTimes {
   readonly bestSignatureTimeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp';
 }
 
+/** The revocation status found for one certificate of the path, and where it came from. */
 export interface RevocationSummary {
   readonly certificate: string;
   readonly status: 'good' | 'revoked' | 'unknown';
@@ -67,6 +69,7 @@ export interface SignaturePolicySummary {
   readonly status: 'PASSED' | 'FAILED' | 'NOT_CHECKED';
 }
 
+/** The verdict on one signature (ETSI EN 319 102-1 indication and sub-indication), the checks behind it, the signer and chain, time-stamps, revocation and, when asked, recognition. */
 export interface SignatureReport {
   /** Position of the signature in its container, e.g. `signerInfo[0]`. */
   readonly id: string;
@@ -139,6 +142,7 @@ export interface MatchedService {
   readonly matchedBy: 'certificate' | 'public-key';
 }
 
+/** One basis of recognition considered (own list, agreement, list of lists), with its outcome and the service it matched. */
 export interface RecognitionEvaluation {
   readonly basis: RecognitionBasis;
   readonly status: Exclude<RecognitionStatus, 'INVALID'>;
@@ -149,6 +153,7 @@ export interface RecognitionEvaluation {
   readonly reasons: readonly string[];
 }
 
+/** Whether the relying party recognizes a signature (RECOGNIZED, NOT_RECOGNIZED, INDETERMINATE, INVALID), on which basis, and the evaluations behind it. */
 export interface RecognitionReport {
   readonly status: RecognitionStatus;
   readonly relyingParty: string;
@@ -191,6 +196,7 @@ export interface TrustListSummary {
   readonly problems: readonly string[];
 }
 
+/** A bilateral agreement as reports show it: identity, parties and validity. */
 export interface AgreementSummary {
   readonly id: string;
   readonly title: string;
@@ -220,6 +226,7 @@ export interface TrustReport {
   readonly anchorsFromLists: number;
 }
 
+/** The result of `verify`: one SignatureReport per signature found, the validation time, the policy and the trusted lists used, and warnings. */
 export interface ValidationReport {
   readonly tool: { readonly name: 'ots-esig'; readonly version: string };
   readonly validationTime: IsoTime;

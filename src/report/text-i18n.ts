@@ -4,6 +4,7 @@ import { translator, type Translator } from './i18n/translate.js';
 import type { RecognitionReport, SignatureReport, TrustReport, ValidationReport } from './model.js';
 import { formatText } from './text.js';
 
+/** Options of `formatTextLocalized`: the language of the text report. */
 export interface TextReportOptions {
   /** Report language (en, az, kk, ky, tr, uz, tk, hu, ru, or a locale such as `kk_KZ.UTF-8`); English when absent or unknown. */
   readonly lang?: string;

@@ -71,6 +71,7 @@ export interface SignaturePolicyFact {
   readonly problem?: string;
 }
 
+/** What collecting one signature established (parsed attributes, integrity and certificate facts), before any policy judges it; `evaluate` turns it into a SignatureReport. */
 export interface SignatureFacts {
   /** Position of the signature in its container, e.g. `signerInfo[0]`, `Signature[@Id='s1']`. */
   readonly id: string;

@@ -24,6 +24,7 @@ export interface AgreementEquivalence {
   readonly equivalentServiceType: string;
 }
 
+/** What an agreement requires of a signature beyond its service type: certificate policies, algorithms, key sizes. */
 export interface AgreementConstraints {
   /** The signer certificate must assert at least one of these policy OIDs. */
   readonly certificatePolicies: readonly string[];
@@ -35,6 +36,7 @@ export interface AgreementConstraints {
   readonly purposes: readonly string[];
 }
 
+/** A bilateral recognition agreement between members: parties, validity, the service types recognized and their constraints. */
 export interface Agreement {
   readonly id: string;
   readonly title: string;
@@ -86,6 +88,7 @@ function time(v: unknown, path: string): string {
   return new Date(Date.parse(s)).toISOString();
 }
 
+/** Reads and checks a bilateral agreement (agreement.schema.json); unknown or malformed fields are refused with TrustListError naming them. */
 export function parseAgreementJson(input: string | unknown, source?: string): Agreement {
   let value: unknown = input;
   if (typeof input === 'string') {

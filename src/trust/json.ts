@@ -22,12 +22,14 @@ import {
  */
 export const TRUST_LIST_JSON_KIND = 'ots-esig/trusted-list';
 
+/** A trusted list in its JSON form: the model with a `kind`/`jsonVersion` header. */
 export interface TrustListJson extends TrustedList {
   readonly $schema?: string;
   readonly kind: typeof TRUST_LIST_JSON_KIND;
   readonly jsonVersion: number;
 }
 
+/** The JSON form of a trusted list (trust-list.schema.json), with the provenance of its XML source when converted from one. */
 export function trustedListToJson(list: TrustedList, provenance?: TrustListProvenance): TrustListJson {
   return {
     $schema: 'https://ots-esig.invalid/schemas/trust-list.schema.json',

@@ -16,6 +16,7 @@ export type ListSignatureStatus =
   /** A JSON list: there is no signature to check (see `integrity`). */
   | 'NOT_APPLICABLE';
 
+/** The result of checking a trusted list's XML signature against the certificates allowed to sign it. */
 export interface ListSignatureOutcome {
   readonly status: ListSignatureStatus;
   /** Subject of the pinned certificate that verified it. */

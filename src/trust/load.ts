@@ -32,6 +32,7 @@ export interface TrustListInput {
 // What a loaded list is, apart from how it is loaded: trust/anchors.ts indexes loaded lists and this module builds that index.
 export type { ListIntegrity, LoadedTrustList } from './loaded.js';
 
+/** Trusted lists loaded by `loadTrustLists` (each with its integrity outcome) and the index of their services; pass it as `VerifyOptions.trustLists` to reuse it across calls. */
 export interface TrustSet {
   readonly lists: readonly LoadedTrustList[];
   readonly index: TrustIndex;

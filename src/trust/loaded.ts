@@ -15,6 +15,7 @@ import type { TrustedList, TslPointer } from './model.js';
  */
 export type ListIntegrity = 'xades-signature' | 'pinned-digest' | 'caller-trusted' | 'none';
 
+/** A trusted list as loaded: the list, how its integrity was established (signature, pinned digest, caller), whether it is usable and why not. */
 export interface LoadedTrustList {
   readonly list: TrustedList;
   readonly name: string;

@@ -27,6 +27,7 @@ export interface ServiceHistoryInstance {
   readonly identity?: DigitalIdentity;
 }
 
+/** A trust service on a list (TS 119 612 5.5): type, digital identity, current status and its history. */
 export interface TrustService {
   /** ServiceTypeIdentifier URI, e.g. http://uri.etsi.org/TrstSvc/Svctype/CA/QC (or a national vocabulary). */
   readonly type: string;
@@ -60,6 +61,7 @@ export interface ListAddress {
   readonly electronic: readonly string[];
 }
 
+/** A trust service provider on a list and its services. */
 export interface TrustServiceProvider {
   readonly name: string;
   readonly tradeNames: readonly string[];
@@ -106,6 +108,7 @@ export interface TslPointer {
   readonly mra?: MutualRecognitionInfo;
 }
 
+/** A list's scheme information (TS 119 612 5.3): operator, territory, type, sequence number, issue and next-update dates, pointers to other lists. */
 export interface SchemeInformation {
   readonly version: number;
   readonly sequenceNumber: number;
@@ -138,6 +141,7 @@ export interface TrustListProvenance {
   readonly convertedAt: string;
 }
 
+/** A trusted list (ETSI TS 119 612) in the model shared by the XML and JSON forms. */
 export interface TrustedList {
   /** A stable name for reports: `<territory>:<TL|LOTL>` unless the list says otherwise. */
   readonly id: string;

@@ -10,6 +10,7 @@ import { InputFormatError } from '../errors.js';
 import { OID } from '../pki/oids.js';
 import { toArrayBuffer, toHex } from '../util/bytes.js';
 
+/** The TSTInfo of a time-stamp token (RFC 3161 section 2.4.2): policy, message imprint, serial number, genTime and accuracy. */
 export interface TstInfo {
   readonly version: number;
   readonly policy: string;
@@ -23,6 +24,7 @@ export interface TstInfo {
   readonly nonceHex?: string;
 }
 
+/** An RFC 3161 time-stamp token as read from a signature: its CMS SignedData and the TSTInfo it signs. */
 export interface TimestampToken {
   readonly der: Uint8Array;
   /** The token's SignedData, read by the same code as a CAdES signature. */

@@ -44,6 +44,7 @@ export interface TimestampValidationOptions {
   readonly time?: Date;
 }
 
+/** The outcome of validating one RFC 3161 time-stamp token: its status, the time it proves, and the TSA path and trust it rests on. */
 export interface TimestampValidation {
   /** PASSED: the token proves the imprinted data existed at `genTime` (± accuracy). */
   readonly status: 'PASSED' | 'FAILED' | 'INDETERMINATE';

@@ -27,6 +27,7 @@ export { loadCertificates };
 /** A CRL as DER or PEM bytes, PEM text, or already parsed. */
 export type CrlInput = Uint8Array | ArrayBuffer | string | ParsedCrl;
 
+/** Options of `verify`, `collect` and `verifyCertificate`: trust anchors and lists, revocation data, validation time, policy, recognition inputs and limits. Every field is optional; nothing is trusted by default. */
 export interface VerifyOptions {
   /**
    * The validation policy (src/policy/model.ts): a preset name (`default`, `lenient`) or a policy object.
@@ -81,6 +82,11 @@ export interface VerifyOptions {
   readonly trustLists?: TrustOptions['trustLists'];
   /** Bilateral recognition agreements (JSON, see trust-lists/agreement.schema.json). */
   readonly agreements?: TrustOptions['agreements'];
+  /**
+   * Operator certificates that sign agreements for each party (`{ party, certificate }`, or a certificate whose
+   * countryName is the party). When any is given, only agreements every party signed are used.
+   */
+  readonly agreementSigners?: TrustOptions['agreementSigners'];
   /** ISO 3166 alpha-2 country of the relying party; recognition is evaluated only when given. */
   readonly relyingParty?: string;
   /** Document type / purpose, checked against agreement constraints. */
@@ -182,6 +188,7 @@ const byteAnchorPools = new WeakMap<readonly Uint8Array[], { readonly inputs: re
 
 const anchorPools = new WeakMap<readonly ParsedCertificate[], { readonly certificates: readonly ParsedCertificate[]; readonly pool: CertificatePool<TrustAnchor> }>();
 
+/** Reads CRLs from PEM (one or several blocks) or DER; throws InvalidOptionError for input that holds none or does not parse. */
 export function loadCrls(input: CrlInput): ParsedCrl[] {
   if (input instanceof ParsedCrl) return [input];
   const ders = optionObjects(asBytes(input), ['X509 CRL', 'CRL'], 'CRL');

@@ -49,6 +49,7 @@ export interface VerifyCertificateOptions
   readonly extendedKeyUsage?: string;
 }
 
+/** The result of `verifyCertificate`: the indication for a certificate alone (path, revocation, trust), its chain and checks. */
 export interface CertificateValidationReport {
   readonly indication: Indication;
   readonly subIndication: SubIndication | null;

@@ -19,6 +19,7 @@ import type { TrustOptions } from '../trust/inputs.js';
 import { policyIdentity } from '../policy/parse.js';
 import type { ContainerFacts } from '../asic/collect.js';
 
+/** A signature as given to `verify`/`collect`: DER or PEM CMS, XML (bytes or text), or base64 text. */
 export type SignatureInput = Uint8Array | ArrayBuffer | string;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The import graph of src/ and the layer rule it must keep (README "Architecture").
+ * The import graph of src/ and the layer rule it must keep (docs/architecture.md).
  *
  * Every relative import counts: static, `import type`, `export … from`, dynamic `import()` and
  * `import('…').T` type queries. A type-only cycle is still a cycle (the modules cannot be

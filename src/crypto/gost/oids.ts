@@ -15,8 +15,10 @@ export interface GostDigestSpec {
   readonly sBox?: 'D-A' | 'D-TEST';
 }
 
+/** Names of the GOST hash algorithms. */
 export type GostDigestName = 'Streebog-256' | 'Streebog-512' | 'GOST R 34.11-94' | 'GOST 34.311-95';
 
+/** GOST hash algorithms by OID (Streebog, GOST R 34.11-94, KZ GOST 34.311-95). */
 export const GOST_DIGESTS: Readonly<Record<string, GostDigestSpec>> = {
   // id-tc26-gost3411-12-256 / -512 (RFC 9215 §2)
   '1.2.643.7.1.1.2.2': { name: 'Streebog-256', version: 2012, length: 256 },
@@ -47,8 +49,10 @@ export interface GostKeySpec {
   readonly layout: GostSignatureLayout;
 }
 
+/** Families of GOST public keys. */
 export type GostKeyFamily = 'GOST R 34.10-2001' | 'GOST R 34.10-2012' | 'GOST 34.310-2004' | 'GOST 34.10-2015';
 
+/** GOST public key algorithms by OID, with their family, size and encoding layout. */
 export const GOST_KEYS: Readonly<Record<string, GostKeySpec>> = {
   '1.2.643.2.2.19': { family: 'GOST R 34.10-2001', bits: 256, layout: 'rfc4491' },
   '1.2.643.7.1.1.1.1': { family: 'GOST R 34.10-2012', bits: 256, layout: 'rfc4491' },
@@ -64,6 +68,7 @@ export interface GostSignatureSpec {
   readonly digestOid: string;
 }
 
+/** GOST signature algorithms by OID, with the key and digest algorithms they combine. */
 export const GOST_SIGNATURES: Readonly<Record<string, GostSignatureSpec>> = {
   '1.2.643.2.2.3': { name: 'GOST R 34.10-2001 with GOST R 34.11-94', keyOid: '1.2.643.2.2.19', digestOid: '1.2.643.2.2.9' },
   '1.2.643.7.1.1.3.2': { name: 'GOST R 34.10-2012-256 with Streebog-256', keyOid: '1.2.643.7.1.1.1.1', digestOid: '1.2.643.7.1.1.2.2' },

@@ -10,6 +10,8 @@ import { uz } from './messages/uz.js';
 
 /** The report languages: English and those of the OTS member and observer states (Russian is widely read in KZ and KG). */
 export const LANGUAGES = ['en', 'az', 'kk', 'ky', 'tr', 'uz', 'tk', 'hu', 'ru'] as const;
+
+/** One of the report languages (LANGUAGES). */
 export type Language = (typeof LANGUAGES)[number];
 
 export const CATALOGUES: Readonly<Record<Language, Catalogue>> = { en, az, kk, ky, tr, uz, tk, hu, ru };
