@@ -100,8 +100,11 @@ async function main(): Promise<number> {
     summary.push(`${suite.name} (${suite.policy ?? 'default'} policy): ${a}/${applicable} agree, ${f} false accepts, ${r} false rejects, ${x} n/a`);
 
     details.push('', `== ${suite.name}: ${suite.title}`, `  via: ${suite.via}`);
-    details.push(`  ${(rate * 100).toFixed(1)}% of applicable agree, target ${(suite.target * 100).toFixed(0)}% and 0 false accepts: ${onTarget ? 'OK' : 'BELOW TARGET'}`);
-    if (!onTarget) bad = true;
+    const tracked = !onTarget && f === 0 && suite.targetTracked !== undefined;
+    details.push(
+      `  ${(rate * 100).toFixed(1)}% of applicable agree, target ${(suite.target * 100).toFixed(0)}% and 0 false accepts: ${onTarget ? 'OK' : tracked ? `BELOW TARGET (tracked, not enforced yet: ${suite.targetTracked})` : 'BELOW TARGET'}`,
+    );
+    if (!onTarget && !tracked) bad = true;
     const counted = cases.filter((c) => c.countedWithoutRevocation);
     if (counted.length) {
       details.push(
@@ -133,7 +136,7 @@ async function main(): Promise<number> {
     console.log(`conformance: skipped, no suite ran (no corpus under ${corpus}; set OTS_CORPUS)`);
     return 0;
   }
-  console.log(`conformance: ${bad ? 'FAILED: a suite is below target, has a false accept, or differs from its manifest' : 'every suite on target, no false accept, every case as in its manifest'}`);
+  console.log(`conformance: ${bad ? 'FAILED: a suite is below target, has a false accept, or differs from its manifest' : 'every suite on target (or below a target tracked by an open issue), no false accept, every case as in its manifest'}`);
   return bad ? 1 : 0;
 }
 

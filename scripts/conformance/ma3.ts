@@ -134,6 +134,7 @@ function ma3Suite(format: 'cades' | 'xades'): Suite {
     name: `ma3-${format}`,
     title: `TÜBİTAK MA3 API acceptance suite, ${format === 'cades' ? 'CAdES' : 'XAdES'} (Turkish profiles), expectations from its own tests`,
     target: 0.95,
+    targetTracked: 'issue #17 (MA3 archive time-stamps v1/v2, OCSP responder status, 2013 samples under 2019 roots)',
     policy: 'tr-profile',
     via: 'collect() + evaluate() with the tr-profile preset (P4 folders: P4 expected; other folders: no P-profile demands), MA3 Root A–D as trust and time-stamp anchors, SubRoot A1, each case at its signing time',
     async run(corpus) {

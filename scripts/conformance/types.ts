@@ -26,6 +26,11 @@ export interface Suite {
   readonly title: string;
   /** Fraction of applicable cases that must agree (e.g. 0.97). */
   readonly target: number;
+  /**
+   * Why the agreement target is tracked but not yet enforced (the open issue that will meet it). A false accept
+   * and any change against the manifest still fail the run.
+   */
+  readonly targetTracked?: string;
   /** The validation policy named in the summary line; default `default`. */
   readonly policy?: string;
   /** What the suite runs through (public API and options), printed with the details. */
