@@ -3,8 +3,7 @@ import { parseCommandArgs } from './args.js';
 import { UsageError } from './errors.js';
 import { expandSignatureFiles, parseTime } from './io.js';
 import { formatJunit } from './junit.js';
-import { loadServerModule } from './serve-command.js';
-import { VERIFY_FLAGS } from './verify-options.js';
+import { loadServerModule, TRUST_FLAGS, trustConfigOf } from './serve-command.js';
 
 registerHelp('queue', {
   summary: 'bulk re-validation on Redis (add, work, report)',
@@ -18,7 +17,6 @@ jobs (retried only for transient fetch failures); report prints each document's 
 });
 
 
-const { content: _content, at: _at, ...TRUST_FLAGS } = VERIFY_FLAGS;
 const COMMON = { redis: { type: 'string' }, queue: { type: 'string' } } as const;
 
 function need(values: { redis?: string; queue?: string }): { redis: string; queue: string } {
@@ -39,22 +37,7 @@ export async function runQueue(args: string[]): Promise<number> {
       const { values, positionals } = parseCommandArgs('queue add', rest, { ...COMMON, ...TRUST_FLAGS, at: { type: 'string' }, inline: { type: 'boolean' } });
       const { redis, queue } = need(values);
       if (!positionals.length) throw new UsageError('queue add needs signature files or folders');
-      const config = server.resolveConfig({
-        trustLists: values['trust-list'],
-        listSigners: values['list-signer'],
-        agreements: values.agreement,
-        trustAnchors: values['trust-anchor'],
-        tsaAnchors: values['tsa-anchor'],
-        intermediates: values.intermediates,
-        crls: values.crl,
-        ocsp: values.ocsp,
-        policy: values.policy,
-        relyingParty: values['relying-party'],
-        purpose: values.purpose,
-        algorithms: values.algorithms,
-        online: values.online,
-        requireRevocation: values['require-revocation'],
-      });
+      const config = server.resolveConfig(trustConfigOf(values));
       const files = expandSignatureFiles(positionals);
       const r = await server.addJobs({ redisUrl: redis, queue, config, files, ...(values.at ? { validationTime: parseTime(values.at).toISOString() } : {}), inline: values.inline === true });
       process.stdout.write(`ots-esig: ${r.added} job(s) in queue ${queue}, trust snapshot ${r.snapshotId}, validation time ${r.validationTime}\n`);

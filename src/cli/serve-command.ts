@@ -1,7 +1,7 @@
 import { registerHelp } from './help.js';
 import { parseCommandArgs } from './args.js';
 import { UsageError } from './errors.js';
-import { VERIFY_FLAGS } from './verify-options.js';
+import { VERIFY_FLAGS, type VerifyFlagValues } from './verify-options.js';
 
 registerHelp('serve', {
   summary: 'run the validation service (REST, DSS-compatible route, metrics)',
@@ -18,7 +18,29 @@ type ServerModule = typeof import('../server/index.js');
 
 
 /** The verify flags that make sense for a service (not per-file ones: --content, --at, --jobs). */
-const { content: _content, at: _at, ...TRUST_FLAGS } = VERIFY_FLAGS;
+/** The verify flags that describe trust material and policy (not a file's content or a validation time): serve and queue take them. */
+const { content: _content, at: _at, ...trustFlags } = VERIFY_FLAGS;
+export const TRUST_FLAGS = trustFlags;
+
+/** TRUST_FLAGS values as the service configuration names them (relying party in upper case, as the CLI accepts any case). */
+export function trustConfigOf(values: VerifyFlagValues) {
+  return {
+    trustLists: values['trust-list'],
+    listSigners: values['list-signer'],
+    agreements: values.agreement,
+    trustAnchors: values['trust-anchor'],
+    tsaAnchors: values['tsa-anchor'],
+    intermediates: values.intermediates,
+    crls: values.crl,
+    ocsp: values.ocsp,
+    policy: values.policy,
+    relyingParty: values['relying-party']?.toUpperCase(),
+    purpose: values.purpose,
+    algorithms: values.algorithms,
+    online: values.online,
+    requireRevocation: values['require-revocation'],
+  };
+}
 
 /**
  * The server module, loaded only by `serve` and `queue`. The CLI build maps this import to the
@@ -43,20 +65,7 @@ export async function runServe(args: string[], cliUrl: URL): Promise<number> {
   const fromFlags = {
     host: values.host,
     port,
-    trustLists: values['trust-list'],
-    listSigners: values['list-signer'],
-    agreements: values.agreement,
-    trustAnchors: values['trust-anchor'],
-    tsaAnchors: values['tsa-anchor'],
-    intermediates: values.intermediates,
-    crls: values.crl,
-    ocsp: values.ocsp,
-    policy: values.policy,
-    relyingParty: values['relying-party'],
-    purpose: values.purpose,
-    algorithms: values.algorithms,
-    online: values.online,
-    requireRevocation: values['require-revocation'],
+    ...trustConfigOf(values),
   };
   const config = server.resolveConfig(fromFile, fromFlags);
   const service = server.buildService({ config, workerFile: new URL('./server-worker.js', cliUrl) });
