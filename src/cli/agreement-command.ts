@@ -5,7 +5,7 @@ import { signAgreement } from '../maintain/agreement-sign.js';
 import { pinnedAgreementSigners } from '../trust/agreement-load.js';
 import { isAgreementJws, readAgreementJws, verifyAgreementSignatures } from '../trust/agreement-jws.js';
 import { parseAgreementJson } from '../trust/agreements.js';
-import type { AgreementSignerInput } from '../trust/inputs.js';
+import { agreementSignerArg } from './agreement-signer-arg.js';
 import { UsageError } from './errors.js';
 import { parseTime, readFile } from './io.js';
 import { pemKeySigner } from './key-signer.js';
@@ -23,11 +23,6 @@ verify --agreement FILE --agreement-signer [CC=]CERT uses only agreements every 
 });
 
 
-/** `[CC=]CERT` as given to --signer / --agreement-signer: the party explicit, or the certificate's countryName. */
-export function agreementSignerArg(arg: string): AgreementSignerInput {
-  const m = /^([A-Z]{2})=(.+)$/.exec(arg);
-  return m ? { party: m[1]!, certificate: readFile(m[2]!, 'agreement signer certificate') } : readFile(arg, 'agreement signer certificate');
-}
 
 /** `ots-esig agreement sign|verify ...`: a party's operator signs a bilateral agreement; anyone checks both signatures. */
 export async function runAgreement(args: string[]): Promise<number> {

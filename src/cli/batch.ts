@@ -5,6 +5,7 @@ import type { ValidationReport } from '../report/model.js';
 import type { VerifyOptions } from '../validation/options.js';
 import { collect, evaluate, type EvaluateOptions } from '../validation/verify.js';
 import { UsageError } from './errors.js';
+import { WORKER_ROLE } from './worker-role.js';
 import { readFile } from './io.js';
 import type { JunitCase } from './junit.js';
 import { buildVerifyOptions, loadTrustListFlags, type VerifyFlagValues } from './verify-options.js';
@@ -39,7 +40,7 @@ export interface BatchSummary {
   readonly skipped?: number;
 }
 
-export const WORKER_ROLE = 'ots-esig-batch-worker';
+export { WORKER_ROLE };
 
 interface Task {
   readonly index: number;

@@ -1,18 +1,42 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { OtsEsigError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { runBatchWorker, WORKER_ROLE } from './batch.js';
 import { UsageError } from './errors.js';
 import { commandPaths, helpFor, nearest, requestedHelp } from './help.js';
-import { runVerify } from './verify-command.js';
-import { runTrustList } from './trust-list-command.js';
-import { runRegress } from './regress-command.js';
-import { runPolicy } from './policy-command.js';
-import { runAgreement } from './agreement-command.js';
-import { runServe } from './serve-command.js';
-import { runQueue } from './queue-command.js';
+import { WORKER_ROLE } from './worker-role.js';
 
-const COMMANDS = ['verify', 'trust-list', 'regress', 'policy', 'agreement', 'serve', 'queue'];
+type BatchModule = typeof import('./batch.js');
+
+/**
+ * Each command's module, loaded only when that command runs (or its help is asked for): `verify` of a CAdES
+ * file does not parse the trust-list, agreement, regress or service code. Each module registers its help
+ * texts (help.ts) when it is loaded.
+ */
+const COMMANDS = {
+  verify: () => import('./verify-command.js'),
+  'trust-list': () => import('./trust-list-command.js'),
+  regress: () => import('./regress-command.js'),
+  policy: () => import('./policy-command.js'),
+  agreement: () => import('./agreement-command.js'),
+  serve: () => import('./serve-command.js'),
+  queue: () => import('./queue-command.js'),
+} as const;
+type Command = keyof typeof COMMANDS;
+
+function isCommand(word: string | undefined): word is Command {
+  return word !== undefined && Object.hasOwn(COMMANDS, word);
+}
+
+/** Loads the command modules whose help a command line may ask for: the named command's, else all of them. */
+async function loadHelp(command: string | undefined): Promise<void> {
+  await Promise.all(isCommand(command) ? [COMMANDS[command]()] : Object.values(COMMANDS).map((load) => load()));
+}
+
+/** `--help` or `-h` before any `--`: help is asked for (requestedHelp then says whose). */
+function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
 
 /** `ots-esig --help`: the commands (from the help registry), then what is common to them. */
 function usage(): string {
@@ -37,6 +61,7 @@ file not evaluable), 2 usage error or not a signature, 3 internal error.`;
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command === '--help' || command === '-h' || command === 'help' || asksForHelp(argv)) await loadHelp(command);
     const help = requestedHelp(argv);
     if (help) {
       // `policy show --help` has no text of its own: its parent's covers it.
@@ -45,19 +70,19 @@ export async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
       case 'verify':
-        return await runVerify(rest, new URL(import.meta.url));
+        return await (await COMMANDS.verify()).runVerify(rest, new URL(import.meta.url));
       case 'trust-list':
-        return await runTrustList(rest);
+        return await (await COMMANDS['trust-list']()).runTrustList(rest);
       case 'regress':
-        return await runRegress(rest, new URL(import.meta.url));
+        return await (await COMMANDS.regress()).runRegress(rest, new URL(import.meta.url));
       case 'policy':
-        return runPolicy(rest);
+        return (await COMMANDS.policy()).runPolicy(rest);
       case 'agreement':
-        return await runAgreement(rest);
+        return await (await COMMANDS.agreement()).runAgreement(rest);
       case 'serve':
-        return await runServe(rest, new URL(import.meta.url));
+        return await (await COMMANDS.serve()).runServe(rest, new URL(import.meta.url));
       case 'queue':
-        return await runQueue(rest);
+        return await (await COMMANDS.queue()).runQueue(rest);
       case '--version':
       case '-v':
         process.stdout.write(`${VERSION}\n`);
@@ -70,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       default:
         if (!command) throw new UsageError('no command given (ots-esig --help)');
         {
-          const near = nearest(command.replace(/^-+/, ''), [...COMMANDS, 'help', 'version']);
+          const near = nearest(command.replace(/^-+/, ''), [...Object.keys(COMMANDS), 'help', 'version']);
           throw new UsageError(`unknown command "${command}"${near ? `; did you mean ${near === 'version' ? '--version' : near}?` : ''} (ots-esig --help)`);
         }
     }
@@ -89,8 +114,9 @@ export async function main(argv: string[]): Promise<number> {
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
   // This same file runs as a batch worker thread.
-  const data = workerData as { values: Parameters<typeof runBatchWorker>[1]; alternatives?: Parameters<typeof runBatchWorker>[2] };
-  void runBatchWorker(parentPort!, data.values, data.alternatives);
+  // The worker loads only the batch code; messages the main thread posts meanwhile wait in the port.
+  const data = workerData as { values: Parameters<BatchModule['runBatchWorker']>[1]; alternatives?: Parameters<BatchModule['runBatchWorker']>[2] };
+  void import('./batch.js').then(({ runBatchWorker }) => runBatchWorker(parentPort!, data.values, data.alternatives));
 } else {
   main(process.argv.slice(2)).then(
     (code) => {

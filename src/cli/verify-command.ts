@@ -1,7 +1,6 @@
-import { formatEtsiXml } from '../report/etsi-xml.js';
-import { formatHtml } from '../report/html.js';
-import { LANGUAGES, languageOf, type Language } from '../report/i18n/languages.js';
-import { formatTextLocalized } from '../report/text-i18n.js';
+import { LANGUAGES, languageOf, type Language } from '../report/i18n/codes.js';
+import type { ValidationReport } from '../report/model.js';
+import { formatText } from '../report/text.js';
 import { verify } from '../validation/verify.js';
 import { parseCommandArgs } from './args.js';
 import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch, summarize, type FileOutcome } from './batch.js';
@@ -73,15 +72,7 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
 
   if (single && format !== 'junit') {
     const report = await verify(readFile(files[0]!, 'signature file'), await buildVerifyOptions(flagValues));
-    process.stdout.write(
-      format === 'json'
-        ? JSON.stringify(report, null, 2) + '\n'
-        : format === 'etsi-xml'
-          ? formatEtsiXml(report)
-          : format === 'html'
-            ? formatHtml(report, { lang })
-            : formatTextLocalized(report, { lang }),
-    );
+    process.stdout.write(await renderReport(report, format, lang));
     // With --relying-party, success also needs every signature RECOGNIZED; a container must pass as a whole too.
     const containerOk = !report.container || report.container.indication === 'TOTAL-PASSED';
     return containerOk && report.signatures.every((s) => s.indication === 'TOTAL-PASSED' && (!s.recognition || s.recognition.status === 'RECOGNIZED')) ? 0 : 1;
@@ -111,6 +102,24 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   // A container with an unsigned entry or only a time-stamp has no failing signature: its own result counts.
   const containerNotPassed = run.outcomes.some((o) => o.report?.container && o.report.container.indication !== 'TOTAL-PASSED');
   return s.errors === 0 && s.passed === s.signatures && !unrecognized && !containerNotPassed ? 0 : 1;
+}
+
+/**
+ * One file's report in the chosen format. The renderers other than JSON and English text (the ETSI XML
+ * writer, the HTML page, the nine message catalogues) are loaded only when asked for: start-up time.
+ */
+async function renderReport(report: ValidationReport, format: string, lang: Language): Promise<string> {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(report, null, 2) + '\n';
+    case 'etsi-xml':
+      return (await import('../report/etsi-xml.js')).formatEtsiXml(report);
+    case 'html':
+      return (await import('../report/html.js')).formatHtml(report, { lang });
+    default:
+      // formatTextLocalized's English is formatText's own report.
+      return lang === 'en' ? formatText(report) : (await import('../report/text-i18n.js')).formatTextLocalized(report, { lang });
+  }
 }
 
 /**

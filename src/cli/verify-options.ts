@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
-import { agreementSignerArg } from './agreement-command.js';
+import { agreementSignerArg } from './agreement-signer-arg.js';
 import type { VerifyOptions } from '../validation/options.js';
-import { loadTrustLists, type TrustSet } from '../trust/load.js';
+import type { TrustSet } from '../trust/load.js';
 import { parseTime, readFile } from './io.js';
 import { InvalidOptionError } from '../errors.js';
 import { AlgorithmRegistry } from '../crypto/registry.js';
@@ -76,6 +76,8 @@ export type VerifyFlagValues = {
  */
 export async function loadTrustListFlags(listFiles: readonly string[], values: VerifyFlagValues): Promise<TrustSet | undefined> {
   if (!listFiles.length) return undefined;
+  // The list loader (and through it the XML stack) only when a list is named: start-up time of plain `verify`.
+  const { loadTrustLists } = await import('../trust/load.js');
   return loadTrustLists(
     listFiles.map((f) => ({
       data: readFile(f, 'trust list'),
