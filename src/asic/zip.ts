@@ -10,6 +10,7 @@
  */
 import { inflateSync } from 'fflate';
 import { InputFormatError, LimitExceededError } from '../errors.js';
+import { copyBytes, sameBytes } from '../util/bytes.js';
 
 /** The container reader's share of `Limits`. */
 export interface ZipLimits {
@@ -156,7 +157,7 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits): ZipArchive {
     const isDirectory = name.endsWith('/');
     let data: Uint8Array;
     if (method === 0) {
-      data = raw.slice();
+      data = copyBytes(raw);
     } else {
       // One byte of room past the declared size: an entry that inflates further is caught, never held.
       let out: Uint8Array;
@@ -172,12 +173,6 @@ export function readZip(bytes: Uint8Array, limits: ZipLimits): ZipArchive {
     entries.push({ name, index: i, offset: localOffset, method, compressedSize, size, crc32: crc, isDirectory, localExtraLength, data });
   }
   return { entries, comment };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function zip64Extra(extra: Uint8Array, wantSize: boolean, wantCompressed: boolean, wantOffset: boolean): { size?: number; compressedSize?: number; offset?: number } | undefined {

@@ -1,7 +1,7 @@
 import { base64url, decodeHeader, isAgreementJws, readAgreementJws, AGREEMENT_JWS_CONTENT_TYPE, type AgreementJws } from '../trust/agreement-jws.js';
 import { parseAgreementJson } from '../trust/agreements.js';
 import { TrustListError } from '../trust/errors.js';
-import { toBase64 } from '../util/bytes.js';
+import { copyBytes, toBase64 } from '../util/bytes.js';
 
 /** Whatever holds a party operator's key (PEM file, PKCS#11 token, remote service): it signs bytes. */
 export interface JwsSigner {
@@ -30,11 +30,11 @@ export async function signAgreement(input: Uint8Array, signer: JwsSigner, o: { r
   let payload: Uint8Array;
   if (isAgreementJws(value)) ({ jws: envelope, payload } = readAgreementJws(value));
   else {
-    payload = input.slice();
+    payload = copyBytes(input);
     envelope = { payload: base64url(payload), signatures: [] };
   }
   parseAgreementJson(new TextDecoder().decode(payload));
-  const thumb = base64url(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', signer.certificate.slice())));
+  const thumb = base64url(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', copyBytes(signer.certificate))));
   if (envelope.signatures.some((s) => decodeHeader(s)['x5t#S256'] === thumb)) throw new TrustListError('the agreement already carries a signature by this certificate');
   const header = {
     alg: signer.jwsAlgorithm,

@@ -4,7 +4,7 @@ import { ParsedCertificate } from '../pki/certificate.js';
 import { TrustListError } from '../trust/errors.js';
 import { NS } from '../trust/uris.js';
 import { childElements } from '../trust/xml-read.js';
-import { fromHex, toBase64 } from '../util/bytes.js';
+import { copyBytes, fromHex, toBase64 } from '../util/bytes.js';
 import { EXC_C14N, ENVELOPED_SIGNATURE } from '../xades/algorithms.js';
 import { canonicalSignedInfo, referenceDigestInputs } from '../xades/xmldsig.js';
 import { parseXml } from '../xml/parse.js';
@@ -82,11 +82,11 @@ export async function signTrustListXml(xml: Uint8Array | string, signer: ListSig
 
 /** RFC 5035 IssuerSerial { issuer GeneralNames (directoryName), serialNumber } in DER, as XAdES 1.4.1 IssuerSerialV2 holds it. */
 function issuerSerialV2(c: ParsedCertificate): string {
-  const name = asn1js.fromBER(c.issuerDer.slice().buffer).result;
+  const name = asn1js.fromBER(copyBytes(c.issuerDer).buffer).result;
   const seq = new asn1js.Sequence({
     value: [
       new asn1js.Sequence({ value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [name] })] }),
-      new asn1js.Integer({ valueHex: fromHex(c.serialNumberHex).slice().buffer }),
+      new asn1js.Integer({ valueHex: fromHex(c.serialNumberHex).buffer }),
     ],
   });
   return toBase64(new Uint8Array(seq.toBER(false)));
