@@ -11,6 +11,7 @@
 import * as asn1js from 'asn1js';
 import { OtsEsigError } from '../errors.js';
 import { oid, octetString, sequence, type Asn1Node } from '../util/asn1-tree.js';
+import { copyBytes } from '../util/bytes.js';
 
 /** What the attribute says (the stage's SignaturePolicyFact has this shape). */
 export interface CadesSignaturePolicy {
@@ -33,7 +34,8 @@ export function readSignaturePolicy(value: Asn1Node, digestName: (oid: string) =
     if (parts[1] === undefined) return { implied: false, id, digestAlgorithm: null, digest: null, problem: 'SignaturePolicyId has no sigPolicyHash' };
     const hash = sequence(parts[1], 'SignaturePolicyId sigPolicyHash');
     const algorithm = oid(sequence(hash[0], 'sigPolicyHash hashAlgorithm')[0], 'sigPolicyHash hashAlgorithm algorithm');
-    const digest = octetString(hash[1], 'sigPolicyHash hashValue').valueBlock.valueHexView.slice();
+    // A copy: asn1js's view may lie in the caller's buffer (a Node Buffer, whose .slice() is a view too).
+    const digest = copyBytes(octetString(hash[1], 'sigPolicyHash hashValue').valueBlock.valueHexView);
     return { implied: false, id, digestAlgorithm: digestName(algorithm), digest };
   } catch (e) {
     if (!(e instanceof OtsEsigError)) throw e;
