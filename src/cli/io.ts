@@ -80,7 +80,12 @@ export interface SignatureEntry {
   readonly file: string;
   readonly error?: { readonly code: 'ERR_READ'; readonly message: string };
   readonly skipped?: string;
+  /** Why it was skipped, as a kind (with its parameter): lets a report say `skipped` in another language. */
+  readonly skipKind?: SkipKind;
 }
+
+/** The reasons a folder walk passes over an entry. */
+export type SkipKind = { readonly kind: 'hidden' | 'not-regular' | 'not-signature-name' } | { readonly kind: 'folder-again'; readonly folder: string };
 
 export interface ExpandOptions {
   /**
@@ -115,7 +120,7 @@ export function expandSignatureEntries(paths: readonly string[], options: Expand
         return;
       }
       if (visited.has(real)) {
-        out.push({ file: dir, skipped: `the folder ${real} again (through another link): its files are listed once` });
+        out.push({ file: dir, skipped: `the folder ${real} again (through another link): its files are listed once`, skipKind: { kind: 'folder-again', folder: real } });
         return;
       }
       visited.add(real);
@@ -128,7 +133,7 @@ export function expandSignatureEntries(paths: readonly string[], options: Expand
     for (const name of names) {
       const p = join(dir, name);
       if (name.startsWith('.')) {
-        out.push({ file: p, skipped: 'hidden (its name starts with ".")' });
+        out.push({ file: p, skipped: 'hidden (its name starts with ".")', skipKind: { kind: 'hidden' } });
         continue;
       }
       let st: Stats;
@@ -140,9 +145,9 @@ export function expandSignatureEntries(paths: readonly string[], options: Expand
         continue;
       }
       if (st.isDirectory()) walk(p, inside);
-      else if (!st.isFile()) out.push({ file: p, skipped: 'not a regular file (a device, socket or pipe)' });
+      else if (!st.isFile()) out.push({ file: p, skipped: 'not a regular file (a device, socket or pipe)', skipKind: { kind: 'not-regular' } });
       else if (SIGNATURE_EXTENSIONS.some((x) => name.toLowerCase().endsWith(x))) out.push({ file: p });
-      else out.push({ file: p, skipped: `not a signature file name (taken in folders: ${SIGNATURE_EXTENSIONS.join(' ')})` });
+      else out.push({ file: p, skipped: `not a signature file name (taken in folders: ${SIGNATURE_EXTENSIONS.join(' ')})`, skipKind: { kind: 'not-signature-name' } });
     }
   };
   for (const p of paths) {

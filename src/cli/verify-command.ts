@@ -68,6 +68,7 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   const entries = expandSignatureEntries(positionals, { unreadableArgument: positionals.length > 1 ? 'entry' : 'throw' });
   const files = entries.flatMap((e) => (e.error || e.skipped ? [] : [e.file]));
   const skipped = entries.flatMap((e) => (e.skipped ? [{ file: e.file, reason: e.skipped }] : []));
+  const skipKinds = entries.flatMap((e) => (e.skipped ? [e.skipKind] : []));
   const single = positionals.length === 1 && entries.length === 1 && files[0] === positionals[0];
 
   if (single && format !== 'junit') {
@@ -95,7 +96,9 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
       ? JSON.stringify({ files: run.outcomes, skipped, summary: run.summary }, null, 2) + '\n'
       : format === 'junit'
         ? formatJunit('ots-esig verify', batchJunitCases(run))
-        : formatBatchText(run) + skipped.map((s) => `skipped ${s.file}: ${s.reason}\n`).join(''),
+        : lang === 'en'
+          ? formatBatchText(run) + skipped.map((s) => `skipped ${s.file}: ${s.reason}\n`).join('')
+          : (await import('./batch-text-i18n.js')).formatBatchTextIn(run, skipped.map((s, i) => ({ ...s, ...(skipKinds[i] ? { skipKind: skipKinds[i] } : {}) })), lang),
   );
   const s = run.summary;
   const unrecognized = run.outcomes.some((o) => o.report?.signatures.some((sg) => sg.recognition && sg.recognition.status !== 'RECOGNIZED'));
