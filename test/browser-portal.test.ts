@@ -211,6 +211,18 @@ describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('document portal
     expect(await report.locator('[data-testid=verdict]').first().textContent()).toContain('İmza geçerlidir');
     expect(await report.locator('[data-testid=test-banner]').textContent()).toMatch(/TEST güven verileri/);
     expect(await page.locator('#report-frame').getAttribute('sandbox')).toBe('allow-same-origin');
+    // The page's own words are Turkish too: title, form labels, options, placeholder, button, status, banner.
+    expect(await page.title()).toBe('OTS e-imza doğrulama — pilot portal');
+    expect(await page.textContent('label[for=relying-party]')).toBe('Güvenen taraf (ülkeniz)');
+    expect(await page.textContent('#verify-button')).toBe('İmzayı doğrula');
+    expect(await page.textContent('#drop-signature .drop-title')).toBe('İmza');
+    expect(await page.locator('#relying-party option[value=HU]').textContent()).toBe('HU — Macaristan (gözlemci)');
+    expect(await page.getAttribute('#purpose', 'placeholder')).toBe('herhangi');
+    expect(await page.getAttribute('#verify-form', 'aria-label')).toBe('Doğrulanacak imza');
+    expect(await page.textContent('#status')).toMatch(/^kz-attached\.p7s \d+ ms içinde doğrulandı\.$/);
+    expect(await page.textContent('#trust-banner')).toContain('TEST güven verileri');
+    expect(await page.textContent('#signature-name')).toMatch(/^kz-attached\.p7s \([\d.]+ bayt\)$/); // Intl groups digits: 2.848;
+    expect(await page.textContent('body')).not.toMatch(/Check signature|Relying party|Signed document|Validation time|signature\(s\)|validated at/);
     mkdirSync(join(root, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-results/portal-tr-valid.png'), fullPage: true });
   });
@@ -227,6 +239,14 @@ describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('document portal
     expect(await page.textContent('[data-testid=verdict]')).toContain('Қол қойылған деректер қол қойылғаннан кейін өзгертілген');
     const report = page.frameLocator('#report-frame');
     expect(await report.locator('[data-testid=verdict]').first().textContent()).toContain('Қолтаңба ЖАРАМСЫЗ');
+    // Switching the language re-says the page's own words and the last status line, without a new check.
+    expect(await page.getAttribute('html', 'lang')).toBe('kk');
+    expect(await page.textContent('#lang-label')).toBe('Тіл');
+    expect(await page.textContent('#verify-button')).toBe('Қолтаңбаны тексеру');
+    expect(await page.textContent('label[for=relying-party]')).toBe('Сенім білдіруші тарап (Сіздің еліңіз)');
+    expect(await page.locator('#relying-party option[value=KZ]').textContent()).toBe('KZ — Қазақстан');
+    expect(await page.textContent('#status')).toMatch(/^kz-tampered-content\.p7s \d+ мс ішінде тексерілді\.$/);
+    expect(await page.textContent('#trust-banner')).toContain('СЫНАҚ (TEST) сенім деректері');
     await page.screenshot({ path: join(root, 'test-results/portal-kk-tampered.png'), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
     expect(download.suggestedFilename()).toBe('kz-tampered-content-report-kk.html');
@@ -234,6 +254,14 @@ describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('document portal
     expect(html).toMatch(/^<!doctype html>\n<html lang="kk">/);
     expect(html).toContain('HASH_FAILURE');
     expect(html).not.toMatch(/<script/i);
+    // The container's file-coverage table in Kazakh: the unsigned entry says so in words, data-state stays the stable code.
+    await check('fixtures/asic/kz-asice-xades-entry-added.asice', 'KZ');
+    const added = page.locator('[data-testid=container-file][data-name="added.txt"]');
+    expect(await added.getAttribute('data-state')).toBe('NOT SIGNED');
+    expect(await added.textContent()).toContain('ҚОЛ ҚОЙЫЛМАҒАН');
+    expect(await page.textContent('[data-testid=container] .verdict-text')).toBe('Контейнер ЖАРАМСЫЗ');
+    expect(await page.locator('[data-testid=container] th[scope=col]').allTextContents()).toEqual(['Файл', 'Өлшемі', 'Күйі', 'Қамтитын қолтаңбалар']);
+    await page.screenshot({ path: join(root, 'test-results/portal-kk-asice-added.png'), fullPage: true });
     await page.selectOption('#lang', 'en');
   });
 
@@ -246,6 +274,123 @@ describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('document portal
       expect(await p.getAttribute('html', 'lang')).toBe(want);
       await context.close();
     }
+  });
+
+  it('says an invalid validation time in the chosen language (Russian), as an alert', async () => {
+    await page.selectOption('#lang', 'ru');
+    await page.setInputFiles('#signature', join(root, 'fixtures/cades/kz-attached.p7s'));
+    await page.fill('#validation-time', 'вчера');
+    await page.evaluate(() => delete document.body.dataset.state);
+    await page.click('#verify-button');
+    await page.waitForSelector('body[data-state="done"]');
+    const error = page.locator('[data-testid=error]');
+    expect(await error.getAttribute('role')).toBe('alert');
+    expect(await error.getAttribute('data-code')).toBe('ERR_INVALID_OPTION');
+    expect(await error.textContent()).toBe('Файл не удалось проверить ERR_INVALID_OPTION «вчера» не является временем в формате ISO 8601');
+    await page.fill('#validation-time', manifest.validationTime);
+    await page.selectOption('#lang', 'en');
+    expect(await error.textContent()).toBe('The file could not be checked ERR_INVALID_OPTION "вчера" is not an ISO 8601 time');
+  });
+
+  it('is usable from the keyboard: Tab reaches the language switcher and the file input with a visible focus; Space opens the file chooser, Enter checks', async () => {
+    const context = await browser.newContext({ locale: 'tr-TR', viewport: { width: 1100, height: 900 } });
+    const p = await context.newPage();
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    await p.goto(url);
+    await p.waitForSelector('body[data-trust="ready"]', { timeout: 20_000 });
+    expect(await p.getAttribute('html', 'lang')).toBe('tr');
+    /** The focused control's id and whether a focus outline shows on it or on its drop zone. */
+    const focused = () =>
+      p.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const ring = (e: Element | null) => !!e && getComputedStyle(e).outlineStyle !== 'none' && parseFloat(getComputedStyle(e).outlineWidth) >= 2;
+        return { id: el.id, visible: ring(el) || ring(el.closest('.drop')) };
+      });
+    const order: { id: string; visible: boolean }[] = [];
+    for (let i = 0; i < 12; i++) {
+      await p.keyboard.press('Tab');
+      order.push(await focused());
+    }
+    const ids = order.map((o) => o.id);
+    for (const id of ['lang', 'signature', 'content', 'relying-party', 'purpose', 'validation-time', 'verify-button']) expect(ids, id).toContain(id);
+    expect(ids.indexOf('lang')).toBeLessThan(ids.indexOf('signature'));
+    expect(ids.indexOf('signature')).toBeLessThan(ids.indexOf('verify-button'));
+    expect(order.filter((o) => o.id && !o.visible)).toEqual([]);
+
+    // The language switcher works from the keyboard.
+    await p.focus('#lang');
+    await p.keyboard.press('ArrowDown');
+    expect(await p.inputValue('#lang')).not.toBe('tr');
+    await p.keyboard.press('ArrowUp');
+    expect(await p.inputValue('#lang')).toBe('tr');
+    expect(await p.getAttribute('html', 'lang')).toBe('tr');
+
+    // The hidden-looking file input is a real control: Space opens the chooser, Enter on the button checks.
+    await p.focus('#signature');
+    const [chooser] = await Promise.all([p.waitForEvent('filechooser'), p.keyboard.press('Space')]);
+    await chooser.setFiles(join(root, 'fixtures/cades/kz-attached.p7s'));
+    await p.focus('#verify-button');
+    await p.keyboard.press('Enter');
+    await p.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+    expect(await p.textContent('[data-testid=verdict]')).toContain('İmza geçerlidir');
+    await p.screenshot({ path: join(root, 'test-results/portal-tr-keyboard.png'), fullPage: true });
+    await context.close();
+  }, 90_000);
+
+  it('keeps text contrast at 4.5:1 or more (3:1 for large text) on the page and in the printable report, valid and failed results', async () => {
+    /** Every visible text node's colour against the background it is drawn on (ancestors' backgrounds blended), WCAG 2 ratio. */
+    const lowContrast = () => {
+      type Rgba = { r: number; g: number; b: number; a: number };
+      const parse = (c: string): Rgba => {
+        const [r = 0, g = 0, b = 0, a = 1] = (c.match(/[\d.]+/g) ?? []).map(Number);
+        return { r, g, b, a };
+      };
+      const over = (top: Rgba, under: Rgba): Rgba => ({ r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a), b: top.b * top.a + under.b * (1 - top.a), a: 1 });
+      const lum = ({ r, g, b }: Rgba) => [r, g, b].map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+      const background = (el: Element | null): Rgba => {
+        const layers: Rgba[] = [];
+        for (let e = el; e; e = e.parentElement) {
+          const c = parse(getComputedStyle(e).backgroundColor);
+          if (c.a > 0) layers.push(c);
+          if (c.a >= 1) break;
+        }
+        return layers.reverse().reduce((under, top) => over(top, under), { r: 255, g: 255, b: 255, a: 1 });
+      };
+      const out: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      let checked = 0;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || !n.textContent?.trim() || !el.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions) || el.closest('option, datalist')) continue;
+        const s = getComputedStyle(el);
+        const bg = background(el);
+        const fg = over(parse(s.color), bg);
+        const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a) as [number, number];
+        const ratio = (hi + 0.05) / (lo + 0.05);
+        const size = parseFloat(s.fontSize);
+        const large = size >= 24 || (Number(s.fontWeight) >= 700 && size >= 18.66);
+        checked++;
+        if (ratio < (large ? 3 : 4.5)) out.push(`${ratio.toFixed(2)} ${s.color} on rgb(${bg.r},${bg.g},${bg.b}): "${n.textContent.trim().slice(0, 40)}"`);
+      }
+      return { checked, out };
+    };
+    for (const [fixture, rp] of [['fixtures/cades/kz-attached.p7s', 'TM'], ['fixtures/cades/kz-tampered-content.p7s', 'KZ'], ['fixtures/asic/kz-asice-xades-entry-added.asice', 'KZ']] as const) {
+      await page.evaluate(() => delete document.body.dataset.report);
+      await check(fixture, rp);
+      await page.waitForSelector('body[data-report="ready"]');
+      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      const own = await page.evaluate(lowContrast);
+      expect(own.checked, fixture).toBeGreaterThan(40);
+      expect(own.out, fixture).toEqual([]);
+      const frame = (await (await page.$('#report-frame'))!.contentFrame())!;
+      await frame.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      const printable = await frame.evaluate(lowContrast);
+      expect(printable.checked, fixture).toBeGreaterThan(20);
+      expect(printable.out, `${fixture} (printable report)`).toEqual([]);
+    }
+    // The measure catches a grey that is too light (#9aa0a6 on the page grey is about 2.4:1).
+    await page.evaluate(() => document.getElementById('results')!.append(Object.assign(document.createElement('p'), { textContent: 'too light', style: 'color: #9aa0a6' })));
+    expect((await page.evaluate(lowContrast)).out).toEqual([expect.stringMatching(/^2\.\d\d rgb\(154, 160, 166\) on rgb\(255,255,255\): "too light"$/)]);
   });
 
   it('raised no page errors', () => {

@@ -12,33 +12,10 @@ import { CATALOGUES, INTL_TAG, LANGUAGES, languageOf, pickLanguage, type Languag
 import { matchReason, matchWarning } from '../src/report/i18n/match.js';
 import type { Catalogue, Message } from '../src/report/i18n/messages/en.js';
 import { checkKey, translator } from '../src/report/i18n/translate.js';
+import { catalogueProblems as problemsAgainst } from './helpers/catalogue.js';
 import { fixture, fixtureCrls, loadManifest, optionsFor } from './helpers/fixtures.js';
 
-const params = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
-const forms = (m: Message): string[] => (typeof m === 'string' ? [m] : Object.values(m));
-
-/** What is wrong with a catalogue against the English one: missing, extra or empty keys, parameters, plural forms. */
-function catalogueProblems(lang: Language, cat: Record<string, Message>): string[] {
-  const en = CATALOGUES.en as Record<string, Message>;
-  const out: string[] = [];
-  const categories = new Intl.PluralRules(INTL_TAG[lang]).resolvedOptions().pluralCategories;
-  for (const key of Object.keys(en)) {
-    const m = cat[key];
-    if (m === undefined) {
-      out.push(`${lang}: missing ${key}`);
-      continue;
-    }
-    const want = params(forms(en[key]!).at(-1)!);
-    if (typeof en[key] !== typeof m) out.push(`${lang}: ${key} must be ${typeof en[key] === 'string' ? 'a string' : 'plural forms'}`);
-    if (typeof m === 'object') for (const c of categories) if (!(c in m)) out.push(`${lang}: ${key} lacks the plural form "${c}"`);
-    for (const f of forms(m)) {
-      if (!f.trim()) out.push(`${lang}: ${key} is empty`);
-      if (params(f).join() !== want.join()) out.push(`${lang}: ${key} has parameters {${params(f).join('}, {')}}, English has {${want.join('}, {')}}`);
-    }
-  }
-  for (const key of Object.keys(cat)) if (!(key in en)) out.push(`${lang}: unknown key ${key}`);
-  return out;
-}
+const catalogueProblems = (lang: Language, cat: Record<string, Message>): string[] => problemsAgainst(lang, cat, CATALOGUES.en as Record<string, Message>);
 
 describe('message catalogue', () => {
   it('has nine languages with Intl support for each', () => {

@@ -1,4 +1,6 @@
-import { collect, evaluate, pickReportLanguage, REPORT_LANGUAGES, Translator, type CollectedFacts, type ReportLanguage, type ValidationReport, type VerifyOptions } from 'ots-esig';
+import { collect, evaluate, pickReportLanguage, REPORT_LANGUAGES, type CollectedFacts, type ReportLanguage, type ValidationReport, type VerifyOptions } from 'ots-esig';
+import { PortalText } from './i18n.js';
+import type { PortalKey } from './messages/index.js';
 import { renderError, renderPrintable, renderReport } from './render.js';
 import { loadPilotTrust, type PilotTrust } from './trust.js';
 
@@ -10,54 +12,87 @@ const timeInput = $<HTMLInputElement>('validation-time');
 const status = $<HTMLParagraphElement>('status');
 const results = $<HTMLElement>('results');
 const banner = $<HTMLParagraphElement>('trust-banner');
-
 const langSelect = $<HTMLSelectElement>('lang');
+const relyingParty = $<HTMLSelectElement>('relying-party');
 
-// The report language: the browser's preferred languages first, English when none has a catalogue.
+// Each language is named in itself, so a reader finds theirs whatever the page's language.
 for (const l of REPORT_LANGUAGES) {
   const o = document.createElement('option');
   o.value = l;
   o.lang = l;
-  o.textContent = new Translator(l).t('lang.name');
+  o.textContent = new PortalText(l).report.t('lang.name');
   langSelect.append(o);
 }
-let t = new Translator(pickReportLanguage(navigator.languages ?? [navigator.language]));
-langSelect.value = t.lang;
-document.documentElement.lang = t.lang;
 
-/** The report on screen, kept so another language re-renders it without checking again. */
-let shown: { readonly report: ValidationReport; readonly name: string } | undefined;
-function show(report: ValidationReport, name: string): void {
-  shown = { report, name };
-  delete document.body.dataset.report;
-  results.replaceChildren(renderReport(report, t), renderPrintable(report, t, name));
+// The page language: the browser's preferred languages first, English when none has a catalogue.
+let p = new PortalText(pickReportLanguage(navigator.languages ?? [navigator.language]));
+langSelect.value = p.lang;
+
+/** What is on screen, kept as data so another language says it again without checking again. */
+let shown: { readonly report: ValidationReport; readonly name: string } | { readonly error: unknown } | undefined;
+let statusLine: ((p: PortalText) => string) | undefined;
+let trustState: { readonly test: boolean } | { readonly failed: string } | undefined;
+
+function setStatus(line: ((p: PortalText) => string) | undefined): void {
+  statusLine = line;
+  status.textContent = line ? line(p) : '';
 }
+
+function showResults(): void {
+  if (!shown) results.replaceChildren();
+  else if ('error' in shown) results.replaceChildren(renderError(shown.error, p));
+  else {
+    delete document.body.dataset.report;
+    results.replaceChildren(renderReport(shown.report, p), renderPrintable(shown.report, p, shown.name));
+  }
+}
+
+/** Puts every static word of the page in the current language, and the page's lang attribute with it. */
+function applyLanguage(): void {
+  document.documentElement.lang = p.lang;
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = p.ui(el.dataset.i18n as PortalKey);
+  for (const el of document.querySelectorAll<HTMLInputElement>('[data-i18n-placeholder]')) el.placeholder = p.ui(el.dataset.i18nPlaceholder as PortalKey);
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-aria-label]')) el.setAttribute('aria-label', p.ui(el.dataset.i18nAriaLabel as PortalKey));
+  for (const o of relyingParty.options) {
+    const name = p.ui(`country.${o.value}` as PortalKey);
+    o.textContent = `${o.value} — ${o.hasAttribute('data-observer') ? p.ui('form.observer', { name }) : name}`;
+  }
+  if (trustState && 'test' in trustState && trustState.test) banner.textContent = `⚠ ${p.ui('page.testBanner')}`;
+  showFileName(signatureInput, 'signature-name');
+  showFileName(contentInput, 'content-name');
+  if (statusLine) status.textContent = statusLine(p);
+  showResults();
+}
+
 langSelect.addEventListener('change', () => {
-  t = new Translator(langSelect.value as ReportLanguage);
-  document.documentElement.lang = t.lang;
-  $('lang-label').textContent = t.t('ui.language');
-  if (shown) show(shown.report, shown.name);
+  p = new PortalText(langSelect.value as ReportLanguage);
+  applyLanguage();
 });
-$('lang-label').textContent = t.t('ui.language');
 
 const trust: Promise<PilotTrust> = loadPilotTrust();
 trust.then(
   (t) => {
+    trustState = { test: t.test };
     if (t.test) {
-      banner.textContent = `⚠ ${t.note}`;
+      banner.textContent = `⚠ ${p.ui('page.testBanner')}`;
+      // The publisher's own note (English data) stays available as the banner's description.
+      banner.title = t.note;
       banner.hidden = false;
     }
     if (t.validationTime && !timeInput.value) timeInput.value = t.validationTime;
     document.body.dataset.trust = 'ready';
   },
   (e: unknown) => {
-    status.textContent = `Trust lists could not be loaded: ${(e as Error).message}`;
+    const message = (e as Error).message;
+    trustState = { failed: message };
+    setStatus((p) => p.ui('status.trustFailed', { message }));
     document.body.dataset.trust = 'failed';
   },
 );
 
 function showFileName(input: HTMLInputElement, target: string): void {
-  $(target).textContent = input.files?.[0] ? `${input.files[0].name} (${input.files[0].size} bytes)` : '';
+  const f = input.files?.[0];
+  $(target).textContent = f ? p.ui('form.fileChosen', { name: f.name, count: f.size }) : '';
 }
 signatureInput.addEventListener('change', () => showFileName(signatureInput, 'signature-name'));
 contentInput.addEventListener('change', () => showFileName(contentInput, 'content-name'));
@@ -80,11 +115,19 @@ for (const [zone, input, name] of [['drop-signature', signatureInput, 'signature
   });
 }
 
+/** A time the page refuses: the message is said in the reader's language when shown (renderError). */
+class TimeError extends Error {
+  readonly code = 'ERR_INVALID_OPTION';
+  constructor(readonly value: string) {
+    super(`"${value}" is not an ISO 8601 time`);
+  }
+}
+
 function validationTime(): Date | undefined {
   const v = timeInput.value.trim();
   if (!v) return undefined;
   const t = Date.parse(v);
-  if (Number.isNaN(t)) throw Object.assign(new Error(`"${v}" is not an ISO 8601 time`), { code: 'ERR_INVALID_OPTION' });
+  if (Number.isNaN(t)) throw new TimeError(v);
   return new Date(t);
 }
 
@@ -94,19 +137,20 @@ let collections = 0;
 
 function recognitionInputs(): { relyingParty: string; purpose?: string } {
   const purpose = $<HTMLInputElement>('purpose').value.trim();
-  return { relyingParty: $<HTMLSelectElement>('relying-party').value, ...(purpose ? { purpose } : {}) };
+  return { relyingParty: relyingParty.value, ...(purpose ? { purpose } : {}) };
 }
 
-async function run(work: () => Promise<string>): Promise<void> {
-  results.replaceChildren();
+async function run(work: () => Promise<(p: PortalText) => string>): Promise<void> {
   shown = undefined;
-  status.textContent = 'Checking…';
+  showResults();
+  setStatus((p) => p.ui('status.checking'));
   document.body.dataset.state = 'busy';
   try {
-    status.textContent = await work();
+    setStatus(await work());
   } catch (err) {
-    status.textContent = '';
-    results.replaceChildren(renderError(err));
+    setStatus(undefined);
+    shown = { error: err };
+    showResults();
   } finally {
     document.body.dataset.collections = String(collections);
     document.body.dataset.state = 'done';
@@ -134,8 +178,10 @@ form.addEventListener('submit', async (e) => {
     collections++;
     const report = await evaluate(facts);
     checked = { facts, name: file.name };
-    show(report, file.name);
-    return `Checked ${file.name} in ${Math.round(performance.now() - started)} ms.`;
+    shown = { report, name: file.name };
+    showResults();
+    const ms = Math.round(performance.now() - started);
+    return (p) => p.ui('status.checked', { name: file.name, ms });
   });
 });
 
@@ -148,9 +194,13 @@ for (const id of ['relying-party', 'purpose']) {
     const last = checked;
     if (!last) return;
     await run(async () => {
-      const report = await evaluate(last.facts, recognitionInputs());
-      show(report, last.name);
-      return `${last.name} judged again for relying party ${recognitionInputs().relyingParty}.`;
+      const inputs = recognitionInputs();
+      const report = await evaluate(last.facts, inputs);
+      shown = { report, name: last.name };
+      showResults();
+      return (p) => p.ui('status.rejudged', { name: last.name, party: inputs.relyingParty });
     });
   });
 }
+
+applyLanguage();

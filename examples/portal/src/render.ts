@@ -1,4 +1,5 @@
 import { formatHtml, type CertificateSummary, type Check, type ContainerReport, type SignatureReport, type Translator, type ValidationReport } from 'ots-esig';
+import type { PortalText } from './i18n.js';
 
 type Child = Node | string | null | undefined | false;
 
@@ -24,16 +25,17 @@ function verdict(sig: SignatureReport, t: Translator): HTMLElement {
   );
 }
 
-function recognition(sig: SignatureReport, t: Translator): HTMLElement {
+function recognition(sig: SignatureReport, p: PortalText): HTMLElement {
+  const t = p.report;
   const r = sig.recognition;
   if (!r) return h('div', { class: 'recognition none', 'data-testid': 'recognition', 'data-status': '' }, t.t('rec.notEvaluated'));
   const basis = r.basis ? `${t.t(`basis.${r.basis.kind}`)}: ${r.basis.description}` : null;
   return h(
     'div',
     { class: `recognition ${RECOGNITION_CLASS[r.status] ?? 'warn'}`, 'data-testid': 'recognition', 'data-status': r.status },
-    h('div', { class: 'recognition-head' }, h('strong', {}, t.recognition(r.status)), ` (${t.t('rec.for', { party: r.relyingParty })}) `, h('code', {}, r.status), r.issuerCountry ? ` · issuer country ${r.issuerCountry}` : '', r.equivalenceLevel ? ` · level ${r.equivalenceLevel}` : ''),
+    h('div', { class: 'recognition-head' }, h('strong', {}, t.recognition(r.status)), ` (${t.t('rec.for', { party: r.relyingParty })}) `, h('code', {}, r.status), r.issuerCountry ? ` · ${p.ui('rec.issuerCountry', { country: r.issuerCountry })}` : '', r.equivalenceLevel ? ` · ${p.ui('rec.level', { level: r.equivalenceLevel })}` : ''),
     basis && h('div', { class: 'muted' }, basis),
-    r.service && h('div', { class: 'muted' }, `service: ${r.service.name} (${r.service.provider}), status ${short(r.service.status)} at ${r.service.at}`),
+    r.service && h('div', { class: 'muted' }, p.ui('rec.service', { name: r.service.name, provider: r.service.provider, status: short(r.service.status), time: t.dateTime(r.service.at) })),
     r.test && h('div', { class: 'test-tag' }, t.t('rec.test')),
   );
 }
@@ -42,19 +44,19 @@ function short(uri: string): string {
   return uri.slice(uri.lastIndexOf('/') + 1);
 }
 
-function certLine(c: CertificateSummary, role: string): HTMLElement {
+function certLine(c: CertificateSummary, role: string, t: Translator): HTMLElement {
   return h(
     'li',
     {},
     h('span', { class: 'role' }, role),
     h('span', { class: 'dn' }, c.subject),
-    h('span', { class: 'muted' }, ` valid ${c.notBefore.slice(0, 10)} → ${c.notAfter.slice(0, 10)}`),
+    h('span', { class: 'muted' }, ` ${t.t('sig.validity', { from: t.date(c.notBefore), to: t.date(c.notAfter) })}`),
   );
 }
 
 function chain(sig: SignatureReport, t: Translator): HTMLElement {
   if (sig.chain.length === 0) return h('p', { class: 'muted' }, t.t('sig.chainNone'));
-  return h('ol', { class: 'chain', 'data-testid': 'chain' }, ...sig.chain.map((c, i) => certLine(c, t.t(i === 0 ? 'sig.role.signer' : i === sig.chain.length - 1 ? 'sig.role.anchor' : 'sig.role.ca'))));
+  return h('ol', { class: 'chain', 'data-testid': 'chain' }, ...sig.chain.map((c, i) => certLine(c, t.t(i === 0 ? 'sig.role.signer' : i === sig.chain.length - 1 ? 'sig.role.anchor' : 'sig.role.ca'), t)));
 }
 
 function reasons(sig: SignatureReport, t: Translator): HTMLElement | null {
@@ -100,11 +102,12 @@ function facts(sig: SignatureReport, t: Translator): HTMLElement {
   );
 }
 
-function signatureCard(sig: SignatureReport, t: Translator): HTMLElement {
+function signatureCard(sig: SignatureReport, p: PortalText): HTMLElement {
+  const t = p.report;
   return h(
     'article',
     { class: 'card result', 'data-testid': 'signature' },
-    h('div', { class: 'result-head' }, verdict(sig, t), recognition(sig, t)),
+    h('div', { class: 'result-head' }, verdict(sig, t), recognition(sig, p)),
     facts(sig, t),
     h('h3', {}, t.t('sig.chain')),
     chain(sig, t),
@@ -114,54 +117,80 @@ function signatureCard(sig: SignatureReport, t: Translator): HTMLElement {
   );
 }
 
-const CONTAINER_TEXT: Record<string, string> = {
-  'TOTAL-PASSED': 'Every file in the container is signed and every signature is valid',
-  'TOTAL-FAILED': 'The container is NOT valid',
-  INDETERMINATE: 'The container could not be confirmed',
-};
+type ContainerState = 'changed after signing' | 'NOT SIGNED' | 'signed by some signatures only' | 'signed';
+/** data-state keeps the English state (a stable value for tests and styles); the cell says it in the reader's language. */
+const STATE_KEY = { 'changed after signing': 'container.state.changed', 'NOT SIGNED': 'container.state.unsigned', 'signed by some signatures only': 'container.state.partial', signed: 'container.state.signed' } as const;
 
 /** An ASiC container: its verdict and, per file, which signatures or time-stamps cover it (unsigned files stand out). */
-function containerCard(c: ContainerReport): HTMLElement {
+function containerCard(c: ContainerReport, p: PortalText): HTMLElement {
   const label = c.subIndication ? `${c.indication} / ${c.subIndication}` : c.indication;
-  const coveredBy = (name: string) => [...c.signatures.filter((s) => s.covers.includes(name)).map((s) => s.signature), ...c.timestamps.filter((t) => t.covers.includes(name)).map((t) => `time-stamp ${t.file}`)];
+  const coveredBy = (name: string) => [...c.signatures.filter((s) => s.covers.includes(name)).map((s) => s.signature), ...c.timestamps.filter((t) => t.covers.includes(name)).map((t) => p.ui('container.timestamp', { file: t.file }))];
   const rows = c.entries
     .filter((e) => e.role === 'data')
     .map((e) => {
       const by = coveredBy(e.name);
       const mismatch = c.manifestMismatches.find((m) => m.entry === e.name);
-      const state = mismatch ? 'changed after signing' : by.length === 0 ? 'NOT SIGNED' : c.partiallyCovered.includes(e.name) ? 'signed by some signatures only' : 'signed';
+      const state: ContainerState = mismatch ? 'changed after signing' : by.length === 0 ? 'NOT SIGNED' : c.partiallyCovered.includes(e.name) ? 'signed by some signatures only' : 'signed';
       const cls = mismatch || by.length === 0 ? 'bad' : c.partiallyCovered.includes(e.name) ? 'warn' : 'ok';
-      return h('tr', { class: cls, 'data-testid': 'container-file', 'data-name': e.name, 'data-state': state }, h('td', {}, h('code', {}, e.name)), h('td', {}, `${e.size} bytes${e.nested ? ` · ${e.nested.detail}` : ''}`), h('td', {}, state), h('td', {}, by.join(', ')));
+      return h(
+        'tr',
+        { class: cls, 'data-testid': 'container-file', 'data-name': e.name, 'data-state': state },
+        h('th', { scope: 'row' }, h('code', {}, e.name)),
+        h('td', {}, `${p.ui('container.size', { count: e.size })}${e.nested ? ` · ${e.nested.detail}` : ''}`),
+        h('td', {}, p.ui(STATE_KEY[state])),
+        h('td', {}, by.join(', ')),
+      );
     });
   const problems = [...c.checks.filter((k) => k.status !== 'PASSED').map((k) => `${k.subIndication ?? k.status}: ${k.detail}`), ...c.warnings];
+  const verdictKey = `container.verdict.${c.indication}` as const;
   return h(
     'article',
     { class: 'card result', 'data-testid': 'container', 'data-indication': c.indication, 'data-sub-indication': c.subIndication ?? '' },
-    h('div', { class: `verdict ${VERDICT_CLASS[c.indication] ?? 'warn'}` }, h('span', { class: 'verdict-text' }, CONTAINER_TEXT[c.indication] ?? c.indication), h('code', { class: 'verdict-code' }, label)),
-    h('p', { class: 'muted' }, `${c.type} container · mimetype ${c.mimetype ?? 'absent'} · ${c.entries.length} entries`),
-    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'file'), h('th', {}, 'size'), h('th', {}, 'state'), h('th', {}, 'covered by'))), h('tbody', {}, ...rows)),
-    problems.length > 0 && h('ul', { class: 'reasons' }, ...problems.map((p) => h('li', { class: 'warn' }, p))),
+    h('div', { class: `verdict ${VERDICT_CLASS[c.indication] ?? 'warn'}` }, h('span', { class: 'verdict-text' }, p.ui(verdictKey)), h('code', { class: 'verdict-code' }, label)),
+    h('p', { class: 'muted' }, p.ui('container.summary', { type: c.type, mimetype: c.mimetype ?? p.ui('container.mimetypeAbsent'), entries: p.ui('container.entries', { count: c.entries.length }) })),
+    h(
+      'table',
+      { class: 'container-files' },
+      h('caption', {}, p.ui('container.caption')),
+      h('thead', {}, h('tr', {}, ...(['container.col.file', 'container.col.size', 'container.col.state', 'container.col.coveredBy'] as const).map((k) => h('th', { scope: 'col' }, p.ui(k))))),
+      h('tbody', {}, ...rows),
+    ),
+    problems.length > 0 && h('ul', { class: 'reasons' }, ...problems.map((x) => h('li', { class: 'warn' }, x))),
   );
 }
 
-export function renderReport(report: ValidationReport, t: Translator): HTMLElement {
+export function renderReport(report: ValidationReport, p: PortalText): HTMLElement {
+  const t = p.report;
   const lists = report.trust?.lists ?? [];
-  const trustLine = lists.length ? ` · ${lists.filter((l) => l.usable).length}/${lists.length} trust lists usable` : '';
+  const parts = [
+    p.ui('result.summary', { signatures: t.t('report.signatures', { count: report.signatures.length }), time: t.dateTime(report.validationTime), tool: `${report.tool.name} ${report.tool.version}` }),
+    lists.length ? p.ui('result.listsUsable', { usable: lists.filter((l) => l.usable).length, count: lists.length }) : null,
+  ];
   return h(
     'div',
     {},
-    h('p', { class: 'muted' }, `${report.signatures.length} signature(s) · validated at ${report.validationTime} · ${report.tool.name} ${report.tool.version}${trustLine}`),
-    report.container && containerCard(report.container),
-    ...report.signatures.map((s) => signatureCard(s, t)),
+    h('p', { class: 'muted' }, parts.filter(Boolean).join(' · ')),
+    report.container && containerCard(report.container, p),
+    ...report.signatures.map((s) => signatureCard(s, p)),
     // Run-level notes (mostly about the trust data in use) come after the verdicts, folded.
     report.warnings.length > 0 &&
-      h('details', { class: 'card run-notes' }, h('summary', {}, `${report.warnings.length} notes about this run and its trust data`), h('ul', {}, ...report.warnings.map((w) => h('li', {}, w)))),
+      h('details', { class: 'card run-notes' }, h('summary', {}, p.ui('result.runNotes', { count: report.warnings.length })), h('ul', {}, ...report.warnings.map((w) => h('li', {}, w)))),
   );
 }
 
-export function renderError(e: unknown): HTMLElement {
-  const err = e as { code?: string; message?: string };
-  return h('div', { class: 'card error', 'data-testid': 'error', 'data-code': err.code ?? '' }, h('strong', {}, err.code ?? 'Error'), ' ', err.message ?? String(e));
+/** A file that could not be checked: a heading in the reader's language, the error code, and the library's (English) message. */
+export function renderError(e: unknown, p: PortalText): HTMLElement {
+  const err = e as { code?: string; message?: string; value?: string };
+  const message = err.code === 'ERR_INVALID_OPTION' && typeof err.value === 'string' ? p.ui('error.time', { value: err.value }) : (err.message ?? String(e));
+  return h(
+    'div',
+    { class: 'card error', role: 'alert', 'data-testid': 'error', 'data-code': err.code ?? '' },
+    h('strong', {}, p.ui('error.title')),
+    ' ',
+    err.code ? h('code', {}, err.code) : null,
+    ' ',
+    message,
+  );
 }
 
 let downloadUrl: string | undefined;
@@ -170,7 +199,8 @@ let downloadUrl: string | undefined;
  * The printable report (formatHtml) in the reader's language: shown in a frame that may run no script
  * (sandbox without allow-scripts; same origin only so the page can size it), and offered for download.
  */
-export function renderPrintable(report: ValidationReport, t: Translator, fileName: string): HTMLElement {
+export function renderPrintable(report: ValidationReport, p: PortalText, fileName: string): HTMLElement {
+  const t = p.report;
   const doc = formatHtml(report, { lang: t.lang });
   if (downloadUrl) URL.revokeObjectURL(downloadUrl);
   downloadUrl = URL.createObjectURL(new Blob([doc], { type: 'text/html;charset=utf-8' }));
