@@ -225,6 +225,11 @@ describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('document portal
     expect(await page.textContent('body')).not.toMatch(/Check signature|Relying party|Signed document|Validation time|signature\(s\)|validated at/);
     mkdirSync(join(root, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-results/portal-tr-valid.png'), fullPage: true });
+    // Recognition reasons (English sentences in the model) are said in Turkish, the English beside them marked lang="en".
+    expect(await check('fixtures/cades/kz-attached.p7s', 'TM')).toEqual({ indication: 'TOTAL-PASSED', subIndication: '', recognition: 'NOT_RECOGNIZED' });
+    const reasons = page.locator('[data-testid=reasons]');
+    expect(await reasons.textContent()).toMatch(/TM(,| tarafının) .*(üyesi değildir|dayanağı yoktur)/);
+    expect(await reasons.locator('small[lang=en]').count()).toBeGreaterThan(0);
   });
 
   it('switches to Kazakh without checking again, and the downloaded report is the Kazakh HTML file', async () => {

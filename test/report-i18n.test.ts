@@ -49,6 +49,14 @@ describe('message catalogue', () => {
     }
   });
 
+  it('says the model\'s English warnings and reasons in another language, and nothing for an unknown sentence', () => {
+    const t = translator('tr');
+    expect(t.warning('no relying party given: recognition was not evaluated')).toBe(t.t('warn.noRelyingParty'));
+    expect(t.reason('TM is not a member of OTS-LOTL (members: AZ, KZ)')).toBe('TM, OTS-LOTL listesinin üyesi değildir.');
+    expect(t.warning('something no template knows')).toBeUndefined();
+    expect(t.reason('something no template knows')).toBeUndefined();
+  });
+
   it('names every sub-indication and building block', () => {
     const t = translator('kk');
     for (const s of SUB_INDICATIONS) expect(t.has(`sub.${s}`), s).toBe(true);

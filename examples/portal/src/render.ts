@@ -59,19 +59,30 @@ function chain(sig: SignatureReport, t: Translator): HTMLElement {
   return h('ol', { class: 'chain', 'data-testid': 'chain' }, ...sig.chain.map((c, i) => certLine(c, t.t(i === 0 ? 'sig.role.signer' : i === sig.chain.length - 1 ? 'sig.role.anchor' : 'sig.role.ca'), t)));
 }
 
+/** Text the report keeps in English (technical details): marked lang="en" so it is read out as English. */
+function english(t: Translator, text: string): Node | string {
+  return t.lang === 'en' ? text : h('span', { lang: 'en' }, text);
+}
+
+/** One of the report's English sentences (warning, reason) in the reader's language when a template knows it, the English beside it. */
+function sentence(t: Translator, text: string, translated: string | undefined): Node | string {
+  if (t.lang === 'en' || translated === undefined) return english(t, text);
+  return h('span', {}, translated, ' ', h('small', { class: 'english', lang: 'en' }, `(${text})`));
+}
+
 function reasons(sig: SignatureReport, t: Translator): HTMLElement | null {
   const items: HTMLElement[] = sig.checks
     .filter((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE')
-    .map((c) => h('li', { class: c.status === 'FAILED' ? 'bad' : 'warn' }, h('code', {}, c.subIndication ?? c.status), ' ', h('strong', {}, t.checkName(c)), ': ', c.detail));
+    .map((c) => h('li', { class: c.status === 'FAILED' ? 'bad' : 'warn' }, h('code', {}, c.subIndication ?? c.status), ' ', h('strong', {}, t.checkName(c)), ': ', english(t, c.detail)));
   if (sig.recognition && sig.recognition.status !== 'RECOGNIZED' && sig.recognition.status !== 'INVALID') {
-    for (const r of sig.recognition.reasons) items.push(h('li', { class: 'warn' }, h('code', {}, sig.recognition.status), ' ', r));
+    for (const r of sig.recognition.reasons) items.push(h('li', { class: 'warn' }, h('code', {}, sig.recognition.status), ' ', sentence(t, r, t.reason(r))));
   }
   return items.length ? h('div', {}, h('h3', {}, t.t('sig.reasons')), h('ul', { class: 'reasons', 'data-testid': 'reasons' }, ...items)) : null;
 }
 
 function notes(sig: SignatureReport, t: Translator): HTMLElement | null {
   if (sig.warnings.length === 0) return null;
-  return h('div', {}, h('h3', {}, t.t('sig.notes')), h('ul', { class: 'reasons notes' }, ...sig.warnings.map((w) => h('li', { class: 'muted' }, w))));
+  return h('div', {}, h('h3', {}, t.t('sig.notes')), h('ul', { class: 'reasons notes' }, ...sig.warnings.map((w) => h('li', { class: 'muted' }, sentence(t, w, t.warning(w))))));
 }
 
 function checksTable(checks: readonly Check[], t: Translator): HTMLElement {
@@ -83,7 +94,7 @@ function checksTable(checks: readonly Check[], t: Translator): HTMLElement {
       'table',
       {},
       h('thead', {}, h('tr', {}, h('th', {}, t.t('col.block')), h('th', {}, t.t('col.check')), h('th', {}, t.t('col.result')), h('th', {}, t.t('col.detail')))),
-      h('tbody', {}, ...checks.map((c) => h('tr', { class: c.status.toLowerCase() }, h('td', {}, c.block), h('td', {}, t.checkName(c), ' ', h('code', {}, c.id)), h('td', {}, t.t(`status.${c.status}`)), h('td', {}, c.detail)))),
+      h('tbody', {}, ...checks.map((c) => h('tr', { class: c.status.toLowerCase() }, h('td', {}, c.block), h('td', {}, t.checkName(c), ' ', h('code', {}, c.id)), h('td', {}, t.t(`status.${c.status}`)), h('td', {}, english(t, c.detail))))),
     ),
   );
 }
@@ -174,7 +185,7 @@ export function renderReport(report: ValidationReport, p: PortalText): HTMLEleme
     ...report.signatures.map((s) => signatureCard(s, p)),
     // Run-level notes (mostly about the trust data in use) come after the verdicts, folded.
     report.warnings.length > 0 &&
-      h('details', { class: 'card run-notes' }, h('summary', {}, p.ui('result.runNotes', { count: report.warnings.length })), h('ul', {}, ...report.warnings.map((w) => h('li', {}, w)))),
+      h('details', { class: 'card run-notes' }, h('summary', {}, p.ui('result.runNotes', { count: report.warnings.length })), h('ul', {}, ...report.warnings.map((w) => h('li', {}, sentence(t, w, t.warning(w)))))),
   );
 }
 

@@ -1,5 +1,7 @@
 import type { MessageKey } from './messages/en.js';
-import type { Params } from './translate.js';
+
+/** A message's parameters by name (`{name}` in the catalogue). */
+export type Params = Readonly<Record<string, string | number>>;
 
 /**
  * The report model keeps its English sentences (warnings, recognition reasons) for JSON consumers;

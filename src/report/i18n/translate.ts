@@ -2,9 +2,10 @@ import type { Check } from '../check.js';
 import type { Indication, SubIndication } from '../indication.js';
 import type { RecognitionStatus } from '../model.js';
 import { CATALOGUES, INTL_TAG, type Language } from './languages.js';
+import { matchReason, matchWarning, type Params } from './match.js';
 import type { Message, MessageKey, Plural } from './messages/en.js';
 
-export type Params = Readonly<Record<string, string | number>>;
+export type { Params };
 
 /**
  * Renders catalogue messages in one language: `{name}` parameters, plural forms chosen by
@@ -72,6 +73,21 @@ export class Translator {
 
   recognition(s: RecognitionStatus): string {
     return this.t(`rec.${s}`);
+  }
+
+  /**
+   * A warning of the report (its English sentence, as the model keeps it) in this language; undefined when
+   * no template knows the sentence, and the caller shows the English.
+   */
+  warning(english: string): string | undefined {
+    const m = matchWarning(english);
+    return m && this.t(m.key, m.params);
+  }
+
+  /** A recognition reason (English, as the model keeps it) in this language; undefined when no template knows it. */
+  reason(english: string): string | undefined {
+    const m = matchReason(english);
+    return m && this.t(m.key, m.params);
   }
 
   /** A check's name from its stable id; ids carry positions (`[0]`) and prefixes, which are not part of the name. */
