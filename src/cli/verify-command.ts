@@ -67,8 +67,9 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   // One path named alone that cannot be read is a usage error; among several, a per-file error of the batch.
   const entries = expandSignatureEntries(positionals, { unreadableArgument: positionals.length > 1 ? 'entry' : 'throw' });
   const files = entries.flatMap((e) => (e.error || e.skipped ? [] : [e.file]));
-  const skipped = entries.flatMap((e) => (e.skipped ? [{ file: e.file, reason: e.skipped }] : []));
-  const skipKinds = entries.flatMap((e) => (e.skipped ? [e.skipKind] : []));
+  // The kind of each skip lets a non-English summary say the reason in its language; JSON keeps {file, reason}.
+  const skippedEntries = entries.flatMap((e) => (e.skipped ? [{ file: e.file, reason: e.skipped, ...(e.skipKind ? { skipKind: e.skipKind } : {}) }] : []));
+  const skipped = skippedEntries.map(({ file, reason }) => ({ file, reason }));
   const single = positionals.length === 1 && entries.length === 1 && files[0] === positionals[0];
 
   if (single && format !== 'junit') {
@@ -98,7 +99,7 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
         ? formatJunit('ots-esig verify', batchJunitCases(run))
         : lang === 'en'
           ? formatBatchText(run) + skipped.map((s) => `skipped ${s.file}: ${s.reason}\n`).join('')
-          : (await import('./batch-text-i18n.js')).formatBatchTextIn(run, skipped.map((s, i) => ({ ...s, ...(skipKinds[i] ? { skipKind: skipKinds[i] } : {}) })), lang),
+          : (await import('./batch-text-i18n.js')).formatBatchTextIn(run, skippedEntries, lang),
   );
   const s = run.summary;
   const unrecognized = run.outcomes.some((o) => o.report?.signatures.some((sg) => sg.recognition && sg.recognition.status !== 'RECOGNIZED'));
