@@ -10,6 +10,7 @@ import { runFromCerts } from './trust-list-from-certs.js';
 import { parseTime, readFile } from './io.js';
 import { formatJunit, type JunitCase } from './junit.js';
 import { runBuild, runSign } from './trust-list-produce.js';
+import { parseXml } from '../xml/parse.js';
 
 const FORMATS = ['text', 'json', 'junit'];
 
@@ -66,6 +67,8 @@ async function runLint(args: string[]): Promise<number> {
     at: { type: 'string' },
     'warn-days': { type: 'string', default: '30' },
     format: { type: 'string', default: 'text' },
+    'tsa-anchor': { type: 'string', multiple: true },
+    crl: { type: 'string', multiple: true },
   });
   checkFormat(values.format);
   if (positionals.length !== 1) throw new UsageError('trust-list lint takes exactly one list file');
@@ -81,6 +84,17 @@ async function runLint(args: string[]): Promise<number> {
     const loaded = lotls.length ? await loadThroughLotl(file, time, values.pin ?? [], lotls, values['list-signer'] ?? []) : await load(file, time, values.pin ?? []);
     header = `${file}: ${loaded.list.id} #${loaded.list.scheme.sequenceNumber}, issued ${loaded.list.scheme.issueDate}, next update ${loaded.list.scheme.nextUpdate ?? 'none'}`;
     findings = lintTrustList(loaded, { time, warnDays });
+    if (loaded.format === 'xml') {
+      const doc = parseXml(readFile(file, 'trust list'));
+      const { lintListTimestamps } = await import('../maintain/lint-timestamp.js');
+      findings.push(
+        ...(await lintListTimestamps(doc, {
+          time,
+          timestampAnchors: (values['tsa-anchor'] ?? []).map((p) => readFile(p, 'time-stamp anchor')),
+          crls: (values.crl ?? []).map((p) => readFile(p, 'CRL')),
+        })),
+      );
+    }
   } catch (e) {
     // A list that does not even parse is the first thing lint must report, not a usage error.
     if (!(e instanceof OtsEsigError) || e.code === 'ERR_INVALID_OPTION') throw e;
