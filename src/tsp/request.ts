@@ -36,7 +36,7 @@ export class TimestampResponseError extends OtsEsigError {
 export async function createTimestampRequest(data: Uint8Array): Promise<TimestampRequest> {
   const imprint = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', copyBytes(data)));
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(8));
-  nonce[0] = (nonce[0]! & 0x7f) | 0x01; // positive, and no leading zero octet to strip: the DER is what is sent
+  nonce[0] = (nonce[0]! & 0x3f) | 0x40; // positive, and its first octet never zero: the INTEGER is these 8 octets as sent
   const req = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({
