@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'ERR_LIMIT_EXCEEDED'
   | 'ERR_UNSUPPORTED_ALGORITHM'
   | 'ERR_TRUST_LIST'
-  | 'ERR_FETCH';
+  | 'ERR_FETCH'
+  | 'ERR_TIMESTAMP_RESPONSE';
 
 /** Base of every error the library throws on purpose; `code` (ErrorCode) is stable to branch on. Verdicts are reports, not errors. */
 export class OtsEsigError extends Error {

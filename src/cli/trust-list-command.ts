@@ -10,6 +10,7 @@ import { runFromCerts } from './trust-list-from-certs.js';
 import { parseTime, readFile } from './io.js';
 import { formatJunit, type JunitCase } from './junit.js';
 import { runBuild, runSign } from './trust-list-produce.js';
+import { parseXml } from '../xml/parse.js';
 
 const FORMATS = ['text', 'json', 'junit'];
 
@@ -38,7 +39,7 @@ async function load(file: string, time: Date, pins: readonly string[]): Promise<
  * The list as verify loads it: beside the lists of lists named (signed by the --list-signer pins), so the
  * signers a list of lists announces for the list's territory verify it.
  */
-async function loadThroughLotl(file: string, time: Date, pins: readonly string[], lotls: readonly string[], lotlPins: readonly string[]): Promise<LoadedTrustList> {
+async function loadThroughLotl(file: string, time: Date, pins: readonly string[], lotls: readonly string[], lotlPins: readonly string[]): Promise<{ loaded: LoadedTrustList; lotls: readonly LoadedTrustList[] }> {
   const signers = lotlPins.map((p) => readFile(p, 'list signer certificate'));
   const set = await loadTrustLists(
     [
@@ -48,14 +49,15 @@ async function loadThroughLotl(file: string, time: Date, pins: readonly string[]
     { time },
   );
   const loaded = set.lists[set.lists.length - 1]!;
+  const lotlLists = set.lists.slice(0, -1);
   if (!loaded.via && !loaded.usable) {
     const unusable = set.lists.slice(0, -1).filter((l) => !l.usable);
     const why = unusable.length
       ? `the list of lists is not usable (${unusable.map((l) => `${l.name}: ${l.problems.join('; ') || l.signature.detail}`).join('; ')})`
       : `no list of lists given points to ${loaded.list.scheme.territory} ${loaded.list.scheme.type}`;
-    return { ...loaded, problems: [...loaded.problems, `signer not found: ${why}`] };
+    return { loaded: { ...loaded, problems: [...loaded.problems, `signer not found: ${why}`] }, lotls: lotlLists };
   }
-  return loaded;
+  return { loaded, lotls: lotlLists };
 }
 
 async function runLint(args: string[]): Promise<number> {
@@ -66,6 +68,8 @@ async function runLint(args: string[]): Promise<number> {
     at: { type: 'string' },
     'warn-days': { type: 'string', default: '30' },
     format: { type: 'string', default: 'text' },
+    'tsa-anchor': { type: 'string', multiple: true },
+    crl: { type: 'string', multiple: true },
   });
   checkFormat(values.format);
   if (positionals.length !== 1) throw new UsageError('trust-list lint takes exactly one list file');
@@ -75,16 +79,40 @@ async function runLint(args: string[]): Promise<number> {
   const file = positionals[0]!;
   let findings: Finding[];
   let header = file;
+  const bytes = readFile(file, 'trust list');
+  // The schema structure is checked on the XML itself, so a list the reader refuses still gets its findings by path.
+  let doc: Document | undefined;
+  let schema: Finding[] = [];
+  if (!looksLikeJson(bytes)) {
+    try {
+      doc = parseXml(bytes);
+      schema = (await import('../maintain/lint-schema.js')).lintTslSchema(doc);
+    } catch {
+      // Not well-formed: the loader below says why.
+    }
+  }
   try {
     const lotls = values['trust-list'] ?? [];
     if (!lotls.length && values['list-signer']) throw new UsageError('--list-signer pins the signer of a list of lists: give the list of lists with --trust-list');
-    const loaded = lotls.length ? await loadThroughLotl(file, time, values.pin ?? [], lotls, values['list-signer'] ?? []) : await load(file, time, values.pin ?? []);
+    const through = lotls.length ? await loadThroughLotl(file, time, values.pin ?? [], lotls, values['list-signer'] ?? []) : undefined;
+    const loaded = through ? through.loaded : await load(file, time, values.pin ?? []);
     header = `${file}: ${loaded.list.id} #${loaded.list.scheme.sequenceNumber}, issued ${loaded.list.scheme.issueDate}, next update ${loaded.list.scheme.nextUpdate ?? 'none'}`;
-    findings = lintTrustList(loaded, { time, warnDays });
+    findings = [...lintTrustList(loaded, { time, warnDays }), ...schema];
+    if (doc && loaded.format === 'xml') {
+      const { lintListTimestamps } = await import('../maintain/lint-timestamp.js');
+      findings.push(
+        ...(await lintListTimestamps(doc, {
+          time,
+          timestampAnchors: (values['tsa-anchor'] ?? []).map((p) => readFile(p, 'time-stamp anchor')),
+          crls: (values.crl ?? []).map((p) => readFile(p, 'CRL')),
+        })),
+      );
+      if (through) findings.push(...(await (await import('../maintain/lint-pointer.js')).lintAnnouncedSigner(doc, loaded.list, through.lotls)));
+    }
   } catch (e) {
     // A list that does not even parse is the first thing lint must report, not a usage error.
     if (!(e instanceof OtsEsigError) || e.code === 'ERR_INVALID_OPTION') throw e;
-    findings = [{ severity: 'error', rule: 'structure', message: e.message }];
+    findings = [{ severity: 'error', rule: 'structure', message: e.message }, ...schema];
   }
   const counts = countBySeverity(findings);
   if (values.format === 'json') {
@@ -97,6 +125,15 @@ async function runLint(args: string[]): Promise<number> {
     process.stdout.write(lines.join('\n') + '\n');
   }
   return counts.errors ? 1 : 0;
+}
+
+/** A JSON list starts with `{` after whitespace or a byte-order mark (as the loader decides). */
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0xef || b === 0xbb || b === 0xbf) continue;
+    return b === 0x7b;
+  }
+  return false;
 }
 
 function lintJunit(file: string, findings: readonly Finding[]): JunitCase[] {

@@ -14,7 +14,7 @@ Commands:
   diff <old> <new>            what changed between two issues of a list
   from-certs <cert>...        build a list in the JSON form from pinned root certificates
   build <source.json>         write the TS 119 612 XML of the next issue from the JSON form
-  sign <list.xml>             sign a list (enveloped XAdES-B, as TS 119 612 requires)
+  sign <list.xml>             sign a list (enveloped XAdES-B, or XAdES-T with --tsa, as TS 119 612 requires)
 
 ots-esig trust-list <command> --help shows the flags of each.`,
 });
@@ -24,12 +24,18 @@ registerHelp('trust-list lint', {
   text: `Usage: ots-esig trust-list lint <list.xml|list.json> [flags]
 
 Checks a trusted list: its signature (with the pinned operator certificate, or with the signer a list of lists
-announces for it), sequence number, issue and next-update dates, and each service's identity, status and history.
+announces for it), its SignatureTimeStamp if any, the TS 119 612 v2 schema structure (elements, order,
+cardinality, value types, xml:lang; findings name the element path), sequence number, issue and next-update
+dates, each service's identity, status and history, and with --trust-list that the list is signed by a
+certificate the list of lists announces for it.
 
   --pin CERT                  a certificate allowed to sign the list (repeatable)
   --trust-list LOTL           take the list's signer from this list of lists, as verify does (repeatable)
   --list-signer CERT          a certificate allowed to sign the list of lists (repeatable; with --trust-list)
   --at ISO-8601               judge dates at this time (default: now)
+  --tsa-anchor CERT           a certificate trusted as a TSA (or as the CA of TSAs) for the list's SignatureTimeStamp
+                              (repeatable; without it the time-stamp is checked except for the TSA's trust)
+  --crl FILE                  a CRL for the TSA's path (repeatable)
   --warn-days N               warn when NextUpdate is within N days (default 30)
   --format text|json|junit    the findings (default text)
 
@@ -59,9 +65,14 @@ registerHelp('trust-list build', {
 });
 
 registerHelp('trust-list sign', {
-  summary: 'sign a list (enveloped XAdES-B)',
-  text: `Usage: ots-esig trust-list sign <list.xml> --key KEY.pem --cert CERT.pem -o <signed.xml> [--signing-time ISO-8601]
+  summary: 'sign a list (enveloped XAdES-B, or XAdES-T with --tsa)',
+  text: `Usage: ots-esig trust-list sign <list.xml> --key KEY.pem --cert CERT.pem -o <signed.xml> [flags]
 
-The key (PEM, PKCS#8; RSA or EC P-256/P-384) must belong to the certificate; the signed list is verified with
-the certificate before it is written.`,
+  --tsa URL                   XAdES-T: time-stamp the signature (SignatureTimeStamp over ds:SignatureValue) at the
+                              RFC 3161 TSA at URL (http or https); an answer about other data is refused
+  --no-tsa                    XAdES-B, said explicitly (also the default: no network unless asked)
+  --signing-time ISO-8601     xades:SigningTime (default: now)
+
+The key (PEM, PKCS#8; RSA or EC P-256/P-384) must belong to the certificate; the signed list (and its time-stamp)
+is verified before it is written.`,
 });

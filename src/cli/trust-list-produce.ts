@@ -7,6 +7,7 @@ import { TrustListError } from '../trust/errors.js';
 import { parseTrustedListJson } from '../trust/json.js';
 import { loadTrustLists } from '../trust/load.js';
 import { parseTrustedListXml } from '../trust/tsl-xml.js';
+import { parseXml } from '../xml/parse.js';
 import { UsageError } from './errors.js';
 import { parseTime, readFile } from './io.js';
 import { pemKeySigner } from './key-signer.js';
@@ -75,7 +76,13 @@ function comparable(l: ReturnType<typeof parseTrustedListJson>): unknown {
   };
 }
 
-/** `ots-esig trust-list sign LIST.xml --key KEY.pem --cert CERT.pem -o SIGNED.xml [--signing-time ISO]`. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * `ots-esig trust-list sign LIST.xml --key KEY.pem --cert CERT.pem -o SIGNED.xml [--tsa URL | --no-tsa] [--signing-time ISO]`.
+ * Without --tsa the list is XAdES-B: the network is used only when asked (the project's offline default), and
+ * TS 119 612 does not require a time-stamp on a list (its ListIssueDateTime and the LOTL pointer carry the dates).
+ */
 export async function runSign(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('trust-list sign', args, {
       output: { type: 'string', short: 'o' },
@@ -87,15 +94,28 @@ export async function runSign(args: string[]): Promise<number> {
     });
   if (positionals.length !== 1) throw new UsageError('trust-list sign takes exactly one list file');
   if (!values.output || !values.key || !values.cert) throw new UsageError('trust-list sign needs --key KEY.pem --cert CERT.pem -o SIGNED.xml');
-  if (values.tsa) throw new UsageError('--tsa (XAdES-T lists) is not implemented yet: sign without it (XAdES-B)');
+  if (values.tsa && values['no-tsa']) throw new UsageError('give either --tsa URL (XAdES-T) or --no-tsa (XAdES-B), not both');
+  if (values.tsa !== undefined && !/^https?:\/\/[^/]/i.test(values.tsa)) throw new UsageError(`--tsa must be an http:// or https:// URL (got "${values.tsa}")`);
   const signer = pemKeySigner(readFile(values.key, 'private key'), readFile(values.cert, 'certificate'));
   const time = values['signing-time'] ? parseTime(values['signing-time'], '--signing-time') : new Date();
-  const signed = await signTrustListXml(readFile(positionals[0]!, 'trust list'), signer, { signingTime: time });
+  const timestamp = values.tsa ? (await import('../maintain/tsa-client.js')).httpTimestamper(values.tsa) : undefined;
+  const signed = await signTrustListXml(readFile(positionals[0]!, 'trust list'), signer, { signingTime: time, ...(timestamp ? { timestamp } : {}) });
   // Check our own product with the verifier before anyone else sees it.
   const set = await loadTrustLists([{ data: signed, name: values.output, signingCertificates: [signer.certificate] }], { time });
   const l = set.lists[0]!;
   if (l.signature.status !== 'VALID') throw new TrustListError(`internal: the signed list does not verify: ${l.signature.detail}`);
+  let level = 'XAdES-B, enveloped; no time-stamp (--tsa URL for XAdES-T)';
+  if (timestamp) {
+    // The TSA's token is checked (signature, imprint over ds:SignatureValue, key usage, genTime) before the list is written.
+    const { lintListTimestamps } = await import('../maintain/lint-timestamp.js');
+    // Judged a few minutes ahead: a TSA whose clock runs slightly ahead of ours gives a genTime "after now",
+    // which is no reason to refuse the operator's own fresh token (validation later has no such allowance).
+    const findings = await lintListTimestamps(parseXml(signed), { time: new Date(Date.now() + CLOCK_SKEW_MS) });
+    const bad = findings.find((f) => f.severity === 'error');
+    if (bad) throw new TrustListError(`the TSA's time-stamp is refused: ${bad.message}`);
+    level = `XAdES-T, enveloped; ${findings.find((f) => f.rule === 'signature-timestamp.valid')?.message ?? 'time-stamped'}`;
+  }
   writeFileSync(values.output, signed);
-  process.stdout.write(`${values.output}: signed by ${l.signature.signer} (XAdES-B, enveloped)\n`);
+  process.stdout.write(`${values.output}: signed by ${l.signature.signer} (${level})\n`);
   return 0;
 }

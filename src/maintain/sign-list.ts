@@ -6,8 +6,10 @@ import { NS } from '../trust/uris.js';
 import { childElements } from '../trust/xml-read.js';
 import { copyBytes, fromHex, toBase64 } from '../util/bytes.js';
 import { EXC_C14N, ENVELOPED_SIGNATURE } from '../xades/algorithms.js';
+import { signatureTimestampInput } from '../xades/timestamps.js';
 import { canonicalSignedInfo, referenceDigestInputs } from '../xades/xmldsig.js';
 import { parseXml } from '../xml/parse.js';
+import type { Timestamper } from './tsa-client.js';
 
 const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
 
@@ -30,11 +32,16 @@ export interface SignListOptions {
   readonly signingTime?: Date;
   /** Id of ds:Signature (default `tsl-signature`). */
   readonly id?: string;
+  /**
+   * XAdES-T: a TSA that time-stamps the signature (EN 319 132-1 5.3 SignatureTimeStamp over ds:SignatureValue,
+   * exclusive C14N). Without it the list is XAdES-B.
+   */
+  readonly timestamp?: Timestamper;
 }
 
 /**
  * Signs a TS 119 612 list the way TS 119 612 5.7.1 and Annex B ask (and DSS checks): one enveloped
- * XAdES-B signature as the last child of the root; the list reference `URI=""` with the
+ * XAdES-B signature (XAdES-T with `timestamp`) as the last child of the root; the list reference `URI=""` with the
  * enveloped-signature and exclusive C14N transforms, SignedInfo in exclusive C14N, SHA-256
  * digests; xades:SigningTime and xades:SigningCertificateV2 (v6 lists; a v5 list's
  * SigningCertificate is not written: such lists are refused), DataObjectFormat text/xml for the
@@ -77,7 +84,27 @@ export async function signTrustListXml(xml: Uint8Array | string, signer: ListSig
   }
   const value = await signer.sign(canonicalSignedInfo(sig));
   childElements(sig, NS.ds, 'SignatureValue')[0]!.textContent = toBase64(value);
+  if (o.timestamp) await addSignatureTimestamp(doc, sig, id, o.timestamp);
   return new XMLSerializer().serializeToString(doc as never);
+}
+
+/**
+ * Adds xades:UnsignedProperties/UnsignedSignatureProperties/SignatureTimeStamp over the final ds:SignatureValue.
+ * Its input is computed by the verifier's own function (xades/timestamps.ts) with the method written in the
+ * element, so the imprint the TSA signs is the one validators recompute. Unsigned properties sit outside both
+ * references (the enveloped transform drops the whole ds:Signature), so adding them leaves the signature intact.
+ */
+async function addSignatureTimestamp(doc: Document, sig: Element, id: string, timestamp: Timestamper): Promise<void> {
+  const qp = sig.getElementsByTagNameNS(NS.xades, 'QualifyingProperties')[0]!;
+  const input = signatureTimestampInput({ kind: 'SignatureTimeStamp', element: qp, canonicalizationMethod: EXC_C14N, token: null, namespace: NS.xades }, sig);
+  if (!input) throw new TrustListError('internal: the signature value could not be canonicalized for the time-stamp');
+  const token = await timestamp(input);
+  const tmpl =
+    `<xades:UnsignedProperties xmlns:xades="${NS.xades}" xmlns:ds="${NS.ds}"><xades:UnsignedSignatureProperties>` +
+    `<xades:SignatureTimeStamp Id="${id}-sigts"><ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/>` +
+    `<xades:EncapsulatedTimeStamp>${toBase64(token)}</xades:EncapsulatedTimeStamp></xades:SignatureTimeStamp>` +
+    `</xades:UnsignedSignatureProperties></xades:UnsignedProperties>`;
+  qp.appendChild(doc.importNode(parseXml(tmpl).documentElement, true));
 }
 
 /** RFC 5035 IssuerSerial { issuer GeneralNames (directoryName), serialNumber } in DER, as XAdES 1.4.1 IssuerSerialV2 holds it. */
