@@ -32,6 +32,9 @@ announces for it), sequence number, issue and next-update dates, and each servic
   --at ISO-8601               judge dates at this time (default: now)
   --warn-days N               warn when NextUpdate is within N days (default 30)
   --format text|json|junit    the findings (default text)
+  --online-lists              the list and --trust-list may be https URLs: fetched once, then linted as files
+  --list-ca CERT              root certificate(s) the list servers' TLS certificates must chain to
+  --list-allow-private        allow loopback/private list hosts; --list-allow-http: plain http (tests, labs)
 
 Exit status: 0 no error finding; 1 an error finding; 2 usage error.`,
 });
