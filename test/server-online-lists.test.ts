@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './helpers/cli.js';
 import { FIXTURES, FIXTURE_CRL_FILES, fixture } from './helpers/fixtures.js';
-import { bumpSequence, ListServer, lotlPointingTo, pilotList, signedList } from './helpers/list-server.js';
+import { bumpSequence, ListServer, lotlPointingTo, pilotList, selfPointerAnnounces, signedList, withSchemeUri } from './helpers/list-server.js';
 import { startTestService, type Running } from './helpers/service.js';
 import { resolveConfig } from '../src/server/index.js';
 
@@ -99,5 +99,20 @@ describe('ots-esig serve with online trusted lists (https on 127.0.0.1)', () => 
     // The kept set still recognizes: the tampered copy never reached a worker.
     expect(await verifyKz()).toMatchObject({ indication: 'TOTAL-PASSED', recognition: { status: 'RECOGNIZED' } });
     expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+  });
+
+  it('a list of lists re-signed with a rotated key is taken through its pivot, and the workers verify it the same way', async () => {
+    lists.serve('/kz-tl.xml', await signedList('kz-tl.xml', 'kz-tl-operator', bumpSequence(5)));
+    lists.fail('/tr-tl.xml', 500);
+    lists.serve('/tr-tl.xml', pilotList('tr-tl.xml'));
+    lists.serve('/pivot-1.xml', await lotlPointingTo(lists.url, 'ots-lotl-operator', selfPointerAnnounces('hu-tl-operator')));
+    lists.serve('/ots-lotl.xml', await lotlPointingTo(lists.url, 'hu-tl-operator', (x) => withSchemeUri(`${lists.url}/pivot-1.xml`)(selfPointerAnnounces('hu-tl-operator')(x))));
+    const r = await svc.service.trust.refresh();
+    expect(r.error).toBeUndefined();
+    expect(r).toMatchObject({ ok: true, changed: true });
+    const body = await trustLists();
+    expect(body.online[0]).toMatchObject({ url: `${lists.url}/ots-lotl.xml`, pivots: [`${lists.url}/pivot-1.xml`], inUse: true });
+    expect(body.lists.every((l: any) => l.usable)).toBe(true);
+    expect(await verifyKz()).toMatchObject({ indication: 'TOTAL-PASSED', recognition: { status: 'RECOGNIZED' } });
   });
 });

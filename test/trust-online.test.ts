@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { conditionalGet } from '../src/net/https-get.js';
 import { OnlineTrustLists, type OnlineTrustListsOptions } from '../src/trust/online.js';
 import { fixture } from './helpers/fixtures.js';
-import { bumpSequence, ListServer, lotlPointingTo, pilotList, signedList, TLS_CA } from './helpers/list-server.js';
+import { bumpSequence, ListServer, lotlPointingTo, pilotList, selfPointerAnnounces, signedList, TLS_CA, withSchemeUri } from './helpers/list-server.js';
 
 const LOTL_PIN = () => fixture('pki/ots-lotl-operator.pem');
 const NATIONAL = ['az-tl.xml', 'kz-tl.xml', 'kg-tl.xml', 'tr-tl.xml', 'uz-tl.xml'];
@@ -191,5 +191,41 @@ describe('online trusted lists over https on loopback', () => {
     server.redirect('/loop.xml', '/loop.xml');
     await expect(conditionalGet(`${server.url}/loop.xml`, {}, { ca: [TLS_CA()], allowPrivateNetwork: true })).rejects.toThrow(/more than 3 redirects/);
     await expect(conditionalGet(`${server.url}/kz-tl.xml`, {}, { ca: [TLS_CA()], allowPrivateNetwork: true, maxBytes: 1000 })).rejects.toThrow(/exceeds the 1000-byte limit/);
+  });
+
+  describe('list of lists key rotation through pivots (EU LOTL practice)', () => {
+    // The LOTL operator moves to a new key (the hu-tl-operator TEST key plays it): a pivot signed with the pinned
+    // key announces the new one in its pointer to itself; the current LOTL is signed with the new key and names
+    // the pivot in SchemeInformationURI.
+    const rotated = async (pivotSigner: string) => {
+      server.serve('/pivot-1.xml', await lotlPointingTo(server.url, pivotSigner, selfPointerAnnounces('hu-tl-operator')));
+      server.serve('/ots-lotl.xml', await lotlPointingTo(server.url, 'hu-tl-operator', (x) => withSchemeUri(`${server.url}/pivot-1.xml`)(selfPointerAnnounces('hu-tl-operator')(x))));
+    };
+
+    it('a list of lists signed by a rotated key is accepted through a pivot signed by the pinned key', async () => {
+      await rotated('ots-lotl-operator');
+      const o = online();
+      const r = await o.refresh();
+      expect(r.errors).toEqual([]);
+      expect(o.states[0]).toMatchObject({ inUse: true, signature: 'VALID', pivots: [`${server.url}/pivot-1.xml`] });
+      expect(kzState(o).inUse).toBe(true);
+      const set = await o.trustSet();
+      expect(set.lists).toHaveLength(6);
+      expect(set.lists.every((l) => l.usable)).toBe(true);
+    });
+
+    it('without the pivot, or with a pivot not signed by the pinned key, the rotated list of lists is refused', async () => {
+      await rotated('kz-tl-operator');
+      const o = online();
+      const r = await o.refresh();
+      expect(r.ok).toBe(false);
+      expect(r.errors[0]).toMatch(/pivot .*pivot-1\.xml does not verify with the keys trusted so far/);
+      expect(o.inputs).toEqual([]);
+      expect(server.requests('/kz-tl.xml')).toHaveLength(0);
+      server.serve('/ots-lotl.xml', await lotlPointingTo(server.url, 'hu-tl-operator', selfPointerAnnounces('hu-tl-operator')));
+      const noPivot = online();
+      expect((await noPivot.refresh()).ok).toBe(false);
+      expect(noPivot.states[0]!.inUse).toBe(false);
+    });
   });
 });

@@ -174,6 +174,25 @@ export async function readMaterialOnce(c: ServiceConfig): Promise<MaterialFields
   return readMaterial(c, online.inputs);
 }
 
+/**
+ * Signers of online lists of lists that the pinned keys reached through pivots (a key rotation): the workers verify
+ * the list of lists with them, as the main thread did.
+ */
+function pivotSigners(online: readonly TrustListInput[], pinned: readonly NamedBytes[]): NamedBytes[] {
+  const known = new Set(pinned.map((p) => Buffer.from(p.data).toString('base64')));
+  const out: NamedBytes[] = [];
+  for (const l of online) {
+    for (const cert of l.signingCertificates ?? []) {
+      if (!(cert instanceof Uint8Array)) continue;
+      const key = Buffer.from(cert).toString('base64');
+      if (known.has(key)) continue;
+      known.add(key);
+      out.push({ name: `announced by a pivot of ${l.name ?? ''}`, data: cert });
+    }
+  }
+  return out;
+}
+
 async function readAll(paths: readonly string[], what: string): Promise<NamedBytes[]> {
   return Promise.all(
     paths.map(async (p) => {
@@ -193,12 +212,13 @@ export async function readMaterial(c: ServiceConfig, online: readonly TrustListI
     if (POLICY_PRESETS[c.policy]) policy = { preset: c.policy };
     else policy = { name: c.policy, text: new TextDecoder().decode((await readAll([c.policy], 'policy file'))[0]!.data) };
   }
+  const pinned = await readAll(c.listSigners, 'list signer certificate');
   return {
     trustLists: [
       ...(await readAll(c.trustLists.filter((l) => !isListUrl(l)), 'trust list')),
       ...online.map((l) => ({ name: l.name ?? '', data: typeof l.data === 'string' ? new TextEncoder().encode(l.data) : new Uint8Array(l.data) })),
     ],
-    listSigners: await readAll(c.listSigners, 'list signer certificate'),
+    listSigners: [...pinned, ...pivotSigners(online, pinned)],
     agreements: await readAll(c.agreements, 'agreement'),
     trustAnchors: await readAll(c.trustAnchors, 'trust anchor'),
     tsaAnchors: await readAll(c.tsaAnchors, 'time-stamp anchor'),

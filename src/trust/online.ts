@@ -47,6 +47,11 @@ export interface OnlineTrustListsOptions {
   readonly cacheDir?: string;
   /** Follow the TSLLocation pointers of verified lists of lists (one level). Default true. */
   readonly followPointers?: boolean;
+  /**
+   * Pivots walked at most when a list of lists is signed by a key the pins do not name (EU LOTL key
+   * rotation: each pivot is signed by the key trusted so far and announces the next). Default 10; 0: none.
+   */
+  readonly maxPivots?: number;
   readonly registry?: AlgorithmRegistry;
   readonly xmlLimits?: XmlLimits;
 }
@@ -78,6 +83,8 @@ export interface OnlineListState {
   readonly nextUpdate: string | null;
   /** Signature status of the copy in use (VALID), or of the refused copy when there is none. */
   readonly signature: string | null;
+  /** Pivot lists of lists (oldest first) through which the pinned key led to the signer of the copy in use; empty when a pin or pointer signed it. */
+  readonly pivots: readonly string[];
   /** A verified copy is in use. */
   readonly inUse: boolean;
   readonly lastRefresh: OnlineRefreshOutcome | null;
@@ -101,6 +108,16 @@ interface GoodCopy {
   readonly lastModified: string | null;
   readonly fetchedAt: string;
   readonly loaded: LoadedTrustList;
+  /** The certificates that verified it: the pins, or those the last pivot announced. */
+  readonly signers: readonly CertificateInput[];
+  readonly pivots: readonly string[];
+}
+
+/** A copy that verified, and how. */
+interface Verified {
+  readonly loaded: LoadedTrustList;
+  readonly signers: readonly CertificateInput[];
+  readonly pivots: readonly string[];
 }
 
 interface Entry {
@@ -148,7 +165,7 @@ export class OnlineTrustLists {
     const out: TrustListInput[] = [];
     for (const e of this.#entries.values()) {
       if (!e.good) continue;
-      out.push({ data: e.good.bytes, name: e.url, ...(e.origin === 'configured' ? { signingCertificates: e.pins } : {}) });
+      out.push({ data: e.good.bytes, name: e.url, ...(e.origin === 'configured' ? { signingCertificates: e.good.signers } : {}) });
     }
     return out;
   }
@@ -233,16 +250,34 @@ export class OnlineTrustLists {
     return out;
   }
 
-  /** A copy verified the way a list file is: signature by a pin (configured) or by its pointer's announced signers, and the territory/type the pointer names. */
-  async #verify(bytes: Uint8Array, e: Entry, time: Date): Promise<LoadedTrustList> {
-    const set = await loadTrustLists([{ data: bytes, name: e.url, signingCertificates: e.pins }], {
+  /** `bytes` as one list verified with `signers` (the loader's own check, as for a file). */
+  async #load(bytes: Uint8Array, name: string, signers: readonly CertificateInput[], time: Date): Promise<LoadedTrustList> {
+    const set = await loadTrustLists([{ data: bytes, name, signingCertificates: signers }], {
       time,
       ...(this.#o.registry ? { registry: this.#o.registry } : {}),
       ...(this.#o.xmlLimits ? { xmlLimits: this.#o.xmlLimits } : {}),
     });
-    const loaded = set.lists[0]!;
+    return set.lists[0]!;
+  }
+
+  /**
+   * A copy verified the way a list file is: signature by a pin (configured) or by its pointer's announced signers,
+   * and the territory/type the pointer names. A configured list of lists signed by a key the pins do not name is
+   * tried through its pivots (#pivotSigners).
+   */
+  async #verify(bytes: Uint8Array, e: Entry, time: Date): Promise<Verified> {
+    let loaded = await this.#load(bytes, e.url, e.pins, time);
+    let signers: readonly CertificateInput[] = e.pins;
+    let pivots: string[] = [];
     e.lastSignature = loaded.signature.status;
     if (loaded.format !== 'xml') throw new VerificationError('an online list must be a signed TS 119 612 XML list (a JSON list carries no signature)');
+    if (!loaded.usable && e.origin === 'configured' && e.pins.length && isListOfListsType(loaded.list.scheme.type) && pivotUris(loaded).length) {
+      const walked = await this.#pivotSigners(loaded, e, time);
+      const again = await this.#load(bytes, e.url, walked.signers, time);
+      e.lastSignature = again.signature.status;
+      if (!again.usable) throw new VerificationError(`signature ${again.signature.status} with the key its pivots lead to (${walked.pivots.join(', ')}): ${again.signature.detail}`);
+      ({ loaded, signers, pivots } = { loaded: again, signers: walked.signers, pivots: walked.pivots });
+    }
     if (!loaded.usable || loaded.integrity !== 'xades-signature') {
       throw new VerificationError(`signature ${loaded.signature.status}: ${loaded.signature.detail}${e.pins.length ? '' : ' (no signer pinned or announced)'}`);
     }
@@ -251,10 +286,46 @@ export class OnlineTrustLists {
       if (e.expect.territory && s.territory !== e.expect.territory) throw new VerificationError(`the list is for territory ${s.territory ?? 'none'}, but the pointer of ${e.pointedBy} announces ${e.expect.territory}`);
       if (e.expect.type && s.type !== e.expect.type) throw new VerificationError(`the list's type is ${s.type}, but its pointer announces ${e.expect.type}`);
     }
-    return loaded;
+    return { loaded, signers, pivots };
   }
 
-  async #refreshOne(e: Entry, time: Date, at: string, verify: (bytes: Uint8Array) => Promise<LoadedTrustList>): Promise<{ changed: boolean; error?: string }> {
+  /**
+   * The EU LOTL key rotation (as DSS follows it): the current list of lists names earlier issues ("pivots") in its
+   * SchemeInformationURI, newest first. Walked oldest first, each pivot must verify with the keys trusted so far
+   * (at the start: the pins) and then the certificates its pointer to its own scheme (a list-of-lists pointer of the
+   * same territory) announces become the trusted keys. A pivot that does not verify ends the walk: the list is refused.
+   */
+  async #pivotSigners(current: LoadedTrustList, e: Entry, time: Date): Promise<{ signers: readonly CertificateInput[]; pivots: string[] }> {
+    const uris = pivotUris(current).reverse();
+    const max = this.#o.maxPivots ?? 10;
+    if (uris.length > max) throw new VerificationError(`${uris.length} pivots named, more than the ${max} walked`);
+    let trusted: readonly CertificateInput[] = e.pins;
+    for (const uri of uris) {
+      checkSourceUrl(uri, this.#o.http?.allowHttp === true);
+      let answer: ConditionalGetResult;
+      try {
+        answer = await this.#transport()(uri, {});
+      } catch (err) {
+        throw new VerificationError(`pivot ${uri}: ${(err as Error).message}`);
+      }
+      if (answer.status !== 200) throw new VerificationError(`pivot ${uri}: no body`);
+      const pivot = await this.#load(answer.body!, uri, trusted, time);
+      if (!pivot.usable) throw new VerificationError(`pivot ${uri} does not verify with the keys trusted so far: ${pivot.signature.detail}`);
+      const self = pivot.list.scheme.pointers.find((p) => p.type !== null && isListOfListsType(p.type) && p.territory === pivot.list.scheme.territory);
+      const next = (self?.signingCertificates ?? []).flatMap((b64) => {
+        try {
+          return [fromBase64(b64)];
+        } catch {
+          return [];
+        }
+      });
+      if (!next.length) throw new VerificationError(`pivot ${uri} announces no signing certificate for its own scheme`);
+      trusted = next;
+    }
+    return { signers: trusted, pivots: uris };
+  }
+
+  async #refreshOne(e: Entry, time: Date, at: string, verify: (bytes: Uint8Array) => Promise<Verified>): Promise<{ changed: boolean; error?: string }> {
     const failed = (msg: string): { changed: boolean; error: string } => {
       e.last = { at, result: 'failed', error: msg };
       return { changed: false, error: `${e.url}: ${msg}` };
@@ -263,7 +334,7 @@ export class OnlineTrustLists {
     // A cached copy whose pointer now announces other signers must pass again before it is offered as current.
     if (e.good) {
       try {
-        await verify(e.good.bytes);
+        e.good = { ...e.good, ...(await verify(e.good.bytes)) };
       } catch (err) {
         e.good = undefined;
         if (!(err instanceof VerificationError)) throw err;
@@ -290,19 +361,18 @@ export class OnlineTrustLists {
       await this.#toCache(e);
       return { changed: false };
     }
-    let loaded: LoadedTrustList;
+    let verified: Verified;
     try {
-      loaded = await verify(bytes);
+      verified = await verify(bytes);
     } catch (err) {
       if (err instanceof VerificationError || (err as { code?: string }).code?.startsWith('ERR_')) return failed(`refused: ${(err as Error).message}`);
       throw err;
     }
     // A validly signed older issue served again (a replay, or a stale mirror) must not replace a newer one.
     const held = e.good?.loaded.list.scheme.sequenceNumber;
-    if (held !== undefined && loaded.list.scheme.sequenceNumber < held) {
-      return failed(`refused: sequence number ${loaded.list.scheme.sequenceNumber} is lower than the ${held} in use (an older issue)`);
-    }
-    e.good = { bytes, sha256, etag: answer.etag, lastModified: answer.lastModified, fetchedAt: at, loaded };
+    const got = verified.loaded.list.scheme.sequenceNumber;
+    if (held !== undefined && got < held) return failed(`refused: sequence number ${got} is lower than the ${held} in use (an older issue)`);
+    e.good = { bytes, sha256, etag: answer.etag, lastModified: answer.lastModified, fetchedAt: at, ...verified };
     e.last = { at, result: 'updated' };
     await this.#toCache(e);
     return { changed: true };
@@ -329,8 +399,8 @@ export class OnlineTrustLists {
       const meta = JSON.parse(await readFile(files.meta, 'utf8')) as { url?: string; etag?: string | null; lastModified?: string | null; fetchedAt?: string };
       if (meta.url !== e.url) return;
       const bytes = new Uint8Array(await readFile(files.body));
-      const loaded = await this.#verify(bytes, e, time);
-      e.good = { bytes, sha256: await sha256Hex(bytes), etag: meta.etag ?? null, lastModified: meta.lastModified ?? null, fetchedAt: meta.fetchedAt ?? new Date(0).toISOString(), loaded };
+      const v = await this.#verify(bytes, e, time);
+      e.good = { bytes, sha256: await sha256Hex(bytes), etag: meta.etag ?? null, lastModified: meta.lastModified ?? null, fetchedAt: meta.fetchedAt ?? new Date(0).toISOString(), ...v };
     } catch {
       // No cache, or a cached copy that no longer verifies: fetched afresh.
     }
@@ -373,9 +443,15 @@ function stateOf(e: Entry): OnlineListState {
     issueDate: s?.issueDate ?? null,
     nextUpdate: s?.nextUpdate ?? null,
     signature: g ? g.loaded.signature.status : e.lastSignature,
+    pivots: g?.pivots ?? [],
     inUse: g !== undefined,
     lastRefresh: e.last,
   };
+}
+
+/** SchemeInformationURI entries naming XML documents: the pivots of a list of lists (EU LOTL practice), newest first. */
+function pivotUris(l: LoadedTrustList): string[] {
+  return l.list.scheme.schemeInformationUris.filter((u) => /^https?:\/\/.*\.xml$/i.test(u) && u !== l.name);
 }
 
 /** True when `s` is an http(s) URL: how the CLI and the service tell a list URL from a file name. */

@@ -28,7 +28,7 @@ export class ListServer {
   url = '';
 
   async start(): Promise<this> {
-    this.#server = createServer({ key: fixture('keys/tls-test-server.key.pem'), cert: fixture('tls/server.pem') }, (req, res) => {
+    this.#server = createServer({ key: Buffer.from(fixture('keys/tls-test-server.key.pem')), cert: Buffer.from(fixture('tls/server.pem')) }, (req, res) => {
       const path = (req.url ?? '/').split('?')[0]!;
       this.seen.push({ path, headers: { ...req.headers } });
       const b = this.#paths.get(path);
@@ -85,3 +85,12 @@ export function lotlPointingTo(base: string, signer = 'ots-lotl-operator', edit:
 }
 
 export const bumpSequence = (to: number) => (xml: string): string => xml.replace(/<TSLSequenceNumber>\d+<\/TSLSequenceNumber>/, `<TSLSequenceNumber>${to}</TSLSequenceNumber>`);
+
+/** A certificate's base64 DER (one line), as lists carry it in X509Certificate. */
+export const certB64 = (name: string): string => new TextDecoder().decode(fixture(`pki/${name}.pem`)).replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+
+/** The list of lists' pointer to itself announces `signer`'s certificate instead of the LOTL operator's (a key rotation). */
+export const selfPointerAnnounces = (signer: string) => (xml: string): string => xml.replaceAll(certB64('ots-lotl-operator'), certB64(signer));
+
+/** Adds a SchemeInformationURI entry (where the EU LOTL names its pivots). */
+export const withSchemeUri = (uri: string) => (xml: string): string => xml.replace('<SchemeInformationURI>', `<SchemeInformationURI><URI xml:lang="en">${uri}</URI>`);
