@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, ensureBuilt } from './helpers/cli.js';
 import { fixtureCrlArgs } from './helpers/fixtures.js';
 import { ListServer, lotlPointingTo, pilotList } from './helpers/list-server.js';
+import { spawnServe } from './helpers/service.js';
 
 const AT = '2026-06-01T00:00:00Z';
 
@@ -86,5 +87,21 @@ describe('CLI --trust-list URL (opt-in --online-lists)', () => {
     const bad = await cli(['trust-list', 'lint', `${lists.url}/kz-bad.xml`, '--trust-list', lotlUrl, '--list-signer', 'fixtures/pki/ots-lotl-operator.pem', '--at', AT, '--online-lists', '--list-allow-private', ...tls, '--format', 'json']);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).errors).toBeGreaterThan(0);
+  });
+
+  it('serve: --online-lists with a list URL loads the verified lists; without it the URL is refused', async () => {
+    const refused = await cli(['serve', '--port', '0', '--trust-list', lotlUrl, '--list-signer', 'fixtures/pki/ots-lotl-operator.pem']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/needs onlineTrustLists \(--online-lists\)/);
+    const svc = await spawnServe(['--online-lists', '--list-allow-private', ...tls, '--trust-list', lotlUrl, '--list-signer', 'fixtures/pki/ots-lotl-operator.pem', '--relying-party', 'TR']);
+    try {
+      const body = (await (await fetch(`${svc.url}/v1/trust-lists`)).json()) as any;
+      expect(body.lists).toHaveLength(6);
+      expect(body.lists.every((l: any) => l.signature === 'VALID' && l.usable && l.source.startsWith(lists.url))).toBe(true);
+      expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+    } finally {
+      svc.child.kill('SIGTERM');
+      await svc.exit;
+    }
   });
 });
