@@ -8,10 +8,9 @@
  * the last good copy. The state of every list (source, fetched at, validators, sequence number,
  * next update, signature, last refresh result) is reported.
  *
- * Node only (file cache, node:https): loaded by the CLI, the service and `ots-esig/node`.
+ * No Node built-in here: the default transport (net/https-get.ts) and the folder cache (trust/online-cache.ts) are
+ * Node adapters loaded on first use; another runtime passes its own `get` and no `cacheDir`. Exported by `ots-esig/node`.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InvalidOptionError } from '../errors.js';
 import { FetchError } from '../net/fetcher.js';
 import type { CacheValidators, ConditionalGetResult, HttpsGetOptions } from '../net/https-get.js';
@@ -384,38 +383,25 @@ export class OnlineTrustLists {
     return this.#get;
   }
 
-  #cacheFiles(url: string): Promise<{ body: string; meta: string } | undefined> {
-    const dir = this.#o.cacheDir;
-    if (!dir) return Promise.resolve(undefined);
-    return sha256Hex(new TextEncoder().encode(url)).then((h) => ({ body: join(dir, `${h.slice(0, 32)}.xml`), meta: join(dir, `${h.slice(0, 32)}.json`) }));
-  }
-
   /** The cached copy, verified before it is held (a file on disk is no more trusted than a download). */
   async #fromCache(e: Entry, time: Date): Promise<void> {
     e.cacheLoaded = true;
-    const files = await this.#cacheFiles(e.url);
-    if (!files) return;
+    if (!this.#o.cacheDir) return;
+    const { readCachedList } = await import('./online-cache.js');
+    const cached = await readCachedList(this.#o.cacheDir, e.url);
+    if (!cached) return;
     try {
-      const meta = JSON.parse(await readFile(files.meta, 'utf8')) as { url?: string; etag?: string | null; lastModified?: string | null; fetchedAt?: string };
-      if (meta.url !== e.url) return;
-      const bytes = new Uint8Array(await readFile(files.body));
-      const v = await this.#verify(bytes, e, time);
-      e.good = { bytes, sha256: await sha256Hex(bytes), etag: meta.etag ?? null, lastModified: meta.lastModified ?? null, fetchedAt: meta.fetchedAt ?? new Date(0).toISOString(), ...v };
+      const v = await this.#verify(cached.bytes, e, time);
+      e.good = { bytes: cached.bytes, sha256: await sha256Hex(cached.bytes), etag: cached.meta.etag ?? null, lastModified: cached.meta.lastModified ?? null, fetchedAt: cached.meta.fetchedAt ?? new Date(0).toISOString(), ...v };
     } catch {
-      // No cache, or a cached copy that no longer verifies: fetched afresh.
+      // A cached copy that no longer verifies: fetched afresh.
     }
   }
 
   async #toCache(e: Entry): Promise<void> {
-    const files = await this.#cacheFiles(e.url);
-    if (!files || !e.good) return;
-    await mkdir(this.#o.cacheDir!, { recursive: true });
-    // Written beside and renamed: a reader (another process, a crash) never sees half a file.
-    const meta = JSON.stringify({ url: e.url, etag: e.good.etag, lastModified: e.good.lastModified, fetchedAt: e.good.fetchedAt, sha256: e.good.sha256 });
-    await writeFile(`${files.body}.tmp`, e.good.bytes);
-    await rename(`${files.body}.tmp`, files.body);
-    await writeFile(`${files.meta}.tmp`, meta);
-    await rename(`${files.meta}.tmp`, files.meta);
+    if (!this.#o.cacheDir || !e.good) return;
+    const { writeCachedList } = await import('./online-cache.js');
+    await writeCachedList(this.#o.cacheDir, e.good.bytes, { url: e.url, etag: e.good.etag, lastModified: e.good.lastModified, fetchedAt: e.good.fetchedAt, sha256: e.good.sha256 });
   }
 }
 
