@@ -18,3 +18,16 @@ export class NodeCryptoProvider extends Provider {
 export function nodeRegistry(): AlgorithmRegistry {
   return new AlgorithmRegistry([new NodeCryptoProvider()]);
 }
+
+// Online trusted lists (opt-in): fetched over https with a per-URL cache, verified before use. Node only.
+export {
+  OnlineTrustLists,
+  isListUrl,
+  type OnlineListSource,
+  type OnlineTrustListsOptions,
+  type OnlineListState,
+  type OnlineRefreshOutcome,
+  type OnlineRefreshResult,
+  type ConditionalGetFunction,
+} from './trust/online.js';
+export { conditionalGet, type HttpsGetOptions, type CacheValidators, type ConditionalGetResult } from './net/https-get.js';

@@ -10,7 +10,14 @@ registerHelp('serve', {
 Routes: POST /v1/verify, POST /services/rest/validation/validateSignature (DSS), GET /healthz, /readyz, /metrics,
 /openapi.json, /v1/trust-lists. Trust flags as for verify: --trust-list, --list-signer, --agreement, --trust-anchor,
 --tsa-anchor, --crl, --policy, --relying-party (the default for requests). Binds 127.0.0.1 unless --host says
-otherwise; SIGTERM finishes in-flight requests and exits 0.`,
+otherwise; SIGTERM finishes in-flight requests and exits 0.
+
+Online lists (opt-in): with --online-lists a --trust-list may be an https URL (the list of lists, its operator pinned
+with --list-signer; the lists it points to are followed one level). Every refresh (refreshIntervalSeconds, default 300)
+fetches with ETag/Last-Modified, verifies each list completely and swaps the new set in atomically; a list whose fetch
+or verification fails keeps its last good copy, and the failure shows in GET /v1/trust-lists and /metrics.
+--list-cache DIR keeps the copies across restarts; --list-ca CERT names the servers' TLS roots; --list-allow-private
+allows loopback/private hosts; --list-allow-http allows plain http (tests and labs only).`,
 });
 
 
@@ -39,6 +46,11 @@ export function trustConfigOf(values: VerifyFlagValues) {
     algorithms: values.algorithms,
     online: values.online,
     requireRevocation: values['require-revocation'],
+    onlineTrustLists: values['online-lists'],
+    trustListCacheDir: values['list-cache'],
+    trustListCa: values['list-ca'],
+    trustListAllowHttp: values['list-allow-http'],
+    trustListAllowPrivateNetwork: values['list-allow-private'],
   };
 }
 

@@ -30,8 +30,27 @@ export async function runTrustList(args: string[]): Promise<number> {
   throw new UsageError(sub ? `unknown trust-list command "${sub}" (${known}; ots-esig trust-list --help)` : `trust-list needs a command: ${known}`);
 }
 
+/** List bytes by URL, fetched before loading when lint is given URLs with --online-lists. */
+const fetched = new Map<string, Uint8Array>();
+const readList = (f: string, what: string): Uint8Array => fetched.get(f) ?? readFile(f, what);
+
+/**
+ * `trust-list lint` with URLs (--online-lists): each fetched once over https (net/https-get.ts, no cache), then
+ * linted exactly as a file, so a list whose signature fails is reported as a finding, not hidden.
+ */
+async function fetchLintUrls(urls: readonly string[], values: { 'online-lists'?: boolean; 'list-ca'?: string[]; 'list-allow-http'?: boolean; 'list-allow-private'?: boolean }): Promise<void> {
+  if (!urls.length) return;
+  if (!values['online-lists']) throw new UsageError(`${urls[0]} is a URL: fetching lists needs --online-lists`);
+  const { conditionalGet } = await import('../net/https-get.js');
+  const ca = (values['list-ca'] ?? []).map((c) => readFile(c, 'list CA certificate'));
+  for (const url of urls) {
+    const r = await conditionalGet(url, {}, { ...(ca.length ? { ca } : {}), allowHttp: values['list-allow-http'] === true, allowPrivateNetwork: values['list-allow-private'] === true });
+    fetched.set(url, r.body!);
+  }
+}
+
 async function load(file: string, time: Date, pins: readonly string[]): Promise<LoadedTrustList> {
-  const set = await loadTrustLists([{ data: readFile(file, 'trust list'), name: file, signingCertificates: pins.map((p) => readFile(p, 'pinned certificate')) }], { time });
+  const set = await loadTrustLists([{ data: readList(file, 'trust list'), name: file, signingCertificates: pins.map((p) => readFile(p, 'pinned certificate')) }], { time });
   return set.lists[0]!;
 }
 
@@ -43,8 +62,8 @@ async function loadThroughLotl(file: string, time: Date, pins: readonly string[]
   const signers = lotlPins.map((p) => readFile(p, 'list signer certificate'));
   const set = await loadTrustLists(
     [
-      ...lotls.map((f) => ({ data: readFile(f, 'list of lists'), name: f, signingCertificates: signers })),
-      { data: readFile(file, 'trust list'), name: file, signingCertificates: pins.map((p) => readFile(p, 'pinned certificate')) },
+      ...lotls.map((f) => ({ data: readList(f, 'list of lists'), name: f, signingCertificates: signers })),
+      { data: readList(file, 'trust list'), name: file, signingCertificates: pins.map((p) => readFile(p, 'pinned certificate')) },
     ],
     { time },
   );
@@ -70,9 +89,14 @@ async function runLint(args: string[]): Promise<number> {
     format: { type: 'string', default: 'text' },
     'tsa-anchor': { type: 'string', multiple: true },
     crl: { type: 'string', multiple: true },
+    'online-lists': { type: 'boolean' },
+    'list-ca': { type: 'string', multiple: true },
+    'list-allow-http': { type: 'boolean' },
+    'list-allow-private': { type: 'boolean' },
   });
   checkFormat(values.format);
   if (positionals.length !== 1) throw new UsageError('trust-list lint takes exactly one list file');
+  await fetchLintUrls([positionals[0]!, ...(values['trust-list'] ?? [])].filter((f) => /^https?:\/\//i.test(f)), values);
   const warnDays = Number(values['warn-days']);
   if (!Number.isInteger(warnDays) || warnDays < 0) throw new UsageError(`--warn-days must be a non-negative integer (got "${values['warn-days']}")`);
   const time = values.at ? parseTime(values.at) : new Date();

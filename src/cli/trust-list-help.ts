@@ -38,6 +38,9 @@ certificate the list of lists announces for it.
   --crl FILE                  a CRL for the TSA's path (repeatable)
   --warn-days N               warn when NextUpdate is within N days (default 30)
   --format text|json|junit    the findings (default text)
+  --online-lists              the list and --trust-list may be https URLs: fetched once, then linted as files
+  --list-ca CERT              root certificate(s) the list servers' TLS certificates must chain to
+  --list-allow-private        allow loopback/private list hosts; --list-allow-http: plain http (tests, labs)
 
 Exit status: 0 no error finding; 1 an error finding; 2 usage error.`,
 });

@@ -36,6 +36,16 @@ export const VERIFY_FLAGS = {
   'agreement-signer': { type: 'string', multiple: true },
   'relying-party': { type: 'string' },
   purpose: { type: 'string' },
+  /** Opt-in: a --trust-list that is an https URL is fetched (pointers of a list of lists followed one level) and verified. */
+  'online-lists': { type: 'boolean' },
+  /** A folder keeping the last good copy of each online list with its ETag/Last-Modified (conditional GET next time). */
+  'list-cache': { type: 'string' },
+  /** Root certificates the list servers' TLS certificates must chain to (instead of Node's roots). */
+  'list-ca': { type: 'string', multiple: true },
+  /** Plain http list URLs (tests and labs only). */
+  'list-allow-http': { type: 'boolean' },
+  /** List URLs on loopback / private addresses (refused by default). */
+  'list-allow-private': { type: 'boolean' },
   /** Optional crypto providers to register, e.g. `--algorithms gost` (GOST R 34.10-2012 and the KZ NCA profiles). */
   algorithms: { type: 'string', multiple: true },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
@@ -63,7 +73,16 @@ Recognition:
   --agreement-signer [CC=]CERT    a certificate allowed to sign agreements for party CC; when given, only agreements
                                   every party signed are used (repeatable)
   --relying-party CC              the member deciding recognition (ISO 3166 code, any case: tr = TR)
-  --purpose P                     the purpose recognition is asked for`;
+  --purpose P                     the purpose recognition is asked for
+
+Online lists (opt-in; offline by default):
+  --online-lists                  accept https URLs in --trust-list: each list is fetched, verified like a file (pinned
+                                  --list-signer, or the signers its list of lists announces) and its list of lists'
+                                  pointers followed one level; a failed fetch or verification keeps the cached copy
+  --list-cache DIR                keep the last good copy of each list (ETag/Last-Modified: the next fetch is conditional)
+  --list-ca CERT                  root certificate(s) the list servers' TLS certificates must chain to (default: Node's roots)
+  --list-allow-private            allow list URLs on loopback/private addresses (refused by default)
+  --list-allow-http               allow plain http list URLs (tests and labs only)`;
 
 /** Values of VERIFY_FLAGS as parseArgs returns them: plain data, so it can be sent to worker threads. */
 export type VerifyFlagValues = {
@@ -78,14 +97,36 @@ export async function loadTrustListFlags(listFiles: readonly string[], values: V
   if (!listFiles.length) return undefined;
   // The list loader (and through it the XML stack) only when a list is named: start-up time of plain `verify`.
   const { loadTrustLists } = await import('../trust/load.js');
+  const signers = (values['list-signer'] ?? []).map((c) => readFile(c, 'list signer certificate'));
+  const urls = listFiles.filter(isUrl);
+  const online = urls.length ? await fetchOnlineLists(urls, signers, values) : [];
   return loadTrustLists(
-    listFiles.map((f) => ({
-      data: readFile(f, 'trust list'),
-      name: f,
-      signingCertificates: (values['list-signer'] ?? []).map((c) => readFile(c, 'list signer certificate')),
-    })),
+    [...listFiles.filter((f) => !isUrl(f)).map((f) => ({ data: readFile(f, 'trust list'), name: f, signingCertificates: signers })), ...online],
     { time: values.at ? parseTime(values.at) : new Date() },
   );
+}
+
+const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+
+/**
+ * `--trust-list URL` (with --online-lists): fetched and verified by trust/online.ts. A list whose fetch or
+ * verification failed but whose cached copy verifies is used with a warning on stderr; a URL with no verified
+ * copy at all is an error (a smaller trust set than asked for must not pass unnoticed).
+ */
+async function fetchOnlineLists(urls: readonly string[], signers: readonly Uint8Array[], values: VerifyFlagValues) {
+  if (!values['online-lists']) throw new UsageError(`--trust-list ${urls[0]} is a URL: fetching lists needs --online-lists`);
+  const { OnlineTrustLists } = await import('../trust/online.js');
+  const ca = (values['list-ca'] ?? []).map((c) => readFile(c, 'list CA certificate'));
+  const online = new OnlineTrustLists({
+    sources: urls.map((url) => ({ url, signingCertificates: signers })),
+    http: { ...(ca.length ? { ca } : {}), allowHttp: values['list-allow-http'] === true, allowPrivateNetwork: values['list-allow-private'] === true },
+    ...(values['list-cache'] ? { cacheDir: values['list-cache'] } : {}),
+  });
+  const r = await online.refresh();
+  for (const e of r.errors) process.stderr.write(`ots-esig: warning: trust list ${e}\n`);
+  const missing = online.states.filter((s) => s.origin === 'configured' && !s.inUse);
+  if (missing.length) throw new InvalidOptionError(`--trust-list ${missing.map((s) => s.url).join(', ')}: no verified copy (${r.errors.join('; ')})`);
+  return online.inputs;
 }
 
 export async function buildVerifyOptions(values: VerifyFlagValues): Promise<VerifyOptions> {

@@ -171,10 +171,22 @@ export function buildService(options: ServiceOptions): Service {
   app.get('/v1/trust-lists', async () => {
     const s = trust.current;
     const last = trust.lastRefresh;
+    const online = trust.online;
+    const onlineState = new Map((online?.lists ?? []).map((o) => [o.url, o]));
     return {
       snapshot: s ? { id: s.id, loadedAt: s.loadedAt, trustAnchors: s.material.trustAnchors.length, agreements: s.material.agreements.length } : null,
       lastRefresh: last ?? null,
-      lists: (s?.lists ?? []).map((l) => ({ ...l, lastRefresh: last ? { at: last.at, ok: last.ok, ...(last.error ? { error: last.error } : {}) } : null })),
+      lists: (s?.lists ?? []).map((l) => {
+        const o = onlineState.get(l.source);
+        // An online list's own refresh outcome: one list failing does not make the others' refresh fail.
+        if (o) {
+          const r = o.lastRefresh;
+          return { ...l, fetchedAt: o.fetchedAt, etag: o.etag, lastModified: o.lastModified, lastRefresh: r ? { at: r.at, ok: r.result !== 'failed', result: r.result, ...(r.error ? { error: r.error } : {}) } : null };
+        }
+        return { ...l, lastRefresh: last ? { at: last.at, ok: last.ok, ...(last.error ? { error: last.error } : {}) } : null };
+      }),
+      // Every online list, also one that has no verified copy yet (not in the snapshot), with its failures since start.
+      ...(online ? { online: online.lists.map((o) => ({ ...o, refreshFailures: online.failures.get(o.url) ?? 0 })) } : {}),
     };
   });
 

@@ -27,7 +27,21 @@ export interface ServiceConfig {
   readonly algorithms: readonly string[];
   readonly online: boolean;
   readonly requireRevocation: boolean;
-  /** Files are read again, verified completely and swapped in at this interval; 0 = never. */
+  /**
+   * Opt-in: `trustLists` entries that are https URLs are fetched (the list of lists' pointers followed
+   * one level), cached by URL with ETag/Last-Modified and verified completely before use; a failed
+   * fetch or verification keeps the last good copy. Without it a URL entry is refused.
+   */
+  readonly onlineTrustLists: boolean;
+  /** A folder keeping each online list's last good copy across restarts (verified again on load). */
+  readonly trustListCacheDir?: string;
+  /** Root certificates (PEM/DER files) the list servers' TLS certificates must chain to, instead of Node's roots. */
+  readonly trustListCa: readonly string[];
+  /** Allow plain http list URLs: tests and labs only. */
+  readonly trustListAllowHttp: boolean;
+  /** Allow list URLs on loopback and private addresses (refused by default, as for AIA/OCSP URLs). */
+  readonly trustListAllowPrivateNetwork: boolean;
+  /** Files are read again (online lists fetched again), verified completely and swapped in at this interval; 0 = never. */
   readonly refreshIntervalSeconds: number;
   /** Worker threads verifying signatures. */
   readonly workers: number;
@@ -66,6 +80,10 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   algorithms: [],
   online: false,
   requireRevocation: false,
+  onlineTrustLists: false,
+  trustListCa: [],
+  trustListAllowHttp: false,
+  trustListAllowPrivateNetwork: false,
   refreshIntervalSeconds: 300,
   workers: Math.max(1, availableParallelism()),
   maxQueue: 256,
@@ -76,11 +94,13 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   logLevel: 'info',
 };
 
-const LISTS = ['trustLists', 'listSigners', 'agreements', 'trustAnchors', 'tsaAnchors', 'intermediates', 'crls', 'ocsp', 'algorithms'] as const;
-const PATH_LISTS = new Set<string>(['trustLists', 'listSigners', 'agreements', 'trustAnchors', 'tsaAnchors', 'intermediates', 'crls', 'ocsp']);
+const LISTS = ['trustLists', 'listSigners', 'agreements', 'trustAnchors', 'tsaAnchors', 'intermediates', 'crls', 'ocsp', 'algorithms', 'trustListCa'] as const;
+const PATH_LISTS = new Set<string>(['trustLists', 'listSigners', 'agreements', 'trustAnchors', 'tsaAnchors', 'intermediates', 'crls', 'ocsp', 'trustListCa']);
 const NUMBERS = ['port', 'refreshIntervalSeconds', 'workers', 'maxQueue', 'requestTimeoutMs', 'bodyLimitBytes', 'drainDelayMs'] as const;
-const STRINGS = ['host', 'policy', 'relyingParty', 'purpose', 'logLevel'] as const;
-const BOOLEANS = ['online', 'requireRevocation'] as const;
+const STRINGS = ['host', 'policy', 'relyingParty', 'purpose', 'logLevel', 'trustListCacheDir'] as const;
+const BOOLEANS = ['online', 'requireRevocation', 'onlineTrustLists', 'trustListAllowHttp', 'trustListAllowPrivateNetwork'] as const;
+/** A trustLists entry that is a URL, not a file (fetched only with onlineTrustLists). */
+const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 
 /** Reads a config file: unknown keys and wrong types are refused (a typo must not silently fall back to a default). */
 export function readConfigFile(file: string): Partial<ServiceConfig> {
@@ -101,14 +121,14 @@ export function checkConfig(raw: unknown, baseDir: string, source = 'config'): P
     const bad = (what: string) => new InvalidOptionError(`${source}: "${key}" must be ${what}`);
     if ((LISTS as readonly string[]).includes(key)) {
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw bad('an array of strings');
-      out[key] = PATH_LISTS.has(key) ? value.map(at) : value;
+      out[key] = PATH_LISTS.has(key) ? value.map((v: string) => (isUrl(v) ? v : at(v))) : value;
     } else if ((NUMBERS as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw bad('a non-negative integer');
       out[key] = value;
     } else if ((STRINGS as readonly string[]).includes(key)) {
       if (typeof value !== 'string') throw bad('a string');
       // A policy file is a path; a preset name stays a name.
-      out[key] = key === 'policy' && /[./\\]/.test(value) ? at(value) : value;
+      out[key] = (key === 'policy' && /[./\\]/.test(value)) || key === 'trustListCacheDir' ? at(value) : value;
     } else if ((BOOLEANS as readonly string[]).includes(key)) {
       if (typeof value !== 'boolean') throw bad('true or false');
       out[key] = value;
@@ -134,6 +154,8 @@ export function resolveConfig(...layers: Partial<ServiceConfig>[]): ServiceConfi
   if (c.port > 65535) throw new InvalidOptionError(`port must be 0..65535 (got ${c.port})`);
   if (c.workers < 1) throw new InvalidOptionError('workers must be at least 1');
   if (c.requestTimeoutMs < 1) throw new InvalidOptionError('requestTimeoutMs must be at least 1');
+  const urls = c.trustLists.filter(isUrl);
+  if (urls.length && !c.onlineTrustLists) throw new InvalidOptionError(`trust list ${urls[0]} is a URL: fetching lists needs onlineTrustLists (--online-lists)`);
   if (c.relyingParty !== undefined && !/^[A-Z]{2}$/.test(c.relyingParty)) throw new InvalidOptionError(`relyingParty must be an ISO 3166 alpha-2 code (got "${c.relyingParty}")`);
   return c;
 }

@@ -59,6 +59,37 @@ export function createMetrics(pool: VerifyPool, trust: TrustStore, defaults = tr
     },
   });
   new Gauge({ name: 'ots_esig_trust_last_refresh_ok', help: '1 when the last trust refresh succeeded, 0 when it failed (the previous set stays in force)', registers: [registry], collect() { this.set(trust.lastRefresh?.ok ? 1 : 0); } });
+  new Gauge({
+    name: 'ots_esig_trust_list_fetch_age_seconds',
+    help: 'Seconds since each online list in use was last confirmed by its server (200 or 304); grows while its refresh fails',
+    labelNames: ['url'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const l of trust.online?.lists ?? []) if (l.fetchedAt) this.set({ url: l.url }, (Date.now() - Date.parse(l.fetchedAt)) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'ots_esig_trust_list_refresh_failures',
+    help: 'Failed refreshes (fetch or verification) of each online list since start (its last good copy stays in use)',
+    labelNames: ['url'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const online = trust.online;
+      for (const l of online?.lists ?? []) this.set({ url: l.url }, online!.failures.get(l.url) ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'ots_esig_trust_list_in_use',
+    help: '1 when a verified copy of each online list is in use, 0 when none is',
+    labelNames: ['url'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const l of trust.online?.lists ?? []) this.set({ url: l.url }, l.inUse ? 1 : 0);
+    },
+  });
   new Gauge({ name: 'ots_esig_trust_refresh_failures', help: 'Failed trust refreshes since start', registers: [registry], collect() { this.set(trust.failures); } });
   return { registry, requests, verdicts, latency };
 }

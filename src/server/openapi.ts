@@ -95,7 +95,7 @@ export function openApiDocument(): Record<string, unknown> {
           responses: { ...verifyResponses, '200': { description: 'WSReportsDTO: simpleReport (recognition in OtsRecognition per signature), validationReportDataHandler = base64 ETSI XML', content: { 'application/json': { schema: { type: 'object' } } } } },
         },
       },
-      '/v1/trust-lists': { get: { summary: 'Trusted lists in force and the last refresh', responses: { '200': { description: 'Lists', content: { 'application/json': { schema: { type: 'object' } } } } } } },
+      '/v1/trust-lists': { get: { summary: 'Trusted lists in force, the last refresh and each online list (source URL, fetched at, ETag, last result, failures)', responses: { '200': { description: 'Lists', content: { 'application/json': { schema: { type: 'object' } } } } } } },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'The process answers' } } } },
       '/readyz': { get: { summary: 'Readiness: usable trust material is loaded', responses: { '200': { description: 'Ready' }, '503': errorResponse('Not ready') } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'Text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },

@@ -20,7 +20,7 @@ import type { VerifyOptions } from '../validation/options.js';
 import { verify } from '../validation/verify.js';
 import type { ServiceConfig } from './config.js';
 import { decodeMaterial, encodeMaterial, materialId, optionsFromMaterial, type TrustMaterial } from './material.js';
-import { readMaterial, verifyMaterial } from './trust-store.js';
+import { readMaterialOnce, verifyMaterial } from './trust-store.js';
 
 export interface QueueJobData {
   /** A path readable by the workers (a shared volume), or the document's bytes (base64). */
@@ -58,7 +58,7 @@ function connection(url: string) {
 
 /** Reads and verifies the trust material of `config` (as the service does) and stores it in Redis under its id. */
 export async function publishSnapshot(redisUrl: string, queue: string, config: ServiceConfig): Promise<TrustMaterial> {
-  const fields = await readMaterial(config);
+  const fields = await readMaterialOnce(config);
   const id = materialId(fields);
   const material: TrustMaterial = { ...fields, id, loadedAt: new Date().toISOString() };
   await verifyMaterial(material);

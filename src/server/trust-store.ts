@@ -1,6 +1,7 @@
 /**
- * The service's trust material, refreshed from files on an interval. A refresh reads every
- * file, verifies the whole new set (each list's signature and structure, every certificate, CRL,
+ * The service's trust material, refreshed from files (and, opt-in, https URLs) on an interval. A refresh reads every
+ * file, fetches every online list (trust/online.ts: conditional GET, each list verified, the last good copy kept
+ * when one fails), verifies the whole new set (each list's signature and structure, every certificate, CRL,
  * OCSP response, agreement and the policy parse) and only then replaces the current snapshot in
  * one assignment: a request sees the old set or the new one, never a mixture. A failed refresh
  * keeps the last good snapshot and is reported (/v1/trust-lists, metrics).
@@ -8,7 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { POLICY_PRESETS } from '../policy/presets.js';
 import { parseAgreementJson } from '../trust/agreements.js';
-import type { TrustSet } from '../trust/load.js';
+import type { TrustListInput, TrustSet } from '../trust/load.js';
+import type { OnlineListState, OnlineTrustLists } from '../trust/online.js';
 import { createContext } from '../validation/options.js';
 import type { ServiceConfig } from './config.js';
 import { encodeMaterial, materialId, optionsFromMaterial, type MaterialFields, type NamedBytes, type TrustMaterial } from './material.js';
@@ -25,6 +27,12 @@ export interface ListStatus {
   readonly usable: boolean;
   readonly test: boolean;
   readonly problems: readonly string[];
+}
+
+/** The online lists' states (trust/online.ts) and, per URL, failed refreshes since start. */
+export interface OnlineStatus {
+  readonly lists: readonly OnlineListState[];
+  readonly failures: ReadonlyMap<string, number>;
 }
 
 export interface Snapshot {
@@ -53,8 +61,15 @@ export class TrustStore {
   #failures = 0;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<RefreshResult> | undefined;
+  #online: OnlineTrustLists | undefined;
+  readonly #onlineFailures = new Map<string, number>();
 
   constructor(private readonly config: ServiceConfig) {}
+
+  /** The online lists (undefined when every list is a file). */
+  get online(): OnlineStatus | undefined {
+    return this.#online ? { lists: this.#online.states, failures: this.#onlineFailures } : undefined;
+  }
 
   get current(): Snapshot | undefined {
     return this.#current;
@@ -90,10 +105,17 @@ export class TrustStore {
   async #refresh(): Promise<RefreshResult> {
     const at = new Date().toISOString();
     try {
-      const fields = await readMaterial(this.config);
+      // Online lists first: each list keeps its last good copy, so the material below is made of verified copies
+      // only, and a list whose refresh failed is reported even when the snapshot in force does not change.
+      const onlineErrors = await this.#refreshOnline();
+      const fields = await readMaterial(this.config, this.#online?.inputs);
       const id = materialId(fields);
+      const failed = (changed: boolean): RefreshResult => {
+        this.#failures++;
+        return { at, ok: false, snapshotId: this.#current?.id ?? null, changed, error: `online list refresh failed (last good copies kept): ${onlineErrors.join('; ')}` };
+      };
       if (this.#current?.id === id) {
-        this.#last = { at, ok: true, snapshotId: id, changed: false };
+        this.#last = onlineErrors.length ? failed(false) : { at, ok: true, snapshotId: id, changed: false };
         return this.#last;
       }
       const material: TrustMaterial = { ...fields, id, loadedAt: at };
@@ -107,13 +129,68 @@ export class TrustStore {
         usable: material.trustAnchors.length > 0 || lists.some((l) => l.usable),
       };
       this.#current = snapshot; // the swap: one assignment on the event loop
-      this.#last = { at, ok: true, snapshotId: id, changed: true };
+      this.#last = onlineErrors.length ? failed(true) : { at, ok: true, snapshotId: id, changed: true };
     } catch (e) {
       this.#failures++;
       this.#last = { at, ok: false, snapshotId: this.#current?.id ?? null, changed: false, error: (e as Error).message };
     }
     return this.#last;
   }
+
+  /** Fetches and verifies the online lists (when any trustLists entry is a URL); returns `URL: reason` per failed list. */
+  async #refreshOnline(): Promise<string[]> {
+    if (!this.config.trustLists.some(isListUrl)) return [];
+    this.#online ??= await onlineLists(this.config);
+    const r = await this.#online.refresh();
+    for (const s of this.#online.states) if (s.lastRefresh?.result === 'failed' && s.lastRefresh.at === r.at) this.#onlineFailures.set(s.url, (this.#onlineFailures.get(s.url) ?? 0) + 1);
+    return [...r.errors];
+  }
+}
+
+const isListUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+
+/** The online lists of a configuration: its URL entries, pinned to its list signers, over https with its CA and cache folder. */
+async function onlineLists(c: ServiceConfig): Promise<OnlineTrustLists> {
+  const { OnlineTrustLists } = await import('../trust/online.js');
+  const signers = (await readAll(c.listSigners, 'list signer certificate')).map((f) => f.data);
+  const ca = (await readAll(c.trustListCa, 'trust list CA certificate')).map((f) => f.data);
+  return new OnlineTrustLists({
+    sources: c.trustLists.filter(isListUrl).map((url) => ({ url, signingCertificates: signers })),
+    http: { ...(ca.length ? { ca } : {}), allowHttp: c.trustListAllowHttp, allowPrivateNetwork: c.trustListAllowPrivateNetwork },
+    ...(c.trustListCacheDir ? { cacheDir: c.trustListCacheDir } : {}),
+  });
+}
+
+/**
+ * Material for a one-shot use (queue add): online lists fetched once; a configured URL without a verified copy
+ * (and no cached one) is an error, not a smaller set.
+ */
+export async function readMaterialOnce(c: ServiceConfig): Promise<MaterialFields> {
+  if (!c.trustLists.some(isListUrl)) return readMaterial(c);
+  const online = await onlineLists(c);
+  const r = await online.refresh();
+  const missing = online.states.filter((s) => s.origin === 'configured' && !s.inUse);
+  if (missing.length) throw new Error(`online trust list(s) not available: ${r.errors.join('; ')}`);
+  return readMaterial(c, online.inputs);
+}
+
+/**
+ * Signers of online lists of lists that the pinned keys reached through pivots (a key rotation): the workers verify
+ * the list of lists with them, as the main thread did.
+ */
+function pivotSigners(online: readonly TrustListInput[], pinned: readonly NamedBytes[]): NamedBytes[] {
+  const known = new Set(pinned.map((p) => Buffer.from(p.data).toString('base64')));
+  const out: NamedBytes[] = [];
+  for (const l of online) {
+    for (const cert of l.signingCertificates ?? []) {
+      if (!(cert instanceof Uint8Array)) continue;
+      const key = Buffer.from(cert).toString('base64');
+      if (known.has(key)) continue;
+      known.add(key);
+      out.push({ name: `announced by a pivot of ${l.name ?? ''}`, data: cert });
+    }
+  }
+  return out;
 }
 
 async function readAll(paths: readonly string[], what: string): Promise<NamedBytes[]> {
@@ -128,15 +205,20 @@ async function readAll(paths: readonly string[], what: string): Promise<NamedByt
   );
 }
 
-export async function readMaterial(c: ServiceConfig): Promise<MaterialFields> {
+/** The configured files read (and the verified online copies, named by URL, added) as material fields. */
+export async function readMaterial(c: ServiceConfig, online: readonly TrustListInput[] = []): Promise<MaterialFields> {
   let policy: MaterialFields['policy'];
   if (c.policy !== undefined) {
     if (POLICY_PRESETS[c.policy]) policy = { preset: c.policy };
     else policy = { name: c.policy, text: new TextDecoder().decode((await readAll([c.policy], 'policy file'))[0]!.data) };
   }
+  const pinned = await readAll(c.listSigners, 'list signer certificate');
   return {
-    trustLists: await readAll(c.trustLists, 'trust list'),
-    listSigners: await readAll(c.listSigners, 'list signer certificate'),
+    trustLists: [
+      ...(await readAll(c.trustLists.filter((l) => !isListUrl(l)), 'trust list')),
+      ...online.map((l) => ({ name: l.name ?? '', data: typeof l.data === 'string' ? new TextEncoder().encode(l.data) : new Uint8Array(l.data) })),
+    ],
+    listSigners: [...pinned, ...pivotSigners(online, pinned)],
     agreements: await readAll(c.agreements, 'agreement'),
     trustAnchors: await readAll(c.trustAnchors, 'trust anchor'),
     tsaAnchors: await readAll(c.tsaAnchors, 'time-stamp anchor'),
