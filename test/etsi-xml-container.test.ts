@@ -105,6 +105,27 @@ describe('ETSI XML report: the container section (ots-esig extension)', () => {
     expect(kids(ts, OTS_XML_NS, 'Covers').map((c) => c.textContent)).toEqual(['document.txt']);
   });
 
+  it('a nested container: ots:InnerContainer under the outer one, the inner signature a top-level report with its coverage in the inner container', async () => {
+    const r = await run('nested-asics-timestamp');
+    const xml = formatEtsiXml(r);
+    expect(structuralProblems(xml)).toEqual([]);
+    const doc = parse(xml);
+    const { container, objects } = containerOf(doc);
+    const inner = kids(container, OTS_XML_NS, 'InnerContainer')[0]!;
+    expect(inner.getAttribute('entry')).toBe('inner.asice');
+    expect(objects.has(inner.getAttribute('VOReference')!)).toBe(true);
+    const innerContainer = kids(inner, OTS_XML_NS, 'Container')[0]!;
+    expect(innerContainer.getAttribute('type')).toBe('ASiC-E');
+    expect(kids(innerContainer, OTS_XML_NS, 'Signature')[0]!.getAttribute('ref')).toBe("inner.asice!/META-INF/signatures0.xml#Signature[@Id='S0']");
+    expect(kids(kids(container, OTS_XML_NS, 'TimeStamp')[0]!, OTS_XML_NS, 'Covers').map((c) => c.textContent)).toEqual(['inner.asice']);
+    const cov = all(doc, OTS_XML_NS, 'ContainerCoverage')[0]!;
+    expect(cov.getAttribute('container')).toBe('inner.asice');
+    // The inner entries have objects of their own (distinct ids from the outer ones).
+    const covered = kids(cov, OTS_XML_NS, 'Covers').map((c) => c.getAttribute('VOReference')!);
+    expect(new Set(covered).size).toBe(2);
+    expect(covered).not.toContain(inner.getAttribute('VOReference'));
+  });
+
   it('a bare signature has no container object and no ots element', async () => {
     const xml = formatEtsiXml(await verify(fixture('cades/kz-attached.p7s'), { trustAnchors: [fixture('pki/kz-root.pem')], validationTime: new Date(manifest.validationTime) }));
     expect(xml).not.toContain(OTS_XML_NS);
