@@ -19,6 +19,7 @@ import { children, DSIG_NS, indexIds } from '../xades/dom.js';
 import { collectXadesSignature, findSignatures } from '../xades/validate.js';
 import { WorkBudget } from '../util/work-budget.js';
 import { parseXml } from '../xml/parse.js';
+import { collectTimeMark } from './bdoc.js';
 import { readAsic, type AsicEntry, type AsicStructure } from './container.js';
 import { entryNameOfUri, parseAsicManifest, type AsicManifest } from './manifest.js';
 
@@ -119,7 +120,10 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext, nes
         } else covers.push(entry.name);
       }
       if (single && !covers.includes(single.name)) extra.fail('CV', 'cv.asic-reference', `the signature does not cover the ASiC-S data object ${single.name}`, 'HASH_FAILURE');
-      const f = prefixed(withChecks(facts, extra.items), prefix + file.name);
+      // BDOC 2.1 time-mark profile: the OCSP response whose nonce binds this signature value is its proof of existence.
+      const tm = await collectTimeMark(sig, facts, ctx);
+      const marked = tm ? { ...facts, ...(tm.timeMark ? { timeMark: tm.timeMark } : {}), warnings: [...facts.warnings, ...tm.warnings] } : facts;
+      const f = prefixed(withChecks(marked, [...extra.items, ...(tm?.checks ?? [])]), prefix + file.name);
       signatures.push(f);
       coverage.push({ signature: f.id, file: file.name, covers: [...new Set(covers)] });
     }
