@@ -98,6 +98,46 @@ describe('ASiC report section', () => {
     expect(r.container!.timestamps).toMatchObject([{ file: 'META-INF/timestamp.tst', covers: ['document.txt'], status: 'PASSED', genTime: '2026-05-15T10:05:00.000Z', tsa: expect.stringContaining('KZ Test TSA') }]);
   });
 
+  it('nested (depth 2): the inner ASiC-E under container.inner, its signature among the signatures, the outer time-stamp over its bytes', async () => {
+    const s = sample('nested-asics-timestamp');
+    const bytes = read(s.file);
+    const r = await verify(bytes, options(s));
+    const c = r.container!;
+    expect(c.type).toBe('ASiC-S');
+    expect(c.entries.find((e) => e.name === 'inner.asice')!.nested?.kind).toBe('ASiC-E');
+    expect(c.timestamps).toMatchObject([{ file: 'META-INF/timestamp.tst', covers: ['inner.asice'], status: 'PASSED' }]);
+    expect(c.signatures).toEqual([]);
+    expect(c.inner).toHaveLength(1);
+    const inner = c.inner![0]!;
+    expect(inner.entry).toBe('inner.asice');
+    expect(inner.container.type).toBe('ASiC-E');
+    expect(inner.container.indication).toBe('TOTAL-PASSED');
+    expect(inner.container.signatures).toEqual([{ signature: "inner.asice!/META-INF/signatures0.xml#Signature[@Id='S0']", file: 'META-INF/signatures0.xml', covers: ['document.txt', 'data/report.csv'] }]);
+    expect(r.signatures.map((x) => [x.id, x.indication])).toEqual([["inner.asice!/META-INF/signatures0.xml#Signature[@Id='S0']", 'TOTAL-PASSED']]);
+    expect(c.warnings.join(' ')).not.toMatch(/not validated here/);
+  });
+
+  it('nested: an entry added inside the inner container fails the outer time-stamp (HASH_FAILURE) and the inner coverage; the outer container is TOTAL-FAILED', async () => {
+    const s = sample('nested-inner-entry-added');
+    const r = await verify(read(s.file), options(s));
+    const c = r.container!;
+    expect(c.timestamps[0]).toMatchObject({ status: 'FAILED', subIndication: 'HASH_FAILURE' });
+    expect(c.inner![0]!.container.notCovered).toEqual(['added.txt']);
+    expect(c.inner![0]!.container.indication).toBe('TOTAL-FAILED');
+    expect(c.indication).toBe('TOTAL-FAILED');
+  });
+
+  it('nested: an inner container is read one level deeper; maxContainerDepth 1 refuses even depth 2', async () => {
+    const s = sample('nested-asics-timestamp');
+    await expect(verify(read(s.file), { ...options(s), limits: { maxContainerDepth: 1 } })).rejects.toMatchObject({ code: 'ERR_LIMIT_EXCEEDED', limit: 'container.depth' });
+  });
+
+  it('a legacy DigiDoc (DDOC) file is refused with a clear message, not judged as XAdES', async () => {
+    // The shape of a DDOC 1.3 (SignedDoc with an embedded DataFile and a ds:Signature), made here.
+    const ddoc = new TextEncoder().encode('<?xml version="1.0" encoding="UTF-8"?><SignedDoc format="DIGIDOC-XML" version="1.3" xmlns="http://www.sk.ee/DigiDoc/v1.3.0#"><DataFile ContentType="EMBEDDED_BASE64" Filename="a.txt" Id="D0">YQ==</DataFile><Signature Id="S0" xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo/><SignatureValue>AA==</SignatureValue></Signature></SignedDoc>');
+    await expect(verify(ddoc)).rejects.toMatchObject({ code: 'ERR_INPUT_FORMAT', message: expect.stringMatching(/legacy DigiDoc \(DDOC.*not supported/) });
+  });
+
   it('a compressed mimetype is a warning', async () => {
     const r = await verify(read(sample('kz-asice-mimetype-compressed').file), options(sample('kz-asice-mimetype-compressed')));
     expect(r.container!.warnings).toContain('"mimetype" is compressed; EN 319 162-1 A.1 requires it stored');

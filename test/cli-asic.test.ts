@@ -35,7 +35,7 @@ describe('ots-esig verify on containers', () => {
     expect(r.stdout).toMatch(/kz-asice-xades-entry-added\.asice\s+1\s+TOTAL-PASSED, container TOTAL-FAILED\/FORMAT_FAILURE/);
     expect(r.stdout).toMatch(/zip-bomb\.asice\s+-\s+ERROR\s+ERR_LIMIT_EXCEEDED/);
     const { readdirSync } = await import('node:fs');
-    const containers = readdirSync('fixtures/asic').filter((f) => /\.asic[se]$/.test(f)).length;
+    const containers = readdirSync('fixtures/asic').filter((f) => /\.(asic[se]|bdoc)$/.test(f)).length;
     expect(r.stdout).toMatch(new RegExp(`^${containers} file\\(s\\)`, 'm'));
     expect(r.status).toBe(1);
     const junit = runCli(['verify', 'fixtures/asic/kz-asice-cades.asice', 'fixtures/asic/kz-asice-mimetype-missing.asice', ...common, '--format', 'junit']);

@@ -89,6 +89,9 @@ export async function loadCorpus(fixtures: string, opts: LoadCorpusOptions = {})
     if (!Array.isArray(m.samples)) continue;
     for (const s of m.samples) {
       const bytes = read(s.file);
+      // ASiC containers (ZIP) are fuzzed by test/asic-fuzz.test.ts, whose oracle knows what a container signs; the
+      // signed-tuple oracle here reads bare CMS / XML only, so a container's passing signature is never establishable.
+      if (bytes[0] === 0x50 && bytes[1] === 0x4b) continue;
       const kind = s.file.endsWith('.xml') ? 'xml' : bytes[0] === 0x30 ? 'cms' : 'text';
       const detachedFiles = s.detached ? Object.fromEntries(Object.entries(s.detached).map(([k, v]) => [k, read(v)])) : undefined;
       const options: VerifyOptions = {

@@ -19,6 +19,7 @@ import { children, DSIG_NS, indexIds } from '../xades/dom.js';
 import { collectXadesSignature, findSignatures } from '../xades/validate.js';
 import { WorkBudget } from '../util/work-budget.js';
 import { parseXml } from '../xml/parse.js';
+import { collectTimeMark } from './bdoc.js';
 import { readAsic, type AsicEntry, type AsicStructure } from './container.js';
 import { entryNameOfUri, parseAsicManifest, type AsicManifest } from './manifest.js';
 
@@ -40,6 +41,16 @@ export interface ContainerFacts {
   readonly manifestMismatches: readonly ManifestMismatch[];
   readonly checks: readonly Check[];
   readonly warnings: readonly string[];
+  /** Data objects that are ASiC containers themselves, collected in turn (their signatures are among the outer ones'). */
+  readonly inner: readonly { readonly entry: string; readonly facts: ContainerFacts }[];
+}
+
+/** Where a container sits: its depth (1 outermost) and the id prefix of its signatures (`inner.asice!/` inside another). */
+interface Nesting {
+  readonly depth: number;
+  readonly prefix: string;
+  /** Signatures left under limits.maxSigners, shared by the whole tree of containers. */
+  readonly allowance: { left: number };
 }
 
 /** In ASiC-S a CMS signature or time-stamp covers the data object's bytes only (a XAdES reference or an ASiCManifest names it too). */
@@ -55,8 +66,10 @@ function withChecks(f: SignatureFacts, extra: readonly Check[], algorithms: read
 }
 
 /** Reads the container in `bytes` and collects the facts of every signature in it. */
-export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Promise<{ signatures: SignatureFacts[]; container: ContainerFacts }> {
-  const structure = readAsic(bytes, ctx.limits);
+export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext, nesting?: Nesting): Promise<{ signatures: SignatureFacts[]; container: ContainerFacts }> {
+  const depth = nesting?.depth ?? 1;
+  const prefix = nesting?.prefix ?? '';
+  const structure = readAsic(bytes, ctx.limits, depth);
   const checks = new CheckList();
   for (const c of structure.checks) checks.add(c);
   const warnings: string[] = [...structure.warnings];
@@ -67,7 +80,7 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
   const byName = new Map<string, AsicEntry>();
   // A duplicated name is already a FAILED check; the first of them is the one resolved (never the later one).
   for (const e of structure.entries) if (!e.isDirectory && !byName.has(e.name)) byName.set(e.name, e);
-  const allowance = { left: ctx.limits.maxSigners };
+  const allowance = nesting?.allowance ?? { left: ctx.limits.maxSigners };
   // The ASiC-S data object, when there is exactly one (two are already a FAILED check, and neither is assumed signed).
   const single = structure.type === 'ASiC-S' && structure.dataObjects.length === 1 ? structure.dataObjects[0] : undefined;
 
@@ -107,7 +120,10 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
         } else covers.push(entry.name);
       }
       if (single && !covers.includes(single.name)) extra.fail('CV', 'cv.asic-reference', `the signature does not cover the ASiC-S data object ${single.name}`, 'HASH_FAILURE');
-      const f = prefixed(withChecks(facts, extra.items), file.name);
+      // BDOC 2.1 time-mark profile: the OCSP response whose nonce binds this signature value is its proof of existence.
+      const tm = await collectTimeMark(sig, facts, ctx);
+      const marked = tm ? { ...facts, ...(tm.timeMark ? { timeMark: tm.timeMark } : {}), warnings: [...facts.warnings, ...tm.warnings] } : facts;
+      const f = prefixed(withChecks(marked, [...extra.items, ...(tm?.checks ?? [])]), prefix + file.name);
       signatures.push(f);
       coverage.push({ signature: f.id, file: file.name, covers: [...new Set(covers)] });
     }
@@ -157,7 +173,7 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
     const sctx: ValidationContext = { ...ctx, detachedContent: content };
     for (const si of sig.signers) {
       const facts = await collectCadesSigner(sig, si, sctx, allowance);
-      const f = prefixed(withChecks(facts, extra.items, algorithms), file.name);
+      const f = prefixed(withChecks(facts, extra.items, algorithms), prefix + file.name);
       signatures.push(f);
       coverage.push({ signature: f.id, file: file.name, ...(manifest ? { manifest: manifest.file } : {}), covers });
     }
@@ -179,6 +195,18 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
     const covers = await checkManifest(naming[0]!, byName, ctx, extra, mismatches, []);
     timestamps.push({ file: file.name, token: file.data, data: byName.get(naming[0]!.file)!.data, covers, checks: extra.items });
   }
+  // --- inner containers: each data object that is an ASiC container is validated in turn, one level deeper
+  // (readAsic already refused a tree deeper than limits.maxContainerDepth). Its signatures join this one's, their
+  // ids prefixed by the entry, so every verdict and exit status sees them; what covers the inner container's bytes
+  // here (a signature or time-stamp of this container) is this container's coverage, as for any data object.
+  const inner: { entry: string; facts: ContainerFacts }[] = [];
+  for (const d of structure.dataObjects) {
+    if (d.nested?.kind !== 'ASiC-S' && d.nested?.kind !== 'ASiC-E') continue;
+    const got = await collectAsic(d.data, ctx, { depth: depth + 1, prefix: `${prefix}${d.name}!/`, allowance });
+    signatures.push(...got.signatures);
+    inner.push({ entry: d.name, facts: got.container });
+  }
+
   // --- coverage: every data object must be signed (or time-stamped) by something in the container ---
   const covered = new Set([...coverage.flatMap((c) => c.covers), ...timestamps.flatMap((t) => t.covers)]);
   // An entry whose manifest digest does not match is reported as a mismatch (that signature fails), not as unsigned.
@@ -188,7 +216,7 @@ export async function collectAsic(bytes: Uint8Array, ctx: ValidationContext): Pr
   // as signed, so the container as a whole does not pass (its signatures keep their own verdicts).
   if (unsigned.length) checks.fail('FC', 'asic.coverage', `data objects no signature or time-stamp covers: ${unsigned.join(', ')}`, 'FORMAT_FAILURE');
   else if (structure.dataObjects.length) checks.pass('FC', 'asic.coverage', `every data object is covered by a signature or time-stamp`);
-  return { signatures, container: { structure, coverage, timestamps, manifestMismatches: mismatches, checks: checks.items, warnings } };
+  return { signatures, container: { structure, coverage, timestamps, manifestMismatches: mismatches, checks: checks.items, warnings, inner } };
 }
 
 /** The URIs of a signature's references to detached content (not same-document `#…` or `""`). */

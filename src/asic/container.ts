@@ -141,7 +141,10 @@ export function readAsic(bytes: Uint8Array, limits: AsicLimits, depth = 1): Asic
     checks.fail('FC', 'asic.data-objects', 'the container holds no data object', 'FORMAT_FAILURE');
   }
   if (sigXml.length + sigP7s.length + tst.length === 0) checks.fail('FC', 'asic.signatures', 'the container holds no signature and no time-stamp (META-INF/*signatures*.xml, *signature*.p7s, *timestamp*.tst)', 'FORMAT_FAILURE');
-  for (const e of entries) if (e.nested) warnings.push(`${e.name} is itself a container (${e.nested.detail}); its own signatures are not validated here: verify the extracted entry`);
+  // An inner ASiC container is validated by asic/collect.ts; anything else container-like is only named.
+  for (const e of entries) {
+    if (e.nested && e.nested.kind !== 'ASiC-S' && e.nested.kind !== 'ASiC-E') warnings.push(`${e.name} is itself a container (${e.nested.detail}); its own signatures are not validated here: verify the extracted entry`);
+  }
 
   return { type, mimetype, entries, dataObjects, xades: sigXml, cades: sigP7s, timestamps: tst, manifests, checks: checks.items, warnings };
 }

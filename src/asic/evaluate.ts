@@ -42,7 +42,14 @@ export async function containerReport(facts: ContainerFacts, signatures: readonl
   const warnings = [...facts.warnings];
   if (partiallyCovered.length) warnings.push(`data objects covered by some signatures but not all: ${partiallyCovered.join(', ')}`);
 
-  const verdict = overall(decide(facts.checks), signatures, timestamps);
+  // Inner containers: each with the signatures under its entry (ids `entry!/…`); its result is part of this one's.
+  const inner = [];
+  for (const i of facts.inner) {
+    const prefix = `${i.entry}!/`;
+    const own = signatures.filter((s) => s.id.startsWith(prefix));
+    inner.push({ entry: i.entry, container: await containerReport(i.facts, own, ctx) });
+  }
+  const verdict = overall(decide(facts.checks), signatures, timestamps, inner.map((i) => i.container));
   return {
     type: structure.type,
     mimetype: structure.mimetype,
@@ -67,13 +74,20 @@ export async function containerReport(facts: ContainerFacts, signatures: readonl
     manifestMismatches: facts.manifestMismatches,
     checks: facts.checks,
     warnings,
+    ...(inner.length ? { inner } : {}),
   };
 }
 
 /** The worst of the container's own verdict, its signatures' and its time-stamps': any TOTAL-FAILED, else any INDETERMINATE. */
-function overall(own: { indication: Indication; subIndication: SubIndication | null }, signatures: readonly SignatureReport[], timestamps: readonly ContainerTimestamp[]): { indication: Indication; subIndication: SubIndication | null } {
+function overall(
+  own: { indication: Indication; subIndication: SubIndication | null },
+  signatures: readonly SignatureReport[],
+  timestamps: readonly ContainerTimestamp[],
+  inner: readonly ContainerReport[],
+): { indication: Indication; subIndication: SubIndication | null } {
   const all: { indication: Indication; subIndication: SubIndication | null }[] = [
     own,
+    ...inner.map((c) => ({ indication: c.indication, subIndication: c.subIndication })),
     ...signatures.map((s) => ({ indication: s.indication, subIndication: s.subIndication })),
     ...timestamps.map((t) => ({ indication: t.status === 'PASSED' ? ('TOTAL-PASSED' as const) : t.status === 'FAILED' ? ('TOTAL-FAILED' as const) : ('INDETERMINATE' as const), subIndication: t.subIndication })),
   ];

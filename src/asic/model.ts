@@ -76,4 +76,18 @@ export interface ContainerReport {
   /** Container checks (structure, names, mimetype, coverage), in order. */
   readonly checks: readonly Check[];
   readonly warnings: readonly string[];
+  /**
+   * Data objects that are ASiC containers themselves (a container of containers), each validated in turn, as deep
+   * as limits.maxContainerDepth allows. Their signatures are in the report's `signatures` with ids prefixed by the
+   * entry (`inner.asice!/META-INF/signatures0.xml#S0`) and named by id in `container.signatures`; an inner
+   * container's result is part of this one's. Absent when there is none.
+   */
+  readonly inner?: readonly InnerContainerReport[];
+}
+
+/** A data object of a container that is a container itself, and its own container section. */
+export interface InnerContainerReport {
+  /** The entry's name in the enclosing container. */
+  readonly entry: string;
+  readonly container: ContainerReport;
 }

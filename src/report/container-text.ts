@@ -12,5 +12,7 @@ export function containerBlock(c: ContainerReport): string[] {
   for (const m of c.manifestMismatches) lines.push(`  Manifest mismatch: ${m.manifest}: ${m.detail}`);
   for (const k of c.checks) if (k.status !== 'PASSED') lines.push(`  ${k.status} ${k.id}: ${k.detail}`);
   for (const w of c.warnings) lines.push(`  ! ${w}`);
+  // An inner container: its own section, indented under the entry it is (its signatures are listed with the others).
+  for (const i of c.inner ?? []) lines.push(`  Inner container ${i.entry}:`, ...containerBlock(i.container).map((l) => `    ${l}`));
   return lines;
 }

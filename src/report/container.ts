@@ -3,4 +3,4 @@
  * signature or time-stamp covers, and the container-level findings. Declared with the container front end
  * (asic/model.ts); report/model.ts only names it.
  */
-export type { ContainerType, ContainerEntryRole, ContainerEntry, ContainerCoverage, ContainerTimestamp, ManifestMismatch, ContainerReport } from '../asic/model.js';
+export type { ContainerType, ContainerEntryRole, ContainerEntry, ContainerCoverage, ContainerTimestamp, ManifestMismatch, ContainerReport, InnerContainerReport } from '../asic/model.js';

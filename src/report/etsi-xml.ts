@@ -2,11 +2,15 @@ import { fromHex, toBase64 } from '../util/bytes.js';
 import type { Check } from './check.js';
 import { MAIN_INDICATION_URI, subIndicationUri } from './indication.js';
 import type { CertificateSummary, SignatureReport, ValidationReport } from './model.js';
+import { ContainerObjectIds, containerObjects, OTS_XML_NS, signatureCoverage } from './etsi-xml-container.js';
 
 /**
  * ETSI TS 119 102-2 v1.4.1 validation report (namespace http://uri.etsi.org/19102/v1.4.1#).
  * Element order follows the XSD's sequences; each certificate appears once as a
  * ValidationObject (identified by its SHA-256) and is referenced from the chains.
+ * Counter-signatures are reported under the signature they counter-sign, each a vr:SignatureValidationReport of
+ * its own inside that signature's vr:OtherInformation (ots:CounterSignatures); an ASiC container is reported
+ * through the ots-esig extension of report/etsi-xml-container.ts (docs/report-etsi-xml.md).
  */
 export const ETSI_VR_NS = 'http://uri.etsi.org/19102/v1.4.1#';
 const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -30,17 +34,20 @@ function voId(c: CertificateSummary): string {
 /** A report as an ETSI TS 119 102-2 validation report (XML). */
 export function formatEtsiXml(report: ValidationReport): string {
   const certs = new Map<string, CertificateSummary>();
-  for (const s of report.signatures) {
+  const addCerts = (s: SignatureReport): void => {
     for (const c of s.chain) certs.set(c.sha256, c);
     if (s.signer) certs.set(s.signer.sha256, s.signer);
-  }
+    (s.counterSignatures ?? []).forEach(addCerts);
+  };
+  report.signatures.forEach(addCerts);
+  const ids = new ContainerObjectIds(report.container);
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   out.push(`<vr:ValidationReport xmlns:vr="${ETSI_VR_NS}" xmlns:ds="${DS_NS}">`);
   // The policy the verdicts were reached under, as a comment: TS 119 102-2 has no element for a local policy's hash.
   if (report.policy) out.push(`  <!-- ots-esig validation policy: ${esc(report.policy.name).replace(/--/g, '- -')} sha256 ${report.policy.sha256} -->`);
-  report.signatures.forEach((s) => out.push(...signatureReport(s)));
-  if (certs.size) {
+  report.signatures.forEach((s) => out.push(...signatureReport(s, '  ', (id, indent) => signatureCoverage(report.container, ids, id, indent))));
+  if (certs.size || report.container) {
     out.push('  <vr:SignatureValidationObjects>');
     for (const c of certs.values()) {
       out.push(`    <vr:ValidationObject id="${voId(c)}">`);
@@ -53,13 +60,33 @@ export function formatEtsiXml(report: ValidationReport): string {
       out.push('      </vr:ValidationObjectRepresentation>');
       out.push('    </vr:ValidationObject>');
     }
+    if (report.container) out.push(...containerObjects(report.container, ids, '    '));
     out.push('  </vr:SignatureValidationObjects>');
   }
   out.push('</vr:ValidationReport>');
   return out.join('\n') + '\n';
 }
 
-function signatureReport(s: SignatureReport): string[] {
+/** What the ots-esig extension adds to a signature's vr:OtherInformation (its container coverage), by signature id. */
+type Extra = (signatureId: string, indent: string) => string[];
+
+function signatureReport(s: SignatureReport, indent: string, extra: Extra): string[] {
+  const lines = signatureLines(s);
+  const other: string[] = extra(s.id, '      ');
+  if (s.counterSignatures?.length) {
+    other.push('      <ots:CounterSignatures>');
+    for (const c of s.counterSignatures) other.push(...signatureReport(c, '        ', extra));
+    other.push('      </ots:CounterSignatures>');
+  }
+  if (other.length) {
+    // vr:OtherInformation is the last element of SignatureValidationReportType (any content, lax).
+    lines.splice(lines.length - 1, 0, `    <vr:OtherInformation xmlns:ots="${OTS_XML_NS}">`, ...other, '    </vr:OtherInformation>');
+  }
+  // The lines are written for a top-level report (two spaces): re-indent a nested one.
+  return indent === '  ' ? lines : lines.map((l) => indent + l.slice(2));
+}
+
+function signatureLines(s: SignatureReport): string[] {
   const o: string[] = [];
   o.push('  <vr:SignatureValidationReport>');
   o.push('    <vr:SignatureIdentifier>');

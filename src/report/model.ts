@@ -21,14 +21,15 @@ export interface CertificateSummary {
 /**
  * The times a verdict depends on (EN 319 102-1 clause 5.1): the claimed signing
  * time is the signer's word only; the best-signature-time is the earliest time
- * the signature is proven to exist (a time-stamp), else the validation time.
+ * the signature is proven to exist (a time-stamp, or a BDOC time-mark: an OCSP response whose nonce binds the
+ * signature value), else the validation time.
  */
 export interface SignatureTimes {
   readonly validationTime: IsoTime;
   readonly claimedSigningTime: IsoTime | null;
   readonly bestSignatureTime: IsoTime;
   /** Where the best-signature-time comes from. */
-  readonly bestSignatureTimeSource: 'validation-time' | 'signature-timestamp' | 'archive-timestamp';
+  readonly bestSignatureTimeSource: 'validation-time' | 'signature-timestamp' | 'time-mark' | 'archive-timestamp';
 }
 
 /** The revocation status found for one certificate of the path, and where it came from. */

@@ -22,6 +22,7 @@ import { verifySignedBy } from '../pki/signature.js';
 import { copyBytes, equalBytes, toArrayBuffer, toHex } from '../util/bytes.js';
 
 const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
+const ID_PKIX_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
 const SHA1 = '1.3.14.3.2.26';
 
 export interface OcspSingleResponse {
@@ -50,6 +51,8 @@ export class ParsedOcspResponse {
   readonly producedAt: Date;
   readonly certificates: readonly ParsedCertificate[];
   readonly responses: readonly OcspSingleResponse[];
+  /** The id-pkix-ocsp-nonce response extension's extnValue contents (RFC 6960 4.4.1), null when there is none. */
+  readonly nonce: Uint8Array | null;
 
   private constructor(der: Uint8Array, basic: pkijs.BasicOCSPResponse, certs: ParsedCertificate[]) {
     this.der = der;
@@ -63,6 +66,8 @@ export class ParsedOcspResponse {
         : { byKeyHex: toHex((rd.responderID as asn1js.OctetString).valueBlock.valueHexView) };
     this.producedAt = rd.producedAt;
     this.certificates = certs;
+    const nonce = (rd.responseExtensions ?? []).find((e) => e.extnID === ID_PKIX_OCSP_NONCE);
+    this.nonce = nonce ? copyBytes(nonce.extnValue.valueBlock.valueHexView) : null;
     this.responses = rd.responses.map((r) => {
       const cs = r.certStatus as asn1js.BaseBlock;
       const tag = cs.idBlock.tagClass === 3 ? cs.idBlock.tagNumber : -1;

@@ -46,6 +46,19 @@ export interface TimestampFact {
   readonly problem?: { readonly reason: string; readonly genTime?: Date };
 }
 
+/**
+ * A BDOC 2.1 time-mark (the ASiC-E "BDOC-TM" profile): an OCSP response for the signer's certificate whose nonce is
+ * a DigestInfo of the signature value, so it was requested for this very signature and its producedAt proves the
+ * signature existed then. The front end records it only when the nonce binds the signature value; the stage
+ * takes producedAt as proof of existence only when the response also validates for the signer (issuing CA or its
+ * delegated responder, status good) and the nonce's digest algorithm is acceptable.
+ */
+export interface TimeMarkFact {
+  readonly ocsp: ParsedOcspResponse;
+  /** The nonce DigestInfo's digest algorithm as the registry names it (e.g. `SHA-256`). */
+  readonly digest: string;
+}
+
 /** A finding whose weight (FAIL / WARN / IGNORE) is the policy's choice (ValidationPolicy.severity). */
 export interface SeverityFact {
   readonly finding: SeverityFinding;
@@ -104,6 +117,8 @@ export interface SignatureFacts {
    * builds is referenced.
    */
   readonly certificateReferences?: readonly { readonly digestOid: string; readonly digest: Uint8Array; readonly label: string }[];
+  /** A BDOC time-mark whose nonce binds this signature's value (stage: proof of existence at its producedAt). */
+  readonly timeMark?: TimeMarkFact;
   /** The signature policy the signature names (signed), when it names one. */
   readonly signaturePolicy?: SignaturePolicyFact;
   /**

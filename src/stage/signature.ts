@@ -28,10 +28,11 @@ import type { SeverityFact, SignatureFacts } from './facts.js';
 import { earliest, validateTimestamps, type TimestampOutcome, type ValidTimestamp } from './timestamps.js';
 import { checkSignaturePolicy, type SignaturePolicyOutcome } from './signature-policy.js';
 import { checkCertificateReferences } from './references.js';
+import { checkTimeMark } from './time-mark.js';
 import { hasUserNotice, qcStatementIds } from './signer-certificate.js';
 
 /** Where the best-signature-time comes from (EN 319 102-1 clause 5.1). */
-export type BestSignatureTimeSource = 'validation-time' | 'signature-timestamp' | 'archive-timestamp';
+export type BestSignatureTimeSource = 'validation-time' | 'signature-timestamp' | 'time-mark' | 'archive-timestamp';
 
 /** The times the verdict depends on: the claimed signing time is the signer's word only. */
 export interface SignatureOutcomeTimes {
@@ -176,9 +177,12 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   const ts = await validateTimestamps(facts.timestamps, sigCtx, facts.certificates, checks, warnings);
   const signatureTime = earliest(ts.valid.signature);
   const archiveTime = earliest(ts.valid.archive);
-  const poe = signatureTime ?? archiveTime;
-  const source: BestSignatureTimeSource = signatureTime ? 'signature-timestamp' : archiveTime ? 'archive-timestamp' : 'validation-time';
-  const poeToken = poe ? [...(signatureTime ? ts.valid.signature : ts.valid.archive)].find((v) => v.genTime.getTime() === poe.getTime()) : undefined;
+  // A BDOC time-mark proves existence like a signature time-stamp (asic/bdoc.ts binds it, stage/time-mark.ts validates it).
+  const timeMarkTime = facts.timeMark ? await checkTimeMark(facts.timeMark, facts, chain?.chain, sigCtx, checks, warnings) : undefined;
+  const markFirst = timeMarkTime !== undefined && (!signatureTime || timeMarkTime.getTime() < signatureTime.getTime());
+  const poe = markFirst ? timeMarkTime : (signatureTime ?? archiveTime);
+  const source: BestSignatureTimeSource = markFirst ? 'time-mark' : signatureTime ? 'signature-timestamp' : archiveTime ? 'archive-timestamp' : 'validation-time';
+  const poeToken = poe && !markFirst ? [...(signatureTime ? ts.valid.signature : ts.valid.archive)].find((v) => v.genTime.getTime() === poe.getTime()) : undefined;
   const accuracyMs = poeToken?.accuracyMs;
 
   // --- PSV: findings at the validation time re-decided at the best-signature-time ---
@@ -206,7 +210,7 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     }
   }
   if (policy.timestamps.requireSignatureTimestamp && !poe) {
-    checks.indeterminate('SAV', 'sav.signature-timestamp-required', `the validation policy "${policy.name}" requires a valid signature or archive time-stamp and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
+    checks.indeterminate('SAV', 'sav.signature-timestamp-required', `the validation policy "${policy.name}" requires a valid signature or archive time-stamp (or BDOC time-mark) and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
   }
 
   // --- verdict ---

@@ -102,6 +102,11 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
       import('../xades/dom.js'),
     ]);
     const doc = parseXml(detected.bytes, ctx.xmlLimits);
+    // DigiDoc 1.x (DDOC, http://www.sk.ee/DigiDoc/v1.x#) predates XAdES baseline and ASiC: refused, not judged as XAdES.
+    const root = doc.documentElement;
+    if (root?.localName === 'SignedDoc' && root.namespaceURI?.startsWith('http://www.sk.ee/DigiDoc/')) {
+      throw new InputFormatError(`legacy DigiDoc (DDOC, ${root.namespaceURI}) is not supported: DDOC signatures are not validated by this library (convert to ASiC-E/BDOC or use a DigiDoc validator)`);
+    }
     const found = findSignatures(doc);
     if (found.length === 0) throw new InputFormatError('XML input contains no ds:Signature');
     // Each signature may canonicalize the whole document: their number is bounded like CMS SignerInfos.

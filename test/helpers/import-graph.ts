@@ -51,7 +51,7 @@ export const LAYERS: readonly { readonly name: string; readonly members: readonl
   { name: 'trust-sources', members: ['trust/'], why: 'trusted lists and agreements loaded into anchors and TSA services the stage uses' },
   {
     name: 'stage',
-    members: ['stage/', 'validation/', 'tsp/validate', 'tsp/index', 'cades/validate', 'xades/validate', 'xades/timestamps', 'asic/collect'],
+    members: ['stage/', 'validation/', 'tsp/validate', 'tsp/index', 'cades/validate', 'xades/validate', 'xades/timestamps', 'asic/collect', 'asic/bdoc'],
     why: 'the signature stage: path/XCV, time-stamps and POE, revocation, algorithms, verdict under a policy (per-format drivers until #16 moves them into stage/)',
   },
   {

@@ -33,6 +33,7 @@ export const az: Catalogue = {
   'sig.bestTime': 'İmzanın mövcudluğunun sübut edildiyi vaxt',
   'sig.bestTime.validation-time': 'mövcudluq sübutu yoxdur: yoxlama vaxtı götürülmüşdür',
   'sig.bestTime.signature-timestamp': 'imzanın vaxt möhürü ilə sübut edilmişdir',
+  'sig.bestTime.time-mark': 'BDOC vaxt nişanı ilə sübut edilmişdir (imzaya bağlı OCSP cavabı)',
   'sig.bestTime.archive-timestamp': 'arxiv vaxt möhürü ilə sübut edilmişdir',
   'sig.format': 'Format və səviyyə',
   'sig.algorithms': 'Alqoritmlər',

@@ -35,6 +35,7 @@ export const en = {
   'sig.bestTime': 'Signature proven to exist at',
   'sig.bestTime.validation-time': 'no proof of existence: the validation time is used',
   'sig.bestTime.signature-timestamp': 'proven by a signature time-stamp',
+  'sig.bestTime.time-mark': 'proven by a BDOC time-mark (an OCSP response bound to the signature)',
   'sig.bestTime.archive-timestamp': 'proven by an archive time-stamp',
   'sig.format': 'Format and level',
   'sig.algorithms': 'Algorithms',

@@ -31,6 +31,7 @@ export const hu: Catalogue = {
   'sig.bestTime': 'Az aláírás igazoltan létezett ekkor',
   'sig.bestTime.validation-time': 'nincs létezési bizonyíték: az érvényesítés időpontja került alkalmazásra',
   'sig.bestTime.signature-timestamp': 'aláírási időbélyeg igazolja',
+  'sig.bestTime.time-mark': 'BDOC időjelölés igazolja (az aláíráshoz kötött OCSP-válasz)',
   'sig.bestTime.archive-timestamp': 'archiváló időbélyeg igazolja',
   'sig.format': 'Formátum és szint',
   'sig.algorithms': 'Algoritmusok',

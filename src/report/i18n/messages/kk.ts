@@ -31,6 +31,7 @@ export const kk: Catalogue = {
   'sig.bestTime': 'Қолтаңбаның бар екені дәлелденген уақыт',
   'sig.bestTime.validation-time': 'бар екендігінің дәлелі жоқ: тексеру уақыты алынды',
   'sig.bestTime.signature-timestamp': 'қолтаңбаның уақыт белгісімен дәлелденген',
+  'sig.bestTime.time-mark': 'BDOC уақыт белгісімен дәлелденген (қолтаңбаға байланған OCSP жауабы)',
   'sig.bestTime.archive-timestamp': 'мұрағаттық уақыт белгісімен дәлелденген',
   'sig.format': 'Пішім және деңгей',
   'sig.algorithms': 'Алгоритмдер',

@@ -31,6 +31,7 @@ export const ky: Catalogue = {
   'sig.bestTime': 'Кол тамганын бар экендиги далилденген убакыт',
   'sig.bestTime.validation-time': 'бар экендигинин далили жок: текшерүү убактысы алынды',
   'sig.bestTime.signature-timestamp': 'кол тамганын убакыт белгиси менен далилденген',
+  'sig.bestTime.time-mark': 'BDOC убакыт белгиси менен далилденген (кол тамгага байланган OCSP жообу)',
   'sig.bestTime.archive-timestamp': 'архивдик убакыт белгиси менен далилденген',
   'sig.format': 'Формат жана деңгээл',
   'sig.algorithms': 'Алгоритмдер',

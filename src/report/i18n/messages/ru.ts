@@ -38,6 +38,7 @@ export const ru: Catalogue = {
   'sig.bestTime': 'Существование подписи доказано на момент',
   'sig.bestTime.validation-time': 'доказательство существования отсутствует: используется время проверки',
   'sig.bestTime.signature-timestamp': 'доказано штампом времени подписи',
+  'sig.bestTime.time-mark': 'доказано отметкой времени BDOC (ответ OCSP, привязанный к подписи)',
   'sig.bestTime.archive-timestamp': 'доказано архивным штампом времени',
   'sig.format': 'Формат и уровень',
   'sig.algorithms': 'Алгоритмы',

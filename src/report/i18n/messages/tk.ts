@@ -31,6 +31,7 @@ export const tk: Catalogue = {
   'sig.bestTime': 'Goluň bardygy subut edilen wagt',
   'sig.bestTime.validation-time': 'bardygynyň subutnamasy ýok: barlag wagty alyndy',
   'sig.bestTime.signature-timestamp': 'goluň wagt belgisi bilen subut edildi',
+  'sig.bestTime.time-mark': 'BDOC wagt belgisi bilen subut edildi (gola baglanan OCSP jogaby)',
   'sig.bestTime.archive-timestamp': 'arhiw wagt belgisi bilen subut edildi',
   'sig.format': 'Format we dereje',
   'sig.algorithms': 'Algoritmler',

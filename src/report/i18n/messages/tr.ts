@@ -33,6 +33,7 @@ export const tr: Catalogue = {
   'sig.bestTime': 'İmzanın varlığının kanıtlandığı zaman',
   'sig.bestTime.validation-time': 'varlık kanıtı yoktur: doğrulama zamanı esas alınmıştır',
   'sig.bestTime.signature-timestamp': 'imza zaman damgası ile kanıtlanmıştır',
+  'sig.bestTime.time-mark': 'BDOC zaman işareti ile kanıtlanmıştır (imzaya bağlı OCSP yanıtı)',
   'sig.bestTime.archive-timestamp': 'arşiv zaman damgası ile kanıtlanmıştır',
   'sig.format': 'Biçim ve seviye',
   'sig.algorithms': 'Algoritmalar',

@@ -31,6 +31,7 @@ export const uz: Catalogue = {
   'sig.bestTime': 'Imzoning mavjudligi isbotlangan vaqt',
   'sig.bestTime.validation-time': 'mavjudlik isboti yoʻq: tekshirish vaqti olingan',
   'sig.bestTime.signature-timestamp': 'imzoning vaqt tamgʻasi bilan isbotlangan',
+  'sig.bestTime.time-mark': 'BDOC vaqt belgisi bilan isbotlangan (imzoga bogʻlangan OCSP javobi)',
   'sig.bestTime.archive-timestamp': 'arxiv vaqt tamgʻasi bilan isbotlangan',
   'sig.format': 'Format va daraja',
   'sig.algorithms': 'Algoritmlar',
