@@ -10,7 +10,7 @@
  * the P4 policy (MA3: "SigPolicyId … P4'e ait OID dışında" is invalid), so the relying party narrows tr-profile's
  * acceptable policies to P4 for them; the other folders are not profile tests and get tr-profile without its policy-identifier
  * and time-stamp demands. Each case is judged at its signing time: the latest of the claimed signing time
- * and the signature time-stamps' genTime (plus a minute), the time MA3 ran its suite at with the PKI current.
+ * and the time-stamps' genTimes (plus a minute), the time MA3 ran its suite at with the PKI current.
  *
  * Outcome: SUCCESS when every signature is TOTAL-PASSED. Not applicable (with the reason): a file the suite's TSV has
  * no expectation for (out of the API's scope there), and a case whose only non-passed findings are missing revocation
@@ -29,14 +29,17 @@ import { resultOf, type CaseOutcome, type Suite } from './types.js';
 
 const P4_POLICY = '2.16.792.1.61.0.1.5070.3.3.1';
 const TR_P4: ValidationPolicy = { ...TR_PROFILE_POLICY, name: 'tr-profile (P4 expected)', signaturePolicy: { ...TR_PROFILE_POLICY.signaturePolicy!, acceptable: [P4_POLICY] } };
-/** The BES / EST / XLong / ESA folders are not profile tests (MA3 validates them without a P-profile): no policy identifier or time-stamp is demanded there (a signing time still is:
- * without it, ESXL_24_1 / ESXL_37_1 — an OCSP responder certificate revoked before the signing, which the library does
- * not check yet — would be false accepts). */
+/** The BES / EST / XLong / ESA folders are not profile tests (MA3 validates them without a P-profile): no policy identifier,
+ * signature time-stamp, signed signing time or signing-time-to-time-stamp bound is demanded there (the suite's positives
+ * there have no SigningTime, CAdES BES_1 / ESA_1, or one 1480 s before the time-stamp, XAdES ESA_106). The carried
+ * revocation data must still hold (revocation.rejectUnacceptableCarried: ESXL1_24_1 / ESXL1_37_1, an OCSP responder
+ * revoked before the signing). */
 const TR_NO_PROFILE: ValidationPolicy = {
   ...TR_PROFILE_POLICY,
   name: 'tr-profile (no P-profile expected)',
   timestamps: { ...TR_PROFILE_POLICY.timestamps, requireSignatureTimestamp: false },
   signaturePolicy: { ...TR_PROFILE_POLICY.signaturePolicy!, required: false },
+  signer: { ...TR_PROFILE_POLICY.signer, requireSigningTime: false, maxSigningTimeToTimestampSeconds: undefined },
 };
 
 /** Checks that say only that the corpus lacks what the suite served online (revocation) or a CA certificate. */
@@ -58,13 +61,15 @@ function expectations(root: string): Map<string, 'valid' | 'invalid'> {
   return out;
 }
 
-/** The latest of the claimed signing times and signature time-stamp genTimes of the facts, plus a minute. */
+/**
+ * The latest of the claimed signing times and time-stamp genTimes of the facts (every kind: an archive or
+ * SigAndRefsTimeStamp judged before its own genTime would be TIMESTAMP_ORDER_FAILURE), plus a minute.
+ */
 function signingTimeOf(facts: Awaited<ReturnType<typeof collect>>): Date | undefined {
   let t: number | undefined;
   for (const s of facts.signatures) {
     if (s.claimedSigningTime) t = Math.max(t ?? 0, s.claimedSigningTime.getTime());
     for (const ts of s.timestamps) {
-      if (ts.kind !== 'signature') continue;
       try {
         t = Math.max(t ?? 0, parseTimestampToken(ts.token).tstInfo.genTime.getTime());
       } catch {

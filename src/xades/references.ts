@@ -7,20 +7,25 @@
  * validation data is inconsistent: MA3 acceptance suite "invalid"). The certificate references are returned for the
  * stage, which checks them against the path it builds (stage/references.ts).
  */
+import type { AlgorithmRegistry } from '../crypto/registry.js';
 import type { CheckList } from '../etsi/check.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
 import { equalBytes, toHex } from '../util/bytes.js';
-import type { ValidationContext } from '../validation/options.js';
-import type { SignatureFacts } from '../stage/facts.js';
 import { xmlDigestOid } from './algorithms.js';
 import type { DigestReference, QualifyingProperties } from './properties.js';
 
-async function matches(ref: DigestReference, der: Uint8Array, ctx: ValidationContext): Promise<boolean> {
+/** What the stage needs of the certificate references (stage/facts.ts SignatureFacts.certificateReferences). */
+export type CertificateReferenceFact = { readonly digestOid: string; readonly digest: Uint8Array; readonly label: string };
+
+/** The registry is all this module uses of the validation context. */
+type Ctx = { readonly registry: AlgorithmRegistry };
+
+async function matches(ref: DigestReference, der: Uint8Array, ctx: Ctx): Promise<boolean> {
   const oid = ref.digestOid ?? xmlDigestOid(ref.digestMethod, ctx.registry);
   return !!oid && ctx.registry.supportsDigest(oid) && equalBytes(await ctx.registry.digest(oid, der), ref.digest);
 }
 
-async function anyMatch(refs: readonly DigestReference[], der: Uint8Array, ctx: ValidationContext): Promise<boolean> {
+async function anyMatch(refs: readonly DigestReference[], der: Uint8Array, ctx: Ctx): Promise<boolean> {
   for (const r of refs) if (await matches(r, der, ctx)) return true;
   return false;
 }
@@ -36,9 +41,9 @@ function describe(ref: DigestReference): string {
 export async function checkXadesCompleteReferences(
   qp: QualifyingProperties,
   carried: readonly ParsedCertificate[],
-  ctx: ValidationContext,
+  ctx: Ctx,
   checks: CheckList,
-): Promise<SignatureFacts['certificateReferences']> {
+): Promise<CertificateReferenceFact[] | undefined> {
   const certRefs = qp.completeCertificateRefs;
   if (certRefs && qp.hasCertificateValues) {
     const absent: string[] = [];
