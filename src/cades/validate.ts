@@ -25,13 +25,13 @@ import { COMPLETE_CERTIFICATE_REFERENCES_OID, COMPLETE_REVOCATION_REFERENCES_OID
 import { CMS_VALUE_OIDS, readEmbeddedValidationData } from '../revocation/cms-values.js';
 import { parseTimestampToken } from '../tsp/token.js';
 import { ATS_V3_OID, archiveTimestampV3Input } from '../tsp/atsv3.js';
+import { ATS_V1_OID, ATS_V2_OID, archiveTimestampV2Inputs } from '../tsp/atsv2.js';
+import { CERT_CRL_TIMESTAMP_OID, ESC_TIMESTAMP_OID, cadesXTimestampInputs } from '../tsp/esc-timestamp.js';
 import type { AlgorithmUse, SeverityFact, SignatureFacts, SignaturePolicyFact, TimestampFact } from '../stage/facts.js';
 
 /** id-aa-ets-contentTimestamp (EN 319 122-1 5.2.8). */
 const CONTENT_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.20';
 /** TS 101 733 archive-time-stamp (v1, id-aa-ets-archiveTimestamp) and id-aa-ets-archiveTimestampV2. */
-const ATS_V1_OID = '1.2.840.113549.1.9.16.2.27';
-const ATS_V2_OID = '1.2.840.113549.1.9.16.2.48';
 
 /**
  * How many more counter-signatures one input may have validated (limits.maxSigners less its SignerInfos and the
@@ -260,15 +260,11 @@ export async function collectCadesSigner(
   } else if (content) timestamps.push(...(await archiveTimestampFacts(sig, si, content, ctx, ctx.policy.timestamps.maxPerSignature)));
   else if (si.unsignedAttributes.has(ATS_V3_OID)) checks.skip('TST', 'tst.archive-timestamp', 'archive-time-stamp-v3 not checked: the signed content is not available');
 
-  // archive-time-stamp (v1) / archive-time-stamp-v2 (TS 101 733, as MA3 writes CAdES-A): their input is not computed
-  // here, so they never prove existence; collected so that the token itself is validated and a policy requiring every
-  // time-stamp to be verified (timestamps.requireAllValid) sees them.
-  // Collected only under such a policy (as maxPerSignature, a collection-time choice): elsewhere they would only add
-  // tokens nobody uses (and a TSA path each to validate).
-  if (!countersigned && ctx.policy.timestamps.requireAllValid) {
-    const older = [...(si.unsignedAttributes.get(ATS_V2_OID) ?? []), ...(si.unsignedAttributes.get(ATS_V1_OID) ?? [])].flatMap((a) => a.values.map((x) => copyBytes(x.encoding)));
-    older.forEach((token, i) => timestamps.push({ kind: 'archive', id: `tst.archive-timestamp-v2[${i}]`, label: 'archive time-stamp (v1/v2, input not computed)', ordinal: i, token }));
-  }
+  // archive-time-stamp (v1) / archive-time-stamp-v2 (TS 101 733, as MA3 writes CAdES-A): input computed by
+  // tsp/atsv2.ts. Collected only under a policy requiring every time-stamp to be verified (timestamps.requireAllValid,
+  // a collection-time choice as maxPerSignature): elsewhere they would add tokens (a TSA path each) few callers need.
+  // CAdES-X time-stamps (escTimeStamp, certCRLTimestamp) likewise: validated, reported, never proof of existence.
+  if (!countersigned && ctx.policy.timestamps.requireAllValid) timestamps.push(...(await olderArchiveTimestampFacts(sig, si, content, ctx)), ...(await cadesXTimestampFacts(sig, si, ctx)));
   const counterSignatures = await counterSignatureFacts(sig, si, id, countersigned?.depth ?? 0, ctx, allowance, warnings);
 
   const hasLongTermData = embedded.locations.length > 0;
@@ -430,6 +426,65 @@ async function archiveTimestampFacts(sig: CadesSignature, si: CadesSignerInfo, c
       if (input && !input.ok) reason = input.reason;
       if (reason || !input?.ok) out.push({ ...base, problem: { reason: reason ?? 'not computed', genTime: token?.tstInfo.genTime } });
       else out.push({ ...base, data: input.data });
+    }
+  }
+  return out;
+}
+
+/**
+ * The archive-time-stamp-v2 and (v1) archive-time-stamp tokens of `si` with the bytes each covers: the reading of
+ * the TS 101 733 input whose hash the token's imprint matches, else the first (then the imprint check fails). A token
+ * whose input cannot be computed (unreadable, detached content absent) is collected without data: never proof of
+ * existence, and a policy requiring every time-stamp to be verified counts it as not verified.
+ */
+async function olderArchiveTimestampFacts(sig: CadesSignature, si: CadesSignerInfo, content: Uint8Array | undefined, ctx: ValidationContext): Promise<TimestampFact[]> {
+  const out: TimestampFact[] = [];
+  let ordinal = 0;
+  for (const [oid, version] of [[ATS_V2_OID, 2], [ATS_V1_OID, 1]] as const) {
+    for (const attr of si.unsignedAttributes.get(oid) ?? []) {
+      for (const value of attr.values) {
+        const token = copyBytes(value.encoding);
+        const label = version === 2 ? 'archive-time-stamp-v2' : 'archive-time-stamp (v1)';
+        const base = { kind: 'archive' as const, id: `tst.archive-timestamp-v${version}[${ordinal}]`, label, ordinal: ordinal++, token };
+        let candidates: Uint8Array[] = [];
+        try {
+          candidates = archiveTimestampV2Inputs(sig, si, value, version, content);
+        } catch {
+          // An encoding that cannot be read: collected without data (never verified).
+        }
+        const data = await matchingInput(token, candidates, ctx);
+        out.push({ ...base, ...(data ? { data } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The reading of `candidates` whose hash `token`'s imprint matches, else the first; undefined for an unreadable token. */
+async function matchingInput(token: Uint8Array, candidates: readonly Uint8Array[], ctx: ValidationContext): Promise<Uint8Array | undefined> {
+  try {
+    const tst = parseTimestampToken(token).tstInfo;
+    if (ctx.registry.supportsDigest(tst.hashAlgorithmOid)) {
+      for (const c of candidates) if (equalBytes(await ctx.registry.digest(tst.hashAlgorithmOid, c), tst.hashedMessage)) return c;
+    }
+  } catch {
+    // An unreadable token: collected without data (its own validation names the problem).
+    return undefined;
+  }
+  return candidates[0];
+}
+
+/** The CAdES-X Type 1 / Type 2 time-stamps of `si` (tsp/esc-timestamp.ts), kind 'other': validated, never proof of existence. */
+async function cadesXTimestampFacts(sig: CadesSignature, si: CadesSignerInfo, ctx: ValidationContext): Promise<TimestampFact[]> {
+  const out: TimestampFact[] = [];
+  for (const [oid, kind, label] of [[ESC_TIMESTAMP_OID, 'esc', 'CAdES-C time-stamp (escTimeStamp)'], [CERT_CRL_TIMESTAMP_OID, 'certCrl', 'certificates and CRLs time-stamp']] as const) {
+    let ordinal = 0;
+    for (const attr of si.unsignedAttributes.get(oid) ?? []) {
+      for (const value of attr.values) {
+        const token = copyBytes(value.encoding);
+        const data = await matchingInput(token, cadesXTimestampInputs(sig, si, kind), ctx);
+        out.push({ kind: 'other', id: `tst.${kind === 'esc' ? 'esc-timestamp' : 'cert-crl-timestamp'}[${ordinal}]`, label, ordinal: ordinal++, token, ...(data ? { data } : {}) });
+      }
     }
   }
   return out;

@@ -77,6 +77,14 @@ export function searchPaths(
       paths.push({ certificates: [...chain], anchor });
       extended = true;
       if (paths.length >= limits.maxPaths) return;
+      // A carried re-issue of this anchor (same name and key, self-signed, other validity dates: the MA3 test roots
+      // of 2013 re-issued in 2019) is the same trust anchor; tried after the configured certificate.
+      for (const { certificate: alt } of pool.issuersOf(current)) {
+        if (!alt.isSelfIssued || alt === anchor.certificate || equalBytes(alt.der, anchor.certificate.der) || logicalCa(alt) !== logicalCa(anchor.certificate)) continue;
+        count();
+        paths.push({ certificates: [...chain], anchor: { ...anchor, certificate: alt, reissueOf: anchor.certificate } });
+        if (paths.length >= limits.maxPaths) return;
+      }
     }
     // Self-issued certificates (key rollover) do not count toward the depth, as for pathLenConstraint; a hard cap still applies.
     const depth = chain.filter((c, i) => i === 0 || !c.isSelfIssued).length;

@@ -183,6 +183,24 @@ export async function validatePath(path: CandidatePath, options: PathValidationO
     }
   };
   if (n > 0) addConstraints(anchorIndex);
+  const reissueOf = path.anchor.reissueOf;
+  if (reissueOf) {
+    // A re-issue of the configured anchor stands for it only when the anchor's key signed it (same name and key are
+    // checked by the builder); the configured certificate's name constraints bind the path as well.
+    const self = await verifySignedBy(options.registry, anchor, { publicKey: reissueOf.publicKey });
+    if (!self.ok || anchor.spkiKey !== reissueOf.spkiKey || anchor.subject.key !== reissueOf.subject.key) {
+      fail(anchorIndex, 'signature', `${anchor.subject.text}: not a re-issue of the trust anchor (its self-signature does not verify with the anchor's key${self.ok ? '' : `: ${self.reason}`})`);
+      broken = true;
+    }
+    if (n > 0) {
+      try {
+        const nc = readNameConstraints(reissueOf);
+        if (nc) constraintSets.push(nc);
+      } catch (e) {
+        fail(anchorIndex, 'name-constraints', (e as Error).message);
+      }
+    }
+  }
   if (strict) {
     checkValidity(anchorIndex);
     checkCritical(anchorIndex);

@@ -6,6 +6,13 @@ export interface TrustAnchor {
   readonly certificate: ParsedCertificate;
   /** Where the anchor came from (file name, trust-list service), for reports. */
   readonly source?: string;
+  /**
+   * Set when `certificate` is not the configured anchor certificate but another self-signed certificate of the same
+   * subject name and key that the signature carries (a root re-issued with new validity dates): RFC 5280 6.1.1(d)
+   * makes a trust anchor a name and a key, so both are the same anchor. The path validator verifies its
+   * self-signature with that key and applies the configured certificate's name constraints as well.
+   */
+  readonly reissueOf?: ParsedCertificate;
 }
 
 /**

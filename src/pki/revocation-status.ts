@@ -7,7 +7,19 @@ import type { ParsedCertificate } from './certificate.js';
 
 /** What is known about one certificate's revocation status, and from which source. */
 export type RevocationStatus =
-  | ({ readonly status: 'good'; readonly source: string; readonly thisUpdate: Date; readonly nextUpdate?: Date; readonly fresh: boolean } & RevocationProvenance)
+  | ({
+      readonly status: 'good';
+      readonly source: string;
+      readonly thisUpdate: Date;
+      readonly nextUpdate?: Date;
+      readonly fresh: boolean;
+      /**
+       * Revocation data the signature carries about this certificate that could not be accepted (an OCSP response
+       * whose delegated responder was revoked or is not authorized, …): the status rests on other data. Each entry
+       * says why. A policy may reject such a signature (revocation.rejectUnacceptableCarried).
+       */
+      readonly rejectedCarried?: readonly string[];
+    } & RevocationProvenance)
   | ({ readonly status: 'revoked'; readonly source: string; readonly revocationTime: Date; readonly reason?: string } & RevocationProvenance)
   | { readonly status: 'unknown'; readonly reason: string; readonly tryLater?: boolean };
 

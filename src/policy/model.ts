@@ -79,6 +79,13 @@ export interface RevocationConstraints {
    * in question is stale even inside its thisUpdate..nextUpdate window. null: the window alone decides.
    */
   readonly maxAgeSeconds: number | null;
+  /**
+   * Revocation data the signature carries about a certificate of the signer's path must be acceptable: an OCSP
+   * response whose delegated responder was revoked at its producedAt (or is otherwise not authorized) makes the
+   * signature INDETERMINATE / CHAIN_CONSTRAINTS_FAILURE even when other data gives the status (MA3 / the Turkish
+   * profiles: the signature's own validation data must hold). Absent: false (EN 319 102-1: such data is only not used).
+   */
+  readonly rejectUnacceptableCarried?: boolean;
 }
 
 /** Policy rules on time-stamps: which are required and how many are validated. */

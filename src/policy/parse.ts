@@ -115,6 +115,7 @@ const POLICY = object({
       timestampAuthority: req(oneOf(SCOPES)),
       acceptStale: req(boolean),
       maxAgeSeconds: req((v, path, partial) => (v === null ? undefined : integer(0, 2 ** 31)(v, path, partial))),
+      rejectUnacceptableCarried: opt(boolean),
     }),
   ),
   algorithms: req(

@@ -72,6 +72,7 @@ export const TR_PROFILE_POLICY: ValidationPolicy = deepFreeze({
   description:
     'Turkish e-signature profiles P2/P3/P4 (BTK Rehber): explicit P2/P3/P4 signature policy with its known hash, signed signing time at most 300 s before the signature time-stamp, nonRepudiation key usage, signature time-stamp, revocation status required; otherwise the default',
   certificate: { ...DEFAULT_POLICY.certificate, requireAnchorReference: true },
+  revocation: { ...DEFAULT_POLICY.revocation, rejectUnacceptableCarried: true },
   timestamps: { ...DEFAULT_POLICY.timestamps, requireSignatureTimestamp: true, requireAllValid: true },
   severity: { ...DEFAULT_POLICY.severity, signingCertificateDigestBelowPolicy: 'FAIL', signingCertificateNotSigned: 'FAIL' },
   signaturePolicy: { required: true, acceptable: TR_SIGNATURE_POLICIES.map((p) => p.id), known: TR_SIGNATURE_POLICIES, unknown: 'FAIL' },

@@ -84,7 +84,8 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     const reasons: string[] = [];
     const revoked: Revoked[] = [];
     const good: Good[] = [];
-    await collect(cert, issuer, time, reasons, revoked, good, trail);
+    const rejected: string[] = [];
+    await collect(cert, issuer, time, reasons, revoked, good, trail, rejected);
     let fetchFailure: string | undefined;
     let fetched = false;
     if (allowFetch && src.fetcher && revoked.length === 0 && !good.some((g) => g.fresh) && hasAccessUrls(cert)) {
@@ -105,7 +106,8 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     }
     if (revoked.length) return revoked.reduce((a, b) => (b.revocationTime < a.revocationTime ? b : a));
     const fresh = good.filter((g) => g.fresh);
-    const pick = (gs: Good[]) => gs.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
+    const picked = (gs: Good[]) => gs.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
+    const pick = (gs: Good[]): Good => (rejected.length ? { ...picked(gs), rejectedCarried: rejected } : picked(gs));
     if (fresh.length) return pick(fresh);
     if (fetched) {
       // Online checking was tried and gave no fresh, verified answer: the status is not known now.
@@ -117,7 +119,8 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     return { status: 'unknown', reason: reasons.length ? reasons.join('; ') : 'no CRL or OCSP response for this certificate' };
   }
 
-  async function collect(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, reasons: string[], revoked: Revoked[], good: Good[], trail: readonly string[]) {
+  /** `rejected` (when given) receives why each carried OCSP response about `cert` could not be accepted. */
+  async function collect(cert: ParsedCertificate, issuer: ParsedCertificate, time: Date, reasons: string[], revoked: Revoked[], good: Good[], trail: readonly string[], rejected?: string[]) {
     const t = time.getTime();
     // Delta CRLs only speak together with a complete CRL they extend: each complete CRL is read with every
     // delta at hand (crlStatus pairs a delta with its base by CRL number), never a delta on its own.
@@ -158,7 +161,10 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
         },
       });
       if (!a.applies) {
-        if (!a.reason.startsWith('no SingleResponse')) reasons.push(`OCSP response ignored: ${a.reason}`);
+        if (!a.reason.startsWith('no SingleResponse')) {
+          reasons.push(`OCSP response ignored: ${a.reason}`);
+          if (origin === 'embedded' && !a.reason.startsWith('responder answered')) rejected?.push(`OCSP response produced at ${response.producedAt.toISOString()}: ${a.reason}`);
+        }
         continue;
       }
       const source = `OCSP ${a.responder} producedAt ${a.producedAt.toISOString()}`;

@@ -42,6 +42,11 @@ export interface TimestampsOutcome {
   readonly valid: Readonly<Record<TimestampKind, readonly ValidTimestamp[]>>;
   /** Outcomes in the order of the facts (content, signature and archive time-stamps only). */
   readonly outcomes: readonly TimestampOutcome[];
+  /**
+   * What came of the other tokens (XAdES SigAndRefsTimeStamp, RefsOnlyTimeStamp, IndividualDataObjectsTimeStamp):
+   * validated and never listed, but a policy that requires every time-stamp to validate counts them too.
+   */
+  readonly others: readonly { readonly fact: TimestampFact; readonly status: TimestampOutcome['status']; readonly subIndication: SubIndication | null }[];
 }
 
 const REPORTED: ReadonlySet<TimestampKind> = new Set<ReportedTimestampKind>(['content', 'signature', 'archive']);
@@ -65,6 +70,7 @@ export async function validateTimestamps(
   const max = ctx.policy.timestamps.maxPerSignature;
   const valid: Record<TimestampKind, ValidTimestamp[]> = { content: [], signature: [], archive: [], other: [] };
   const outcomes = new Map<TimestampFact, TimestampOutcome>();
+  const others: { fact: TimestampFact; status: TimestampOutcome['status']; subIndication: SubIndication | null }[] = [];
   const capped = new Set<TimestampFact>();
   for (const kind of ['content', 'signature', 'archive', 'other'] as const) {
     const all = facts.filter((f) => f.kind === kind);
@@ -82,6 +88,7 @@ export async function validateTimestamps(
       const r = await validateOne(f, ctx, certificates, checks, warnings, tokenPoe);
       if (r.valid) valid[kind].push({ fact: f, genTime: r.valid.genTime!, accuracyMs: r.valid.accuracyMs });
       if (isReported(f)) outcomes.set(f, { fact: f, ...r.outcome });
+      else others.push({ fact: f, status: r.outcome.status, subIndication: r.outcome.subIndication });
     }
   };
   // Archive time-stamps first: the earliest valid one is the proof of existence for the others.
@@ -90,7 +97,7 @@ export async function validateTimestamps(
   await run('signature', archivePoe);
   await run('content', archivePoe);
   await run('other', archivePoe);
-  return { valid, outcomes: facts.filter((f) => outcomes.has(f)).map((f) => outcomes.get(f)!) };
+  return { valid, outcomes: facts.filter((f) => outcomes.has(f)).map((f) => outcomes.get(f)!), others };
 }
 
 export function earliest(list: readonly ValidTimestamp[]): Date | undefined {

@@ -35,7 +35,10 @@ export function directTimestampTrust(anchors: CertificatePool<TrustAnchor>): Tim
     description: anchors.size ? `the ${anchors.size} time-stamp anchor(s) given in timestampAnchors` : 'no timestampAnchors were given and no trusted list names a time-stamping service',
     judge(chain) {
       const anchor = chain[chain.length - 1];
-      if (anchor && anchors.has(anchor)) return { trusted: true, detail: `the TSA path ends at ${anchor.subject.text}, a time-stamp anchor the caller supplied` };
+      // The chain is a validated path: its last certificate is an anchor or a re-issue of one (same name and key,
+      // self-signature verified by the path validator), which is the same anchor (pki/pool.ts TrustAnchor.reissueOf).
+      const reissue = (a: ParsedCertificate) => a.isSelfIssued && anchors.issuersOf(a).some((t) => t.certificate.spkiKey === a.spkiKey && t.certificate.subject.key === a.subject.key);
+      if (anchor && (anchors.has(anchor) || reissue(anchor))) return { trusted: true, detail: `the TSA path ends at ${anchor.subject.text}, a time-stamp anchor the caller supplied` };
       return { trusted: false, detail: `the TSA path does not end at a time-stamp anchor the caller supplied (timestampAnchors)` };
     },
   };

@@ -24,8 +24,13 @@ export const ATS_HASH_INDEX_V3_OID = '0.4.0.19122.1.5';
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 
 /** The raw encodings the ATSv3 input is made of, read from the signature's own bytes (never re-encoded). */
-interface RawSignedData {
+export interface RawSignedData {
+  /** SignedData.encapContentInfo as encoded. */
+  readonly encapContentInfo: Uint8Array;
   readonly eContentType: Uint8Array;
+  /** The [0] certificates and [1] crls fields of SignedData as encoded (tag, length, value), when present. */
+  readonly certificatesField?: Uint8Array;
+  readonly crlsField?: Uint8Array;
   readonly certificates: readonly Uint8Array[];
   readonly crls: readonly Uint8Array[];
   readonly signerInfos: readonly asn1js.Sequence[];
@@ -33,7 +38,7 @@ interface RawSignedData {
 
 const raw = (b: asn1js.BaseBlock): Uint8Array => b.valueBeforeDecodeView;
 
-function readRaw(der: Uint8Array): RawSignedData {
+export function readRaw(der: Uint8Array): RawSignedData {
   const ci = asn1js.fromBER(toArrayBuffer(der)).result as asn1js.Sequence;
   const explicit = ci.valueBlock.value[1] as asn1js.Constructed;
   const sd = explicit.valueBlock.value[0] as asn1js.Sequence;
@@ -41,14 +46,24 @@ function readRaw(der: Uint8Array): RawSignedData {
   const eci = items[2] as asn1js.Sequence;
   let certificates: Uint8Array[] = [];
   let crls: Uint8Array[] = [];
+  let certificatesField: Uint8Array | undefined;
+  let crlsField: Uint8Array | undefined;
   for (const el of items.slice(3, -1)) {
     if (el.idBlock.tagClass !== 3) continue;
     const children = (el as asn1js.Constructed).valueBlock.value.map(raw);
-    if (el.idBlock.tagNumber === 0) certificates = children;
-    if (el.idBlock.tagNumber === 1) crls = children;
+    if (el.idBlock.tagNumber === 0) [certificates, certificatesField] = [children, raw(el)];
+    if (el.idBlock.tagNumber === 1) [crls, crlsField] = [children, raw(el)];
   }
   const sis = items[items.length - 1] as asn1js.Set;
-  return { eContentType: raw(eci.valueBlock.value[0]!), certificates, crls, signerInfos: sis.valueBlock.value as asn1js.Sequence[] };
+  return {
+    encapContentInfo: raw(eci),
+    eContentType: raw(eci.valueBlock.value[0]!),
+    ...(certificatesField ? { certificatesField } : {}),
+    ...(crlsField ? { crlsField } : {}),
+    certificates,
+    crls,
+    signerInfos: sis.valueBlock.value as asn1js.Sequence[],
+  };
 }
 
 export interface AtsHashIndexV3 {

@@ -152,6 +152,14 @@ export async function validateChain(
       staleDetail = `stale, accepted by the policy: ${staleWhy(r, at, tooOld, maxAgeSeconds)}`;
       warnings.push(`revocation status of ${c.subject.text} rests on stale data, accepted by policy "${ctx.policy.name}" (acceptStale): ${staleWhy(r, at, tooOld, maxAgeSeconds)}`);
     }
+    if (r.status === 'good' && r.rejectedCarried?.length && block === 'XCV' && ctx.policy.revocation.rejectUnacceptableCarried) {
+      checks.indeterminate(
+        block,
+        `${p}.revocation-data`,
+        `the signature carries revocation data about ${c.subject.text} that is not acceptable (${r.rejectedCarried.join('; ')}); the validation policy "${ctx.policy.name}" requires the carried revocation data to hold`,
+        'CHAIN_CONSTRAINTS_FAILURE',
+      );
+    }
     if (r.status === 'unknown' && r.tryLater) {
       // Revocation data was sought (online) and could not be had: never a pass (EN 319 102-1 5.2.6 TRY_LATER).
       checks.indeterminate(block, `${p}.revocation`, `revocation status of ${c.subject.text} unavailable: ${r.reason}`, 'TRY_LATER');

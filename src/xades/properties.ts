@@ -24,6 +24,13 @@ export interface CertReference {
   readonly issuerSerial?: { readonly issuerKeys: readonly string[]; readonly issuerText?: string; readonly serialNumberHex: string };
 }
 
+/** One referenced object of the -C references: its ds:DigestMethod (URI and OID when known) and ds:DigestValue. */
+export interface DigestReference {
+  readonly digestMethod: string;
+  readonly digestOid: string | undefined;
+  readonly digest: Uint8Array;
+}
+
 export interface EncapsulatedTimeStamp {
   readonly kind: 'SignatureTimeStamp' | 'ArchiveTimeStamp' | 'SigAndRefsTimeStamp' | 'RefsOnlyTimeStamp' | 'AllDataObjectsTimeStamp' | 'IndividualDataObjectsTimeStamp';
   readonly element: Element;
@@ -55,6 +62,18 @@ export interface QualifyingProperties {
   /** xades:CertificateValues / RevocationValues directly in UnsignedSignatureProperties (what makes XAdES-LT). */
   readonly hasCertificateValues: boolean;
   readonly hasRevocationValues: boolean;
+  /**
+   * xades:CompleteCertificateRefs / xades141:CompleteCertificateRefsV2 (the -C level): the CertDigest of each
+   * referenced certificate (EN 319 132-1 5.4.2 / TS 101 903 7.4.1); unset when the signature has none.
+   */
+  readonly completeCertificateRefs?: { readonly name: string; readonly refs: readonly DigestReference[] };
+  /** xades:CompleteRevocationRefs: the DigestAlgAndValue of each CRLRef and OCSPRef (an OCSPRef may have none). */
+  readonly completeRevocationRefs?: { readonly crls: readonly DigestReference[]; readonly ocsps: readonly DigestReference[] };
+  /**
+   * The values of xades:RevocationValues directly in UnsignedSignatureProperties (the signature's own, which
+   * CompleteRevocationRefs references), apart from those of TimeStampValidationData (added later, for time-stamps).
+   */
+  readonly signatureRevocationValues: { readonly crls: readonly Uint8Array[]; readonly ocsps: readonly Uint8Array[] };
   readonly problems: readonly string[];
   /**
    * Unreadable unsigned validation material (an EncapsulatedX509Certificate, CRL or OCSP value in
@@ -114,6 +133,9 @@ const XADES_PLACEMENT: Readonly<Record<string, readonly string[]>> = {
   SigAndRefsTimeStamp: ['UnsignedSignatureProperties'],
   RefsOnlyTimeStamp: ['UnsignedSignatureProperties'],
   CounterSignature: ['UnsignedSignatureProperties'],
+  CompleteCertificateRefs: ['UnsignedSignatureProperties'],
+  CompleteCertificateRefsV2: ['UnsignedSignatureProperties'],
+  CompleteRevocationRefs: ['UnsignedSignatureProperties'],
   TimeStampValidationData: ['UnsignedSignatureProperties'],
   CertificateValues: ['UnsignedSignatureProperties', 'TimeStampValidationData'],
   RevocationValues: ['UnsignedSignatureProperties', 'TimeStampValidationData'],
@@ -135,6 +157,9 @@ const XADES_SINGLETONS = new Set([
   'SignatureProductionPlaceV2',
   'SignerRole',
   'SignerRoleV2',
+  'CompleteCertificateRefs',
+  'CompleteCertificateRefsV2',
+  'CompleteRevocationRefs',
 ]);
 
 /**
@@ -277,12 +302,24 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
   let hasTimeStampValidationData = false;
   let hasCertificateValues = false;
   let hasRevocationValues = false;
+  let completeCertificateRefs: QualifyingProperties['completeCertificateRefs'];
+  let completeRevocationRefs: QualifyingProperties['completeRevocationRefs'];
+  const ownCrls: Uint8Array[] = [];
+  const ownOcsps: Uint8Array[] = [];
   for (const el of usp ? childElements(usp) : []) {
     const local = el.localName;
     const inXades = el.namespaceURI === ns;
     const in141 = el.namespaceURI === XADES141_NS;
     if (inXades && (local === 'SignatureTimeStamp' || local === 'SigAndRefsTimeStamp' || local === 'RefsOnlyTimeStamp' || local === 'ArchiveTimeStamp')) readTs(el, local);
     else if (in141 && local === 'ArchiveTimeStamp') readTs(el, 'ArchiveTimeStamp');
+    else if ((inXades && local === 'CompleteCertificateRefs') || (in141 && local === 'CompleteCertificateRefsV2')) {
+      // Unsigned, but a wrong reference is a wrong -C form, not an absent one: unreadable references are a problem.
+      const refs = guard(local, () => readCertificateRefs(el, ns));
+      if (refs && !completeCertificateRefs) completeCertificateRefs = { name: local, refs };
+    } else if (inXades && local === 'CompleteRevocationRefs') {
+      const refs = guard(local, () => readRevocationRefs(el, ns));
+      if (refs && !completeRevocationRefs) completeRevocationRefs = refs;
+    }
     else if (inXades && local === 'CertificateValues') {
       hasCertificateValues = true;
       for (const c of children(el, ns, 'EncapsulatedX509Certificate')) {
@@ -291,7 +328,13 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
       }
     } else if (inXades && local === 'RevocationValues') {
       hasRevocationValues = true;
-      readRevocationValues(el, ns, crlValues, ocspValues, material);
+      const crls: Uint8Array[] = [];
+      const ocsps: Uint8Array[] = [];
+      readRevocationValues(el, ns, crls, ocsps, material);
+      for (const [own, all, read] of [[ownCrls, crlValues, crls], [ownOcsps, ocspValues, ocsps]] as const) {
+        own.push(...read);
+        all.push(...read);
+      }
     } else if (in141 && local === 'TimeStampValidationData') {
       hasTimeStampValidationData = true;
       const cv = xadesChild(el, ns, 'CertificateValues');
@@ -324,6 +367,9 @@ export function readQualifyingProperties(qp: Element): QualifyingProperties {
     hasTimeStampValidationData,
     hasCertificateValues,
     hasRevocationValues,
+    ...(completeCertificateRefs ? { completeCertificateRefs } : {}),
+    ...(completeRevocationRefs ? { completeRevocationRefs } : {}),
+    signatureRevocationValues: { crls: ownCrls, ocsps: ownOcsps },
     problems,
     materialProblems,
   };
@@ -346,6 +392,42 @@ function readRevocationValues(
     const der = guard('EncapsulatedOCSPValue', () => fromBase64(strictText(c)));
     if (der) ocsps.push(der);
   }
+}
+
+/** A ds:DigestMethod + ds:DigestValue pair inside `parent` (CertDigest, DigestAlgAndValue). */
+function digestPair(parent: Element, what: string): DigestReference {
+  const digestMethod = child(parent, DSIG_NS, 'DigestMethod')?.getAttribute('Algorithm') ?? '';
+  const dv = child(parent, DSIG_NS, 'DigestValue');
+  if (!dv) throw new Error(`${what} without ds:DigestValue`);
+  return { digestMethod, digestOid: XML_DIGEST_OIDS[digestMethod], digest: fromBase64(strictText(dv)) };
+}
+
+/** CompleteCertificateRefs(V2)/CertRefs/Cert/CertDigest (the V2 form's children are in the 1.3.2 namespace). */
+function readCertificateRefs(el: Element, ns: string): DigestReference[] {
+  const certRefs = child(el, ns, 'CertRefs');
+  if (!certRefs) throw new Error('no CertRefs');
+  return children(certRefs, ns, 'Cert').map((c) => {
+    const cd = child(c, ns, 'CertDigest');
+    if (!cd) throw new Error('Cert without CertDigest');
+    return digestPair(cd, 'CertDigest');
+  });
+}
+
+/** CompleteRevocationRefs: CRLRefs/CRLRef/DigestAlgAndValue and OCSPRefs/OCSPRef/DigestAlgAndValue (optional there). */
+function readRevocationRefs(el: Element, ns: string): { crls: DigestReference[]; ocsps: DigestReference[] } {
+  const crlRefs = child(el, ns, 'CRLRefs');
+  const ocspRefs = child(el, ns, 'OCSPRefs');
+  const crls = (crlRefs ? children(crlRefs, ns, 'CRLRef') : []).map((r) => {
+    const d = child(r, ns, 'DigestAlgAndValue');
+    if (!d) throw new Error('CRLRef without DigestAlgAndValue');
+    return digestPair(d, 'CRLRef DigestAlgAndValue');
+  });
+  const ocsps: DigestReference[] = [];
+  for (const r of ocspRefs ? children(ocspRefs, ns, 'OCSPRef') : []) {
+    const d = child(r, ns, 'DigestAlgAndValue');
+    if (d) ocsps.push(digestPair(d, 'OCSPRef DigestAlgAndValue'));
+  }
+  return { crls, ocsps };
 }
 
 function readCertRef(cert: Element, ns: string, version: 1 | 2): CertReference {

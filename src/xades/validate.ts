@@ -57,6 +57,7 @@ import { keyValueKeys } from './keyvalue.js';
 import { xadesTimestampFacts } from './timestamps.js';
 import { isDirectObjectData, signatureContainer, unsignedObjectContent } from './enveloping.js';
 import { securityTokenCertificates, securityTokenReferences, soapShape, wsSecurityCoverage, type TokenCertificate } from './wssecurity.js';
+import { checkXadesCompleteReferences } from './references.js';
 
 const XADES_ALL_NAMESPACES: readonly string[] = [...XADES_NAMESPACES, XADES141_NS];
 
@@ -117,6 +118,7 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
   const id = input.id ?? (sigId ? `Signature[@Id='${sigId}']` : `Signature[${input.index}]`);
   let counterSignatures: SignatureFacts[] = [];
   let signaturePolicy: SignaturePolicyFact | undefined;
+  let certificateReferences: SignatureFacts['certificateReferences'];
 
   // --- FC: format checking (XML-DSig structure, EN 319 132-1 XAdES-B) ---
   let structure: SignatureStructure | undefined;
@@ -349,6 +351,9 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
     }
   }
 
+  // --- -C references (CompleteCertificateRefs(V2), CompleteRevocationRefs) against the carried validation data ---
+  if (qp) certificateReferences = await checkXadesCompleteReferences(qp, [...kiCerts, ...embedded], ctx, checks);
+
   // --- algorithms used: the signature, each ds:Reference digest (each binds signed data), the SigningCertificate digest ---
   if (xml?.resolvedAlgorithm) algorithms.push({ kind: 'signature', algorithm: xml.resolvedAlgorithm });
   for (const r of xml?.references ?? []) {
@@ -394,6 +399,7 @@ export async function collectXadesSignature(input: XadesValidationInput, ctx: Va
       timestamps,
       findings,
       ...(signaturePolicy ? { signaturePolicy } : {}),
+      ...(certificateReferences ? { certificateReferences } : {}),
       ...(counterSignatures.length ? { counterSignatures } : {}),
     };
   }
