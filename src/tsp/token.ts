@@ -9,6 +9,7 @@ import type { CadesSignature } from '../cades/model.js';
 import { InputFormatError } from '../errors.js';
 import { OID } from '../pki/oids.js';
 import { toArrayBuffer, toHex } from '../util/bytes.js';
+import { tlvAt } from '../util/asn1-tree.js';
 
 /** The TSTInfo of a time-stamp token (RFC 3161 section 2.4.2): policy, message imprint, serial number, genTime and accuracy. */
 export interface TstInfo {
@@ -68,6 +69,11 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
 
 /** A TimeStampResp is SEQUENCE { PKIStatusInfo SEQUENCE, token ContentInfo OPTIONAL }; a ContentInfo starts with an OID. */
 function unwrapTimeStampResp(input: Uint8Array): Uint8Array {
+  // The common case, a token (ContentInfo), is told by its first element's identifier alone: decoding the whole
+  // token here only to look at that cost as much as parsing it (parseCades reads and checks it next).
+  const outer = tlvAt(input, 0, input.length);
+  const head = outer && outer.tag === 0x30 ? tlvAt(input, outer.contentStart, outer.end) : undefined;
+  if (head && head.tag === 0x06) return input;
   const asn = asn1js.fromBER(toArrayBuffer(input));
   if (asn.offset === -1) throw new InputFormatError('time-stamp token is not BER/DER');
   const seq = asn.result;
