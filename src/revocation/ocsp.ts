@@ -20,8 +20,12 @@ import { evaluateAlgorithm, type AlgorithmPolicy } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { verifySignedBy } from '../pki/signature.js';
 import { copyBytes, equalBytes, toArrayBuffer, toHex } from '../util/bytes.js';
+import { BytesCache } from '../util/bytes-cache.js';
 
 const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
+
+/** Parsed responses by exact DER (confirmed byte for byte): 256 of up to 64 KiB each (responses are a few KiB). */
+const parsedResponses = new BytesCache<ParsedOcspResponse>(256, 64 * 2 ** 10);
 const SHA1 = '1.3.14.3.2.26';
 
 export interface OcspSingleResponse {
@@ -89,6 +93,19 @@ export class ParsedOcspResponse {
         nextUpdate: r.nextUpdate,
       } satisfies OcspSingleResponse;
     });
+  }
+
+  /**
+   * fromDer through a bounded cache by exact DER: the same response embedded in every LT signature of a batch, or
+   * passed with every call, is decoded once. A parse depends on the bytes alone (the object is immutable); whether
+   * the response is trusted, fresh and about the certificate is judged by every validation. Failures are not kept.
+   */
+  static cached(bytes: Uint8Array): ParsedOcspResponse {
+    const hit = parsedResponses.get(bytes);
+    if (hit) return hit;
+    const parsed = ParsedOcspResponse.fromDer(bytes);
+    parsedResponses.set(bytes, parsed);
+    return parsed;
   }
 
   /** Accepts an OCSPResponse (must be `successful` with a basic response) or a bare BasicOCSPResponse. */

@@ -215,7 +215,7 @@ export function loadOcspResponse(input: OcspInput): ParsedOcspResponse {
     }
   }
   try {
-    return ParsedOcspResponse.fromDer(der);
+    return ParsedOcspResponse.cached(der);
   } catch (e) {
     throw new InvalidOptionError(`unreadable OCSP response: ${(e as Error).message}`, { cause: e });
   }
