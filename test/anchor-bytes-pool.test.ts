@@ -44,4 +44,30 @@ describe('anchors given as bytes', () => {
     root.set(saved);
     expect(await indication(anchors)).toBe('TOTAL-PASSED');
   });
+
+  it('Node Buffers changed in place are seen too (the pool keeps copies, not views: Buffer#slice is a view)', async () => {
+    // Both anchors in one shared ArrayBuffer, as Buffers, the way a server reading them often holds them.
+    const az = read('pki/az-root.pem');
+    const kg = pemToDer(read('pki/kg-root.pem'));
+    const shared = Buffer.concat([az, kg]);
+    const anchors = [shared.subarray(0, az.length), shared.subarray(az.length)];
+    expect(await indication(anchors)).toBe('TOTAL-PASSED');
+    const spki = ParsedCertificate.fromDer(kg).publicKey.spki;
+    const at = az.length + Buffer.from(kg).indexOf(Buffer.from(spki));
+    shared[at + spki.length - 5]! ^= 0x55;
+    expect(await indication(anchors)).not.toBe('TOTAL-PASSED');
+    shared[at + spki.length - 5]! ^= 0x55;
+    expect(await indication(anchors)).toBe('TOTAL-PASSED');
+  });
+
+  it('5,000 anchors, large ones compared natively: one changed byte in the last is still a new anchor set', async () => {
+    const kg = pemToDer(read('pki/kg-root.pem'));
+    const az = pemToDer(read('pki/az-root.pem'));
+    const anchors = [...Array.from({ length: 4999 }, () => az.slice()), kg];
+    expect(await indication(anchors)).toBe('TOTAL-PASSED');
+    const spki = ParsedCertificate.fromDer(kg).publicKey.spki;
+    const at = Buffer.from(kg).indexOf(Buffer.from(spki));
+    kg[at + spki.length - 5]! ^= 0x55;
+    expect(await indication(anchors)).not.toBe('TOTAL-PASSED');
+  });
 });

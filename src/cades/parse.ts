@@ -9,6 +9,7 @@ import { decodeWhole, derSetOf, explicit, sequence, type Asn1Node } from '../uti
 import {
   Asn1Element,
   asn1Of,
+  privateAsn1Of,
   DecodeMemo,
   ElementBudget,
   explicitOf,
@@ -377,7 +378,9 @@ function readSignerInfo(el: DerElement, index: number, what = `SignerInfo[${inde
     const a = signedAttributes.get(oid);
     if (!a) return undefined;
     if (a.length !== 1 || a[0]!.values.length !== 1) return 'malformed' as const;
-    return essMemo[v].get(a[0]!.values[0]!, `${what} signing-certificate`);
+    // Its value was decoded with the other signed attribute values (readAttributes): not decoded again.
+    const el = a[0]!.values[0]!;
+    return essMemo[v].get(el, `${what} signing-certificate`, privateAsn1Of(el, `${what} signing-certificate`));
   };
   const v2 = ess(OID.signingCertificateV2, 2);
   const v1 = ess(OID.signingCertificate, 1);

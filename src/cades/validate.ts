@@ -332,7 +332,16 @@ async function completeReferences(
     if (revAttr && embedded.locations.includes('revocationValues')) {
       const refs = readRevocationReferences(asn1Of(revAttr, 'complete-revocation-references'));
       const problems: string[] = [];
-      const digestOf = async (r: DigestReference, der: Uint8Array) => (ctx.registry.supportsDigest(r.digestOid) ? equalBytes(await ctx.registry.digest(r.digestOid, der), r.digest) : false);
+      // Each carried value hashed once per algorithm: both directions compare the same digests (a national CRL is megabytes).
+      const digests = new Map<Uint8Array, Map<string, Promise<Uint8Array>>>();
+      const digestOnce = (oid: string, der: Uint8Array) => {
+        let byOid = digests.get(der);
+        if (!byOid) digests.set(der, (byOid = new Map()));
+        let d = byOid.get(oid);
+        if (!d) byOid.set(oid, (d = ctx.registry.digest(oid, der)));
+        return d;
+      };
+      const digestOf = async (r: DigestReference, der: Uint8Array) => (ctx.registry.supportsDigest(r.digestOid) ? equalBytes(await digestOnce(r.digestOid, der), r.digest) : false);
       const matches = async (list: readonly DigestReference[], der: Uint8Array) => {
         for (const r of list) if (await digestOf(r, der)) return true;
         return false;

@@ -15,6 +15,8 @@ import { DIGEST_OIDS } from './algorithms.js';
 import type { VerifyRequest } from './provider.js';
 import type { PublicKeyFacts } from './spki.js';
 import { ecdsaDerToRaw, WebCryptoProvider } from './webcrypto-provider.js';
+import { tlvAt } from '../util/asn1-tree.js';
+import { BytesCache } from '../util/bytes-cache.js';
 
 const NODE_HASH: Record<string, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 
@@ -63,9 +65,69 @@ export class NodeCryptoProvider extends WebCryptoProvider {
   private keyObject(facts: PublicKeyFacts): NodeCrypto.KeyObject {
     let k = this.keyObjects.get(facts);
     if (!k) {
-      k = this.node.createPublicKey({ key: Buffer.from(facts.spki.buffer, facts.spki.byteOffset, facts.spki.byteLength), format: 'der', type: 'spki' });
+      k = this.keysBySpki.get(facts.spki);
+      if (!k) {
+        // The same numbers as a JWK when the SPKI is one of the plain forms (OpenSSL's DER decoder costs
+        // 10-30x more than building the key from them); anything else goes to the DER decoder as it is.
+        const jwk = spkiJwk(facts.spki);
+        k = jwk ? this.node.createPublicKey({ key: jwk, format: 'jwk' }) : this.node.createPublicKey({ key: Buffer.from(facts.spki.buffer, facts.spki.byteOffset, facts.spki.byteLength), format: 'der', type: 'spki' });
+        this.keysBySpki.set(facts.spki, k);
+      }
       this.keyObjects.set(facts, k);
     }
     return k;
   }
+  /** KeyObjects by exact SPKI bytes, bounded: the same key met again in another certificate object (a cache evicted it, a list repeats it). */
+  private readonly keysBySpki = new BytesCache<NodeCrypto.KeyObject>(1024, 2048);
+}
+
+/** DER AlgorithmIdentifiers taken as JWKs, exactly as encoded (rsaEncryption with NULL, ecPublicKey with a named curve). */
+const RSA_ALG = Uint8Array.of(0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00);
+const EC_PREFIX = [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+const EC_ALGS: readonly { readonly alg: Uint8Array; readonly crv: string; readonly size: number }[] = [
+  { alg: Uint8Array.of(0x30, 0x13, ...EC_PREFIX, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07), crv: 'P-256', size: 32 },
+  { alg: Uint8Array.of(0x30, 0x10, ...EC_PREFIX, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22), crv: 'P-384', size: 48 },
+  { alg: Uint8Array.of(0x30, 0x10, ...EC_PREFIX, 0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23), crv: 'P-521', size: 66 },
+];
+
+const startsWith = (b: Uint8Array, at: number, prefix: Uint8Array) => at + prefix.length <= b.length && prefix.every((x, i) => b[at + i] === x);
+const b64url = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+
+/**
+ * The JWK of an RSA key (rsaEncryption, NULL parameters) or of an uncompressed
+ * P-256/384/521 point, when `spki` is exactly such a DER SubjectPublicKeyInfo
+ * with canonical positive INTEGERs; otherwise undefined. Only the encoding
+ * changes: the numbers are the same, Node checks an EC point is on its curve
+ * either way, and a key read either way is exported as the same SPKI
+ * (test/node-key-import.test.ts).
+ */
+export function spkiJwk(spki: Uint8Array): NodeCrypto.JsonWebKey | undefined {
+  const outer = tlvAt(spki, 0, spki.length);
+  if (!outer || outer.tag !== 0x30 || outer.end !== spki.length) return undefined;
+  const alg = tlvAt(spki, outer.contentStart, outer.end);
+  const key = alg && tlvAt(spki, alg.end, outer.end);
+  if (!alg || !key || key.tag !== 0x03 || key.end !== outer.end || key.end - key.contentStart < 2 || spki[key.contentStart] !== 0) return undefined;
+  const bits = spki.subarray(key.contentStart + 1, key.end);
+  if (alg.end - alg.start === RSA_ALG.length && startsWith(spki, alg.start, RSA_ALG)) {
+    const seq = tlvAt(bits, 0, bits.length);
+    const n = seq && seq.tag === 0x30 && seq.end === bits.length ? tlvAt(bits, seq.contentStart, seq.end) : undefined;
+    const e = n && tlvAt(bits, n.end, seq!.end);
+    if (!n || !e || n.tag !== 0x02 || e.tag !== 0x02 || e.end !== seq!.end) return undefined;
+    const nv = positiveInteger(bits.subarray(n.contentStart, n.end));
+    const ev = positiveInteger(bits.subarray(e.contentStart, e.end));
+    return nv && ev ? { kty: 'RSA', n: b64url(nv), e: b64url(ev) } : undefined;
+  }
+  for (const c of EC_ALGS) {
+    if (alg.end - alg.start !== c.alg.length || !startsWith(spki, alg.start, c.alg)) continue;
+    if (bits.length !== 1 + 2 * c.size || bits[0] !== 0x04) return undefined;
+    return { kty: 'EC', crv: c.crv, x: b64url(bits.subarray(1, 1 + c.size)), y: b64url(bits.subarray(1 + c.size)) };
+  }
+  return undefined;
+}
+
+/** The magnitude of a canonical (minimal, positive, non-zero) DER INTEGER's contents; undefined otherwise. */
+function positiveInteger(c: Uint8Array): Uint8Array | undefined {
+  if (c.length === 0 || c[0]! & 0x80) return undefined;
+  if (c[0] === 0) return c.length > 1 && c[1]! & 0x80 ? c.subarray(1) : undefined;
+  return c;
 }

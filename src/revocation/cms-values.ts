@@ -42,7 +42,7 @@ export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerI
   for (const c of sig.otherRevocationInfo) {
     if (c.format === CMS_VALUE_OIDS.riOcspResponse) {
       try {
-        ocsps.push(ParsedOcspResponse.fromDer(c.info.encoding));
+        ocsps.push(ParsedOcspResponse.cached(c.info.encoding));
         locations.add('SignedData.crls');
       } catch (e) {
         problems.push(`unreadable OCSP response in SignedData.crls: ${(e as Error).message}`);
@@ -71,7 +71,7 @@ export function readEmbeddedValidationData(sig: CadesSignature, si: CadesSignerI
         for (const item of list ? inside(list) : []) {
           try {
             if (tagged.tagNumber === 0) crls.push(crlCache.get(item.encoding));
-            else if (tagged.tagNumber === 1) ocsps.push(ParsedOcspResponse.fromDer(item.encoding));
+            else if (tagged.tagNumber === 1) ocsps.push(ParsedOcspResponse.cached(item.encoding));
             else continue;
             locations.add('revocationValues');
           } catch (e) {

@@ -20,9 +20,14 @@ import { evaluateAlgorithm, type AlgorithmPolicy } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { verifySignedBy } from '../pki/signature.js';
 import { copyBytes, equalBytes, toArrayBuffer, toHex } from '../util/bytes.js';
+import { BytesCache } from '../util/bytes-cache.js';
+import { tlvAt } from '../util/asn1-tree.js';
 
 const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 const ID_PKIX_OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2';
+
+/** Parsed responses by exact DER (confirmed byte for byte): 256 of up to 64 KiB each (responses are a few KiB). */
+const parsedResponses = new BytesCache<ParsedOcspResponse>(256, 64 * 2 ** 10);
 const SHA1 = '1.3.14.3.2.26';
 
 export interface OcspSingleResponse {
@@ -94,6 +99,19 @@ export class ParsedOcspResponse {
         nextUpdate: r.nextUpdate,
       } satisfies OcspSingleResponse;
     });
+  }
+
+  /**
+   * fromDer through a bounded cache by exact DER: the same response embedded in every LT signature of a batch, or
+   * passed with every call, is decoded once. A parse depends on the bytes alone (the object is immutable); whether
+   * the response is trusted, fresh and about the certificate is judged by every validation. Failures are not kept.
+   */
+  static cached(bytes: Uint8Array): ParsedOcspResponse {
+    const hit = parsedResponses.get(bytes);
+    if (hit) return hit;
+    const parsed = ParsedOcspResponse.fromDer(bytes);
+    parsedResponses.set(bytes, parsed);
+    return parsed;
   }
 
   /** Accepts an OCSPResponse (must be `successful` with a basic response) or a bare BasicOCSPResponse. */
@@ -176,7 +194,20 @@ export interface OcspCheckEnvironment {
 
 /** SHA-1 (or the CertID's algorithm) over the issuer key BIT STRING contents, as RFC 6960 CertID and ResponderID byKey use. */
 async function keyHash(registry: AlgorithmRegistry, hashOid: string, cert: ParsedCertificate): Promise<Uint8Array> {
-  return registry.digest(hashOid, cert.raw.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView);
+  return registry.digest(hashOid, subjectPublicKeyBits(cert));
+}
+
+/**
+ * The subjectPublicKey BIT STRING's value without its unused-bits octet (what RFC 6960 hashes), read from the
+ * SPKI by its headers; the full certificate decode (pkijs) only for an SPKI the walk does not follow.
+ */
+function subjectPublicKeyBits(cert: ParsedCertificate): Uint8Array {
+  const spki = cert.publicKey.spki;
+  const outer = tlvAt(spki, 0, spki.length);
+  const alg = outer && outer.tag === 0x30 ? tlvAt(spki, outer.contentStart, outer.end) : undefined;
+  const key = alg ? tlvAt(spki, alg.end, outer!.end) : undefined;
+  if (key && key.tag === 0x03 && key.end === outer!.end && key.end > key.contentStart) return spki.subarray(key.contentStart + 1, key.end);
+  return cert.raw.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
 }
 
 async function responderMatches(registry: AlgorithmRegistry, id: ResponderId, c: ParsedCertificate): Promise<boolean> {

@@ -16,7 +16,7 @@ import * as asn1js from 'asn1js';
 import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import { concatBytes, equalBytes } from '../util/bytes.js';
 import type { DerElement } from '../util/der.js';
-import { readRaw } from './atsv3.js';
+import { signedDataParts } from './signed-data-parts.js';
 
 export const ATS_V1_OID = '1.2.840.113549.1.9.16.2.27';
 export const ATS_V2_OID = '1.2.840.113549.1.9.16.2.48';
@@ -42,7 +42,7 @@ function taggedOne(content: readonly Uint8Array[]): Uint8Array {
  * detached content, for a v2 time-stamp on a signature without eContent). Empty when the encoding cannot be read.
  */
 export function archiveTimestampV2Inputs(sig: CadesSignature, si: CadesSignerInfo, atsValue: DerElement, version: 1 | 2, content: Uint8Array | undefined): Uint8Array[] {
-  const rs = readRaw(sig.der);
+  const rs = signedDataParts(sig.der);
   const siSeq = rs.signerInfos[si.index];
   if (!siSeq) return [];
   const head: Uint8Array[] = [rs.encapContentInfo];

@@ -17,52 +17,87 @@ import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { equalBytes, toArrayBuffer, concatBytes } from '../util/bytes.js';
 import type { TimestampToken } from './token.js';
-import { asn1Of, type DerElement } from '../util/der.js';
+import { Asn1Element, CONTEXT, ElementBudget, NotWalkable, TAG, TlvElement, asn1Of, isUniversal, type DerElement } from '../util/der.js';
 
 export const ATS_V3_OID = '0.4.0.1733.2.4';
 export const ATS_HASH_INDEX_V3_OID = '0.4.0.19122.1.5';
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 
 /** The raw encodings the ATSv3 input is made of, read from the signature's own bytes (never re-encoded). */
-export interface RawSignedData {
-  /** SignedData.encapContentInfo as encoded. */
-  readonly encapContentInfo: Uint8Array;
+interface RawSignedData {
   readonly eContentType: Uint8Array;
-  /** The [0] certificates and [1] crls fields of SignedData as encoded (tag, length, value), when present. */
-  readonly certificatesField?: Uint8Array;
-  readonly crlsField?: Uint8Array;
   readonly certificates: readonly Uint8Array[];
   readonly crls: readonly Uint8Array[];
-  readonly signerInfos: readonly asn1js.Sequence[];
+  /** The SignerInfo's fields in order, without unsignedAttrs ([1]). */
+  readonly signerFields: readonly Uint8Array[];
+  /** attrType || attrValue of each unsigned attribute value except the time-stamp being checked, or why they cannot be read. */
+  readonly unsignedValues: readonly Uint8Array[] | string;
 }
 
-const raw = (b: asn1js.BaseBlock): Uint8Array => b.valueBeforeDecodeView;
+/**
+ * The parts of the signature's SignedData the input is made of, located by
+ * header walking (the signature was parsed and its size charged already; a
+ * full decode here re-read every embedded certificate, CRL, OCSP response and
+ * time-stamp, the largest cost of an LTA validation), or from asn1js's decode
+ * for encodings the walk does not follow (BER indefinite lengths).
+ */
+function readRaw(der: Uint8Array, siIndex: number, atsEncoding: Uint8Array): RawSignedData | undefined {
+  const walked = TlvElement.of(der, new ElementBudget(Number.MAX_SAFE_INTEGER, 'atsv3'));
+  if (walked) {
+    try {
+      return readRawElement(walked, siIndex, atsEncoding);
+    } catch (e) {
+      if (!(e instanceof NotWalkable)) throw e;
+    }
+  }
+  return readRawElement(new Asn1Element(asn1js.fromBER(toArrayBuffer(der)).result), siIndex, atsEncoding);
+}
 
-export function readRaw(der: Uint8Array): RawSignedData {
-  const ci = asn1js.fromBER(toArrayBuffer(der)).result as asn1js.Sequence;
-  const explicit = ci.valueBlock.value[1] as asn1js.Constructed;
-  const sd = explicit.valueBlock.value[0] as asn1js.Sequence;
-  const items = sd.valueBlock.value;
-  const eci = items[2] as asn1js.Sequence;
+function readRawElement(ci: DerElement, siIndex: number, atsEncoding: Uint8Array): RawSignedData | undefined {
+  const what = 'SignedData';
+  const explicit = ci.children(what)[1]!;
+  const sd = explicit.children(what)[0]!;
+  const items = sd.children(what);
+  const eci = items[2]!;
   let certificates: Uint8Array[] = [];
   let crls: Uint8Array[] = [];
-  let certificatesField: Uint8Array | undefined;
-  let crlsField: Uint8Array | undefined;
   for (const el of items.slice(3, -1)) {
-    if (el.idBlock.tagClass !== 3) continue;
-    const children = (el as asn1js.Constructed).valueBlock.value.map(raw);
-    if (el.idBlock.tagNumber === 0) [certificates, certificatesField] = [children, raw(el)];
-    if (el.idBlock.tagNumber === 1) [crls, crlsField] = [children, raw(el)];
+    if (el.tagClass !== CONTEXT) continue;
+    const children = el.children(what).map((c) => c.encoding);
+    if (el.tagNumber === 0) certificates = children;
+    if (el.tagNumber === 1) crls = children;
   }
-  const sis = items[items.length - 1] as asn1js.Set;
+  const siSeq = items[items.length - 1]!.children(what)[siIndex];
+  if (!siSeq) return undefined;
+  const fields = siSeq.children(what);
+  let unsignedValues: Uint8Array[] | string = [];
+  for (const el of fields) {
+    if (el.tagClass !== CONTEXT || el.tagNumber !== 1) continue;
+    if (!el.constructed) {
+      unsignedValues = 'unsignedAttrs is not a constructed SET OF Attribute';
+      break;
+    }
+    for (const attr of el.children(what)) {
+      // Attribute ::= SEQUENCE { attrType OID, attrValues SET }: hashed by its parts, so a malformed one
+      // cannot be matched against the index (hostile input reaches here: the CMS parser tolerates it).
+      const [type, values, extra] = isUniversal(attr, TAG.sequence) && attr.constructed ? attr.children(what) : [];
+      if (!isUniversal(type, TAG.oid) || type.constructed || !isUniversal(values, TAG.set) || !values.constructed || extra) {
+        unsignedValues = 'an unsigned attribute is not a SEQUENCE { OBJECT IDENTIFIER, SET }';
+        break;
+      }
+      for (const v of values.children(what)) {
+        if (equalBytes(v.encoding, atsEncoding)) continue; // the time-stamp being checked
+        unsignedValues.push(concatBytes([type.encoding, v.encoding]));
+      }
+    }
+    if (typeof unsignedValues === 'string') break;
+  }
   return {
-    encapContentInfo: raw(eci),
-    eContentType: raw(eci.valueBlock.value[0]!),
-    ...(certificatesField ? { certificatesField } : {}),
-    ...(crlsField ? { crlsField } : {}),
+    eContentType: eci.children(what)[0]!.encoding,
     certificates,
     crls,
-    signerInfos: sis.valueBlock.value as asn1js.Sequence[],
+    signerFields: fields.filter((el) => !(el.tagClass === CONTEXT && el.tagNumber === 1)).map((el) => el.encoding),
+    unsignedValues,
   };
 }
 
@@ -74,6 +109,8 @@ export interface AtsHashIndexV3 {
   /** The ATSHashIndexV3 value as encoded in the token. */
   readonly der: Uint8Array;
 }
+
+const raw = (b: asn1js.BaseBlock): Uint8Array => b.valueBeforeDecodeView;
 
 function readIndex(value: asn1js.BaseBlock): AtsHashIndexV3 {
   if (!(value instanceof asn1js.Sequence)) throw new Error('ATSHashIndexV3 is not a SEQUENCE');
@@ -122,7 +159,9 @@ export async function archiveTimestampV3Input(
   for (const oid of [imprintAlg, index.hashAlgorithmOid]) {
     if (!registry.supportsDigest(oid)) return { ok: false, reason: `digest ${oid} is not supported` };
   }
-  const rs = readRaw(sig.der);
+  const rs = readRaw(sig.der, si.index, atsValue.encoding);
+  if (!rs) return { ok: false, reason: 'SignerInfo not found in the encoding' };
+  if (typeof rs.unsignedValues === 'string') return { ok: false, reason: rs.unsignedValues };
   const h = (b: Uint8Array) => registry.digest(index.hashAlgorithmOid, b);
 
   // Every archived item must still be there (items added after the time-stamp are not indexed).
@@ -131,34 +170,14 @@ export async function archiveTimestampV3Input(
     for (const x of indexed) if (!hashes.some((y) => equalBytes(x, y))) return `an archived ${what} referenced by ats-hash-index-v3 is missing`;
     return undefined;
   };
-  const siSeq = rs.signerInfos[si.index];
-  if (!siSeq) return { ok: false, reason: 'SignerInfo not found in the encoding' };
-  const unsignedValues: Uint8Array[] = [];
-  for (const el of siSeq.valueBlock.value) {
-    if (el.idBlock.tagClass !== 3 || el.idBlock.tagNumber !== 1) continue;
-    if (!(el instanceof asn1js.Constructed)) return { ok: false, reason: 'unsignedAttrs is not a constructed SET OF Attribute' };
-    for (const attr of el.valueBlock.value) {
-      // Attribute ::= SEQUENCE { attrType OID, attrValues SET }: hashed by its parts, so a malformed one
-      // cannot be matched against the index (hostile input reaches here: the CMS parser tolerates it).
-      const [type, values, extra] = attr instanceof asn1js.Sequence ? attr.valueBlock.value : [];
-      if (!(type instanceof asn1js.ObjectIdentifier) || !(values instanceof asn1js.Set) || extra) {
-        return { ok: false, reason: 'an unsigned attribute is not a SEQUENCE { OBJECT IDENTIFIER, SET }' };
-      }
-      for (const v of values.valueBlock.value) {
-        if (equalBytes(raw(v), atsValue.encoding)) continue; // the time-stamp being checked
-        unsignedValues.push(concatBytes([raw(type), raw(v)]));
-      }
-    }
-  }
+  const unsignedValues = rs.unsignedValues;
   const problem =
     (await missing(index.certificates, rs.certificates, 'certificate')) ??
     (await missing(index.crls, rs.crls, 'revocation value')) ??
     (await missing(index.unsignedAttrValues, unsignedValues, 'unsigned attribute value'));
   if (problem) return { ok: false, reason: problem };
 
-  // SignerInfo fields in order, without unsignedAttrs ([1]).
-  const fields = siSeq.valueBlock.value.filter((el) => !(el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 1)).map(raw);
-  const data = concatBytes([rs.eContentType, await registry.digest(imprintAlg, content), ...fields, index.der]);
+  const data = concatBytes([rs.eContentType, await registry.digest(imprintAlg, content), ...rs.signerFields, index.der]);
   return { ok: true, data, index };
 }
 

@@ -9,7 +9,7 @@
 import * as asn1js from 'asn1js';
 import type { CadesSignature, CadesSignerInfo } from '../cades/model.js';
 import { concatBytes, equalBytes } from '../util/bytes.js';
-import { readRaw } from './atsv3.js';
+import { signedDataParts } from './signed-data-parts.js';
 
 export const ESC_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.25';
 export const CERT_CRL_TIMESTAMP_OID = '1.2.840.113549.1.9.16.2.26';
@@ -21,7 +21,7 @@ const raw = (b: asn1js.BaseBlock): Uint8Array => b.valueBeforeDecodeView;
 
 /** The candidate inputs of a CAdES-X time-stamp of `kind` on `si`; empty when the encoding cannot be read. */
 export function cadesXTimestampInputs(sig: CadesSignature, si: CadesSignerInfo, kind: 'esc' | 'certCrl'): Uint8Array[] {
-  const siSeq = readRaw(sig.der).signerInfos[si.index];
+  const siSeq = signedDataParts(sig.der).signerInfos[si.index];
   if (!siSeq) return [];
   const unsigned = siSeq.valueBlock.value.find((el) => el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 1);
   if (!(unsigned instanceof asn1js.Constructed)) return [];

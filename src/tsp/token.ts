@@ -8,7 +8,9 @@ import { parseCades } from '../cades/parse.js';
 import type { CadesSignature } from '../cades/model.js';
 import { InputFormatError } from '../errors.js';
 import { OID } from '../pki/oids.js';
-import { toArrayBuffer, toHex } from '../util/bytes.js';
+import { copyBytes, toArrayBuffer, toHex } from '../util/bytes.js';
+import { BytesCache } from '../util/bytes-cache.js';
+import { tlvAt } from '../util/asn1-tree.js';
 
 /** The TSTInfo of a time-stamp token (RFC 3161 section 2.4.2): policy, message imprint, serial number, genTime and accuracy. */
 export interface TstInfo {
@@ -41,7 +43,17 @@ export function parseTimestampToken(input: Uint8Array): TimestampToken {
   return { der, cms, tstInfo: parseTstInfo(cms.eContent) };
 }
 
+/** TSTInfos by exact DER: a token validated again (a batch, a service, every LTA layer over it) is decoded once. */
+const tstInfos = new BytesCache<TstInfo>(512, 4096);
+
 export function parseTstInfo(der: Uint8Array): TstInfo {
+  let info = tstInfos.get(der);
+  if (!info) tstInfos.set(der, (info = decodeTstInfo(der)));
+  // genTime reaches reports, and a Date can be changed: each caller gets its own.
+  return { ...info, genTime: new Date(info.genTime.getTime()) };
+}
+
+function decodeTstInfo(der: Uint8Array): TstInfo {
   const asn = asn1js.fromBER(toArrayBuffer(der));
   if (asn.offset === -1 || asn.offset !== der.length) throw new InputFormatError('TSTInfo is not DER');
   let t: pkijs.TSTInfo;
@@ -57,7 +69,8 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
     version: t.version,
     policy: t.policy,
     hashAlgorithmOid: t.messageImprint.hashAlgorithm.algorithmId,
-    hashedMessage: t.messageImprint.hashedMessage.valueBlock.valueHexView,
+    // A private copy: the object is shared by every validation of these bytes.
+    hashedMessage: copyBytes(t.messageImprint.hashedMessage.valueBlock.valueHexView),
     serialNumberHex: toHex(t.serialNumber.valueBlock.valueHexView),
     genTime: t.genTime,
     accuracyMs,
@@ -68,6 +81,11 @@ export function parseTstInfo(der: Uint8Array): TstInfo {
 
 /** A TimeStampResp is SEQUENCE { PKIStatusInfo SEQUENCE, token ContentInfo OPTIONAL }; a ContentInfo starts with an OID. */
 function unwrapTimeStampResp(input: Uint8Array): Uint8Array {
+  // The common case, a token (ContentInfo), is told by its first element's identifier alone: decoding the whole
+  // token here only to look at that cost as much as parsing it (parseCades reads and checks it next).
+  const outer = tlvAt(input, 0, input.length);
+  const head = outer && outer.tag === 0x30 ? tlvAt(input, outer.contentStart, outer.end) : undefined;
+  if (head && head.tag === 0x06) return input;
   const asn = asn1js.fromBER(toArrayBuffer(input));
   if (asn.offset === -1) throw new InputFormatError('time-stamp token is not BER/DER');
   const seq = asn.result;

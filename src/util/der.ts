@@ -228,13 +228,14 @@ export class DecodeMemo<V> {
     this.cache = new BytesCache(capacity, maxKeyBytes);
   }
 
-  get(el: DerElement, what: string): V {
+  /** `privateNode`: `el` as asn1js already decoded it from a private copy of its bytes (asn1Of's), saving a second decode. */
+  get(el: DerElement, what: string, privateNode?: Asn1Node): V {
     const bytes = el.encoding;
-    if (!this.cache.holds(bytes)) return this.decode(el instanceof Asn1Element ? el.node : decodeWhole(copyBytes(bytes), what), what);
+    if (!this.cache.holds(bytes)) return this.decode(el instanceof Asn1Element ? el.node : (privateNode ?? decodeWhole(copyBytes(bytes), what)), what);
     const hit = this.cache.get(bytes);
     if (hit) return hit.value;
     // Decoded from a private copy even when asn1js already decoded it: what is remembered must not pin the caller's buffer.
-    const value = this.decode(decodeWhole(copyBytes(bytes), what), what);
+    const value = this.decode(privateNode ?? decodeWhole(copyBytes(bytes), what), what);
     this.cache.set(bytes, { value });
     return value;
   }
@@ -282,6 +283,11 @@ const nodeMemo = new DecodeMemo((node) => node, 1024);
  */
 export function asn1Of(el: DerElement, what: string): Asn1Node {
   return el instanceof Asn1Element ? el.node : nodeMemo.get(el, what);
+}
+
+/** asn1Of's node when it is a private decode (not a view of the caller's buffer), for DecodeMemo.get's `privateNode`. */
+export function privateAsn1Of(el: DerElement, what: string): Asn1Node | undefined {
+  return el instanceof Asn1Element ? undefined : nodeMemo.get(el, what);
 }
 
 /**

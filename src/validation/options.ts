@@ -180,7 +180,8 @@ function byteAnchorPoolOf(inputs: readonly Uint8Array[]): CertificatePool<TrustA
   if (hit && hit.inputs.length === inputs.length && hit.inputs.every((b, i) => b === inputs[i] && sameBytes(hit.copies[i]!, b))) return hit.pool;
   const pool = new CertificatePool<TrustAnchor>();
   for (const a of inputs) for (const c of loadCertificates(a)) pool.add({ certificate: c });
-  byteAnchorPools.set(inputs, { inputs: [...inputs], copies: inputs.map((b) => b.slice()), pool });
+  // copyBytes, not slice(): a Node Buffer's slice() is a view of the caller's memory, which would change with it.
+  byteAnchorPools.set(inputs, { inputs: [...inputs], copies: inputs.map(copyBytes), pool });
   return pool;
 }
 
@@ -215,7 +216,7 @@ export function loadOcspResponse(input: OcspInput): ParsedOcspResponse {
     }
   }
   try {
-    return ParsedOcspResponse.fromDer(der);
+    return ParsedOcspResponse.cached(der);
   } catch (e) {
     throw new InvalidOptionError(`unreadable OCSP response: ${(e as Error).message}`, { cause: e });
   }

@@ -1,0 +1,96 @@
+/**
+ * `tsx bench/profile-workloads.ts WHAT [N] [OUT.cpuprofile]` (WHAT: distinct |
+ * crl1000 | crl100000 | lt | lta | dss916 | anchors): the realistic rows of
+ * bench/workloads.ts in a loop without the peers. With OUT, the timed loop
+ * alone (not the input generation) is CPU-profiled through node:inspector
+ * into OUT; summarise with bench/top.mjs.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCades } from '../src/cades/parse.js';
+import { certificateCache, crlCache } from '../src/pki/cache.js';
+import { ParsedCrl } from '../src/pki/crl.js';
+import { verify, type VerifyOptions } from '../src/index.js';
+import { distinctSigners, largeCrl, pemToDer } from './realistic-inputs.js';
+import { syntheticCaCertificates } from './synthetic.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const fixture = (rel: string) => new Uint8Array(readFileSync(join(ROOT, 'fixtures', rel)));
+const TIME = new Date('2026-06-01T00:00:00Z');
+const what = process.argv[2] ?? 'distinct';
+const n = Number(process.argv[3] ?? 500);
+const ok = (r: Awaited<ReturnType<typeof verify>>) => r.signatures[0]?.indication === 'TOTAL-PASSED';
+
+const out = process.argv[4];
+
+async function loop(label: string, count: number, op: (i: number) => Promise<boolean>) {
+  // Warm-up on the last inputs, so the timed loop still sees each distinct input for the first time.
+  for (let i = Math.max(0, count - 20); i < count; i++) if (!(await op(i))) throw new Error(`${label}: does not verify`);
+  const session = out ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const t = performance.now();
+  const timed = Math.max(1, count - 20);
+  for (let i = 0; i < timed; i++) if (!(await op(i))) throw new Error(`${label}: does not verify`);
+  const ms = (performance.now() - t) / timed;
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(out!, JSON.stringify(profile));
+  }
+  console.log(`${label}: ${ms.toFixed(3)} ms per verify()`);
+}
+
+if (what === 'distinct' || what.startsWith('crl') || what === 'anchors') {
+  const d = await distinctSigners(n);
+  const small = [ParsedCrl.fromDer(d.caCrl), ParsedCrl.fromDer(d.rootCrl)];
+  const base: VerifyOptions = { trustAnchors: [d.rootPem], validationTime: TIME };
+  if (what === 'distinct') {
+    certificateCache.clear();
+    await loop(what, n, async (i) => ok(await verify(d.signatures[i]!, { ...base, crls: small })));
+  } else if (what === 'anchors') {
+    const extra = (await syntheticCaCertificates(5000)).slice(0, 4999);
+    const many: VerifyOptions = { ...base, trustAnchors: [pemToDer(d.rootPem), ...extra], crls: small };
+    await loop(what, n, async (i) => ok(await verify(d.signatures[i % 20]!, many)));
+  } else {
+    const crl = largeCrl(what === 'crl1000' ? 1000 : 100_000);
+    crlCache.clear();
+    await loop(what, n, async (i) => ok(await verify(d.signatures[i]!, { ...base, crls: [crl, d.rootCrl] })));
+  }
+} else if (what === 'lt' || what === 'lta') {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'fixtures/ltv/manifest.json'), 'utf8')) as { trustAnchors: string[]; timestampAnchors: string[]; validationTime: string; samples: { id: string; file: string; crls: string[] }[] };
+  const s = manifest.samples.find((x) => x.id === (what === 'lt' ? 'cades-lt' : 'cades-lta'))!;
+  const der = fixture(s.file);
+  const opts: VerifyOptions = {
+    trustAnchors: manifest.trustAnchors.map((a) => fixture(a)),
+    timestampAnchors: manifest.timestampAnchors.map((a) => fixture(a)),
+    crls: [...s.crls, 'crl/current/kz-root.crl'].map((c) => fixture(c)),
+    validationTime: new Date(manifest.validationTime),
+  };
+  await loop(what, n, async () => ok(await verify(der, opts)));
+} else if (what === 'dss916') {
+  const corpus = resolve(ROOT, process.env.OTS_CORPUS ?? '../shared/corpus');
+  const file = join(corpus, 'dss/cades/dss916-qes-detached.p7s');
+  if (!existsSync(file)) throw new Error(`${file} is absent (set OTS_CORPUS)`);
+  const bytes = new Uint8Array(readFileSync(file));
+  const sig = parseCades(bytes);
+  const roots = sig.certificates.filter((c) => c.subject.key === c.issuer.key).map((c) => c.der);
+  const opts: VerifyOptions = {
+    trustAnchors: roots,
+    timestampAnchors: roots,
+    detachedContent: new Uint8Array(readFileSync(join(corpus, 'dss/detached-content/dss-916-test.txt'))),
+    validationTime: new Date(sig.signers[0]!.claimedSigningTime!.getTime() + 3600_000),
+    policy: 'lenient',
+  };
+  await loop(what, n, async () => {
+    certificateCache.clear();
+    crlCache.clear();
+    const r = await verify(bytes, opts);
+    if (!ok(r)) console.log(JSON.stringify(r.signatures[0]?.indication), r.signatures[0]?.subIndication);
+    return ok(r);
+  });
+} else throw new Error(`unknown workload ${what}`);
