@@ -25,7 +25,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
-function browserCase(id: string, file: string, root: string, keyFile: string): BrowserCase {
+function browserCase(id: string, file: string, root: string, keyFile: string, crlFiles: readonly string[]): BrowserCase {
   const der = new Uint8Array(readFileSync(FIXTURES + file));
   const si = parseCades(der).signers[0]!;
   const sig = parseCades(der);
@@ -37,6 +37,7 @@ function browserCase(id: string, file: string, root: string, keyFile: string): B
     id,
     signatures: [der, ...distinctSignatures(der, keyFile, 200)].map(b64),
     rootPem: readFileSync(FIXTURES + root, 'utf8'),
+    crls: crlFiles.map((f) => b64(new Uint8Array(readFileSync(FIXTURES + f)))),
     validationTime: VALIDATION_TIME.toISOString(),
     floor: { content: b64(sig.eContent!), signedAttrs: b64(si.signedAttributesDer!), signature: b64(signature), spki: b64(signer.publicKey.spki), ecdsa },
   };
@@ -73,8 +74,8 @@ async function main(): Promise<void> {
     await page.goto(url);
     await page.waitForFunction(() => typeof (globalThis as { runBench?: unknown }).runBench === 'function');
     const cases = [
-      browserCase('rsa2048', 'cades/az-attached.p7s', 'pki/az-root.pem', 'keys/az-signer.key.pem'),
-      browserCase('p256', 'cades/kg-attached.p7s', 'pki/kg-root.pem', 'keys/kg-signer.key.pem'),
+      browserCase('rsa2048', 'cades/az-attached.p7s', 'pki/az-root.pem', 'keys/az-signer.key.pem', ['crl/current/az-ca.crl', 'crl/current/az-root.crl']),
+      browserCase('p256', 'cades/kg-attached.p7s', 'pki/kg-root.pem', 'keys/kg-signer.key.pem', ['crl/current/kg-ca.crl', 'crl/current/kg-root.crl']),
     ];
     const timings = await page.evaluate((c) => (globalThis as unknown as { runBench: (c: BrowserCase[]) => Promise<BrowserTimings[]> }).runBench(c), cases);
     const version = browser.version();

@@ -6,6 +6,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { parseCades } from '../src/cades/parse.js';
 import { verify, type VerifyOptions } from '../src/index.js';
+import { ParsedCrl } from '../src/pki/crl.js';
 import { AlgorithmRegistry } from '../src/crypto/registry.js';
 import { NodeCryptoProvider } from '../src/node.js';
 import { WebCryptoProvider } from '../src/crypto/webcrypto-provider.js';
@@ -21,6 +22,11 @@ export interface BenchCase {
   readonly label: string;
   readonly der: Uint8Array;
   readonly rootPem: Uint8Array;
+  /**
+   * The current CRLs of the signer's CA and root, parsed once: the default policy needs revocation
+   * data for every certificate of the chain, and without it every verify() is INDETERMINATE/TRY_LATER.
+   */
+  readonly crls: readonly ParsedCrl[];
   /** sha256(content) and compare + node:crypto verify of the signature value over the signed attributes. */
   readonly floor: () => boolean;
   /** The same digest and verification through WebCrypto (crypto.subtle), both started at once: the asynchronous API's own cost. */
@@ -41,9 +47,20 @@ export interface BenchCase {
 const nodeRegistry = new AlgorithmRegistry([new NodeCryptoProvider()]);
 const webRegistry = new AlgorithmRegistry([new WebCryptoProvider()]);
 
-export async function loadCase(id: string, label: string, file: string, root: string, keyFile: string): Promise<BenchCase> {
+/**
+ * Throws unless every signature of `r` is TOTAL-PASSED: a bench row that times a verify() ending
+ * INDETERMINATE or FAILED by accident (a missing CRL, an expired fixture) times the wrong path.
+ */
+export function expectPassed(r: Awaited<ReturnType<typeof verify>>, what: string): true {
+  const bad = r.signatures.filter((s) => s.indication !== 'TOTAL-PASSED');
+  if (!r.signatures.length || bad.length) throw new Error(`${what}: expected TOTAL-PASSED, got ${r.signatures.map((s) => `${s.indication}${s.subIndication ? `/${s.subIndication}` : ''}`).join(', ') || 'no signature'}`);
+  return true;
+}
+
+export async function loadCase(id: string, label: string, file: string, root: string, keyFile: string, crlFiles: readonly string[]): Promise<BenchCase> {
   const der = read(file);
   const rootPem = read(root);
+  const crls = crlFiles.map((f) => ParsedCrl.fromDer(read(f)));
   // Setup (untimed): pull out what the floor needs, using a real parse once.
   const sig = parseCades(der);
   const si = sig.signers[0]!;
@@ -80,21 +97,20 @@ export async function loadCase(id: string, label: string, file: string, root: st
     const asn = asn1js.fromBER(der.slice().buffer);
     const ci = new pkijs.ContentInfo({ schema: asn.result });
     const sd = new pkijs.SignedData({ schema: ci.content });
-    return (await sd.verify({ signer: 0, trustedCerts: [rootPkijs], checkChain, checkDate: VALIDATION_TIME })) === true;
+    if ((await sd.verify({ signer: 0, trustedCerts: [rootPkijs], checkChain, checkDate: VALIDATION_TIME })) !== true) throw new Error(`${id}: pkijs does not verify the fixture`);
+    return true;
   };
 
-  const options: VerifyOptions = { trustAnchors: [rootPem], validationTime: VALIDATION_TIME, registry: webRegistry };
-  const otsVerify = async () => {
-    const r = await verify(der, options);
-    return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';
-  };
+  // Every timed call checks its verdict (a string compare per call): a wrong one stops the bench.
+  const options: VerifyOptions = { trustAnchors: [rootPem], crls, validationTime: VALIDATION_TIME, registry: webRegistry };
+  const otsVerify = async () => expectPassed(await verify(der, options), `${id} (WebCrypto)`);
   const nodeOptions: VerifyOptions = { ...options, registry: nodeRegistry };
-  const otsVerifyOther = async (other: Uint8Array, node: boolean) => {
-    const r = await verify(other, node ? nodeOptions : options);
-    return r.signatures.length === 1 && r.signatures[0]!.indication === 'TOTAL-PASSED';
-  };
+  const otsVerifyOther = async (other: Uint8Array, node: boolean) => expectPassed(await verify(other, node ? nodeOptions : options), `${id} (${node ? 'node:crypto' : 'WebCrypto'})`);
   const otsVerifyNode = () => otsVerifyOther(der, true);
-  return { id, label, der, rootPem, floor, webFloor, pkijsVerify, otsVerify, otsVerifyNode, otsVerifyOther, keyFile };
+  await otsVerify();
+  await otsVerifyNode();
+  await pkijsVerify(false);
+  return { id, label, der, rootPem, crls, floor, webFloor, pkijsVerify, otsVerify, otsVerifyNode, otsVerifyOther, keyFile };
 }
 
 export function pemToDer(pem: Uint8Array): Uint8Array {

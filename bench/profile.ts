@@ -15,7 +15,7 @@ if (what === 'list') {
   await loadTrustLists([{ data: json }], { time: VALIDATION_TIME });
   console.log(`list load ${(performance.now() - t).toFixed(0)} ms`);
 } else {
-  const c0 = await (what.startsWith('p256') ? loadCase('p256', '', 'cades/kg-attached.p7s', 'pki/kg-root.pem', 'keys/kg-signer.key.pem') : loadCase('rsa', '', 'cades/az-attached.p7s', 'pki/az-root.pem', 'keys/az-signer.key.pem'));
+  const c0 = await (what.startsWith('p256') ? loadCase('p256', '', 'cades/kg-attached.p7s', 'pki/kg-root.pem', 'keys/kg-signer.key.pem', ['crl/current/kg-ca.crl', 'crl/current/kg-root.crl']) : loadCase('rsa', '', 'cades/az-attached.p7s', 'pki/az-root.pem', 'keys/az-signer.key.pem', ['crl/current/az-ca.crl', 'crl/current/az-root.crl']));
   // `rsa-node` / `p256-node`: the same with the NodeCryptoProvider registry.
   const op = what.endsWith('-node') ? c0.otsVerifyNode : c0.otsVerify;
   const t = performance.now();

@@ -57,7 +57,8 @@ async function seededKey(seed: string): Promise<{ pkcs8: Uint8Array; publicKey: 
   return { pkcs8, publicKey: publicKey as CryptoKey, privateKey: privateKey as CryptoKey };
 }
 
-export async function distinctSigners(count: number): Promise<DistinctSigners> {
+/** The KG issuing CA as a signer of bench certificates (its fixture key). */
+async function kgIssuer() {
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
   const caPkcs8 = pemToDer(read('keys/kg-ca.key.pem'));
   const caKey = await webcrypto.subtle.importKey('pkcs8', caPkcs8, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
@@ -66,33 +67,111 @@ export async function distinctSigners(count: number): Promise<DistinctSigners> {
   if (Buffer.compare(Buffer.from(new x509.Name(CA_SUBJECT).toArrayBuffer()), Buffer.from(caCert.subjectName.toArrayBuffer())) !== 0) throw new Error("KG CA subject differs from the generator's");
   const caIssued = { der: pemToDer(read('pki/kg-ca.pem')), pkijs: pkijs.Certificate.fromBER(pemToDer(read('pki/kg-ca.pem'))) } as unknown as IssuedCert;
   const aki = await x509.AuthorityKeyIdentifierExtension.create(await caCert.publicKey.export());
+  return { caKey, caIssued, aki };
+}
+
+/** A P-256 signer certificate by the KG CA, its key seeded by `seed` (the same certificate on every run). */
+async function issueSigner(caKey: CryptoKey, aki: x509.Extension, serial: string, cn: string, serialNumberAttr: string, seed: string) {
+  const key = await seededKey(seed);
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial,
+    subject: `C=KG, ${ORG}, CN=${cn}, 2.5.4.5=${serialNumberAttr}`,
+    issuer: CA_SUBJECT,
+    notBefore: new Date('2025-01-01T00:00:00Z'),
+    notAfter: new Date('2030-01-01T00:00:00Z'),
+    publicKey: key.publicKey,
+    signingKey: caKey,
+    signingAlgorithm: ECDSA_SHA256,
+    extensions: [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+      await x509.SubjectKeyIdentifierExtension.create(key.publicKey),
+      aki,
+    ],
+  });
+  return { der: new Uint8Array(cert.rawData), key };
+}
+
+export async function distinctSigners(count: number): Promise<DistinctSigners> {
   const signatures: Uint8Array[] = [];
   const certificates: Uint8Array[] = [];
+  const { caKey, caIssued, aki } = await kgIssuer();
   for (let i = 0; i < count; i++) {
     const n = String(i).padStart(8, '0');
-    const key = await seededKey(`ots-esig bench signer ${n}`);
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: `7${n}`,
-      subject: `C=KG, ${ORG}, CN=Bench Citizen ${n} TEST, 2.5.4.5=PNOKG-${n}`,
-      issuer: CA_SUBJECT,
-      notBefore: new Date('2025-01-01T00:00:00Z'),
-      notAfter: new Date('2030-01-01T00:00:00Z'),
-      publicKey: key.publicKey,
-      signingKey: caKey,
-      signingAlgorithm: ECDSA_SHA256,
-      extensions: [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
-        await x509.SubjectKeyIdentifierExtension.create(key.publicKey),
-        aki,
-      ],
-    });
-    const der = new Uint8Array(cert.rawData);
+    const { der, key } = await issueSigner(caKey, aki, `7${n}`, `Bench Citizen ${n} TEST`, `PNOKG-${n}`, `ots-esig bench signer ${n}`);
     const issued = { der, pkijs: pkijs.Certificate.fromBER(der), key: new TestKey(`bench-${n}`, P256, key.pkcs8, key.publicKey) } as unknown as IssuedCert;
     const doc = new TextEncoder().encode(`bench document ${n}\n`);
     signatures.push(await buildSignedData({ content: doc, signers: [{ signer: issued }], certs: [issued, caIssued] }));
     certificates.push(der);
   }
   return { signatures, certificates, rootPem: read('pki/kg-root.pem'), caCrl: read('crl/current/kg-ca.crl'), rootCrl: read('crl/current/kg-root.crl') };
+}
+
+export interface DistinctXadesSigners {
+  /** Enveloped XAdES-B documents, one per signer (UTF-8 XML). */
+  readonly documents: Uint8Array[];
+  readonly rootPem: Uint8Array;
+  readonly caCrl: Uint8Array;
+  readonly rootCrl: Uint8Array;
+}
+
+const DS = 'http://www.w3.org/2000/09/xmldsig#';
+const XADES_NS = 'http://uri.etsi.org/01903/v1.3.2#';
+const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
+const XML_SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
+
+/**
+ * N enveloped XAdES-BASELINE-B signatures (exclusive C14N, SHA-256, ECDSA P-256, SigningCertificateV2,
+ * DataObjectFormat), each by its own KG citizen certificate (serials 8..., keys seeded like
+ * distinctSigners') over its own small invoice document. Digests and SignedInfo go through the
+ * library's reference processing and C14N (as fixtures/gen-xades.ts and the list signer do);
+ * xadesjs, the peer, verifies them independently in the bench.
+ */
+export async function distinctXadesSigners(count: number): Promise<DistinctXadesSigners> {
+  const { parseXml } = await import('../src/xml/parse.js');
+  const { canonicalSignedInfo, referenceDigestInputs } = await import('../src/xades/xmldsig.js');
+  const { XMLSerializer } = await import('@xmldom/xmldom');
+  const { caKey, aki } = await kgIssuer();
+  const caDer = pemToDer(read('pki/kg-ca.pem'));
+  const caCert = new x509.X509Certificate(caDer);
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+  const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('base64');
+  const documents: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = String(i).padStart(8, '0');
+    const { der, key } = await issueSigner(caKey, aki, `8${n}`, `Bench XAdES Signer ${n} TEST`, `PNOKG-X${n}`, `ots-esig bench xades signer ${n}`);
+    const cert = new x509.X509Certificate(der);
+    // RFC 5035 IssuerSerial { GeneralNames [directoryName issuer], serial } for SigningCertificateV2.
+    const issuerSerial = seq(seq(tlv(0xa4, [new Uint8Array(caCert.subjectName.toArrayBuffer())])), tlv(0x02, [hex(cert.serialNumber)]));
+    const id = `sig-${n}`;
+    const lines = Array.from({ length: 8 }, (_, k) => `<Line no="${k + 1}"><Item>Service ${k} for account ${n}</Item><Amount currency="KGS">${(i * 7 + k * 13) % 1000}.00</Amount></Line>`).join('');
+    const xml =
+      `<?xml version="1.0" encoding="UTF-8"?><Invoice xmlns="urn:ots-esig:bench" Id="inv-${n}"><Number>${n}</Number><Issued>2026-05-15</Issued>` +
+      `<Party role="seller"><Name>Bench Seller LLC</Name><TaxId>KG-${n}</TaxId></Party><Lines>${lines}</Lines></Invoice>`;
+    const tmpl =
+      `<ds:Signature xmlns:ds="${DS}" Id="${id}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${EXC_C14N}"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"/>` +
+      `<ds:Reference Id="${id}-ref" URI=""><ds:Transforms><ds:Transform Algorithm="${ENVELOPED}"/><ds:Transform Algorithm="${EXC_C14N}"/></ds:Transforms><ds:DigestMethod Algorithm="${XML_SHA256}"/><ds:DigestValue/></ds:Reference>` +
+      `<ds:Reference Type="http://uri.etsi.org/01903#SignedProperties" URI="#${id}-sp"><ds:Transforms><ds:Transform Algorithm="${EXC_C14N}"/></ds:Transforms><ds:DigestMethod Algorithm="${XML_SHA256}"/><ds:DigestValue/></ds:Reference>` +
+      `</ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${b64(der)}</ds:X509Certificate><ds:X509Certificate>${b64(caDer)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
+      `<ds:Object><xades:QualifyingProperties xmlns:xades="${XADES_NS}" Target="#${id}"><xades:SignedProperties Id="${id}-sp"><xades:SignedSignatureProperties><xades:SigningTime>2026-05-15T10:00:00Z</xades:SigningTime>` +
+      `<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${XML_SHA256}"/><ds:DigestValue>${sha256(der)}</ds:DigestValue></xades:CertDigest><xades:IssuerSerialV2>${b64(issuerSerial)}</xades:IssuerSerialV2></xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties>` +
+      `<xades:SignedDataObjectProperties><xades:DataObjectFormat ObjectReference="#${id}-ref"><xades:MimeType>text/xml</xades:MimeType></xades:DataObjectFormat></xades:SignedDataObjectProperties>` +
+      `</xades:SignedProperties></xades:QualifyingProperties></ds:Object></ds:Signature>`;
+    const doc = parseXml(xml);
+    const sig = doc.importNode(parseXml(tmpl).documentElement, true) as Element;
+    doc.documentElement.appendChild(sig);
+    const digestValues = Array.from(sig.getElementsByTagNameNS(DS, 'DigestValue')).filter((e) => (e.parentNode as Element).localName === 'Reference');
+    for (let r = 0; r < digestValues.length; r++) {
+      const input = (await referenceDigestInputs(doc, sig))[r];
+      if (!input) throw new Error(`bench XAdES reference ${r} does not resolve`);
+      digestValues[r]!.textContent = sha256(input);
+    }
+    const privateKey = createPrivateKey({ key: Buffer.from(key.pkcs8), format: 'der', type: 'pkcs8' });
+    const value = sign('sha256', canonicalSignedInfo(sig), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    sig.getElementsByTagNameNS(DS, 'SignatureValue')[0]!.textContent = value.toString('base64');
+    documents.push(new TextEncoder().encode(new XMLSerializer().serializeToString(doc as never)));
+  }
+  return { documents, rootPem: read('pki/kg-root.pem'), caCrl: read('crl/current/kg-ca.crl'), rootCrl: read('crl/current/kg-root.crl') };
 }
 
 // --- a minimal DER writer (definite lengths), enough for a CRL of any size ---

@@ -87,6 +87,18 @@ async function run(title: string, seconds: number, pick: () => string) {
   };
 }
 
+// Every distinct body must verify TOTAL-PASSED before anything is timed (a 200 with an INDETERMINATE
+// report would time the wrong path); the responses are searched for their indications.
+for (const body of [bodies[0]!, bodies[bodies.length - 1]!]) {
+  const res = await fetch(`${url}/v1/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await res.text();
+  const indications = [...text.matchAll(/"indication":\s*"([^"]+)"/g)].map((x) => x[1]);
+  if (res.status !== 200 || !indications.length || indications.some((i) => i !== 'TOTAL-PASSED')) {
+    server.kill();
+    throw new Error(`bench:service: a bench signature gives HTTP ${res.status}, indications ${indications.join(', ') || '(none)'}`);
+  }
+}
+
 // Warm-up: worker threads up, lists loaded in every worker.
 let k = 0;
 await run('warm-up', 2, () => bodies[k++ % bodies.length]!);

@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, verify, type ValidationPolicy, type VerifyOptions } from '../src/index.js';
 import { fixture, fixtureCrls } from './helpers/fixtures.js';
+import { loadTrustLists } from '../src/trust/load.js';
 import { cades, fixtureCert, jsonList, mint, withSignatureTimestamp } from './helpers/attack-trust-pki.js';
 import type { IssuedCert } from '../fixtures/lib/pki.js';
 
@@ -61,5 +62,21 @@ describe('policy.trustServices: which listed services anchor signer and TSA path
     const noTsa: ValidationPolicy = { ...DEFAULT_POLICY, name: 'no-qtst', trustServices: { ...DEFAULT_POLICY.trustServices, timestampServiceTypes: [`${SVC}TSA`] } };
     const notUsed = await run(sig, list, { policy: noTsa });
     expect(notUsed.timestamps?.[0]?.usedAsPoe).toBe(false);
+  });
+
+  it('one TrustSet loaded once, policies alternating: the time-stamp anchors kept per set of types (issue #19) follow each call\'s policy', async () => {
+    const list = jsonList('KZ', [
+      { name: 'KZ qualified CA', type: 'CA/QC', status: 'granted', certificates: [kzCa] },
+      { name: 'KZ TSA root', type: 'TSA/QTST', status: 'granted', certificates: [kzRoot] },
+    ]);
+    const set = await loadTrustLists([{ data: list, name: 'policy-attack.json' }], { time: AT });
+    const tsa = await fixtureCert('pki/kz-tsa.pem', 'kz-tsa');
+    const sig = await withSignatureTimestamp(fixture('cades/kz-attached.p7s'), tsa, new Date('2026-05-20T00:00:00Z'));
+    const noTsa: ValidationPolicy = { ...DEFAULT_POLICY, name: 'no-qtst', trustServices: { ...DEFAULT_POLICY.trustServices, timestampServiceTypes: [`${SVC}TSA`] } };
+    const onlyQtst: ValidationPolicy = { ...DEFAULT_POLICY, name: 'only-qtst', trustServices: { ...DEFAULT_POLICY.trustServices, timestampServiceTypes: [`${SVC}TSA/QTST`] } };
+    for (const [policy, used] of [[noTsa, false], [onlyQtst, true], [noTsa, false], [undefined, true], [noTsa, false]] as const) {
+      const s = await run(sig, list, { trustLists: set, ...(policy ? { policy } : {}) });
+      expect(s.timestamps?.[0]?.usedAsPoe, policy?.name ?? 'default').toBe(used);
+    }
   });
 });

@@ -72,6 +72,42 @@ describe('DerElement: header-walked and asn1js-decoded views', () => {
     expect(timeOf(TlvElement.of(utc, budget()), 'x').toISOString()).toBe('2026-06-01T00:00:00.000Z');
     expect(timeOf(new Asn1Element(decodeWhole(utc, 'x')), 'x').toISOString()).toBe('2026-06-01T00:00:00.000Z');
   });
+
+  it('the DER forms read from the located bytes give what asn1js gives, whatever the digits (rollover, the 1950 pivot, years < 100)', () => {
+    const tlv = (tag: number, text: string) => Uint8Array.from([tag, text.length, ...Buffer.from(text, 'latin1')]);
+    const both = (der: Uint8Array) => {
+      const fromAsn1 = (() => {
+        try {
+          return timeOf(new Asn1Element(decodeWhole(der, 'x')), 'x').getTime();
+        } catch (e) {
+          return (e as Error).constructor.name;
+        }
+      })();
+      const walked = (() => {
+        try {
+          return timeOf(TlvElement.of(der, budget()), 'x').getTime();
+        } catch (e) {
+          return (e as Error).constructor.name;
+        }
+      })();
+      return [walked, fromAsn1];
+    };
+    const fixed = [
+      '260601000000Z', '491231235959Z', '500101000000Z', '991231235959Z', '000229000000Z', '261301000000Z', '260100000000Z', '260631256099Z', '999999999999Z',
+      '20260601000000Z', '00500101000000Z', '00000101000000Z', '99991231235959Z', '20261340996199Z', '19500101000000Z',
+      // Not the DER forms: asn1js decides (fractions, offsets, lower-case z, missing seconds, signs).
+      '2606010000Z', '260601000000z', '260601000000+0100', '20260601000000.5Z', '202606010000Z', '2026060100000-Z', '26060100000AZ', '',
+    ];
+    let rnd = 0x2545f491;
+    const next = () => ((rnd = (rnd * 1103515245 + 12345) >>> 0) >>> 16) % 10;
+    const random = Array.from({ length: 400 }, (_, i) => Array.from({ length: i % 2 ? 14 : 12 }, next).join('') + 'Z');
+    for (const text of [...fixed, ...random]) {
+      for (const tag of [0x17, 0x18]) {
+        const [walked, fromAsn1] = both(tlv(tag, text));
+        expect(walked, `${tag === 0x17 ? 'UTCTime' : 'GeneralizedTime'} "${text}"`).toEqual(fromAsn1);
+      }
+    }
+  });
 });
 
 describe('DecodeMemo', () => {

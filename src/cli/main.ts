@@ -1,3 +1,4 @@
+import * as nodeModule from 'node:module';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { OtsEsigError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -112,6 +113,23 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Node 22.1+ keeps V8's compiled code of the modules loaded from here on in an on-disk cache (the OS temporary
+ * directory, checked against each module's source), so a second `ots-esig verify` does not compile pkijs, asn1js
+ * and the library again: start-up time (#19). On Node 20 the function does not exist and nothing happens;
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off. A cache that cannot be written only costs that time back.
+ */
+function enableCompileCache(): void {
+  const enable = (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache;
+  if (typeof enable !== 'function') return;
+  try {
+    enable();
+  } catch {
+    // Start-up time only: the CLI works the same without a cache.
+  }
+}
+
+enableCompileCache();
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
   // This same file runs as a batch worker thread.
   // The worker loads only the batch code; messages the main thread posts meanwhile wait in the port.
