@@ -103,7 +103,7 @@ async function runLint(args: string[]): Promise<number> {
   const file = positionals[0]!;
   let findings: Finding[];
   let header = file;
-  const bytes = readFile(file, 'trust list');
+  const bytes = readList(file, 'trust list');
   // The schema structure is checked on the XML itself, so a list the reader refuses still gets its findings by path.
   let doc: Document | undefined;
   let schema: Finding[] = [];
