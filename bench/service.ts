@@ -16,7 +16,7 @@ import { distinctSignatures } from './distinct.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DISTINCT = 2000;
-const LOAD_S = Number(process.env.BENCH_SERVICE_SECONDS ?? 18);
+const LOAD_S = Number(process.env.BENCH_SERVICE_SECONDS ?? 22);
 const MALFORMED_S = 6;
 const CONNECTIONS = Number(process.env.BENCH_SERVICE_CONNECTIONS ?? 24);
 
@@ -103,8 +103,10 @@ for (const body of [bodies[0]!, bodies[bodies.length - 1]!]) {
 let k = 0;
 await run('warm-up', 2, () => bodies[k++ % bodies.length]!);
 const metricsBefore = await (await fetch(`${url}/metrics`)).text();
+const loadFrom = rss.length;
 const load = await run('distinct CAdES-B signatures', LOAD_S, () => bodies[k++ % bodies.length]!);
 const metricsMid = await (await fetch(`${url}/metrics`)).text();
+const loadTo = rss.length;
 let m = 0;
 const bad = await run('malformed bodies', MALFORMED_S, () => malformed[m++ % malformed.length]!);
 clearInterval(sampler);
@@ -124,6 +126,19 @@ const code = await new Promise<number | null>((r) => server.on('exit', (c) => r(
 const kb = rss.map((r) => r.kb);
 const third = Math.max(1, Math.floor(rss.length / 3));
 const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+const mb = (k: number) => Math.round(k / 1024);
+// RSS during the timed load only, at each tenth of it: flat means the second half's peak stays within
+// 5% of the first half's (caches are bounded, so RSS rises while they fill, then must stop).
+const during = kb.slice(loadFrom, loadTo);
+const half = Math.max(1, during.length >> 1);
+const [firstHalfPeak, secondHalfPeak] = [Math.max(...during.slice(0, half)), Math.max(...during.slice(half))];
+const fiveHundreds = Object.entries(load.statusCodes).filter(([c]) => c.startsWith('5') && c !== '503');
+const goals = {
+  reqPerSec: { target: '>= 1500', value: load.reqPerSec, pass: load.reqPerSec >= 1500 },
+  p99Ms: { target: '< 50', value: load.latencyMs.p99, pass: load.latencyMs.p99 < 50 },
+  rssFlat: { target: 'second-half peak <= 1.05 x first-half peak', firstHalfPeakMb: mb(firstHalfPeak), secondHalfPeakMb: mb(secondHalfPeak), pass: secondHalfPeak <= 1.05 * firstHalfPeak },
+  no5xxBut503: { target: 'no 5xx other than 503', value: Object.fromEntries(fiveHundreds), pass: fiveHundreds.length === 0 },
+};
 const results = {
   date: new Date().toISOString(),
   node: process.version,
@@ -139,7 +154,9 @@ const results = {
     end: Math.round(kb[kb.length - 1]! / 1024),
     firstThirdAvg: Math.round(avg(kb.slice(0, third)) / 1024),
     lastThirdAvg: Math.round(avg(kb.slice(-third)) / 1024),
+    duringLoadByTenth: Array.from({ length: 10 }, (_, i) => mb(during[Math.min(during.length - 1, Math.floor(((i + 1) * during.length) / 10) - 1)] ?? 0)),
   },
+  goals,
   serverExit: code,
 };
 writeFileSync(join(ROOT, 'bench/results-service.json'), JSON.stringify(results, null, 2) + '\n');
