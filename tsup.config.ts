@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
+import { pkijsTreeShakable, xmldomAbsent } from './scripts/browser-plugins.js';
 
 // dist/ is emptied here, once, before the four builds below start. Not with tsup's `clean`: the
 // builds run in parallel and a `clean` build's declaration pass deletes every *.d.ts in dist/,
@@ -85,15 +86,10 @@ export default defineConfig([
     sourcemap,
     splitting: true,
     treeshake: true,
-    noExternal: ['@xmldom/xmldom'],
-    esbuildPlugins: [
-      {
-        name: 'xmldom-absent',
-        setup(build) {
-          build.onResolve({ filter: /^@xmldom\/xmldom$/ }, () => ({ path: fileURLToPath(new URL('./src/xml/xmldom-absent.ts', import.meta.url)) }));
-        },
-      },
-    ],
+    // pkijs is bundled in, made tree-shakable (scripts/browser-plugins.ts): as published, a bundler
+    // keeps all of it (~300 KB minified) whatever is imported. asn1js stays a shared dependency.
+    noExternal: ['@xmldom/xmldom', 'pkijs'],
+    esbuildPlugins: [xmldomAbsent, pkijsTreeShakable],
   },
   {
     // `ots-esig/node`: Node-only adapters (node:crypto provider), never part of the browser build.

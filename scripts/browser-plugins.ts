@@ -1,0 +1,47 @@
+/**
+ * esbuild plugins shared by the browser build (tsup.config.ts) and `npm run size`'s
+ * measurement of the source tree, so both bundle the same way.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
+
+/** The browser build's substitution: native DOMParser only, no xmldom. */
+export const xmldomAbsent: Plugin = {
+  name: 'xmldom-absent',
+  setup(b) {
+    const stub = fileURLToPath(new URL('../src/xml/xmldom-absent.ts', import.meta.url));
+    b.onResolve({ filter: /^@xmldom\/xmldom$/ }, () => ({ path: stub }));
+  },
+};
+
+/**
+ * pkijs 4 as a bundler can tree-shake it. Its single-file build declares every
+ * class's name in a static initialisation block (`static { this.CLASS_NAME = "X"; }`),
+ * which bundlers must keep as a possible side effect, so all ~150 classes stay
+ * with whatever they reference; and it ends with `initCryptoEngine()`, which
+ * builds the CryptoEngine (every key/PKCS#12/CMS-encryption class, @noble/hashes).
+ * Here the one-assignment blocks become the equivalent static fields (evaluated at
+ * the same moment, with no side effect) and the engine set-up is dropped: ots-esig
+ * never asks pkijs for crypto (signatures are checked by its own CryptoProvider),
+ * so nothing it calls reads pkijs's engine. Used where pkijs is bundled into
+ * dist/browser; the Node builds import pkijs unchanged.
+ */
+export const pkijsTreeShakable: Plugin = {
+  name: 'pkijs-tree-shakable',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pkijs[\\/]build[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      let blocks = 0;
+      let text = source.replace(/static \{\s*this\.(\w+) = ("[^"\\\n]*"|[A-Za-z_$][\w$]*);\s*\}/g, (_m, name: string, value: string) => {
+        blocks++;
+        return `static ${name} = ${value};`;
+      });
+      const init = /^initCryptoEngine\(\);$/m;
+      // A pkijs release that reshapes its build must be looked at again, not silently bundled whole.
+      if (!init.test(text) || blocks < 100) throw new Error(`pkijs-tree-shakable: ${args.path} no longer has the expected shape (${blocks} static blocks, initCryptoEngine call ${init.test(text) ? 'found' : 'missing'})`);
+      text = text.replace(init, '');
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
