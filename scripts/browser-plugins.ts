@@ -41,6 +41,13 @@ export const pkijsTreeShakable: Plugin = {
       // A pkijs release that reshapes its build must be looked at again, not silently bundled whole.
       if (!init.test(text) || blocks < 100) throw new Error(`pkijs-tree-shakable: ${args.path} no longer has the expected shape (${blocks} static blocks, initCryptoEngine call ${init.test(text) ? 'found' : 'missing'})`);
       text = text.replace(init, '');
+      // Path validation inside pkijs (SignedData.verify, BasicOCSPResponse.verify) is never used
+      // either: ots-esig builds and validates paths itself (src/pki). Those two calls now throw, and
+      // the ~1,000-line chain engine they referenced is left out.
+      const chain = /new CertificateChainValidationEngine\(/g;
+      const calls = text.match(chain)?.length ?? 0;
+      if (calls !== 2) throw new Error(`pkijs-tree-shakable: expected 2 uses of CertificateChainValidationEngine in ${args.path}, found ${calls}`);
+      text = text.replace(chain, '(() => { throw new Error("pkijs path validation is not part of the ots-esig browser build"); })(');
       return { contents: text, loader: 'js' };
     });
   },
