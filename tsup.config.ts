@@ -103,9 +103,20 @@ export default defineConfig([
   {
     // `ots-esig/server` (Node only: Fastify, piscina, BullMQ) and the worker module its pool runs.
     // Its own build: neither the browser bundle nor dist/cli.js contains it (`serve` and `queue`
-    // load dist/server.js at run time).
+    // load dist/server.js at run time). Those packages are optional peer dependencies: the ES module
+    // entry (src/server/entry.ts) checks for them before loading the service (a chunk of this build);
+    // the CommonJS one (below) checks in its first module.
+    entry: { server: 'src/server/entry.ts' },
+    format: ['esm'],
+    dts: { entry: { server: 'src/server/index.ts' } },
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    esbuildPlugins: [keepGostNotices],
+  },
+  {
     entry: { server: 'src/server/index.ts' },
-    format: ['esm', 'cjs'],
+    format: ['cjs'],
     dts: { entry: { server: 'src/server/index.ts' } },
     platform: 'node',
     target: 'node20',
