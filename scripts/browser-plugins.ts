@@ -48,6 +48,20 @@ export const pkijsTreeShakable: Plugin = {
       const calls = text.match(chain)?.length ?? 0;
       if (calls !== 2) throw new Error(`pkijs-tree-shakable: expected 2 uses of CertificateChainValidationEngine in ${args.path}, found ${calls}`);
       text = text.replace(chain, '(() => { throw new Error("pkijs path validation is not part of the ots-esig browser build"); })(');
+      // Certificate Transparency SCT lists (RFC 6962) are not read by ots-esig: left as plain ASN.1 in the
+      // extension instead of parsed into SignedCertificateTimestamp objects, which need bytestreamjs.
+      const sct = /^\s*ExtensionValueFactory\.register\(id_SignedCertificateTimestampList, [^\n]*\n/m;
+      if (!sct.test(text)) throw new Error(`pkijs-tree-shakable: no SignedCertificateTimestampList registration in ${args.path}`);
+      text = text.replace(sct, '');
+      // Likewise pkijs's own signing and signature checking (sign, verify, getPublicKey, getKeyHash,
+      // getCertificateStatus, createForCertificate on its classes): signatures are checked by the
+      // AlgorithmRegistry. Their bodies, which pull in algorithm tables and key import code, now throw.
+      let stripped = 0;
+      text = text.replace(/^(\t(?:static )?(?:async )?(?:sign|verify|getPublicKey|getKeyHash|getCertificateStatus|createForCertificate)\([^\n]*\) \{)\n[\s\S]*?\n\t\}$/gm, (_m, head: string) => {
+        stripped++;
+        return `${head} throw new Error("pkijs signing and verification are not part of the ots-esig browser build"); }`;
+      });
+      if (stripped < 20) throw new Error(`pkijs-tree-shakable: only ${stripped} sign/verify methods found in ${args.path}`);
       return { contents: text, loader: 'js' };
     });
   },
