@@ -2,6 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
+import { pkijsTreeShakable, xmldomAbsent } from './scripts/browser-plugins.js';
 
 // dist/ is emptied here, once, before the four builds below start. Not with tsup's `clean`: the
 // builds run in parallel and a `clean` build's declaration pass deletes every *.d.ts in dist/,
@@ -85,15 +86,10 @@ export default defineConfig([
     sourcemap,
     splitting: true,
     treeshake: true,
-    noExternal: ['@xmldom/xmldom'],
-    esbuildPlugins: [
-      {
-        name: 'xmldom-absent',
-        setup(build) {
-          build.onResolve({ filter: /^@xmldom\/xmldom$/ }, () => ({ path: fileURLToPath(new URL('./src/xml/xmldom-absent.ts', import.meta.url)) }));
-        },
-      },
-    ],
+    // pkijs is bundled in, made tree-shakable (scripts/browser-plugins.ts): as published, a bundler
+    // keeps all of it (~300 KB minified) whatever is imported. asn1js stays a shared dependency.
+    noExternal: ['@xmldom/xmldom', 'pkijs'],
+    esbuildPlugins: [xmldomAbsent, pkijsTreeShakable],
   },
   {
     // `ots-esig/node`: Node-only adapters (node:crypto provider), never part of the browser build.
@@ -107,9 +103,20 @@ export default defineConfig([
   {
     // `ots-esig/server` (Node only: Fastify, piscina, BullMQ) and the worker module its pool runs.
     // Its own build: neither the browser bundle nor dist/cli.js contains it (`serve` and `queue`
-    // load dist/server.js at run time).
+    // load dist/server.js at run time). Those packages are optional peer dependencies: the ES module
+    // entry (src/server/entry.ts) checks for them before loading the service (a chunk of this build);
+    // the CommonJS one (below) checks in its first module.
+    entry: { server: 'src/server/entry.ts' },
+    format: ['esm'],
+    dts: { entry: { server: 'src/server/index.ts' } },
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    esbuildPlugins: [keepGostNotices],
+  },
+  {
     entry: { server: 'src/server/index.ts' },
-    format: ['esm', 'cjs'],
+    format: ['cjs'],
     dts: { entry: { server: 'src/server/index.ts' } },
     platform: 'node',
     target: 'node20',

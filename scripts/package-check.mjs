@@ -10,13 +10,11 @@
 // Every check runs; the summary lists the failures and the exit status is 1 if there is any.
 // Options: --keep (leave the temp dir), --tarball FILE (check that tarball instead of packing),
 // OTS_ESIG_PKG_TOOLS=<dir with the publint and attw bins> (default node_modules/.bin).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { installConsumer, packTarball, root, run } from './consumer.mjs';
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const keep = process.argv.includes('--keep');
 const given = process.argv.includes('--tarball') ? resolve(process.argv[process.argv.indexOf('--tarball') + 1]) : undefined;
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -24,10 +22,6 @@ const work = mkdtempSync(join(tmpdir(), 'ots-esig-pkg-'));
 const failures = [];
 const started = Date.now();
 
-function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts, env: { ...process.env, ...opts.env } });
-  return { ok: r.status === 0, status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
-}
 let last = started;
 function check(name, ok, detail = '') {
   const secs = `(${((Date.now() - last) / 1000).toFixed(1)}s)`;
@@ -41,11 +35,9 @@ const indent = (s, n = 40) => s.trim().split('\n').slice(-n).join('\n');
 // 1. Pack from an empty dist/: `prepare` must build it (a clean clone has none).
 let tgz = given;
 if (!tgz) {
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
-  const packed = run('npm', ['pack', '--pack-destination', work, '--loglevel=warn'], { cwd: root });
-  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-  if (!check('npm pack (prepare builds dist/)', packed.ok && !!tarball, packed.ok ? '' : indent(packed.out))) finish();
-  tgz = join(work, tarball);
+  const packed = packTarball(work);
+  if (!check('npm pack (prepare builds dist/)', packed.ok, packed.ok ? '' : indent(packed.out))) finish();
+  tgz = packed.tarball;
 }
 
 // 2. What the tarball holds.
@@ -94,10 +86,9 @@ for (const [tool, args] of [
 
 // 4. A consumer project: CommonJS by default (no "type"), with .mjs/.mts for ESM.
 const consumer = join(work, 'consumer');
-mkdirSync(join(consumer, 'ts'), { recursive: true });
-writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '0.0.0', private: true }, null, 2));
 const typesNode = pkg.devDependencies?.['@types/node'] ?? '*';
-const install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tgz, `@types/node@${typesNode}`], { cwd: consumer });
+const install = installConsumer(consumer, tgz, [`@types/node@${typesNode}`]);
+mkdirSync(join(consumer, 'ts'), { recursive: true });
 if (!check('consumer: npm install <tarball>', install.ok, install.ok ? '' : indent(install.out))) finish();
 
 // Runtime, ESM and CJS: real verifications of the test PKI fixtures, one of them a negative.

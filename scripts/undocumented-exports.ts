@@ -13,8 +13,11 @@ export interface Undocumented {
 
 /**
  * Exports of the entry points with no doc comment on their declaration (the
- * text TypeDoc renders). A re-exported alias counts as documented when the
- * declaration it resolves to is. Used by test/api-docs.test.ts and `npm run docs`.
+ * text TypeDoc renders), and public methods and accessors of exported classes
+ * without one (named `Class.member`). A re-exported alias counts as documented
+ * when the declaration it resolves to is; a member that overrides or implements
+ * a documented one inherits its comment (as in TypeDoc). Used by
+ * test/api-docs.test.ts and `npm run docs`.
  */
 export function undocumentedExports(root = fileURLToPath(new URL('..', import.meta.url))): Undocumented[] {
   const program = ts.createProgram(
@@ -32,6 +35,29 @@ export function undocumentedExports(root = fileURLToPath(new URL('..', import.me
       if (!documented) {
         const decl = target.declarations?.[0];
         out.push({ entry, name: exp.name, declaredIn: decl ? relative(root, decl.getSourceFile().fileName) : '?' });
+      }
+      if (target.flags & ts.SymbolFlags.Class) out.push(...undocumentedMembers(checker, target, entry, exp.name, root));
+    }
+  }
+  return out;
+}
+
+/** Public methods and accessors (static or not) of an exported class that have no doc comment of their own or inherited. */
+function undocumentedMembers(checker: ts.TypeChecker, cls: ts.Symbol, entry: string, className: string, root: string): Undocumented[] {
+  const out: Undocumented[] = [];
+  for (const decl of cls.declarations ?? []) {
+    if (!ts.isClassDeclaration(decl)) continue;
+    for (const member of decl.members) {
+      if (!(ts.isMethodDeclaration(member) || ts.isGetAccessorDeclaration(member) || ts.isSetAccessorDeclaration(member))) continue;
+      const flags = ts.getCombinedModifierFlags(member);
+      if (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || !member.name || ts.isPrivateIdentifier(member.name)) continue;
+      const symbol = checker.getSymbolAtLocation(member.name);
+      if (!symbol) continue;
+      const own = ts.getJSDocCommentsAndTags(member).length > 0;
+      // Overloads: one documented signature documents the method.
+      const documented = own || symbol.getDocumentationComment(checker).length > 0 || (symbol.declarations ?? []).some((d) => ts.getJSDocCommentsAndTags(d).length > 0);
+      if (!documented && !out.some((u) => u.name === `${className}.${symbol.name}`)) {
+        out.push({ entry, name: `${className}.${symbol.name}`, declaredIn: relative(root, decl.getSourceFile().fileName) });
       }
     }
   }

@@ -41,7 +41,7 @@ declare const trOperatorPem: string;
 `;
 
 describe('API reference', () => {
-  it('every export of ots-esig, ots-esig/gost and ots-esig/node has a doc comment', () => {
+  it('every export of ots-esig, ots-esig/gost and ots-esig/node, and every public method and accessor of an exported class, has a doc comment', () => {
     expect(undocumentedExports(ROOT).map((u) => `${u.entry}: ${u.name} (${u.declaredIn})`)).toEqual([]);
   }, 60_000);
 });

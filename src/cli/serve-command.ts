@@ -60,7 +60,13 @@ export function trustConfigOf(values: VerifyFlagValues) {
  * `verify` never loads Fastify, piscina or BullMQ.
  */
 export async function loadServerModule(): Promise<ServerModule> {
-  return import('../server/index.js');
+  try {
+    return await import('../server/index.js');
+  } catch (e) {
+    // Fastify, piscina, BullMQ, ... are optional peer dependencies: a usage problem (exit 2) naming them all.
+    if ((e as { code?: unknown }).code === 'ERR_SERVER_PACKAGES_MISSING') throw new UsageError((e as Error).message);
+    throw e;
+  }
 }
 
 /** `ots-esig serve`: the validation service until SIGTERM / SIGINT (in-flight requests finish; exit 0). */

@@ -25,9 +25,11 @@ export interface ResolvedSignatureAlgorithm {
  */
 export interface CryptoProvider {
   readonly name: string;
+/** Whether this provider computes the digest algorithm `oid`. */
   supportsDigest(oid: string): boolean;
   /** A readable name for a digest OID this provider implements (for reports), if it has one. */
   digestName?(oid: string): string | undefined;
+/** The digest of `data` with the algorithm `oid` (one `supportsDigest` claims). */
   digest(oid: string, data: Uint8Array): Promise<Uint8Array>;
   /** Resolve the algorithm, or undefined when this provider does not implement it. */
   resolveSignature(req: Omit<VerifyRequest, 'data' | 'signature'>): ResolvedSignatureAlgorithm | undefined;
@@ -39,5 +41,6 @@ export interface CryptoProvider {
    * main bundle carries no table for algorithms it cannot compute.
    */
   xmlSignatureMethod?(uri: string): string | undefined;
+/** The digest OID an XML-DSig DigestMethod URI means, if this provider implements it. */
   xmlDigestMethod?(uri: string): string | undefined;
 }

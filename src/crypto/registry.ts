@@ -23,10 +23,12 @@ export class AlgorithmRegistry {
     return this;
   }
 
+/** The registered providers' names, in the order they are consulted. */
   get providerNames(): string[] {
     return this.providers.map((p) => p.name);
   }
 
+/** Whether some registered provider computes the digest algorithm `oid`. */
   supportsDigest(oid: string): boolean {
     return this.providers.some((p) => p.supportsDigest(oid));
   }
@@ -36,12 +38,14 @@ export class AlgorithmRegistry {
     return DIGEST_OIDS[oid] ?? this.providers.map((p) => p.digestName?.(oid)).find((n) => n !== undefined) ?? oid;
   }
 
+/** The digest of `data` with `oid`, by the first provider that supports it; UnsupportedAlgorithmError when none does. */
   async digest(oid: string, data: Uint8Array): Promise<Uint8Array> {
     const p = this.providers.find((x) => x.supportsDigest(oid));
     if (!p) throw new UnsupportedAlgorithmError(oid, `no provider implements digest algorithm ${this.digestName(oid)}`);
     return p.digest(oid, data);
   }
 
+/** What the signature algorithm and key of `req` resolve to (first provider that implements them); UnsupportedAlgorithmError when none does. */
   resolveSignature(req: Omit<VerifyRequest, 'data' | 'signature'>): ResolvedSignatureAlgorithm {
     for (const p of this.providers) {
       const r = p.resolveSignature(req);
@@ -72,6 +76,7 @@ export class AlgorithmRegistry {
     return undefined;
   }
 
+/** Verifies one signature with the first provider that implements its algorithm and key: false for a wrong signature; UnsupportedAlgorithmError when no provider implements it. */
   async verify(req: VerifyRequest): Promise<boolean> {
     for (const p of this.providers) {
       if (p.resolveSignature(req)) return p.verify(req);

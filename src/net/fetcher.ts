@@ -89,10 +89,12 @@ export class Fetcher {
     this.cache = new LruCache(opts.cacheEntries ?? 256);
   }
 
+/** GET `url` (a CRL, an issuer certificate) within the time and size bounds; answers are cached for the TTL, failures are not. Throws FetchError. */
   get(url: string, accept: string): Promise<Uint8Array> {
     return this.cached(`GET ${url}`, () => this.request(url, { method: 'GET', headers: { accept } }));
   }
 
+/** POST `body` to `url` (an OCSP request), bounded and cached like `get`, keyed by the URL and the exact body. Throws FetchError. */
   post(url: string, body: Uint8Array, contentType: string, accept: string): Promise<Uint8Array> {
     let key = `POST ${url} `;
     for (const b of body) key += b.toString(16).padStart(2, '0');

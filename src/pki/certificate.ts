@@ -188,6 +188,7 @@ export class ParsedCertificate {
     return { oid: extnID, critical, value };
   }
 
+/** Parses a DER X.509 certificate (the bytes are copied); InputFormatError when it is not one. */
   static fromDer(input: Uint8Array): ParsedCertificate {
     // A private buffer of exactly the certificate: the views kept below must not pin a larger enclosing buffer,
     // and a parsed (cached, byte-compared) certificate must not change when the caller reuses its memory.
@@ -245,26 +246,32 @@ export class ParsedCertificate {
     return (this.exactHash ??= fnv1a(this.der) + this.der.length * 0x100000000);
   }
 
+/** Subject and issuer are the same name (RFC 5280 self-issued; not necessarily self-signed). */
   get isSelfIssued(): boolean {
     return this.subject.key === this.issuer.key;
   }
 
+/** basicConstraints has cA set. */
   get isCA(): boolean {
     return this.basicConstraints?.cA === true;
   }
 
+/** The subject's countryName (C), if any. */
   get country(): string | undefined {
     return nameAttribute(this.subject, OID.countryName);
   }
 
+/** The subject's commonName (CN), if any. */
   get commonName(): string | undefined {
     return nameAttribute(this.subject, OID.commonName);
   }
 
+/** The extension with this OID, if the certificate has it. */
   extension(oid: string): ExtensionInfo | undefined {
     return this.extensions.find((e) => e.oid === oid);
   }
 
+/** Whether `t` lies within notBefore..notAfter (both included). */
   isValidAt(t: Date): boolean {
     return t.getTime() >= this.notBefore.getTime() && t.getTime() <= this.notAfter.getTime();
   }

@@ -387,6 +387,7 @@ export class ParsedCrl {
     };
   }
 
+/** Parses a DER X.509 CRL (the bytes are copied); InputFormatError when it is not one. */
   static fromDer(bytes: Uint8Array): ParsedCrl {
     // A private copy: a parsed CRL is kept and compared by its bytes, which must not change with the caller's memory.
     const input = copyBytes(bytes);

@@ -32,6 +32,7 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
     for (const it of items) this.add(it);
   }
 
+/** Adds `item` unless a certificate with the same DER is already in the pool. */
   add(item: T): void {
     const c = item.certificate;
     const key = c.derHash;
@@ -69,18 +70,22 @@ export class CertificatePool<T extends { readonly certificate: ParsedCertificate
     return [...matching].sort((a, b) => b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime());
   }
 
+/** Whether a certificate with the same DER as `cert` is in the pool. */
   has(cert: ParsedCertificate): boolean {
     return this.find(cert) !== undefined;
   }
 
+/** The item holding a certificate with the same DER as `cert`, if any. */
   find(cert: ParsedCertificate): T | undefined {
     return this.byDer.get(cert.derHash)?.find((i) => i.certificate === cert || equalBytes(i.certificate.der, cert.der));
   }
 
+/** The number of distinct certificates in the pool. */
   get size(): number {
     return this.items.length;
   }
 
+/** The items in the order they were added. */
   values(): IterableIterator<T> {
     return this.items.values();
   }

@@ -14,7 +14,7 @@ import { WorkBudget } from '../util/work-budget.js';
 import type { DetachedContent } from '../xades/xmldsig.js';
 import { VERSION } from '../version.js';
 import { createContext, resolvePolicy, type ValidationContext, type VerifyOptions } from './options.js';
-import { addRecognition, agreementsUnder, applyTrust, checkRecognitionInputs, loadTrustSet, prepareTrust, type PreparedTrust } from '../trust/context.js';
+import type { PreparedTrust } from '../trust/context.js';
 import type { TrustOptions } from '../trust/inputs.js';
 import { policyIdentity } from '../policy/parse.js';
 import type { ContainerFacts } from '../asic/collect.js';
@@ -77,9 +77,9 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
   const base: ValidationContext = created.fetcher ? { ...created, fetcher: new RecordedFetcher(created.fetcher) } : created;
   if (bytes.byteLength > base.limits.maxInputBytes) throw new LimitExceededError('input.bytes', base.limits.maxInputBytes);
   const detected = detectInput(bytes);
-  const trust = await prepareTrust(options, base);
+  const trust = options.trustLists !== undefined || options.agreements !== undefined || options.relyingParty !== undefined ? await (await trustModule()).prepareTrust(options, base) : undefined;
   // Collection sees the lists' anchors too (a signer that is itself an anchor, where issuer fetching stops).
-  const ctx = trust ? applyTrust(base, trust).ctx : base;
+  const ctx = trust ? (await trustModule()).applyTrust(base, trust).ctx : base;
   const signatures: SignatureFacts[] = [];
   let container: ContainerFacts | undefined;
   if (detected.kind === 'zip') {
@@ -144,7 +144,7 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
 export async function evaluate(facts: CollectedFacts, options: EvaluateOptions = {}): Promise<ValidationReport> {
   const base = contextFor(facts.ctx, options);
   const trust = await trustFor(facts.trust, base, options);
-  const applied = trust ? applyTrust(base, trust) : undefined;
+  const applied = trust ? (await trustModule()).applyTrust(base, trust) : undefined;
   const ctx = applied?.ctx ?? base;
   const outcomes = [];
   for (const f of facts.signatures) outcomes.push(await evaluateSignature(f, ctx));
@@ -169,7 +169,7 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
  * the report of each, with the path the stage judged (its certificates) from the outcome.
  */
 async function recognizeAll(outcomes: readonly SignatureOutcome[], reports: readonly SignatureReport[], trust: PreparedTrust, time: Date): Promise<SignatureReport[]> {
-  const recognized = await addRecognition(
+  const recognized = await (await trustModule()).addRecognition(
     outcomes.map((o, i) => ({ report: reports[i]!, chain: o.chain })),
     trust,
     time,
@@ -205,6 +205,7 @@ function contextFor(base: ValidationContext, options: EvaluateOptions): Validati
 async function trustFor(base: PreparedTrust | undefined, ctx: ValidationContext, options: EvaluateOptions): Promise<PreparedTrust | undefined> {
   const { relyingParty, purpose, trustLists, agreements, agreementSigners } = options;
   if (relyingParty === undefined && purpose === undefined && trustLists === undefined && agreements === undefined && agreementSigners === undefined) return base;
+  const { agreementsUnder, checkRecognitionInputs, loadTrustSet, prepareTrust } = await trustModule();
   checkRecognitionInputs(relyingParty, purpose);
   if (!base) return prepareTrust({ trustLists, agreements, agreementSigners, relyingParty, purpose }, ctx);
   // What the evaluation does not replace is the collection's, as loaded then (not parsed again). Agreement
@@ -219,6 +220,15 @@ async function trustFor(base: PreparedTrust | undefined, ctx: ValidationContext,
     purpose: purpose ?? base.purpose,
     given: trustLists === undefined && agreements === undefined ? base.given : set.lists.length > 0 || loaded.loadedAgreements.length > 0,
   };
+}
+
+/**
+ * Trusted lists, agreements and recognition, loaded on first use: a verification without them (a portal
+ * checking CAdES against its own anchors) does not carry the list parsers, the agreement JWS check or
+ * the recognition rules (bundlers split them into their own chunk; `npm run size` measures).
+ */
+function trustModule(): Promise<typeof import('../trust/context.js')> {
+  return import('../trust/context.js');
 }
 
 /** Named detached files (by reference URI) when given; else the single detachedContent blob. */

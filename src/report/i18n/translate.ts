@@ -30,6 +30,7 @@ export class Translator {
     this.days = new Intl.DateTimeFormat(this.tag, { dateStyle: 'long', timeZone: 'UTC' });
   }
 
+/** The message `key` in this language (English where the catalogue lacks it), `{name}` placeholders filled from `params` (numbers formatted, `count` choosing the plural form). */
   t(key: MessageKey, params: Params = {}): string {
     const m: Message | undefined = CATALOGUES[this.lang][key] ?? CATALOGUES.en[key];
     const text = typeof m === 'string' ? m : this.pluralForm(m, params.count);
@@ -39,6 +40,7 @@ export class Translator {
     });
   }
 
+/** Whether `key` is a message of the catalogues. */
   has(key: string): key is MessageKey {
     return Object.hasOwn(CATALOGUES.en, key);
   }
@@ -48,6 +50,7 @@ export class Translator {
     return m[cat] ?? m.other;
   }
 
+/** `n` formatted for this language. */
   number(n: number): string {
     return this.numbers.format(n);
   }
@@ -58,19 +61,23 @@ export class Translator {
     return Number.isNaN(t) ? iso : this.dates.format(t);
   }
 
+/** An ISO instant as a date (no time of day) in this language (UTC); the ISO text itself when it does not parse. */
   date(iso: string): string {
     const t = Date.parse(iso);
     return Number.isNaN(t) ? iso : this.days.format(t);
   }
 
+/** The name of an ETSI main indication (TOTAL-PASSED, ...) in this language. */
   indication(i: Indication): string {
     return this.t(`ind.${i}`);
   }
 
+/** The name of an ETSI sub-indication in this language; the code itself when no catalogue names it. */
   subIndication(s: SubIndication): string {
     return this.has(`sub.${s}`) ? this.t(`sub.${s}` as MessageKey) : s;
   }
 
+/** The name of a recognition status (RECOGNIZED, ...) in this language. */
   recognition(s: RecognitionStatus): string {
     return this.t(`rec.${s}`);
   }
