@@ -26,10 +26,11 @@ import { pkijsTreeShakable, xmldomAbsent } from './browser-plugins.js';
 import { diskBytes, installConsumer, packTarball } from './consumer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// #18 asked <= 150 KB gzip, #19 <= 120 KB. Reached: 121.0 KB for the consumer (116.0 KB source tree);
+// #18 asked <= 150 KB gzip, #19 <= 120 KB. Reached: 121.0 KB for the consumer (116.0 KB source tree), then 124.3 KB
+// after BDOC time-marks, the parse caches and the ETSI container writer landed (2026-12-04);
 // the rest is esbuild placing public exports that lazy chunks also use (trust/recognize, json, load)
 // in a chunk the entry imports. The budget holds what is reached, so a regression fails.
-const CADES_BUDGET_GZIP = 122 * 1024;
+const CADES_BUDGET_GZIP = 125 * 1024;
 /** Packages that only XML signatures need; none may appear in a CAdES-only bundle. */
 const XML_PACKAGES = ['xadesjs', 'xmldsigjs', 'xml-core', '@xmldom/xmldom', 'xpath'];
 

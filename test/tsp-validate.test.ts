@@ -8,6 +8,7 @@ import { OID } from '../src/pki/oids.js';
 import { parseTimestampToken, validateTimestampToken } from '../src/tsp/index.js';
 import { createContext } from '../src/validation/options.js';
 import { FIXTURES, fixture, fixtureCrls } from './helpers/fixtures.js';
+import { writeOpensslTsaConfig } from './helpers/openssl-tsa.js';
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const at = new Date('2026-06-01T00:00:00Z');
@@ -140,26 +141,7 @@ describe('interoperability with openssl ts (independent implementation)', () => 
   it('a TimeStampResp made by openssl ts -reply with the fixture TSA key validates, and binds to its data only', async () => {
     const data = new TextEncoder().encode('data time-stamped by openssl');
     writeFileSync(join(dir, 'doc.bin'), data);
-    writeFileSync(join(dir, 'serial'), '01\n');
-    writeFileSync(
-      join(dir, 'tsa.cnf'),
-      [
-        '[ tsa ]',
-        'default_tsa = t',
-        '[ t ]',
-        `serial = ${join(dir, 'serial')}`,
-        'crypto_device = builtin',
-        `signer_cert = ${join(FIXTURES, 'pki/kz-tsa.pem')}`,
-        `certs = ${join(FIXTURES, 'pki/kz-ca.pem')}`,
-        `signer_key = ${join(FIXTURES, 'keys/kz-tsa.key.pem')}`,
-        'signer_digest = sha256',
-        'default_policy = 1.2.3.4.1',
-        'digests = sha256',
-        'accuracy = secs:1',
-        'ess_cert_id_alg = sha256',
-        '',
-      ].join('\n'),
-    );
+    writeOpensslTsaConfig(dir);
     const q = spawnSync('openssl', ['ts', '-query', '-data', join(dir, 'doc.bin'), '-sha256', '-cert', '-out', join(dir, 'q.tsq')], { encoding: 'utf8' });
     expect(q.status, q.stderr).toBe(0);
     const rep = spawnSync('openssl', ['ts', '-reply', '-config', join(dir, 'tsa.cnf'), '-queryfile', join(dir, 'q.tsq'), '-out', join(dir, 'r.tsr')], { encoding: 'utf8' });

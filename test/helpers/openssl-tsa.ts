@@ -10,13 +10,10 @@ import { ROOT } from './cli.js';
 const run = promisify(execFile);
 
 /**
- * An independent RFC 3161 TSA on 127.0.0.1: each POSTed TimeStampReq is answered by `openssl ts -reply`
- * with the test PKI's kz-tsa key and certificate (EKU timeStamping, critical; issued by kz-ca).
- * `stampOtherBytes`: the attack — the responder ignores the request and stamps a query of its own over
- * other data (a TSA or man in the middle answering with a valid token about something else).
+ * Writes `tsa.cnf` (and its serial file) in `dir` for `openssl ts -reply` with the test PKI's kz-tsa key and
+ * certificate: SHA-256, policy 1.2.3.4.1, ESS certificate id over SHA-256.
  */
-export async function startOpensslTsa(o: { stampOtherBytes?: boolean } = {}): Promise<{ url: string; requests: number; close(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ots-tsa-'));
+export function writeOpensslTsaConfig(dir: string): void {
   const f = (p: string) => join(ROOT, 'fixtures', p);
   writeFileSync(join(dir, 'serial'), '01\n');
   writeFileSync(
@@ -38,6 +35,17 @@ export async function startOpensslTsa(o: { stampOtherBytes?: boolean } = {}): Pr
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * An independent RFC 3161 TSA on 127.0.0.1: each POSTed TimeStampReq is answered by `openssl ts -reply`
+ * with the test PKI's kz-tsa key and certificate (EKU timeStamping, critical; issued by kz-ca).
+ * `stampOtherBytes`: the attack — the responder ignores the request and stamps a query of its own over
+ * other data (a TSA or man in the middle answering with a valid token about something else).
+ */
+export async function startOpensslTsa(o: { stampOtherBytes?: boolean } = {}): Promise<{ url: string; requests: number; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ots-tsa-'));
+  writeOpensslTsaConfig(dir);
   writeFileSync(join(dir, 'other.bin'), 'bytes the client never asked to be time-stamped');
   let n = 0;
   const state = { requests: 0 };
