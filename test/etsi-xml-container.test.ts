@@ -105,6 +105,21 @@ describe('ETSI XML report: the container section (ots-esig extension)', () => {
     expect(kids(ts, OTS_XML_NS, 'Covers').map((c) => c.textContent)).toEqual(['document.txt']);
   });
 
+  it('a time-stamp-only container still has the vr:SignatureValidationReport TS 119 102-2 requires: the time-stamp, with its own status', async () => {
+    for (const [id, main] of [
+      ['kz-asics-timestamp', 'passed'],
+      ['kz-asics-timestamp-other-data', 'failed'],
+    ] as const) {
+      const xml = formatEtsiXml(await run(id));
+      expect(structuralProblems(xml), id).toEqual([]);
+      const reports = all(parse(xml), ETSI_VR_NS, 'SignatureValidationReport');
+      expect(reports, id).toHaveLength(1);
+      expect(text(all(reports[0]!, ETSI_VR_NS, 'DAIdentifier')[0])).toBe('META-INF/timestamp.tst');
+      const status = all(reports[0]!, ETSI_VR_NS, 'SignatureValidationStatus')[0]!;
+      expect(text(kids(status, ETSI_VR_NS, 'MainIndication')[0]), id).toBe(`urn:etsi:019102:mainindication:${main}`);
+    }
+  });
+
   it('a nested container: ots:InnerContainer under the outer one, the inner signature a top-level report with its coverage in the inner container', async () => {
     const r = await run('nested-asics-timestamp');
     const xml = formatEtsiXml(r);

@@ -24,11 +24,13 @@ export const CONTAINER_OBJECT_TYPE = 'urn:ots-esig:validationObject:container';
 const SIGNED_DATA_TYPE = 'urn:etsi:019102:validationObject:signedData';
 const SHA256_URI = 'http://www.w3.org/2001/04/xmlenc#sha256';
 
-function esc(s: string): string {
+/** XML text and attribute escaping for the report writers. */
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const CHECK_STATUS_URI: Record<Check['status'], string> = {
+/** A check's (or a time-stamp's) status as a TS 119 102-2 main indication URI; a skipped check did not fail. */
+export const CHECK_STATUS_URI: Record<Check['status'], string> = {
   PASSED: 'urn:etsi:019102:mainindication:passed',
   FAILED: 'urn:etsi:019102:mainindication:failed',
   INDETERMINATE: 'urn:etsi:019102:mainindication:indeterminate',

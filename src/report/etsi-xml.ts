@@ -1,8 +1,9 @@
 import { fromHex, toBase64 } from '../util/bytes.js';
 import type { Check } from './check.js';
 import { MAIN_INDICATION_URI, subIndicationUri } from './indication.js';
+import type { ContainerTimestamp } from './container.js';
 import type { CertificateSummary, SignatureReport, ValidationReport } from './model.js';
-import { ContainerObjectIds, containerObjects, OTS_XML_NS, signatureCoverage } from './etsi-xml-container.js';
+import { CHECK_STATUS_URI, ContainerObjectIds, containerObjects, esc, OTS_XML_NS, signatureCoverage } from './etsi-xml-container.js';
 
 /**
  * ETSI TS 119 102-2 v1.4.1 validation report (namespace http://uri.etsi.org/19102/v1.4.1#).
@@ -15,17 +16,6 @@ import { ContainerObjectIds, containerObjects, OTS_XML_NS, signatureCoverage } f
 export const ETSI_VR_NS = 'http://uri.etsi.org/19102/v1.4.1#';
 const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 const SHA256_URI = 'http://www.w3.org/2001/04/xmlenc#sha256';
-
-const CHECK_STATUS_URI: Record<Check['status'], string> = {
-  PASSED: 'urn:etsi:019102:mainindication:passed',
-  FAILED: 'urn:etsi:019102:mainindication:failed',
-  INDETERMINATE: 'urn:etsi:019102:mainindication:indeterminate',
-  SKIPPED: 'urn:etsi:019102:mainindication:passed',
-};
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function voId(c: CertificateSummary): string {
   return `C-${c.sha256.toUpperCase()}`;
@@ -47,6 +37,7 @@ export function formatEtsiXml(report: ValidationReport): string {
   // The policy the verdicts were reached under, as a comment: TS 119 102-2 has no element for a local policy's hash.
   if (report.policy) out.push(`  <!-- ots-esig validation policy: ${esc(report.policy.name).replace(/--/g, '- -')} sha256 ${report.policy.sha256} -->`);
   report.signatures.forEach((s) => out.push(...signatureReport(s, '  ', (id, indent) => signatureCoverage(report.container, ids, id, indent))));
+  if (!report.signatures.length) for (const t of report.container?.timestamps ?? []) out.push(...timestampOnlyLines(t, report.validationTime));
   if (certs.size || report.container) {
     out.push('  <vr:SignatureValidationObjects>');
     for (const c of certs.values()) {
@@ -94,24 +85,7 @@ function signatureLines(s: SignatureReport): string[] {
   o.push('      <vr:DocHashOnly>false</vr:DocHashOnly>');
   o.push(`      <vr:DAIdentifier>${esc(s.id)}</vr:DAIdentifier>`);
   o.push('    </vr:SignatureIdentifier>');
-  if (s.checks.length) {
-    o.push('    <vr:ValidationConstraintsEvaluationReport>');
-    for (const c of s.checks) {
-      o.push('      <vr:ValidationConstraint>');
-      o.push(`        <vr:ValidationConstraintIdentifier>urn:ots-esig:constraint:${esc(c.id)}</vr:ValidationConstraintIdentifier>`);
-      o.push('        <vr:ConstraintStatus>');
-      o.push(`          <vr:Status>urn:etsi:019102:constraintStatus:${c.status === 'SKIPPED' ? 'disabled' : 'applied'}</vr:Status>`);
-      o.push('        </vr:ConstraintStatus>');
-      if (c.status !== 'SKIPPED') {
-        o.push('        <vr:ValidationStatus>');
-        o.push(`          <vr:MainIndication>${CHECK_STATUS_URI[c.status]}</vr:MainIndication>`);
-        if (c.subIndication && c.status !== 'PASSED') o.push(`          <vr:SubIndication>${subIndicationUri(c.subIndication)}</vr:SubIndication>`);
-        o.push('        </vr:ValidationStatus>');
-      }
-      o.push('      </vr:ValidationConstraint>');
-    }
-    o.push('    </vr:ValidationConstraintsEvaluationReport>');
-  }
+  o.push(...constraintLines(s.checks));
   o.push('    <vr:ValidationTimeInfo>');
   o.push(`      <vr:ValidationTime>${s.times.validationTime}</vr:ValidationTime>`);
   o.push('      <vr:BestSignatureTime>');
@@ -145,6 +119,65 @@ function signatureLines(s: SignatureReport): string[] {
     o.push('        </vr:CertificateChain>');
     o.push('      </vr:AssociatedValidationReportData>');
   }
+  o.push('    </vr:SignatureValidationStatus>');
+  o.push('  </vr:SignatureValidationReport>');
+  return o;
+}
+
+/** vr:ValidationConstraintsEvaluationReport: one vr:ValidationConstraint per check (none when there are no checks). */
+function constraintLines(checks: readonly Check[]): string[] {
+  const o: string[] = [];
+  if (checks.length) {
+    o.push('    <vr:ValidationConstraintsEvaluationReport>');
+    for (const c of checks) {
+      o.push('      <vr:ValidationConstraint>');
+      o.push(`        <vr:ValidationConstraintIdentifier>urn:ots-esig:constraint:${esc(c.id)}</vr:ValidationConstraintIdentifier>`);
+      o.push('        <vr:ConstraintStatus>');
+      o.push(`          <vr:Status>urn:etsi:019102:constraintStatus:${c.status === 'SKIPPED' ? 'disabled' : 'applied'}</vr:Status>`);
+      o.push('        </vr:ConstraintStatus>');
+      if (c.status !== 'SKIPPED') {
+        o.push('        <vr:ValidationStatus>');
+        o.push(`          <vr:MainIndication>${CHECK_STATUS_URI[c.status]}</vr:MainIndication>`);
+        if (c.subIndication && c.status !== 'PASSED') o.push(`          <vr:SubIndication>${subIndicationUri(c.subIndication)}</vr:SubIndication>`);
+        o.push('        </vr:ValidationStatus>');
+      }
+      o.push('      </vr:ValidationConstraint>');
+    }
+    o.push('    </vr:ValidationConstraintsEvaluationReport>');
+  }
+  return o;
+}
+
+/**
+ * A time-stamp-only container (ASiC-S with META-INF/timestamp.tst) has no signature, but TS 119 102-2 requires at
+ * least one vr:SignatureValidationReport: each container time-stamp is reported as one (a time-stamp token is a
+ * CMS signature over the data), its status a check status (passed/failed/indeterminate), its proof of existence
+ * the validation time; the container section says what it covers.
+ */
+function timestampOnlyLines(t: ContainerTimestamp, validationTime: string): string[] {
+  const o: string[] = [];
+  o.push('  <vr:SignatureValidationReport>');
+  o.push('    <vr:SignatureIdentifier>');
+  o.push('      <vr:HashOnly>false</vr:HashOnly>');
+  o.push('      <vr:DocHashOnly>false</vr:DocHashOnly>');
+  o.push(`      <vr:DAIdentifier>${esc(t.file)}</vr:DAIdentifier>`);
+  o.push('    </vr:SignatureIdentifier>');
+  o.push(...constraintLines(t.checks));
+  o.push('    <vr:ValidationTimeInfo>');
+  o.push(`      <vr:ValidationTime>${validationTime}</vr:ValidationTime>`);
+  o.push('      <vr:BestSignatureTime>');
+  o.push(`        <vr:POETime>${validationTime}</vr:POETime>`);
+  o.push('        <vr:TypeOfProof>urn:etsi:019102:poetype:validation</vr:TypeOfProof>');
+  o.push('      </vr:BestSignatureTime>');
+  o.push('    </vr:ValidationTimeInfo>');
+  if (t.genTime) {
+    o.push('    <vr:SignatureAttributes>');
+    o.push(`      <vr:SigningTime Signed="true"><vr:Time>${t.genTime}</vr:Time></vr:SigningTime>`);
+    o.push('    </vr:SignatureAttributes>');
+  }
+  o.push('    <vr:SignatureValidationStatus>');
+  o.push(`      <vr:MainIndication>${CHECK_STATUS_URI[t.status]}</vr:MainIndication>`);
+  if (t.subIndication) o.push(`      <vr:SubIndication>${subIndicationUri(t.subIndication)}</vr:SubIndication>`);
   o.push('    </vr:SignatureValidationStatus>');
   o.push('  </vr:SignatureValidationReport>');
   return o;
