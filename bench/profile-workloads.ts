@@ -13,7 +13,7 @@ import { parseCades } from '../src/cades/parse.js';
 import { certificateCache, crlCache } from '../src/pki/cache.js';
 import { ParsedCrl } from '../src/pki/crl.js';
 import { verify, type VerifyOptions } from '../src/index.js';
-import { distinctSigners, largeCrl, pemToDer } from './realistic-inputs.js';
+import { distinctSigners, dss916Sample, largeCrl, ltvSample, pemToDer } from './realistic-inputs.js';
 import { syntheticCaCertificates } from './synthetic.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -62,30 +62,13 @@ if (what === 'distinct' || what.startsWith('crl') || what === 'anchors') {
     await loop(what, n, async (i) => ok(await verify(d.signatures[i]!, { ...base, crls: [crl, d.rootCrl] })));
   }
 } else if (what === 'lt' || what === 'lta') {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'fixtures/ltv/manifest.json'), 'utf8')) as { trustAnchors: string[]; timestampAnchors: string[]; validationTime: string; samples: { id: string; file: string; crls: string[] }[] };
-  const s = manifest.samples.find((x) => x.id === (what === 'lt' ? 'cades-lt' : 'cades-lta'))!;
-  const der = fixture(s.file);
-  const opts: VerifyOptions = {
-    trustAnchors: manifest.trustAnchors.map((a) => fixture(a)),
-    timestampAnchors: manifest.timestampAnchors.map((a) => fixture(a)),
-    crls: [...s.crls, 'crl/current/kz-root.crl'].map((c) => fixture(c)),
-    validationTime: new Date(manifest.validationTime),
-  };
+  const { der, options: opts } = ltvSample(what === 'lt' ? 'cades-lt' : 'cades-lta');
   await loop(what, n, async () => ok(await verify(der, opts)));
 } else if (what === 'dss916') {
   const corpus = resolve(ROOT, process.env.OTS_CORPUS ?? '../shared/corpus');
-  const file = join(corpus, 'dss/cades/dss916-qes-detached.p7s');
-  if (!existsSync(file)) throw new Error(`${file} is absent (set OTS_CORPUS)`);
-  const bytes = new Uint8Array(readFileSync(file));
-  const sig = parseCades(bytes);
-  const roots = sig.certificates.filter((c) => c.subject.key === c.issuer.key).map((c) => c.der);
-  const opts: VerifyOptions = {
-    trustAnchors: roots,
-    timestampAnchors: roots,
-    detachedContent: new Uint8Array(readFileSync(join(corpus, 'dss/detached-content/dss-916-test.txt'))),
-    validationTime: new Date(sig.signers[0]!.claimedSigningTime!.getTime() + 3600_000),
-    policy: 'lenient',
-  };
+  const sample = dss916Sample(corpus);
+  if (!sample) throw new Error(`${join(corpus, 'dss')} lacks dss916 (set OTS_CORPUS)`);
+  const { bytes, options: opts } = sample;
   await loop(what, n, async () => {
     certificateCache.clear();
     crlCache.clear();

@@ -14,13 +14,16 @@
  */
 import 'reflect-metadata';
 import { createECDH, createHash, createPrivateKey, sign, webcrypto } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as x509 from '@peculiar/x509';
 import * as pkijs from 'pkijs';
 import { buildSignedData } from '../fixtures/lib/cms.js';
 import { TestKey, P256 } from '../fixtures/lib/keys.js';
 import type { IssuedCert } from '../fixtures/lib/pki.js';
+import { parseCades } from '../src/cades/parse.js';
+import type { VerifyOptions } from '../src/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const read = (rel: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(FIXTURES + rel));
@@ -229,4 +232,46 @@ if (process.argv[1]?.endsWith('realistic-inputs.ts')) {
   writeFileSync(`${dir}/kg-ca-1000.crl`, largeCrl(1000));
   writeFileSync(`${dir}/kg-ca-100000.crl`, largeCrl(100_000));
   console.log(`wrote ${n} signatures and two CRLs to ${dir}`);
+}
+
+/**
+ * A CAdES-LT/LTA fixture with what the default policy needs to pass it (fixtures/ltv/manifest.json: anchors,
+ * TSA anchors, the sample's CRLs and the root CRL, the manifest's validation time).
+ */
+export function ltvSample(id: 'cades-lt' | 'cades-lta'): { der: Uint8Array<ArrayBuffer>; options: { trustAnchors: Uint8Array[]; timestampAnchors: Uint8Array[]; crls: Uint8Array[]; validationTime: Date } } {
+  const manifest = JSON.parse(readFileSync(FIXTURES + 'ltv/manifest.json', 'utf8')) as { trustAnchors: string[]; timestampAnchors: string[]; validationTime: string; samples: { id: string; file: string; crls: string[] }[] };
+  const s = manifest.samples.find((x) => x.id === id)!;
+  return {
+    der: read(s.file),
+    options: {
+      trustAnchors: manifest.trustAnchors.map(read),
+      timestampAnchors: manifest.timestampAnchors.map(read),
+      crls: [...s.crls, 'crl/current/kz-root.crl'].map(read),
+      validationTime: new Date(manifest.validationTime),
+    },
+  };
+}
+
+/**
+ * DSS's dss916 (a 2 MB detached CAdES-LT with a 57,000-entry CRL) from the corpus, with the options its bench row
+ * uses: anchored at its own embedded roots, judged an hour after its claimed signing time under the lenient
+ * preset (the sample fails the strict profile for reasons of its own). Undefined when the corpus is absent.
+ */
+export function dss916Sample(corpus: string): { bytes: Uint8Array<ArrayBuffer>; options: VerifyOptions } | undefined {
+  const file = join(corpus, 'dss/cades/dss916-qes-detached.p7s');
+  const content = join(corpus, 'dss/detached-content/dss-916-test.txt');
+  if (!existsSync(file) || !existsSync(content)) return undefined;
+  const bytes = new Uint8Array(readFileSync(file));
+  const sig = parseCades(bytes);
+  const roots = sig.certificates.filter((c) => c.subject.key === c.issuer.key).map((c) => c.der);
+  return {
+    bytes,
+    options: {
+      trustAnchors: roots,
+      timestampAnchors: roots,
+      detachedContent: new Uint8Array(readFileSync(content)),
+      validationTime: new Date(sig.signers[0]!.claimedSigningTime!.getTime() + 3600_000),
+      policy: 'lenient',
+    },
+  };
 }

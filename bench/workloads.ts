@@ -20,7 +20,7 @@ import { certificateCache, crlCache } from '../src/pki/cache.js';
 import { ParsedCrl } from '../src/pki/crl.js';
 import { loadTrustLists } from '../src/trust/load.js';
 import { verify, type VerifyOptions } from '../src/index.js';
-import { distinctSigners, distinctXadesSigners, largeCrl, pemToDer } from './realistic-inputs.js';
+import { distinctSigners, distinctXadesSigners, dss916Sample, largeCrl, ltvSample, pemToDer } from './realistic-inputs.js';
 import { trustedListJson } from './synthetic.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -198,18 +198,10 @@ export async function runWorkloads(quick: boolean, log: (line: string) => void, 
 
   // --- CAdES-LT / LTA fixtures ---
   {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'fixtures/ltv/manifest.json'), 'utf8')) as { trustAnchors: string[]; timestampAnchors: string[]; validationTime: string; samples: { id: string; file: string; crls: string[] }[] };
     const kzRoot = pemToDer(fixture('pki/kz-root.pem'));
     const pkLt = pkijsVerifier(kzRoot);
     for (const [name, id] of [['cadesLt', 'cades-lt'], ['cadesLta', 'cades-lta']] as const) {
-      const s = manifest.samples.find((x) => x.id === id)!;
-      const der = fixture(s.file);
-      const opts: VerifyOptions = {
-        trustAnchors: manifest.trustAnchors.map((a) => fixture(a)),
-        timestampAnchors: manifest.timestampAnchors.map((a) => fixture(a)),
-        crls: [...s.crls, 'crl/current/kz-root.crl'].map((c) => fixture(c)),
-        validationTime: new Date(manifest.validationTime),
-      };
+      const { der, options: opts } = ltvSample(id);
       if (!ok(await verify(der, opts))) throw new Error(`${id} does not verify`);
       const o: number[] = [];
       const p: number[] = [];
@@ -225,7 +217,7 @@ export async function runWorkloads(quick: boolean, log: (line: string) => void, 
         ratio: { of: 'pkijs / ots', value: median(p.slice(10)) / ots },
         target: `<= ${limit} ms`,
         pass: ots <= limit,
-        note: `fixtures/${s.file} verified again (same bytes), default policy; pkijs = SignedData.verify of the signature alone (no time-stamps, no revocation)`,
+        note: `fixtures/ltv/${id}.p7s verified again (same bytes), default policy; pkijs = SignedData.verify of the signature alone (no time-stamps, no revocation)`,
       });
     }
   }
@@ -233,20 +225,10 @@ export async function runWorkloads(quick: boolean, log: (line: string) => void, 
   // --- dss916: 2 MB CAdES-LT with a 57,000-entry CRL, default limits ---
   {
     const corpus = resolve(ROOT, process.env.OTS_CORPUS ?? '../shared/corpus');
-    const file = join(corpus, 'dss/cades/dss916-qes-detached.p7s');
-    const content = join(corpus, 'dss/detached-content/dss-916-test.txt');
-    if (!existsSync(file) || !existsSync(content)) put('dss916', { skipped: `${file} is absent (set OTS_CORPUS)` });
+    const sample = dss916Sample(corpus);
+    if (!sample) put('dss916', { skipped: `${join(corpus, 'dss')} lacks dss916 (set OTS_CORPUS)` });
     else {
-      const bytes = new Uint8Array(readFileSync(file));
-      const sig = parseCades(bytes);
-      const roots = sig.certificates.filter((c) => c.subject.key === c.issuer.key).map((c) => c.der);
-      const opts: VerifyOptions = {
-        trustAnchors: roots,
-        timestampAnchors: roots,
-        detachedContent: new Uint8Array(readFileSync(content)),
-        validationTime: new Date(sig.signers[0]!.claimedSigningTime!.getTime() + 3600_000),
-        policy: 'lenient',
-      };
+      const { bytes, options: opts } = sample;
       const cold: number[] = [];
       const warm: number[] = [];
       let indication = '';
