@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type FileChooser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeIf } from './helpers/skip.js';
 
@@ -301,6 +301,11 @@ describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('document portal
     const context = await browser.newContext({ locale: 'tr-TR', viewport: { width: 1100, height: 900 } });
     const p = await context.newPage();
     p.on('pageerror', (e) => pageErrors.push(e.message));
+    // Playwright turns on file-chooser interception without waiting for Chromium to confirm it; a
+    // listener added only next to the key press raced it (the dialog opened un-intercepted under load
+    // and no event came). Listening from the start has it on long before Space is pressed.
+    const choosers: FileChooser[] = [];
+    p.on('filechooser', (c) => choosers.push(c));
     await p.goto(url);
     await p.waitForSelector('body[data-trust="ready"]', { timeout: 20_000 });
     expect(await p.getAttribute('html', 'lang')).toBe('tr');
@@ -332,8 +337,9 @@ describeIf(haveChromium, `no headless Chromium at ${CHROMIUM}`)('document portal
 
     // The hidden-looking file input is a real control: Space opens the chooser, Enter on the button checks.
     await p.focus('#signature');
-    const [chooser] = await Promise.all([p.waitForEvent('filechooser'), p.keyboard.press('Space')]);
-    await chooser.setFiles(join(root, 'fixtures/cades/kz-attached.p7s'));
+    await p.keyboard.press('Space');
+    await expect.poll(() => choosers.length, { timeout: 30_000 }).toBe(1);
+    await choosers[0]!.setFiles(join(root, 'fixtures/cades/kz-attached.p7s'));
     await p.focus('#verify-button');
     await p.keyboard.press('Enter');
     await p.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
