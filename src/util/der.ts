@@ -191,6 +191,16 @@ export function explicitOf(el: DerElement | undefined, n: number, what: string):
 }
 
 /**
+ * The bytes a hash or digest held in an OCTET STRING is compared with: a primitive one's contents, and
+ * nothing for the constructed form (BER only, which asn1js's valueHexView also leaves empty): such a
+ * value never equals a digest, so it fails the comparison rather than being reassembled.
+ */
+export function octetStringBytes(el: DerElement | undefined, what: string): Uint8Array {
+  if (!isUniversal(el, TAG.octetString)) return fail(what, 'expected an OCTET STRING');
+  return el.constructed ? new Uint8Array(0) : el.content(what);
+}
+
+/**
  * An OCTET STRING's value: the contents of the primitive form, or the
  * concatenated segments of BER's constructed form (each segment itself an
  * OCTET STRING, X.690 8.7.3).
@@ -296,6 +306,47 @@ function derTime(c: Uint8Array, utc: boolean): Date | undefined {
 // Signed attribute values: a few recur per signer, two per signature (digest, time) never do; 1,024 keeps the
 // recurring ones (each use moves them to the young generation) while bounding asn1js trees held to ~2 MB.
 const nodeMemo = new DecodeMemo((node) => node, 1024);
+
+/**
+ * Located elements asn1js was found to accept, by exact encoding (string
+ * attribute values of an issuer's Name recur); the value is only the verdict.
+ */
+const acceptedMemo = new DecodeMemo(() => true, 4096, 256);
+
+/**
+ * Throws InputFormatError exactly when asn1js would refuse to decode `el`, without building its tree for the
+ * common cases: framing was checked when the walk located `el` (every element inside was located, as locateAll
+ * does), and asn1js adds no check of its own for SEQUENCE, SET, tagged elements, or the bytes of a primitive
+ * OCTET STRING or INTEGER (it keeps them as they are; a failed look for BER inside an OCTET STRING is
+ * swallowed). An OBJECT IDENTIFIER is decoded by asn1js through the OID memo, a DER time in the form timeOf
+ * reads is accepted, and every other element (strings, BOOLEAN, NULL, BIT STRING, constructed strings) is
+ * decoded by asn1js alone, once per distinct encoding. An element asn1js already decoded passes.
+ */
+export function checkDecodable(el: DerElement, what: string): void {
+  if (!(el instanceof TlvElement)) return;
+  if (el.constructed) {
+    if (el.tagClass !== UNIVERSAL || el.tagNumber === TAG.sequence || el.tagNumber === TAG.set) {
+      for (const c of el.children(what)) checkDecodable(c, what);
+      return;
+    }
+  } else if (el.tagClass !== UNIVERSAL) {
+    return;
+  } else {
+    switch (el.tagNumber) {
+      case TAG.octetString:
+      case TAG.integer:
+        return;
+      case TAG.oid:
+        oidOf(el, what);
+        return;
+      case TAG.utcTime:
+      case TAG.generalizedTime:
+        if (derTime(el.content(what), el.tagNumber === TAG.utcTime)) return;
+        break;
+    }
+  }
+  acceptedMemo.get(el, what);
+}
 
 /**
  * The asn1js node for `el`: the decoded node itself, or the element's
