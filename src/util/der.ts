@@ -297,10 +297,14 @@ function derTime(c: Uint8Array, utc: boolean): Date | undefined {
   const digits = utc ? 12 : 14;
   if (c.length !== digits + 1 || c[digits] !== 0x5a) return undefined;
   for (let i = 0; i < digits; i++) if (c[i]! < 0x30 || c[i]! > 0x39) return undefined;
-  const two = (i: number) => (c[i]! - 0x30) * 10 + (c[i + 1]! - 0x30);
   const o = utc ? 0 : 2;
-  const year = utc ? (two(0) >= 50 ? 1900 + two(0) : 2000 + two(0)) : two(0) * 100 + two(2);
-  return new Date(Date.UTC(year, two(o + 2) - 1, two(o + 4), two(o + 6), two(o + 8), two(o + 10)));
+  const year = utc ? (twoDigits(c, 0) >= 50 ? 1900 + twoDigits(c, 0) : 2000 + twoDigits(c, 0)) : twoDigits(c, 0) * 100 + twoDigits(c, 2);
+  return new Date(Date.UTC(year, twoDigits(c, o + 2) - 1, twoDigits(c, o + 4), twoDigits(c, o + 6), twoDigits(c, o + 8), twoDigits(c, o + 10)));
+}
+
+/** Two ASCII digits at `i` as a number (a module function: a closure per call showed in the profile). */
+function twoDigits(c: Uint8Array, i: number): number {
+  return (c[i]! - 0x30) * 10 + (c[i + 1]! - 0x30);
 }
 
 // Signed attribute values: a few recur per signer, two per signature (digest, time) never do; 1,024 keeps the
