@@ -89,7 +89,8 @@ function pkijsCrl(caDer: Uint8Array) {
   };
 }
 
-export async function runWorkloads(quick: boolean, log: (line: string) => void, synthetic?: () => Promise<Uint8Array[]>): Promise<Record<string, Workload>> {
+/** `distinctOnly`: the distinctSigners row alone (bench/distinct-row.ts), for measuring that row on a shared machine. */
+export async function runWorkloads(quick: boolean, log: (line: string) => void, synthetic?: () => Promise<Uint8Array[]>, distinctOnly = false): Promise<Record<string, Workload>> {
   const out: Record<string, Workload> = {};
   const put = (name: string, w: Workload) => {
     out[name] = w;
@@ -152,6 +153,7 @@ export async function runWorkloads(quick: boolean, log: (line: string) => void, 
       note: 'each signer (own certificate, key, document) verified once, default policy, the KG CA and root CRLs given parsed once; floor = createPublicKey(SPKI) + sha256 + verify; pkijs = asn1js parse + SignedData.verify (checkChain false) on its own asn1js; medians, ours and theirs alternating call by call',
     });
   }
+  if (distinctOnly) return out;
 
   // --- the same with the issuing CA's CRL passed as bytes on every call ---
   for (const [name, entries] of [['crl1000', 1000], ['crl100000', 100_000]] as const) {

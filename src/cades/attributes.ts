@@ -1,6 +1,6 @@
-import { asn1Of, isUniversal, oidOf, seqOf, TAG, type DerElement } from '../util/der.js';
+import { checkDecodable, isUniversal, oidOf, seqOf, TAG, type DerElement } from '../util/der.js';
 
-/** One CMS Attribute (RFC 5652 5.3): its type and its values as located elements (`asn1Of` decodes one). */
+/** One CMS Attribute (RFC 5652 5.3): its type and its values as located elements (read with der.ts's readers; `asn1Of` decodes one). */
 export interface CmsAttribute {
   readonly type: string;
   readonly values: readonly DerElement[];
@@ -14,11 +14,14 @@ export type AttributeMap = ReadonlyMap<string, readonly CmsAttribute[]>;
  * A malformed attrValues becomes an empty list, which format checking reports
  * (rather than a TypeError later).
  *
- * With `decodeValues` (signed attributes: few, mostly the same encodings
- * signature after signature, and validation reads them all) every value is
- * decoded now, so input asn1js refuses is refused while parsing. Unsigned
- * values (time-stamp tokens, certificate and revocation values) are only
- * located: their consumers read them from their bytes.
+ * With `decodeValues` (signed attributes, which validation reads) every value
+ * is checked now (der.ts checkDecodable), so input asn1js refuses is refused
+ * while parsing; the values are not decoded, their readers take them from the
+ * located bytes (message-digest, signing-time and the ESS signing certificate
+ * of every new signer are new encodings: decoding them with asn1js was ~40% of
+ * parsing a CAdES-B by a signer seen for the first time, #19). Unsigned values
+ * (time-stamp tokens, certificate and revocation values) are only located:
+ * their consumers read them from their bytes.
  */
 export function readAttributes(set: DerElement | undefined, what: string, decodeValues: boolean): AttributeMap {
   const m = new Map<string, CmsAttribute[]>();
@@ -28,7 +31,7 @@ export function readAttributes(set: DerElement | undefined, what: string, decode
     const type = oidOf(parts[0], 'Attribute attrType');
     const valueSet = parts[1];
     const values = parts.length === 2 && isUniversal(valueSet, TAG.set) && valueSet.constructed ? valueSet.children('Attribute attrValues') : [];
-    if (decodeValues) for (const v of values) asn1Of(v, `attribute ${type} value`);
+    if (decodeValues) for (const v of values) checkDecodable(v, `attribute ${type} value`);
     const attribute: CmsAttribute = { type, values };
     const list = m.get(type);
     if (list) list.push(attribute);

@@ -1,8 +1,7 @@
-import * as asn1js from 'asn1js';
 import { toHex } from '../util/bytes.js';
-import { readNameNode } from '../pki/name.js';
+import { readNameElement } from '../pki/name.js';
 import { InputFormatError } from '../errors.js';
-import { explicit, integer, sequence } from '../util/asn1-tree.js';
+import { CONTEXT, explicitOf, isUniversal, oidOf, primitiveOf, seqOf, TAG, type DerElement } from '../util/der.js';
 import { DIGEST_OID_BY_NAME } from '../crypto/algorithms.js';
 
 /** One ESSCertID / ESSCertIDv2 (RFC 2634 / RFC 5035): a hash of the signing certificate and optionally its issuer+serial. */
@@ -13,27 +12,32 @@ export interface EssCertId {
   readonly issuerSerial?: { readonly issuerKeys: readonly string[]; readonly serialNumberHex: string };
 }
 
+const isSequence = (el: DerElement | undefined): el is DerElement => isUniversal(el, TAG.sequence) && el.constructed;
+
 /**
- * Parses the value of a signing-certificate (v1) or signing-certificate-v2 attribute.
- * Returns undefined when the structure is malformed (a FORMAT_FAILURE for the caller).
+ * Parses the value of a signing-certificate (v1) or signing-certificate-v2 attribute, element by element
+ * (header-walked or decoded; the issuer Name through pki/name's memo): every signer's value is a new
+ * encoding, and decoding it with asn1js cost more than the rest of its signed attributes (#19).
+ * Returns undefined when the structure is malformed (a FORMAT_FAILURE for the caller), including a
+ * certHash that is not a primitive OCTET STRING (DER has no constructed form).
  */
-export function parseSigningCertificate(value: asn1js.AsnType, version: 1 | 2): EssCertId[] | undefined {
-  if (!(value instanceof asn1js.Sequence)) return undefined;
-  const certs = value.valueBlock.value[0];
-  if (!(certs instanceof asn1js.Sequence)) return undefined;
+export function parseSigningCertificate(value: DerElement, version: 1 | 2): EssCertId[] | undefined {
+  if (!isSequence(value)) return undefined;
+  const certs = value.children('SigningCertificate')[0];
+  if (!isSequence(certs)) return undefined;
   const out: EssCertId[] = [];
-  for (const item of certs.valueBlock.value) {
-    if (!(item instanceof asn1js.Sequence)) return undefined;
-    const parts = [...item.valueBlock.value];
+  for (const item of certs.children('SigningCertificate certs')) {
+    if (!isSequence(item)) return undefined;
+    const parts = [...item.children('ESSCertID')];
     let hashAlgorithmOid = version === 1 ? DIGEST_OID_BY_NAME['SHA-1']! : DIGEST_OID_BY_NAME['SHA-256']!;
-    if (version === 2 && parts[0] instanceof asn1js.Sequence) {
-      const oid = parts[0].valueBlock.value[0];
-      if (!(oid instanceof asn1js.ObjectIdentifier)) return undefined;
-      hashAlgorithmOid = oid.valueBlock.toString();
+    if (version === 2 && isSequence(parts[0])) {
+      const oid = parts[0].children('ESSCertIDv2 hashAlgorithm')[0];
+      if (!isUniversal(oid, TAG.oid) || oid.constructed) return undefined;
+      hashAlgorithmOid = oidOf(oid, 'ESSCertIDv2 hashAlgorithm');
       parts.shift();
     }
     const hash = parts[0];
-    if (!(hash instanceof asn1js.OctetString)) return undefined;
+    if (!isUniversal(hash, TAG.octetString) || hash.constructed) return undefined;
     let issuerSerial: EssCertId['issuerSerial'];
     if (parts[1] !== undefined) {
       try {
@@ -42,24 +46,24 @@ export function parseSigningCertificate(value: asn1js.AsnType, version: 1 | 2): 
         return undefined;
       }
     }
-    out.push({ version, hashAlgorithmOid, certHash: hash.valueBlock.valueHexView, issuerSerial });
+    out.push({ version, hashAlgorithmOid, certHash: hash.content('ESSCertID certHash'), issuerSerial });
   }
   return out.length ? out : undefined;
 }
 
 /**
  * IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER, issuerUID OPTIONAL } read
- * from the decoded tree (pkijs.IssuerSerial's schema comparison cost more than the whole CMS decode).
+ * element by element (pkijs.IssuerSerial's schema comparison cost more than the whole CMS decode).
  * Only directoryName ([4] EXPLICIT Name) issuers can match a certificate; other GeneralName forms are skipped.
  */
-function readIssuerSerial(node: asn1js.AsnType): { issuerKeys: string[]; serialNumberHex: string } {
+function readIssuerSerial(el: DerElement): { issuerKeys: string[]; serialNumberHex: string } {
   const what = 'ESS IssuerSerial';
-  const parts = sequence(node, what);
+  const parts = seqOf(el, what);
   if (parts.length < 2 || parts.length > 3) throw new InputFormatError(`${what}: expected issuer and serialNumber`);
   const issuerKeys: string[] = [];
-  for (const gn of sequence(parts[0], `${what} issuer`)) {
-    if (gn.idBlock.tagClass !== 3) throw new InputFormatError(`${what}: a GeneralName must be context-tagged`);
-    if (gn.idBlock.tagNumber === 4) issuerKeys.push(readNameNode(explicit(gn, 4, `${what} directoryName`), `${what} directoryName`).key);
+  for (const gn of seqOf(parts[0], `${what} issuer`)) {
+    if (gn.tagClass !== CONTEXT) throw new InputFormatError(`${what}: a GeneralName must be context-tagged`);
+    if (gn.tagNumber === 4) issuerKeys.push(readNameElement(explicitOf(gn, 4, `${what} directoryName`), `${what} directoryName`).key);
   }
-  return { issuerKeys, serialNumberHex: toHex(integer(parts[1], `${what} serialNumber`).valueBlock.valueHexView) };
+  return { issuerKeys, serialNumberHex: toHex(primitiveOf(parts[1], TAG.integer, `${what} serialNumber`)) };
 }

@@ -1,4 +1,3 @@
-import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { copyBytes, equalBytes, toHex } from '../util/bytes.js';
@@ -9,8 +8,6 @@ import { decodeWhole, derSetOf, explicit, sequence, type Asn1Node } from '../uti
 import {
   Asn1Element,
   asn1Of,
-  privateAsn1Of,
-  DecodeMemo,
   ElementBudget,
   explicitOf,
   isContextTag,
@@ -25,13 +22,14 @@ import {
   setOf,
   smallIntegerOf,
   TAG,
+  timeOf,
   TlvElement,
   UNIVERSAL,
   CONTEXT,
   type DerElement,
 } from '../util/der.js';
 import { OID } from '../pki/oids.js';
-import { parseSigningCertificate, type EssCertId } from './ess.js';
+import { parseSigningCertificate } from './ess.js';
 import { readAttributes, singleValue } from './attributes.js';
 import type { CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
 import { certificateCache, crlCache } from '../pki/cache.js';
@@ -321,11 +319,6 @@ function signerIdentifierOf(el: DerElement | undefined, what: string): SignerIde
   throw new InputFormatError(`${what}: sid is neither issuerAndSerialNumber nor [0] subjectKeyIdentifier`);
 }
 
-const essMemo = {
-  1: new DecodeMemo((node): EssCertId[] | 'malformed' => parseSigningCertificate(node, 1) ?? 'malformed'),
-  2: new DecodeMemo((node): EssCertId[] | 'malformed' => parseSigningCertificate(node, 2) ?? 'malformed'),
-};
-
 /**
  * The countersignature values (RFC 5652 11.4, unsigned attribute 1.2.840.113549.1.9.6) of `si`, each read as a
  * SignerInfo (`index` numbers them across the attribute's occurrences). A value that is no SignerInfo is a
@@ -371,16 +364,13 @@ function readSignerInfo(el: DerElement, index: number, what = `SignerInfo[${inde
   // signing-time (or one with several values) is no claimed time either: the received order is not signed, so
   // "the first" would be the sender's choice (format checking makes it a FORMAT_FAILURE).
   const st = singleValue(signedAttributes, OID.signingTime);
-  const stNode = st && asn1Of(st, `${what} signingTime`);
-  const claimedSigningTime = stNode instanceof asn1js.UTCTime || stNode instanceof asn1js.GeneralizedTime ? stNode.toDate() : undefined;
+  const claimedSigningTime = isUniversal(st, TAG.utcTime) || isUniversal(st, TAG.generalizedTime) ? timeOf(st, `${what} signingTime`) : undefined;
 
   const ess = (oid: string, v: 1 | 2) => {
     const a = signedAttributes.get(oid);
     if (!a) return undefined;
     if (a.length !== 1 || a[0]!.values.length !== 1) return 'malformed' as const;
-    // Its value was decoded with the other signed attribute values (readAttributes): not decoded again.
-    const el = a[0]!.values[0]!;
-    return essMemo[v].get(el, `${what} signing-certificate`, privateAsn1Of(el, `${what} signing-certificate`));
+    return parseSigningCertificate(a[0]!.values[0]!, v) ?? ('malformed' as const);
   };
   const v2 = ess(OID.signingCertificateV2, 2);
   const v1 = ess(OID.signingCertificate, 1);

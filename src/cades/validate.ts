@@ -5,7 +5,6 @@
  * archive-time-stamp-v3 input is CAdES-specific and computed here). No path, no verdict: the signature
  * stage (stage/signature.ts) judges the facts.
  */
-import * as asn1js from 'asn1js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
 import { OtsEsigError } from '../errors.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
@@ -13,7 +12,7 @@ import { OID } from '../pki/oids.js';
 import { CertificatePool } from '../pki/pool.js';
 import { CheckList } from '../etsi/check.js';
 import { copyBytes, equalBytes, toHex } from '../util/bytes.js';
-import { asn1Of } from '../util/der.js';
+import { asn1Of, isUniversal, octetStringBytes, oidOf, TAG } from '../util/der.js';
 import type { ValidationContext } from '../validation/options.js';
 import type { EssCertId } from './ess.js';
 import type { CadesSignature, CadesSignerInfo } from './model.js';
@@ -89,8 +88,8 @@ export async function collectCadesSigner(
         checks.fail('FC', `fc.${name}`, `signed attribute ${name} must occur once with one value`, 'FORMAT_FAILURE');
         return undefined;
       }
-      // Signed attribute values were decoded (and found decodable) while parsing: this is a cache hit.
-      return asn1Of(a[0]!.values[0]!, `signed attribute ${name}`);
+      // Found decodable while parsing (readAttributes); read from its located bytes.
+      return a[0]!.values[0]!;
     };
     // RFC 5652 11.4: a counter-signature has no content type, so its signed attributes carry no content-type.
     const ct = countersigned ? undefined : once(OID.contentType, 'content-type');
@@ -98,14 +97,14 @@ export async function collectCadesSigner(
       checks.fail('FC', 'fc.content-type', 'a counter-signature has no content type: its signed attributes must not carry content-type (RFC 5652 11.4)', 'FORMAT_FAILURE');
     }
     const md = once(OID.messageDigest, 'message-digest');
-    if (ct instanceof asn1js.ObjectIdentifier) {
-      const v = ct.valueBlock.toString();
+    if (isUniversal(ct, TAG.oid)) {
+      const v = oidOf(ct, 'signed attribute content-type');
       if (v === sig.eContentType) checks.pass('FC', 'fc.content-type', `content-type attribute ${v} matches eContentType`);
       else checks.fail('FC', 'fc.content-type', `content-type attribute ${v} differs from eContentType ${sig.eContentType}`, 'FORMAT_FAILURE');
     } else if (ct) {
       checks.fail('FC', 'fc.content-type', 'content-type attribute is not an OBJECT IDENTIFIER', 'FORMAT_FAILURE');
     }
-    if (md && !(md instanceof asn1js.OctetString)) {
+    if (md && !isUniversal(md, TAG.octetString)) {
       checks.fail('FC', 'fc.message-digest', 'message-digest attribute is not an OCTET STRING', 'FORMAT_FAILURE');
     }
     // content-type and message-digest were reported by once(); the other single-valued attributes here.
@@ -216,10 +215,10 @@ export async function collectCadesSigner(
     const digest = await ctx.registry.digest(si.digestAlgorithm.oid, content);
     if (si.signedAttributesDer) {
       const mdValue = si.signedAttributes.get(OID.messageDigest)?.[0]?.values[0];
-      const md = mdValue && asn1Of(mdValue, 'signed attribute message-digest');
-      if (md instanceof asn1js.OctetString) {
-        if (equalBytes(md.valueBlock.valueHexView, digest)) checks.pass('CV', 'cv.message-digest', `${digestName} of the ${contentSource} ${toHex(digest)} matches message-digest`);
-        else checks.fail('CV', 'cv.message-digest', `${digestName} of the ${contentSource} ${toHex(digest)} differs from message-digest ${toHex(md.valueBlock.valueHexView)}`, 'HASH_FAILURE');
+      if (isUniversal(mdValue, TAG.octetString)) {
+        const md = octetStringBytes(mdValue, 'signed attribute message-digest');
+        if (equalBytes(md, digest)) checks.pass('CV', 'cv.message-digest', `${digestName} of the ${contentSource} ${toHex(digest)} matches message-digest`);
+        else checks.fail('CV', 'cv.message-digest', `${digestName} of the ${contentSource} ${toHex(digest)} differs from message-digest ${toHex(md)}`, 'HASH_FAILURE');
       }
     } else {
       checks.pass('CV', 'cv.signed-data', `the signature value is over the ${contentSource} itself (no signed attributes): ${digestName} ${toHex(digest)}`);

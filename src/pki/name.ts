@@ -2,7 +2,7 @@ import type * as pkijs from 'pkijs';
 import { toHex } from '../util/bytes.js';
 import { InputFormatError } from '../errors.js';
 import { decodeWhole, type Asn1Node } from '../util/asn1-tree.js';
-import { Asn1Element, DecodeMemo, isUniversal, oidOf, seqOf, setOf, TAG, type DerElement } from '../util/der.js';
+import { Asn1Element, DecodeMemo, isUniversal, oidOf, seqOf, setOf, TAG, TlvElement, UNIVERSAL, type DerElement } from '../util/der.js';
 import { BytesCache } from '../util/bytes-cache.js';
 
 const SHORT_NAMES: Record<string, string> = {
@@ -100,6 +100,33 @@ const nameMemo = new BytesCache<DistinguishedName>(2048, 1024);
  */
 const attributeValueMemo = new DecodeMemo<AttributeValueText>((node) => attributeValueText(node), 8192, 512);
 
+/** asn1js's UTF8String decoder: strict, the BOM kept (a value it cannot decode goes to asn1js itself). */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The text asn1js gives a located PrintableString, IA5String (each octet a character: asn1js's
+ * simple string block, which refuses none) or UTF8String that decodes strictly; undefined for anything
+ * else (asn1js decodes it). A certificate's own subject holds new values (its holder's name and serial
+ * number), so decoding them with asn1js was most of reading a new certificate's Name (#19).
+ */
+function locatedStringText(el: DerElement): AttributeValueText | undefined {
+  if (!(el instanceof TlvElement) || el.tagClass !== UNIVERSAL || el.constructed) return undefined;
+  const n = el.tagNumber;
+  if (n !== PRINTABLE_STRING && n !== IA5_STRING && n !== UTF8_STRING) return undefined;
+  const c = el.content('AttributeValue');
+  // Longer values (none in a real Name) keep asn1js's handling, errors included.
+  if (c.length > 1024) return undefined;
+  if (n !== UTF8_STRING) return { text: String.fromCharCode(...c), isString: true };
+  try {
+    return { text: strictUtf8.decode(c), isString: true };
+  } catch {
+    return undefined;
+  }
+}
+const UTF8_STRING = 12;
+const PRINTABLE_STRING = 19;
+const IA5_STRING = 22;
+
 /**
  * A Name from its element, header-walked or decoded (readNameNode's result for
  * the same encoding). A whole Name that recurs (an issuer) is read once.
@@ -115,7 +142,7 @@ export function readNameElement(el: DerElement | undefined, what: string): Disti
     for (const atv of setOf(rdn, what)) {
       const parts = seqOf(atv, what);
       if (parts.length !== 2) throw new InputFormatError(`${what}: AttributeTypeAndValue must have a type and a value`);
-      attributes.push({ type: oidOf(parts[0], what), ...attributeValueMemo.get(parts[1]!, what) });
+      attributes.push({ type: oidOf(parts[0], what), ...(locatedStringText(parts[1]!) ?? attributeValueMemo.get(parts[1]!, what)) });
     }
     rdns.push(attributes);
   }

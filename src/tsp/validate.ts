@@ -9,7 +9,6 @@
  * genTime inside the TSA certificate's validity, and the message imprint over
  * the bytes the caller says were time-stamped.
  */
-import * as asn1js from 'asn1js';
 import { DIGEST_OIDS } from '../crypto/algorithms.js';
 import { checkDigest, evaluateAlgorithm, type AlgorithmVerdict } from '../crypto/policy.js';
 import type { ResolvedSignatureAlgorithm } from '../crypto/provider.js';
@@ -20,7 +19,7 @@ import { CertificatePool } from '../pki/pool.js';
 import { CheckList, type Check } from '../etsi/check.js';
 import type { SubIndication } from '../etsi/indication.js';
 import { equalBytes, toHex } from '../util/bytes.js';
-import { asn1Of } from '../util/der.js';
+import { isUniversal, octetStringBytes, oidOf, TAG } from '../util/der.js';
 import { validateChain } from '../validation/chain.js';
 import type { ValidationContext } from '../validation/options.js';
 import type { CadesSignerInfo } from '../cades/model.js';
@@ -115,15 +114,13 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
     for (const problem of repeated) checks.fail('TST', `${p}.format`, `time-stamp token: ${problem}`, 'FORMAT_FAILURE');
     return done(facts);
   }
-  // Signed attribute values were decoded while parsing: asn1Of is a cache hit.
-  const ctValue = si.signedAttributes.get(OID.contentType)?.[0]?.values[0];
-  const ct = ctValue && asn1Of(ctValue, 'content-type');
-  if (!(ct instanceof asn1js.ObjectIdentifier) || ct.valueBlock.toString() !== OID.tstInfo) {
+  // Signed attribute values were found decodable while parsing; read from their located bytes.
+  const ct = si.signedAttributes.get(OID.contentType)?.[0]?.values[0];
+  if (!isUniversal(ct, TAG.oid) || oidOf(ct, 'content-type') !== OID.tstInfo) {
     checks.fail('TST', `${p}.content-type`, 'content-type signed attribute is not id-ct-TSTInfo', 'FORMAT_FAILURE');
   }
   const mdValue = si.signedAttributes.get(OID.messageDigest)?.[0]?.values[0];
-  const md = mdValue && asn1Of(mdValue, 'message-digest');
-  if (!(md instanceof asn1js.OctetString)) {
+  if (!isUniversal(mdValue, TAG.octetString)) {
     checks.fail('TST', `${p}.message-digest`, 'message-digest signed attribute is missing', 'FORMAT_FAILURE');
     return done(facts);
   }
@@ -132,7 +129,7 @@ export async function validateTimestampToken(tokenDer: Uint8Array, opts: Timesta
     return done(facts);
   }
   const tstDigest = await ctx.registry.digest(si.digestAlgorithm.oid, cms.eContent!);
-  if (!equalBytes(tstDigest, md.valueBlock.valueHexView)) {
+  if (!equalBytes(tstDigest, octetStringBytes(mdValue, 'message-digest'))) {
     checks.fail('TST', `${p}.message-digest`, 'message-digest does not match the TSTInfo', 'HASH_FAILURE');
   }
 

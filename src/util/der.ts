@@ -191,6 +191,16 @@ export function explicitOf(el: DerElement | undefined, n: number, what: string):
 }
 
 /**
+ * The bytes a hash or digest held in an OCTET STRING is compared with: a primitive one's contents, and
+ * nothing for the constructed form (BER only, which asn1js's valueHexView also leaves empty): such a
+ * value never equals a digest, so it fails the comparison rather than being reassembled.
+ */
+export function octetStringBytes(el: DerElement | undefined, what: string): Uint8Array {
+  if (!isUniversal(el, TAG.octetString)) return fail(what, 'expected an OCTET STRING');
+  return el.constructed ? new Uint8Array(0) : el.content(what);
+}
+
+/**
  * An OCTET STRING's value: the contents of the primitive form, or the
  * concatenated segments of BER's constructed form (each segment itself an
  * OCTET STRING, X.690 8.7.3).
@@ -287,15 +297,60 @@ function derTime(c: Uint8Array, utc: boolean): Date | undefined {
   const digits = utc ? 12 : 14;
   if (c.length !== digits + 1 || c[digits] !== 0x5a) return undefined;
   for (let i = 0; i < digits; i++) if (c[i]! < 0x30 || c[i]! > 0x39) return undefined;
-  const two = (i: number) => (c[i]! - 0x30) * 10 + (c[i + 1]! - 0x30);
   const o = utc ? 0 : 2;
-  const year = utc ? (two(0) >= 50 ? 1900 + two(0) : 2000 + two(0)) : two(0) * 100 + two(2);
-  return new Date(Date.UTC(year, two(o + 2) - 1, two(o + 4), two(o + 6), two(o + 8), two(o + 10)));
+  const year = utc ? (twoDigits(c, 0) >= 50 ? 1900 + twoDigits(c, 0) : 2000 + twoDigits(c, 0)) : twoDigits(c, 0) * 100 + twoDigits(c, 2);
+  return new Date(Date.UTC(year, twoDigits(c, o + 2) - 1, twoDigits(c, o + 4), twoDigits(c, o + 6), twoDigits(c, o + 8), twoDigits(c, o + 10)));
+}
+
+/** Two ASCII digits at `i` as a number (a module function: a closure per call showed in the profile). */
+function twoDigits(c: Uint8Array, i: number): number {
+  return (c[i]! - 0x30) * 10 + (c[i + 1]! - 0x30);
 }
 
 // Signed attribute values: a few recur per signer, two per signature (digest, time) never do; 1,024 keeps the
 // recurring ones (each use moves them to the young generation) while bounding asn1js trees held to ~2 MB.
 const nodeMemo = new DecodeMemo((node) => node, 1024);
+
+/**
+ * Located elements asn1js was found to accept, by exact encoding (string
+ * attribute values of an issuer's Name recur); the value is only the verdict.
+ */
+const acceptedMemo = new DecodeMemo(() => true, 4096, 256);
+
+/**
+ * Throws InputFormatError exactly when asn1js would refuse to decode `el`, without building its tree for the
+ * common cases: framing was checked when the walk located `el` (every element inside was located, as locateAll
+ * does), and asn1js adds no check of its own for SEQUENCE, SET, tagged elements, or the bytes of a primitive
+ * OCTET STRING or INTEGER (it keeps them as they are; a failed look for BER inside an OCTET STRING is
+ * swallowed). An OBJECT IDENTIFIER is decoded by asn1js through the OID memo, a DER time in the form timeOf
+ * reads is accepted, and every other element (strings, BOOLEAN, NULL, BIT STRING, constructed strings) is
+ * decoded by asn1js alone, once per distinct encoding. An element asn1js already decoded passes.
+ */
+export function checkDecodable(el: DerElement, what: string): void {
+  if (!(el instanceof TlvElement)) return;
+  if (el.constructed) {
+    if (el.tagClass !== UNIVERSAL || el.tagNumber === TAG.sequence || el.tagNumber === TAG.set) {
+      for (const c of el.children(what)) checkDecodable(c, what);
+      return;
+    }
+  } else if (el.tagClass !== UNIVERSAL) {
+    return;
+  } else {
+    switch (el.tagNumber) {
+      case TAG.octetString:
+      case TAG.integer:
+        return;
+      case TAG.oid:
+        oidOf(el, what);
+        return;
+      case TAG.utcTime:
+      case TAG.generalizedTime:
+        if (derTime(el.content(what), el.tagNumber === TAG.utcTime)) return;
+        break;
+    }
+  }
+  acceptedMemo.get(el, what);
+}
 
 /**
  * The asn1js node for `el`: the decoded node itself, or the element's
