@@ -24,8 +24,9 @@ const WORKER_YOUNG_GENERATION_MB = 12;
  * process's, 4 GB here) it lets garbage reach about four times the live objects before a full collection,
  * and a worker's old space, ~28 MB live, floated between 35 and 72 MB and climbed as the run went on. Under
  * 512 MB V8 collects sooner (a lower growing factor) and the same verification loop kept its old space
- * at 28-30 MB, at the same cost per verification (0.43-0.53 ms either way). The largest input the body
- * limit admits needs far less; one that needed more ends its worker, not the process, and is answered 422.
+ * at 28-30 MB, at the same cost per verification (0.43-0.53 ms either way). The library's limits keep one
+ * verification well below it (src/limits.ts: 200,000 ASN.1 elements, ~200 MB at worst; 250,000 XML nodes);
+ * an input that needed more would end its worker, not the process, and is answered 422.
  */
 const WORKER_OLD_GENERATION_MB = 512;
 
