@@ -103,8 +103,16 @@ for (const body of [bodies[0]!, bodies[bodies.length - 1]!]) {
 let k = 0;
 await run('warm-up', 2, () => bodies[k++ % bodies.length]!);
 const metricsBefore = await (await fetch(`${url}/metrics`)).text();
+// The server's CPU time (all its threads: event loop, workers, GC helpers) per verification: on a shared
+// machine it moves far less with other load than req/s does, so before/after runs compare by it.
+const cpuMs = () => {
+  const f = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in USER_HZ (100 on Linux)
+};
+const cpuBefore = cpuMs();
 const loadFrom = rss.length;
 const load = await run('distinct CAdES-B signatures', LOAD_S, () => bodies[k++ % bodies.length]!);
+const serverCpuMsPerRequest = Math.round(((cpuMs() - cpuBefore) / load.requests) * 1000) / 1000;
 const metricsMid = await (await fetch(`${url}/metrics`)).text();
 const loadTo = rss.length;
 let m = 0;
@@ -146,7 +154,7 @@ const results = {
   loadAverageBefore: loadBefore,
   loadAverageAfter: loadavg().map((x) => Math.round(x * 10) / 10),
   note: 'autocannon and the server share this machine; the server runs its default worker pool (one thread per core). Loopback only.',
-  load: { ...load, verdicts: judged },
+  load: { ...load, verdicts: judged, serverCpuMsPerRequest },
   malformed: bad,
   rssMb: {
     start: Math.round(kb[0]! / 1024),

@@ -23,5 +23,9 @@ export interface VerdictTally {
 }
 
 export type VerifyResult =
-  | { readonly ok: true; readonly body: string; readonly verdicts: readonly VerdictTally[] }
+  /**
+   * `body`: the answer as UTF-8, its buffer transferred to the main thread (not copied): the event loop
+   * writes it to the socket as it is, with no string to clone or encode there.
+   */
+  | { readonly ok: true; readonly body: Uint8Array; readonly verdicts: readonly VerdictTally[] }
   | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };

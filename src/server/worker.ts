@@ -3,6 +3,7 @@
  * parsing and cryptography never run on the HTTP event loop. Options are built once per trust
  * snapshot id and reused; a newer snapshot replaces them.
  */
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { OtsEsigError } from '../errors.js';
 import { formatEtsiXml } from '../report/etsi-xml.js';
 import type { VerifyOptions } from '../validation/options.js';
@@ -11,6 +12,21 @@ import { decodeMaterial, optionsFromMaterial, resolveRequestPolicy } from './mat
 import { dssReports } from './dss.js';
 import type { VerdictTally, VerifyResult, VerifyTask } from './task.js';
 import type { SignatureReport } from '../report/model.js';
+
+/**
+ * A result whose `transfer` buffer is moved to the main thread with it (piscina's movable protocol: the
+ * value and its transfer list behind piscina's symbols), not copied by the structured clone.
+ */
+function movedResult(value: VerifyResult, transfer: ArrayBufferLike): VerifyResult {
+  return move({
+    get [transferableSymbol]() {
+      return transfer;
+    },
+    get [valueSymbol]() {
+      return value;
+    },
+  } as unknown as ArrayBuffer) as unknown as VerifyResult;
+}
 
 let cached: { id: string; options: Promise<VerifyOptions> } | undefined;
 
@@ -50,13 +66,14 @@ export default async function verifyTask(task: VerifyTask): Promise<VerifyResult
     };
     report.signatures.forEach(tally);
     const out = task.output;
-    const body =
+    const text =
       out === 'json'
         ? JSON.stringify(report, null, 2) + '\n'
         : out === 'etsi-xml'
           ? formatEtsiXml(report)
           : JSON.stringify(dssReports(report, formatEtsiXml(report), out.dss.documentName, out.dss.signatureId));
-    return { ok: true, body, verdicts };
+    const body = new TextEncoder().encode(text);
+    return movedResult({ ok: true, body, verdicts }, body.buffer);
   } catch (e) {
     if (e instanceof OtsEsigError) return { ok: false, error: { code: e.code, message: e.message } };
     return { ok: false, error: { code: 'ERR_INTERNAL', message: (e as Error).message ?? String(e) } };
