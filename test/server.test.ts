@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, ensureBuilt } from './helpers/cli.js';
@@ -9,6 +10,23 @@ import { pilotTrustConfig, spawnServe, startTestService, type Running } from './
 
 const AT = '2026-06-01T00:00:00Z';
 const b64 = (rel: string) => Buffer.from(fixture(rel)).toString('base64');
+
+/** Polls a condition every 20 ms (the test's own timeout bounds it). */
+async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await cond())) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Whether a new TCP connection to the port is refused (nothing listens there any more). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+  });
+}
 
 async function post(url: string, body: unknown, init: { raw?: string; headers?: Record<string, string> } = {}) {
   const res = await fetch(url, {
@@ -285,47 +303,63 @@ describe('the built CLI: ots-esig serve', () => {
     ensureBuilt();
     const trust = pilotTrustConfig();
     const config = join(trust.dir, 'service.json');
-    // Config file paths are relative to the file; flags add to it.
-    writeFileSync(config, JSON.stringify({ trustLists: ['ots-lotl.xml', 'kz-tl.xml'], relyingParty: 'TR', workers: 1, logLevel: 'silent', refreshIntervalSeconds: 0, drainDelayMs: 300 }));
+    // Config file paths are relative to the file; flags add to it. The drain window only has to outlast
+    // this process's round trip to /readyz after it sees the child's drain message (a loaded CI machine).
+    writeFileSync(config, JSON.stringify({ trustLists: ['ots-lotl.xml', 'kz-tl.xml'], relyingParty: 'TR', workers: 1, logLevel: 'silent', refreshIntervalSeconds: 0, drainDelayMs: 2000 }));
     const s = await spawnServe(['--config', config, '--list-signer', 'fixtures/pki/ots-lotl-operator.pem', ...fixtureCrlArgs()]);
     try {
       expect(s.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const body = JSON.stringify({ signature: b64('cades/kz-attached.p7s'), validationTime: AT });
-      // 48 requests fully written to their sockets before SIGTERM; the one worker thread is still busy with them then.
       const { port } = new URL(s.url);
+      // 48 requests the service has received before SIGTERM: each sends `Expect: 100-continue`, and the
+      // 100 answer says the server has read its headers (a request of its own, not an idle connection that
+      // close() may reset). A request only written to its socket is not yet received: under load the
+      // service had not read some of them when it closed, and they were reset (CI failure mode).
+      // 47 send their body at once and queue up behind the one worker thread; the last holds its body
+      // until the service has stopped listening, so an answer after SIGTERM does not depend on speed.
       const answers: { status: number; at: number; body: string }[] = [];
-      const sent: Promise<void>[] = [];
+      const received: Promise<void>[] = [];
       const done: Promise<void>[] = [];
+      let sendHeld!: () => void;
       for (let i = 0; i < 48; i++) {
-        let written!: () => void;
-        sent.push(new Promise((r) => (written = r)));
+        let continued!: () => void;
+        received.push(new Promise((r) => (continued = r)));
         done.push(
           new Promise((resolve, reject) => {
-            const req = request({ host: '127.0.0.1', port, path: '/v1/verify', method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' } }, (res) => {
-              let text = '';
-              res.on('data', (d) => (text += d));
-              res.on('end', () => {
-                answers.push({ status: res.statusCode!, at: performance.now(), body: text });
-                resolve();
-              });
-            });
+            const req = request(
+              { host: '127.0.0.1', port, path: '/v1/verify', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', expect: '100-continue' } },
+              (res) => {
+                let text = '';
+                res.on('data', (d) => (text += d));
+                res.on('end', () => {
+                  answers.push({ status: res.statusCode!, at: performance.now(), body: text });
+                  resolve();
+                });
+              },
+            );
             req.on('error', reject);
-            req.on('finish', written);
-            req.end(body);
+            req.on('continue', () => {
+              if (i === 47) sendHeld = () => req.end(body);
+              else req.end(body);
+              continued();
+            });
+            req.flushHeaders();
           }),
         );
       }
-      await Promise.all(sent);
-      await new Promise((r) => setTimeout(r, 50));
+      await Promise.all(received);
       const termAt = performance.now();
       s.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 100));
+      await until(() => s.stderr().includes('SIGTERM: draining'));
       // Draining: no longer ready, still answering.
       expect((await fetch(`${s.url}/readyz`)).status).toBe(503);
+      // After the drain window the service closes its listening socket; the held request is still in flight.
+      await until(() => refused(Number(port)));
+      sendHeld();
       await Promise.all(done);
       expect(answers.map((a) => a.status)).toEqual(Array(48).fill(200));
       expect(answers.every((a) => JSON.parse(a.body).signatures[0].recognition.status === 'RECOGNIZED')).toBe(true);
-      // Some answers came after SIGTERM: they were in flight and were drained, not dropped.
+      // Answers came after SIGTERM, one of them after the service stopped listening: drained, not dropped.
       expect(answers.filter((a) => a.at > termAt).length).toBeGreaterThan(0);
       expect(await s.exit).toBe(0);
       expect(s.stderr()).toContain('SIGTERM');
