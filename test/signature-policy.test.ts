@@ -113,6 +113,36 @@ describe('tr-profile preset and policy files', () => {
     expect(() => parsePolicy({ name: 'x', extends: 'default', signer: { requireSigningTime: true, keyUsage: ['signing'] } })).toThrow(/keyUsage/);
   });
 
+  // MA3's Turkish-profile check (TurkishProfileAttributesChecker, TS_TIME_NOT_AFTER_2H): the signature time-stamp
+  // within 2 hours after the signing time. On a CAdES-T of the fixture PKI (time-stamp 2026-03-01T10:00:05Z) with its
+  // claimed signing time moved: the MA3 positives' 1480–2030 s pass, P4_9's 3 hours fail, a signing time after the
+  // time-stamp stays TIMESTAMP_ORDER_FAILURE.
+  it('signing time to signature time-stamp: at most 7200 s before it, never after it', async () => {
+    const root = (f: string) => readFileSync(join(fileURLToPath(new URL('../fixtures/', import.meta.url)), f));
+    const anchors = [root('pki/kz-root.pem')];
+    const crls = [root('crl/kz-ca-empty.crl'), root('crl/current/kz-root.crl')];
+    const tst = new Date('2026-03-01T10:00:05.000Z').getTime();
+    const at = async (secondsBefore: number) => {
+      const facts = await collect(root('ltv/cades-t.p7s'), { trustAnchors: anchors, timestampAnchors: anchors, crls, policy: { ...DEFAULT_POLICY, name: 'tr-time', signer: { requireSigningTime: true, maxSigningTimeToTimestampSeconds: TR_PROFILE_POLICY.signer!.maxSigningTimeToTimestampSeconds } } });
+      const s = { ...facts.signatures[0]!, claimedSigningTime: new Date(tst - secondsBefore * 1000) };
+      return (await evaluate({ ...facts, signatures: [s] }, { validationTime: new Date('2026-06-01T00:00:00Z') })).signatures[0]!;
+    };
+    expect(TR_PROFILE_POLICY.signer?.maxSigningTimeToTimestampSeconds).toBe(7200);
+    for (const ok of [0, 1480, 2030, 7200]) {
+      const r = await at(ok);
+      expect(r.checks.find((c) => c.id === 'sav.signing-time-to-timestamp'), `${ok} s`).toBeUndefined();
+      expect(r.indication, `${ok} s: ${r.checks.filter((c) => c.status !== 'PASSED').map((c) => c.id + ' ' + c.detail).join(' / ')}`).toBe('TOTAL-PASSED');
+    }
+    for (const bad of [7201, 10806]) {
+      const r = await at(bad);
+      expect(r.checks.find((c) => c.id === 'sav.signing-time-to-timestamp')?.subIndication, `${bad} s`).toBe('SIG_CONSTRAINTS_FAILURE');
+      expect(r.indication, `${bad} s`).not.toBe('TOTAL-PASSED');
+    }
+    const after = await at(-301);
+    expect(after.checks.find((c) => c.id === 'psv.timestamp-order')?.subIndication).toBe('TIMESTAMP_ORDER_FAILURE');
+    expect(after.indication).not.toBe('TOTAL-PASSED');
+  });
+
   it('requires a signed signing time', async () => {
     const facts = await collect(fixture, { policy: { ...DEFAULT_POLICY, name: 't', signer: { requireSigningTime: true } } });
     const s = { ...facts.signatures[0]!, claimedSigningTime: undefined };
@@ -172,6 +202,9 @@ describeIf(existsSync(ma3), 'the shared corpus (OTS_CORPUS) has no MA3 suite')('
     // P4 prescribes OCSP for the signer: P4_10 carries a CRL instead
     expect((await when('p4/attached/P4_10.pdf.p7s')).checks.find((c) => c.id === 'vci.signature-policy-revocation')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
     expect((await when('p4/attached/P4_1.pdf.p7s')).checks.find((c) => c.id === 'vci.signature-policy-revocation')).toBeUndefined();
+    // the signature time-stamp within 2 hours after the signing time (MA3 TS_TIME_NOT_AFTER_2H): P4_9's 3 hours fail, P4_25's 1481 s pass
+    expect((await when('p4/attached/P4_9.pdf.p7s')).checks.find((c) => c.id === 'sav.signing-time-to-timestamp')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+    expect((await when('p4/attached/P4_25.pdf.p7s')).checks.find((c) => c.id === 'sav.signing-time-to-timestamp')).toBeUndefined();
     // a broken archive time-stamp (v2, TSA2 signature broken) fails tr-profile's every-time-stamp-valid rule
     expect((await when('p4_a/attached/P4_A76.pdf.p7s')).checks.find((c) => c.id === 'tst.all-valid')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
   });

@@ -32,8 +32,8 @@ import { resultOf, type CaseOutcome, type Suite } from './types.js';
 const P4_POLICY = '2.16.792.1.61.0.1.5070.3.3.1';
 const TR_P4: ValidationPolicy = { ...TR_PROFILE_POLICY, name: 'tr-profile (P4 expected)', signaturePolicy: { ...TR_PROFILE_POLICY.signaturePolicy!, acceptable: [P4_POLICY] } };
 /** The BES / EST / XLong / ESA folders are not profile tests (MA3 validates them without a P-profile): no policy identifier,
- * signature time-stamp, signed signing time or signing-time-to-time-stamp bound is demanded there (the suite's positives
- * there have no SigningTime, CAdES BES_1 / ESA_1, or one 1480 s before the time-stamp, XAdES ESA_106). The carried
+ * signature time-stamp, signed signing time or signing-time-to-time-stamp bound is demanded there (MA3 applies its 2-hour
+ * window to Turkish-profile signatures only; the suite's positives there have no SigningTime, CAdES BES_1 / ESA_1). The carried
  * revocation data must still hold (revocation.rejectUnacceptableCarried: ESXL1_24_1 / ESXL1_37_1, an OCSP responder
  * revoked before the signing). */
 const TR_NO_PROFILE: ValidationPolicy = {
