@@ -143,6 +143,36 @@ describe('tr-profile preset and policy files', () => {
     expect(after.indication).not.toBe('TOTAL-PASSED');
   });
 
+  // A policy prescribing the kind of the signer's revocation data (Turkish P4: OCSP) is met by any accepted answer of
+  // that kind, not only by the one the status names (MA3 P4_31: a CRL issued after the OCSP response is the latest).
+  it('prescribed revocation kind: met when an accepted answer of that kind agrees; attack: a CRL alone does not meet OCSP', async () => {
+    const fx = (f: string) => readFileSync(join(fileURLToPath(new URL('../fixtures/', import.meta.url)), f));
+    const anchors = [fx('pki/kz-root.pem')];
+    const digest = await sha('SHA-256', DOCUMENT);
+    const run = async (kind: 'crl' | 'ocsp', ocsp: string[]) => {
+      const policy: ValidationPolicy = { ...DEFAULT_POLICY, name: 'prescribes', signaturePolicy: { required: true, known: [{ id: POLICY_OID, digestAlgorithm: 'SHA-256', digest: Buffer.from(digest).toString('hex'), signerRevocation: kind }], unknown: 'FAIL' } };
+      const crls = [fx('crl/kz-ca-empty.crl'), fx('crl/current/kz-root.crl')];
+      const facts = await collect(fx('ltv/cades-t.p7s'), { trustAnchors: anchors, timestampAnchors: anchors, crls, ocspResponses: ocsp.map((f) => fx(`ltv/ocsp/${f}.der`)), policy });
+      const s = { ...facts.signatures[0]!, signaturePolicy: { implied: false, id: POLICY_OID, digestAlgorithm: 'SHA-256', digest } };
+      return (await evaluate({ ...facts, signatures: [s] }, { validationTime: new Date('2026-06-01T00:00:00Z') })).signatures[0]!;
+    };
+    // A CRL and a later OCSP response, both "good": the status names the OCSP response; CRL prescribed is met too.
+    for (const kind of ['crl', 'ocsp'] as const) {
+      const r = await run(kind, ['kz-signer-good']);
+      expect(r.revocation[0]?.kind).toBe('ocsp');
+      expect(r.signaturePolicy?.status).toBe('PASSED');
+      expect(check(r, 'vci.signature-policy-revocation'), kind).toBeUndefined();
+      expect(r.indication).toBe('TOTAL-PASSED');
+    }
+    // The CRL alone, or beside an OCSP response from a responder the CA did not authorize (the TSA): OCSP prescribed is not met.
+    for (const ocsp of [[], ['kz-signer-good-by-tsa']]) {
+      const t = await run('ocsp', ocsp);
+      expect(t.revocation[0]?.kind).toBe('crl');
+      expect(check(t, 'vci.signature-policy-revocation')?.subIndication, ocsp.join()).toBe('SIG_CONSTRAINTS_FAILURE');
+      expect(t.indication).toBe('INDETERMINATE');
+    }
+  });
+
   it('requires a signed signing time', async () => {
     const facts = await collect(fixture, { policy: { ...DEFAULT_POLICY, name: 't', signer: { requireSigningTime: true } } });
     const s = { ...facts.signatures[0]!, claimedSigningTime: undefined };
@@ -202,6 +232,12 @@ describeIf(existsSync(ma3), 'the shared corpus (OTS_CORPUS) has no MA3 suite')('
     // P4 prescribes OCSP for the signer: P4_10 carries a CRL instead
     expect((await when('p4/attached/P4_10.pdf.p7s')).checks.find((c) => c.id === 'vci.signature-policy-revocation')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
     expect((await when('p4/attached/P4_1.pdf.p7s')).checks.find((c) => c.id === 'vci.signature-policy-revocation')).toBeUndefined();
+    // P4_31 carries an OCSP response (its responder revoked only later) and a later CRL: judged just after its time-stamp,
+    // where both are current, the OCSP answer meets P4 though the status names the CRL
+    const p431 = await collect(readFileSync(join(ma3, 'validation-cades-p4/attached/P4_31.pdf.p7s')), { trustAnchors: anchors, timestampAnchors: anchors, policy: 'tr-profile' });
+    const r431 = (await evaluate(p431, { validationTime: new Date('2019-05-30T08:01:00Z') })).signatures[0]!;
+    expect(r431.revocation[0]?.kind).toBe('crl');
+    expect(r431.checks.find((c) => c.id === 'vci.signature-policy-revocation')).toBeUndefined();
     // the signature time-stamp within 2 hours after the signing time (MA3 TS_TIME_NOT_AFTER_2H): P4_9's 3 hours fail, P4_25's 1481 s pass
     expect((await when('p4/attached/P4_9.pdf.p7s')).checks.find((c) => c.id === 'sav.signing-time-to-timestamp')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
     expect((await when('p4/attached/P4_25.pdf.p7s')).checks.find((c) => c.id === 'sav.signing-time-to-timestamp')).toBeUndefined();

@@ -150,7 +150,11 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   // A signature policy may prescribe the kind of revocation data for the signer (Turkish P3: CRL, P4: OCSP).
   const prescribed = signaturePolicy?.status === 'PASSED' ? policy.signaturePolicy?.known.find((k) => k.id === signaturePolicy.id)?.signerRevocation : undefined;
   const signerStatus = chain?.revocation[0];
-  if (prescribed && signerStatus?.kind && signerStatus.kind !== prescribed) {
+  // Any accepted answer of the prescribed kind will do: the status names the latest answer (a CRL issued after the
+  // OCSP response, MA3 P4_31), the others that agreed are in alsoFrom.
+  const raw = chain?.revocationStatuses[0];
+  const answeredBy = new Set([signerStatus?.kind, ...(raw?.status === 'good' ? (raw.alsoFrom ?? []) : [])]);
+  if (prescribed && signerStatus?.kind && !answeredBy.has(prescribed)) {
     checks.indeterminate(
       'VCI',
       'vci.signature-policy-revocation',
