@@ -198,8 +198,10 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archiveTime.toISOString()} precedes the signature time-stamp ${signatureTime.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
   }
   if (policy.timestamps.requireAllValid) {
-    // Every time-stamp: the listed ones and the others (a broken XAdES SigAndRefsTimeStamp counts: MA3 ESXL1_62_1).
-    const bad = [...ts.outcomes, ...ts.others].filter((s) => s.status !== 'PASSED' || !s.fact.data).map((s) => `${s.fact.label} ${s.fact.ordinal}${s.fact.data ? ` (${s.status}${s.subIndication ? '/' + s.subIndication : ''})` : ' (covered bytes not computed)'}`);
+    // Every time-stamp: the listed ones and the others (a broken XAdES SigAndRefsTimeStamp counts: MA3 ESXL1_62_1). One
+    // valid at its own genTime whose TSA was revoked or expired only since is not broken (MA3 ESA_45, ESA_67_1): it is
+    // merely not proof of existence (EN 319 102-1 drops it), and the verdict rests on the other evidence.
+    const bad = [...ts.outcomes, ...ts.others].filter((s) => (s.status !== 'PASSED' && !s.validAtOwnTime) || !s.fact.data).map((s) => `${s.fact.label} ${s.fact.ordinal}${s.fact.data ? ` (${s.status}${s.subIndication ? '/' + s.subIndication : ''})` : ' (covered bytes not computed)'}`);
     if (bad.length) checks.indeterminate('TST', 'tst.all-valid', `the validation policy "${policy.name}" requires every time-stamp to validate: ${bad.join(', ')} did not`, 'SIG_CONSTRAINTS_FAILURE');
   }
   const maxLag = policy.signer?.maxSigningTimeToTimestampSeconds;
