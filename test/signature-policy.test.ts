@@ -113,6 +113,66 @@ describe('tr-profile preset and policy files', () => {
     expect(() => parsePolicy({ name: 'x', extends: 'default', signer: { requireSigningTime: true, keyUsage: ['signing'] } })).toThrow(/keyUsage/);
   });
 
+  // MA3's Turkish-profile check (TurkishProfileAttributesChecker, TS_TIME_NOT_AFTER_2H): the signature time-stamp
+  // within 2 hours after the signing time. On a CAdES-T of the fixture PKI (time-stamp 2026-03-01T10:00:05Z) with its
+  // claimed signing time moved: the MA3 positives' 1480–2030 s pass, P4_9's 3 hours fail, a signing time after the
+  // time-stamp stays TIMESTAMP_ORDER_FAILURE.
+  it('signing time to signature time-stamp: at most 7200 s before it, never after it', async () => {
+    const root = (f: string) => readFileSync(join(fileURLToPath(new URL('../fixtures/', import.meta.url)), f));
+    const anchors = [root('pki/kz-root.pem')];
+    const crls = [root('crl/kz-ca-empty.crl'), root('crl/current/kz-root.crl')];
+    const tst = new Date('2026-03-01T10:00:05.000Z').getTime();
+    const at = async (secondsBefore: number) => {
+      const facts = await collect(root('ltv/cades-t.p7s'), { trustAnchors: anchors, timestampAnchors: anchors, crls, policy: { ...DEFAULT_POLICY, name: 'tr-time', signer: { requireSigningTime: true, maxSigningTimeToTimestampSeconds: TR_PROFILE_POLICY.signer!.maxSigningTimeToTimestampSeconds } } });
+      const s = { ...facts.signatures[0]!, claimedSigningTime: new Date(tst - secondsBefore * 1000) };
+      return (await evaluate({ ...facts, signatures: [s] }, { validationTime: new Date('2026-06-01T00:00:00Z') })).signatures[0]!;
+    };
+    expect(TR_PROFILE_POLICY.signer?.maxSigningTimeToTimestampSeconds).toBe(7200);
+    for (const ok of [0, 1480, 2030, 7200]) {
+      const r = await at(ok);
+      expect(r.checks.find((c) => c.id === 'sav.signing-time-to-timestamp'), `${ok} s`).toBeUndefined();
+      expect(r.indication, `${ok} s: ${r.checks.filter((c) => c.status !== 'PASSED').map((c) => c.id + ' ' + c.detail).join(' / ')}`).toBe('TOTAL-PASSED');
+    }
+    for (const bad of [7201, 10806]) {
+      const r = await at(bad);
+      expect(r.checks.find((c) => c.id === 'sav.signing-time-to-timestamp')?.subIndication, `${bad} s`).toBe('SIG_CONSTRAINTS_FAILURE');
+      expect(r.indication, `${bad} s`).not.toBe('TOTAL-PASSED');
+    }
+    const after = await at(-301);
+    expect(after.checks.find((c) => c.id === 'psv.timestamp-order')?.subIndication).toBe('TIMESTAMP_ORDER_FAILURE');
+    expect(after.indication).not.toBe('TOTAL-PASSED');
+  });
+
+  // A policy prescribing the kind of the signer's revocation data (Turkish P4: OCSP) is met by any accepted answer of
+  // that kind, not only by the one the status names (MA3 P4_31: a CRL issued after the OCSP response is the latest).
+  it('prescribed revocation kind: met when an accepted answer of that kind agrees; attack: a CRL alone does not meet OCSP', async () => {
+    const fx = (f: string) => readFileSync(join(fileURLToPath(new URL('../fixtures/', import.meta.url)), f));
+    const anchors = [fx('pki/kz-root.pem')];
+    const digest = await sha('SHA-256', DOCUMENT);
+    const run = async (kind: 'crl' | 'ocsp', ocsp: string[]) => {
+      const policy: ValidationPolicy = { ...DEFAULT_POLICY, name: 'prescribes', signaturePolicy: { required: true, known: [{ id: POLICY_OID, digestAlgorithm: 'SHA-256', digest: Buffer.from(digest).toString('hex'), signerRevocation: kind }], unknown: 'FAIL' } };
+      const crls = [fx('crl/kz-ca-empty.crl'), fx('crl/current/kz-root.crl')];
+      const facts = await collect(fx('ltv/cades-t.p7s'), { trustAnchors: anchors, timestampAnchors: anchors, crls, ocspResponses: ocsp.map((f) => fx(`ltv/ocsp/${f}.der`)), policy });
+      const s = { ...facts.signatures[0]!, signaturePolicy: { implied: false, id: POLICY_OID, digestAlgorithm: 'SHA-256', digest } };
+      return (await evaluate({ ...facts, signatures: [s] }, { validationTime: new Date('2026-06-01T00:00:00Z') })).signatures[0]!;
+    };
+    // A CRL and a later OCSP response, both "good": the status names the OCSP response; CRL prescribed is met too.
+    for (const kind of ['crl', 'ocsp'] as const) {
+      const r = await run(kind, ['kz-signer-good']);
+      expect(r.revocation[0]?.kind).toBe('ocsp');
+      expect(r.signaturePolicy?.status).toBe('PASSED');
+      expect(check(r, 'vci.signature-policy-revocation'), kind).toBeUndefined();
+      expect(r.indication).toBe('TOTAL-PASSED');
+    }
+    // The CRL alone, or beside an OCSP response from a responder the CA did not authorize (the TSA): OCSP prescribed is not met.
+    for (const ocsp of [[], ['kz-signer-good-by-tsa']]) {
+      const t = await run('ocsp', ocsp);
+      expect(t.revocation[0]?.kind).toBe('crl');
+      expect(check(t, 'vci.signature-policy-revocation')?.subIndication, ocsp.join()).toBe('SIG_CONSTRAINTS_FAILURE');
+      expect(t.indication).toBe('INDETERMINATE');
+    }
+  });
+
   it('requires a signed signing time', async () => {
     const facts = await collect(fixture, { policy: { ...DEFAULT_POLICY, name: 't', signer: { requireSigningTime: true } } });
     const s = { ...facts.signatures[0]!, claimedSigningTime: undefined };
@@ -172,6 +232,15 @@ describeIf(existsSync(ma3), 'the shared corpus (OTS_CORPUS) has no MA3 suite')('
     // P4 prescribes OCSP for the signer: P4_10 carries a CRL instead
     expect((await when('p4/attached/P4_10.pdf.p7s')).checks.find((c) => c.id === 'vci.signature-policy-revocation')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
     expect((await when('p4/attached/P4_1.pdf.p7s')).checks.find((c) => c.id === 'vci.signature-policy-revocation')).toBeUndefined();
+    // P4_31 carries an OCSP response (its responder revoked only later) and a later CRL: judged just after its time-stamp,
+    // where both are current, the OCSP answer meets P4 though the status names the CRL
+    const p431 = await collect(readFileSync(join(ma3, 'validation-cades-p4/attached/P4_31.pdf.p7s')), { trustAnchors: anchors, timestampAnchors: anchors, policy: 'tr-profile' });
+    const r431 = (await evaluate(p431, { validationTime: new Date('2019-05-30T08:01:00Z') })).signatures[0]!;
+    expect(r431.revocation[0]?.kind).toBe('crl');
+    expect(r431.checks.find((c) => c.id === 'vci.signature-policy-revocation')).toBeUndefined();
+    // the signature time-stamp within 2 hours after the signing time (MA3 TS_TIME_NOT_AFTER_2H): P4_9's 3 hours fail, P4_25's 1481 s pass
+    expect((await when('p4/attached/P4_9.pdf.p7s')).checks.find((c) => c.id === 'sav.signing-time-to-timestamp')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+    expect((await when('p4/attached/P4_25.pdf.p7s')).checks.find((c) => c.id === 'sav.signing-time-to-timestamp')).toBeUndefined();
     // a broken archive time-stamp (v2, TSA2 signature broken) fails tr-profile's every-time-stamp-valid rule
     expect((await when('p4_a/attached/P4_A76.pdf.p7s')).checks.find((c) => c.id === 'tst.all-valid')?.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
   });

@@ -19,6 +19,12 @@ export type RevocationStatus =
        * says why. A policy may reject such a signature (revocation.rejectUnacceptableCarried).
        */
       readonly rejectedCarried?: readonly string[];
+      /**
+       * The other kinds of accepted data that also answered "good" (current at the time in question or not: freshness
+       * is judged on the answer named here). The answer names one source; a signature policy that prescribes a kind
+       * (Turkish P4: OCSP) asks whether data of that kind answered.
+       */
+      readonly alsoFrom?: readonly ('crl' | 'ocsp')[];
     } & RevocationProvenance)
   | ({ readonly status: 'revoked'; readonly source: string; readonly revocationTime: Date; readonly reason?: string } & RevocationProvenance)
   | { readonly status: 'unknown'; readonly reason: string; readonly tryLater?: boolean };

@@ -61,23 +61,33 @@ export const TR_SIGNATURE_POLICIES: readonly KnownSignaturePolicy[] = [
 /**
  * `tr-profile`: the Turkish e-signature profiles P2/P3/P4 over the default. An explicit signature policy of one of
  * the three, with the Rehber's hash, is required; a signed signing time, the signer's nonRepudiation key usage, the ETSI QcCompliance and BTK
- * qualified-certificate statements, a certificate-policy user notice (the "ibare"), and a signature time-stamp (every one of P2–P4 is at least -T) are required; the signing time may lie at most 300 s
- * before the signature time-stamp (MA3 tolerates 300 s); every time-stamp must validate (MA3: a broken archive time-stamp
+ * qualified-certificate statements, a certificate-policy user notice (the "ibare"), and a signature time-stamp (every one of P2–P4 is at least -T) are required; the signature
+ * time-stamp must be taken within 2 hours (7200 s) after the signing time; every time-stamp must validate (MA3: a broken archive time-stamp
  * invalidates the signature). The signing-certificate reference digest must meet the
  * algorithm policy (MA3: an ESS signing-certificate with SHA-1 is invalid).
+ *
+ * The 2-hour window is MA3's, the national reference implementation of the profiles: its Turkish-profile check
+ * (TurkishProfileAttributesChecker, CAdES, and its PAdES twin; message TS_TIME_NOT_AFTER_2H, "İmza zaman damgası, beyan
+ * edilen zamandan sonraki 2 saat içinde alınmamış") fails a P2/P3/P4 signature whose first signature time-stamp is
+ * more than 7200 s after the signing time, or more than 300 s before it (a clock-skew allowance, WAIT_TIME). The MA3
+ * acceptance suite's P4_9 / P4_A9 negatives ("SigningTime … ZD tarihinden 3 saat önce eklenmiş") fail it; its
+ * positives with 1480–2030 s between signing time and time-stamp pass. MA3's separate 300 s setting
+ * (P_TOLERATE_SIGNING_TIME_BY_SECONDS / tolerateSigningTimeInSeconds, SigningTimeChecker) bounds the other direction,
+ * a signing time *after* the time-stamp; here any such order is already TIMESTAMP_ORDER_FAILURE (psv.timestamp-order,
+ * beyond the token's accuracy), stricter than MA3's 300 s.
  */
 export const TR_PROFILE_POLICY: ValidationPolicy = deepFreeze({
   ...DEFAULT_POLICY,
   name: 'tr-profile',
   description:
-    'Turkish e-signature profiles P2/P3/P4 (BTK Rehber): explicit P2/P3/P4 signature policy with its known hash, signed signing time at most 300 s before the signature time-stamp, nonRepudiation key usage, signature time-stamp, revocation status required; otherwise the default',
+    'Turkish e-signature profiles P2/P3/P4 (BTK Rehber): explicit P2/P3/P4 signature policy with its known hash, signed signing time at most 2 hours (7200 s) before the signature time-stamp, nonRepudiation key usage, signature time-stamp, revocation status required; otherwise the default',
   certificate: { ...DEFAULT_POLICY.certificate, requireAnchorReference: true },
   revocation: { ...DEFAULT_POLICY.revocation, rejectUnacceptableCarried: true },
   timestamps: { ...DEFAULT_POLICY.timestamps, requireSignatureTimestamp: true, requireAllValid: true },
   severity: { ...DEFAULT_POLICY.severity, signingCertificateDigestBelowPolicy: 'FAIL', signingCertificateNotSigned: 'FAIL' },
   signaturePolicy: { required: true, acceptable: TR_SIGNATURE_POLICIES.map((p) => p.id), known: TR_SIGNATURE_POLICIES, unknown: 'FAIL' },
   // QcCompliance (EN 319 412-5) and the BTK statement "5070 sayılı Elektronik İmza Kanununa göre nitelikli elektronik sertifika".
-  signer: { requireSigningTime: true, keyUsage: ['nonRepudiation'], maxSigningTimeToTimestampSeconds: 300, requiredQcStatements: ['0.4.0.1862.1.1', '2.16.792.1.61.0.1.5070.1.1'], requireUserNotice: true },
+  signer: { requireSigningTime: true, keyUsage: ['nonRepudiation'], maxSigningTimeToTimestampSeconds: 7200, requiredQcStatements: ['0.4.0.1862.1.1', '2.16.792.1.61.0.1.5070.1.1'], requireUserNotice: true },
 });
 
 /** The presets by name, as `VerifyOptions.policy` and `--policy` accept them. */

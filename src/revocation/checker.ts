@@ -107,7 +107,11 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     if (revoked.length) return revoked.reduce((a, b) => (b.revocationTime < a.revocationTime ? b : a));
     const fresh = good.filter((g) => g.fresh);
     const picked = (gs: Good[]) => gs.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
-    const pick = (gs: Good[]): Good => (rejected.length ? { ...picked(gs), rejectedCarried: rejected } : picked(gs));
+    const pick = (gs: Good[]): Good => {
+      const one = picked(gs);
+      const alsoFrom = [...new Set(good.map((g) => g.kind).filter((k): k is 'crl' | 'ocsp' => k !== undefined && k !== one.kind))];
+      return { ...one, ...(rejected.length ? { rejectedCarried: rejected } : {}), ...(alsoFrom.length ? { alsoFrom } : {}) };
+    };
     if (fresh.length) return pick(fresh);
     if (fetched) {
       // Online checking was tried and gave no fresh, verified answer: the status is not known now.

@@ -150,7 +150,11 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   // A signature policy may prescribe the kind of revocation data for the signer (Turkish P3: CRL, P4: OCSP).
   const prescribed = signaturePolicy?.status === 'PASSED' ? policy.signaturePolicy?.known.find((k) => k.id === signaturePolicy.id)?.signerRevocation : undefined;
   const signerStatus = chain?.revocation[0];
-  if (prescribed && signerStatus?.kind && signerStatus.kind !== prescribed) {
+  // Any accepted answer of the prescribed kind will do: the status names the latest answer (a CRL issued after the
+  // OCSP response, MA3 P4_31), the others that agreed are in alsoFrom.
+  const raw = chain?.revocationStatuses[0];
+  const answeredBy = new Set([signerStatus?.kind, ...(raw?.status === 'good' ? (raw.alsoFrom ?? []) : [])]);
+  if (prescribed && signerStatus?.kind && !answeredBy.has(prescribed)) {
     checks.indeterminate(
       'VCI',
       'vci.signature-policy-revocation',
@@ -194,8 +198,10 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     checks.indeterminate('PSV', 'psv.archive-timestamp-order', `archive time-stamp ${archiveTime.toISOString()} precedes the signature time-stamp ${signatureTime.toISOString()}`, 'TIMESTAMP_ORDER_FAILURE');
   }
   if (policy.timestamps.requireAllValid) {
-    // Every time-stamp: the listed ones and the others (a broken XAdES SigAndRefsTimeStamp counts: MA3 ESXL1_62_1).
-    const bad = [...ts.outcomes, ...ts.others].filter((s) => s.status !== 'PASSED' || !s.fact.data).map((s) => `${s.fact.label} ${s.fact.ordinal}${s.fact.data ? ` (${s.status}${s.subIndication ? '/' + s.subIndication : ''})` : ' (covered bytes not computed)'}`);
+    // Every time-stamp: the listed ones and the others (a broken XAdES SigAndRefsTimeStamp counts: MA3 ESXL1_62_1). One
+    // valid at its own genTime whose TSA was revoked or expired only since is not broken (MA3 ESA_45, ESA_67_1): it is
+    // merely not proof of existence (EN 319 102-1 drops it), and the verdict rests on the other evidence.
+    const bad = [...ts.outcomes, ...ts.others].filter((s) => (s.status !== 'PASSED' && !s.validAtOwnTime) || !s.fact.data).map((s) => `${s.fact.label} ${s.fact.ordinal}${s.fact.data ? ` (${s.status}${s.subIndication ? '/' + s.subIndication : ''})` : ' (covered bytes not computed)'}`);
     if (bad.length) checks.indeterminate('TST', 'tst.all-valid', `the validation policy "${policy.name}" requires every time-stamp to validate: ${bad.join(', ')} did not`, 'SIG_CONSTRAINTS_FAILURE');
   }
   const maxLag = policy.signer?.maxSigningTimeToTimestampSeconds;

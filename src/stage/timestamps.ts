@@ -31,6 +31,8 @@ export interface TimestampOutcome {
   readonly tsa: ParsedCertificate | null;
   /** True when the time-stamp served as proof of existence (best-signature-time); set by the signature stage. */
   readonly usedAsPoe: boolean;
+  /** See `validAtOwnTime` in {@link TimestampsOutcome.others}. */
+  readonly validAtOwnTime?: boolean;
   readonly checks: readonly Check[];
 }
 
@@ -46,18 +48,32 @@ export interface TimestampsOutcome {
    * What came of the other tokens (XAdES SigAndRefsTimeStamp, RefsOnlyTimeStamp, IndividualDataObjectsTimeStamp):
    * validated and never listed, but a policy that requires every time-stamp to validate counts them too.
    */
-  readonly others: readonly { readonly fact: TimestampFact; readonly status: TimestampOutcome['status']; readonly subIndication: SubIndication | null }[];
+  readonly others: readonly {
+    readonly fact: TimestampFact;
+    readonly status: TimestampOutcome['status'];
+    readonly subIndication: SubIndication | null;
+    /**
+     * Not PASSED only because its TSA certificate was revoked or expired after its genTime with no earlier proof of
+     * existence (REVOKED_NO_POE and the like), and PASSED when its TSA path is validated at its own genTime. Such a
+     * token is never proof of existence; a policy requiring every time-stamp to validate does not count it as broken
+     * (MA3: "ZD sertifikası iptal olmuş; sertifika imza tarihinden sonra iptal edilmiş" is valid). Only computed when
+     * the policy has timestamps.requireAllValid.
+     */
+    readonly validAtOwnTime?: boolean;
+  }[];
 }
 
 const REPORTED: ReadonlySet<TimestampKind> = new Set<ReportedTimestampKind>(['content', 'signature', 'archive']);
 const isReported = (f: TimestampFact): f is TimestampFact & { readonly kind: ReportedTimestampKind } => REPORTED.has(f.kind);
 
 const NO_POE_SUBS = new Set(['OUT_OF_BOUNDS_NO_POE', 'OUT_OF_BOUNDS_NOT_REVOKED', 'REVOKED_NO_POE', 'REVOKED_CA_NO_POE', 'CRYPTO_CONSTRAINTS_FAILURE_NO_POE']);
+/** The *_NO_POE kinds that only the passage of time causes (a certificate of the TSA path revoked or expired since). */
+const TIME_ONLY_SUBS = new Set(['OUT_OF_BOUNDS_NO_POE', 'OUT_OF_BOUNDS_NOT_REVOKED', 'REVOKED_NO_POE', 'REVOKED_CA_NO_POE']);
 
-/** True when every non-passing check of a token is of the kind an earlier proof of existence can resolve. */
-function onlyNoPoeFailures(r: TimestampValidation): boolean {
+/** True when every non-passing check of a token is of a kind in `subs` (default: what an earlier proof of existence can resolve). */
+function onlyNoPoeFailures(r: TimestampValidation, subs: ReadonlySet<string> = NO_POE_SUBS): boolean {
   const bad = r.checks.filter((c) => c.status === 'FAILED' || c.status === 'INDETERMINATE');
-  return bad.length > 0 && bad.every((c) => c.subIndication !== undefined && NO_POE_SUBS.has(c.subIndication));
+  return bad.length > 0 && bad.every((c) => c.subIndication !== undefined && subs.has(c.subIndication));
 }
 
 export async function validateTimestamps(
@@ -70,7 +86,7 @@ export async function validateTimestamps(
   const max = ctx.policy.timestamps.maxPerSignature;
   const valid: Record<TimestampKind, ValidTimestamp[]> = { content: [], signature: [], archive: [], other: [] };
   const outcomes = new Map<TimestampFact, TimestampOutcome>();
-  const others: { fact: TimestampFact; status: TimestampOutcome['status']; subIndication: SubIndication | null }[] = [];
+  const others: { fact: TimestampFact; status: TimestampOutcome['status']; subIndication: SubIndication | null; validAtOwnTime?: boolean }[] = [];
   const capped = new Set<TimestampFact>();
   for (const kind of ['content', 'signature', 'archive', 'other'] as const) {
     const all = facts.filter((f) => f.kind === kind);
@@ -88,7 +104,7 @@ export async function validateTimestamps(
       const r = await validateOne(f, ctx, certificates, checks, warnings, tokenPoe);
       if (r.valid) valid[kind].push({ fact: f, genTime: r.valid.genTime!, accuracyMs: r.valid.accuracyMs });
       if (isReported(f)) outcomes.set(f, { fact: f, ...r.outcome });
-      else others.push({ fact: f, status: r.outcome.status, subIndication: r.outcome.subIndication });
+      else others.push({ fact: f, status: r.outcome.status, subIndication: r.outcome.subIndication, ...(r.outcome.validAtOwnTime ? { validAtOwnTime: true } : {}) });
     }
   };
   // Archive time-stamps first: the earliest valid one is the proof of existence for the others.
@@ -141,6 +157,13 @@ async function validateOne(
     }
   }
   const used = imprint !== undefined && r.status === 'PASSED' && r.genTime !== undefined;
+  // Not proof of existence; asked only for a policy that requires every time-stamp to validate (see validAtOwnTime).
+  let validAtOwnTime = false;
+  if (!used && imprint && ctx.policy.timestamps.requireAllValid && r.genTime && onlyNoPoeFailures(r, TIME_ONLY_SUBS)) {
+    const own = await validateTimestampToken(f.token, { imprint, ctx, idPrefix: f.id, certificates, time: r.genTime });
+    validAtOwnTime = own.status === 'PASSED';
+    if (validAtOwnTime) warnings.push(`${f.label} ${f.ordinal} is valid at its own genTime ${r.genTime.toISOString()} but its TSA path no longer validates and no earlier proof of existence covers it: not used as proof of existence`);
+  }
   if (used) {
     checks.pass(
       'TST',
@@ -165,6 +188,7 @@ async function validateOne(
       genTime: r.genTime ?? null,
       tsa: r.tsa ?? null,
       usedAsPoe: false,
+      ...(validAtOwnTime ? { validAtOwnTime: true } : {}),
       checks: r.checks,
     },
   };
