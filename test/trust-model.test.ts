@@ -265,6 +265,20 @@ describe('anchor index', () => {
     expect(await idx.lookup(otherCa)).toEqual([]);
   });
 
+  it('a JSON list given as a string reads as its UTF-8 bytes do: same digest and content, BOM dropped, lone surrogates as U+FFFD', async () => {
+    const text = readFileSync(new URL('trust-lists/json/az-tl.json', root), 'utf8');
+    const odd = text.replace('"name": "', '"name": "\ud800x'); // a lone surrogate inside a JSON string
+    expect(odd).not.toBe(text);
+    for (const data of [text, `\ufeff${text}`, odd]) {
+      const [fromText] = (await loadTrustLists([{ data }], { time: T })).lists;
+      const [fromBytes] = (await loadTrustLists([{ data: new TextEncoder().encode(data) }], { time: T })).lists;
+      expect(fromText!.sha256).toBe(fromBytes!.sha256);
+      expect(fromText!.list).toEqual(fromBytes!.list);
+    }
+    const [oddList] = (await loadTrustLists([{ data: odd }], { time: T })).lists;
+    expect(JSON.stringify(oddList!.list)).toContain('\ufffdx');
+  });
+
   it('skips unusable lists entirely', async () => {
     const set = await loadTrustLists([{ data: read('trust-lists/az-tl.xml') }], { time: T });
     expect(set.lists[0]!.usable).toBe(false);
