@@ -39,8 +39,10 @@ export interface VerifyOptions {
   readonly trustAnchors?: readonly CertificateInput[];
   /**
    * Trust anchors as a CertificatePool built once (e.g. from a large list): used as is,
-   * so a validation does no work proportional to the number of anchors (trustAnchors,
-   * a list, is indexed on every call). Combined with trustAnchors or trust lists, it is copied.
+   * so a validation does no work proportional to the number of anchors (trustAnchors all parsed
+   * or all bytes are indexed once per array, reused while the same array holds the same objects,
+   * each byte anchor used confirmed against its buffer's current bytes; a mix is indexed on every
+   * call). Combined with trustAnchors or trust lists, it is copied.
    */
   readonly trustAnchorPool?: CertificatePool<TrustAnchor>;
   /**
