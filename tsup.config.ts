@@ -142,6 +142,11 @@ export default defineConfig([
     banner: { js: '#!/usr/bin/env node' },
     // `verify --gost` loads node-gost-crypto (a devDependency, so bundled here too).
     // `serve` / `queue` import the server module: left as `import('./server.js')`, the build above.
-    esbuildPlugins: [keepGostNotices, serverExternal],
+    // The runtime dependencies are bundled too, pkijs made tree-shakable as in the browser build (the CLI never
+    // asks pkijs to sign, verify or validate a path either): start-up is what a one-file `verify` costs, and
+    // resolving and linking pkijs's and asn1js's ~60 package files and compiling all of pkijs was about a
+    // quarter of it (#19 cliStart). Code a command or an input does not need stays in chunks loaded on demand.
+    noExternal: ['pkijs', 'asn1js', '@xmldom/xmldom', 'fflate', 'ipaddr.js'],
+    esbuildPlugins: [keepGostNotices, serverExternal, pkijsTreeShakable],
   },
 ]);

@@ -24,8 +24,9 @@ export const xmldomAbsent: Plugin = {
  * Here the one-assignment blocks become the equivalent static fields (evaluated at
  * the same moment, with no side effect) and the engine set-up is dropped: ots-esig
  * never asks pkijs for crypto (signatures are checked by its own CryptoProvider),
- * so nothing it calls reads pkijs's engine. Used where pkijs is bundled into
- * dist/browser; the Node builds import pkijs unchanged.
+ * so nothing it calls reads pkijs's engine. Used where pkijs is bundled: into
+ * dist/browser and into the CLI (dist/cli.js and its chunks); the library's Node
+ * builds import pkijs unchanged.
  */
 export const pkijsTreeShakable: Plugin = {
   name: 'pkijs-tree-shakable',
@@ -47,7 +48,7 @@ export const pkijsTreeShakable: Plugin = {
       const chain = /new CertificateChainValidationEngine\(/g;
       const calls = text.match(chain)?.length ?? 0;
       if (calls !== 2) throw new Error(`pkijs-tree-shakable: expected 2 uses of CertificateChainValidationEngine in ${args.path}, found ${calls}`);
-      text = text.replace(chain, '(() => { throw new Error("pkijs path validation is not part of the ots-esig browser build"); })(');
+      text = text.replace(chain, '(() => { throw new Error("pkijs path validation is not part of the ots-esig browser and CLI builds"); })(');
       // Certificate Transparency SCT lists (RFC 6962) are not read by ots-esig: left as plain ASN.1 in the
       // extension instead of parsed into SignedCertificateTimestamp objects, which need bytestreamjs.
       const sct = /^\s*ExtensionValueFactory\.register\(id_SignedCertificateTimestampList, [^\n]*\n/m;
@@ -59,7 +60,7 @@ export const pkijsTreeShakable: Plugin = {
       let stripped = 0;
       text = text.replace(/^(\t(?:static )?(?:async )?(?:sign|verify|getPublicKey|getKeyHash|getCertificateStatus|createForCertificate)\([^\n]*\) \{)\n[\s\S]*?\n\t\}$/gm, (_m, head: string) => {
         stripped++;
-        return `${head} throw new Error("pkijs signing and verification are not part of the ots-esig browser build"); }`;
+        return `${head} throw new Error("pkijs signing and verification are not part of the ots-esig browser and CLI builds"); }`;
       });
       if (stripped < 20) throw new Error(`pkijs-tree-shakable: only ${stripped} sign/verify methods found in ${args.path}`);
       return { contents: text, loader: 'js' };

@@ -1,13 +1,15 @@
 /**
- * Anchors given as bytes are indexed once per array (validation/options.ts byteAnchorPoolOf): the same array
- * holding the same buffers with the same bytes reuses the pool; another array, or a buffer changed in place,
- * is a new anchor set and is judged as such.
+ * Anchors given as bytes are indexed once per array (pki/byte-anchor-pool.ts): the same array holding the same
+ * buffers reuses the index, each anchor it hands out confirmed against the buffer's current bytes; another array,
+ * or a buffer changed in place, is a new anchor set and is judged as such.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
 import { ParsedCertificate } from '../src/pki/certificate.js';
+import { byteAnchorPoolOf } from '../src/pki/byte-anchor-pool.js';
+import { copyBytes } from '../src/util/bytes.js';
 
 const FIX = join(__dirname, '..', 'fixtures');
 const read = (rel: string) => new Uint8Array(readFileSync(join(FIX, rel)));
@@ -60,7 +62,7 @@ describe('anchors given as bytes', () => {
     expect(await indication(anchors)).toBe('TOTAL-PASSED');
   });
 
-  it('5,000 anchors, large ones compared natively: one changed byte in the last is still a new anchor set', async () => {
+  it('5,000 anchors: one changed byte in the last is still a new anchor set', async () => {
     const kg = pemToDer(read('pki/kg-root.pem'));
     const az = pemToDer(read('pki/az-root.pem'));
     const anchors = [...Array.from({ length: 4999 }, () => az.slice()), kg];
@@ -69,5 +71,52 @@ describe('anchors given as bytes', () => {
     const at = Buffer.from(kg).indexOf(Buffer.from(spki));
     kg[at + spki.length - 5]! ^= 0x55;
     expect(await indication(anchors)).not.toBe('TOTAL-PASSED');
+  });
+});
+
+describe('the reused index confirms each anchor it hands out (pki/byte-anchor-pool.ts)', () => {
+  const kgRoot = () => pemToDer(read('pki/kg-root.pem'));
+  const flipKey = (der: Uint8Array) => {
+    const spki = ParsedCertificate.fromDer(copyBytes(der)).publicKey.spki;
+    der[Buffer.from(der).indexOf(Buffer.from(spki)) + spki.length - 5]! ^= 0x55;
+  };
+
+  it('a lookup after an in-place change answers with the certificate the buffer holds now, never the indexed one', () => {
+    const kg = kgRoot();
+    const anchors = [pemToDer(read('pki/az-root.pem')), kg];
+    const original = ParsedCertificate.fromDer(copyBytes(kg));
+    expect(byteAnchorPoolOf(anchors).find(original)).toBeDefined();
+    flipKey(kg);
+    const pool = byteAnchorPoolOf(anchors); // same array, same buffers: the index is reused
+    expect(pool.find(original)).toBeUndefined();
+    const named = pool.withSubject(original.subject.key);
+    expect(named).toHaveLength(1);
+    expect(named[0]!.certificate.der).toEqual(kg);
+    expect([...pool.values()].map((a) => a.certificate.der)).toContainEqual(kg);
+    expect([...pool.values()].some((a) => Buffer.from(a.certificate.der).equals(Buffer.from(original.der)))).toBe(false);
+  });
+
+  it('enumerating confirms every buffer: one changed anchor that no lookup touched is not listed as it was', () => {
+    const az = pemToDer(read('pki/az-root.pem'));
+    const anchors = [az, kgRoot()];
+    const before = ParsedCertificate.fromDer(copyBytes(az));
+    byteAnchorPoolOf(anchors);
+    flipKey(az);
+    const listed = [...byteAnchorPoolOf(anchors).values()].map((a) => a.certificate);
+    expect(listed.some((c) => c === before || Buffer.from(c.der).equals(Buffer.from(before.der)))).toBe(false);
+  });
+
+  it('an anchor overwritten with bytes that are no certificate: nothing trusted in that call, the next one reports the input', async () => {
+    const kg = kgRoot();
+    const anchors = [pemToDer(read('pki/az-root.pem')), kg];
+    expect(await indication(anchors)).toBe('TOTAL-PASSED');
+    kg.fill(0);
+    expect(await indication(anchors)).not.toBe('TOTAL-PASSED');
+    expect(await indication(anchors)).not.toBe('TOTAL-PASSED');
+  });
+
+  it('is read-only: adding to a shared index throws', () => {
+    const pool = byteAnchorPoolOf([kgRoot()]);
+    expect(() => pool.add({ certificate: ParsedCertificate.fromDer(kgRoot()) })).toThrow(/read-only/);
   });
 });

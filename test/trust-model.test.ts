@@ -265,6 +265,25 @@ describe('anchor index', () => {
     expect(await idx.lookup(otherCa)).toEqual([]);
   });
 
+  it('a list given as a string reads as its UTF-8 bytes do: same digest and content, BOM dropped, lone surrogates as U+FFFD, XML too', async () => {
+    const text = readFileSync(new URL('trust-lists/json/az-tl.json', root), 'utf8');
+    const odd = text.replace('"name": "', '"name": "\ud800x'); // a lone surrogate inside a JSON string
+    expect(odd).not.toBe(text);
+    const xml = new TextDecoder().decode(read('trust-lists/az-tl.xml'));
+    for (const data of [text, `\ufeff${text}`, ` \r\n${text}`, odd, xml]) {
+      const [fromText] = (await loadTrustLists([{ data }], { time: T })).lists;
+      const [fromBytes] = (await loadTrustLists([{ data: new TextEncoder().encode(data) }], { time: T })).lists;
+      expect(fromText!.sha256).toBe(fromBytes!.sha256);
+      expect(fromText!.list).toEqual(fromBytes!.list);
+    }
+    // A pinned digest is of the UTF-8 bytes, whichever form the list came in.
+    const digest = createHash('sha256').update(new TextEncoder().encode(text)).digest('hex');
+    expect((await loadTrustLists([{ data: text, sha256: digest }], { time: T })).lists[0]!.integrity).toBe('pinned-digest');
+    await expect(loadTrustLists([{ data: `${text} `, sha256: digest }], { time: T })).rejects.toThrow(/SHA-256/);
+    const [oddList] = (await loadTrustLists([{ data: odd }], { time: T })).lists;
+    expect(JSON.stringify(oddList!.list)).toContain('\ufffdx');
+  });
+
   it('skips unusable lists entirely', async () => {
     const set = await loadTrustLists([{ data: read('trust-lists/az-tl.xml') }], { time: T });
     expect(set.lists[0]!.usable).toBe(false);

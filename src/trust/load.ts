@@ -1,4 +1,4 @@
-import { sha256Hex } from '../util/sha256.js';
+import { sha256Hex, sha256HexOfText } from '../util/sha256.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { certificateCache } from '../pki/cache.js';
 import type { ParsedCertificate } from '../pki/certificate.js';
@@ -58,6 +58,18 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
+/**
+ * Any UTF-16 surrogate (no u flag: code units). Text without one encodes to UTF-8 and back unchanged, so it is
+ * hashed and parsed as given: decoding the bytes encoded for its SHA-256 was a tenth of a cold 5,000-certificate
+ * JSON load. A lone surrogate becomes U+FFFD in the bytes, so text holding surrogates goes through them.
+ */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** looksLikeJson for text: the first character after the same white space (space, LF, CR, tab) and BOMs is `{`. */
+function looksLikeJsonText(text: string): boolean {
+  return /^[ \n\r\t\ufeff]*\{/.test(text);
+}
+
 interface Pending {
   readonly input: TrustListInput;
   readonly name: string;
@@ -80,22 +92,26 @@ interface Pending {
 export async function loadTrustLists(inputs: readonly TrustListInput[], options: LoadTrustListsOptions): Promise<TrustSet> {
   const pending: Pending[] = [];
   for (const [i, input] of inputs.entries()) {
-    const bytes = typeof input.data === 'string' ? encoder.encode(input.data) : toBytes(input.data);
+    // Text without surrogates is hashed and parsed as it is (its UTF-8 copy only for XML); other text as its bytes.
+    const text = typeof input.data === 'string' && !SURROGATE.test(input.data) ? input.data : undefined;
+    let bytes = text === undefined ? (typeof input.data === 'string' ? encoder.encode(input.data) : toBytes(input.data)) : undefined;
     const name = input.name ?? `trustLists[${i}]`;
-    const sha256 = await sha256Hex(bytes);
+    const sha256 = text !== undefined ? await sha256HexOfText(text) : await sha256Hex(bytes!);
     const problems: string[] = [];
     const pinned = (input.signingCertificates ?? []).flatMap(loadCertificates);
     if (input.sha256 !== undefined && input.sha256.toLowerCase() !== sha256) {
       throw new TrustListError(`${name}: SHA-256 is ${sha256}, but ${input.sha256} was pinned`);
     }
     try {
-      if (looksLikeJson(bytes)) {
-        const list = parseTrustedListJson(new TextDecoder().decode(bytes));
+      if (text !== undefined ? looksLikeJsonText(text) : looksLikeJson(bytes!)) {
+        // TextDecoder drops a leading BOM; so does the text path.
+        const list = parseTrustedListJson(text !== undefined ? (text.charCodeAt(0) === 0xfeff ? text.substring(1) : text) : new TextDecoder().decode(bytes));
         pending.push({ input, name, format: 'json', sha256, list, pinned, problems });
       } else {
         // XML lists (and their XML-DSig check below) load the XML stack on demand: JSON-only callers such as
         // browser portals do not bundle it (`npm run size`).
         const { parseTrustedListXml } = await import('./tsl-xml.js');
+        bytes ??= encoder.encode(text);
         const parsed = parseTrustedListXml(bytes, options.xmlLimits);
         problems.push(...parsed.warnings);
         pending.push({ input, name, format: 'xml', sha256, list: parsed.list, document: parsed.document, pinned, problems });

@@ -1,7 +1,7 @@
 import { toHex } from './bytes.js';
 
 /** The one node:crypto function used here, as `process.getBuiltinModule` hands it out. */
-type CreateHash = (algorithm: string) => { update(data: Uint8Array): { digest(): Uint8Array } };
+type CreateHash = (algorithm: string) => { update(data: Uint8Array | string, encoding?: 'utf8'): { digest(): Uint8Array } };
 
 /**
  * node:crypto's createHash on Node, found without an import (as crypto/defaults.ts finds the provider), so a
@@ -26,4 +26,14 @@ const createHash: CreateHash | undefined = (() => {
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   if (createHash) return toHex(createHash('sha256').update(bytes).digest());
   return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as BufferSource)));
+}
+
+/**
+ * SHA-256 of `text`'s UTF-8 encoding, as sha256Hex(new TextEncoder().encode(text)) but without the encoded copy
+ * on Node (createHash reads the string itself: a 5 MB trusted list given as text). Only for text without
+ * UTF-16 surrogates, whose encoding both ways agree on; callers with other text hash the TextEncoder bytes.
+ */
+export async function sha256HexOfText(text: string): Promise<string> {
+  if (createHash) return toHex(createHash('sha256').update(text, 'utf8').digest());
+  return sha256Hex(new TextEncoder().encode(text));
 }

@@ -10,7 +10,8 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import { revocationChecker } from '../revocation/checker.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
-import { copyBytes, fromBase64, sameBytes, toBytes } from '../util/bytes.js';
+import { byteAnchorPoolOf } from '../pki/byte-anchor-pool.js';
+import { copyBytes, fromBase64, toBytes } from '../util/bytes.js';
 import { asBytes, loadCertificates, optionObjects, type CertificateInput } from '../pki/inputs.js';
 import type { CmsLimits } from '../cades/parse.js';
 import type { XmlLimits } from '../xml/parse.js';
@@ -38,8 +39,10 @@ export interface VerifyOptions {
   readonly trustAnchors?: readonly CertificateInput[];
   /**
    * Trust anchors as a CertificatePool built once (e.g. from a large list): used as is,
-   * so a validation does no work proportional to the number of anchors (trustAnchors,
-   * a list, is indexed on every call). Combined with trustAnchors or trust lists, it is copied.
+   * so a validation does no work proportional to the number of anchors (trustAnchors all parsed
+   * or all bytes are indexed once per array, reused while the same array holds the same objects,
+   * each byte anchor used confirmed against its buffer's current bytes; a mix is indexed on every
+   * call). Combined with trustAnchors or trust lists, it is copied.
    */
   readonly trustAnchorPool?: CertificatePool<TrustAnchor>;
   /**
@@ -168,24 +171,6 @@ function anchorPoolOf(certificates: readonly ParsedCertificate[]): CertificatePo
   anchorPools.set(certificates, { certificates: [...certificates], pool });
   return pool;
 }
-
-/**
- * The pool for an array of anchors given as bytes (DER or PEM), built once while the caller passes the same
- * array holding the same buffers with the same bytes: each call compares every buffer with the copy taken when
- * the pool was built (a buffer changed in place is a new anchor set), which costs a memcmp per anchor instead
- * of a parse, so 5,000 anchors cost about what one does. Shared like anchorPoolOf's pools: never added to.
- */
-function byteAnchorPoolOf(inputs: readonly Uint8Array[]): CertificatePool<TrustAnchor> {
-  const hit = byteAnchorPools.get(inputs);
-  if (hit && hit.inputs.length === inputs.length && hit.inputs.every((b, i) => b === inputs[i] && sameBytes(hit.copies[i]!, b))) return hit.pool;
-  const pool = new CertificatePool<TrustAnchor>();
-  for (const a of inputs) for (const c of loadCertificates(a)) pool.add({ certificate: c });
-  // copyBytes, not slice(): a Node Buffer's slice() is a view of the caller's memory, which would change with it.
-  byteAnchorPools.set(inputs, { inputs: [...inputs], copies: inputs.map(copyBytes), pool });
-  return pool;
-}
-
-const byteAnchorPools = new WeakMap<readonly Uint8Array[], { readonly inputs: readonly Uint8Array[]; readonly copies: readonly Uint8Array[]; readonly pool: CertificatePool<TrustAnchor> }>();
 
 const anchorPools = new WeakMap<readonly ParsedCertificate[], { readonly certificates: readonly ParsedCertificate[]; readonly pool: CertificatePool<TrustAnchor> }>();
 
