@@ -59,9 +59,8 @@ export function allElements(root: Node): Element[] {
   while (stack.length) {
     const n = stack.pop()!;
     if (isElement(n)) out.push(n);
-    const kids: Node[] = [];
-    for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    // Last child first, so the first pops next: document order without a per-node array.
+    for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
   }
   return out;
 }
