@@ -1,6 +1,6 @@
 /**
  * `tsx bench/profile-workloads.ts WHAT [N] [OUT.cpuprofile]` (WHAT: distinct |
- * crl1000 | crl100000 | lt | lta | dss916 | anchors): the realistic rows of
+ * crl1000 | crl100000 | lt | lta | dss916 | anchors | xades | xades-evaluate): the realistic rows of
  * bench/workloads.ts in a loop without the peers. With OUT, the timed loop
  * alone (not the input generation) is CPU-profiled through node:inspector
  * into OUT; summarise with bench/top.mjs.
@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { parseCades } from '../src/cades/parse.js';
 import { certificateCache, crlCache } from '../src/pki/cache.js';
 import { ParsedCrl } from '../src/pki/crl.js';
-import { verify, type VerifyOptions } from '../src/index.js';
-import { distinctSigners, dss916Sample, largeCrl, ltvSample, pemToDer } from './realistic-inputs.js';
+import { collect, evaluate, verify, type VerifyOptions } from '../src/index.js';
+import { distinctSigners, distinctXadesSigners, dss916Sample, largeCrl, ltvSample, pemToDer } from './realistic-inputs.js';
 import { syntheticCaCertificates } from './synthetic.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -60,6 +60,17 @@ if (what === 'distinct' || what.startsWith('crl') || what === 'anchors') {
     const crl = largeCrl(what === 'crl1000' ? 1000 : 100_000);
     crlCache.clear();
     await loop(what, n, async (i) => ok(await verify(d.signatures[i]!, { ...base, crls: [crl, d.rootCrl] })));
+  }
+} else if (what === 'xades' || what === 'xades-evaluate') {
+  const d = await distinctXadesSigners(n);
+  const opts: VerifyOptions = { trustAnchors: [d.rootPem], crls: [ParsedCrl.fromDer(d.caCrl), ParsedCrl.fromDer(d.rootCrl)], validationTime: TIME };
+  certificateCache.clear();
+  if (what === 'xades') await loop(what, n, async (i) => ok(await verify(d.documents[i]!, opts)));
+  else {
+    // The judging half alone: every document collected first (untimed), then each evaluated once.
+    const facts: Awaited<ReturnType<typeof collect>>[] = [];
+    for (const doc of d.documents) facts.push(await collect(doc, opts));
+    await loop(what, n, async (i) => ok(await evaluate(facts[i]!)));
   }
 } else if (what === 'lt' || what === 'lta') {
   const { der, options: opts } = ltvSample(what === 'lt' ? 'cades-lt' : 'cades-lta');

@@ -1,10 +1,12 @@
+import { generateKeyPairSync, randomBytes, sign, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
 import { ParsedCertificate } from '../src/pki/certificate.js';
 import { parseXml } from '../src/xml/parse.js';
 import { DSIG_NS } from '../src/xades/dom.js';
 import { canonicalize } from '../src/xades/c14n.js';
-import { C14N_METHODS } from '../src/xades/algorithms.js';
+import { C14N_METHODS, ecdsaRawToDer } from '../src/xades/algorithms.js';
 import { keyInfoCertificates, readSignatureStructure, verifyXmlSignature } from '../src/xades/xmldsig.js';
 
 const fx = (p: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${p}`, import.meta.url)));
@@ -119,5 +121,45 @@ describe('canonicalize (xmldsigjs C14N with the in-scope context of a subtree)',
     const a = doc.getElementsByTagName('a')[0]!;
     expect(() => canonicalize(a, a, C14N_METHODS['http://www.w3.org/2006/12/xml-c14n11']!)).toThrow(/C14N 1.1/);
     expect(canonicalize(a, a, C14N_METHODS['http://www.w3.org/TR/2001/REC-xml-c14n-20010315']!)).toBe('<a xml:base="http://x/"></a>');
+  });
+});
+
+describe('ecdsaRawToDer (XML-DSig r||s to the DER Ecdsa-Sig-Value the registry verifies)', () => {
+  // The reference encoding: asn1js INTEGERs of the minimal two's-complement octets, in a SEQUENCE.
+  const viaAsn1js = (raw: Uint8Array) => {
+    const int = (b: Uint8Array) => {
+      let i = 0;
+      while (i < b.length - 1 && b[i] === 0) i++;
+      const v = b[i]! & 0x80 ? Uint8Array.from([0, ...b.subarray(i)]) : b.slice(i);
+      return new asn1js.Integer({ valueHex: v.buffer });
+    };
+    const half = raw.length / 2;
+    return new Uint8Array(new asn1js.Sequence({ value: [int(raw.subarray(0, half)), int(raw.subarray(half))] }).toBER(false));
+  };
+
+  it('encodes like asn1js for P-256/384/521 widths, leading zeros, high bits and zero halves', () => {
+    const cases: Uint8Array[] = [];
+    for (const size of [32, 48, 66]) {
+      for (let k = 0; k < 40; k++) cases.push(new Uint8Array(randomBytes(2 * size)));
+      const hi = new Uint8Array(2 * size).fill(0xff);
+      const zeros = new Uint8Array(2 * size);
+      const lead = new Uint8Array(randomBytes(2 * size));
+      lead.fill(0, 0, 5);
+      lead[5] = 0x80; // leading zeros, then a high bit: the 0x00 comes back
+      lead.fill(0, size, size + size - 1); // s is a single octet after zeros
+      cases.push(hi, zeros, lead);
+    }
+    for (const raw of cases) expect(Buffer.from(ecdsaRawToDer(raw)!).toString('hex')).toBe(Buffer.from(viaAsn1js(raw)).toString('hex'));
+  });
+
+  it('refuses an empty or odd-length value, and a tampered r||s no longer verifies', async () => {
+    expect(ecdsaRawToDer(new Uint8Array(0))).toBeUndefined();
+    expect(ecdsaRawToDer(new Uint8Array(65))).toBeUndefined();
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const data = Buffer.from('signed info');
+    const raw = new Uint8Array(sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+    expect(nodeVerify('sha256', data, publicKey, ecdsaRawToDer(raw)!)).toBe(true);
+    raw[40] ^= 1;
+    expect(nodeVerify('sha256', data, publicKey, ecdsaRawToDer(raw)!)).toBe(false);
   });
 });

@@ -96,11 +96,7 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
   } else {
     // The XML stack (parser, C14N, XML-DSig) is loaded on first use, so a CAdES-only
     // browser bundle does not carry it (bundlers split it into its own chunk; `npm run size` checks).
-    const [{ findSignatures, collectXadesSignature }, { parseXml }, { indexIds }] = await Promise.all([
-      import('../xades/validate.js'),
-      import('../xml/parse.js'),
-      import('../xades/dom.js'),
-    ]);
+    const [{ findSignatures, collectXadesSignature }, { parseXml }, { indexIds }] = await xmlStack();
     const doc = parseXml(detected.bytes, ctx.xmlLimits);
     // DigiDoc 1.x (DDOC, http://www.sk.ee/DigiDoc/v1.x#) predates XAdES baseline and ASiC: refused, not judged as XAdES.
     const root = doc.documentElement;
@@ -227,6 +223,21 @@ async function trustFor(base: PreparedTrust | undefined, ctx: ValidationContext,
  * checking CAdES against its own anchors) does not carry the list parsers, the agreement JWS check or
  * the recognition rules (bundlers split them into their own chunk; `npm run size` measures).
  */
+let xmlModules: Promise<[typeof import('../xades/validate.js'), typeof import('../xml/parse.js'), typeof import('../xades/dom.js')]> | undefined;
+
+/** The XML stack, imported once: an `import()` per call goes through the module loader each time (~10 µs, more under a loader hook). */
+function xmlStack(): NonNullable<typeof xmlModules> {
+  if (!xmlModules) {
+    const loading = Promise.all([import('../xades/validate.js'), import('../xml/parse.js'), import('../xades/dom.js')] as const);
+    // A failed load (a bundler's chunk not found) is not remembered: the next input tries again.
+    loading.catch(() => {
+      if (xmlModules === loading) xmlModules = undefined;
+    });
+    xmlModules = loading;
+  }
+  return xmlModules;
+}
+
 function trustModule(): Promise<typeof import('../trust/context.js')> {
   return import('../trust/context.js');
 }

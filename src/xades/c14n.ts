@@ -188,6 +188,8 @@ function apexContext(original: Node, method: C14nMethod): { scope: Scope; inheri
 
 interface Frame {
   readonly el: Element;
+  /** Its qualified name, for the closing tag. */
+  readonly name: string;
   readonly scope: Scope;
   readonly rendered: Scope;
 }
@@ -209,17 +211,17 @@ function renderTree(ctx: Ctx, root: Element, parentScope: Scope, parentRendered:
       continue;
     }
     const frame = openElement(ctx, item);
-    const name = qualifiedName(frame.el);
-    stack.push({ kind: 'close', name });
-    const kids: Item[] = [];
-    for (let c = frame.el.firstChild; c; c = c.nextSibling) {
+    stack.push({ kind: 'close', name: frame.name });
+    // Children pushed last to first, so they pop in document order.
+    for (let c = frame.el.lastChild; c; c = c.previousSibling) {
       if (ctx.exclude?.has(c)) continue;
-      if (isElement(c)) kids.push({ kind: 'open', el: c, scope: frame.scope, rendered: frame.rendered, inherited: [], apex: false });
-      else kids.push({ kind: 'leaf', node: c });
+      if (isElement(c)) stack.push({ kind: 'open', el: c, scope: frame.scope, rendered: frame.rendered, inherited: NO_XML_ATTRS, apex: false });
+      else stack.push({ kind: 'leaf', node: c });
     }
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
   }
 }
+
+const NO_XML_ATTRS: readonly XmlAttr[] = [];
 
 interface Opening {
   readonly el: Element;
@@ -237,42 +239,50 @@ function openElement(ctx: Ctx, item: Opening): Frame {
   const { el, inherited } = item;
   const { method, prefixList, out } = ctx;
   const attrs: Attr[] = [];
-  const own = new Map<string, string>();
-  for (let k = 0; k < el.attributes.length; k++) {
-    const a = el.attributes.item(k)!;
+  // Most elements declare nothing: their scope is the parent's, and no map is built for them.
+  let own: Map<string, string> | undefined;
+  const attributes = el.attributes;
+  for (let k = 0; k < attributes.length; k++) {
+    const a = attributes.item(k)!;
     if (isNamespaceDeclaration(a)) {
       const [p, uri] = declaration(a);
       if (p === 'xml') continue; // always in scope, never rendered
+      own ??= new Map();
       if (own.has(p)) throw c14nError(`namespace prefix "${p}" declared twice on <${el.nodeName}>`);
       own.set(p, uri);
     } else attrs.push(a);
   }
-  const scope: Scope = own.size ? { parent: item.scope, own } : item.scope;
+  const scope: Scope = own ? { parent: item.scope, own } : item.scope;
 
   // The DOM's bindings must be the ones the declarations make.
   const elPrefix = el.prefix ?? '';
   checkBinding(scope, elPrefix, el.namespaceURI, `element <${el.nodeName}>`);
-  const used = new Set<string>([elPrefix]);
+  // Prefixes visibly utilized (exclusive C14N): a handful at most, so an array with includes() is enough.
+  const used: string[] = [elPrefix];
   for (const a of attrs) {
     if (!a.prefix) {
       if (a.namespaceURI) throw c14nError(`unprefixed attribute ${a.name} has namespace ${a.namespaceURI}`);
       continue;
     }
     checkBinding(scope, a.prefix, a.namespaceURI, `attribute ${a.name}`);
-    used.add(a.prefix);
+    if (!used.includes(a.prefix)) used.push(a.prefix);
   }
 
   // Which namespace bindings this element might render. Below the apex a binding can only differ
   // from what the output ancestors rendered where this element declares it, so only those (and,
   // for exclusive C14N, the prefixes it visibly utilizes) need a look.
-  const candidates = new Set<string>();
+  const candidates: string[] = [];
+  const consider = (p: string) => {
+    if (!candidates.includes(p)) candidates.push(p);
+  };
   if (!method.exclusive) {
-    for (const p of item.apex ? flatten(scope).keys() : own.keys()) candidates.add(p);
+    if (item.apex) for (const p of flatten(scope).keys()) consider(p);
+    else if (own) for (const p of own.keys()) consider(p);
   } else {
-    for (const p of used) if (p !== 'xml') candidates.add(p);
+    for (const p of used) if (p !== 'xml') consider(p);
     if (item.apex) {
-      for (const p of prefixList!) if (lookup(scope, p) !== undefined) candidates.add(p);
-    } else for (const p of own.keys()) if (prefixList!.has(p)) candidates.add(p);
+      for (const p of prefixList!) if (lookup(scope, p) !== undefined) consider(p);
+    } else if (own) for (const p of own.keys()) if (prefixList!.has(p)) consider(p);
   }
   let rendered = item.rendered;
   const decls: [string, string][] = [];
@@ -283,7 +293,7 @@ function openElement(ctx: Ctx, item: Opening): Frame {
     decls.push([p, uri]);
   }
   if (decls.length) rendered = { parent: rendered, own: new Map(decls) };
-  decls.sort((x, y) => compareCodePoints(x[0], y[0]));
+  if (decls.length > 1) decls.sort((x, y) => compareCodePoints(x[0], y[0]));
 
   type Rendered = { ns: string; local: string; name: string; value: string };
   const list: Rendered[] = attrs.map((a) => ({ ns: a.namespaceURI ?? '', local: a.localName, name: qualifiedName(a), value: a.value }));
@@ -291,16 +301,19 @@ function openElement(ctx: Ctx, item: Opening): Frame {
     const present = new Set(attrs.filter((a) => a.namespaceURI === XML_NS).map((a) => a.localName));
     for (const x of inherited) if (!present.has(x.localName)) list.push({ ns: XML_NS, local: x.localName, name: `xml:${x.localName}`, value: x.value });
   }
-  list.sort((x, y) => compareCodePoints(x.ns, y.ns) || compareCodePoints(x.local, y.local));
-  for (let i = 1; i < list.length; i++) {
-    if (list[i]!.ns === list[i - 1]!.ns && list[i]!.local === list[i - 1]!.local) throw c14nError(`attribute {${list[i]!.ns}}${list[i]!.local} appears twice on <${el.nodeName}>`);
+  if (list.length > 1) {
+    list.sort((x, y) => compareCodePoints(x.ns, y.ns) || compareCodePoints(x.local, y.local));
+    for (let i = 1; i < list.length; i++) {
+      if (list[i]!.ns === list[i - 1]!.ns && list[i]!.local === list[i - 1]!.local) throw c14nError(`attribute {${list[i]!.ns}}${list[i]!.local} appears twice on <${el.nodeName}>`);
+    }
   }
 
-  let tag = `<${qualifiedName(el)}`;
+  const name = qualifiedName(el);
+  let tag = `<${name}`;
   for (const [p, uri] of decls) tag += `${p ? ` xmlns:${p}` : ' xmlns'}="${escapeAttr(uri)}"`;
   for (const a of list) tag += ` ${a.name}="${escapeAttr(a.value)}"`;
   out.push(tag + '>');
-  return { el, scope, rendered };
+  return { el, name, scope, rendered };
 }
 
 function checkBinding(scope: Scope, prefix: string, namespaceURI: string | null, what: string): void {
@@ -336,13 +349,19 @@ function renderLeaf(ctx: Ctx, n: Node): void {
   }
 }
 
+const TEXT_SPECIALS = /[&<>\r]/;
+const ATTR_SPECIALS = /[&<"\t\n\r]/;
+
 /** C14N §2.3 text nodes: &, <, > and #xD escaped. */
 function escapeText(s: string): string {
+  // Most text needs no escaping: a test is much cheaper than a replace with a callback.
+  if (!TEXT_SPECIALS.test(s)) return s;
   return s.replace(/[&<>\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#xD;'));
 }
 
 /** C14N §2.3 attribute values: &, <, ", #x9, #xA and #xD escaped. */
 function escapeAttr(s: string): string {
+  if (!ATTR_SPECIALS.test(s)) return s;
   return s.replace(/[&<"\t\n\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '"' ? '&quot;' : c === '\t' ? '&#x9;' : c === '\n' ? '&#xA;' : '&#xD;'));
 }
 

@@ -27,11 +27,15 @@ export function is(el: Element | undefined | null, ns: string, localName: string
 }
 
 export function children(parent: Node, ns: string, localName: string): Element[] {
-  return childElements(parent).filter((c) => is(c, ns, localName));
+  const out: Element[] = [];
+  for (let c = parent.firstChild; c; c = c.nextSibling) if (isElement(c) && c.namespaceURI === ns && c.localName === localName) out.push(c);
+  return out;
 }
 
+/** The first child element named {ns}localName (no array built: it is asked for at every step of reading a signature). */
 export function child(parent: Node, ns: string, localName: string): Element | undefined {
-  return children(parent, ns, localName)[0];
+  for (let c = parent.firstChild; c; c = c.nextSibling) if (isElement(c) && c.namespaceURI === ns && c.localName === localName) return c;
+  return undefined;
 }
 
 /**
@@ -55,9 +59,8 @@ export function allElements(root: Node): Element[] {
   while (stack.length) {
     const n = stack.pop()!;
     if (isElement(n)) out.push(n);
-    const kids: Node[] = [];
-    for (let c = n.firstChild; c; c = c.nextSibling) kids.push(c);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    // Last child first, so the first pops next: document order without a per-node array.
+    for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
   }
   return out;
 }

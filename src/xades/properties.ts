@@ -183,12 +183,12 @@ export function misplacedXadesElements(signature: Element): string[] {
     const allowed = XADES_PLACEMENT[el.localName ?? ''];
     if (!allowed) continue;
     const parent = el.parentNode as Element | null;
-    const where = xpathOf(el);
     let ok: boolean;
     if (allowed.includes('Object')) ok = !!parent && is(parent, DSIG_NS, 'Object') && parent.parentNode === signature;
     else ok = !!parent && ALL_XADES_NAMESPACES.includes(parent.namespaceURI ?? '') && allowed.includes(parent.localName ?? '');
     if (!ok) {
-      out.push(`${where} is not where XAdES puts it (${allowed.includes('Object') ? 'ds:Signature/ds:Object' : allowed.map((a) => `xades:${a}`).join(' or ')}): misplaced XAdES element`);
+      // The location is spelled out only for an element that is reported (most signatures have none).
+      out.push(`${xpathOf(el)} is not where XAdES puts it (${allowed.includes('Object') ? 'ds:Signature/ds:Object' : allowed.map((a) => `xades:${a}`).join(' or ')}): misplaced XAdES element`);
       continue;
     }
     if (XADES_SINGLETONS.has(el.localName ?? '')) {

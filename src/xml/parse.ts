@@ -1,6 +1,7 @@
 import { DOMParser as XmldomParser } from '@xmldom/xmldom';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { DEFAULT_LIMITS, xmlLimitsOf, type XmlLimits } from '../limits.js';
+import { rememberEndTagPatterns } from './xmldom-end-tags.js';
 
 export type { XmlLimits };
 
@@ -81,6 +82,7 @@ function parseNative(source: string): Document {
 }
 
 function parseXmldom(source: string): Document {
+  rememberEndTagPatterns();
   const problems: string[] = [];
   const parser = new XmldomParser({
     onError: (level, message) => {
