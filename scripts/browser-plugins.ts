@@ -11,8 +11,7 @@ export const xmldomAbsent: Plugin = {
   name: 'xmldom-absent',
   setup(b) {
     const stub = fileURLToPath(new URL('../src/xml/xmldom-absent.ts', import.meta.url));
-    // The package and its modules (src/xml/xmldom-end-tags.ts reaches its grammar module): all the stub.
-    b.onResolve({ filter: /^@xmldom\/xmldom(\/.*)?$/ }, () => ({ path: stub }));
+    b.onResolve({ filter: /^@xmldom\/xmldom$/ }, () => ({ path: stub }));
   },
 };
 

@@ -62,7 +62,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^ots-esig$/, replacement: repo('src/index.ts') },
-      { find: /^@xmldom\/xmldom(\/.*)?$/, replacement: repo('src/xml/xmldom-absent.ts') },
+      { find: /^@xmldom\/xmldom$/, replacement: repo('src/xml/xmldom-absent.ts') },
     ],
   },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1024 },

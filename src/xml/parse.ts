@@ -1,7 +1,6 @@
 import { DOMParser as XmldomParser } from '@xmldom/xmldom';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { DEFAULT_LIMITS, xmlLimitsOf, type XmlLimits } from '../limits.js';
-import { rememberEndTagPatterns } from './xmldom-end-tags.js';
 
 export type { XmlLimits };
 
@@ -82,7 +81,6 @@ function parseNative(source: string): Document {
 }
 
 function parseXmldom(source: string): Document {
-  rememberEndTagPatterns();
   const problems: string[] = [];
   const parser = new XmldomParser({
     onError: (level, message) => {
