@@ -97,12 +97,13 @@ export async function runBatchWorker(port: MessagePort, setup: WorkerSetup): Pro
     while (head < queue.length) {
       const task = queue[head++]!;
       let r: unknown;
+      const start = performance.now();
       try {
         r = result(await verifyFile(task.file, prepared));
       } catch (e) {
         r = result(internalError(task.file, e));
       }
-      port.postMessage({ index: task.index, result: r });
+      port.postMessage({ index: task.index, result: r, ms: performance.now() - start });
     }
     queue.length = head = 0;
     running = false;
@@ -118,11 +119,18 @@ export async function runBatchWorker(port: MessagePort, setup: WorkerSetup): Pro
   });
 }
 
-/** Files sent to a worker ahead of its results, so that it never waits for the main thread between files. */
-const WORKER_DEPTH = 8;
 /**
- * At most this many files are started past the first file whose result has not come back: the results waiting
- * to be written in input order (small: each is the file's piece of the output) stay bounded behind a slow file.
+ * Files sent to a worker ahead of its results, so that it does not wait for the main thread between files, nor run
+ * dry while the main thread verifies a slow file of its own (it reads messages only between its files): about
+ * AHEAD_MS of the worker's recent per-file time, within these bounds. More would leave the main thread idle at the
+ * end while a worker still holds files.
+ */
+const WORKER_DEPTH = { min: 4, max: 64 } as const;
+const AHEAD_MS = 100;
+/**
+ * At most this many files (and at least twice what the workers may hold) are started past the first file whose
+ * result has not come back: the results waiting to be written in input order (small: each is the file's piece of
+ * the output) stay bounded behind a slow file.
  */
 const ORDER_WINDOW = 256;
 
@@ -161,7 +169,8 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
     }
     wake?.();
   };
-  const mayStart = () => next < files.length && next < written + ORDER_WINDOW;
+  const window = Math.max(ORDER_WINDOW, 2 * WORKER_DEPTH.max * threads);
+  const mayStart = () => next < files.length && next < written + window;
 
   const workers: Promise<void>[] = [];
   const started: Worker[] = [];
@@ -174,10 +183,11 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
         started.push(worker);
         let outstanding = 0;
         let stopped = false;
+        let depth: number = WORKER_DEPTH.min * 2;
         const refill = () => {
-          if (stopped || outstanding > WORKER_DEPTH / 2) return;
+          if (stopped || outstanding > depth / 2) return;
           const tasks: Task[] = [];
-          while (outstanding + tasks.length < WORKER_DEPTH && mayStart()) tasks.push({ index: next, file: files[next++]! });
+          while (outstanding + tasks.length < depth && mayStart()) tasks.push({ index: next, file: files[next++]! });
           if (tasks.length) {
             outstanding += tasks.length;
             worker.postMessage(tasks);
@@ -187,8 +197,11 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
           }
         };
         refills.push(refill);
-        worker.on('message', (m: { index: number; result: R }) => {
+        let perFileMs: number | undefined;
+        worker.on('message', (m: { index: number; result: R; ms: number }) => {
           outstanding--;
+          perFileMs = perFileMs === undefined ? m.ms : 0.8 * perFileMs + 0.2 * m.ms;
+          depth = Math.min(WORKER_DEPTH.max, Math.max(WORKER_DEPTH.min, Math.ceil(AHEAD_MS / Math.max(perFileMs, 0.01))));
           deliver(m.index, m.result);
           for (const r of refills) r();
         });
