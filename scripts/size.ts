@@ -27,10 +27,13 @@ import { diskBytes, installConsumer, packTarball } from './consumer.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // #18 asked <= 150 KB gzip, #19 <= 120 KB. Reached: 121.0 KB for the consumer (116.0 KB source tree), then 124.3 KB
-// after BDOC time-marks, the parse caches and the ETSI container writer landed (2026-12-04);
-// the rest is esbuild placing public exports that lazy chunks also use (trust/recognize, json, load)
-// in a chunk the entry imports. The budget holds what is reached, so a regression fails.
-const CADES_BUDGET_GZIP = 125 * 1024;
+// after BDOC time-marks, the parse caches and the ETSI container writer landed (2026-12-04); then 119.1 KB
+// (114.1 KB source tree) once the root's async trust entry points (loadTrustLists, recognize,
+// convertTrustedListXmlToJson) load their modules on first call: esbuild places a module the entry reaches
+// statically and a lazy chunk also uses in a chunk the entry imports. What is left of that kind: trust/json and
+// trust/agreements (parseTrustedListJson, parseAgreementJson are synchronous), and fflate in the consumer
+// (dist/browser puts the ASiC reader, which openContainer needs synchronously, in the chunk of cades/validate).
+const CADES_BUDGET_GZIP = 120 * 1024;
 /** Packages that only XML signatures need; none may appear in a CAdES-only bundle. */
 const XML_PACKAGES = ['xadesjs', 'xmldsigjs', 'xml-core', '@xmldom/xmldom', 'xpath'];
 

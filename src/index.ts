@@ -1,4 +1,11 @@
 // Public API. Everything not exported here is internal and may change.
+import type { AlgorithmRegistry } from './crypto/registry.js';
+import type { ParsedCertificate } from './pki/certificate.js';
+import type { CertificateInput } from './pki/inputs.js';
+import type { RecognitionReport, SignatureReport } from './report/model.js';
+import type { TrustListJson } from './trust/json.js';
+import type { LoadTrustListsOptions, TrustListInput, TrustSet } from './trust/load.js';
+import type { RecognitionPolicy } from './trust/recognize.js';
 export { verify, collect, evaluate, type SignatureInput, type CollectedFacts, type EvaluateOptions } from './validation/verify.js';
 export type { SignatureFacts } from './stage/facts.js';
 export type { VerifyOptions, CertificateInput, CrlInput, OcspInput, SignaturePolicyDocumentInput } from './validation/options.js';
@@ -35,14 +42,13 @@ export type {
   SignaturePolicySummary,
 } from './report/model.js';
 // Trusted lists (ETSI TS 119 612 XML / JSON form), agreements and recognition.
-export { loadTrustLists, type TrustListInput, type TrustSet, type LoadedTrustList, type ListIntegrity } from './trust/load.js';
+export type { TrustListInput, TrustSet, LoadedTrustList, ListIntegrity } from './trust/load.js';
 export type { ListSignatureStatus, ListSignatureOutcome } from './trust/list-signature.js';
 export { parseTrustedListJson, trustedListToJson, TRUST_LIST_JSON_KIND, type TrustListJson } from './trust/json.js';
-export { convertTrustedListXmlToJson } from './trust/convert.js';
 export { parseAgreementJson, type Agreement, type AgreementEquivalence, type AgreementConstraints } from './trust/agreements.js';
 export type { AgreementInput } from './trust/context.js';
 export type { AgreementSignerInput } from './trust/inputs.js';
-export { recognize, type RecognitionPolicy } from './trust/recognize.js';
+export type { RecognitionPolicy } from './trust/recognize.js';
 export { serviceStatusAt, type StatusAt } from './trust/status.js';
 export { TrustListError } from './trust/errors.js';
 export type {
@@ -94,3 +100,47 @@ export { ParsedCrl } from './pki/crl.js';
 export { CertificatePool, type TrustAnchor } from './pki/pool.js';
 export { VERSION } from './version.js';
 export { verifyCertificate, type VerifyCertificateOptions, type CertificateValidationReport } from './validation/verify-certificate.js';
+
+/*
+ * The trust layer's asynchronous entry points load their modules on first call. A bundler with code splitting
+ * (esbuild, as `npm run size` measures) puts every module the root entry reaches statically, and that a lazily
+ * loaded chunk also uses, into a chunk the entry loads: re-exported as they were, the list loader and
+ * recognition (used by verify() only when lists or a relying party are given) cost a CAdES-only page ~6 KB gzip.
+ */
+
+/**
+ * Loads trusted lists in two passes: first every list whose signers the
+ * caller pinned (typically the list-of-lists), then every list that one of
+ * those verified lists points to, verified with the certificates the pointer
+ * announces. A list whose integrity cannot be established is kept in the
+ * result (so reports can say why) but marked unusable: it contributes no
+ * anchors and no recognition. Throws only on unreadable input or options.
+ */
+export async function loadTrustLists(inputs: readonly TrustListInput[], options: LoadTrustListsOptions): Promise<TrustSet> {
+  return (await import('./trust/load.js')).loadTrustLists(inputs, options);
+}
+
+/**
+ * Converts a TS 119 612 XML list to the JSON form, recording the SHA-256 of
+ * the exact XML bytes and the outcome of its signature check, so whoever
+ * bundles the JSON can show which signed list it came from. Refuses a list
+ * whose signature does not verify with `signingCertificates`.
+ */
+export async function convertTrustedListXmlToJson(
+  xml: Uint8Array | string,
+  signingCertificates: readonly CertificateInput[],
+  options: { readonly time?: Date; readonly registry?: AlgorithmRegistry } = {},
+): Promise<TrustListJson> {
+  return (await import('./trust/convert.js')).convertTrustedListXmlToJson(xml, signingCertificates, options);
+}
+
+/**
+ * Decides whether `policy.relyingParty` recognizes a validated signature
+ * (layer 2). `chain` is the path layer 1 built, signer first, anchor last.
+ * The service's status and the agreement periods are taken at the
+ * best-signature-time, so a service withdrawn after a proven signing time
+ * still supports it; list expiry is judged at the validation time.
+ */
+export async function recognize(report: SignatureReport, chain: readonly ParsedCertificate[], policy: RecognitionPolicy): Promise<RecognitionReport> {
+  return (await import('./trust/recognize.js')).recognize(report, chain, policy);
+}

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { OtsEsigError } from '../errors.js';
 import type { ValidationReport } from '../report/model.js';
 import type { VerifyOptions } from '../validation/options.js';
@@ -7,16 +7,11 @@ import { collect, evaluate, type EvaluateOptions } from '../validation/verify.js
 import { UsageError } from './errors.js';
 import { WORKER_ROLE } from './worker-role.js';
 import { readFile } from './io.js';
-import type { JunitCase } from './junit.js';
+import { BatchTotals, ENGLISH_ROW_WORDS, renderFile, tallyOf, type BatchFormat, type BatchSummary } from './batch-output.js';
+import type { FileOutcome } from './batch-types.js';
 import { buildVerifyOptions, loadTrustListFlags, type VerifyFlagValues } from './verify-options.js';
 
-export interface FileOutcome {
-  readonly file: string;
-  readonly report?: ValidationReport;
-  /** The same collected facts judged again under each of the batch's alternative trust-list sets, in order. */
-  readonly alternatives?: readonly ValidationReport[];
-  readonly error?: { readonly code: string; readonly message: string };
-}
+export type { FileOutcome };
 
 /**
  * Another trust-list set to judge every file under as well (e.g. regress --baseline): the file is parsed and its
@@ -26,19 +21,7 @@ export interface BatchAlternative {
   readonly trustLists: readonly string[];
 }
 
-export interface BatchSummary {
-  readonly files: number;
-  readonly signatures: number;
-  readonly passed: number;
-  readonly failed: number;
-  readonly indeterminate: number;
-  /** Files that could not be evaluated at all (not a signature, unreadable). */
-  readonly errors: number;
-  /** Signatures RECOGNIZED by the relying party; present only when recognition was asked for. */
-  readonly recognized?: number;
-  /** Entries a folder walk passed over (hidden, not a signature file name, not a regular file); listed with reasons beside the summary. */
-  readonly skipped?: number;
-}
+export type { BatchSummary };
 
 export { WORKER_ROLE };
 
@@ -77,20 +60,194 @@ async function verifyFile(file: string, prepared: Prepared): Promise<FileOutcome
   }
 }
 
-/** Entry point of a worker thread: builds the options once, then verifies the files it is sent. */
-export async function runBatchWorker(port: import('node:worker_threads').MessagePort, values: VerifyFlagValues, alternatives: readonly BatchAlternative[] = []): Promise<void> {
-  const prepared = await prepare(values, alternatives);
-  port.on('message', async (task: Task | null) => {
-    if (task === null) {
-      port.close();
-      return;
+/** What each file becomes where it is verified: its outcome (regress compares reports) or its piece of the output (verify). */
+export type ResultSpec = { readonly kind: 'outcome' } | { readonly kind: 'render'; readonly format: BatchFormat };
+
+/** What a worker thread is started with (workerData, besides its role). */
+export interface WorkerSetup {
+  readonly values: VerifyFlagValues;
+  readonly alternatives?: readonly BatchAlternative[];
+  readonly result: ResultSpec;
+}
+
+async function resultFunction(spec: ResultSpec): Promise<(o: FileOutcome) => unknown> {
+  if (spec.kind === 'outcome') return (o) => o;
+  const { format } = spec;
+  // The nine catalogues are loaded only for text in another language than English.
+  const words = format.kind === 'text' && format.lang !== 'en' ? (await import('./batch-text-i18n.js')).rowWordsIn(format.lang) : ENGLISH_ROW_WORDS;
+  return (o) => renderFile(o, format, words);
+}
+
+/** A file whose verification threw something other than a typed library error (a bug): reported, the batch goes on. */
+const internalError = (file: string, e: unknown): FileOutcome => ({ file, error: { code: 'ERR_INTERNAL', message: (e as Error).message } });
+
+/**
+ * Entry point of a worker thread: prepares the options once, then verifies the files it is sent, one after another,
+ * in the order sent; each result is posted as soon as it is ready.
+ */
+export async function runBatchWorker(port: MessagePort, setup: WorkerSetup): Promise<void> {
+  const prepared = await prepare(setup.values, setup.alternatives ?? []);
+  const result = await resultFunction(setup.result);
+  const queue: Task[] = [];
+  let head = 0;
+  let running = false;
+  let closing = false;
+  const pump = async () => {
+    running = true;
+    while (head < queue.length) {
+      const task = queue[head++]!;
+      let r: unknown;
+      const start = performance.now();
+      try {
+        r = result(await verifyFile(task.file, prepared));
+      } catch (e) {
+        r = result(internalError(task.file, e));
+      }
+      port.postMessage({ index: task.index, result: r, ms: performance.now() - start });
     }
-    try {
-      port.postMessage({ index: task.index, outcome: await verifyFile(task.file, prepared) });
-    } catch (e) {
-      port.postMessage({ index: task.index, outcome: { file: task.file, error: { code: 'ERR_INTERNAL', message: (e as Error).message } } });
+    queue.length = head = 0;
+    running = false;
+    if (closing) port.close();
+  };
+  port.on('message', (tasks: Task[] | null) => {
+    if (tasks === null) closing = true;
+    else queue.push(...tasks);
+    if (!running) {
+      if (closing && head >= queue.length) port.close();
+      else void pump();
     }
   });
+}
+
+/**
+ * Files sent to a worker ahead of its results, so that it does not wait for the main thread between files, nor run
+ * dry while the main thread verifies a slow file of its own (it reads messages only between its files): about
+ * AHEAD_MS of the worker's recent per-file time, within these bounds. More would leave the main thread idle at the
+ * end while a worker still holds files.
+ */
+const WORKER_DEPTH = { min: 4, max: 64 } as const;
+const AHEAD_MS = 100;
+/**
+ * At most this many files (and at least twice what the workers may hold) are started past the first file whose
+ * result has not come back: the results waiting to be written in input order (small: each is the file's piece of
+ * the output) stay bounded behind a slow file.
+ */
+const ORDER_WINDOW = 256;
+
+export interface PoolOptions<R> {
+  readonly jobs: number;
+  readonly workerUrl: URL;
+  readonly alternatives?: readonly BatchAlternative[];
+  readonly result: ResultSpec;
+  /** The verify options already built from `values` (this thread uses them instead of building them again). */
+  readonly options?: VerifyOptions;
+  /** Called once per file, in input order, as soon as that file and all before it are done. */
+  readonly onResult: (index: number, result: R) => void;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Verifies files on `jobs` threads: this one and jobs - 1 workers (each started with the options, preparing them
+ * once), taking files from one queue as they become free. Each result is handed to onResult in input order whatever
+ * order the threads finish in.
+ */
+export async function runBatchPool<R>(files: readonly string[], values: VerifyFlagValues, opts: PoolOptions<R>): Promise<void> {
+  const threads = Math.max(1, Math.min(opts.jobs, files.length));
+  const alternatives = opts.alternatives ?? [];
+  const waiting = new Map<number, R>();
+  let written = 0;
+  let next = 0;
+  let done = 0;
+  let wake: (() => void) | undefined;
+  const deliver = (index: number, r: R) => {
+    waiting.set(index, r);
+    opts.onProgress?.(++done, files.length);
+    while (waiting.has(written)) {
+      const w = waiting.get(written)!;
+      waiting.delete(written);
+      opts.onResult(written++, w);
+    }
+    wake?.();
+  };
+  const window = Math.max(ORDER_WINDOW, 2 * WORKER_DEPTH.max * threads);
+  const mayStart = () => next < files.length && next < written + window;
+
+  const workers: Promise<void>[] = [];
+  const started: Worker[] = [];
+  const refills: (() => void)[] = [];
+  for (let k = 1; k < threads; k++) {
+    workers.push(
+      new Promise<void>((resolve, reject) => {
+        const setup: WorkerSetup = { values, alternatives, result: opts.result };
+        const worker = new Worker(opts.workerUrl, { workerData: { role: WORKER_ROLE, ...setup } });
+        started.push(worker);
+        let outstanding = 0;
+        let stopped = false;
+        let depth: number = WORKER_DEPTH.min * 2;
+        const refill = () => {
+          if (stopped || outstanding > depth / 2) return;
+          const tasks: Task[] = [];
+          while (outstanding + tasks.length < depth && mayStart()) tasks.push({ index: next, file: files[next++]! });
+          if (tasks.length) {
+            outstanding += tasks.length;
+            worker.postMessage(tasks);
+          } else if (outstanding === 0 && next >= files.length) {
+            stopped = true;
+            worker.postMessage(null);
+          }
+        };
+        refills.push(refill);
+        let perFileMs: number | undefined;
+        worker.on('message', (m: { index: number; result: R; ms: number }) => {
+          outstanding--;
+          perFileMs = perFileMs === undefined ? m.ms : 0.8 * perFileMs + 0.2 * m.ms;
+          depth = Math.min(WORKER_DEPTH.max, Math.max(WORKER_DEPTH.min, Math.ceil(AHEAD_MS / Math.max(perFileMs, 0.01))));
+          deliver(m.index, m.result);
+          for (const r of refills) r();
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => (code === 0 && stopped ? resolve() : reject(new Error(`worker exited with code ${code}`))));
+        refill();
+      }),
+    );
+  }
+
+  // This thread verifies too: between its files it hands out work and writes results.
+  const mine = async () => {
+    const prepared = opts.options && !alternatives.length ? { options: opts.options, alternatives: [] } : await prepare(values, alternatives);
+    const result = (await resultFunction(opts.result)) as (o: FileOutcome) => R;
+    for (;;) {
+      if (mayStart()) {
+        const index = next++;
+        const file = files[index]!;
+        let outcome: FileOutcome;
+        try {
+          outcome = await verifyFile(file, prepared);
+        } catch (e) {
+          // Alone, an internal error stops the batch (exit 3); beside workers it is reported like theirs.
+          if (threads === 1) throw e;
+          outcome = internalError(file, e);
+        }
+        deliver(index, result(outcome));
+        for (const r of refills) r();
+        // Let the workers' messages in: verification may finish without ever leaving the microtask queue.
+        if (threads > 1) await new Promise<void>((r) => setImmediate(r));
+      } else if (next >= files.length) {
+        return;
+      } else {
+        // Ahead of the window: wait for a worker's result to move it.
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+      }
+    }
+  };
+  try {
+    await Promise.all([mine(), ...workers]);
+  } catch (e) {
+    // A worker that failed, or this thread's own failure: the others are stopped so that the process can exit.
+    await Promise.all(started.map((w) => w.terminate()));
+    throw e;
+  }
 }
 
 export interface BatchRun {
@@ -98,125 +255,26 @@ export interface BatchRun {
   readonly summary: BatchSummary;
 }
 
-/**
- * Verifies many files, in parallel across worker threads when jobs > 1. Results
- * come back in input order whatever order the workers finish in.
- */
+/** Verifies many files (runBatchPool) and keeps every outcome, in input order: for callers that compare reports. */
 export async function runBatch(
   files: readonly string[],
   values: VerifyFlagValues,
   opts: { jobs: number; workerUrl: URL; onProgress?: (done: number, total: number) => void; alternatives?: readonly BatchAlternative[] },
 ): Promise<BatchRun> {
   const outcomes: FileOutcome[] = new Array(files.length);
-  const jobs = Math.max(1, Math.min(opts.jobs, files.length));
-  let done = 0;
-  const alternatives = opts.alternatives ?? [];
-  if (jobs === 1) {
-    const prepared = await prepare(values, alternatives);
-    for (let i = 0; i < files.length; i++) {
-      outcomes[i] = await verifyFile(files[i]!, prepared);
-      opts.onProgress?.(++done, files.length);
-    }
-  } else {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: jobs }, () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(opts.workerUrl, { workerData: { role: WORKER_ROLE, values, alternatives } });
-          const feed = () => {
-            if (next < files.length) {
-              const index = next++;
-              worker.postMessage({ index, file: files[index]! } satisfies Task);
-            } else {
-              worker.postMessage(null);
-            }
-          };
-          worker.on('message', (m: { index: number; outcome: FileOutcome }) => {
-            outcomes[m.index] = m.outcome;
-            opts.onProgress?.(++done, files.length);
-            feed();
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker exited with code ${code}`))));
-          feed();
-        }),
-      ),
-    );
-  }
+  await runBatchPool<FileOutcome>(files, values, { ...opts, result: { kind: 'outcome' }, onResult: (i, o) => (outcomes[i] = o) });
   return { outcomes, summary: summarize(outcomes) };
 }
 
+/** The summary counts of outcomes. */
 export function summarize(outcomes: readonly FileOutcome[]): BatchSummary {
-  let signatures = 0;
-  let passed = 0;
-  let failed = 0;
-  let indeterminate = 0;
-  let errors = 0;
-  let recognized: number | undefined;
-  for (const o of outcomes) {
-    if (!o.report) {
-      errors++;
-      continue;
-    }
-    for (const s of o.report.signatures) {
-      signatures++;
-      if (s.indication === 'TOTAL-PASSED') passed++;
-      else if (s.indication === 'TOTAL-FAILED') failed++;
-      else indeterminate++;
-      if (s.recognition) recognized = (recognized ?? 0) + (s.recognition.status === 'RECOGNIZED' ? 1 : 0);
-    }
-  }
-  return { files: outcomes.length, signatures, passed, failed, indeterminate, errors, ...(recognized !== undefined ? { recognized } : {}) };
+  const totals = new BatchTotals();
+  for (const o of outcomes) totals.add(tallyOf(o));
+  return totals.summary();
 }
 
 export function defaultJobs(): number {
   return Math.max(1, Math.min(8, availableParallelism()));
-}
-
-/** A fixed-width summary table for people: one row per file. */
-export function formatBatchText(run: BatchRun): string {
-  const rows = run.outcomes.map((o) => {
-    if (!o.report) return [o.file, '-', 'ERROR', `${o.error!.code}: ${o.error!.message}`];
-    const sigs = o.report.signatures;
-    const verdicts = sigs.map((s) => (s.subIndication ? `${s.indication}/${s.subIndication}` : s.indication));
-    // Signer country, and the recognition decision when a relying party was given.
-    const detail = sigs.map((s) => `${s.signer?.country ?? '?'}${s.recognition ? ` ${s.recognition.status} in ${s.recognition.relyingParty}` : ''}`).join(', ');
-    const c = o.report.container;
-    const container = c ? [`container ${c.indication}${c.subIndication ? `/${c.subIndication}` : ''}`] : [];
-    return [o.file, String(sigs.length), [...new Set(verdicts), ...container].join(', '), detail];
-  });
-  const head = ['file', 'sigs', 'verdict', 'detail'];
-  const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  const s = run.summary;
-  return [
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
-    '',
-    `${s.files} file(s), ${s.signatures} signature(s): ${s.passed} TOTAL-PASSED, ${s.failed} TOTAL-FAILED, ${s.indeterminate} INDETERMINATE, ${s.errors} not evaluable` +
-      (s.recognized !== undefined ? `; ${s.recognized} RECOGNIZED` : '') +
-      (s.skipped ? `; ${s.skipped} skipped` : ''),
-  ].join('\n') + '\n';
-}
-
-/** One JUnit test case per signature (one error case for a file that is not a signature). */
-export function batchJunitCases(run: BatchRun): JunitCase[] {
-  return run.outcomes.flatMap((o): JunitCase[] => {
-    if (!o.report) return [{ classname: o.file, name: 'signature', error: { message: `${o.error!.code}: ${o.error!.message}` } }];
-    const c = o.report.container;
-    const container: JunitCase[] = !c
-      ? []
-      : c.indication === 'TOTAL-PASSED'
-        ? [{ classname: o.file, name: `container ${c.type}` }]
-        : [{ classname: o.file, name: `container ${c.type}`, failure: { message: `${c.indication}${c.subIndication ? `/${c.subIndication}` : ''}`, detail: [...c.checks.filter((k) => k.status !== 'PASSED').map((k) => `${k.id}: ${k.detail}`), ...c.timestamps.filter((t) => t.status !== 'PASSED').map((t) => `${t.file}: ${t.status}${t.subIndication ? `/${t.subIndication}` : ''}`)].join('\n') } }];
-    return [...container, ...o.report.signatures.map((s) => {
-      const name = `${s.id}${s.signer ? ` ${s.signer.subject}` : ''}`;
-      if (s.indication === 'TOTAL-PASSED') return { classname: o.file, name };
-      const why = s.checks.filter((c) => c.status !== 'PASSED' && c.status !== 'SKIPPED').map((c) => `${c.block} ${c.id}: ${c.detail}`);
-      return { classname: o.file, name, failure: { message: `${s.indication}${s.subIndication ? `/${s.subIndication}` : ''}`, detail: why.join('\n') } };
-    })];
-  });
 }
 
 /** A one-line progress bar redrawn in place; only used when stderr is a terminal. */

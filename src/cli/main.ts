@@ -133,8 +133,7 @@ enableCompileCache();
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
   // This same file runs as a batch worker thread.
   // The worker loads only the batch code; messages the main thread posts meanwhile wait in the port.
-  const data = workerData as { values: Parameters<BatchModule['runBatchWorker']>[1]; alternatives?: Parameters<BatchModule['runBatchWorker']>[2] };
-  void import('./batch.js').then(({ runBatchWorker }) => runBatchWorker(parentPort!, data.values, data.alternatives));
+  void import('./batch.js').then(({ runBatchWorker }) => runBatchWorker(parentPort!, workerData as Parameters<BatchModule['runBatchWorker']>[1]));
 } else {
   main(process.argv.slice(2)).then(
     (code) => {

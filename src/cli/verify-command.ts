@@ -3,8 +3,9 @@ import type { ValidationReport } from '../report/model.js';
 import { formatText } from '../report/text.js';
 import { verify } from '../validation/verify.js';
 import { parseCommandArgs } from './args.js';
-import { batchJunitCases, defaultJobs, formatBatchText, progressBar, runBatch, summarize, type FileOutcome } from './batch.js';
-import { formatJunit } from './junit.js';
+import { defaultJobs, progressBar, runBatchPool } from './batch.js';
+import { ENGLISH_ROW_WORDS, englishTextFrame, jsonBatchWriter, junitBatchWriter, renderFile, textBatchWriter, type BatchFormat, type RenderedFile } from './batch-output.js';
+import type { FileOutcome } from './batch-types.js';
 import { UsageError } from './errors.js';
 import { registerHelp } from './help.js';
 import { expandSignatureEntries, readFile, SIGNATURE_EXTENSIONS } from './io.js';
@@ -30,7 +31,8 @@ Output:
                                       etsi-xml (one file only): the ETSI TS 119 102-2 report; junit: one case per signature;
                                       html (one file only): a self-contained, printable report
   --lang en|az|kk|ky|tr|uz|tk|hu|ru   language of text and html output (default: LC_ALL, LC_MESSAGES, LANG, else en)
-  --jobs N                            worker threads for a batch (default: the number of cores, at most 8)
+  --jobs N                            threads verifying a batch: this one and N-1 workers (default: the number of
+                                      cores, at most 8); results are printed in input order whatever N is
   --progress SECONDS|off              batch progress when stderr is not a terminal: a line every SECONDS (default 10,
                                       0 = after every file) with the rate and the time left; a bar on a terminal
 
@@ -84,28 +86,44 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
     throw new UsageError(`no signature files found${skipped.length ? ` (${skipped.length} skipped: ${skipped[0]!.file}: ${skipped[0]!.reason}${skipped.length > 1 ? ', …' : ''})` : ''}`);
   }
   if (format === 'etsi-xml' || format === 'html') throw new UsageError(`--format ${format} reports one signature file; use json or text for batches`);
-  // Fail fast on unusable shared options (bad --at, unreadable anchors) before starting workers.
-  await buildVerifyOptions(flagValues);
+  // Fail fast on unusable shared options (bad --at, unreadable anchors) before starting workers; this thread verifies with them.
+  const options = await buildVerifyOptions(flagValues);
   const onProgress = process.stderr.isTTY ? progressBar(process.stderr) : interval === null ? undefined : progressLog(process.stderr, interval);
-  const verified = await runBatch(files, flagValues, { jobs, workerUrl, ...(onProgress ? { onProgress } : {}) });
-  // Entries that could not be read (dangling links, link loops) are per-file errors, in their place.
-  let k = 0;
-  const outcomes = entries.flatMap((e): FileOutcome[] => (e.skipped ? [] : e.error ? [{ file: e.file, error: e.error }] : [verified.outcomes[k++]!]));
-  const run = { outcomes, summary: { ...summarize(outcomes), skipped: skipped.length } };
-  process.stdout.write(
+  // The output is written as the files are done, in input order; no report is kept (#19: memory bounded).
+  const write = (s: string) => void process.stdout.write(s);
+  const batchFormat: BatchFormat = format === 'json' ? { kind: 'json' } : format === 'junit' ? { kind: 'junit' } : { kind: 'text', lang };
+  const writer =
     format === 'json'
-      ? JSON.stringify({ files: run.outcomes, skipped, summary: run.summary }, null, 2) + '\n'
+      ? jsonBatchWriter(write, skipped)
       : format === 'junit'
-        ? formatJunit('ots-esig verify', batchJunitCases(run))
-        : lang === 'en'
-          ? formatBatchText(run) + skipped.map((s) => `skipped ${s.file}: ${s.reason}\n`).join('')
-          : (await import('./batch-text-i18n.js')).formatBatchTextIn(run, skippedEntries, lang),
-  );
-  const s = run.summary;
-  const unrecognized = run.outcomes.some((o) => o.report?.signatures.some((sg) => sg.recognition && sg.recognition.status !== 'RECOGNIZED'));
-  // A container with an unsigned entry or only a time-stamp has no failing signature: its own result counts.
-  const containerNotPassed = run.outcomes.some((o) => o.report?.container && o.report.container.indication !== 'TOTAL-PASSED');
-  return s.errors === 0 && s.passed === s.signatures && !unrecognized && !containerNotPassed ? 0 : 1;
+        ? junitBatchWriter(write, 'ots-esig verify')
+        : textBatchWriter(write, lang === 'en' ? englishTextFrame(skipped) : (await import('./batch-text-i18n.js')).textFrameIn(lang, skippedEntries), skipped.length);
+  // Entries that could not be read (dangling links, link loops) are per-file errors, in their place among the files.
+  const unreadable = new Map<number, FileOutcome>();
+  let listed = 0;
+  for (const e of entries) {
+    if (e.error) unreadable.set(listed, { file: e.file, error: e.error });
+    if (!e.skipped) listed++;
+  }
+  const words = format === 'text' && lang !== 'en' ? (await import('./batch-text-i18n.js')).rowWordsIn(lang) : ENGLISH_ROW_WORDS;
+  let position = 0;
+  const flushUnreadable = () => {
+    for (let o; (o = unreadable.get(position)); position++) writer.add(renderFile(o, batchFormat, words));
+  };
+  flushUnreadable();
+  await runBatchPool<RenderedFile>(files, flagValues, {
+    jobs,
+    workerUrl,
+    options,
+    result: { kind: 'render', format: batchFormat },
+    onResult: (_i, r) => {
+      writer.add(r);
+      position++;
+      flushUnreadable();
+    },
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return writer.end().allPassed ? 0 : 1;
 }
 
 /**
