@@ -2,7 +2,9 @@
 import type { AlgorithmRegistry } from './crypto/registry.js';
 import type { ParsedCertificate } from './pki/certificate.js';
 import type { CertificateInput } from './pki/inputs.js';
-import type { RecognitionReport, SignatureReport } from './report/model.js';
+import type { ContainerFile, OpenedContainer } from './asic/extract.js';
+import type { Limits } from './limits.js';
+import type { RecognitionReport, SignatureReport, ValidationReport } from './report/model.js';
 import type { TrustListJson } from './trust/json.js';
 import type { LoadTrustListsOptions, TrustListInput, TrustSet } from './trust/load.js';
 import type { RecognitionPolicy } from './trust/recognize.js';
@@ -65,7 +67,7 @@ export type {
 } from './trust/model.js';
 export { formatEtsiXml } from './report/etsi-xml.js';
 // ASiC containers (EN 319 162-1): verify() reads them; these list and extract what they hold.
-export { openContainer, signedDataObjects, type OpenedContainer, type ContainerFile } from './asic/extract.js';
+export type { OpenedContainer, ContainerFile } from './asic/extract.js';
 export type { ContainerReport, ContainerEntry, ContainerEntryRole, ContainerCoverage, ContainerTimestamp, ContainerType, ManifestMismatch } from './report/container.js';
 export {
   OtsEsigError,
@@ -143,4 +145,22 @@ export async function convertTrustedListXmlToJson(
  */
 export async function recognize(report: SignatureReport, chain: readonly ParsedCertificate[], policy: RecognitionPolicy): Promise<RecognitionReport> {
   return (await import('./trust/recognize.js')).recognize(report, chain, policy);
+}
+
+/**
+ * Reads the entries of an ASiC container (each file's name, role and bytes). Throws InputFormatError /
+ * LimitExceededError like verify(). Asynchronous so that the ZIP reader loads on first use: a page that never
+ * opens a container does not carry it.
+ */
+export async function openContainer(input: Uint8Array | ArrayBuffer, options: { readonly limits?: Partial<Limits> } = {}): Promise<OpenedContainer> {
+  return (await import('./asic/extract.js')).openContainer(input, options);
+}
+
+/**
+ * The data objects of `input` that a TOTAL-PASSED signature (or a PASSED time-stamp) in `report` covers, when
+ * the container as a whole passed; an empty list otherwise. `report` must be verify()'s report of these bytes:
+ * the entries are matched by name and SHA-256.
+ */
+export async function signedDataObjects(input: Uint8Array | ArrayBuffer, report: ValidationReport, options: { readonly limits?: Partial<Limits> } = {}): Promise<ContainerFile[]> {
+  return (await import('./asic/extract.js')).signedDataObjects(input, report, options);
 }

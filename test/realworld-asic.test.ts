@@ -15,8 +15,8 @@ const file = (p: string) => new Uint8Array(readFileSync(`${EU}/${p}`));
 // any of these samples' signers or TSAs (libdigidocpp's own test PKI, TEST of ESTEID-SK 2011, DEMO of SK TSA 2014).
 const chainFiles = () => [file('chain-from-bdoc/ESTEID-SK_2011.pem'), file('chain-from-FI-TL/VRK_Gov_CA_for_Citizen_Qualified_Certificates.pem')];
 const verdict = (v: { indication: string; subIndication: string | null }) => [v.indication, v.subIndication];
-const tsaCertificates = (container: Uint8Array) => {
-  const token = parseTimestampToken(openContainer(container).files.find((f) => f.name === 'META-INF/timestamp.tst')!.data);
+const tsaCertificates = async (container: Uint8Array) => {
+  const token = parseTimestampToken((await openContainer(container)).files.find((f) => f.name === 'META-INF/timestamp.tst')!.data);
   return { certs: token.cms.certificates.map((c) => c.der), genTime: token.tstInfo.genTime };
 };
 
@@ -49,7 +49,7 @@ describeIf(!!have, 'the shared corpus (OTS_CORPUS) has no realworld/EU/libdigido
       expect(verdict(r.container!)).toEqual(['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']);
     }
     // Pinning the token's own TSA certificate (at genTime) shows the imprint check: PASSED over the real data ...
-    const { certs, genTime } = tsaCertificates(file('test.asics'));
+    const { certs, genTime } = await tsaCertificates(file('test.asics'));
     const pinned = { timestampAnchors: certs, validationTime: genTime };
     const r = await verify(file('test.asics'), pinned);
     expect(r.container!.timestamps[0]).toMatchObject({ status: 'PASSED', genTime: '2016-11-02T11:07:45.000Z' });
@@ -68,7 +68,7 @@ describeIf(!!have, 'the shared corpus (OTS_CORPUS) has no realworld/EU/libdigido
     expect(r.container!.entries.find((e) => e.name === 'ddoc_for_testing.ddoc')).toMatchObject({ role: 'data', nested: { kind: 'DDOC' } });
     expect(r.container!.timestamps).toMatchObject([{ covers: ['ddoc_for_testing.ddoc'], status: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND', genTime: '2017-04-10T06:27:28.000Z' }]);
     expect(r.container!.warnings.join('\n')).toMatch(/ddoc_for_testing\.ddoc is itself a container \(a legacy DigiDoc \(DDOC\) file/);
-    const { certs, genTime } = tsaCertificates(file('test-tera.asics'));
+    const { certs, genTime } = await tsaCertificates(file('test-tera.asics'));
     const pinned = await verify(file('test-tera.asics'), { timestampAnchors: certs, validationTime: genTime });
     expect(pinned.container!.timestamps[0]!.status).toBe('PASSED');
   });
