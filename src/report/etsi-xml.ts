@@ -77,27 +77,37 @@ function signatureReport(s: SignatureReport, indent: string, extra: Extra): stri
   return indent === '  ' ? lines : lines.map((l) => indent + l.slice(2));
 }
 
-function signatureLines(s: SignatureReport): string[] {
+/**
+ * The opening of a vr:SignatureValidationReport, shared by signatures and time-stamp-only containers: the
+ * identifier, one constraint per check, the validation and best-signature times, and the signed time if any.
+ */
+function reportOpeningLines(id: string, checks: readonly Check[], validationTime: string, poeTime: string, proof: 'validation' | 'provided', signedTime: string | null | undefined): string[] {
   const o: string[] = [];
   o.push('  <vr:SignatureValidationReport>');
   o.push('    <vr:SignatureIdentifier>');
   o.push('      <vr:HashOnly>false</vr:HashOnly>');
   o.push('      <vr:DocHashOnly>false</vr:DocHashOnly>');
-  o.push(`      <vr:DAIdentifier>${esc(s.id)}</vr:DAIdentifier>`);
+  o.push(`      <vr:DAIdentifier>${esc(id)}</vr:DAIdentifier>`);
   o.push('    </vr:SignatureIdentifier>');
-  o.push(...constraintLines(s.checks));
+  o.push(...constraintLines(checks));
   o.push('    <vr:ValidationTimeInfo>');
-  o.push(`      <vr:ValidationTime>${s.times.validationTime}</vr:ValidationTime>`);
+  o.push(`      <vr:ValidationTime>${validationTime}</vr:ValidationTime>`);
   o.push('      <vr:BestSignatureTime>');
-  o.push(`        <vr:POETime>${s.times.bestSignatureTime}</vr:POETime>`);
-  o.push(`        <vr:TypeOfProof>urn:etsi:019102:poetype:${s.times.bestSignatureTimeSource === 'validation-time' ? 'validation' : 'provided'}</vr:TypeOfProof>`);
+  o.push(`        <vr:POETime>${poeTime}</vr:POETime>`);
+  o.push(`        <vr:TypeOfProof>urn:etsi:019102:poetype:${proof}</vr:TypeOfProof>`);
   o.push('      </vr:BestSignatureTime>');
   o.push('    </vr:ValidationTimeInfo>');
-  if (s.times.claimedSigningTime) {
+  if (signedTime) {
     o.push('    <vr:SignatureAttributes>');
-    o.push(`      <vr:SigningTime Signed="true"><vr:Time>${s.times.claimedSigningTime}</vr:Time></vr:SigningTime>`);
+    o.push(`      <vr:SigningTime Signed="true"><vr:Time>${signedTime}</vr:Time></vr:SigningTime>`);
     o.push('    </vr:SignatureAttributes>');
   }
+  return o;
+}
+
+function signatureLines(s: SignatureReport): string[] {
+  const t = s.times;
+  const o = reportOpeningLines(s.id, s.checks, t.validationTime, t.bestSignatureTime, t.bestSignatureTimeSource === 'validation-time' ? 'validation' : 'provided', t.claimedSigningTime);
   if (s.signer) {
     o.push('    <vr:SignerInformation>');
     o.push(`      <vr:SignerCertificate VOReference="${voId(s.signer)}"/>`);
@@ -155,26 +165,7 @@ function constraintLines(checks: readonly Check[]): string[] {
  * the validation time; the container section says what it covers.
  */
 function timestampOnlyLines(t: ContainerTimestamp, validationTime: string): string[] {
-  const o: string[] = [];
-  o.push('  <vr:SignatureValidationReport>');
-  o.push('    <vr:SignatureIdentifier>');
-  o.push('      <vr:HashOnly>false</vr:HashOnly>');
-  o.push('      <vr:DocHashOnly>false</vr:DocHashOnly>');
-  o.push(`      <vr:DAIdentifier>${esc(t.file)}</vr:DAIdentifier>`);
-  o.push('    </vr:SignatureIdentifier>');
-  o.push(...constraintLines(t.checks));
-  o.push('    <vr:ValidationTimeInfo>');
-  o.push(`      <vr:ValidationTime>${validationTime}</vr:ValidationTime>`);
-  o.push('      <vr:BestSignatureTime>');
-  o.push(`        <vr:POETime>${validationTime}</vr:POETime>`);
-  o.push('        <vr:TypeOfProof>urn:etsi:019102:poetype:validation</vr:TypeOfProof>');
-  o.push('      </vr:BestSignatureTime>');
-  o.push('    </vr:ValidationTimeInfo>');
-  if (t.genTime) {
-    o.push('    <vr:SignatureAttributes>');
-    o.push(`      <vr:SigningTime Signed="true"><vr:Time>${t.genTime}</vr:Time></vr:SigningTime>`);
-    o.push('    </vr:SignatureAttributes>');
-  }
+  const o = reportOpeningLines(t.file, t.checks, validationTime, validationTime, 'validation', t.genTime);
   o.push('    <vr:SignatureValidationStatus>');
   o.push(`      <vr:MainIndication>${CHECK_STATUS_URI[t.status]}</vr:MainIndication>`);
   if (t.subIndication) o.push(`      <vr:SubIndication>${subIndicationUri(t.subIndication)}</vr:SubIndication>`);
