@@ -179,6 +179,10 @@ describe('ots-esig serve over HTTP on 127.0.0.1', () => {
       ['bad time', post(v, { signature: b64('cades/kz-attached.p7s'), validationTime: 'yesterday' }), 400, 'ERR_BAD_REQUEST'],
       ['unknown policy', post(v, { signature: b64('cades/kz-attached.p7s'), policy: 'nope' }), 400, 'ERR_INVALID_OPTION'],
       ['bad policy object', post(v, { signature: b64('cades/kz-attached.p7s'), policy: { extends: 'default', revocation: 7 } }), 400, 'ERR_INVALID_OPTION'],
+      // Object.prototype's member names are not presets (a plain-object lookup found them and the worker threw: 500).
+      ['policy "constructor"', post(v, { signature: b64('cades/kz-attached.p7s'), policy: 'constructor' }), 400, 'ERR_INVALID_OPTION'],
+      ['policy "__proto__"', post(v, { signature: b64('cades/kz-attached.p7s'), policy: '__proto__' }), 400, 'ERR_INVALID_OPTION'],
+      ['policy extends "toString"', post(v, { signature: b64('cades/kz-attached.p7s'), policy: { name: 'p', extends: 'toString' } }), 400, 'ERR_INVALID_OPTION'],
       ['not a signature', post(v, { signature: b64('cades/garbage.p7s') }), 422, 'ERR_INPUT_FORMAT'],
       ['truncated CMS', post(v, { signature: b64('cades/truncated.p7s') }), 422, 'ERR_INPUT_FORMAT'],
       ['over the body limit', post(v, { signature: 'A'.repeat(300 * 1024) }), 413, 'ERR_BODY_TOO_LARGE'],

@@ -17,8 +17,9 @@ import type { PublicKeyFacts } from './spki.js';
 import { ecdsaDerToRaw, WebCryptoProvider } from './webcrypto-provider.js';
 import { tlvAt } from '../util/asn1-tree.js';
 import { BytesCache } from '../util/bytes-cache.js';
+import { lookupTable } from '../util/table.js';
 
-const NODE_HASH: Record<string, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const NODE_HASH: Record<string, string> = lookupTable({ 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' });
 
 /** The part of node:crypto the provider uses. */
 export type NodeCryptoModule = Pick<typeof NodeCrypto, 'constants' | 'createHash' | 'createPublicKey' | 'verify'>;

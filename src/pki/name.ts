@@ -4,8 +4,9 @@ import { InputFormatError } from '../errors.js';
 import { decodeWhole, type Asn1Node } from '../util/asn1-tree.js';
 import { Asn1Element, DecodeMemo, isUniversal, oidOf, seqOf, setOf, TAG, TlvElement, UNIVERSAL, type DerElement } from '../util/der.js';
 import { BytesCache } from '../util/bytes-cache.js';
+import { lookupTable } from '../util/table.js';
 
-const SHORT_NAMES: Record<string, string> = {
+const SHORT_NAMES: Record<string, string> = lookupTable({
   '2.5.4.3': 'CN',
   '2.5.4.6': 'C',
   '2.5.4.7': 'L',
@@ -19,7 +20,7 @@ const SHORT_NAMES: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'E',
   '0.9.2342.19200300.100.1.25': 'DC',
   '0.9.2342.19200300.100.1.1': 'UID',
-};
+});
 
 /** One attribute of a distinguished name, its value decoded to text when it is a string type. */
 export interface NameAttribute {

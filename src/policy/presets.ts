@@ -7,6 +7,7 @@
  */
 import { DEFAULT_ALGORITHM_POLICY } from '../crypto/policy.js';
 import type { KnownSignaturePolicy, ValidationPolicy } from './model.js';
+import { lookupTable } from '../util/table.js';
 
 const SVC = 'http://uri.etsi.org/TrstSvc/Svctype/';
 
@@ -91,7 +92,7 @@ export const TR_PROFILE_POLICY: ValidationPolicy = deepFreeze({
 });
 
 /** The presets by name, as `VerifyOptions.policy` and `--policy` accept them. */
-export const POLICY_PRESETS: Readonly<Record<string, ValidationPolicy>> = Object.freeze({ default: DEFAULT_POLICY, lenient: LENIENT_POLICY, 'tr-profile': TR_PROFILE_POLICY });
+export const POLICY_PRESETS: Readonly<Record<string, ValidationPolicy>> = lookupTable({ default: DEFAULT_POLICY, lenient: LENIENT_POLICY, 'tr-profile': TR_PROFILE_POLICY });
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {

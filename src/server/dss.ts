@@ -6,6 +6,7 @@
  * extension field `OtsRecognition` of each signature.
  */
 import type { RecognitionReport, SignatureReport, ValidationReport } from '../report/model.js';
+import { lookupTable } from '../util/table.js';
 
 /** DSS RemoteDocument: bytes (base64) and a name. DSS's DigestDocument (a digest without bytes) is not supported. */
 export interface DssRemoteDocument {
@@ -27,7 +28,7 @@ export interface DssDataToValidate {
 }
 
 /** Our indications in DSS's spelling (DSS uses `_` where ETSI reports use `-`). */
-const DSS_INDICATION: Record<string, string> = { 'TOTAL-PASSED': 'TOTAL_PASSED', 'TOTAL-FAILED': 'TOTAL_FAILED', INDETERMINATE: 'INDETERMINATE' };
+const DSS_INDICATION: Record<string, string> = lookupTable({ 'TOTAL-PASSED': 'TOTAL_PASSED', 'TOTAL-FAILED': 'TOTAL_FAILED', INDETERMINATE: 'INDETERMINATE' });
 
 /** DSS SignatureFormat: baseline levels as is; a CMS/XML signature that is not an AdES profile is *-NOT-ETSI. */
 export function dssSignatureFormat(s: SignatureReport): string {

@@ -4,6 +4,7 @@ import type { ParsedCertificate } from '../pki/certificate.js';
 import { equalBytes, fromBase64, toBase64 } from '../util/bytes.js';
 import { ecdsaRawToDer } from '../xades/algorithms.js';
 import { TrustListError } from './errors.js';
+import { lookupTable } from '../util/table.js';
 
 /**
  * A signed bilateral agreement: the agreement JSON (agreement.schema.json, unchanged) as the payload
@@ -116,15 +117,15 @@ export function decodeHeader(sig: AgreementJwsSignature): JwsHeader {
 }
 
 /** JWS alg → signature OID and the key it needs (RFC 7518 §3.1). */
-const ALGS: Readonly<Record<string, { oid: string; key: 'rsa' | 'P-256' | 'P-384'; rawLength?: number }>> = {
+const ALGS: Readonly<Record<string, { oid: string; key: 'rsa' | 'P-256' | 'P-384'; rawLength?: number }>> = lookupTable({
   RS256: { oid: '1.2.840.113549.1.1.11', key: 'rsa' },
   RS384: { oid: '1.2.840.113549.1.1.12', key: 'rsa' },
   ES256: { oid: '1.2.840.10045.4.3.2', key: 'P-256', rawLength: 64 },
   ES384: { oid: '1.2.840.10045.4.3.3', key: 'P-384', rawLength: 96 },
-};
+});
 const RSA_KEY = '1.2.840.113549.1.1.1';
 const EC_KEY = '1.2.840.10045.2.1';
-const CURVES: Readonly<Record<string, string>> = { 'P-256': '1.2.840.10045.3.1.7', 'P-384': '1.3.132.0.34' };
+const CURVES: Readonly<Record<string, string>> = lookupTable({ 'P-256': '1.2.840.10045.3.1.7', 'P-384': '1.3.132.0.34' });
 
 export function jwsSigningInput(sig: AgreementJwsSignature, payloadB64: string): Uint8Array {
   return new TextEncoder().encode(`${sig.protected}.${payloadB64}`);

@@ -1,4 +1,5 @@
 import type { DistinguishedName } from '../pki/name.js';
+import { lookupTable } from '../util/table.js';
 
 /**
  * An order-independent comparison key for a distinguished name, so an
@@ -6,7 +7,7 @@ import type { DistinguishedName } from '../pki/name.js';
  * the certificate's Name. Attribute types by short name or OID; values
  * case-folded and whitespace-collapsed as in RFC 5280 7.1.
  */
-const TYPE_BY_SHORT: Record<string, string> = {
+const TYPE_BY_SHORT: Record<string, string> = lookupTable({
   cn: '2.5.4.3',
   c: '2.5.4.6',
   l: '2.5.4.7',
@@ -24,7 +25,7 @@ const TYPE_BY_SHORT: Record<string, string> = {
   emailaddress: '1.2.840.113549.1.9.1',
   dc: '0.9.2342.19200300.100.1.25',
   uid: '0.9.2342.19200300.100.1.1',
-};
+});
 
 function norm(v: string): string {
   return v.trim().replace(/\s+/g, ' ').toLowerCase();

@@ -2,16 +2,17 @@ import * as asn1js from 'asn1js';
 import type { AlgorithmId } from '../crypto/algorithms.js';
 import type { AlgorithmRegistry } from '../crypto/registry.js';
 import { copyBytes } from '../util/bytes.js';
+import { lookupTable } from '../util/table.js';
 
 /** XML-DSig DigestMethod URIs (RFC 3275, RFC 6931) → digest OIDs. */
-export const XML_DIGEST_OIDS: Readonly<Record<string, string>> = {
+export const XML_DIGEST_OIDS: Readonly<Record<string, string>> = lookupTable({
   'http://www.w3.org/2001/04/xmldsig-more#md5': '1.2.840.113549.2.5',
   'http://www.w3.org/2000/09/xmldsig#sha1': '1.3.14.3.2.26',
   'http://www.w3.org/2001/04/xmldsig-more#sha224': '2.16.840.1.101.3.4.2.4',
   'http://www.w3.org/2001/04/xmlenc#sha256': '2.16.840.1.101.3.4.2.1',
   'http://www.w3.org/2001/04/xmldsig-more#sha384': '2.16.840.1.101.3.4.2.2',
   'http://www.w3.org/2001/04/xmlenc#sha512': '2.16.840.1.101.3.4.2.3',
-};
+});
 
 export interface XmlSignatureMethod {
   readonly oid: string;
@@ -26,7 +27,7 @@ const ECDSA = '1.2.840.10045.4.';
 const PSS = '1.2.840.113549.1.1.10';
 
 /** SignatureMethod URIs → what the AlgorithmRegistry verifies. HMAC is absent on purpose: it proves nothing about a signer. */
-export const XML_SIGNATURE_METHODS: Readonly<Record<string, XmlSignatureMethod>> = {
+export const XML_SIGNATURE_METHODS: Readonly<Record<string, XmlSignatureMethod>> = lookupTable({
   'http://www.w3.org/2001/04/xmldsig-more#rsa-md5': { oid: PKCS1 + '4' },
   'http://www.w3.org/2000/09/xmldsig#rsa-sha1': { oid: PKCS1 + '5' },
   'http://www.w3.org/2001/04/xmldsig-more#rsa-sha224': { oid: PKCS1 + '14' },
@@ -44,7 +45,7 @@ export const XML_SIGNATURE_METHODS: Readonly<Record<string, XmlSignatureMethod>>
   'http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1': { oid: PSS, pss: { hashOid: '2.16.840.1.101.3.4.2.2', saltLength: 48 } },
   'http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1': { oid: PSS, pss: { hashOid: '2.16.840.1.101.3.4.2.3', saltLength: 64 } },
   'http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519': { oid: '1.3.101.112' },
-};
+});
 
 /**
  * What a SignatureMethod URI means: this table first, then the registry's providers (an optional provider,

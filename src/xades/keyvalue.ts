@@ -6,9 +6,10 @@
 import { readPublicKey, type PublicKeyFacts } from '../crypto/spki.js';
 import { copyBytes, fromBase64, toBase64 } from '../util/bytes.js';
 import { child, childElements, children, DSIG_NS } from './dom.js';
+import { lookupTable } from '../util/table.js';
 
 export const DSIG11_NS = 'http://www.w3.org/2009/xmldsig11#';
-const CURVES: Record<string, string> = { '1.2.840.10045.3.1.7': 'P-256', '1.3.132.0.34': 'P-384', '1.3.132.0.35': 'P-521' };
+const CURVES: Record<string, string> = lookupTable({ '1.2.840.10045.3.1.7': 'P-256', '1.3.132.0.34': 'P-384', '1.3.132.0.35': 'P-521' });
 
 function b64url(b: Uint8Array): string {
   return toBase64(b).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

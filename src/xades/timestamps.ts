@@ -20,13 +20,14 @@ import type { XmlSignatureResult } from './xmldsig.js';
 import { child, childElements, DSIG_NS, is, isAncestorOrSelf, XADES141_NS } from './dom.js';
 import { concatBytes } from '../util/bytes.js';
 import { XML_WORK, type WorkBudget } from '../util/work-budget.js';
+import { lookupTable } from '../util/table.js';
 
 /** What each XAdES time-stamp proves the existence of (AllDataObjectsTimeStamp: the signed data, a content time-stamp). */
-const KIND: Readonly<Record<string, TimestampKind>> = {
+const KIND: Readonly<Record<string, TimestampKind>> = lookupTable({
   SignatureTimeStamp: 'signature',
   ArchiveTimeStamp: 'archive',
   AllDataObjectsTimeStamp: 'content',
-};
+});
 
 /**
  * The time-stamp tokens of a XAdES signature, each with the bytes its imprint must cover (computed here: the

@@ -4,6 +4,7 @@
  * Authority (НУЦ РК / ҰКО). Only mappings proven on real material are listed
  * for the KZ arc: each names the certificate or CRL it was verified on.
  */
+import { lookupTable } from '../../util/table.js';
 
 /** Which engine parameters a digest OID means. */
 export interface GostDigestSpec {
@@ -19,7 +20,7 @@ export interface GostDigestSpec {
 export type GostDigestName = 'Streebog-256' | 'Streebog-512' | 'GOST R 34.11-94' | 'GOST 34.311-95';
 
 /** GOST hash algorithms by OID (Streebog, GOST R 34.11-94, KZ GOST 34.311-95). */
-export const GOST_DIGESTS: Readonly<Record<string, GostDigestSpec>> = {
+export const GOST_DIGESTS: Readonly<Record<string, GostDigestSpec>> = lookupTable({
   // id-tc26-gost3411-12-256 / -512 (RFC 9215 §2)
   '1.2.643.7.1.1.2.2': { name: 'Streebog-256', version: 2012, length: 256 },
   '1.2.643.7.1.1.2.3': { name: 'Streebog-512', version: 2012, length: 512 },
@@ -33,7 +34,7 @@ export const GOST_DIGESTS: Readonly<Record<string, GostDigestSpec>> = {
   '1.2.398.3.10.1.3.1': { name: 'GOST 34.311-95', version: 1994, length: 256, sBox: 'D-TEST' },
   // KZ arc digest of the GOST 34.10-2015 512-bit keys (digest parameter of nca_gost2022_test's key).
   '1.2.398.3.10.1.3.3': { name: 'Streebog-512', version: 2012, length: 512 },
-};
+});
 
 /**
  * How the signature value is laid out. RFC 4491/9215: s‖r, each big-endian
@@ -53,13 +54,13 @@ export interface GostKeySpec {
 export type GostKeyFamily = 'GOST R 34.10-2001' | 'GOST R 34.10-2012' | 'GOST 34.310-2004' | 'GOST 34.10-2015';
 
 /** GOST public key algorithms by OID, with their family, size and encoding layout. */
-export const GOST_KEYS: Readonly<Record<string, GostKeySpec>> = {
+export const GOST_KEYS: Readonly<Record<string, GostKeySpec>> = lookupTable({
   '1.2.643.2.2.19': { family: 'GOST R 34.10-2001', bits: 256, layout: 'rfc4491' },
   '1.2.643.7.1.1.1.1': { family: 'GOST R 34.10-2012', bits: 256, layout: 'rfc4491' },
   '1.2.643.7.1.1.1.2': { family: 'GOST R 34.10-2012', bits: 512, layout: 'rfc4491' },
   '1.2.398.3.10.1.1.1.1': { family: 'GOST 34.310-2004', bits: 256, layout: 'kz' },
   '1.2.398.3.10.1.1.2.2': { family: 'GOST 34.10-2015', bits: 512, layout: 'kz' },
-};
+});
 
 /** A signature algorithm OID: the key it needs and the digest it implies. */
 export interface GostSignatureSpec {
@@ -69,13 +70,13 @@ export interface GostSignatureSpec {
 }
 
 /** GOST signature algorithms by OID, with the key and digest algorithms they combine. */
-export const GOST_SIGNATURES: Readonly<Record<string, GostSignatureSpec>> = {
+export const GOST_SIGNATURES: Readonly<Record<string, GostSignatureSpec>> = lookupTable({
   '1.2.643.2.2.3': { name: 'GOST R 34.10-2001 with GOST R 34.11-94', keyOid: '1.2.643.2.2.19', digestOid: '1.2.643.2.2.9' },
   '1.2.643.7.1.1.3.2': { name: 'GOST R 34.10-2012-256 with Streebog-256', keyOid: '1.2.643.7.1.1.1.1', digestOid: '1.2.643.7.1.1.2.2' },
   '1.2.643.7.1.1.3.3': { name: 'GOST R 34.10-2012-512 with Streebog-512', keyOid: '1.2.643.7.1.1.1.2', digestOid: '1.2.643.7.1.1.2.3' },
   '1.2.398.3.10.1.1.1.2': { name: 'GOST 34.310-2004 with GOST 34.311-95 (KZ)', keyOid: '1.2.398.3.10.1.1.1.1', digestOid: '1.2.398.3.10.1.3.1.1.0' },
   '1.2.398.3.10.1.1.2.3.2': { name: 'GOST 34.10-2015-512 with GOST 34.11-2015-512 (KZ)', keyOid: '1.2.398.3.10.1.1.2.2', digestOid: '1.2.398.3.10.1.3.3' },
-};
+});
 
 /** Short Weierstrass parameters (big-endian hex) for curves the engine has no name for. */
 export interface GostCurveParams {
@@ -105,7 +106,7 @@ const TC26_256_A: GostCurveParams = {
  * parameters). id-tc26-gost-3410-12-512-paramSetC is absent: no test vector
  * here to check its parameters on, so such keys are reported unsupported.
  */
-export const GOST_CURVES: Readonly<Record<string, { readonly curve: string; readonly name: string; readonly params?: GostCurveParams }>> = {
+export const GOST_CURVES: Readonly<Record<string, { readonly curve: string; readonly name: string; readonly params?: GostCurveParams }>> = lookupTable({
   '1.2.643.2.2.35.0': { curve: 'S-256-TEST', name: 'id-GostR3410-2001-TestParamSet' },
   '1.2.643.2.2.35.1': { curve: 'S-256-A', name: 'id-GostR3410-2001-CryptoPro-A-ParamSet' },
   '1.2.643.2.2.35.2': { curve: 'S-256-B', name: 'id-GostR3410-2001-CryptoPro-B-ParamSet' },
@@ -124,4 +125,4 @@ export const GOST_CURVES: Readonly<Record<string, { readonly curve: string; read
   '1.2.398.3.10.1.1.1.1.1': { curve: 'S-256-A', name: 'KZ GOST 34.310-2004 paramset 1 (CryptoPro-A curve)' },
   // KZ arc: the tc26 512 paramSetA curve (GOST TEST 2022 CRL verifies on it).
   '1.2.398.3.10.1.1.2.2.1': { curve: 'T-512-A', name: 'KZ GOST 34.10-2015 512 paramset 1 (tc26 512 paramSetA curve)' },
-};
+});
