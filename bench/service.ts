@@ -135,16 +135,31 @@ const kb = rss.map((r) => r.kb);
 const third = Math.max(1, Math.floor(rss.length / 3));
 const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
 const mb = (k: number) => Math.round(k / 1024);
-// RSS during the timed load only, at each tenth of it: flat means the second half's peak stays within
-// 5% of the first half's (caches are bounded, so RSS rises while they fill, then must stop).
+// RSS during the timed load only, sampled every 250 ms. Flat means no upward trend: the median of the last
+// third stays within 5% of the first third's (caches are bounded, so RSS rises while they fill, then must
+// stop). Medians, not peaks: RSS under load is a sawtooth (each thread's heap grows to its next collection
+// and drops), and one sample on a tooth's crest moved a peak-to-peak comparison by 8% between runs of the
+// same build with no level change (two runs: halves' medians 208 and 212 MB vs 210 and 215 MB). Peaks are
+// still reported below.
 const during = kb.slice(loadFrom, loadTo);
 const half = Math.max(1, during.length >> 1);
 const [firstHalfPeak, secondHalfPeak] = [Math.max(...during.slice(0, half)), Math.max(...during.slice(half))];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const loadThird = Math.max(1, Math.floor(during.length / 3));
+const [firstThirdMedian, lastThirdMedian] = [median(during.slice(0, loadThird)), median(during.slice(-loadThird))];
 const fiveHundreds = Object.entries(load.statusCodes).filter(([c]) => c.startsWith('5') && c !== '503');
 const goals = {
   reqPerSec: { target: '>= 1500', value: load.reqPerSec, pass: load.reqPerSec >= 1500 },
   p99Ms: { target: '< 50', value: load.latencyMs.p99, pass: load.latencyMs.p99 < 50 },
-  rssFlat: { target: 'second-half peak <= 1.05 x first-half peak', firstHalfPeakMb: mb(firstHalfPeak), secondHalfPeakMb: mb(secondHalfPeak), pass: secondHalfPeak <= 1.05 * firstHalfPeak },
+  rssFlat: {
+    target: 'median RSS of the last third of the load <= 1.05 x the first third',
+    firstThirdMedianMb: mb(firstThirdMedian),
+    lastThirdMedianMb: mb(lastThirdMedian),
+    ratio: Math.round((lastThirdMedian / firstThirdMedian) * 1000) / 1000,
+    firstHalfPeakMb: mb(firstHalfPeak),
+    secondHalfPeakMb: mb(secondHalfPeak),
+    pass: lastThirdMedian <= 1.05 * firstThirdMedian,
+  },
   no5xxBut503: { target: 'no 5xx other than 503', value: Object.fromEntries(fiveHundreds), pass: fiveHundreds.length === 0 },
 };
 const results = {
