@@ -47,6 +47,8 @@ describe('a batch over many files on several threads', () => {
     const three = runCli(['verify', folder, ...common, '--jobs', '3', '--format', 'json']);
     expect(one.status).toBe(1);
     const doc = JSON.parse(one.stdout) as BatchJson;
+    // Written piece by piece, the document is exactly what JSON.stringify of the whole gives (reports included).
+    expect(one.stdout).toBe(JSON.stringify(doc, null, 2) + '\n');
     expect(doc.files.map((f) => f.file)).toEqual(readdirSync(folder).sort().map((f) => join(folder, f)));
     expect(doc.summary.files).toBe(FILES);
     // The mix is real: passed, failed and not-a-signature files are all among them.
