@@ -81,9 +81,24 @@ async function resultFunction(spec: ResultSpec): Promise<(o: FileOutcome) => unk
 /** A file whose verification threw something other than a typed library error (a bug): reported, the batch goes on. */
 const internalError = (file: string, e: unknown): FileOutcome => ({ file, error: { code: 'ERR_INTERNAL', message: (e as Error).message } });
 
+/** What a worker posts: the results of consecutive files of its queue, and its mean time per file over them. */
+interface ResultBatch {
+  readonly results: readonly { readonly index: number; readonly result: unknown }[];
+  readonly ms: number;
+}
+
+/**
+ * A worker posts its results in batches rather than one message per file (each message is a structured clone and
+ * a wake-up of the main thread's event loop): when it has RESULT_BATCH of them, when RESULT_MS have passed since
+ * its last post, or when it has no file left in hand. Smaller than WORKER_DEPTH.max / 2, so that the main thread
+ * refills a worker (at half its depth) before the worker runs dry.
+ */
+const RESULT_BATCH = 16;
+const RESULT_MS = 20;
+
 /**
  * Entry point of a worker thread: prepares the options once, then verifies the files it is sent, one after another,
- * in the order sent; each result is posted as soon as it is ready.
+ * in the order sent; results are posted in batches (ResultBatch) as they are ready.
  */
 export async function runBatchWorker(port: MessagePort, setup: WorkerSetup): Promise<void> {
   const prepared = await prepare(setup.values, setup.alternatives ?? []);
@@ -92,6 +107,17 @@ export async function runBatchWorker(port: MessagePort, setup: WorkerSetup): Pro
   let head = 0;
   let running = false;
   let closing = false;
+  let out: { index: number; result: unknown }[] = [];
+  let outMs = 0;
+  let posted = performance.now();
+  const post = () => {
+    if (!out.length) return;
+    const batch: ResultBatch = { results: out, ms: outMs / out.length };
+    port.postMessage(batch);
+    out = [];
+    outMs = 0;
+    posted = performance.now();
+  };
   const pump = async () => {
     running = true;
     while (head < queue.length) {
@@ -103,8 +129,12 @@ export async function runBatchWorker(port: MessagePort, setup: WorkerSetup): Pro
       } catch (e) {
         r = result(internalError(task.file, e));
       }
-      port.postMessage({ index: task.index, result: r, ms: performance.now() - start });
+      const end = performance.now();
+      out.push({ index: task.index, result: r });
+      outMs += end - start;
+      if (out.length >= RESULT_BATCH || end - posted >= RESULT_MS) post();
     }
+    post();
     queue.length = head = 0;
     running = false;
     if (closing) port.close();
@@ -127,6 +157,12 @@ export async function runBatchWorker(port: MessagePort, setup: WorkerSetup): Pro
  */
 const WORKER_DEPTH = { min: 4, max: 64 } as const;
 const AHEAD_MS = 100;
+/**
+ * This thread, verifying files of its own, lets the workers' result messages in (and refills them) at least this
+ * often, rather than after every file: a turn of the event loop per file costs a system call for nothing while
+ * the workers still hold AHEAD_MS of work.
+ */
+const YIELD_MS = 5;
 /**
  * At most this many files (and at least twice what the workers may hold) are started past the first file whose
  * result has not come back: the results waiting to be written in input order (small: each is the file's piece of
@@ -159,7 +195,10 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
   let next = 0;
   let done = 0;
   let wake: (() => void) | undefined;
+  // Set when a thread failed: nothing more is written or started (what was written stays a prefix in input order).
+  let failed = false;
   const deliver = (index: number, r: R) => {
+    if (failed) return;
     waiting.set(index, r);
     opts.onProgress?.(++done, files.length);
     while (waiting.has(written)) {
@@ -185,7 +224,7 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
         let stopped = false;
         let depth: number = WORKER_DEPTH.min * 2;
         const refill = () => {
-          if (stopped || outstanding > depth / 2) return;
+          if (stopped || failed || outstanding > depth / 2) return;
           const tasks: Task[] = [];
           while (outstanding + tasks.length < depth && mayStart()) tasks.push({ index: next, file: files[next++]! });
           if (tasks.length) {
@@ -198,11 +237,11 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
         };
         refills.push(refill);
         let perFileMs: number | undefined;
-        worker.on('message', (m: { index: number; result: R; ms: number }) => {
-          outstanding--;
+        worker.on('message', (m: ResultBatch) => {
+          outstanding -= m.results.length;
           perFileMs = perFileMs === undefined ? m.ms : 0.8 * perFileMs + 0.2 * m.ms;
           depth = Math.min(WORKER_DEPTH.max, Math.max(WORKER_DEPTH.min, Math.ceil(AHEAD_MS / Math.max(perFileMs, 0.01))));
-          deliver(m.index, m.result);
+          for (const { index, result } of m.results) deliver(index, result as R);
           for (const r of refills) r();
         });
         worker.on('error', reject);
@@ -216,7 +255,9 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
   const mine = async () => {
     const prepared = opts.options && !alternatives.length ? { options: opts.options, alternatives: [] } : await prepare(values, alternatives);
     const result = (await resultFunction(opts.result)) as (o: FileOutcome) => R;
+    let yielded = performance.now();
     for (;;) {
+      if (failed) return;
       if (mayStart()) {
         const index = next++;
         const file = files[index]!;
@@ -229,9 +270,12 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
           outcome = internalError(file, e);
         }
         deliver(index, result(outcome));
-        for (const r of refills) r();
-        // Let the workers' messages in: verification may finish without ever leaving the microtask queue.
-        if (threads > 1) await new Promise<void>((r) => setImmediate(r));
+        // Let the workers' messages in now and then: verification may finish without ever leaving the microtask queue.
+        if (threads > 1 && performance.now() - yielded >= YIELD_MS) {
+          for (const r of refills) r();
+          await new Promise<void>((r) => setImmediate(r));
+          yielded = performance.now();
+        }
       } else if (next >= files.length) {
         return;
       } else {
@@ -245,6 +289,8 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
     await Promise.all([mine(), ...workers]);
   } catch (e) {
     // A worker that failed, or this thread's own failure: the others are stopped so that the process can exit.
+    failed = true;
+    wake?.();
     await Promise.all(started.map((w) => w.terminate()));
     throw e;
   }
