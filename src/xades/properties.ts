@@ -7,7 +7,7 @@ import { readNameElement } from '../pki/name.js';
 import { fromBase64, toHex } from '../util/bytes.js';
 import { CONTEXT, ElementBudget, explicitOf, NotWalkable, primitiveOf, seqOf, TAG, type DerElement } from '../util/der.js';
 import { elementOf } from '../util/der-values.js';
-import { child, childElements, children, DSIG_NS, is, strictText, XADES141_NS, xpathOf } from './dom.js';
+import { child, childElements, children, DSIG_NS, is, isElement, strictText, XADES141_NS, xpathOf } from './dom.js';
 import { XML_DIGEST_OIDS } from './algorithms.js';
 
 export const XADES_NAMESPACES = ['http://uri.etsi.org/01903/v1.3.2#', 'http://uri.etsi.org/01903/v1.1.1#'] as const;
@@ -173,12 +173,13 @@ const XADES_SINGLETONS = new Set([
 export function misplacedXadesElements(signature: Element): string[] {
   const out: string[] = [];
   const singletons = new Map<Element, Map<string, number>>();
-  const stack: Element[] = childElements(signature).reverse();
+  // Children pushed last to first, so they pop in document order (no array of each element's children).
+  const stack: Element[] = [];
+  for (let c = signature.lastChild; c; c = c.previousSibling) if (isElement(c)) stack.push(c);
   while (stack.length) {
     const el = stack.pop()!;
     if (el.namespaceURI === DSIG_NS && el.localName === 'Signature') continue;
-    const kids = childElements(el);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    for (let c = el.lastChild; c; c = c.previousSibling) if (isElement(c)) stack.push(c);
     if (!ALL_XADES_NAMESPACES.includes(el.namespaceURI ?? '')) continue;
     const allowed = XADES_PLACEMENT[el.localName ?? ''];
     if (!allowed) continue;
