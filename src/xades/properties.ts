@@ -181,7 +181,8 @@ export function misplacedXadesElements(signature: Element): string[] {
     if (el.namespaceURI === DSIG_NS && el.localName === 'Signature') continue;
     for (let c = el.lastChild; c; c = c.previousSibling) if (isElement(c)) stack.push(c);
     if (!ALL_XADES_NAMESPACES.includes(el.namespaceURI ?? '')) continue;
-    const allowed = XADES_PLACEMENT[el.localName ?? ''];
+    // Own entries only: an element named "constructor" or "toString" is not a XAdES element (nor Object.prototype's).
+    const allowed = Object.hasOwn(XADES_PLACEMENT, el.localName) ? XADES_PLACEMENT[el.localName] : undefined;
     if (!allowed) continue;
     const parent = el.parentNode as Element | null;
     let ok: boolean;
