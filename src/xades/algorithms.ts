@@ -141,11 +141,15 @@ export interface C14nMethod {
   readonly v11: boolean;
 }
 
-export const C14N_METHODS: Readonly<Record<string, C14nMethod>> = {
+/**
+ * Canonicalization algorithm URI → method. Without a prototype: the URI is the signer's string, and in a plain
+ * object "constructor", "toString" or "__proto__" would find Object.prototype's members (run as C14N 1.0).
+ */
+export const C14N_METHODS: Readonly<Record<string, C14nMethod>> = lookupTable({
   [C14N_10]: { exclusive: false, withComments: false, v11: false },
   [C14N_10_COMMENTS]: { exclusive: false, withComments: true, v11: false },
   [C14N_11]: { exclusive: false, withComments: false, v11: true },
   [C14N_11_COMMENTS]: { exclusive: false, withComments: true, v11: true },
   [EXC_C14N]: { exclusive: true, withComments: false, v11: false },
   [EXC_C14N_COMMENTS]: { exclusive: true, withComments: true, v11: false },
-};
+});

@@ -194,49 +194,55 @@ interface Frame {
   readonly rendered: Scope;
 }
 
-/** Renders `root` and its descendants; iterative, so document depth never meets the call stack. */
+/**
+ * Renders `root` and its descendants; iterative, so document depth never meets the call stack.
+ * The walk follows the DOM's own links (firstChild / nextSibling / parentNode) and keeps a stack of the
+ * open elements only: no work item is allocated per text node or closing tag.
+ */
 function renderTree(ctx: Ctx, root: Element, parentScope: Scope, parentRendered: Scope, inherited: readonly XmlAttr[]): void {
-  const { out } = ctx;
-  // Work items: an element to open (with its parent's context), a leaf node, or a closing tag.
-  type Item = ({ kind: 'open' } & Opening) | { kind: 'leaf'; node: Node } | { kind: 'close'; name: string };
-  const stack: Item[] = [{ kind: 'open', el: root, scope: parentScope, rendered: parentRendered, inherited, apex: true }];
-  while (stack.length) {
-    const item = stack.pop()!;
-    if (item.kind === 'close') {
-      out.push(`</${item.name}>`);
+  const { out, exclude } = ctx;
+  const open: Frame[] = [openElement(ctx, root, parentScope, parentRendered, inherited, true)];
+  let next: Node | null = root.firstChild;
+  for (;;) {
+    if (next) {
+      const c: Node = next;
+      if (exclude?.has(c)) {
+        next = c.nextSibling;
+      } else if (isElement(c)) {
+        const parent = open[open.length - 1]!;
+        open.push(openElement(ctx, c, parent.scope, parent.rendered, NO_XML_ATTRS, false));
+        next = c.firstChild;
+      } else {
+        renderLeaf(ctx, c);
+        next = c.nextSibling;
+      }
       continue;
     }
-    if (item.kind === 'leaf') {
-      renderLeaf(ctx, item.node);
-      continue;
-    }
-    const frame = openElement(ctx, item);
-    stack.push({ kind: 'close', name: frame.name });
-    // Children pushed last to first, so they pop in document order.
-    for (let c = frame.el.lastChild; c; c = c.previousSibling) {
-      if (ctx.exclude?.has(c)) continue;
-      if (isElement(c)) stack.push({ kind: 'open', el: c, scope: frame.scope, rendered: frame.rendered, inherited: NO_XML_ATTRS, apex: false });
-      else stack.push({ kind: 'leaf', node: c });
-    }
+    // No more children: close the innermost open element and go on with its next sibling.
+    const done = open.pop()!;
+    out.push(`</${done.name}>`);
+    if (!open.length) return;
+    next = done.el.nextSibling;
   }
 }
 
 const NO_XML_ATTRS: readonly XmlAttr[] = [];
 
-interface Opening {
-  readonly el: Element;
-  /** Bindings in scope at the parent, and what output ancestors rendered. */
-  readonly scope: Scope;
-  readonly rendered: Scope;
-  /** xml:* attributes inherited from outside the node-set (the apex of a subset, inclusive C14N). */
-  readonly inherited: readonly XmlAttr[];
-  /** The top of what is rendered: no output ancestor. */
-  readonly apex: boolean;
+/** An attribute as rendered: its expanded name (sort key) and its qualified name and value. */
+interface RenderedAttr {
+  readonly ns: string;
+  readonly local: string;
+  readonly name: string;
+  readonly value: string;
 }
 
-/** Writes the start tag of `el`; returns the scope and rendered namespaces its children see. */
-function openElement(ctx: Ctx, item: Opening): Frame {
-  const { el, inherited } = item;
+/**
+ * Writes the start tag of `el`; returns the scope and rendered namespaces its children see.
+ * `scope` / `rendered`: bindings in scope at the parent, and what output ancestors rendered; `inherited`: xml:*
+ * attributes inherited from outside the node-set (the apex of a subset, inclusive C14N); `apex`: the top of
+ * what is rendered (no output ancestor).
+ */
+function openElement(ctx: Ctx, el: Element, parentScope: Scope, parentRendered: Scope, inherited: readonly XmlAttr[], apex: boolean): Frame {
   const { method, prefixList, out } = ctx;
   const attrs: Attr[] = [];
   // Most elements declare nothing: their scope is the parent's, and no map is built for them.
@@ -252,19 +258,20 @@ function openElement(ctx: Ctx, item: Opening): Frame {
       own.set(p, uri);
     } else attrs.push(a);
   }
-  const scope: Scope = own ? { parent: item.scope, own } : item.scope;
+  const scope: Scope = own ? { parent: parentScope, own } : parentScope;
 
   // The DOM's bindings must be the ones the declarations make.
   const elPrefix = el.prefix ?? '';
-  checkBinding(scope, elPrefix, el.namespaceURI, `element <${el.nodeName}>`);
+  checkBinding(scope, elPrefix, el.namespaceURI, el);
   // Prefixes visibly utilized (exclusive C14N): a handful at most, so an array with includes() is enough.
   const used: string[] = [elPrefix];
-  for (const a of attrs) {
+  for (let k = 0; k < attrs.length; k++) {
+    const a = attrs[k]!;
     if (!a.prefix) {
       if (a.namespaceURI) throw c14nError(`unprefixed attribute ${a.name} has namespace ${a.namespaceURI}`);
       continue;
     }
-    checkBinding(scope, a.prefix, a.namespaceURI, `attribute ${a.name}`);
+    checkBinding(scope, a.prefix, a.namespaceURI, a);
     if (!used.includes(a.prefix)) used.push(a.prefix);
   }
 
@@ -272,56 +279,69 @@ function openElement(ctx: Ctx, item: Opening): Frame {
   // from what the output ancestors rendered where this element declares it, so only those (and,
   // for exclusive C14N, the prefixes it visibly utilizes) need a look.
   const candidates: string[] = [];
-  const consider = (p: string) => {
-    if (!candidates.includes(p)) candidates.push(p);
-  };
   if (!method.exclusive) {
-    if (item.apex) for (const p of flatten(scope).keys()) consider(p);
-    else if (own) for (const p of own.keys()) consider(p);
+    if (apex) for (const p of flatten(scope).keys()) addOnce(candidates, p);
+    else if (own) for (const p of own.keys()) addOnce(candidates, p);
   } else {
-    for (const p of used) if (p !== 'xml') consider(p);
-    if (item.apex) {
-      for (const p of prefixList!) if (lookup(scope, p) !== undefined) consider(p);
-    } else if (own) for (const p of own.keys()) if (prefixList!.has(p)) consider(p);
+    for (const p of used) if (p !== 'xml') addOnce(candidates, p);
+    if (apex) {
+      for (const p of prefixList!) if (lookup(scope, p) !== undefined) addOnce(candidates, p);
+    } else if (own) for (const p of own.keys()) if (prefixList!.has(p)) addOnce(candidates, p);
   }
-  let rendered = item.rendered;
-  const decls: [string, string][] = [];
+  let rendered = parentRendered;
+  let decls: [string, string][] | undefined;
   for (const p of candidates) {
     const uri = lookup(scope, p) ?? '';
     if ((lookup(rendered, p) ?? '') === uri) continue; // the nearest output ancestor already says so (superfluous)
     if (p && !uri) continue; // cannot happen after declaration() checks; never print xmlns:p=""
-    decls.push([p, uri]);
-  }
-  if (decls.length) rendered = { parent: rendered, own: new Map(decls) };
-  if (decls.length > 1) decls.sort((x, y) => compareCodePoints(x[0], y[0]));
-
-  type Rendered = { ns: string; local: string; name: string; value: string };
-  const list: Rendered[] = attrs.map((a) => ({ ns: a.namespaceURI ?? '', local: a.localName, name: qualifiedName(a), value: a.value }));
-  if (inherited.length) {
-    const present = new Set(attrs.filter((a) => a.namespaceURI === XML_NS).map((a) => a.localName));
-    for (const x of inherited) if (!present.has(x.localName)) list.push({ ns: XML_NS, local: x.localName, name: `xml:${x.localName}`, value: x.value });
-  }
-  if (list.length > 1) {
-    list.sort((x, y) => compareCodePoints(x.ns, y.ns) || compareCodePoints(x.local, y.local));
-    for (let i = 1; i < list.length; i++) {
-      if (list[i]!.ns === list[i - 1]!.ns && list[i]!.local === list[i - 1]!.local) throw c14nError(`attribute {${list[i]!.ns}}${list[i]!.local} appears twice on <${el.nodeName}>`);
-    }
+    (decls ??= []).push([p, uri]);
   }
 
   const name = qualifiedName(el);
   let tag = `<${name}`;
-  for (const [p, uri] of decls) tag += `${p ? ` xmlns:${p}` : ' xmlns'}="${escapeAttr(uri)}"`;
-  for (const a of list) tag += ` ${a.name}="${escapeAttr(a.value)}"`;
+  if (decls) {
+    rendered = { parent: rendered, own: new Map(decls) };
+    if (decls.length > 1) decls.sort((x, y) => compareCodePoints(x[0], y[0]));
+    for (const [p, uri] of decls) tag += `${p ? ` xmlns:${p}` : ' xmlns'}="${escapeAttr(uri)}"`;
+  }
+
+  if (attrs.length === 1 && !inherited.length) {
+    // One attribute (the common case beside none): nothing to order, nothing to compare.
+    const a = attrs[0]!;
+    tag += ` ${qualifiedName(a)}="${escapeAttr(a.value)}"`;
+  } else if (attrs.length || inherited.length) {
+    const list: RenderedAttr[] = attrs.map((a) => ({ ns: a.namespaceURI ?? '', local: a.localName, name: qualifiedName(a), value: a.value }));
+    if (inherited.length) {
+      const present = new Set(attrs.filter((a) => a.namespaceURI === XML_NS).map((a) => a.localName));
+      for (const x of inherited) if (!present.has(x.localName)) list.push({ ns: XML_NS, local: x.localName, name: `xml:${x.localName}`, value: x.value });
+    }
+    if (list.length > 1) {
+      list.sort((x, y) => compareCodePoints(x.ns, y.ns) || compareCodePoints(x.local, y.local));
+      for (let i = 1; i < list.length; i++) {
+        if (list[i]!.ns === list[i - 1]!.ns && list[i]!.local === list[i - 1]!.local) throw c14nError(`attribute {${list[i]!.ns}}${list[i]!.local} appears twice on <${el.nodeName}>`);
+      }
+    }
+    for (const a of list) tag += ` ${a.name}="${escapeAttr(a.value)}"`;
+  }
   out.push(tag + '>');
   return { el, name, scope, rendered };
 }
 
-function checkBinding(scope: Scope, prefix: string, namespaceURI: string | null, what: string): void {
+function addOnce(list: string[], p: string): void {
+  if (!list.includes(p)) list.push(p);
+}
+
+/** `node`'s prefix must be bound, in `scope`, to the namespace the DOM gave it (the message is built only on failure). */
+function checkBinding(scope: Scope, prefix: string, namespaceURI: string | null, node: Element | Attr): void {
   const actual = namespaceURI ?? '';
   const expected = prefix === 'xml' ? XML_NS : lookup(scope, prefix);
-  if (expected === undefined) throw c14nError(`${what}: prefix "${prefix}" is not declared`);
-  if (expected !== actual) throw c14nError(`${what}: namespace "${actual}" in the DOM, but its prefix is bound to "${expected}"`);
-  if (prefix !== 'xml' && actual === XML_NS) throw c14nError(`${what}: the XML namespace under prefix "${prefix}"`);
+  if (expected === undefined) throw c14nError(`${describe(node)}: prefix "${prefix}" is not declared`);
+  if (expected !== actual) throw c14nError(`${describe(node)}: namespace "${actual}" in the DOM, but its prefix is bound to "${expected}"`);
+  if (prefix !== 'xml' && actual === XML_NS) throw c14nError(`${describe(node)}: the XML namespace under prefix "${prefix}"`);
+}
+
+function describe(node: Element | Attr): string {
+  return isElement(node) ? `element <${node.nodeName}>` : `attribute ${node.name}`;
 }
 
 function qualifiedName(n: Element | Attr): string {

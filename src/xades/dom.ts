@@ -55,14 +55,41 @@ export function strictText(el: Element): string {
 /** Every element in document order (iterative: no recursion depth issues). */
 export function allElements(root: Node): Element[] {
   const out: Element[] = [];
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (isElement(n)) out.push(n);
-    // Last child first, so the first pops next: document order without a per-node array.
-    for (let c = n.lastChild; c; c = c.previousSibling) stack.push(c);
-  }
+  forEachElement(root, (el) => {
+    out.push(el);
+  });
   return out;
+}
+
+/**
+ * Calls `visit` on `root` (when an element) and every element below it, in document order. Follows the DOM's own
+ * links (firstChild, nextSibling, parentNode): no stack and no array of the nodes, and no recursion depth issues.
+ */
+export function forEachElement(root: Node, visit: (el: Element) => void): void {
+  let n: Node = root;
+  for (;;) {
+    if (n.nodeType === ELEMENT_NODE) visit(n as Element);
+    let next = n.firstChild;
+    // No children: the next sibling of the nearest node (itself or an ancestor below root) that has one.
+    while (!next) {
+      if (n === root) return;
+      next = n.nextSibling;
+      if (!next) {
+        const up: Node | null = n.parentNode;
+        if (!up) return;
+        n = up;
+      }
+    }
+    n = next;
+  }
+}
+
+/** Is `a` one of the identifier attributes (Id, ID, id, xml:id, wsu:Id)? */
+function isIdAttribute(a: Attr): boolean {
+  const ns = a.namespaceURI;
+  const local = a.localName;
+  if (!ns) return local === 'Id' || local === 'ID' || local === 'id';
+  return (ns === XML_NS && local === 'id') || (ns === WSU_NS && local === 'Id');
 }
 
 /**
@@ -73,8 +100,7 @@ export function idsOf(el: Element): string[] {
   const out: string[] = [];
   for (let i = 0; i < el.attributes.length; i++) {
     const a = el.attributes.item(i)!;
-    const isId = (!a.namespaceURI && (a.localName === 'Id' || a.localName === 'ID' || a.localName === 'id')) || (a.namespaceURI === XML_NS && a.localName === 'id') || (a.namespaceURI === WSU_NS && a.localName === 'Id');
-    if (isId) out.push(a.value);
+    if (isIdAttribute(a)) out.push(a.value);
   }
   return out;
 }
@@ -82,14 +108,17 @@ export function idsOf(el: Element): string[] {
 /** Id value → every element carrying it, over the whole document (duplicates are how wrapping attacks begin). */
 export function indexIds(doc: Document): Map<string, Element[]> {
   const map = new Map<string, Element[]>();
-  for (const el of allElements(doc)) {
-    for (const id of idsOf(el)) {
-      const list = map.get(id);
+  forEachElement(doc, (el) => {
+    const attrs = el.attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs.item(i)!;
+      if (!isIdAttribute(a)) continue;
+      const list = map.get(a.value);
       if (list) {
         if (!list.includes(el)) list.push(el);
-      } else map.set(id, [el]);
+      } else map.set(a.value, [el]);
     }
-  }
+  });
   return map;
 }
 

@@ -7,8 +7,9 @@ import { readNameElement } from '../pki/name.js';
 import { fromBase64, toHex } from '../util/bytes.js';
 import { CONTEXT, ElementBudget, explicitOf, NotWalkable, primitiveOf, seqOf, TAG, type DerElement } from '../util/der.js';
 import { elementOf } from '../util/der-values.js';
-import { child, childElements, children, DSIG_NS, is, strictText, XADES141_NS, xpathOf } from './dom.js';
+import { child, childElements, children, DSIG_NS, is, isElement, strictText, XADES141_NS, xpathOf } from './dom.js';
 import { XML_DIGEST_OIDS } from './algorithms.js';
+import { lookupTable } from '../util/table.js';
 
 export const XADES_NAMESPACES = ['http://uri.etsi.org/01903/v1.3.2#', 'http://uri.etsi.org/01903/v1.1.1#'] as const;
 export const SIGNED_PROPERTIES_TYPE = 'http://uri.etsi.org/01903#SignedProperties';
@@ -108,7 +109,7 @@ const ALL_XADES_NAMESPACES: readonly string[] = [...XADES_NAMESPACES, XADES141_N
  * local name → allowed parent local names (the parent in a XAdES namespace). `Object`
  * means ds:Object directly in the ds:Signature being validated.
  */
-const XADES_PLACEMENT: Readonly<Record<string, readonly string[]>> = {
+const XADES_PLACEMENT: Readonly<Record<string, readonly string[]>> = lookupTable({
   QualifyingProperties: ['Object'],
   SignedProperties: ['QualifyingProperties'],
   UnsignedProperties: ['QualifyingProperties'],
@@ -139,7 +140,7 @@ const XADES_PLACEMENT: Readonly<Record<string, readonly string[]>> = {
   TimeStampValidationData: ['UnsignedSignatureProperties'],
   CertificateValues: ['UnsignedSignatureProperties', 'TimeStampValidationData'],
   RevocationValues: ['UnsignedSignatureProperties', 'TimeStampValidationData'],
-};
+});
 
 /** Elements that may occur at most once under their parent (the reader takes the first: a second one would be ignored). */
 const XADES_SINGLETONS = new Set([
@@ -173,13 +174,15 @@ const XADES_SINGLETONS = new Set([
 export function misplacedXadesElements(signature: Element): string[] {
   const out: string[] = [];
   const singletons = new Map<Element, Map<string, number>>();
-  const stack: Element[] = childElements(signature).reverse();
+  // Children pushed last to first, so they pop in document order (no array of each element's children).
+  const stack: Element[] = [];
+  for (let c = signature.lastChild; c; c = c.previousSibling) if (isElement(c)) stack.push(c);
   while (stack.length) {
     const el = stack.pop()!;
     if (el.namespaceURI === DSIG_NS && el.localName === 'Signature') continue;
-    const kids = childElements(el);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+    for (let c = el.lastChild; c; c = c.previousSibling) if (isElement(c)) stack.push(c);
     if (!ALL_XADES_NAMESPACES.includes(el.namespaceURI ?? '')) continue;
+    // A table without a prototype: an element named "constructor" or "toString" is no XAdES element.
     const allowed = XADES_PLACEMENT[el.localName ?? ''];
     if (!allowed) continue;
     const parent = el.parentNode as Element | null;

@@ -39,7 +39,7 @@ import { ParsedOcspResponse } from '../revocation/ocsp.js';
 import type { ValidationContext } from '../validation/options.js';
 import { evaluateSignature, type SignatureOutcome } from '../stage/signature.js';
 import type { AlgorithmUse, SeverityFact, SignatureFacts, SignaturePolicyFact, TimestampFact } from '../stage/facts.js';
-import { allElements, child, childElements, children, DSIG_NS, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
+import { child, childElements, children, DSIG_NS, forEachElement, indexIds, isAncestorOrSelf, XADES141_NS, xpathOf } from './dom.js';
 import { MAX_COUNTER_SIGNATURE_DEPTH } from '../limits.js';
 import {
   findQualifyingProperties,
@@ -92,7 +92,10 @@ export const COUNTERSIGNED_SIGNATURE_TYPE = 'http://uri.etsi.org/01903#Countersi
 /** The ds:Signature elements of a document that are signatures in their own right (not counter-signatures). */
 export function findSignatures(doc: Document): Element[] {
   // Document order, as getElementsByTagNameNS gives it, without building xmldom's live list.
-  const all = allElements(doc).filter((e) => e.namespaceURI === DSIG_NS && e.localName === 'Signature');
+  const all: Element[] = [];
+  forEachElement(doc, (e) => {
+    if (e.namespaceURI === DSIG_NS && e.localName === 'Signature') all.push(e);
+  });
   return all.filter((s) => {
     for (let p = s.parentNode; p; p = p.parentNode) {
       const el = p as Element;

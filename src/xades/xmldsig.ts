@@ -602,7 +602,8 @@ function isNotAncestorOrSelfSignature(transform: Element): boolean {
 function detachedBytes(content: DetachedContent | undefined, uri: string | null, referenceCount: number): Uint8Array | undefined {
   if (!content) return undefined;
   if (content instanceof Uint8Array) return content;
-  const get = (k: string) => (content instanceof Map ? content.get(k) : (content as Record<string, Uint8Array>)[k]);
+  // Own entries of a record only: a URI "constructor" or "__proto__" must not find Object.prototype's members.
+  const get = (k: string) => (content instanceof Map ? content.get(k) : Object.hasOwn(content, k) ? (content as Record<string, Uint8Array>)[k] : undefined);
   if (uri === null) return referenceCount >= 1 ? get('') : undefined;
   const candidates = [uri];
   try {
