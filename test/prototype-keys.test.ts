@@ -10,7 +10,7 @@ import { POLICY_PRESETS, parsePolicy, verify } from '../src/index.js';
 import { DIGEST_OIDS, SIGNATURE_OIDS, CURVE_OIDS, GOST_KEY_BITS, DIGEST_OID_BY_NAME } from '../src/crypto/algorithms.js';
 import { GOST_CURVES, GOST_DIGESTS, GOST_KEYS, GOST_SIGNATURES } from '../src/crypto/gost/oids.js';
 import { GOST_XML_DIGEST_METHODS, GOST_XML_SIGNATURE_METHODS } from '../src/crypto/gost/xml-uris.js';
-import { XML_DIGEST_OIDS, XML_SIGNATURE_METHODS } from '../src/xades/algorithms.js';
+import { C14N_METHODS, XML_DIGEST_OIDS, XML_SIGNATURE_METHODS } from '../src/xades/algorithms.js';
 import { nameKeyFromString } from '../src/trust/names.js';
 import { ensureBuilt, runCli } from './helpers/cli.js';
 import { fixture } from './helpers/fixtures.js';
@@ -18,7 +18,7 @@ import { fixture } from './helpers/fixtures.js';
 const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
 
 describe('lookup tables keyed by input hold only their own entries', () => {
-  const tables = { POLICY_PRESETS, DIGEST_OIDS, SIGNATURE_OIDS, CURVE_OIDS, GOST_KEY_BITS, DIGEST_OID_BY_NAME, GOST_CURVES, GOST_DIGESTS, GOST_KEYS, GOST_SIGNATURES, GOST_XML_DIGEST_METHODS, GOST_XML_SIGNATURE_METHODS, XML_DIGEST_OIDS, XML_SIGNATURE_METHODS };
+  const tables = { POLICY_PRESETS, DIGEST_OIDS, SIGNATURE_OIDS, CURVE_OIDS, GOST_KEY_BITS, DIGEST_OID_BY_NAME, GOST_CURVES, GOST_DIGESTS, GOST_KEYS, GOST_SIGNATURES, GOST_XML_DIGEST_METHODS, GOST_XML_SIGNATURE_METHODS, XML_DIGEST_OIDS, XML_SIGNATURE_METHODS, C14N_METHODS };
 
   it.each(Object.entries(tables))('%s: no Object.prototype member is an entry, and the table is frozen', (_name, table) => {
     for (const key of PROTOTYPE_NAMES) expect([key, (table as Record<string, unknown>)[key]]).toEqual([key, undefined]);
