@@ -1,5 +1,5 @@
 import * as nodeModule from 'node:module';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { OtsEsigError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
@@ -130,11 +130,25 @@ function enableCompileCache(): void {
 }
 
 enableCompileCache();
-if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
-  // This same file runs as a batch worker thread.
-  // The worker loads only the batch code; messages the main thread posts meanwhile wait in the port.
-  void import('./batch.js').then(({ runBatchWorker }) => runBatchWorker(parentPort!, workerData as Parameters<BatchModule['runBatchWorker']>[1]));
-} else {
+
+/**
+ * A batch worker thread runs this same file. batch.ts starts it with WORKER_ROLE as its argument as well as in
+ * workerData: node:worker_threads (a few milliseconds of Node's own modules) is loaded only when that argument
+ * is there, not at every start (#19 cliStart). workerData is what decides, as before.
+ */
+async function workerPort(): Promise<{ port: MessagePort; data: Parameters<BatchModule['runBatchWorker']>[1] } | undefined> {
+  if (process.argv[2] !== WORKER_ROLE) return undefined;
+  const { isMainThread, parentPort, workerData } = await import('node:worker_threads');
+  if (isMainThread || (workerData as { role?: string } | null)?.role !== WORKER_ROLE) return undefined;
+  return { port: parentPort!, data: workerData as Parameters<BatchModule['runBatchWorker']>[1] };
+}
+
+void workerPort().then((worker) => {
+  if (worker) {
+    // The worker loads only the batch code; messages the main thread posts meanwhile wait in the port.
+    void import('./batch.js').then(({ runBatchWorker }) => runBatchWorker(worker.port, worker.data));
+    return;
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
@@ -143,4 +157,4 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_R
       process.exitCode = 3;
     },
   );
-}
+});
