@@ -59,6 +59,27 @@ Exit status: 0 every signature TOTAL-PASSED (and RECOGNIZED with --relying-party
 file not evaluable), 2 usage error or not a signature, 3 internal error.`;
 }
 
+let fast: typeof import('./verify-fast.js') | undefined;
+
+/**
+ * `verify` from dist/cli-verify.js, the command's CAdES path in one module file (start-up, #19 cliStart), and from
+ * the split modules when that run needs code the file leaves out (XML, trusted lists, containers, a batch, other
+ * renderers, GOST): it stops with FAST_PATH_MISS at the first such import, before anything is written, and the
+ * command runs again here. Command lines with --online or --online-lists start here: their network work (and
+ * list cache writes) may come before such an import and must not happen twice.
+ */
+async function runVerifyCommand(args: string[], workerUrl: URL): Promise<number> {
+  if (!args.some((a) => /^--online(-lists)?(=|$)/.test(a))) {
+    fast ??= await import('./verify-fast.js');
+    try {
+      return await fast.runVerify(args, workerUrl);
+    } catch (e) {
+      if ((e as { code?: unknown } | null)?.code !== fast.FAST_PATH_MISS) throw e;
+    }
+  }
+  return await (await COMMANDS.verify()).runVerify(args, workerUrl);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -71,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
       case 'verify':
-        return await (await COMMANDS.verify()).runVerify(rest, new URL(import.meta.url));
+        return await runVerifyCommand(rest, new URL(import.meta.url));
       case 'trust-list':
         return await (await COMMANDS['trust-list']()).runTrustList(rest);
       case 'regress':
@@ -102,8 +123,10 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     const argsError = (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (e instanceof UsageError || e instanceof OtsEsigError || argsError) {
-      const code = e instanceof OtsEsigError ? ` [${e.code}]` : '';
+    // dist/cli-verify.js has its own copies of the error classes.
+    const otsError = e instanceof OtsEsigError || (fast !== undefined && e instanceof fast.OtsEsigError);
+    if (e instanceof UsageError || (fast !== undefined && e instanceof fast.UsageError) || otsError || argsError) {
+      const code = otsError ? ` [${(e as OtsEsigError).code}]` : '';
       // One line, so scripts can show it as-is; --help has the full usage.
       process.stderr.write(`ots-esig: ${(e as Error).message.split('\n')[0]}${code}\n`);
       return 2;
