@@ -4,9 +4,10 @@
 // CAdES verify does not need (XML, trusted lists and agreements, ZIP containers, the batch pool, the service,
 // the non-English and XML/HTML report renderers) must not be among them; an XAdES file must load the XML stack
 // (so the check can fail). The CAdES path runs from dist/cli-verify.js (one file); an input or flag that needs
-// code left out of it runs from the split build.
+// code left out of it runs from the split build, directly when the command line says so (an .xml file), else
+// after cli-verify.js stops at the first import it lacks.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -95,11 +96,25 @@ describe('ots-esig verify loads only what the input needs (#19 cliStart)', () =>
     expect([...r.builtins].filter((b) => /^node:(worker_threads|zlib)$/.test(b))).toEqual([]);
   });
 
-  it('an XAdES file loads the XML stack (the check above can fail): cli-verify.js stops, the split build verifies', () => {
+  it('an XAdES file loads the XML stack (the check above can fail), from the split build without loading cli-verify.js', () => {
     const r = run(['verify', 'fixtures/xades/kz-enveloped-b.xml', '--trust-anchor', 'fixtures/pki/kz-root.pem', ...fixtureCrlArgs(), '--at', m.validationTime]);
     expect(r.status, r.stdout).toBe(0);
     expect(r.sources).toContain('src/xades/validate.ts');
     expect(r.sources).toContain('pkg:@xmldom/xmldom');
+    expect(r.files).not.toContain('cli-verify.js');
+  });
+
+  it('XAdES under a name that does not say XML: cli-verify.js stops at the XML stack, the split build gives the same report', () => {
+    const renamed = join(dir, 'signature.sig');
+    copyFileSync(join(ROOT, 'fixtures/xades/kz-enveloped-b.xml'), renamed);
+    const flags = ['--trust-anchor', 'fixtures/pki/kz-root.pem', ...fixtureCrlArgs(), '--at', m.validationTime, '--format', 'json'];
+    const r = run(['verify', renamed, ...flags]);
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.files).toContain('cli-verify.js');
+    expect(r.sources).toContain('src/xades/validate.ts');
+    const direct = run(['verify', 'fixtures/xades/kz-enveloped-b.xml', ...flags]);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(direct.stdout));
+    expect(JSON.parse(r.stdout).signatures[0].indication).toBe('TOTAL-PASSED');
   });
 
   it('a folder (a batch) loads the batch pool and node:worker_threads', () => {

@@ -62,6 +62,13 @@ file not evaluable), 2 usage error or not a signature, 3 internal error.`;
 let fast: typeof import('./verify-fast.js') | undefined;
 
 /**
+ * Command-line words after which dist/cli-verify.js would stop anyway (XML and container files by name, trusted
+ * lists, agreements, recognition, GOST, the XML and HTML reports): those runs start on the split build and do not
+ * load the one file first. Only a shortcut; what decides is FAST_PATH_MISS.
+ */
+const SPLIT_BUILD_HINT = /\.(xml|asice|asics|sce|bdoc|zip)$|^--(trust-list|agreement|relying-party|algorithms)(=|$)|^(etsi-xml|html)$|^--format=(etsi-xml|html)$/i;
+
+/**
  * `verify` from dist/cli-verify.js, the command's CAdES path in one module file (start-up, #19 cliStart), and from
  * the split modules when that run needs code the file leaves out (XML, trusted lists, containers, a batch, other
  * renderers, GOST): it stops with FAST_PATH_MISS at the first such import, before anything is written, and the
@@ -69,7 +76,7 @@ let fast: typeof import('./verify-fast.js') | undefined;
  * list cache writes) may come before such an import and must not happen twice.
  */
 async function runVerifyCommand(args: string[], workerUrl: URL): Promise<number> {
-  if (!args.some((a) => /^--online(-lists)?(=|$)/.test(a))) {
+  if (!args.some((a) => /^--online(-lists)?(=|$)/.test(a) || SPLIT_BUILD_HINT.test(a))) {
     fast ??= await import('./verify-fast.js');
     try {
       return await fast.runVerify(args, workerUrl);
