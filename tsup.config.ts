@@ -50,6 +50,33 @@ const serverExternal: EsbuildPlugin = {
   },
 };
 
+// The CLI's `import('./verify-fast.js')` stays an import of the built dist/cli-verify.js (the build below it).
+const verifyFastExternal: EsbuildPlugin = {
+  name: 'verify-fast-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/verify-fast\.js$/ }, () => ({ path: './cli-verify.js', external: true }));
+  },
+};
+
+// dist/cli-verify.js holds the one-file `verify` path (src/cli/verify-fast.ts). Its dynamic imports (the XML
+// stack, trusted lists, containers, batch, other renderers, GOST) are not bundled: each becomes a module that
+// throws FAST_PATH_MISS, and main.ts runs the command from the split build instead. The one exception is
+// net/address.js (a few lines and ipaddr.js, no state), imported while fetching with --online, where a
+// failure would be reported as a fetch error instead of reaching main.ts.
+const verifyFastPath: EsbuildPlugin = {
+  name: 'verify-fast-path',
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== 'dynamic-import' || /[\\/]address\.js$/.test(args.path)) return undefined;
+      return { path: args.path, namespace: 'fast-path-miss' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'fast-path-miss' }, (args) => ({
+      contents: `throw Object.assign(new Error(${JSON.stringify(`${args.path} is not part of dist/cli-verify.js`)}), { code: 'OTS_ESIG_FAST_PATH_MISS' });`,
+      loader: 'js',
+    }));
+  },
+};
+
 export default defineConfig([
   {
     // `gost` is the optional sub-path export `ots-esig/gost`: a separate bundle, so the main entry
@@ -147,6 +174,18 @@ export default defineConfig([
     // resolving and linking pkijs's and asn1js's ~60 package files and compiling all of pkijs was about a
     // quarter of it (#19 cliStart). Code a command or an input does not need stays in chunks loaded on demand.
     noExternal: ['pkijs', 'asn1js', '@xmldom/xmldom', 'fflate', 'ipaddr.js'],
-    esbuildPlugins: [keepGostNotices, serverExternal, pkijsTreeShakable],
+    esbuildPlugins: [keepGostNotices, serverExternal, verifyFastExternal, pkijsTreeShakable],
+  },
+  {
+    // `verify` as one file (src/cli/verify-fast.ts; #19 cliStart: one module instead of ~40 is about a fifth of
+    // the start-up). Not split: what it would load on demand fails over to the split build above (main.ts).
+    entry: { 'cli-verify': 'src/cli/verify-fast.ts' },
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    splitting: false,
+    noExternal: ['pkijs', 'asn1js', '@xmldom/xmldom', 'fflate', 'ipaddr.js'],
+    esbuildPlugins: [keepGostNotices, verifyFastPath, pkijsTreeShakable],
   },
 ]);

@@ -218,7 +218,7 @@ export async function runBatchPool<R>(files: readonly string[], values: VerifyFl
     workers.push(
       new Promise<void>((resolve, reject) => {
         const setup: WorkerSetup = { values, alternatives, result: opts.result };
-        const worker = new Worker(opts.workerUrl, { workerData: { role: WORKER_ROLE, ...setup } });
+        const worker = new Worker(opts.workerUrl, { argv: [WORKER_ROLE], workerData: { role: WORKER_ROLE, ...setup } });
         started.push(worker);
         let outstanding = 0;
         let stopped = false;

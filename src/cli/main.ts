@@ -1,5 +1,5 @@
 import * as nodeModule from 'node:module';
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { OtsEsigError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { UsageError } from './errors.js';
@@ -59,6 +59,34 @@ Exit status: 0 every signature TOTAL-PASSED (and RECOGNIZED with --relying-party
 file not evaluable), 2 usage error or not a signature, 3 internal error.`;
 }
 
+let fast: typeof import('./verify-fast.js') | undefined;
+
+/**
+ * Command-line words after which dist/cli-verify.js would stop anyway (XML and container files by name, trusted
+ * lists, agreements, recognition, GOST, the XML and HTML reports): those runs start on the split build and do not
+ * load the one file first. Only a shortcut; what decides is FAST_PATH_MISS.
+ */
+const SPLIT_BUILD_HINT = /\.(xml|asice|asics|sce|bdoc|zip)$|^--(trust-list|agreement|relying-party|algorithms)(=|$)|^(etsi-xml|html)$|^--format=(etsi-xml|html)$/i;
+
+/**
+ * `verify` from dist/cli-verify.js, the command's CAdES path in one module file (start-up, #19 cliStart), and from
+ * the split modules when that run needs code the file leaves out (XML, trusted lists, containers, a batch, other
+ * renderers, GOST): it stops with FAST_PATH_MISS at the first such import, before anything is written, and the
+ * command runs again here. Command lines with --online or --online-lists start here: their network work (and
+ * list cache writes) may come before such an import and must not happen twice.
+ */
+async function runVerifyCommand(args: string[], workerUrl: URL): Promise<number> {
+  if (!args.some((a) => /^--online(-lists)?(=|$)/.test(a) || SPLIT_BUILD_HINT.test(a))) {
+    fast ??= await import('./verify-fast.js');
+    try {
+      return await fast.runVerify(args, workerUrl);
+    } catch (e) {
+      if ((e as { code?: unknown } | null)?.code !== fast.FAST_PATH_MISS) throw e;
+    }
+  }
+  return await (await COMMANDS.verify()).runVerify(args, workerUrl);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -71,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
       case 'verify':
-        return await (await COMMANDS.verify()).runVerify(rest, new URL(import.meta.url));
+        return await runVerifyCommand(rest, new URL(import.meta.url));
       case 'trust-list':
         return await (await COMMANDS['trust-list']()).runTrustList(rest);
       case 'regress':
@@ -102,8 +130,10 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     const argsError = (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    if (e instanceof UsageError || e instanceof OtsEsigError || argsError) {
-      const code = e instanceof OtsEsigError ? ` [${e.code}]` : '';
+    // dist/cli-verify.js has its own copies of the error classes.
+    const otsError = e instanceof OtsEsigError || (fast !== undefined && e instanceof fast.OtsEsigError);
+    if (e instanceof UsageError || (fast !== undefined && e instanceof fast.UsageError) || otsError || argsError) {
+      const code = otsError ? ` [${(e as OtsEsigError).code}]` : '';
       // One line, so scripts can show it as-is; --help has the full usage.
       process.stderr.write(`ots-esig: ${(e as Error).message.split('\n')[0]}${code}\n`);
       return 2;
@@ -130,11 +160,25 @@ function enableCompileCache(): void {
 }
 
 enableCompileCache();
-if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
-  // This same file runs as a batch worker thread.
-  // The worker loads only the batch code; messages the main thread posts meanwhile wait in the port.
-  void import('./batch.js').then(({ runBatchWorker }) => runBatchWorker(parentPort!, workerData as Parameters<BatchModule['runBatchWorker']>[1]));
-} else {
+
+/**
+ * A batch worker thread runs this same file. batch.ts starts it with WORKER_ROLE as its argument as well as in
+ * workerData: node:worker_threads (a few milliseconds of Node's own modules) is loaded only when that argument
+ * is there, not at every start (#19 cliStart). workerData is what decides, as before.
+ */
+async function workerPort(): Promise<{ port: MessagePort; data: Parameters<BatchModule['runBatchWorker']>[1] } | undefined> {
+  if (process.argv[2] !== WORKER_ROLE) return undefined;
+  const { isMainThread, parentPort, workerData } = await import('node:worker_threads');
+  if (isMainThread || (workerData as { role?: string } | null)?.role !== WORKER_ROLE) return undefined;
+  return { port: parentPort!, data: workerData as Parameters<BatchModule['runBatchWorker']>[1] };
+}
+
+void workerPort().then((worker) => {
+  if (worker) {
+    // The worker loads only the batch code; messages the main thread posts meanwhile wait in the port.
+    void import('./batch.js').then(({ runBatchWorker }) => runBatchWorker(worker.port, worker.data));
+    return;
+  }
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
@@ -143,4 +187,4 @@ if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_R
       process.exitCode = 3;
     },
   );
-}
+});

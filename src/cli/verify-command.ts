@@ -3,8 +3,7 @@ import type { ValidationReport } from '../report/model.js';
 import { formatText } from '../report/text.js';
 import { verify } from '../validation/verify.js';
 import { parseCommandArgs } from './args.js';
-import { defaultJobs, progressBar, runBatchPool } from './batch.js';
-import { ENGLISH_ROW_WORDS, englishTextFrame, jsonBatchWriter, junitBatchWriter, renderFile, textBatchWriter, type BatchFormat, type RenderedFile } from './batch-output.js';
+import type { BatchFormat, RenderedFile } from './batch-output.js';
 import type { FileOutcome } from './batch-types.js';
 import { UsageError } from './errors.js';
 import { registerHelp } from './help.js';
@@ -59,7 +58,8 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   }
   const lang = reportLanguage(langFlag);
   if (positionals.length === 0) throw new UsageError('verify needs a signature file or folder (ots-esig verify --help)');
-  let jobs = defaultJobs();
+  // Undefined: the batch's default (batch.ts defaultJobs), read only when there is a batch.
+  let jobs: number | undefined;
   if (jobsFlag !== undefined) {
     jobs = Number(jobsFlag);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be an integer from 1 to 64 (got "${jobsFlag}")`);
@@ -86,6 +86,11 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
     throw new UsageError(`no signature files found${skipped.length ? ` (${skipped.length} skipped: ${skipped[0]!.file}: ${skipped[0]!.reason}${skipped.length > 1 ? ', …' : ''})` : ''}`);
   }
   if (format === 'etsi-xml' || format === 'html') throw new UsageError(`--format ${format} reports one signature file; use json or text for batches`);
+  // The batch code (worker pool, node:worker_threads, the batch writers) only for a batch: start-up of a one-file verify (#19).
+  const [{ defaultJobs, progressBar, runBatchPool }, { ENGLISH_ROW_WORDS, englishTextFrame, jsonBatchWriter, junitBatchWriter, renderFile, textBatchWriter }] = await Promise.all([
+    import('./batch.js'),
+    import('./batch-output.js'),
+  ]);
   // Fail fast on unusable shared options (bad --at, unreadable anchors) before starting workers; this thread verifies with them.
   const options = await buildVerifyOptions(flagValues);
   const onProgress = process.stderr.isTTY ? progressBar(process.stderr) : interval === null ? undefined : progressLog(process.stderr, interval);
@@ -112,7 +117,7 @@ export async function runVerify(args: string[], workerUrl: URL): Promise<number>
   };
   flushUnreadable();
   await runBatchPool<RenderedFile>(files, flagValues, {
-    jobs,
+    jobs: jobs ?? defaultJobs(),
     workerUrl,
     options,
     result: { kind: 'render', format: batchFormat },

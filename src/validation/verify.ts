@@ -77,7 +77,10 @@ export async function collect(input: SignatureInput, options: VerifyOptions = {}
   const base: ValidationContext = created.fetcher ? { ...created, fetcher: new RecordedFetcher(created.fetcher) } : created;
   if (bytes.byteLength > base.limits.maxInputBytes) throw new LimitExceededError('input.bytes', base.limits.maxInputBytes);
   const detected = detectInput(bytes);
-  const trust = options.trustLists !== undefined || options.agreements !== undefined || options.relyingParty !== undefined ? await (await trustModule()).prepareTrust(options, base) : undefined;
+  // prepareTrust has nothing to prepare without lists, agreements or a relying party: the trust code is then not
+  // even loaded (an empty agreements array, as the CLI passes, is no agreement; start-up of a plain verify, #19).
+  const wantsTrust = options.trustLists !== undefined || (options.agreements?.length ?? 0) > 0 || options.relyingParty !== undefined;
+  const trust = wantsTrust ? await (await trustModule()).prepareTrust(options, base) : undefined;
   // Collection sees the lists' anchors too (a signer that is itself an anchor, where issuer fetching stops).
   const ctx = trust ? (await trustModule()).applyTrust(base, trust).ctx : base;
   const signatures: SignatureFacts[] = [];
