@@ -49,18 +49,19 @@ export const XML_SIGNATURE_METHODS: Readonly<Record<string, XmlSignatureMethod>>
 
 /**
  * What a SignatureMethod URI means: this table first, then the registry's providers (an optional provider,
- * e.g. GOST, names its own URIs). Undefined: nothing registered implements it. Own properties only.
+ * e.g. GOST, names its own URIs). Undefined: nothing registered implements it. The table has no prototype
+ * (lookupTable): a URI such as "constructor" finds nothing in it.
  */
 export function xmlSignatureMethod(uri: string, registry: AlgorithmRegistry): XmlSignatureMethod | undefined {
-  if (Object.hasOwn(XML_SIGNATURE_METHODS, uri)) return XML_SIGNATURE_METHODS[uri];
+  const known = XML_SIGNATURE_METHODS[uri];
+  if (known) return known;
   const oid = registry.xmlSignatureMethod(uri);
   return oid ? { oid } : undefined;
 }
 
 /** The digest OID of a DigestMethod URI: this table first, then the registry's providers. */
 export function xmlDigestOid(uri: string, registry: AlgorithmRegistry): string | undefined {
-  if (Object.hasOwn(XML_DIGEST_OIDS, uri)) return XML_DIGEST_OIDS[uri];
-  return registry.xmlDigestMethod(uri);
+  return XML_DIGEST_OIDS[uri] ?? registry.xmlDigestMethod(uri);
 }
 
 /** Why a SignatureMethod / DigestMethod URI cannot be used: names the URI and what was consulted. */

@@ -40,11 +40,11 @@ export class GostProvider implements CryptoProvider {
   }
 
   xmlSignatureMethod(uri: string): string | undefined {
-    return Object.hasOwn(GOST_XML_SIGNATURE_METHODS, uri) ? GOST_XML_SIGNATURE_METHODS[uri] : undefined;
+    return GOST_XML_SIGNATURE_METHODS[uri];
   }
 
   xmlDigestMethod(uri: string): string | undefined {
-    return Object.hasOwn(GOST_XML_DIGEST_METHODS, uri) ? GOST_XML_DIGEST_METHODS[uri] : undefined;
+    return GOST_XML_DIGEST_METHODS[uri];
   }
 
   private plan(req: Omit<VerifyRequest, 'data' | 'signature'>): GostPlan | undefined {
