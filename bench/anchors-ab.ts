@@ -6,6 +6,7 @@ import { ParsedCrl } from '../src/pki/crl.js';
 import { verify, type VerifyOptions } from '../src/index.js';
 import { distinctSigners, pemToDer } from './realistic-inputs.js';
 import { syntheticCaCertificates } from './synthetic.js';
+import { median } from './timing.js';
 
 const TIME = new Date('2026-06-01T00:00:00Z');
 const d = await distinctSigners(30);
@@ -21,7 +22,6 @@ const timed = async (f: () => Promise<unknown>) => {
   if (r.signatures[0]?.indication !== 'TOTAL-PASSED') throw new Error('does not verify');
   return performance.now() - t;
 };
-const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 const a: number[] = [];
 const b: number[] = [];
 for (let i = 0; i < 60; i++) {

@@ -9,13 +9,13 @@ import { parseCades } from '../src/cades/parse.js';
 import { ParsedCrl } from '../src/pki/crl.js';
 import { verify } from '../src/index.js';
 import { distinctSigners } from './realistic-inputs.js';
+import { median } from './timing.js';
 
 const N = Number(process.argv[2] ?? 300);
 const d = await distinctSigners(2 * N + 20);
 const crls = [ParsedCrl.fromDer(d.caCrl), ParsedCrl.fromDer(d.rootCrl)];
 const opts = { trustAnchors: [d.rootPem], validationTime: new Date('2026-06-01T00:00:00Z'), crls };
 for (let i = 2 * N; i < 2 * N + 20; i++) await verify(d.signatures[i]!, opts);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const parse: number[] = [];
 const whole: number[] = [];
 const floor: number[] = [];

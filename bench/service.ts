@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 // @ts-expect-error no declaration file
 import autocannon from 'autocannon';
 import { distinctSignatures } from './distinct.js';
+import { median } from './timing.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DISTINCT = 2000;
@@ -150,7 +151,6 @@ const mb = (k: number) => Math.round(k / 1024);
 const during = kb.slice(loadFrom, loadTo);
 const half = Math.max(1, during.length >> 1);
 const [firstHalfPeak, secondHalfPeak] = [Math.max(...during.slice(0, half)), Math.max(...during.slice(half))];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const loadThird = Math.max(1, Math.floor(during.length / 3));
 const [firstThirdMedian, lastThirdMedian] = [median(during.slice(0, loadThird)), median(during.slice(-loadThird))];
 const fiveHundreds = Object.entries(load.statusCodes).filter(([c]) => c.startsWith('5') && c !== '503');

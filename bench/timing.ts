@@ -61,3 +61,8 @@ export function gc(): void {
     g();
   }
 }
+
+/** The middle value of `xs` (the upper one of an even count), without reordering `xs`. */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+}

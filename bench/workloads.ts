@@ -23,6 +23,7 @@ import { loadTrustLists } from '../src/trust/load.js';
 import { verify, type VerifyOptions } from '../src/index.js';
 import { distinctSigners, distinctXadesSigners, dss916Sample, largeCrl, ltvSample, pemToDer } from './realistic-inputs.js';
 import { trustedListJson } from './synthetic.js';
+import { median } from './timing.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const fixture = (rel: string) => new Uint8Array(readFileSync(join(ROOT, 'fixtures', rel)));
@@ -42,10 +43,6 @@ export interface Workload {
   readonly [extra: string]: unknown;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-};
 const now = () => performance.now();
 async function timed(op: () => unknown): Promise<number> {
   const t = now();

@@ -15,6 +15,7 @@ import { ParsedCrl } from '../src/pki/crl.js';
 import { verify, type VerifyOptions } from '../src/index.js';
 import { parseXml } from '../src/xml/parse.js';
 import { distinctXadesSigners } from './realistic-inputs.js';
+import { median } from './timing.js';
 
 const TIME = new Date('2026-06-01T00:00:00Z');
 const N = Number(process.argv[2] ?? 300);
@@ -55,7 +56,6 @@ for (let i = WARM; i < N; i++) {
     if (!(await peer(x))) throw new Error(`xadesjs rejects document ${i}`);
   });
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const per = (k: string) => cpu[k]! / (N - WARM);
 for (const k of Object.keys(wall)) console.log(`${k.padEnd(8)} wall median ${median(wall[k]!).toFixed(3)} ms, CPU mean ${per(k).toFixed(3)} ms`);
 console.log(`xadesjs / ots: wall ${(median(wall.xadesjs!) / median(wall.ots!)).toFixed(2)}, CPU ${(per('xadesjs') / per('ots')).toFixed(2)}`);
