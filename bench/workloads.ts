@@ -419,11 +419,19 @@ export async function xadesDistinct(quick: boolean, log: (line: string) => void)
   const bad = await verify(tampered, opts);
   if (bad.signatures[0]?.indication !== 'TOTAL-FAILED') throw new Error(`xadesDistinct: a tampered document gives ${bad.signatures[0]?.indication}`);
   if (await peer(tampered).catch(() => false)) throw new Error('xadesDistinct: xadesjs accepts a tampered document');
-  for (let i = 0; i < WARM; i++) {
-    if (!ok(await verify(d.documents[i]!, opts))) throw new Error('xadesDistinct: a distinct XAdES signer does not verify');
-    if (!(await peer(d.documents[i]!))) throw new Error('xadesDistinct: xadesjs does not verify a bench document');
+  // Warmed as distinctSigners is (untimed, our certificate cache emptied each round): 1,000 verifies each.
+  const WARM_ROUNDS = quick ? 3 : 50;
+  const first: number[] = [];
+  for (let round = 0; round < WARM_ROUNDS; round++) {
+    for (let i = 0; i < WARM; i++) {
+      let r: Awaited<ReturnType<typeof verify>> | undefined;
+      const ms = await timed(async () => (r = await verify(d.documents[i]!, opts)));
+      if (!ok(r!)) throw new Error('xadesDistinct: a distinct XAdES signer does not verify');
+      if (round === 0) first.push(ms);
+      if (!(await peer(d.documents[i]!))) throw new Error('xadesDistinct: xadesjs does not verify a bench document');
+    }
+    certificateCache.clear();
   }
-  certificateCache.clear();
   const o: number[] = [];
   const p: number[] = [];
   for (let i = WARM; i < N; i++) {
@@ -444,8 +452,9 @@ export async function xadesDistinct(quick: boolean, log: (line: string) => void)
     target: '<= 1 ms and >= 5x faster than xadesjs',
     pass: ots <= 1 && xadesjsMs / ots >= 5,
     signers: N - WARM,
+    firstCalls: median(first),
     documentBytes: d.documents[WARM]!.length,
-    note: 'enveloped XAdES-B (exc-C14N, ECDSA P-256, SigningCertificateV2), each by its own signer over its own document, verified once; ots = verify() under the default policy, chain to the KG root, the two KG CRLs given parsed once; xadesjs = Parse + SignedXml.LoadXml + Verify (KeyInfo key, no chain, no revocation); medians, alternating call by call',
+    note: 'enveloped XAdES-B (exc-C14N, ECDSA P-256, SigningCertificateV2), each by its own signer over its own document, verified once, after a warm-up of 1,000 untimed verifies by each contender (firstCalls = our first 20 verifies after start); ots = verify() under the default policy, chain to the KG root, the two KG CRLs given parsed once; xadesjs = Parse + SignedXml.LoadXml + Verify (KeyInfo key, no chain, no revocation); medians, alternating call by call',
   };
 }
 
