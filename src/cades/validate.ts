@@ -137,12 +137,14 @@ export async function collectCadesSigner(
   const embedded = readEmbeddedValidationData(sig, si);
   for (const p of embedded.problems) warnings.push(p);
   const references = await completeReferences(si, sig.certificates, embedded, ctx, checks);
-  const pool = new CertificatePool([...sig.certificates, ...embedded.certificates, ...ctx.intermediates].map((certificate) => ({ certificate })));
+  const pool = new CertificatePool<{ certificate: ParsedCertificate }>();
+  for (const list of [sig.certificates, embedded.certificates, ctx.intermediates]) for (const certificate of list) pool.add({ certificate });
   // Path building and CRL-issuer search consult ctx.anchors through its own index; the pool only needs the
   // anchors the SignerIdentifier names (a directly trusted signer), looked up without scanning every anchor.
   const sidAnchors = si.sid.type === 'issuerAndSerialNumber' ? ctx.anchors.withIssuerSerial(si.sid.issuerKey, si.sid.serialNumberHex) : ctx.anchors.withSubjectKeyIdentifier(si.sid.keyIdentifier);
   for (const a of sidAnchors) pool.add(a);
-  const candidates = [...pool.values()].map((x) => x.certificate).filter((c) => matchesSid(c, si));
+  const candidates: ParsedCertificate[] = [];
+  for (const x of pool.values()) if (matchesSid(x.certificate, si)) candidates.push(x.certificate);
   let signer: ParsedCertificate | undefined;
   const ess = si.essSigningCertificates?.v2 ?? si.essSigningCertificates?.v1;
   if (candidates.length === 0) {

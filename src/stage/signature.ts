@@ -18,7 +18,7 @@ import type { Severity } from '../policy/model.js';
 import { CheckList, type BuildingBlock } from '../etsi/check.js';
 import type { Check } from '../etsi/check.js';
 import type { Indication, SubIndication } from '../etsi/indication.js';
-import { revocationChecker } from '../revocation/checker.js';
+import { revocationChecker, taggedCrls, taggedOcsps } from '../revocation/checker.js';
 import { validateChain, type RevocationOutcome } from '../validation/chain.js';
 import { recordAlgorithm } from '../validation/crypto-checks.js';
 import type { ValidationContext } from '../validation/options.js';
@@ -30,6 +30,7 @@ import { checkSignaturePolicy, type SignaturePolicyOutcome } from './signature-p
 import { checkCertificateReferences } from './references.js';
 import { checkTimeMark } from './time-mark.js';
 import { hasUserNotice, qcStatementIds } from './signer-certificate.js';
+import { mapped } from '../util/list.js';
 
 /** Where the best-signature-time comes from (EN 319 102-1 clause 5.1). */
 export type BestSignatureTimeSource = 'validation-time' | 'signature-timestamp' | 'time-mark' | 'archive-timestamp';
@@ -109,11 +110,8 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
     revocation: revocationChecker({
       registry: ctx.registry,
       algorithmPolicy: ctx.algorithmPolicy,
-      crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...facts.crls.map((crl) => ({ crl, origin: 'embedded' as const }))],
-      ocsps: [
-        ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
-        ...facts.ocsps.map((response) => ({ response, origin: 'embedded' as const })),
-      ],
+      crls: taggedCrls(ctx.crls, facts.crls),
+      ocsps: taggedOcsps(ctx.ocspResponses ?? [], facts.ocsps),
       fetcher: ctx.fetcher,
       certificates: [...facts.certificates, ...ctx.intermediates],
       // A separate CRL-signing key's own path must reach the signer anchors (RFC 5280 6.3.3 (f)).
@@ -223,7 +221,7 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   // --- verdict ---
   const v = decide(checks.items);
   const level = facts.levelWith ? facts.levelWith({ signatureTimestamp: signatureTime !== undefined, archiveTimestamp: archiveTime !== undefined }) : facts.level;
-  const timestamps = ts.outcomes.map((t) => ({
+  const timestamps = mapped(ts.outcomes, (t) => ({
     ...t,
     usedAsPoe: poe !== undefined && t.status === 'PASSED' && t.genTime?.getTime() === poe.getTime() && t.fact.kind === (source === 'signature-timestamp' ? 'signature' : 'archive'),
   }));

@@ -113,7 +113,12 @@ export async function validateTimestamps(
   await run('signature', archivePoe);
   await run('content', archivePoe);
   await run('other', archivePoe);
-  return { valid, outcomes: facts.filter((f) => outcomes.has(f)).map((f) => outcomes.get(f)!), others };
+  const inOrder: TimestampOutcome[] = [];
+  for (const f of facts) {
+    const o = outcomes.get(f);
+    if (o) inOrder.push(o);
+  }
+  return { valid, outcomes: inOrder, others };
 }
 
 export function earliest(list: readonly ValidTimestamp[]): Date | undefined {
