@@ -183,17 +183,19 @@ function signerRules(facts: SignatureFacts, ctx: ValidationContext, chain: Chain
   // A signature policy may prescribe the kind of revocation data for the signer (Turkish P3: CRL, P4: OCSP).
   const prescribed = signaturePolicy?.status === 'PASSED' ? policy.signaturePolicy?.known.find((k) => k.id === signaturePolicy.id)?.signerRevocation : undefined;
   const signerStatus = chain?.revocation[0];
-  // Any accepted answer of the prescribed kind will do: the status names the latest answer (a CRL issued after the
-  // OCSP response, MA3 P4_31), the others that agreed are in alsoFrom.
-  const raw = chain?.revocationStatuses[0];
-  const answeredBy = new Set([signerStatus?.kind, ...(raw?.status === 'good' ? (raw.alsoFrom ?? []) : [])]);
-  if (prescribed && signerStatus?.kind && !answeredBy.has(prescribed)) {
-    checks.indeterminate(
-      'VCI',
-      'vci.signature-policy-revocation',
-      `signature policy ${signaturePolicy!.id} prescribes ${prescribed.toUpperCase()} for the signer's revocation status; it came from ${signerStatus.kind.toUpperCase()}`,
-      'SIG_CONSTRAINTS_FAILURE',
-    );
+  if (prescribed && signerStatus?.kind) {
+    // Any accepted answer of the prescribed kind will do: the status names the latest answer (a CRL issued after the
+    // OCSP response, MA3 P4_31), the others that agreed are in alsoFrom.
+    const raw = chain?.revocationStatuses[0];
+    const answeredBy = new Set([signerStatus.kind, ...(raw?.status === 'good' ? (raw.alsoFrom ?? []) : [])]);
+    if (!answeredBy.has(prescribed)) {
+      checks.indeterminate(
+        'VCI',
+        'vci.signature-policy-revocation',
+        `signature policy ${signaturePolicy!.id} prescribes ${prescribed.toUpperCase()} for the signer's revocation status; it came from ${signerStatus.kind.toUpperCase()}`,
+        'SIG_CONSTRAINTS_FAILURE',
+      );
+    }
   }
   const qcRequired = policy.signer?.requiredQcStatements;
   if (qcRequired && facts.signer) {
