@@ -34,6 +34,7 @@ import { readAttributes, singleValue } from './attributes.js';
 import type { CadesSignature, CadesSignerInfo, SignerIdentifier } from './model.js';
 import { certificateCache, crlCache } from '../pki/cache.js';
 import { cmsLimitsOf, decodeBerWithLimits, DEFAULT_LIMITS, type CmsLimits } from '../limits.js';
+import { mapped } from '../util/list.js';
 
 /** The CMS parser's share of `Limits` (declared in src/limits.ts, which documents each one and its default). */
 export type { CmsLimits };
@@ -259,7 +260,7 @@ function assemble(der: Uint8Array, sd: SignedDataParts, certificates: ParsedCert
     }
   }
 
-  const signers = sd.signerInfos.map((si, index) => readSignerInfo(si, index));
+  const signers = mapped(sd.signerInfos, (si, index) => readSignerInfo(si, index));
   let raw: pkijs.SignedData | undefined;
   return {
     format: 'CAdES',
@@ -383,7 +384,7 @@ function readSignerInfo(el: DerElement, index: number, what = `SignerInfo[${inde
     signedAttributesDer[0] = 0x31;
     // DER orders a SET OF by encoding and uses definite lengths. A signer that sent another order signed
     // something else than RFC 5652 says; verify over the DER form, as DSS does, so such input cannot pass.
-    const canonical = derSetOf(signedAttrsElement.children(`${what} signedAttrs`).map((c) => c.encoding));
+    const canonical = derSetOf(mapped(signedAttrsElement.children(`${what} signedAttrs`), (c) => c.encoding));
     if (!equalBytes(canonical, signedAttributesDer)) {
       signedAttributesDer = canonical;
       signedAttributesReencoded = true;

@@ -2,6 +2,7 @@ import { UnsupportedAlgorithmError } from '../errors.js';
 import { DIGEST_OIDS } from './algorithms.js';
 import type { CryptoProvider, ResolvedSignatureAlgorithm, VerifyRequest } from './provider.js';
 import { defaultProviders } from './defaults.js';
+import { mapped } from '../util/list.js';
 
 /**
  * Looks algorithms up by OID across providers. A registry starts with the
@@ -25,7 +26,7 @@ export class AlgorithmRegistry {
 
 /** The registered providers' names, in the order they are consulted. */
   get providerNames(): string[] {
-    return this.providers.map((p) => p.name);
+    return mapped(this.providers, (p) => p.name);
   }
 
 /** Whether some registered provider computes the digest algorithm `oid`. */

@@ -202,10 +202,8 @@ export async function crlStatus(
   for (const { crl, covers } of newest.values()) {
     if (!latest || crl.thisUpdate > latest.thisUpdate) latest = crl;
     const source = `CRL ${crl.issuer.text} thisUpdate ${crl.thisUpdate.toISOString()}`;
-    const delta = deltas
-      .filter((d) => d.issuer.key === crl.issuer.key && (d.issuingDistributionPoint?.der ?? '') === (crl.issuingDistributionPoint?.der ?? ''))
-      .filter((d) => d.baseCrlNumber !== undefined && crl.crlNumber !== undefined && d.baseCrlNumber <= crl.crlNumber && (d.crlNumber ?? 0n) > crl.crlNumber)
-      .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
+    // Without delta CRLs (the usual case) the search is not even entered, so it is compiled only where deltas occur.
+    const delta = deltas.length ? deltaOver(crl, deltas) : undefined;
     if (delta) {
       const de = delta.entryFor(cert.serialNumberHex, issuerKey);
       if (de && de.reason !== 'removeFromCRL' && de.revocationDate.getTime() <= time.getTime()) {
@@ -235,6 +233,14 @@ export async function crlStatus(
     nextUpdate: latest.nextUpdate,
     fresh,
   };
+}
+
+/** The newest delta CRL of `crl`'s scope that is based on it (its base CRL number at most `crl`'s, its own number above). */
+function deltaOver(crl: ParsedCrl, deltas: readonly ParsedCrl[]): ParsedCrl | undefined {
+  return deltas
+    .filter((d) => d.issuer.key === crl.issuer.key && (d.issuingDistributionPoint?.der ?? '') === (crl.issuingDistributionPoint?.der ?? ''))
+    .filter((d) => d.baseCrlNumber !== undefined && crl.crlNumber !== undefined && d.baseCrlNumber <= crl.crlNumber && (d.crlNumber ?? 0n) > crl.crlNumber)
+    .sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime())[0];
 }
 
 /** A CRL signed with an algorithm the policy does not accept at the time in question says nothing (EN 319 102-1 5.2.8). */

@@ -10,6 +10,7 @@ import type { ReportedTimestampKind, TimestampOutcome } from '../stage/timestamp
 import type { RevocationOutcome } from '../validation/chain.js';
 import type { RevocationSummary, SignatureReport, TimestampSummary } from './model.js';
 import { summarizeCertificate, summarizeChain } from './summary.js';
+import { mapped } from '../util/list.js';
 
 const TIMESTAMP_TYPE: Record<ReportedTimestampKind, TimestampSummary['type']> = {
   content: 'content-timestamp',
@@ -19,7 +20,7 @@ const TIMESTAMP_TYPE: Record<ReportedTimestampKind, TimestampSummary['type']> = 
 
 /** The report of one signature and, nested, of its counter-signatures (recognition is added by the caller). */
 export async function signatureReport(o: SignatureOutcome): Promise<SignatureReport> {
-  const timestamps = o.timestamps.map(timestampSummary);
+  const timestamps = mapped(o.timestamps, timestampSummary);
   const counterSignatures: SignatureReport[] = [];
   for (const c of o.counterSignatures) counterSignatures.push(await signatureReport(c));
   return {
@@ -38,7 +39,7 @@ export async function signatureReport(o: SignatureOutcome): Promise<SignatureRep
       bestSignatureTime: o.times.bestSignatureTime.toISOString(),
       bestSignatureTimeSource: o.times.bestSignatureTimeSource,
     },
-    revocation: o.revocation.map(revocationSummary),
+    revocation: mapped(o.revocation, revocationSummary),
     ...(o.validPolicies ? { validPolicies: o.validPolicies } : {}),
     ...(o.signaturePolicy ? { signaturePolicy: { ...o.signaturePolicy } } : {}),
     ...(timestamps.length ? { timestamps } : {}),

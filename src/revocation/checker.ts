@@ -42,10 +42,32 @@ import { buildOcspRequest, ocspAnswer, ParsedOcspResponse } from './ocsp.js';
 
 export type RevocationOrigin = 'embedded' | 'supplied' | 'fetched';
 
+type CrlSource = { readonly crl: ParsedCrl; readonly origin: RevocationOrigin };
+type OcspSource = { readonly response: ParsedOcspResponse; readonly origin: RevocationOrigin };
+
+/**
+ * The CRLs a checker reads, `supplied` ones first, then `embedded` ones, each with its origin. Built by a loop,
+ * not `map` and spread: the array keeps one map in every tier (src/util/list.ts says why that matters).
+ */
+export function taggedCrls(supplied: readonly ParsedCrl[], embedded: readonly ParsedCrl[] = []): CrlSource[] {
+  const out: CrlSource[] = [];
+  for (let i = 0; i < supplied.length; i++) out.push({ crl: supplied[i]!, origin: 'supplied' });
+  for (let i = 0; i < embedded.length; i++) out.push({ crl: embedded[i]!, origin: 'embedded' });
+  return out;
+}
+
+/** The OCSP responses a checker reads, as taggedCrls orders and builds them. */
+export function taggedOcsps(supplied: readonly ParsedOcspResponse[], embedded: readonly ParsedOcspResponse[] = []): OcspSource[] {
+  const out: OcspSource[] = [];
+  for (let i = 0; i < supplied.length; i++) out.push({ response: supplied[i]!, origin: 'supplied' });
+  for (let i = 0; i < embedded.length; i++) out.push({ response: embedded[i]!, origin: 'embedded' });
+  return out;
+}
+
 export interface RevocationSources {
   readonly registry: AlgorithmRegistry;
-  readonly crls?: readonly { readonly crl: ParsedCrl; readonly origin: RevocationOrigin }[];
-  readonly ocsps?: readonly { readonly response: ParsedOcspResponse; readonly origin: RevocationOrigin }[];
+  readonly crls?: readonly CrlSource[];
+  readonly ocsps?: readonly OcspSource[];
   /**
    * Certificates a delegated OCSP responder certificate may be taken from when a response omits it, and
    * candidate CRL signers (a CRL signed by a separate CRL-signing key, or an indirect CRL).
@@ -70,8 +92,8 @@ type Good = Extract<RevocationStatus, { status: 'good' }>;
 type Revoked = Extract<RevocationStatus, { status: 'revoked' }>;
 
 export function revocationChecker(src: RevocationSources): RevocationChecker {
-  const crls = [...(src.crls ?? [])];
-  const ocsps = [...(src.ocsps ?? [])];
+  const crls = copyOf(src.crls);
+  const ocsps = copyOf(src.ocsps);
   const registry = src.registry;
 
   const algorithmPolicy = src.algorithmPolicy ?? DEFAULT_ALGORITHM_POLICY;
@@ -109,7 +131,7 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     const picked = (gs: Good[]) => gs.reduce((a, b) => (b.thisUpdate > a.thisUpdate ? b : a));
     const pick = (gs: Good[]): Good => {
       const one = picked(gs);
-      const alsoFrom = [...new Set(good.map((g) => g.kind).filter((k): k is 'crl' | 'ocsp' => k !== undefined && k !== one.kind))];
+      const alsoFrom = otherKinds(good, one.kind);
       return { ...one, ...(rejected.length ? { rejectedCarried: rejected } : {}), ...(alsoFrom.length ? { alsoFrom } : {}) };
     };
     if (fresh.length) return pick(fresh);
@@ -128,7 +150,8 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
     const t = time.getTime();
     // Delta CRLs only speak together with a complete CRL they extend: each complete CRL is read with every
     // delta at hand (crlStatus pairs a delta with its base by CRL number), never a delta on its own.
-    const deltas = crls.filter((c) => c.crl.isDelta).map((c) => c.crl);
+    const deltas: ParsedCrl[] = [];
+    for (const c of crls) if (c.crl.isDelta) deltas.push(c.crl);
     for (const { crl, origin } of crls) {
       if (crl.isDelta || crl.issuer.key !== issuer.subject.key) continue;
       // crlStatus only reads CRLs issued up to the time it is given; a later CRL also speaks about `time`
@@ -230,6 +253,20 @@ export function revocationChecker(src: RevocationSources): RevocationChecker {
   }
 
   return (cert, issuer, time) => evaluate(cert, issuer, time, true, [certId(cert)]);
+}
+
+/** A private copy of a source list (the checker's own), packed whatever the caller's array was. */
+function copyOf<T>(list: readonly T[] | undefined): T[] {
+  const out: T[] = [];
+  if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
+  return out;
+}
+
+/** The kinds of answer besides `kind` among `good`, each once, in order of first appearance. */
+function otherKinds(good: readonly Good[], kind: Good['kind']): ('crl' | 'ocsp')[] {
+  const out: ('crl' | 'ocsp')[] = [];
+  for (const g of good) if (g.kind !== undefined && g.kind !== kind && !out.includes(g.kind)) out.push(g.kind);
+  return out;
 }
 
 function hasAccessUrls(cert: ParsedCertificate): boolean {

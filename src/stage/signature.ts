@@ -18,18 +18,19 @@ import type { Severity } from '../policy/model.js';
 import { CheckList, type BuildingBlock } from '../etsi/check.js';
 import type { Check } from '../etsi/check.js';
 import type { Indication, SubIndication } from '../etsi/indication.js';
-import { revocationChecker } from '../revocation/checker.js';
-import { validateChain, type RevocationOutcome } from '../validation/chain.js';
+import { revocationChecker, taggedCrls, taggedOcsps } from '../revocation/checker.js';
+import { validateChain, type ChainOutcome, type RevocationOutcome } from '../validation/chain.js';
 import { recordAlgorithm } from '../validation/crypto-checks.js';
 import type { ValidationContext } from '../validation/options.js';
 import { contentTimestampRules, pastSignatureValidation, signerValidityRules } from '../validation/poe.js';
 import { decide } from '../validation/verdict.js';
 import type { SeverityFact, SignatureFacts } from './facts.js';
-import { earliest, validateTimestamps, type TimestampOutcome, type ValidTimestamp } from './timestamps.js';
+import { earliest, validateTimestamps, type TimestampOutcome, type TimestampsOutcome, type ValidTimestamp } from './timestamps.js';
 import { checkSignaturePolicy, type SignaturePolicyOutcome } from './signature-policy.js';
 import { checkCertificateReferences } from './references.js';
 import { checkTimeMark } from './time-mark.js';
 import { hasUserNotice, qcStatementIds } from './signer-certificate.js';
+import { mapped } from '../util/list.js';
 
 /** Where the best-signature-time comes from (EN 319 102-1 clause 5.1). */
 export type BestSignatureTimeSource = 'validation-time' | 'signature-timestamp' | 'time-mark' | 'archive-timestamp';
@@ -96,6 +97,12 @@ function applySeverity(severity: Severity, fact: SeverityFact, checks: CheckList
   else checks.indeterminate(f.block, f.id, detail, f.sub);
 }
 
+/**
+ * Judges one signature's facts. The steps are functions of their own (the revocation sources, SAV, the signer
+ * rules of the validation policy, the time rules, the outcome): every batch thread compiles this path with
+ * TurboFan again, and one large async function was among its most expensive compiles (#19). Checks are added in
+ * the same order as when it was one function.
+ */
 export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationContext): Promise<SignatureOutcome> {
   const checks = new CheckList();
   checks.items.push(...facts.checks);
@@ -104,28 +111,51 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   for (const f of facts.findings) applySeverity(policy.severity[f.finding], f, checks, warnings);
 
   // --- XCV: the signer's path at the validation time; carried revocation data is material, verified before use ---
-  const sigCtx: ValidationContext = {
-    ...ctx,
-    revocation: revocationChecker({
-      registry: ctx.registry,
-      algorithmPolicy: ctx.algorithmPolicy,
-      crls: [...ctx.crls.map((crl) => ({ crl, origin: 'supplied' as const })), ...facts.crls.map((crl) => ({ crl, origin: 'embedded' as const }))],
-      ocsps: [
-        ...(ctx.ocspResponses ?? []).map((response) => ({ response, origin: 'supplied' as const })),
-        ...facts.ocsps.map((response) => ({ response, origin: 'embedded' as const })),
-      ],
-      fetcher: ctx.fetcher,
-      certificates: [...facts.certificates, ...ctx.intermediates],
-      // A separate CRL-signing key's own path must reach the signer anchors (RFC 5280 6.3.3 (f)).
-      anchors: ctx.anchors,
-    }),
-  };
+  const sigCtx = withCarriedRevocation(facts, ctx);
   const keyUsage = policy.signer?.keyUsage;
   const chain = facts.signer ? await validateChain(facts.signer, facts.pool, sigCtx, checks, warnings, keyUsage ? { targetKeyUsage: keyUsage } : {}) : undefined;
 
   if (chain) await checkCertificateReferences(facts, chain.chain, ctx, checks);
 
   // --- SAV: every hash and signature the signature relies on ---
+  const signatureAlgorithm = algorithmChecks(facts, ctx, checks, warnings);
+
+  // --- VCI: the signature policy it names (EPES), and the signer rules of the validation policy ---
+  const signaturePolicy = await checkSignaturePolicy(facts.signaturePolicy, ctx, checks, warnings);
+  signerRules(facts, ctx, chain, signaturePolicy, checks);
+
+  // --- time-stamps and proof of existence ---
+  const ts = await validateTimestamps(facts.timestamps, sigCtx, facts.certificates, checks, warnings);
+  // A BDOC time-mark proves existence like a signature time-stamp (asic/bdoc.ts binds it, stage/time-mark.ts validates it).
+  const timeMarkTime = facts.timeMark ? await checkTimeMark(facts.timeMark, facts, chain?.chain, sigCtx, checks, warnings) : undefined;
+  const times = proofOfExistence(ts, timeMarkTime);
+  timeRules(facts, sigCtx, chain, signatureAlgorithm, ts, times, checks);
+
+  // Counter-signatures: each judged as a signature of its own under the same policy; their verdicts stay theirs.
+  const counterSignatures: SignatureOutcome[] = [];
+  for (const c of facts.counterSignatures ?? []) counterSignatures.push(await evaluateSignature(c, ctx));
+  return outcomeOf(facts, ctx, chain, signaturePolicy, ts, times, checks, warnings, counterSignatures);
+}
+
+/** `ctx` with a revocation checker that reads the supplied revocation data and the data the signature carries. */
+function withCarriedRevocation(facts: SignatureFacts, ctx: ValidationContext): ValidationContext {
+  return {
+    ...ctx,
+    revocation: revocationChecker({
+      registry: ctx.registry,
+      algorithmPolicy: ctx.algorithmPolicy,
+      crls: taggedCrls(ctx.crls, facts.crls),
+      ocsps: taggedOcsps(ctx.ocspResponses ?? [], facts.ocsps),
+      fetcher: ctx.fetcher,
+      certificates: [...facts.certificates, ...ctx.intermediates],
+      // A separate CRL-signing key's own path must reach the signer anchors (RFC 5280 6.3.3 (f)).
+      anchors: ctx.anchors,
+    }),
+  };
+}
+
+/** SAV: every hash and signature algorithm the facts list, under the algorithm policy; returns the signature algorithm. */
+function algorithmChecks(facts: SignatureFacts, ctx: ValidationContext, checks: CheckList, warnings: string[]): ResolvedSignatureAlgorithm | undefined {
   let signatureAlgorithm: ResolvedSignatureAlgorithm | undefined;
   for (const use of facts.algorithms) {
     if (use.kind === 'signature') {
@@ -139,28 +169,33 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
       // its weight is the policy's (DSS default: SigningCertificateDigestAlgorithm WARN).
       const v = checkDigest(ctx.algorithmPolicy, use.digest, ctx.time);
       if (v.acceptable) continue;
-      const severity = policy.severity.signingCertificateDigestBelowPolicy;
+      const severity = ctx.policy.severity.signingCertificateDigestBelowPolicy;
       if (severity === 'FAIL') recordAlgorithm(checks, 'SAV', use.id, `${use.what} (policy severity signingCertificateDigestBelowPolicy: FAIL)`, v);
       else if (severity === 'WARN') warnings.push(`${use.what}: ${v.reason}`);
     }
   }
+  return signatureAlgorithm;
+}
 
-  // --- VCI: the signature policy it names (EPES), and the signer rules of the validation policy ---
-  const signaturePolicy = await checkSignaturePolicy(facts.signaturePolicy, ctx, checks, warnings);
+/** The validation policy's rules for the signer: revocation kind a signature policy prescribes, QCStatements, user notice, signing time. */
+function signerRules(facts: SignatureFacts, ctx: ValidationContext, chain: ChainOutcome | undefined, signaturePolicy: SignaturePolicyOutcome | undefined, checks: CheckList): void {
+  const { policy } = ctx;
   // A signature policy may prescribe the kind of revocation data for the signer (Turkish P3: CRL, P4: OCSP).
   const prescribed = signaturePolicy?.status === 'PASSED' ? policy.signaturePolicy?.known.find((k) => k.id === signaturePolicy.id)?.signerRevocation : undefined;
   const signerStatus = chain?.revocation[0];
-  // Any accepted answer of the prescribed kind will do: the status names the latest answer (a CRL issued after the
-  // OCSP response, MA3 P4_31), the others that agreed are in alsoFrom.
-  const raw = chain?.revocationStatuses[0];
-  const answeredBy = new Set([signerStatus?.kind, ...(raw?.status === 'good' ? (raw.alsoFrom ?? []) : [])]);
-  if (prescribed && signerStatus?.kind && !answeredBy.has(prescribed)) {
-    checks.indeterminate(
-      'VCI',
-      'vci.signature-policy-revocation',
-      `signature policy ${signaturePolicy!.id} prescribes ${prescribed.toUpperCase()} for the signer's revocation status; it came from ${signerStatus.kind.toUpperCase()}`,
-      'SIG_CONSTRAINTS_FAILURE',
-    );
+  if (prescribed && signerStatus?.kind) {
+    // Any accepted answer of the prescribed kind will do: the status names the latest answer (a CRL issued after the
+    // OCSP response, MA3 P4_31), the others that agreed are in alsoFrom.
+    const raw = chain?.revocationStatuses[0];
+    const answeredBy = new Set([signerStatus.kind, ...(raw?.status === 'good' ? (raw.alsoFrom ?? []) : [])]);
+    if (!answeredBy.has(prescribed)) {
+      checks.indeterminate(
+        'VCI',
+        'vci.signature-policy-revocation',
+        `signature policy ${signaturePolicy!.id} prescribes ${prescribed.toUpperCase()} for the signer's revocation status; it came from ${signerStatus.kind.toUpperCase()}`,
+        'SIG_CONSTRAINTS_FAILURE',
+      );
+    }
   }
   const qcRequired = policy.signer?.requiredQcStatements;
   if (qcRequired && facts.signer) {
@@ -176,20 +211,44 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   if (policy.signer?.requireSigningTime && !facts.claimedSigningTime) {
     checks.indeterminate('SAV', 'sav.signing-time-required', `the validation policy "${policy.name}" requires a signed signing time and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
   }
+}
 
-  // --- time-stamps and proof of existence ---
-  const ts = await validateTimestamps(facts.timestamps, sigCtx, facts.certificates, checks, warnings);
+/** The proof of existence the valid time-stamps (and a BDOC time-mark) give, and where the best-signature-time comes from. */
+interface ProofOfExistence {
+  readonly signatureTime: Date | undefined;
+  readonly archiveTime: Date | undefined;
+  /** The earliest proven existence; undefined when nothing proves it. */
+  readonly poe: Date | undefined;
+  readonly source: BestSignatureTimeSource;
+  /** The accuracy of the time-stamp that gives `poe` (none for a time-mark). */
+  readonly accuracyMs: number | undefined;
+}
+
+function proofOfExistence(ts: TimestampsOutcome, timeMarkTime: Date | undefined): ProofOfExistence {
   const signatureTime = earliest(ts.valid.signature);
   const archiveTime = earliest(ts.valid.archive);
-  // A BDOC time-mark proves existence like a signature time-stamp (asic/bdoc.ts binds it, stage/time-mark.ts validates it).
-  const timeMarkTime = facts.timeMark ? await checkTimeMark(facts.timeMark, facts, chain?.chain, sigCtx, checks, warnings) : undefined;
   const markFirst = timeMarkTime !== undefined && (!signatureTime || timeMarkTime.getTime() < signatureTime.getTime());
   const poe = markFirst ? timeMarkTime : (signatureTime ?? archiveTime);
   const source: BestSignatureTimeSource = markFirst ? 'time-mark' : signatureTime ? 'signature-timestamp' : archiveTime ? 'archive-timestamp' : 'validation-time';
   const poeToken = poe && !markFirst ? [...(signatureTime ? ts.valid.signature : ts.valid.archive)].find((v) => v.genTime.getTime() === poe.getTime()) : undefined;
-  const accuracyMs = poeToken?.accuracyMs;
+  return { signatureTime, archiveTime, poe, source, accuracyMs: poeToken?.accuracyMs };
+}
 
-  // --- PSV: findings at the validation time re-decided at the best-signature-time ---
+/**
+ * PSV (findings at the validation time re-decided at the best-signature-time), the signer's validity, the content
+ * time-stamp and time-stamp order rules, and the policy's time-stamp rules.
+ */
+function timeRules(
+  facts: SignatureFacts,
+  sigCtx: ValidationContext,
+  chain: ChainOutcome | undefined,
+  signatureAlgorithm: ResolvedSignatureAlgorithm | undefined,
+  ts: TimestampsOutcome,
+  times: ProofOfExistence,
+  checks: CheckList,
+): void {
+  const { policy } = sigCtx;
+  const { poe, accuracyMs, signatureTime, archiveTime } = times;
   if (poe) pastSignatureValidation({ checks, poe, chain, signatureAlgorithm, claimedSigningTime: facts.claimedSigningTime, accuracyMs, ctx: sigCtx });
   signerValidityRules({ checks, signer: facts.signer, bestSignatureTime: poe, accuracyMs, claimedSigningTime: facts.claimedSigningTime });
   if (ts.valid.content.length) contentTimestampRules({ checks, contentTime: latest(ts.valid.content), signatureTimestampTime: signatureTime, chain });
@@ -219,18 +278,28 @@ export async function evaluateSignature(facts: SignatureFacts, ctx: ValidationCo
   if (policy.timestamps.requireSignatureTimestamp && !poe) {
     checks.indeterminate('SAV', 'sav.signature-timestamp-required', `the validation policy "${policy.name}" requires a valid signature or archive time-stamp (or BDOC time-mark) and the signature has none`, 'SIG_CONSTRAINTS_FAILURE');
   }
+}
 
-  // --- verdict ---
+/** The verdict and the outcome the stage returns. */
+function outcomeOf(
+  facts: SignatureFacts,
+  ctx: ValidationContext,
+  chain: ChainOutcome | undefined,
+  signaturePolicy: SignaturePolicyOutcome | undefined,
+  ts: TimestampsOutcome,
+  times: ProofOfExistence,
+  checks: CheckList,
+  warnings: string[],
+  counterSignatures: SignatureOutcome[],
+): SignatureOutcome {
+  const { poe, source, signatureTime, archiveTime } = times;
   const v = decide(checks.items);
   const level = facts.levelWith ? facts.levelWith({ signatureTimestamp: signatureTime !== undefined, archiveTimestamp: archiveTime !== undefined }) : facts.level;
-  const timestamps = ts.outcomes.map((t) => ({
+  const timestamps = mapped(ts.outcomes, (t) => ({
     ...t,
     usedAsPoe: poe !== undefined && t.status === 'PASSED' && t.genTime?.getTime() === poe.getTime() && t.fact.kind === (source === 'signature-timestamp' ? 'signature' : 'archive'),
   }));
   const best = poe ?? ctx.time;
-  // Counter-signatures: each judged as a signature of its own under the same policy; their verdicts stay theirs.
-  const counterSignatures: SignatureOutcome[] = [];
-  for (const c of facts.counterSignatures ?? []) counterSignatures.push(await evaluateSignature(c, ctx));
   return {
     id: facts.id,
     format: facts.format,

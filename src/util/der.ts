@@ -3,6 +3,7 @@ import { InputFormatError, LimitExceededError } from '../errors.js';
 import { concatBytes, copyBytes } from './bytes.js';
 import { BytesCache } from './bytes-cache.js';
 import { decodeWhole, tlvAt, tlvChildren, type Asn1Node, type TlvRange } from './asn1-tree.js';
+import { mapped } from './list.js';
 
 /**
  * One element of a BER/DER structure, wherever it came from: located in the
@@ -98,7 +99,7 @@ export class TlvElement implements DerElement {
     // Not tiling its contents with definite-length elements, or an identifier X.690 forbids: the caller's full decode reports it.
     if (!ranges || !ranges.every((r) => identifierAllowed(r.tag))) throw new NotWalkable(what);
     this.budget.charge(ranges.length);
-    return (this.kids = ranges.map((r) => new TlvElement(this.bytes, r, this.budget)));
+    return (this.kids = mapped(ranges, (r) => new TlvElement(this.bytes, r, this.budget)));
   }
 
   content(what: string): Uint8Array {
@@ -147,7 +148,7 @@ export class Asn1Element implements DerElement {
   }
   children(what: string): readonly DerElement[] {
     const v = this.constructed ? (this.node.valueBlock as unknown as { value?: Asn1Node[] }).value : undefined;
-    return Array.isArray(v) ? v.map((n) => new Asn1Element(n)) : fail(what, 'expected a constructed element');
+    return Array.isArray(v) ? mapped(v, (n) => new Asn1Element(n)) : fail(what, 'expected a constructed element');
   }
   /** The content octets as encoded, as TlvElement gives them (asn1js's valueHexView drops a BIT STRING's first octet). */
   content(what: string): Uint8Array {

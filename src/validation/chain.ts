@@ -10,6 +10,7 @@ import type { RevocationChecker, RevocationStatus } from '../pki/revocation.js';
 import type { BuildingBlock, Check, CheckList } from '../etsi/check.js';
 import { indicationFor } from '../etsi/indication.js';
 import type { ValidationContext } from './options.js';
+import { mapped } from '../util/list.js';
 
 /**
  * The revocation status of one certificate of a path as the stage judged it (stale data reported
@@ -95,7 +96,7 @@ export async function validateChain(
         revocation:
           opts.revocation ??
           ctx.revocation ??
-          crlChecker(ctx.crls, ctx.registry, { certificates: [...pool.values()].map((p) => p.certificate), anchors: ctx.anchors, algorithmPolicy: ctx.algorithmPolicy }),
+          crlChecker(ctx.crls, ctx.registry, { certificates: mapped([...pool.values()], (p) => p.certificate), anchors: ctx.anchors, algorithmPolicy: ctx.algorithmPolicy }),
         targetKeyUsage: opts.targetKeyUsage === null ? undefined : (opts.targetKeyUsage ?? ['digitalSignature', 'nonRepudiation']),
         targetExtKeyUsage: opts.targetExtKeyUsage,
         initialPolicySet: ctx.acceptablePolicies,

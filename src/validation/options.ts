@@ -7,7 +7,8 @@ import { crlCache } from '../pki/cache.js';
 import type { RevocationChecker } from '../pki/revocation.js';
 import { Fetcher, type FetchFunction, type FetcherOptions } from '../net/fetcher.js';
 import { ParsedOcspResponse } from '../revocation/ocsp.js';
-import { revocationChecker } from '../revocation/checker.js';
+import { revocationChecker, taggedCrls, taggedOcsps } from '../revocation/checker.js';
+import { mapped } from '../util/list.js';
 import type { PathBuildLimits } from '../pki/path-builder.js';
 import { CertificatePool, type TrustAnchor } from '../pki/pool.js';
 import { byteAnchorPoolOf } from '../pki/byte-anchor-pool.js';
@@ -239,7 +240,7 @@ export function createContext(options: VerifyOptions): ValidationContext {
       if (typeof oid !== 'string' || !/^[0-2](\.(0|[1-9]\d*))+$/.test(oid)) throw new InvalidOptionError(`acceptablePolicies: ${JSON.stringify(oid)} is not an OID`);
     }
   }
-  const ocspResponses = (options.ocspResponses ?? []).map(loadOcspResponse);
+  const ocspResponses = mapped(options.ocspResponses ?? [], loadOcspResponse);
   const signaturePolicyDocuments = readSignaturePolicyDocuments(options.signaturePolicies);
   const policy = resolvePolicy(options);
   const registry = options.registry ?? getDefaultRegistry();
@@ -252,8 +253,8 @@ export function createContext(options: VerifyOptions): ValidationContext {
   const revocation = revocationChecker({
     registry,
     algorithmPolicy: policy.algorithms,
-    crls: crls.map((crl) => ({ crl, origin: 'supplied' as const })),
-    ocsps: ocspResponses.map((response) => ({ response, origin: 'supplied' as const })),
+    crls: taggedCrls(crls),
+    ocsps: taggedOcsps(ocspResponses),
     fetcher,
     // Candidate CRL signers (separate CRL-signing keys, indirect CRLs) and the anchors their paths must reach.
     certificates: intermediates,
