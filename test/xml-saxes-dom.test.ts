@@ -8,13 +8,14 @@
  * one of the XML 1.0 / Namespaces 1.0 rules xmldom does not enforce (listed below); nothing else.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { DOMImplementation, DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { verify } from '../src/index.js';
-import { parseToXmldom } from '../src/xml/saxes-dom.js';
+import { parseToXmldom, treeBuilder } from '../src/xml/saxes-dom.js';
 import { parseXml } from '../src/xml/parse.js';
 import { fixture, loadManifest, optionsFor } from './helpers/fixtures.js';
 import { describeIf } from './helpers/skip.js';
@@ -284,5 +285,22 @@ describe('edge cases, old and new DOM side by side', () => {
     const tampered = xml.replace('xmlns:ds="http://www.w3.org/2000/09/xmldsig#"', 'xmlns:ds=" http://www.w3.org/2000/09/xmldsig#"');
     expect(tampered).not.toBe(xml);
     await expect(verify(new TextEncoder().encode(tampered), optionsFor(m, sample))).rejects.toThrow(/white space around the namespace name/);
+  });
+});
+
+describe('the parser object keeps fast properties (a property count, not a timing)', () => {
+  it('six handlers on saxes leave V8 fast properties; a seventh would make it a dictionary (three times the parse)', () => {
+    // V8's own predicate, enabled for code compiled from here on (the flag changes parsing, not behaviour).
+    setFlagsFromString('--allow-natives-syntax');
+    const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+    const doc = () => new DOMImplementation().createDocument(null, '', null) as unknown as Document;
+    const parser = treeBuilder(doc());
+    expect(hasFastProperties(parser)).toBe(true);
+    parser.write('<?xml version="1.0"?><r a="1"><!--c--><?p d?><![CDATA[x]]>t</r>').close();
+    expect(hasFastProperties(parser)).toBe(true);
+    // The check can fail: one more handler (should a saxes release add fields, fewer) and the object is a dictionary.
+    const more = treeBuilder(doc());
+    more.on('xmldecl', () => {});
+    expect(hasFastProperties(more)).toBe(false);
   });
 });

@@ -40,11 +40,30 @@ export function parseToXmldom(source: string): Document {
   if (source.includes('<!DOCTYPE')) throw new InputFormatError('XML with a DOCTYPE is refused (no DTDs or entities in signed XML)');
   const text = normalizeLineEndings(source);
   const doc = impl.createDocument(null, '', null) as unknown as Document;
+  const parser = treeBuilder(doc);
+  try {
+    parser.write(text).close();
+  } catch (e) {
+    if (e instanceof InputFormatError) throw e;
+    throw new InputFormatError(`malformed XML: ${(e as Error).message}`, { cause: e });
+  }
+  // xmldom keeps white space between top-level nodes but not after the last one.
+  if (doc.lastChild?.nodeType === TEXT_NODE) doc.removeChild(doc.lastChild);
+  // saxes has checked the declaration (it can only open the document); xmldom's node carries its text.
+  const decl = XML_DECLARATION.exec(text);
+  if (decl) doc.insertBefore(doc.createProcessingInstruction('xml', decl[1]!), doc.firstChild);
+  return doc;
+}
+
+/**
+ * A saxes parser whose events append to `doc`. Six handlers, no more: saxes stores each in a property added to
+ * the parser object, and from the seventh on V8 turns the object into a dictionary (Node 20, 22 and 24 alike),
+ * making every field read in its character loop a hash lookup; the parse then costs three times as much
+ * (test/xml-saxes-dom.test.ts checks the object keeps fast properties). The XML declaration and the DOCTYPE are
+ * therefore handled without handlers, in parseToXmldom.
+ */
+export function treeBuilder(doc: Document): SaxesParser<{ xmlns: true; position: false }> {
   let parent: Node = doc;
-  // Six handlers, no more: saxes stores each in a property added to the parser object, and from the
-  // seventh on V8 turns the object into a dictionary (Node 20, 22 and 24 alike), making every field
-  // read in its character loop a hash lookup; the parse then costs three times as much. The XML
-  // declaration and the DOCTYPE are therefore handled without handlers (above and below).
   const parser = new SaxesParser({ xmlns: true, position: false });
   parser.on('opentag', (tag: SaxesTagNS) => {
     const el = doc.createElementNS(tag.uri || null, tag.name);
@@ -75,18 +94,7 @@ export function parseToXmldom(source: string): Document {
   parser.on('processinginstruction', (pi: { target: string; body: string }) => {
     parent.appendChild(doc.createProcessingInstruction(pi.target, pi.body));
   });
-  try {
-    parser.write(text).close();
-  } catch (e) {
-    if (e instanceof InputFormatError) throw e;
-    throw new InputFormatError(`malformed XML: ${(e as Error).message}`, { cause: e });
-  }
-  // xmldom keeps white space between top-level nodes but not after the last one.
-  if (doc.lastChild?.nodeType === TEXT_NODE) doc.removeChild(doc.lastChild);
-  // saxes has checked the declaration (it can only open the document); xmldom's node carries its text.
-  const decl = XML_DECLARATION.exec(text);
-  if (decl) doc.insertBefore(doc.createProcessingInstruction('xml', decl[1]!), doc.firstChild);
-  return doc;
+  return parser;
 }
 
 const impl = new DOMImplementation();
