@@ -19,7 +19,9 @@ import { InputFormatError } from '../errors.js';
  *   C14N skips it), and white space between top-level nodes is kept as Text children of the Document (not
  *   the white space after the last one);
  * - an empty CDATA section leaves no node, and the text around it is one Text node;
- * - text containing U+FFFD is refused (xmldom warns on it, and a warning is fatal in parseXml).
+ * - text containing U+FFFD is refused (xmldom warns on it, and a warning is fatal in parseXml);
+ * - a lone surrogate is refused here, before saxes, which would pair it with the next code unit whatever that is
+ *   (xmldom kept it as text; a string argument can carry one, UTF-8 input cannot).
  * saxes is stricter than xmldom's DOMParser where xmldom accepts what XML 1.0 or Namespaces 1.0 forbid:
  * characters outside Char (raw or as references, e.g. &#0;), "]]>" in text, two attributes with one
  * expanded name (xmldom kept one and dropped the other silently), the xml prefix bound to another namespace,
@@ -36,6 +38,9 @@ import { InputFormatError } from '../errors.js';
  */
 export function parseToXmldom(source: string): Document {
   if (source.includes('\uFFFD')) throw new InputFormatError('malformed XML: the text contains U+FFFD (a replacement character: an encoding problem upstream)');
+  // A lone surrogate is no character (text decoded from UTF-8 has none, a string argument may). saxes pairs a high
+  // surrogate with whatever code unit follows and reads on: "\uD800<ds:X/>" became text, markup and all.
+  if (!isWellFormed(source)) throw new InputFormatError('malformed XML: the text contains a lone UTF-16 surrogate (not a character)');
   // parseXml refuses any DOCTYPE (in any case) before parsing; refused here too rather than read by saxes.
   if (source.includes('<!DOCTYPE')) throw new InputFormatError('XML with a DOCTYPE is refused (no DTDs or entities in signed XML)');
   const text = normalizeLineEndings(source);
@@ -62,14 +67,16 @@ export function parseToXmldom(source: string): Document {
  * (test/xml-saxes-dom.test.ts checks the object keeps fast properties). The XML declaration and the DOCTYPE are
  * therefore handled without handlers, in parseToXmldom.
  */
-export function treeBuilder(doc: Document): SaxesParser<{ xmlns: true; position: false }> {
+export function treeBuilder(doc: Document): SaxesParser<{ xmlns: true; position: false; defaultXMLVersion: '1.0'; forceXMLVersion: true }> {
   let parent: Node = doc;
-  const parser = new SaxesParser({ xmlns: true, position: false });
+  const parser = new SaxesParser({ xmlns: true, position: false, defaultXMLVersion: '1.0', forceXMLVersion: true });
   parser.on('opentag', (tag: SaxesTagNS) => {
     const el = doc.createElementNS(tag.uri || null, tag.name);
     for (const name in tag.attributes) {
       const a = tag.attributes[name]!;
-      if (a.uri === XMLNS_NS && a.value !== a.value.trim()) throw new InputFormatError(`malformed XML: namespace declaration ${a.name}="${a.value}" has white space around the namespace name`);
+      if (a.uri === XMLNS_NS && a.value !== a.value.trim()) {
+        throw new InputFormatError(`malformed XML: namespace declaration ${a.name}=${JSON.stringify(a.value.slice(0, 100))} has white space around the namespace name`);
+      }
       el.setAttributeNS(a.uri || null, a.name, a.value);
     }
     parent.appendChild(el);
@@ -96,6 +103,9 @@ export function treeBuilder(doc: Document): SaxesParser<{ xmlns: true; position:
   });
   return parser;
 }
+
+/** String.prototype.isWellFormed (Node 20+), not in the ES2022 lib this package compiles against. */
+const isWellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
 
 const impl = new DOMImplementation();
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
