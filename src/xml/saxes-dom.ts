@@ -23,9 +23,10 @@ import { InputFormatError } from '../errors.js';
  * - a lone surrogate is refused here, before saxes, which would pair it with the next code unit whatever that is
  *   (xmldom kept it as text; a string argument can carry one, UTF-8 input cannot).
  * saxes is stricter than xmldom's DOMParser where xmldom accepts what XML 1.0 or Namespaces 1.0 forbid:
- * characters outside Char (raw or as references, e.g. &#0;), "]]>" in text, two attributes with one
- * expanded name (xmldom kept one and dropped the other silently), the xml prefix bound to another namespace,
- * a prefix bound to "" (XML 1.0 cannot undeclare), colons in PI targets. Those documents are refused.
+ * characters outside Char (raw or as references, e.g. &#0;), "]]>" in text, a bare "&", two attributes with
+ * one expanded name (xmldom kept one and dropped the other silently), the xml prefix bound to another
+ * namespace, a prefix bound to "" (XML 1.0 cannot undeclare), colons in PI targets, "<a/ >", U+00A0 and other
+ * characters JavaScript's \s takes for white space after the root element. Those documents are refused.
  *
  * One saxes departure is closed here: it trims a namespace declaration's value before binding it (JavaScript's
  * trim, so no-break and other Unicode spaces too), where the Namespaces recommendation, xmldom and libxml2 take
