@@ -173,6 +173,8 @@ export default defineConfig([
     // asks pkijs to sign, verify or validate a path either): start-up is what a one-file `verify` costs, and
     // resolving and linking pkijs's and asn1js's ~60 package files and compiling all of pkijs was about a
     // quarter of it (#19 cliStart). Code a command or an input does not need stays in chunks loaded on demand.
+    // saxes (two small files with xmlchars, loaded with the XML stack only) is imported from node_modules: its
+    // package ships no licence file to carry into NOTICE.
     noExternal: ['pkijs', 'asn1js', '@xmldom/xmldom', 'fflate', 'ipaddr.js'],
     esbuildPlugins: [keepGostNotices, serverExternal, verifyFastExternal, pkijsTreeShakable],
   },

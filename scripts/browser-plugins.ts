@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 
-/** The browser build's substitution: native DOMParser only, no xmldom. */
+/** The browser build's substitution: native DOMParser only, no xmldom and no saxes (src/xml/saxes-dom.ts). */
 export const xmldomAbsent: Plugin = {
   name: 'xmldom-absent',
   setup(b) {
     const stub = fileURLToPath(new URL('../src/xml/xmldom-absent.ts', import.meta.url));
     b.onResolve({ filter: /^@xmldom\/xmldom$/ }, () => ({ path: stub }));
+    b.onResolve({ filter: /^\.\/saxes-dom\.js$/ }, () => ({ path: stub }));
   },
 };
 

@@ -37,7 +37,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // reader loaded on first use (2026-12-04).
 const CADES_BUDGET_GZIP = 120 * 1024;
 /** Packages that only XML signatures need; none may appear in a CAdES-only bundle. */
-const XML_PACKAGES = ['xadesjs', 'xmldsigjs', 'xml-core', '@xmldom/xmldom', 'xpath'];
+const XML_PACKAGES = ['xadesjs', 'xmldsigjs', 'xml-core', '@xmldom/xmldom', 'saxes', 'xmlchars', 'xpath'];
 
 export { xmldomAbsent };
 

@@ -53,7 +53,7 @@ function pilotTrust(): Plugin {
 
 // In an application, `npm install ots-esig` and `import { verify } from 'ots-esig'`: bundlers pick the
 // package's "browser" build by its exports condition. Inside this repo the page builds from src/ with
-// the same substitution that build makes (no @xmldom/xmldom: the native DOMParser is used).
+// the same substitution that build makes (no @xmldom/xmldom or saxes: the native DOMParser is used).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
@@ -63,6 +63,7 @@ export default defineConfig({
     alias: [
       { find: /^ots-esig$/, replacement: repo('src/index.ts') },
       { find: /^@xmldom\/xmldom$/, replacement: repo('src/xml/xmldom-absent.ts') },
+      { find: /^\.\/saxes-dom\.js$/, replacement: repo('src/xml/xmldom-absent.ts') },
     ],
   },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1024 },

@@ -1,6 +1,6 @@
-import { DOMParser as XmldomParser } from '@xmldom/xmldom';
 import { InputFormatError, LimitExceededError } from '../errors.js';
 import { DEFAULT_LIMITS, xmlLimitsOf, type XmlLimits } from '../limits.js';
+import { parseToXmldom } from './saxes-dom.js';
 
 export type { XmlLimits };
 
@@ -12,8 +12,8 @@ export const DEFAULT_XML_LIMITS: XmlLimits = xmlLimitsOf(DEFAULT_LIMITS);
  * DTD, no entity expansion, no external fetch); every parser error or warning
  * is fatal, so the tree we verify is the tree a strict signer would have seen.
  * In browsers the platform DOMParser is used (its errors come back as a
- * <parsererror> document, which is refused); elsewhere @xmldom/xmldom 0.9, whose
- * warnings (e.g. an undefined entity kept as text) are fatal here as well.
+ * <parsererror> document, which is refused); elsewhere saxes builds an
+ * @xmldom/xmldom DOM (src/xml/saxes-dom.ts), and its first error is fatal.
  */
 export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT_XML_LIMITS): Document {
   const size = typeof input === 'string' ? input.length : input.byteLength;
@@ -24,7 +24,7 @@ export function parseXml(input: Uint8Array | string, limits: XmlLimits = DEFAULT
   if (/<!ENTITY/i.test(text)) throw new InputFormatError('XML with an ENTITY declaration is refused');
   const source = text.replace(/^\uFEFF/, '');
   preScan(source, limits);
-  const doc = nativeParser() ? parseNative(source) : parseXmldom(source);
+  const doc = nativeParser() ? parseNative(source) : parseToXmldom(source);
   if (!doc?.documentElement) throw new InputFormatError('XML has no document element');
   checkShape(doc.documentElement, limits);
   return doc;
@@ -77,23 +77,6 @@ function parseNative(source: string): Document {
   const doc = new Parser().parseFromString(source, 'application/xml');
   const err = doc.getElementsByTagName('parsererror')[0];
   if (err) throw new InputFormatError(`malformed XML: ${(err.textContent ?? '').trim().slice(0, 200)}`);
-  return doc;
-}
-
-function parseXmldom(source: string): Document {
-  const problems: string[] = [];
-  const parser = new XmldomParser({
-    onError: (level, message) => {
-      problems.push(`${level}: ${message}`);
-    },
-  });
-  let doc: Document;
-  try {
-    doc = parser.parseFromString(source, 'application/xml') as unknown as Document;
-  } catch (e) {
-    throw new InputFormatError(`malformed XML: ${(e as Error).message}`, { cause: e });
-  }
-  if (problems.length) throw new InputFormatError(`malformed XML: ${problems[0]}`);
   return doc;
 }
 
