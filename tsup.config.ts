@@ -79,8 +79,8 @@ const verifyFastPath: EsbuildPlugin = {
 
 // dist/cli-verify.js leaves pkijs out (src/cli/verify-fast-pkijs.ts says why): `pkijs` resolves there to stand-ins,
 // one per class that file exports, each a Proxy that loads dist/cli-verify-pkijs.cjs synchronously (createRequire;
-// no require(esm), which warns on some Node versions) the first time it is constructed, called, read or used with
-// instanceof, and forwards to the real class. That file is a function of cli-verify.js's asn1js (below), so pkijs's
+// no require(esm), which warns on some Node versions) the first time it is constructed, called or read, and
+// forwards to the real class. That file is a function of cli-verify.js's asn1js (below), so pkijs's
 // schema checks see the classes our own decoding built. A class used by cli-verify.js and not exported there fails
 // the build (import-is-undefined is an error in that build).
 const cliVerifyPkijsNames = [...(/export \{([^}]*)\} from 'pkijs'/.exec(readFileSync(fileURLToPath(new URL('./src/cli/verify-fast-pkijs.ts', import.meta.url)), 'utf8'))?.[1] ?? '').matchAll(/\w+/g)].map((m) => m[0]);
@@ -111,7 +111,8 @@ function standIn(name) {
   const self = new Proxy(function () {}, {
     construct: (_, args, newTarget) => Reflect.construct(real(name), args, newTarget === self ? real(name) : newTarget),
     apply: (_, thisArg, args) => Reflect.apply(real(name), thisArg, args),
-    get: (_, key) => (key === Symbol.hasInstance ? (value) => value instanceof real(name) : Reflect.get(real(name), key)),
+    // Before pkijs is loaded no instance of its classes exists: instanceof answers without loading it.
+    get: (_, key) => (key === Symbol.hasInstance ? (value) => pkijs !== undefined && value instanceof real(name) : Reflect.get(real(name), key)),
   });
   return self;
 }

@@ -9,7 +9,7 @@
 // require() from dist/cli-verify-pkijs.cjs when a verify first uses it (time-stamps, OCSP, ...), which the hooks do
 // not see; V8's coverage output (NODE_V8_COVERAGE) names every script the process ran, that one included.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -134,6 +134,24 @@ describe('ots-esig verify loads only what the input needs (#19 cliStart)', () =>
       validationTime: new Date(ltv.validationTime),
     });
     expect(report).toEqual(JSON.parse(JSON.stringify(inProcess)));
+  });
+
+  it('without dist/cli-verify-pkijs.cjs an input that needs pkijs ends with exit 3 and no report, not a verdict', () => {
+    // A copy of the package's dist/ (and its package.json: ES modules) with the pkijs file removed: a stand-in that
+    // cannot load pkijs must not throw where a caller could take the error for malformed input.
+    const pkg = mkdtempSync(join(dir, 'pkg-'));
+    cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true, filter: (f) => !f.endsWith('.d.ts') && !f.endsWith('.d.cts') });
+    copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    rmSync(join(pkg, 'dist', 'cli-verify-pkijs.cjs'));
+    const ltv = ['--trust-anchor', 'fixtures/pki/kz-root.pem', '--tsa-anchor', 'fixtures/pki/kz-root.pem', '--crl', 'fixtures/crl/current/kz-root.crl', '--crl', 'fixtures/crl/kz-ca.crl', '--at', m.validationTime];
+    const r = spawnSync(process.execPath, [join(pkg, 'dist', 'cli.js'), 'verify', 'fixtures/ltv/cades-lta.p7s', ...ltv], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ots-esig: internal error: .*cli-verify-pkijs\.cjs/);
+    // A CAdES-B verify does not need it.
+    const b = spawnSync(process.execPath, [join(pkg, 'dist', 'cli.js'), 'verify', 'fixtures/cades/kg-attached.p7s', '--trust-anchor', 'fixtures/pki/kg-root.pem', ...fixtureCrlArgs(), '--at', m.validationTime], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(b.status, b.stderr).toBe(0);
+    expect(b.stdout).toMatch(/Verdict:\s+TOTAL-PASSED/);
   });
 
   it('an XAdES file loads the XML stack (the check above can fail), from the split build without loading cli-verify.js', () => {
