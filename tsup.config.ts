@@ -77,6 +77,61 @@ const verifyFastPath: EsbuildPlugin = {
   },
 };
 
+// dist/cli-verify.js leaves pkijs out (src/cli/verify-fast-pkijs.ts says why): `pkijs` resolves there to stand-ins,
+// one per class that file exports, each a Proxy that loads dist/cli-verify-pkijs.cjs synchronously (createRequire;
+// no require(esm), which warns on some Node versions) the first time it is constructed, called or read, and
+// forwards to the real class. That file is a function of cli-verify.js's asn1js (below), so pkijs's
+// schema checks see the classes our own decoding built. A class used by cli-verify.js and not exported there fails
+// the build (import-is-undefined is an error in that build).
+const cliVerifyPkijsNames = [...(/export \{([^}]*)\} from 'pkijs'/.exec(readFileSync(fileURLToPath(new URL('./src/cli/verify-fast-pkijs.ts', import.meta.url)), 'utf8'))?.[1] ?? '').matchAll(/\w+/g)].map((m) => m[0]);
+if (cliVerifyPkijsNames.length < 10) throw new Error('tsup.config.ts: no pkijs class list in src/cli/verify-fast-pkijs.ts');
+const lazyPkijs: EsbuildPlugin = {
+  name: 'lazy-pkijs',
+  setup(build) {
+    build.onResolve({ filter: /^pkijs$/ }, () => ({ path: 'pkijs', namespace: 'lazy-pkijs' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy-pkijs' }, () => ({
+      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+      loader: 'js',
+      contents: `import * as asn1js from 'asn1js';
+import { createRequire } from 'node:module';
+let pkijs;
+function real(name) {
+  if (!pkijs) {
+    try {
+      pkijs = createRequire(import.meta.url)('./cli-verify-pkijs.cjs')(asn1js);
+    } catch (e) {
+      // A broken installation. Not an exception: one thrown here could be taken for malformed input by a caller.
+      process.stderr.write('ots-esig: internal error: ' + (e?.stack ?? e) + '\\n');
+      process.exit(3);
+    }
+  }
+  return pkijs[name];
+}
+function standIn(name) {
+  const self = new Proxy(function () {}, {
+    construct: (_, args, newTarget) => Reflect.construct(real(name), args, newTarget === self ? real(name) : newTarget),
+    apply: (_, thisArg, args) => Reflect.apply(real(name), thisArg, args),
+    // Before pkijs is loaded no instance of its classes exists: instanceof answers without loading it.
+    get: (_, key) => (key === Symbol.hasInstance ? (value) => pkijs !== undefined && value instanceof real(name) : Reflect.get(real(name), key)),
+  });
+  return self;
+}
+${cliVerifyPkijsNames.map((n) => `export const ${n} = /* @__PURE__ */ standIn(${JSON.stringify(n)});`).join('\n')}
+`,
+    }));
+  },
+};
+
+// dist/cli-verify-pkijs.cjs is `module.exports = function (asn1jsOfCliVerify) { ...pkijs...; return its exports }`:
+// its `asn1js` is that argument.
+const asn1jsOfCliVerify: EsbuildPlugin = {
+  name: 'asn1js-of-cli-verify',
+  setup(build) {
+    build.onResolve({ filter: /^asn1js$/ }, () => ({ path: 'asn1js', namespace: 'asn1js-of-cli-verify' }));
+    build.onLoad({ filter: /.*/, namespace: 'asn1js-of-cli-verify' }, () => ({ contents: 'module.exports = asn1jsOfCliVerify;', loader: 'js' }));
+  },
+};
+
 export default defineConfig([
   {
     // `gost` is the optional sub-path export `ots-esig/gost`: a separate bundle, so the main entry
@@ -188,6 +243,22 @@ export default defineConfig([
     sourcemap,
     splitting: false,
     noExternal: ['pkijs', 'asn1js', '@xmldom/xmldom', 'fflate', 'ipaddr.js'],
-    esbuildPlugins: [keepGostNotices, verifyFastPath, pkijsTreeShakable],
+    esbuildPlugins: [keepGostNotices, verifyFastPath, lazyPkijs],
+    esbuildOptions(options) {
+      options.logOverride = { ...options.logOverride, 'import-is-undefined': 'error' };
+    },
+  },
+  {
+    // The pkijs classes of dist/cli-verify.js, loaded when a verify first uses one (lazyPkijs above).
+    entry: { 'cli-verify-pkijs': 'src/cli/verify-fast-pkijs.ts' },
+    format: ['cjs'],
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    splitting: false,
+    noExternal: ['pkijs'],
+    banner: { js: 'module.exports = function (asn1jsOfCliVerify) {\n"use strict";\nconst module = { exports: {} };\nconst exports = module.exports;' },
+    footer: { js: 'return module.exports;\n};' },
+    esbuildPlugins: [asn1jsOfCliVerify, pkijsTreeShakable],
   },
 ]);

@@ -5,9 +5,11 @@
 // the non-English and XML/HTML report renderers) must not be among them; an XAdES file must load the XML stack
 // (so the check can fail). The CAdES path runs from dist/cli-verify.js (one file); an input or flag that needs
 // code left out of it runs from the split build, directly when the command line says so (an .xml file), else
-// after cli-verify.js stops at the first import it lacks.
+// after cli-verify.js stops at the first import it lacks. pkijs is not in cli-verify.js either: it is loaded with
+// require() from dist/cli-verify-pkijs.cjs when a verify first uses it (time-stamps, OCSP, ...), which the hooks do
+// not see; V8's coverage output (NODE_V8_COVERAGE) names every script the process ran, that one included.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,11 +46,25 @@ interface Run {
   readonly sources: Set<string>;
   /** The dist/ files loaded, by name. */
   readonly files: string[];
+  /** The dist/ files whose code ran, by name, CommonJS ones (require) included. */
+  readonly scripts: Set<string>;
 }
 
 function run(args: readonly string[]): Run {
   writeFileSync(loadedList, '');
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const coverage = mkdtempSync(join(dir, 'coverage-'));
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NODE_V8_COVERAGE: coverage },
+  });
+  const scripts = new Set<string>();
+  for (const name of readdirSync(coverage)) {
+    for (const { url } of (JSON.parse(readFileSync(join(coverage, name), 'utf8')) as { result: { url: string }[] }).result) {
+      if (url.startsWith('file:') && fileURLToPath(url).startsWith(join(ROOT, 'dist'))) scripts.add(fileURLToPath(url).slice(join(ROOT, 'dist').length + 1));
+    }
+  }
   const urls = readFileSync(loadedList, 'utf8').split('\n').filter(Boolean);
   const sources = new Set<string>();
   const files: string[] = [];
@@ -61,7 +77,7 @@ function run(args: readonly string[]): Run {
       sources.add(pkg ? `pkg:${pkg[1]}` : path!.replace(/^.*?(?=src\/)/, ''));
     }
   }
-  return { status: r.status, stdout: r.stdout, builtins: new Set(urls.filter((u) => u.startsWith('node:'))), sources, files };
+  return { status: r.status, stdout: r.stdout, builtins: new Set(urls.filter((u) => u.startsWith('node:'))), sources, files, scripts };
 }
 
 /** What a CAdES verify must not load: each a pattern over the bundled source paths (and packages). */
@@ -73,6 +89,8 @@ const NOT_FOR_CADES: readonly [string, RegExp][] = [
   ['the batch pool and batch output', /^src\/cli\/batch(-output|-text-i18n)?\.ts$/],
   ['other commands', /^src\/cli\/(trust-list|regress|policy|agreement)-command\.ts$|^src\/maintain\//],
   ['XML, HTML and translated reports', /^src\/report\/(etsi-xml|etsi-xml-container|html|text-i18n)\.ts$|^src\/report\/i18n\/messages\//],
+  // Certificates, CMS and CRLs (crlExtensions included, src/pki/crl.ts) are header-walked: pkijs is not needed.
+  ['pkijs', /^pkg:pkijs$/],
 ];
 
 beforeAll(() => ensureBuilt());
@@ -94,6 +112,46 @@ describe('ots-esig verify loads only what the input needs (#19 cliStart)', () =>
     expect(r.files.length, r.files.join(' ')).toBeLessThanOrEqual(10);
     // Node's worker threads (a batch's pool) and zlib are not loaded either.
     expect([...r.builtins].filter((b) => /^node:(worker_threads|zlib)$/.test(b))).toEqual([]);
+    // Nor pkijs, which cli-verify.js loads on first use (tsup.config.ts, lazyPkijs).
+    expect(r.scripts).toContain('cli-verify.js');
+    expect(r.scripts).not.toContain('cli-verify-pkijs.cjs');
+  });
+
+  it('a CAdES-LTA file (time-stamps, archive time-stamp) loads pkijs on first use and gives the report verify() gives', async () => {
+    const ltv = JSON.parse(readFileSync(join(ROOT, 'fixtures/ltv/manifest.json'), 'utf8')) as { validationTime: string };
+    const flags = ['--trust-anchor', 'fixtures/pki/kz-root.pem', '--tsa-anchor', 'fixtures/pki/kz-root.pem', '--crl', 'fixtures/crl/current/kz-root.crl', '--crl', 'fixtures/crl/kz-ca.crl', '--at', ltv.validationTime];
+    const r = run(['verify', 'fixtures/ltv/cades-lta.p7s', ...flags, '--format', 'json']);
+    expect(r.files).toContain('cli-verify.js');
+    expect(r.scripts).toContain('cli-verify-pkijs.cjs');
+    const report = JSON.parse(r.stdout);
+    expect(report.signatures[0]).toMatchObject({ indication: 'TOTAL-PASSED', level: 'CAdES-BASELINE-LTA' });
+    const { verify } = await import('../src/index.js');
+    const read = (f: string) => new Uint8Array(readFileSync(join(ROOT, f)));
+    const inProcess = await verify(read('fixtures/ltv/cades-lta.p7s'), {
+      trustAnchors: [read('fixtures/pki/kz-root.pem')],
+      timestampAnchors: [read('fixtures/pki/kz-root.pem')],
+      crls: [read('fixtures/crl/current/kz-root.crl'), read('fixtures/crl/kz-ca.crl')],
+      validationTime: new Date(ltv.validationTime),
+    });
+    expect(report).toEqual(JSON.parse(JSON.stringify(inProcess)));
+  });
+
+  it('without dist/cli-verify-pkijs.cjs an input that needs pkijs ends with exit 3 and no report, not a verdict', () => {
+    // A copy of the package's dist/ (and its package.json: ES modules) with the pkijs file removed: a stand-in that
+    // cannot load pkijs must not throw where a caller could take the error for malformed input.
+    const pkg = mkdtempSync(join(dir, 'pkg-'));
+    cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true, filter: (f) => !f.endsWith('.d.ts') && !f.endsWith('.d.cts') });
+    copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+    rmSync(join(pkg, 'dist', 'cli-verify-pkijs.cjs'));
+    const ltv = ['--trust-anchor', 'fixtures/pki/kz-root.pem', '--tsa-anchor', 'fixtures/pki/kz-root.pem', '--crl', 'fixtures/crl/current/kz-root.crl', '--crl', 'fixtures/crl/kz-ca.crl', '--at', m.validationTime];
+    const r = spawnSync(process.execPath, [join(pkg, 'dist', 'cli.js'), 'verify', 'fixtures/ltv/cades-lta.p7s', ...ltv], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^ots-esig: internal error: .*cli-verify-pkijs\.cjs/);
+    // A CAdES-B verify does not need it.
+    const b = spawnSync(process.execPath, [join(pkg, 'dist', 'cli.js'), 'verify', 'fixtures/cades/kg-attached.p7s', '--trust-anchor', 'fixtures/pki/kg-root.pem', ...fixtureCrlArgs(), '--at', m.validationTime], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(b.status, b.stderr).toBe(0);
+    expect(b.stdout).toMatch(/Verdict:\s+TOTAL-PASSED/);
   });
 
   it('an XAdES file loads the XML stack (the check above can fail), from the split build without loading cli-verify.js', () => {

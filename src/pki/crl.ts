@@ -8,6 +8,7 @@ import { decodeExtension, readGeneralNames, type GeneralNameValue } from './gene
 import { readNameElement, readNameNode, type DistinguishedName } from './name.js';
 import { decodeWhole, tlvAt, tlvChildren, type TlvRange } from '../util/asn1-tree.js';
 import {
+  checkDecodable,
   ElementBudget,
   explicitOf,
   isContextTag,
@@ -23,7 +24,7 @@ import {
   TlvElement,
   type DerElement,
 } from '../util/der.js';
-import { bitStringOf, booleanOf } from '../util/der-values.js';
+import { bitStringOf, booleanOf, fitsDecodeLimits } from '../util/der-values.js';
 import { OID } from './oids.js';
 import { namedBits } from '../util/named-bits.js';
 
@@ -109,6 +110,86 @@ function idpNames(der: Uint8Array, issuer: pkijs.RelativeDistinguishedNames): Ge
   if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
   const field = asn.result.valueBlock.value.find((el) => el.idBlock.tagClass === 3 && el.idBlock.tagNumber === 0);
   return field ? distributionPointNames(readDistributionPointName(field), issuer) : undefined;
+}
+
+/** One crlExtension as the CRL reads it, from either reader below. */
+export interface CrlExtension {
+  readonly oid: string;
+  readonly critical: boolean;
+  /** The content octets of extnValue. */
+  readonly value: Uint8Array;
+  /** authorityKeyIdentifier only: its keyIdentifier in hex, when it has one. */
+  readonly keyIdentifier?: string;
+  /** pkijs's decoded value (pkijs reader only; issuingDistributionPoint reads it). */
+  readonly parsedValue?: () => unknown;
+}
+
+/**
+ * crlExtensions decoded by pkijs as a whole, as they always were: any form the walk below does not take on, an
+ * issuingDistributionPoint, or an authorityKeyIdentifier with more than a keyIdentifier. Throws what pkijs throws.
+ */
+export function pkijsCrlExtensions(extensions: DerElement): CrlExtension[] {
+  const exts = new pkijs.Extensions({ schema: decodeWhole(copyBytes(extensions.encoding), 'crlExtensions') });
+  return exts.extensions.map((e) => {
+    const value = e.extnValue.valueBlock.valueHexView;
+    if (e.extnID !== OID.authorityKeyIdentifier) return { oid: e.extnID, critical: e.critical, value, parsedValue: () => e.parsedValue as unknown };
+    const pv = e.parsedValue as unknown;
+    const keyIdentifier = pv instanceof pkijs.AuthorityKeyIdentifier && pv.keyIdentifier ? toHex(pv.keyIdentifier.valueBlock.valueHexView) : undefined;
+    return { oid: e.extnID, critical: e.critical, value, keyIdentifier };
+  });
+}
+
+/** Bounds within which the walk below reads crlExtensions (well inside asn1js's, as for certificates). */
+const WALKED_EXTENSIONS_ELEMENTS = 1024;
+const WALKED_EXTENSIONS_DEPTH = 20;
+
+/**
+ * crlExtensions read from the CRL's header walk, for the form nearly every CRL has: a non-empty SEQUENCE of
+ * Extension { OID, BOOLEAN OPTIONAL, primitive OCTET STRING }, no issuingDistributionPoint, and an
+ * authorityKeyIdentifier that is only a keyIdentifier. The same values pkijs gives for them, without pkijs (its
+ * Extension classes and the GeneralName schemas behind authorityKeyIdentifier were most of a cold CLI verify's
+ * CRL parsing, #19 cliStart). Undefined for any other form or content, which pkijsCrlExtensions then reads (and
+ * refuses, if it is malformed) exactly as before; that includes whatever asn1js would refuse to decode.
+ */
+export function walkedCrlExtensions(extensions: DerElement): CrlExtension[] | undefined {
+  const what = 'crlExtensions';
+  if (!(extensions instanceof TlvElement) || !fitsDecodeLimits(extensions.encoding, WALKED_EXTENSIONS_ELEMENTS, WALKED_EXTENSIONS_DEPTH)) return undefined;
+  try {
+    checkDecodable(extensions, what);
+    const list = seqOf(extensions, what);
+    if (list.length === 0) return undefined;
+    const out: CrlExtension[] = [];
+    for (const el of list) {
+      const parts = seqOf(el, what);
+      if (parts.length !== 2 && parts.length !== 3) return undefined;
+      const oid = oidOf(parts[0], what);
+      const critical = parts.length === 3 ? booleanOf(parts[1], what) : false;
+      const last = parts[parts.length - 1]!;
+      if (!isUniversal(last, TAG.octetString) || last.constructed) return undefined;
+      const value = last.content(what);
+      if (oid === OID.issuingDistributionPoint) return undefined;
+      if (oid !== OID.authorityKeyIdentifier) {
+        out.push({ oid, critical, value });
+        continue;
+      }
+      const keyIdentifier = onlyKeyIdentifier(value);
+      if (keyIdentifier === undefined) return undefined;
+      out.push({ oid, critical, value, keyIdentifier });
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** AuthorityKeyIdentifier DER that is SEQUENCE { [0] keyIdentifier } and nothing else: the identifier in hex. */
+function onlyKeyIdentifier(value: Uint8Array): string | undefined {
+  const aki = TlvElement.of(value, new ElementBudget(2, 'crl.asn1Elements'));
+  if (!aki || aki.range.tag !== 0x30) return undefined;
+  const parts = aki.children('authorityKeyIdentifier');
+  const id = parts.length === 1 ? (parts[0] as TlvElement) : undefined;
+  if (!id || id.range.tag !== 0x80 || id.range.end === id.range.contentStart) return undefined;
+  return toHex(id.content('authorityKeyIdentifier'));
 }
 
 const CRL_EXTENSIONS_PROCESSED = new Set<string>([
@@ -210,40 +291,40 @@ export class ParsedCrl {
     const unsupported: string[] = [];
     const problems: string[] = [];
     let delta = false;
-    // crlExtensions are few and small: decoded by pkijs as a whole, as they always were.
-    const exts = extensions ? new pkijs.Extensions({ schema: decodeWhole(copyBytes(extensions.encoding), 'crlExtensions') }) : undefined;
-    for (const e of exts?.extensions ?? []) {
-      if (e.critical) crit.push(e.extnID);
-      if (e.critical && !CRL_EXTENSIONS_PROCESSED.has(e.extnID)) unsupported.push(e.extnID);
-      const pv = e.parsedValue as unknown;
-      switch (e.extnID) {
+    const exts = extensions ? (walkedCrlExtensions(extensions) ?? pkijsCrlExtensions(extensions)) : [];
+    for (const e of exts) {
+      if (e.critical) crit.push(e.oid);
+      if (e.critical && !CRL_EXTENSIONS_PROCESSED.has(e.oid)) unsupported.push(e.oid);
+      switch (e.oid) {
         case OID.deltaCRLIndicator:
           delta = true;
-          this.baseCrlNumber = readInteger(e.extnValue.valueBlock.valueHexView);
+          this.baseCrlNumber = readInteger(e.value);
           if (this.baseCrlNumber === undefined) problems.push('deltaCRLIndicator is malformed');
           break;
         case OID.cRLNumber:
           if (e.critical) problems.push('cRLNumber is marked critical (RFC 5280 5.2.3: non-critical)');
-          this.crlNumber = readInteger(e.extnValue.valueBlock.valueHexView);
+          this.crlNumber = readInteger(e.value);
           if (this.crlNumber === undefined) problems.push('cRLNumber is malformed');
           break;
         case OID.authorityKeyIdentifier:
-          if (pv instanceof pkijs.AuthorityKeyIdentifier && pv.keyIdentifier) this.authorityKeyIdentifier = toHex(pv.keyIdentifier.valueBlock.valueHexView);
+          if (e.keyIdentifier !== undefined) this.authorityKeyIdentifier = e.keyIdentifier;
           break;
-        case OID.issuingDistributionPoint:
+        case OID.issuingDistributionPoint: {
+          const pv = e.parsedValue?.();
           if (pv instanceof pkijs.IssuingDistributionPoint) {
             const issuerRdns = new pkijs.RelativeDistinguishedNames({ schema: decodeWhole(copyBytes(issuerEl!.encoding), 'CRL issuer') });
             this.issuingDistributionPoint = {
-              names: idpNames(e.extnValue.valueBlock.valueHexView, issuerRdns),
+              names: idpNames(e.value, issuerRdns),
               onlyContainsUserCerts: pv.onlyContainsUserCerts === true,
               onlyContainsCACerts: pv.onlyContainsCACerts === true,
               onlyContainsAttributeCerts: pv.onlyContainsAttributeCerts === true,
-              onlySomeReasons: onlySomeReasonsOrProblem(e.extnValue.valueBlock.valueHexView, problems),
+              onlySomeReasons: onlySomeReasonsOrProblem(e.value, problems),
               indirectCRL: pv.indirectCRL === true,
-              der: toHex(e.extnValue.valueBlock.valueHexView),
+              der: toHex(e.value),
             };
           } else problems.push('issuingDistributionPoint is malformed');
           break;
+        }
       }
     }
     this.isDelta = delta;

@@ -260,7 +260,31 @@ const oidMemo = new DecodeMemo((node, what) => {
 /** An OBJECT IDENTIFIER in dotted form (each distinct encoding decoded once). */
 export function oidOf(el: DerElement | undefined, what: string): string {
   if (!isUniversal(el, TAG.oid) || el.constructed) return fail(what, 'expected an OBJECT IDENTIFIER');
-  return oidMemo.get(el, what);
+  return (el instanceof TlvElement ? derOidText(el.content(what)) : undefined) ?? oidMemo.get(el, what);
+}
+
+/**
+ * The dotted form of OBJECT IDENTIFIER contents in DER (every arc in its shortest form, the last one complete),
+ * with arcs below 2^40, as asn1js writes it (the first subidentifier split into 0.x, 1.x or 2.x); undefined for
+ * anything else, which asn1js then decodes. A certificate's OIDs were most of asn1js's work in a one-file CLI verify,
+ * and decoding them compiled its OID classes on every start (#19 cliStart). test/der-oid-fast.test.ts compares both.
+ */
+export function derOidText(c: Uint8Array): string | undefined {
+  if (c.length === 0 || c.length > 128) return undefined;
+  let text = '';
+  let arc = 0;
+  let atStart = true;
+  for (let i = 0; i < c.length; i++) {
+    const b = c[i]!;
+    if (atStart && b === 0x80) return undefined; // a leading 0x80: not the shortest form
+    arc = arc * 128 + (b & 0x7f);
+    if (arc >= 2 ** 40) return undefined;
+    atStart = (b & 0x80) === 0;
+    if (!atStart) continue;
+    text += text === '' ? (arc < 40 ? `0.${arc}` : arc < 80 ? `1.${arc - 40}` : `2.${arc - 80}`) : `.${arc}`;
+    arc = 0;
+  }
+  return atStart ? text : undefined;
 }
 
 const smallIntMemo = new DecodeMemo((node, what) => {
@@ -271,6 +295,9 @@ const smallIntMemo = new DecodeMemo((node, what) => {
 /** An INTEGER that fits a JS number (versions, small counts). */
 export function smallIntegerOf(el: DerElement | undefined, what: string): number {
   if (!isUniversal(el, TAG.integer) || el.constructed) return fail(what, 'expected an INTEGER');
+  // One content octet (versions): its two's-complement value, as asn1js reads it.
+  const one = el instanceof TlvElement ? el.content(what) : undefined;
+  if (one?.length === 1) return one[0]! < 0x80 ? one[0]! : one[0]! - 0x100;
   return smallIntMemo.get(el, what);
 }
 
