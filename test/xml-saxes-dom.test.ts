@@ -24,11 +24,15 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const corpus = resolve(ROOT, process.env.OTS_CORPUS ?? '../shared/corpus');
 const haveCorpus = existsSync(corpus);
 
-/** parseXml's parse before saxes: xmldom's DOMParser, any error or warning fatal. */
+/**
+ * parseXml's parse before saxes: xmldom's DOMParser, any error or warning fatal; with XML 1.0's line ends (CR LF and
+ * a lone CR become LF), which parseXml now keeps, where xmldom's default applies XML 1.1's (test/xml-line-ends.test.ts).
+ */
+const xml10LineEnds = (s: string) => s.replace(/\r\n?/g, '\n');
 function previous(source: string): Document | string {
   const problems: string[] = [];
   try {
-    const doc = new DOMParser({ onError: (level, message) => void problems.push(`${level}: ${message}`) }).parseFromString(source, 'application/xml') as unknown as Document;
+    const doc = new DOMParser({ normalizeLineEndings: xml10LineEnds, onError: (level, message) => void problems.push(`${level}: ${message}`) }).parseFromString(source, 'application/xml') as unknown as Document;
     if (problems.length) return problems[0]!;
     return doc.documentElement ? doc : 'no document element';
   } catch (e) {
@@ -234,11 +238,12 @@ describe('edge cases, old and new DOM side by side', () => {
     ['xml: attributes and an explicit (allowed) xml binding', '<r xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="kk" xml:space="preserve" xml:id="i"/>'],
     ['attribute value normalization: tab, LF, CRLF become spaces; character references do not', '<r a="x\ty\nz\r\nw" b="&#9;&#10;&#13;&#32;"/>'],
     ['line ends: CRLF and CR become LF in text, comments, PIs and CDATA', '<r>a\r\nb\rc<!--d\r\ne--><?p f\rg?><![CDATA[h\r\ni]]></r>'],
-    ['line ends as xmldom has them: U+0085, U+2028, U+2029 become LF too', '<r a="\u2028">a\u0085b\u2028c\u2029d\r\u0085e</r>'],
+    ['an XML declaration with CR LF and a lone CR inside it', '<?xml version="1.0"\r\nencoding="UTF-8"\rstandalone="no"?>\r\n<r/>'],
+    ['line ends as XML 1.0 has them: U+0085, U+2028, U+2029 stay as they are', '<r a="\u2028">a\u0085b\u2028c\u2029d\r\u0085e</r>'],
     ['entities and character references', '<r a="&lt;&amp;&gt;&quot;&apos;">&lt;&amp;&gt;&#x41;&#66;&#x1F600;</r>'],
     ['CDATA kept as CDATA; an empty one leaves no node and one Text around it', '<r>a<![CDATA[<b>&amp;]]>c<![CDATA[]]>d</r>'],
     ['comments and PIs inside, empty ones too', '<r><!----><!-- x --><?p?><?p  x  y  ?></r>'],
-    ['a document declaring XML 1.1 (read as XML 1.0, as xmldom read every document)', '<?xml version="1.1"?><r a="x\u0085y">\u2028</r>'],
+    ['a document declaring XML 1.1 (read as XML 1.0: U+0085 and U+2028 stay)', '<?xml version="1.1"?><r a="x\u0085y">\u2028</r>'],
     ['a signature-shaped document', '<r xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:Signature Id="s"><ds:SignedInfo/></ds:Signature></r>'],
   ] as const;
   for (const [name, xml] of same) {

@@ -1,4 +1,4 @@
-import { DOMImplementation, normalizeLineEndings } from '@xmldom/xmldom';
+import { DOMImplementation } from '@xmldom/xmldom';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { InputFormatError } from '../errors.js';
 
@@ -12,9 +12,12 @@ import { InputFormatError } from '../errors.js';
  *
  * The tree is the one xmldom's DOMParser built for every document both accept (test/xml-saxes-dom.test.ts
  * compares the two over the corpus, the fixtures and mutations of them), including where xmldom departs from
- * XML 1.0 and a verdict depended on it:
- * - line ends are normalized as xmldom does (its exported normalizeLineEndings: XML 1.1's rules, so U+0085,
- *   U+2028 and U+2029 become #xA too), before saxes sees the text;
+ * XML 1.0 and a verdict depended on it, except line ends:
+ * - line ends are XML 1.0's (saxes: CR LF and a lone CR become LF), not xmldom's (its normalizeLineEndings applies
+ *   XML 1.1's rules to every document: U+0085, U+2028 and U+2029 became LF too). With xmldom's, a signed line feed
+ *   and an unsigned U+2028 were the same text to us and different text to libxml2, browsers and any other XML 1.0
+ *   reader: a signed document could be given line separators in place of its line feeds and still verify
+ *   (test/xml-line-ends.test.ts, against xmlsec1);
  * - the XML declaration is a first "xml" processing instruction whose data is the declaration's text (the
  *   C14N skips it), and white space between top-level nodes is kept as Text children of the Document (not
  *   the white space after the last one);
@@ -44,11 +47,10 @@ export function parseToXmldom(source: string): Document {
   if (!isWellFormed(source)) throw new InputFormatError('malformed XML: the text contains a lone UTF-16 surrogate (not a character)');
   // parseXml refuses any DOCTYPE (in any case) before parsing; refused here too rather than read by saxes.
   if (source.includes('<!DOCTYPE')) throw new InputFormatError('XML with a DOCTYPE is refused (no DTDs or entities in signed XML)');
-  const text = normalizeLineEndings(source);
   const doc = impl.createDocument(null, '', null) as unknown as Document;
   const parser = treeBuilder(doc);
   try {
-    parser.write(text).close();
+    parser.write(source).close();
   } catch (e) {
     if (e instanceof InputFormatError) throw e;
     throw new InputFormatError(`malformed XML: ${(e as Error).message}`, { cause: e });
@@ -56,8 +58,8 @@ export function parseToXmldom(source: string): Document {
   // xmldom keeps white space between top-level nodes but not after the last one.
   if (doc.lastChild?.nodeType === TEXT_NODE) doc.removeChild(doc.lastChild);
   // saxes has checked the declaration (it can only open the document); xmldom's node carries its text.
-  const decl = XML_DECLARATION.exec(text);
-  if (decl) doc.insertBefore(doc.createProcessingInstruction('xml', decl[1]!), doc.firstChild);
+  const decl = XML_DECLARATION.exec(source);
+  if (decl) doc.insertBefore(doc.createProcessingInstruction('xml', decl[1]!.replace(/\r\n?/g, '\n')), doc.firstChild);
   return doc;
 }
 
@@ -111,5 +113,5 @@ const isWellFormed = (s: string): boolean => (s as string & { isWellFormed(): bo
 const impl = new DOMImplementation();
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 const TEXT_NODE = 3;
-/** The declaration's text as xmldom keeps it: after "<?xml" and the white space that follows, up to the first "?>". */
-const XML_DECLARATION = /^<\?xml[\x20\t\n]+([\s\S]*?)\?>/;
+/** The declaration's text as xmldom keeps it: after "<?xml" and the white space that follows, up to the first "?>" (line ends as XML 1.0 reads them). */
+const XML_DECLARATION = /^<\?xml[\x20\t\r\n]+([\s\S]*?)\?>/;
