@@ -11,7 +11,7 @@ import { parseTrustedListJson } from '../src/trust/json.js';
 import { loadTrustLists } from '../src/trust/load.js';
 import type { TrustedList } from '../src/trust/model.js';
 import { parseTrustedListXml } from '../src/trust/tsl-xml.js';
-import { describeIf } from './helpers/skip.js';
+import { commandAvailable, describeIf } from './helpers/skip.js';
 
 const ST = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/';
 const AT = new Date('2026-06-01T00:00:00Z');
@@ -25,13 +25,7 @@ const content = (l: TrustedList) => {
   return rest;
 };
 
-let xmlsec1 = false;
-try {
-  execFileSync('xmlsec1', ['--version'], { stdio: 'pipe' });
-  xmlsec1 = true;
-} catch {
-  console.warn('xmlsec1 not installed: the trusted-list cross-check is skipped (apt-get install -y xmlsec1)');
-}
+const xmlsec1 = commandAvailable('xmlsec1', ['--version'], 'the trusted-list cross-check is skipped', 'apt-get install -y xmlsec1');
 /** xmlsec1 --verify with `trusted` as the trust anchor (it builds the chain through `untrusted`). */
 function xmlsecVerify(xml: string, trusted: string, ...untrusted: string[]): boolean {
   const f = join(tmp, `xmlsec-${Math.random().toString(36).slice(2)}.xml`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { verify, type SignatureReport } from '../src/index.js';
 import { FIXTURE_CRL_FILES } from './helpers/fixtures.js';
-import { describeIf } from './helpers/skip.js';
+import { commandAvailable, describeIf } from './helpers/skip.js';
 
 /**
  * Parallel enveloping XAdES (TÜBİTAK MA3 writes `<envelope><data/><signatures>` with one enveloping
@@ -100,13 +100,7 @@ describe('parallel enveloping XAdES (fixtures)', () => {
   });
 });
 
-let xmlsec = false;
-try {
-  execFileSync('xmlsec1', ['--version'], { stdio: 'pipe' });
-  xmlsec = true;
-} catch {
-  console.warn('xmlsec1 not installed: parallel XAdES cross-check skipped (apt-get install -y xmlsec1)');
-}
+const xmlsec = commandAvailable('xmlsec1', ['--version'], 'parallel XAdES cross-check skipped', 'apt-get install -y xmlsec1');
 describeIf(!!xmlsec, 'xmlsec1 is not installed')('xmlsec1 --verify agrees on the parallel signatures, one by one (--node-id)', () => {
   const args = (file: string, id: string) => [
     '--verify',

@@ -2,20 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeIf } from './helpers/skip.js';
+import { commandAvailable, describeIf } from './helpers/skip.js';
 
 // Independent cross-check: every B-level positive made by fixtures/gen-xades.ts verifies with libxmlsec1.
 const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const manifest = JSON.parse(readFileSync(`${dir}xades/manifest.json`, 'utf8')) as {
   samples: { id: string; file: string; xmlsec1: boolean; trustAnchors: string[]; detached: Record<string, string> | null }[];
 };
-let available = false;
-try {
-  execFileSync('xmlsec1', ['--version'], { stdio: 'pipe' });
-  available = true;
-} catch {
-  console.warn('xmlsec1 not installed: XAdES cross-check skipped (apt-get install -y xmlsec1)');
-}
+const available = commandAvailable('xmlsec1', ['--version'], 'XAdES cross-check skipped', 'apt-get install -y xmlsec1');
 
 function xmlsecArgs(s: { file: string; trustAnchors: string[]; detached: Record<string, string> | null }): string[] {
   return [

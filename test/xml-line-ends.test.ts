@@ -16,7 +16,7 @@ import { ParsedCertificate } from '../src/pki/certificate.js';
 import { parseXml } from '../src/xml/parse.js';
 import { DSIG_NS } from '../src/xades/dom.js';
 import { verifyXmlSignature } from '../src/xades/xmldsig.js';
-import { describeIf } from './helpers/skip.js';
+import { commandAvailable, describeIf } from './helpers/skip.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const KEY = join(FIXTURES, 'keys/tr-signer.key.pem');
@@ -26,13 +26,7 @@ function pemDer(pem: string): Uint8Array {
   return Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
 }
 
-let available = false;
-try {
-  execFileSync('xmlsec1', ['--version'], { stdio: 'pipe' });
-  available = true;
-} catch {
-  console.warn('xmlsec1 not installed: XML line-end cross-check skipped (apt-get install -y xmlsec1)');
-}
+const available = commandAvailable('xmlsec1', ['--version'], 'XML line-end cross-check skipped', 'apt-get install -y xmlsec1');
 
 const dir = mkdtempSync(join(tmpdir(), 'ots-line-ends-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'vitest';
 
 /**
@@ -24,4 +25,15 @@ export function itIf(ok: boolean, reason: string) {
 export function skipReason(name: string): string | undefined {
   const i = name.lastIndexOf(SKIP_MARK);
   return i >= 0 && name.endsWith(']') ? name.slice(i + SKIP_MARK.length, -1) : undefined;
+}
+
+/** Whether `command args` runs here (exit status 0); when it does not, a warning says what is skipped and how to install it. */
+export function commandAvailable(command: string, args: readonly string[], skipped: string, install: string): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'pipe' });
+    return true;
+  } catch {
+    console.warn(`${command} not installed: ${skipped} (${install})`);
+    return false;
+  }
 }
