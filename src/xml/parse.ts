@@ -126,13 +126,25 @@ function preScan(text: string, limits: XmlLimits): void {
   }
 }
 
+/** Node count and nesting of the DOM built, following its links (no work item per node). */
 function checkShape(root: Element, limits: XmlLimits): void {
   let nodes = 0;
-  const stack: [Node, number][] = [[root, 1]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
+  let depth = 1;
+  let n: Node = root;
+  for (;;) {
     if (++nodes > limits.maxNodes) throw new LimitExceededError('xml.nodes', limits.maxNodes);
     if (depth > limits.maxDepth) throw new LimitExceededError('xml.depth', limits.maxDepth);
-    for (let c = node.firstChild; c; c = c.nextSibling) stack.push([c, depth + 1]);
+    if (n.firstChild) {
+      n = n.firstChild;
+      depth++;
+      continue;
+    }
+    // No children: the next sibling of the nearest node (itself or an ancestor below root) that has one.
+    while (n !== root && !n.nextSibling) {
+      n = n.parentNode!;
+      depth--;
+    }
+    if (n === root) return;
+    n = n.nextSibling!;
   }
 }
