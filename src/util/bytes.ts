@@ -89,24 +89,57 @@ const B64_LOOKUP = (() => {
 
 /** Strict base64 (standard or url alphabet) decoder; whitespace is ignored, anything else rejects. */
 export function fromBase64(text: string): Uint8Array {
+  // Most base64 in signatures has no white space: decoded as it is, without the two regular-expression passes
+  // (a text with any character outside the alphabet, white space included, is read the general way).
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x3d /* = */) end--;
+  const direct = end % 4 === 1 ? undefined : decodeBase64(text, end);
+  if (direct) return direct;
   const clean = text.replace(/[\s]/g, '').replace(/=+$/, '');
   if (clean.length % 4 === 1) throw new TypeError('invalid base64 length');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let buf = 0;
-  let bits = 0;
+  const out = decodeBase64(clean, clean.length);
+  if (!out) throw new TypeError('invalid base64 character');
+  return out;
+}
+
+/**
+ * The bytes of `s.slice(0, n)` read as base64 without padding (n % 4 !== 1), or undefined when a character is
+ * outside the alphabet. Four characters (24 bits, three bytes) a step; a character outside the table (or above
+ * U+00FF) reads as -1, which makes the OR of the four negative. The 2 or 3 characters left give one or two
+ * bytes, the bits below the last whole byte dropped.
+ */
+function decodeBase64(s: string, n: number): Uint8Array | undefined {
+  const out = new Uint8Array(Math.floor((n * 3) / 4));
   let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const v = B64_LOOKUP[clean.charCodeAt(i)] ?? -1;
-    if (v < 0) throw new TypeError('invalid base64 character');
-    buf = (buf << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (buf >> bits) & 0xff;
+  let i = 0;
+  for (const whole = n - (n % 4); i < whole; i += 4) {
+    const a = sextet(s.charCodeAt(i));
+    const b = sextet(s.charCodeAt(i + 1));
+    const c = sextet(s.charCodeAt(i + 2));
+    const d = sextet(s.charCodeAt(i + 3));
+    if ((a | b | c | d) < 0) return undefined;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 0xff;
+    out[o++] = v & 0xff;
+  }
+  if (i < n) {
+    let v = 0;
+    for (let k = i; k < n; k++) {
+      const x = sextet(s.charCodeAt(k));
+      if (x < 0) return undefined;
+      v = (v << 6) | x;
+    }
+    if (n - i === 2) out[o++] = v >> 4;
+    else {
+      out[o++] = v >> 10;
+      out[o++] = (v >> 2) & 0xff;
     }
   }
-  return out.subarray(0, o);
+  return out;
 }
+
+const sextet = (code: number): number => (code < 256 ? B64_LOOKUP[code]! : -1);
 
 export function toBase64(bytes: Uint8Array): string {
   let s = '';
