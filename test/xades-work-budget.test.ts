@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { LimitExceededError, verify } from '../src/index.js';
 import { DEFAULT_LIMITS } from '../src/limits.js';
 import { createContext } from '../src/validation/options.js';
-import { WorkBudget } from '../src/util/work-budget.js';
+import { chargeSubtree, WorkBudget, XML_WORK } from '../src/util/work-budget.js';
 import { DSIG_NS } from '../src/xades/dom.js';
 import { findSignatures, validateXadesSignature } from '../src/xades/validate.js';
 import { verifyXmlSignature } from '../src/xades/xmldsig.js';
@@ -113,5 +113,36 @@ describe('XML-DSig work is bounded per document (maxXmlWork)', () => {
     expect([r.signatureValid, r.referencesValid, r.references[0]!.covered.excludesSignature]).toEqual([true, true, true]);
     expect(new XMLSerializer().serializeToString(doc as never)).toBe(before);
     expect(doc.getElementsByTagNameNS(DSIG_NS, 'Signature')[0]).toBe(sig);
+  });
+});
+
+describe('chargeSubtree', () => {
+  /** The charge by its definition (XML_WORK.node per node and attribute, plus name, text and value lengths), recursively. */
+  function defined(n: Node, exclude: ReadonlySet<Node>): number {
+    if (exclude.has(n)) return 0;
+    let units = XML_WORK.node + (n.nodeType === 1 ? (n as Element).nodeName.length : (n.nodeValue?.length ?? 0));
+    if (n.nodeType === 1) for (const a of Array.from((n as Element).attributes)) units += XML_WORK.node + a.name.length + a.value.length;
+    for (let c = n.firstChild; c; c = c.nextSibling) units += defined(c, exclude);
+    return units;
+  }
+
+  it('charges every node once, in or out of excluded subtrees, as its definition says', () => {
+    for (const f of ['xades/kz-enveloped-b.xml', 'xades/kz-enveloped-lta.xml', 'xades/kz-detached-b.xml']) {
+      const doc = parseXml(fixture(f));
+      const sig = doc.getElementsByTagNameNS(DSIG_NS, 'Signature')[0]!;
+      const cases: [Node, ReadonlySet<Node>][] = [
+        [doc, new Set()],
+        [doc, new Set([sig])],
+        [doc.documentElement, new Set([sig, sig.firstChild!])],
+        [sig, new Set()],
+        [sig, new Set([sig])],
+        [sig.firstChild!, new Set()],
+      ];
+      for (const [root, exclude] of cases) {
+        const budget = new WorkBudget(Number.MAX_SAFE_INTEGER);
+        chargeSubtree(budget, root, 'test', exclude);
+        expect(budget.used, `${f} ${root.nodeName} minus ${exclude.size}`).toBe(defined(root, exclude));
+      }
+    }
   });
 });

@@ -48,26 +48,36 @@ export const XML_WORK = {
  * characters of names, text and attribute values. The walk itself is charged as
  * it goes (in chunks), so even estimating a huge subtree stops at the budget.
  */
-export function chargeSubtree(budget: WorkBudget, root: Node, what: string, exclude: ReadonlySet<Node> = new Set()): void {
+export function chargeSubtree(budget: WorkBudget, root: Node, what: string, exclude?: ReadonlySet<Node>): void {
   const CHUNK = 65_536;
   let pending = 0;
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (exclude.has(n)) continue;
-    pending += XML_WORK.node + (n.nodeType === 1 ? (n as Element).nodeName.length : (n.nodeValue?.length ?? 0));
-    if (n.nodeType === 1) {
-      const attrs = (n as Element).attributes;
-      for (let i = 0; i < attrs.length; i++) {
-        const a = attrs.item(i)!;
-        pending += XML_WORK.node + a.name.length + a.value.length;
+  // Document order by the DOM's own links (firstChild / nextSibling / parentNode): no work item per node.
+  let n: Node = root;
+  for (;;) {
+    const skip = exclude !== undefined && exclude.has(n);
+    if (!skip) {
+      pending += XML_WORK.node + (n.nodeType === 1 ? (n as Element).nodeName.length : (n.nodeValue?.length ?? 0));
+      if (n.nodeType === 1) {
+        const attrs = (n as Element).attributes;
+        for (let i = 0; i < attrs.length; i++) {
+          const a = attrs.item(i)!;
+          pending += XML_WORK.node + a.name.length + a.value.length;
+        }
+      }
+      if (pending >= CHUNK) {
+        budget.charge(pending, what);
+        pending = 0;
       }
     }
-    for (let c = n.firstChild; c; c = c.nextSibling) stack.push(c);
-    if (pending >= CHUNK) {
-      budget.charge(pending, what);
-      pending = 0;
+    const down = skip ? null : n.firstChild;
+    if (down) {
+      n = down;
+      continue;
     }
+    // No children (or an excluded subtree): the next sibling of the nearest node up to root that has one.
+    while (n !== root && !n.nextSibling) n = n.parentNode!;
+    if (n === root) break;
+    n = n.nextSibling!;
   }
   budget.charge(pending, what);
 }

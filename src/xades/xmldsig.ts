@@ -539,7 +539,7 @@ function applyTransforms(
   let covered = coveredIn;
   const enc = new TextEncoder();
   const serialize = (d: Extract<Data, { kind: 'nodes' }>, method: C14nMethod, incl: string | undefined): Data => {
-    chargeSubtree(budget, d.node, 'canonicalizing a reference', new Set(d.exclude));
+    chargeSubtree(budget, d.node, 'canonicalizing a reference', d.exclude.length ? new Set(d.exclude) : undefined);
     const withComments = method.withComments && d.withComments;
     return { kind: 'octets', bytes: enc.encode(canonicalizeWithout(d.node, d.node, { ...method, withComments }, incl, d.exclude)), comments: withComments };
   };
