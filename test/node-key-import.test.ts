@@ -9,7 +9,7 @@
 import * as crypto from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NodeCryptoProvider, spkiJwk } from '../src/crypto/node-provider.js';
+import { NodeCryptoProvider, spkiEcPoint, spkiJwk } from '../src/crypto/node-provider.js';
 import { readPublicKey } from '../src/crypto/spki.js';
 import { ParsedCertificate } from '../src/pki/certificate.js';
 import { parsePem } from '../src/util/pem.js';
@@ -108,5 +108,86 @@ describe('NodeCryptoProvider key import through JWK', () => {
     const flipped = signature.slice();
     flipped[10] ^= 1;
     await expect(provider.verify({ signatureAlgorithm: SHA256_RSA, publicKey: readPublicKey(spkiOf(a.publicKey)), data, signature: flipped })).resolves.toBe(false);
+  });
+});
+
+/**
+ * On OpenSSL 3.0 (Node 20) the provider imports an EC key from its raw point through WebCrypto (the JWK import
+ * there also multiplies the point by the group order, which costs a fifth of a new signer's cryptography). The key
+ * must be the same key and refused exactly when the JWK import refuses it; on other OpenSSL versions the JWK path
+ * runs, and these tests hold for it as well.
+ */
+describe('NodeCryptoProvider key import from the raw EC point', () => {
+  const alg = (crv: string) => ({ name: 'ECDSA', namedCurve: crv });
+  const rawKey = async (spki: Uint8Array) => {
+    const p = spkiEcPoint(spki)!;
+    return crypto.KeyObject.from(await crypto.webcrypto.subtle.importKey('raw', p.point as Uint8Array<ArrayBuffer>, alg(p.crv), false, ['verify']));
+  };
+
+  it('every EC fixture key and a generated key of each curve is the same key through the raw point as through its SPKI', async () => {
+    const spkis = [
+      ...certificates().map((c) => new Uint8Array(c.publicKey.spki)).filter((s) => spkiEcPoint(s)),
+      ...['P-256', 'P-384', 'P-521'].map((namedCurve) => spkiOf(crypto.generateKeyPairSync('ec', { namedCurve }).publicKey)),
+    ];
+    expect(spkis.length).toBeGreaterThan(3);
+    for (const spki of spkis) expect(spkiOf(await rawKey(spki))).toEqual(spki);
+  });
+
+  it('the raw point is exactly what spkiJwk takes: no point for compressed points, RSA or other forms', () => {
+    const ec = spkiOf(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+    const p = spkiEcPoint(ec)!;
+    expect(p.crv).toBe('P-256');
+    expect(p.point).toEqual(ec.subarray(ec.length - 65));
+    expect(spkiEcPoint(compressPoint(ec))).toBeUndefined();
+    expect(spkiEcPoint(Uint8Array.from([...ec, 0]))).toBeUndefined();
+    expect(spkiEcPoint(spkiOf(crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey))).toBeUndefined();
+    expect(spkiEcPoint(spkiOf(crypto.generateKeyPairSync('ed25519').publicKey))).toBeUndefined();
+  });
+
+  it('points the JWK import refuses are refused through the raw point too: off the curve, coordinates of the field size or more, (0, 0)', async () => {
+    const spki = spkiOf(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+    const fieldPrime = Buffer.from('ffffffff00000001000000000000000000000000ffffffffffffffffffffffff', 'hex');
+    const variants: Uint8Array[] = [];
+    const off = spki.slice();
+    off[off.length - 1] ^= 1;
+    variants.push(off);
+    const xIsP = spki.slice();
+    xIsP.set(fieldPrime, spki.length - 64);
+    variants.push(xIsP);
+    const yIsP = spki.slice();
+    yIsP.set(fieldPrime, spki.length - 32);
+    variants.push(yIsP);
+    const zero = spki.slice();
+    zero.fill(0, spki.length - 64);
+    variants.push(zero);
+    for (const v of variants) {
+      const p = spkiEcPoint(v)!;
+      expect(() => crypto.createPublicKey({ key: spkiJwk(v)!, format: 'jwk' })).toThrow();
+      await expect(crypto.webcrypto.subtle.importKey('raw', p.point as Uint8Array<ArrayBuffer>, alg(p.crv), false, ['verify'])).rejects.toThrow();
+    }
+  });
+
+  it('the provider refuses an off-curve key with the JWK import\'s error and verifies good ones, on any OpenSSL', async () => {
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    const data = new TextEncoder().encode('signed');
+    const signature = new Uint8Array(crypto.sign('sha384', data, privateKey));
+    const good = spkiOf(publicKey);
+    const off = good.slice();
+    off[off.length - 1] ^= 1;
+    let jwkError = '';
+    try {
+      crypto.createPublicKey({ key: spkiJwk(off)!, format: 'jwk' });
+    } catch (e) {
+      jwkError = (e as Error).message;
+    }
+    expect(jwkError).not.toBe('');
+    const SHA384_ECDSA = { oid: '1.2.840.10045.4.3.3' };
+    const other = spkiOf(crypto.generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey);
+    // The provider as the library builds it (node:crypto with WebCrypto) and one given only what the JWK path needs.
+    for (const provider of [new NodeCryptoProvider(crypto), new NodeCryptoProvider({ constants: crypto.constants, createHash: crypto.createHash, createPublicKey: crypto.createPublicKey, verify: crypto.verify })]) {
+      await expect(provider.verify({ signatureAlgorithm: SHA384_ECDSA, publicKey: readPublicKey(good), data, signature })).resolves.toBe(true);
+      await expect(provider.verify({ signatureAlgorithm: SHA384_ECDSA, publicKey: readPublicKey(other), data, signature })).resolves.toBe(false);
+      await expect(provider.verify({ signatureAlgorithm: SHA384_ECDSA, publicKey: readPublicKey(off), data, signature })).rejects.toThrow(jwkError);
+    }
   });
 });

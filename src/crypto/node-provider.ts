@@ -21,16 +21,22 @@ import { lookupTable } from '../util/table.js';
 
 const NODE_HASH: Record<string, string> = lookupTable({ 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' });
 
-/** The part of node:crypto the provider uses. */
-export type NodeCryptoModule = Pick<typeof NodeCrypto, 'constants' | 'createHash' | 'createPublicKey' | 'verify'>;
+/** The part of node:crypto the provider uses (`webcrypto` and `KeyObject` only for importing EC keys on OpenSSL 3.0). */
+export type NodeCryptoModule = Pick<typeof NodeCrypto, 'constants' | 'createHash' | 'createPublicKey' | 'verify'> & Partial<Pick<typeof NodeCrypto, 'webcrypto' | 'KeyObject'>>;
 
 export class NodeCryptoProvider extends WebCryptoProvider {
   override readonly name: string = 'node-crypto';
   /** KeyObjects by the (immutable, cached) key facts of parsed certificates. */
   private readonly keyObjects = new WeakMap<PublicKeyFacts, NodeCrypto.KeyObject>();
 
+  /** Where EC public keys are imported from their raw point (see newKey); undefined: as a JWK. */
+  private readonly rawEcImport: { readonly subtle: SubtleCrypto; readonly from: (key: CryptoKey) => NodeCrypto.KeyObject } | undefined;
+
   constructor(private readonly node: NodeCryptoModule) {
     super();
+    const openssl = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process?.versions?.openssl;
+    const { webcrypto, KeyObject } = node;
+    this.rawEcImport = openssl?.startsWith('3.0.') && webcrypto?.subtle && KeyObject ? { subtle: webcrypto.subtle as SubtleCrypto, from: (k) => KeyObject.from(k as never) } : undefined;
   }
 
   override async digest(oid: string, data: Uint8Array): Promise<Uint8Array> {
@@ -42,7 +48,7 @@ export class NodeCryptoProvider extends WebCryptoProvider {
   override async verify(req: VerifyRequest): Promise<boolean> {
     const plan = this.plan(req);
     if (!plan) return false;
-    const key = this.keyObject(req.publicKey);
+    const key = this.keyObjects.get(req.publicKey) ?? (await this.keyObject(req.publicKey));
     const hash = NODE_HASH[plan.resolved.digest];
     const { constants, verify: nodeVerify } = this.node;
     switch (plan.importParams.name) {
@@ -63,20 +69,37 @@ export class NodeCryptoProvider extends WebCryptoProvider {
     }
   }
 
-  private keyObject(facts: PublicKeyFacts): NodeCrypto.KeyObject {
-    let k = this.keyObjects.get(facts);
+  private async keyObject(facts: PublicKeyFacts): Promise<NodeCrypto.KeyObject> {
+    let k = this.keysBySpki.get(facts.spki);
     if (!k) {
-      k = this.keysBySpki.get(facts.spki);
-      if (!k) {
-        // The same numbers as a JWK when the SPKI is one of the plain forms (OpenSSL's DER decoder costs
-        // 10-30x more than building the key from them); anything else goes to the DER decoder as it is.
-        const jwk = spkiJwk(facts.spki);
-        k = jwk ? this.node.createPublicKey({ key: jwk, format: 'jwk' }) : this.node.createPublicKey({ key: Buffer.from(facts.spki.buffer, facts.spki.byteOffset, facts.spki.byteLength), format: 'der', type: 'spki' });
-        this.keysBySpki.set(facts.spki, k);
-      }
-      this.keyObjects.set(facts, k);
+      k = await this.newKey(facts.spki);
+      this.keysBySpki.set(facts.spki, k);
     }
+    this.keyObjects.set(facts, k);
     return k;
+  }
+
+  /**
+   * A KeyObject for `spki`. The numbers of a plain RSA or EC key are imported as a JWK (OpenSSL's DER decoder
+   * costs 10-30x more than building the key from them); anything else goes to the DER decoder as it is.
+   * On OpenSSL 3.0 (Node 20) an EC key is imported from its raw point through WebCrypto instead: the JWK import
+   * there also multiplies the point by the group order (EC_KEY_check_key), which proves nothing more on these
+   * prime-order curves than the point-on-curve check both imports make (callgrind, Node 20.20: import and first
+   * verify 1.57M instructions against 1.98M). Node 22/24 (OpenSSL 3.5) import a JWK more cheaply than a raw point
+   * (1.12-1.19M against 1.23-1.29M), so there the JWK stays. A point the raw import refuses goes to the JWK import,
+   * which refuses it with the error it always gave (test/node-key-import.test.ts).
+   */
+  private async newKey(spki: Uint8Array): Promise<NodeCrypto.KeyObject> {
+    const plain = plainKey(spki);
+    if (plain?.kty === 'EC' && this.rawEcImport) {
+      try {
+        return this.rawEcImport.from(await this.rawEcImport.subtle.importKey('raw', plain.point as Uint8Array<ArrayBuffer>, { name: 'ECDSA', namedCurve: plain.crv }, false, ['verify']));
+      } catch {
+        /* refused: the JWK import below refuses it too, with its own message */
+      }
+    }
+    const jwk = plain && jwkOf(plain);
+    return jwk ? this.node.createPublicKey({ key: jwk, format: 'jwk' }) : this.node.createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' });
   }
   /** KeyObjects by exact SPKI bytes, bounded: the same key met again in another certificate object (a cache evicted it, a list repeats it). */
   private readonly keysBySpki = new BytesCache<NodeCrypto.KeyObject>(1024, 2048);
@@ -94,15 +117,15 @@ const EC_ALGS: readonly { readonly alg: Uint8Array; readonly crv: string; readon
 const startsWith = (b: Uint8Array, at: number, prefix: Uint8Array) => at + prefix.length <= b.length && prefix.every((x, i) => b[at + i] === x);
 const b64url = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
 
+/** The numbers of a plain RSA key, or the uncompressed point of a plain named-curve EC key (views into the SPKI). */
+type PlainKey = { readonly kty: 'RSA'; readonly n: Uint8Array; readonly e: Uint8Array } | { readonly kty: 'EC'; readonly crv: string; readonly size: number; readonly point: Uint8Array };
+
 /**
- * The JWK of an RSA key (rsaEncryption, NULL parameters) or of an uncompressed
- * P-256/384/521 point, when `spki` is exactly such a DER SubjectPublicKeyInfo
- * with canonical positive INTEGERs; otherwise undefined. Only the encoding
- * changes: the numbers are the same, Node checks an EC point is on its curve
- * either way, and a key read either way is exported as the same SPKI
- * (test/node-key-import.test.ts).
+ * The key held by `spki` when it is exactly a DER SubjectPublicKeyInfo of an
+ * RSA key (rsaEncryption, NULL parameters, canonical positive INTEGERs) or of
+ * an uncompressed P-256/384/521 point; otherwise undefined.
  */
-export function spkiJwk(spki: Uint8Array): NodeCrypto.JsonWebKey | undefined {
+function plainKey(spki: Uint8Array): PlainKey | undefined {
   const outer = tlvAt(spki, 0, spki.length);
   if (!outer || outer.tag !== 0x30 || outer.end !== spki.length) return undefined;
   const alg = tlvAt(spki, outer.contentStart, outer.end);
@@ -116,14 +139,37 @@ export function spkiJwk(spki: Uint8Array): NodeCrypto.JsonWebKey | undefined {
     if (!n || !e || n.tag !== 0x02 || e.tag !== 0x02 || e.end !== seq!.end) return undefined;
     const nv = positiveInteger(bits.subarray(n.contentStart, n.end));
     const ev = positiveInteger(bits.subarray(e.contentStart, e.end));
-    return nv && ev ? { kty: 'RSA', n: b64url(nv), e: b64url(ev) } : undefined;
+    return nv && ev ? { kty: 'RSA', n: nv, e: ev } : undefined;
   }
   for (const c of EC_ALGS) {
     if (alg.end - alg.start !== c.alg.length || !startsWith(spki, alg.start, c.alg)) continue;
     if (bits.length !== 1 + 2 * c.size || bits[0] !== 0x04) return undefined;
-    return { kty: 'EC', crv: c.crv, x: b64url(bits.subarray(1, 1 + c.size)), y: b64url(bits.subarray(1 + c.size)) };
+    return { kty: 'EC', crv: c.crv, size: c.size, point: bits };
   }
   return undefined;
+}
+
+function jwkOf(k: PlainKey): NodeCrypto.JsonWebKey {
+  return k.kty === 'RSA' ? { kty: 'RSA', n: b64url(k.n), e: b64url(k.e) } : { kty: 'EC', crv: k.crv, x: b64url(k.point.subarray(1, 1 + k.size)), y: b64url(k.point.subarray(1 + k.size)) };
+}
+
+/**
+ * The JWK of an RSA key (rsaEncryption, NULL parameters) or of an uncompressed
+ * P-256/384/521 point, when `spki` is exactly such a DER SubjectPublicKeyInfo
+ * with canonical positive INTEGERs; otherwise undefined. Only the encoding
+ * changes: the numbers are the same, Node checks an EC point is on its curve
+ * either way, and a key read either way is exported as the same SPKI
+ * (test/node-key-import.test.ts).
+ */
+export function spkiJwk(spki: Uint8Array): NodeCrypto.JsonWebKey | undefined {
+  const k = plainKey(spki);
+  return k && jwkOf(k);
+}
+
+/** The uncompressed point (04 || x || y) and curve of a plain named-curve EC SPKI (as spkiJwk takes it); otherwise undefined. */
+export function spkiEcPoint(spki: Uint8Array): { readonly crv: string; readonly point: Uint8Array } | undefined {
+  const k = plainKey(spki);
+  return k?.kty === 'EC' ? { crv: k.crv, point: k.point } : undefined;
 }
 
 /** The magnitude of a canonical (minimal, positive, non-zero) DER INTEGER's contents; undefined otherwise. */

@@ -13,6 +13,7 @@ import { CertificatePool, type TrustAnchor } from './pool.js';
 import type { RevocationChecker, RevocationStatus } from './revocation-status.js';
 import { readName as readNameOf } from './name.js';
 import { verifySignedBy } from './signature.js';
+import { isoTime } from '../util/iso-time.js';
 
 export type { RevocationChecker, RevocationProvenance, RevocationStatus } from './revocation-status.js';
 
@@ -180,7 +181,7 @@ export async function crlStatus(
     }
     const problem = await unusable(crl, issuer, crls, time, registry, context);
     if (problem) {
-      reasons.push(`CRL from ${crl.issuer.text} thisUpdate ${crl.thisUpdate.toISOString()}: ${problem}`);
+      reasons.push(`CRL from ${crl.issuer.text} thisUpdate ${isoTime(crl.thisUpdate)}: ${problem}`);
       continue;
     }
     if (crl.isDelta) deltas.push(crl);
@@ -201,7 +202,7 @@ export async function crlStatus(
   const issuerKey = cert.issuer.key;
   for (const { crl, covers } of newest.values()) {
     if (!latest || crl.thisUpdate > latest.thisUpdate) latest = crl;
-    const source = `CRL ${crl.issuer.text} thisUpdate ${crl.thisUpdate.toISOString()}`;
+    const source = `CRL ${crl.issuer.text} thisUpdate ${isoTime(crl.thisUpdate)}`;
     // Without delta CRLs (the usual case) the search is not even entered, so it is compiled only where deltas occur.
     const delta = deltas.length ? deltaOver(crl, deltas) : undefined;
     if (delta) {
@@ -228,7 +229,7 @@ export async function crlStatus(
   }
   return {
     status: 'good',
-    source: `CRL ${latest.issuer.text} thisUpdate ${latest.thisUpdate.toISOString()}`,
+    source: `CRL ${latest.issuer.text} thisUpdate ${isoTime(latest.thisUpdate)}`,
     thisUpdate: latest.thisUpdate,
     nextUpdate: latest.nextUpdate,
     fresh,

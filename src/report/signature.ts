@@ -11,6 +11,7 @@ import type { RevocationOutcome } from '../validation/chain.js';
 import type { RevocationSummary, SignatureReport, TimestampSummary } from './model.js';
 import { summarizeCertificate, summarizeChain } from './summary.js';
 import { mapped } from '../util/list.js';
+import { isoTime } from '../util/iso-time.js';
 
 const TIMESTAMP_TYPE: Record<ReportedTimestampKind, TimestampSummary['type']> = {
   content: 'content-timestamp',
@@ -34,9 +35,9 @@ export async function signatureReport(o: SignatureOutcome): Promise<SignatureRep
     signatureAlgorithm: o.signatureAlgorithm,
     digestAlgorithm: o.digestAlgorithm,
     times: {
-      validationTime: o.times.validationTime.toISOString(),
-      claimedSigningTime: o.times.claimedSigningTime?.toISOString() ?? null,
-      bestSignatureTime: o.times.bestSignatureTime.toISOString(),
+      validationTime: isoTime(o.times.validationTime),
+      claimedSigningTime: o.times.claimedSigningTime ? isoTime(o.times.claimedSigningTime) : null,
+      bestSignatureTime: isoTime(o.times.bestSignatureTime),
       bestSignatureTimeSource: o.times.bestSignatureTimeSource,
     },
     revocation: mapped(o.revocation, revocationSummary),
@@ -54,11 +55,11 @@ export function revocationSummary(r: RevocationOutcome): RevocationSummary {
     certificate: r.certificate.subject.text,
     status: r.status,
     source: r.source,
-    revocationTime: r.revocationTime?.toISOString() ?? null,
+    revocationTime: r.revocationTime ? isoTime(r.revocationTime) : null,
     detail: r.detail,
     kind: r.kind,
     origin: r.origin,
-    thisUpdate: r.thisUpdate?.toISOString() ?? null,
+    thisUpdate: r.thisUpdate ? isoTime(r.thisUpdate) : null,
   };
 }
 
@@ -67,7 +68,7 @@ function timestampSummary(t: TimestampOutcome): TimestampSummary {
     type: TIMESTAMP_TYPE[t.fact.kind],
     status: t.status,
     subIndication: t.subIndication,
-    genTime: t.genTime?.toISOString() ?? null,
+    genTime: t.genTime ? isoTime(t.genTime) : null,
     tsa: t.tsa?.subject.text ?? null,
     usedAsPoe: t.usedAsPoe,
     checks: t.checks,

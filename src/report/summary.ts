@@ -1,5 +1,6 @@
 import type { ParsedCertificate } from '../pki/certificate.js';
 import type { CertificateSummary } from './model.js';
+import { isoTime } from '../util/iso-time.js';
 
 export async function summarizeCertificate(c: ParsedCertificate): Promise<CertificateSummary> {
   // A certificate is immutable: its summary is made once; every report gets its own copy.
@@ -9,8 +10,8 @@ export async function summarizeCertificate(c: ParsedCertificate): Promise<Certif
       subject: c.subject.text,
       issuer: c.issuer.text,
       serialNumber: c.serialNumberHex,
-      notBefore: c.notBefore.toISOString(),
-      notAfter: c.notAfter.toISOString(),
+      notBefore: isoTime(c.notBefore),
+      notAfter: isoTime(c.notAfter),
       sha256: await c.fingerprint(),
       country: c.country ?? null,
     };

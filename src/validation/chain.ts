@@ -11,6 +11,7 @@ import type { BuildingBlock, Check, CheckList } from '../etsi/check.js';
 import { indicationFor } from '../etsi/indication.js';
 import type { ValidationContext } from './options.js';
 import { mapped } from '../util/list.js';
+import { isoTime } from '../util/iso-time.js';
 
 /**
  * The revocation status of one certificate of a path as the stage judged it (stale data reported
@@ -202,8 +203,8 @@ export async function validateChain(
 
 /** Why a "good" is stale at `at`: outside its validity window, or older than the policy's maxAgeSeconds. */
 function staleWhy(r: Extract<RevocationStatus, { status: 'good' }>, at: Date, tooOld: boolean, maxAgeSeconds: number | null): string {
-  const data = `${r.source} (thisUpdate ${r.thisUpdate.toISOString()}${r.nextUpdate ? `, nextUpdate ${r.nextUpdate.toISOString()}` : ', no nextUpdate'})`;
+  const data = `${r.source} (thisUpdate ${isoTime(r.thisUpdate)}${r.nextUpdate ? `, nextUpdate ${isoTime(r.nextUpdate)}` : ', no nextUpdate'})`;
   return r.fresh && tooOld
-    ? `${data} was issued more than ${maxAgeSeconds} s (the policy's maxAgeSeconds) before ${at.toISOString()}`
-    : `${data} is neither current at nor issued after ${at.toISOString()}`;
+    ? `${data} was issued more than ${maxAgeSeconds} s (the policy's maxAgeSeconds) before ${isoTime(at)}`
+    : `${data} is neither current at nor issued after ${isoTime(at)}`;
 }

@@ -18,6 +18,7 @@ import type { PreparedTrust } from '../trust/context.js';
 import type { TrustOptions } from '../trust/inputs.js';
 import { policyIdentity } from '../policy/parse.js';
 import type { ContainerFacts } from '../asic/collect.js';
+import { isoTime } from '../util/iso-time.js';
 
 /** A signature as given to `verify`/`collect`: DER or PEM CMS, XML (bytes or text), or base64 text. */
 export type SignatureInput = Uint8Array | ArrayBuffer | string;
@@ -154,7 +155,7 @@ export async function evaluate(facts: CollectedFacts, options: EvaluateOptions =
   const container = facts.container ? await (await import('../asic/index.js')).containerReport(facts.container, signatures, ctx) : undefined;
   return {
     tool: { name: 'ots-esig', version: VERSION },
-    validationTime: ctx.time.toISOString(),
+    validationTime: isoTime(ctx.time),
     signatures,
     warnings: ctx.warnings,
     ...(applied ? { trust: applied.report } : {}),
