@@ -1,4 +1,5 @@
 import { LimitExceededError } from '../errors.js';
+import { nextInDocumentOrder } from './dom-walk.js';
 
 /**
  * A total work budget for one document (`Limits.maxXmlWork`). Each bounded
@@ -51,9 +52,8 @@ export const XML_WORK = {
 export function chargeSubtree(budget: WorkBudget, root: Node, what: string, exclude?: ReadonlySet<Node>): void {
   const CHUNK = 65_536;
   let pending = 0;
-  // Document order by the DOM's own links (firstChild / nextSibling / parentNode): no work item per node.
-  let n: Node = root;
-  for (;;) {
+  // Document order by the DOM's own links (nextInDocumentOrder): no work item per node.
+  for (let n: Node | null = root; n; ) {
     const skip = exclude !== undefined && exclude.has(n);
     if (!skip) {
       pending += XML_WORK.node + (n.nodeType === 1 ? (n as Element).nodeName.length : (n.nodeValue?.length ?? 0));
@@ -69,15 +69,7 @@ export function chargeSubtree(budget: WorkBudget, root: Node, what: string, excl
         pending = 0;
       }
     }
-    const down = skip ? null : n.firstChild;
-    if (down) {
-      n = down;
-      continue;
-    }
-    // No children (or an excluded subtree): the next sibling of the nearest node up to root that has one.
-    while (n !== root && !n.nextSibling) n = n.parentNode!;
-    if (n === root) break;
-    n = n.nextSibling!;
+    n = nextInDocumentOrder(n, root, !skip);
   }
   budget.charge(pending, what);
 }

@@ -1,4 +1,5 @@
 /** Small DOM helpers shared by the XML-DSig and XAdES code; namespace-exact, never by prefix. */
+import { nextInDocumentOrder } from '../util/dom-walk.js';
 
 export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
 export const XADES_NS = 'http://uri.etsi.org/01903/v1.3.2#';
@@ -61,27 +62,9 @@ export function allElements(root: Node): Element[] {
   return out;
 }
 
-/**
- * Calls `visit` on `root` (when an element) and every element below it, in document order. Follows the DOM's own
- * links (firstChild, nextSibling, parentNode): no stack and no array of the nodes, and no recursion depth issues.
- */
+/** Calls `visit` on `root` (when an element) and every element below it, in document order (nextInDocumentOrder). */
 export function forEachElement(root: Node, visit: (el: Element) => void): void {
-  let n: Node = root;
-  for (;;) {
-    if (n.nodeType === ELEMENT_NODE) visit(n as Element);
-    let next = n.firstChild;
-    // No children: the next sibling of the nearest node (itself or an ancestor below root) that has one.
-    while (!next) {
-      if (n === root) return;
-      next = n.nextSibling;
-      if (!next) {
-        const up: Node | null = n.parentNode;
-        if (!up) return;
-        n = up;
-      }
-    }
-    n = next;
-  }
+  for (let n: Node | null = root; n; n = nextInDocumentOrder(n, root)) if (n.nodeType === ELEMENT_NODE) visit(n as Element);
 }
 
 /** Is `a` one of the identifier attributes (Id, ID, id, xml:id, wsu:Id)? */

@@ -126,7 +126,10 @@ function preScan(text: string, limits: XmlLimits): void {
   }
 }
 
-/** Node count and nesting of the DOM built, following its links (no work item per node). */
+/**
+ * Node count and nesting of the DOM built, following its links (no work item per node). The walk is
+ * nextInDocumentOrder's (src/util/dom-walk.ts), written out here because the depth goes down by each level climbed.
+ */
 function checkShape(root: Element, limits: XmlLimits): void {
   let nodes = 0;
   let depth = 1;
